@@ -1,0 +1,483 @@
+//! Reads any tabular input — CSV in UTF-8 or Windows-1252 with comma or semicolon delimiters, or a
+//! sheet of an .xlsx/.ods workbook — into one `Table` shape, so every loader reads cells the same
+//! way and every diagnostic can name the line or the sheet and cell.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use calamine::{Data, Reader};
+use chrono::NaiveDate;
+use std::path::Path;
+
+/// Inputs larger than this are refused with a message rather than read into memory.
+pub const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// One cell as read, before it is interpreted as a column's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    Date(NaiveDate),
+    Bool(bool),
+    /// An Excel error value such as `#N/A` or `#DIV/0!`.
+    Error(String),
+}
+
+impl Cell {
+    /// The cell as text the way a user would see it (`12` not `12.0`).
+    pub fn display(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => format_number(*n),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::Error(e) => e.clone(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Formats a number read from a spreadsheet without a spurious `.0`.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// A row of cells with the 1-based line (CSV) or sheet row (spreadsheet) it came from.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub number: usize,
+    pub cells: Vec<Cell>,
+}
+
+/// A table read from a CSV file or one sheet of a workbook.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Path relative to the project, `/`-separated.
+    pub file: String,
+    /// Sheet name for spreadsheets; `None` for CSV.
+    pub sheet: Option<String>,
+    pub header: Vec<Cell>,
+    /// 1-based line or sheet row of the header.
+    pub header_row: usize,
+    /// 0-based column of the first cell (spreadsheets whose used range starts right of column A).
+    pub first_column: usize,
+    pub rows: Vec<Row>,
+}
+
+/// Spreadsheet column letters for a 0-based index: 0 → A, 26 → AA.
+pub fn column_letters(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+impl Table {
+    /// Location of the cell in column `col` (0-based within the table) of the row numbered `row`.
+    pub fn location(&self, row: usize, col: Option<usize>) -> Location {
+        match (&self.sheet, col) {
+            (Some(sheet), Some(c)) => Location::Cell {
+                sheet: sheet.clone(),
+                cell: format!("{}{}", column_letters(self.first_column + c), row),
+            },
+            (Some(sheet), None) => Location::Cell {
+                sheet: sheet.clone(),
+                cell: format!("{}{}", column_letters(self.first_column), row),
+            },
+            (None, _) => Location::Line(row),
+        }
+    }
+
+    /// Location of the table as a whole (its header).
+    pub fn header_location(&self) -> Location {
+        match &self.sheet {
+            Some(sheet) => Location::Sheet(sheet.clone()),
+            None => Location::Line(self.header_row.max(1)),
+        }
+    }
+
+    pub fn header_text(&self) -> Vec<String> {
+        self.header
+            .iter()
+            .map(|c| c.display().trim().to_string())
+            .collect()
+    }
+}
+
+/// Normalises a header for matching: case-insensitive, surrounding spaces ignored, `_` same as space.
+pub fn normalise_header(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .replace('_', " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Reads a table file: one table for CSV, one per non-empty sheet for .xlsx/.ods/.xls.
+/// `rel` is the path shown in diagnostics.
+pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_TABLE_BYTES => {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    Location::File,
+                    format!(
+                        "file is larger than the {} MiB limit",
+                        MAX_TABLE_BYTES / 1024 / 1024
+                    ),
+                )
+                .value(format!("{} bytes", m.len()))
+                .hint("split the file, or keep only the periods the site should publish"),
+            );
+            return Vec::new();
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                rel,
+                Location::File,
+                format!("cannot read the file: {e}"),
+            ));
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => match std::fs::read(path) {
+            Ok(bytes) => read_csv_bytes(&bytes, rel, diags).into_iter().collect(),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    rel,
+                    Location::File,
+                    format!("cannot read the file: {e}"),
+                ));
+                Vec::new()
+            }
+        },
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path, rel, diags),
+        _ => {
+            diags.push(
+                Diagnostic::error(rel, Location::File, "not a table file")
+                    .hint("use .csv, .xlsx or .ods"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// Decodes CSV bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning.
+pub fn decode_text(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            diags.push(
+                Diagnostic::warning(
+                    rel,
+                    Location::File,
+                    "file is not UTF-8; read as Windows-1252",
+                )
+                .hint("save as \"CSV UTF-8\" in Excel to avoid this warning"),
+            );
+            text.into_owned()
+        }
+    }
+}
+
+/// Picks `;` when the header line has more semicolons than commas (outside quotes).
+fn sniff_delimiter(text: &str) -> u8 {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let (mut commas, mut semis, mut tabs, mut quoted) = (0, 0, 0, false);
+    for c in first.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => commas += 1,
+            ';' if !quoted => semis += 1,
+            '\t' if !quoted => tabs += 1,
+            _ => {}
+        }
+    }
+    if tabs > commas && tabs > semis {
+        b'\t'
+    } else if semis > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// 1-based line of the first non-blank character at or after `byte` (the csv crate's own line
+/// counter is off by one with CRLF endings and counts skipped blank lines into the next record).
+fn line_at(text: &str, byte: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = byte.min(bytes.len());
+    while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
+        at += 1;
+    }
+    bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// Parses CSV bytes into a table; `None` (with a diagnostic) when the file holds no header.
+pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Option<Table> {
+    let text = decode_text(bytes, rel, diags);
+    let delimiter = sniff_delimiter(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut header: Option<(usize, Vec<Cell>)> = None;
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record
+                    .position()
+                    .map(|p| line_at(&text, p.byte() as usize))
+                    .unwrap_or(0);
+                let cells: Vec<Cell> = record
+                    .iter()
+                    .map(|s| {
+                        if s.trim().is_empty() {
+                            Cell::Empty
+                        } else {
+                            Cell::Text(s.to_string())
+                        }
+                    })
+                    .collect();
+                if cells.iter().all(Cell::is_empty) {
+                    continue;
+                }
+                match &header {
+                    None => header = Some((line, cells)),
+                    Some((_, h)) => {
+                        if cells.len() > h.len() && cells[h.len()..].iter().any(|c| !c.is_empty()) {
+                            diags.push(
+                                Diagnostic::error(
+                                    rel,
+                                    Location::Line(line),
+                                    format!(
+                                        "row has {} fields but the header has {}",
+                                        cells.len(),
+                                        h.len()
+                                    ),
+                                )
+                                .hint("check for an unquoted comma or semicolon in a text cell"),
+                            );
+                            continue;
+                        }
+                        rows.push(Row {
+                            number: line,
+                            cells,
+                        });
+                    }
+                }
+            }
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map(|p| line_at(&text, p.byte() as usize))
+                    .unwrap_or(0);
+                diags.push(
+                    Diagnostic::error(
+                        rel,
+                        if line > 0 {
+                            Location::Line(line)
+                        } else {
+                            Location::File
+                        },
+                        "cannot read this CSV row",
+                    )
+                    .hint(e.to_string()),
+                );
+                break;
+            }
+        }
+    }
+    let Some((header_row, header)) = header else {
+        diags.push(
+            Diagnostic::error(rel, Location::File, "file is empty")
+                .hint("a table needs a header row naming its columns"),
+        );
+        return None;
+    };
+    Some(Table {
+        file: rel.to_string(),
+        sheet: None,
+        header,
+        header_row,
+        first_column: 0,
+        rows,
+    })
+}
+
+fn data_to_cell(d: &Data) -> Cell {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => {
+            if s.trim().is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(s.clone())
+            }
+        }
+        Data::Float(f) => Cell::Number(*f),
+        Data::Int(i) => Cell::Number(*i as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => Cell::Date(d.date()),
+            None => Cell::Number(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) => {
+            match NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
+                Ok(d) => Cell::Date(d),
+                Err(_) => Cell::Text(s.clone()),
+            }
+        }
+        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::Error(e) => Cell::Error(format!("{e}")),
+    }
+}
+
+fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
+    let mut workbook = match calamine::open_workbook_auto(path) {
+        Ok(w) => w,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(rel, Location::File, "cannot open the workbook").hint(format!(
+                    "{e}; save it again from Excel or LibreOffice as .xlsx or .ods"
+                )),
+            );
+            return Vec::new();
+        }
+    };
+    let mut tables = Vec::new();
+    for name in workbook.sheet_names().to_vec() {
+        let range = match workbook.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    rel,
+                    Location::Sheet(name.clone()),
+                    format!("cannot read the sheet: {e}"),
+                ));
+                continue;
+            }
+        };
+        let Some((start_row, start_col)) = range.start() else {
+            continue;
+        };
+        let mut header: Option<(usize, Vec<Cell>)> = None;
+        let mut rows = Vec::new();
+        for (i, r) in range.rows().enumerate() {
+            let number = start_row as usize + i + 1;
+            let cells: Vec<Cell> = r.iter().map(data_to_cell).collect();
+            if cells.iter().all(Cell::is_empty) {
+                continue;
+            }
+            if header.is_none() {
+                header = Some((number, cells));
+            } else {
+                rows.push(Row { number, cells });
+            }
+        }
+        if let Some((header_row, header)) = header {
+            // Trim trailing empty header columns (formatting beyond the data).
+            let width = header
+                .iter()
+                .rposition(|c| !c.is_empty())
+                .map_or(0, |p| p + 1);
+            let header = header[..width].to_vec();
+            tables.push(Table {
+                file: rel.to_string(),
+                sheet: Some(name.clone()),
+                header,
+                header_row,
+                first_column: start_col as usize,
+                rows,
+            });
+        }
+    }
+    if tables.is_empty() {
+        diags.push(
+            Diagnostic::error(rel, Location::File, "workbook has no data")
+                .hint("a sheet needs a header row naming its columns"),
+        );
+    }
+    tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_cover_double_letters() {
+        assert_eq!(column_letters(0), "A");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(27), "AB");
+        assert_eq!(column_letters(701), "ZZ");
+        assert_eq!(column_letters(702), "AAA");
+    }
+
+    #[test]
+    fn reads_semicolons_bom_crlf_and_skips_blank_lines() {
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(b"\xEF\xBB\xBFa;b\r\n1;2\r\n\r\n3;4\r\n", "x.csv", &mut d).unwrap();
+        assert!(d.is_empty());
+        assert_eq!(t.header_text(), vec!["a", "b"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1].number, 4);
+        assert_eq!(t.rows[1].cells[1], Cell::Text("4".into()));
+    }
+
+    #[test]
+    fn windows_1252_is_read_with_a_warning() {
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(b"name\nCaf\xe9 \xa3\n", "x.csv", &mut d).unwrap();
+        assert_eq!(t.rows[0].cells[0], Cell::Text("Café £".into()));
+        assert_eq!(d.sorted()[0].to_string(), "warning: x.csv: file is not UTF-8; read as Windows-1252\n  = hint: save as \"CSV UTF-8\" in Excel to avoid this warning");
+    }
+
+    #[test]
+    fn ragged_row_is_an_error_with_its_line() {
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(b"a,b\n1,2,3\n4,5\n", "x.csv", &mut d).unwrap();
+        assert_eq!(t.rows.len(), 1);
+        assert_eq!(d.sorted()[0].to_string(), "error: x.csv:2: row has 3 fields but the header has 2\n  = hint: check for an unquoted comma or semicolon in a text cell");
+    }
+
+    #[test]
+    fn header_matching_ignores_case_spaces_and_underscores() {
+        assert_eq!(normalise_header("  Indicator_ID "), "indicator id");
+        assert_eq!(normalise_header("Indicator ID"), "indicator id");
+    }
+}

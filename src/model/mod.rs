@@ -1,0 +1,615 @@
+//! The validated domain model of a commissioning project: plain data, no IO. Every loader produces
+//! these types; analysis and pages read only these types.
+
+pub mod config;
+pub mod period;
+pub mod validate;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub use config::Config;
+pub use period::{Period, PeriodKind};
+
+/// Where a record came from, for diagnostics raised after loading (cross-reference checks).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub location: Option<crate::diagnostics::Location>,
+}
+
+impl Origin {
+    pub fn location(&self) -> crate::diagnostics::Location {
+        self.location
+            .clone()
+            .unwrap_or(crate::diagnostics::Location::File)
+    }
+}
+
+/// Whether a higher value of a measure is good, bad, or neither (METHODS.md 1.3 polarity ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    #[default]
+    HigherIsBetter,
+    LowerIsBetter,
+    NoJudgement,
+}
+
+impl Polarity {
+    pub fn parse(text: &str) -> Option<Polarity> {
+        let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        match t.as_str() {
+            "higher_is_better" | "high_is_good" | "rag___high_is_good" => {
+                Some(Polarity::HigherIsBetter)
+            }
+            "lower_is_better" | "low_is_good" | "rag___low_is_good" => {
+                Some(Polarity::LowerIsBetter)
+            }
+            "no_judgement" | "no_judgment" | "neutral" | "bob" | "not_applicable" => {
+                Some(Polarity::NoJudgement)
+            }
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Polarity::HigherIsBetter => "higher_is_better",
+            Polarity::LowerIsBetter => "lower_is_better",
+            Polarity::NoJudgement => "no_judgement",
+        }
+    }
+}
+
+/// How an indicator's value is built, which decides its confidence-interval method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    Proportion,
+    CrudeRate,
+    DirectlyStandardisedRate,
+    Count,
+    Mean,
+    Ratio,
+    Score,
+}
+
+impl ValueType {
+    pub const ALL: [&'static str; 7] = [
+        "proportion",
+        "crude_rate",
+        "directly_standardised_rate",
+        "count",
+        "mean",
+        "ratio",
+        "score",
+    ];
+    pub fn parse(text: &str) -> Option<ValueType> {
+        let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Some(match t.as_str() {
+            "proportion" | "percentage" => ValueType::Proportion,
+            "crude_rate" => ValueType::CrudeRate,
+            "directly_standardised_rate" | "directly_standardized_rate" | "dsr" => {
+                ValueType::DirectlyStandardisedRate
+            }
+            "count" => ValueType::Count,
+            "mean" => ValueType::Mean,
+            "ratio" => ValueType::Ratio,
+            "score" => ValueType::Score,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ValueType::Proportion => "proportion",
+            ValueType::CrudeRate => "crude_rate",
+            ValueType::DirectlyStandardisedRate => "directly_standardised_rate",
+            ValueType::Count => "count",
+            ValueType::Mean => "mean",
+            ValueType::Ratio => "ratio",
+            ValueType::Score => "score",
+        }
+    }
+}
+
+/// A measured quantity of need, e.g. "Alcohol-specific admissions per 100,000".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub domain: Option<String>,
+    pub value_type: ValueType,
+    /// 100 for a percentage, 100000 for a rate per 100,000; 1 for a plain proportion or count.
+    pub multiplier: f64,
+    pub unit: Option<String>,
+    pub polarity: Polarity,
+    pub definition: Option<String>,
+    pub source: Option<String>,
+    /// Hanlon overrides (METHODS.md 5): A, B, C on 0–10.
+    pub size: Option<f64>,
+    pub seriousness: Option<f64>,
+    pub effectiveness: Option<f64>,
+    /// PEARL flags: propriety, economics, acceptability, resources, legality.
+    pub pearl: Option<[bool; 5]>,
+}
+
+/// A geography: a ward, the council, a region, England.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Area {
+    pub code: String,
+    pub name: String,
+    pub area_type: Option<String>,
+    pub parent_code: Option<String>,
+}
+
+/// One value of an indicator for an area and period, as read (CIs may be missing).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    pub indicator_id: String,
+    pub area_code: String,
+    pub period: Period,
+    pub value: Option<f64>,
+    pub lower_ci_95: Option<f64>,
+    pub upper_ci_95: Option<f64>,
+    pub lower_ci_99_8: Option<f64>,
+    pub upper_ci_99_8: Option<f64>,
+    pub count: Option<f64>,
+    pub denominator: Option<f64>,
+    pub sex: Option<String>,
+    pub age: Option<String>,
+    /// Inequality breakdown (Fingertips `Category Type` / `Category`); `None` for the headline series.
+    pub category_type: Option<String>,
+    pub category: Option<String>,
+    pub value_note: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Observation {
+    pub fn is_headline(&self) -> bool {
+        self.category_type.is_none() && self.category.is_none()
+    }
+}
+
+/// Where a specification is on its journey.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpecStatus {
+    NeedsAssessed,
+    Planning,
+    Consultation,
+    Procurement,
+    Awarded,
+    Live,
+    Ended,
+}
+
+impl SpecStatus {
+    pub const ALL: [&'static str; 7] = [
+        "needs_assessed",
+        "planning",
+        "consultation",
+        "procurement",
+        "awarded",
+        "live",
+        "ended",
+    ];
+    pub fn parse(text: &str) -> Option<SpecStatus> {
+        Some(
+            match text
+                .trim()
+                .to_ascii_lowercase()
+                .replace([' ', '-'], "_")
+                .as_str()
+            {
+                "needs_assessed" => SpecStatus::NeedsAssessed,
+                "planning" => SpecStatus::Planning,
+                "consultation" => SpecStatus::Consultation,
+                "procurement" => SpecStatus::Procurement,
+                "awarded" => SpecStatus::Awarded,
+                "live" => SpecStatus::Live,
+                "ended" => SpecStatus::Ended,
+                _ => return None,
+            },
+        )
+    }
+    pub fn as_str(self) -> &'static str {
+        Self::ALL[self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        [
+            "Needs assessed",
+            "Planning",
+            "Consultation",
+            "Procurement",
+            "Awarded",
+            "Live",
+            "Ended",
+        ][self as usize]
+    }
+}
+
+/// A social value commitment in a specification (TOMs / Social Value Model theme, measure, target).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SocialValueCommitment {
+    pub theme: String,
+    pub measure: String,
+    pub target: Option<f64>,
+    /// The KPI id that reports delivery against this commitment, once a contract is live.
+    pub kpi_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Milestone {
+    pub date: NaiveDate,
+    pub event: String,
+}
+
+/// Tender evaluation weights in percent; they must sum to 100.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EvaluationWeights {
+    pub price: f64,
+    pub quality: f64,
+    pub social_value: f64,
+}
+
+/// A related link in front matter (http, https or mailto only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// A service specification: what a service must do and achieve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Specification {
+    pub id: String,
+    pub title: String,
+    pub status: SpecStatus,
+    pub service_area: Option<String>,
+    pub summary: Option<String>,
+    pub addresses: Vec<String>,
+    pub annual_budget: Option<f64>,
+    pub term_years: Option<f64>,
+    pub extension_years: Option<f64>,
+    pub commissioners: Vec<String>,
+    pub providers_engaged: Option<u32>,
+    pub outcomes: Vec<String>,
+    pub social_value: Vec<SocialValueCommitment>,
+    pub milestones: Vec<Milestone>,
+    pub evaluation: Option<EvaluationWeights>,
+    /// `contract` (default) or `grant`: how the service is funded.
+    pub funding: Funding,
+    /// The KPI id whose actual is the service's output (people supported, hours delivered).
+    pub output_kpi: Option<String>,
+    pub output_unit: Option<String>,
+    pub links: Vec<Link>,
+    pub body_markdown: String,
+    #[serde(skip)]
+    pub origin: Origin,
+    /// Line in the file where the Markdown body starts, for diagnostics.
+    #[serde(skip)]
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Funding {
+    #[default]
+    Contract,
+    Grant,
+}
+
+/// One option in an options appraisal, with its yearly cash flows in real terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AppraisalOption {
+    pub spec_id: String,
+    pub option_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub risk: Option<String>,
+    /// (year from base, cost, benefit), sorted by year, no gaps.
+    pub flows: Vec<CashFlow>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CashFlow {
+    pub year: u32,
+    pub cost: f64,
+    pub benefit: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupplierType {
+    Sme,
+    Vcse,
+    Large,
+    Public,
+}
+
+impl SupplierType {
+    pub fn parse(text: &str) -> Option<SupplierType> {
+        Some(match text.trim().to_ascii_lowercase().as_str() {
+            "sme" => SupplierType::Sme,
+            "vcse" | "vcs" | "voluntary" | "charity" => SupplierType::Vcse,
+            "large" => SupplierType::Large,
+            "public" | "public_sector" => SupplierType::Public,
+            _ => return None,
+        })
+    }
+    pub fn as_str(self) -> &'static str {
+        ["sme", "vcse", "large", "public"][self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        ["SME", "VCSE", "Large", "Public sector"][self as usize]
+    }
+    /// Small and voluntary suppliers, the ones supplier development aims to bring in.
+    pub fn is_sme_or_vcse(self) -> bool {
+        matches!(self, SupplierType::Sme | SupplierType::Vcse)
+    }
+}
+
+/// A bid in a tender, with its evaluation scores as marked by the panel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bid {
+    pub tender_id: String,
+    pub spec_id: String,
+    pub supplier: String,
+    pub price: f64,
+    pub quality_score: f64,
+    pub quality_max: f64,
+    pub social_value_score: f64,
+    pub social_value_max: f64,
+    pub compliant: bool,
+    pub supplier_type: Option<SupplierType>,
+    pub supplier_id: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProcurementRoute {
+    Quote,
+    OpenTender,
+    Framework,
+    DirectAward,
+    Grant,
+}
+
+impl ProcurementRoute {
+    pub fn parse(text: &str) -> Option<ProcurementRoute> {
+        Some(
+            match text
+                .trim()
+                .to_ascii_lowercase()
+                .replace([' ', '-'], "_")
+                .as_str()
+            {
+                "quote" | "invitation_to_quote" => ProcurementRoute::Quote,
+                "open_tender" | "tender" | "open" => ProcurementRoute::OpenTender,
+                "framework" => ProcurementRoute::Framework,
+                "direct_award" | "direct" => ProcurementRoute::DirectAward,
+                "grant" => ProcurementRoute::Grant,
+                _ => return None,
+            },
+        )
+    }
+    pub fn as_str(self) -> &'static str {
+        ["quote", "open_tender", "framework", "direct_award", "grant"][self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        [
+            "Invitation to quote",
+            "Open tender",
+            "Framework call-off",
+            "Direct award",
+            "Grant",
+        ][self as usize]
+    }
+}
+
+/// A contract in the register.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contract {
+    pub contract_id: String,
+    pub spec_id: String,
+    pub title: String,
+    pub supplier: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub annual_value: f64,
+    pub total_value: f64,
+    pub tender_id: Option<String>,
+    pub supplier_id: Option<String>,
+    pub supplier_type: Option<SupplierType>,
+    pub department: Option<String>,
+    pub description: Option<String>,
+    pub award_date: Option<NaiveDate>,
+    pub review_date: Option<NaiveDate>,
+    pub extension_end_date: Option<NaiveDate>,
+    pub procurement_route: Option<ProcurementRoute>,
+    pub irrecoverable_vat: Option<f64>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+impl Contract {
+    /// The last day the contract can run, counting extensions.
+    pub fn final_end_date(&self) -> NaiveDate {
+        self.extension_end_date
+            .unwrap_or(self.end_date)
+            .max(self.end_date)
+    }
+}
+
+/// One reported value of a KPI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KpiPoint {
+    pub period: Period,
+    pub actual: Option<f64>,
+    pub target: Option<f64>,
+    /// True on the first period of a new phase: SPC limits restart here.
+    pub rebase: bool,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A key performance indicator of a contract, with its returns in period order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Kpi {
+    pub contract_id: String,
+    pub kpi_id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub polarity: Polarity,
+    pub points: Vec<KpiPoint>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A grant to a voluntary, community or social enterprise organisation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Grant {
+    pub grant_id: String,
+    pub title: String,
+    pub description: String,
+    pub recipient_name: String,
+    pub amount_awarded: f64,
+    pub award_date: NaiveDate,
+    pub recipient_charity_number: Option<String>,
+    pub recipient_company_number: Option<String>,
+    pub recipient_org_id: Option<String>,
+    pub programme: Option<String>,
+    pub spec_id: Option<String>,
+    pub area_code: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub from_open_call: Option<bool>,
+    /// Small local organisation (annual income under £1m or similar); drives the "small local" share.
+    pub small_local: Option<bool>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A co-design or consultation event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Engagement {
+    pub id: String,
+    pub title: String,
+    pub date: NaiveDate,
+    pub audience: Vec<String>,
+    pub participants: Option<u32>,
+    pub specs: Vec<String>,
+    pub body_markdown: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseStatus {
+    Done,
+    InProgress,
+    NotTakenForward,
+}
+
+impl ResponseStatus {
+    pub fn parse(text: &str) -> Option<ResponseStatus> {
+        Some(
+            match text
+                .trim()
+                .to_ascii_lowercase()
+                .replace([' ', '-'], "_")
+                .as_str()
+            {
+                "done" => ResponseStatus::Done,
+                "in_progress" => ResponseStatus::InProgress,
+                "not_taken_forward" => ResponseStatus::NotTakenForward,
+                _ => return None,
+            },
+        )
+    }
+    pub fn as_str(self) -> &'static str {
+        ["done", "in_progress", "not_taken_forward"][self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        ["Done", "In progress", "Not taken forward"][self as usize]
+    }
+}
+
+/// A "you said, we did" row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Response {
+    pub engagement_id: String,
+    pub spec_id: String,
+    pub you_said: String,
+    pub we_did: String,
+    pub status: ResponseStatus,
+    pub reason: Option<String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A free page from `pages/*.md`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FreePage {
+    pub stem: String,
+    pub title: String,
+    pub body_markdown: String,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A whole commissioning project, loaded and validated.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    pub config: Config,
+    pub indicators: BTreeMap<String, Indicator>,
+    pub areas: BTreeMap<String, Area>,
+    /// Sorted by indicator, area, period.
+    pub observations: Vec<Observation>,
+    pub specifications: BTreeMap<String, Specification>,
+    pub options: Vec<AppraisalOption>,
+    pub bids: Vec<Bid>,
+    pub contracts: BTreeMap<String, Contract>,
+    /// Keyed by (contract_id, kpi_id).
+    pub kpis: BTreeMap<(String, String), Kpi>,
+    pub grants: BTreeMap<String, Grant>,
+    pub engagements: BTreeMap<String, Engagement>,
+    pub responses: Vec<Response>,
+    pub pages: BTreeMap<String, FreePage>,
+    /// Relative paths of the inputs that were read, sorted (for the build summary and watching).
+    pub inputs: Vec<String>,
+}
+
+/// Turns an id into the path segment FORMATS.md section 3 gives: lowercase `a-z0-9-`, anything else `-`.
+pub fn slug(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_formats_section_3() {
+        assert_eq!(slug("SPEC-DA"), "spec-da");
+        assert_eq!(slug("../etc/passwd"), "---etc-passwd");
+        assert_eq!(slug("Ward 1"), "ward-1");
+        assert_eq!(slug("é"), "-");
+    }
+}

@@ -1,0 +1,1 @@
+//! Cross-reference checks over a loaded project.
