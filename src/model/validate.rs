@@ -1,1 +1,368 @@
-//! Cross-reference checks over a loaded project.
+//! Cross-reference checks over a loaded project: every reference along the commissioning cycle
+//! points at something that exists, and no two ids share a page address.
+
+use super::{slug, Origin, Project};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn at(origin: &Origin, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(&origin.file, origin.location(), message)
+}
+
+fn known_hint(what: &str, known: &[&str]) -> String {
+    if known.is_empty() {
+        format!("there are no {what} in the project yet")
+    } else {
+        let shown: Vec<&str> = known.iter().take(6).copied().collect();
+        let more = if known.len() > 6 { ", ..." } else { "" };
+        format!("known {what} include {}{more}", shown.join(", "))
+    }
+}
+
+fn spec_ref(
+    project: &Project,
+    spec_id: &str,
+    origin: &Origin,
+    column: &str,
+    diags: &mut Diagnostics,
+) {
+    if !project.specifications.contains_key(spec_id) {
+        let known: Vec<&str> = project.specifications.keys().map(String::as_str).collect();
+        let near = super::config::nearest(spec_id, known.iter().copied());
+        diags.push(
+            at(origin, "unknown specification")
+                .column(column)
+                .value(spec_id.to_string())
+                .hint(match near {
+                    Some(n) => format!("did you mean {n}?"),
+                    None => known_hint("specifications", &known),
+                }),
+        );
+    }
+}
+
+/// Checks that ids which become page addresses stay distinct once slugged.
+fn slug_collisions<'a>(
+    what: &str,
+    ids: impl Iterator<Item = (&'a str, &'a Origin)>,
+    reserved: &[&str],
+    diags: &mut Diagnostics,
+) {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (id, origin) in ids {
+        let s = slug(id);
+        if reserved.contains(&s.as_str()) {
+            diags.push(
+                at(origin, format!("{what} id is reserved for another page"))
+                    .value(id.to_string())
+                    .hint(format!(
+                        "ids that slug to {} are reserved; choose another id",
+                        reserved.join(", ")
+                    )),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(&s) {
+            diags.push(
+                at(origin, format!("{what} ids collide in page addresses"))
+                    .value(id.to_string())
+                    .hint(format!(
+                        "\"{first}\" and \"{id}\" both become /{s}/; rename one"
+                    )),
+            );
+        } else {
+            seen.insert(s, id);
+        }
+    }
+}
+
+/// Runs every cross-reference check, appending to `diags`.
+pub fn validate(project: &Project, diags: &mut Diagnostics) {
+    let config_origin = Origin {
+        file: "commission.toml".into(),
+        location: None,
+    };
+    // Indicators addressed by specifications.
+    let indicator_ids: Vec<&str> = project.indicators.keys().map(String::as_str).collect();
+    for spec in project.specifications.values() {
+        for id in &spec.addresses {
+            if !project.indicators.contains_key(id) {
+                diags.push(
+                    at(&spec.origin, "unknown indicator in addresses")
+                        .column("addresses")
+                        .value(id.clone())
+                        .hint(known_hint("indicators", &indicator_ids)),
+                );
+            }
+        }
+    }
+    // Bids → specifications; one specification per tender.
+    let mut tender_spec: BTreeMap<&str, &str> = BTreeMap::new();
+    for bid in &project.bids {
+        spec_ref(project, &bid.spec_id, &bid.origin, "spec_id", diags);
+        match tender_spec.get(bid.tender_id.as_str()) {
+            Some(s) if *s != bid.spec_id => diags.push(
+                at(&bid.origin, "tender has bids for two specifications")
+                    .column("spec_id")
+                    .value(bid.spec_id.clone())
+                    .hint(format!("tender {} is for {s}", bid.tender_id)),
+            ),
+            Some(_) => {}
+            None => {
+                tender_spec.insert(&bid.tender_id, &bid.spec_id);
+            }
+        }
+    }
+    for spec in project.specifications.values() {
+        if project.bids.iter().any(|b| b.spec_id == spec.id) && spec.evaluation.is_none() {
+            diags.push(
+                Diagnostic::warning(&spec.origin.file, Location::Line(1), "specification has bids but no [evaluation] weights; using price 40, quality 50, social value 10")
+                    .hint("add an [evaluation] table with price, quality and social_value summing to 100"),
+            );
+        }
+    }
+    // Options → specifications.
+    for option in &project.options {
+        spec_ref(project, &option.spec_id, &option.origin, "spec_id", diags);
+    }
+    // Contracts → specifications and tenders.
+    let tenders: Vec<&str> = tender_spec.keys().copied().collect();
+    for c in project.contracts.values() {
+        spec_ref(project, &c.spec_id, &c.origin, "spec_id", diags);
+        if let Some(t) = &c.tender_id {
+            match tender_spec.get(t.as_str()) {
+                None => diags.push(
+                    at(&c.origin, "unknown tender")
+                        .column("tender_id")
+                        .value(t.clone())
+                        .hint(known_hint("tenders", &tenders)),
+                ),
+                Some(s) if *s != c.spec_id => diags.push(
+                    at(
+                        &c.origin,
+                        "contract and its tender are for different specifications",
+                    )
+                    .column("tender_id")
+                    .value(t.clone())
+                    .hint(format!(
+                        "tender {t} is for {s}, the contract for {}",
+                        c.spec_id
+                    )),
+                ),
+                _ => {}
+            }
+        }
+    }
+    // KPI returns → contracts; periods within contract dates.
+    let contract_ids: Vec<&str> = project.contracts.keys().map(String::as_str).collect();
+    for kpi in project.kpis.values() {
+        match project.contracts.get(&kpi.contract_id) {
+            None => diags.push(
+                at(&kpi.origin, "KPI return for an unknown contract")
+                    .column("contract_id")
+                    .value(kpi.contract_id.clone())
+                    .hint(known_hint("contracts", &contract_ids)),
+            ),
+            Some(c) => {
+                for p in &kpi.points {
+                    if p.period.end < c.start_date || p.period.start > c.final_end_date() {
+                        diags.push(
+                            Diagnostic::warning(
+                                &p.origin.file,
+                                p.origin.location(),
+                                "KPI period is outside the contract's dates",
+                            )
+                            .column("period")
+                            .value(format!("{} {} {}", kpi.kpi_id, p.period, c.contract_id))
+                            .hint(format!(
+                                "the contract runs {} to {}",
+                                c.start_date,
+                                c.final_end_date()
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Specification KPI references (output and social value) → the KPIs of its contracts.
+    for spec in project.specifications.values() {
+        let kpis: BTreeSet<&str> = project
+            .kpis
+            .values()
+            .filter(|k| {
+                project
+                    .contracts
+                    .get(&k.contract_id)
+                    .is_some_and(|c| c.spec_id == spec.id)
+            })
+            .map(|k| k.kpi_id.as_str())
+            .collect();
+        let has_contract = project.contracts.values().any(|c| c.spec_id == spec.id);
+        let refs = spec.output_kpi.iter().map(|k| ("output_kpi", k)).chain(
+            spec.social_value
+                .iter()
+                .filter_map(|s| s.kpi_id.as_ref().map(|k| ("social_value.kpi_id", k))),
+        );
+        for (column, kpi) in refs {
+            if has_contract && !kpis.contains(kpi.as_str()) {
+                let known: Vec<&str> = kpis.iter().copied().collect();
+                diags.push(
+                    at(&spec.origin, "unknown KPI")
+                        .column(column)
+                        .value(kpi.clone())
+                        .hint(known_hint("KPIs of this specification's contracts", &known)),
+                );
+            }
+        }
+    }
+    // Grants → specifications and areas.
+    for g in project.grants.values() {
+        if let Some(s) = &g.spec_id {
+            spec_ref(project, s, &g.origin, "spec_id", diags);
+        }
+        if let Some(a) = &g.area_code {
+            if !project.areas.is_empty() && !project.areas.contains_key(a) {
+                diags.push(
+                    Diagnostic::warning(
+                        &g.origin.file,
+                        g.origin.location(),
+                        "area code not found in the needs data",
+                    )
+                    .column("area_code")
+                    .value(a.clone()),
+                );
+            }
+        }
+    }
+    // Engagement → specifications; you-said-we-did → engagement and specifications.
+    for e in project.engagements.values() {
+        for s in &e.specs {
+            spec_ref(project, s, &e.origin, "specs", diags);
+        }
+    }
+    let engagement_ids: Vec<&str> = project.engagements.keys().map(String::as_str).collect();
+    for r in &project.responses {
+        if !project.engagements.contains_key(&r.engagement_id) {
+            diags.push(
+                at(&r.origin, "unknown engagement")
+                    .column("engagement_id")
+                    .value(r.engagement_id.clone())
+                    .hint(known_hint("engagement events", &engagement_ids)),
+            );
+        }
+        spec_ref(project, &r.spec_id, &r.origin, "spec_id", diags);
+    }
+    // Areas named in the settings.
+    if !project.observations.is_empty() {
+        for (key, code) in [
+            ("home_area", project.config.home_area.as_deref()),
+            (
+                "benchmark_area",
+                Some(project.config.benchmark_area.as_str()),
+            ),
+        ] {
+            if let Some(code) = code {
+                if !project.areas.contains_key(code) {
+                    diags.push(
+                        Diagnostic::warning(
+                            &config_origin.file,
+                            Location::Key(key.into()),
+                            "area has no values in needs/",
+                        )
+                        .value(code.to_string())
+                        .hint("comparisons and priorities need values for this area"),
+                    );
+                }
+            }
+        }
+    }
+    // Page addresses: ids that slug alike are an error, not a silent overwrite.
+    slug_collisions(
+        "indicator",
+        project
+            .indicators
+            .keys()
+            .map(|k| (k.as_str(), &config_origin)),
+        &[],
+        diags,
+    );
+    let area_origin = Origin {
+        file: "needs".into(),
+        location: None,
+    };
+    slug_collisions(
+        "area",
+        project.areas.keys().map(|k| (k.as_str(), &area_origin)),
+        &[],
+        diags,
+    );
+    slug_collisions(
+        "specification",
+        project
+            .specifications
+            .values()
+            .map(|s| (s.id.as_str(), &s.origin)),
+        &["resources", "engagement"],
+        diags,
+    );
+    slug_collisions(
+        "contract",
+        project
+            .contracts
+            .values()
+            .map(|c| (c.contract_id.as_str(), &c.origin)),
+        &[],
+        diags,
+    );
+    let mut tender_origins: BTreeMap<&str, &Origin> = BTreeMap::new();
+    for b in &project.bids {
+        tender_origins.entry(&b.tender_id).or_insert(&b.origin);
+    }
+    slug_collisions("tender", tender_origins.into_iter(), &[], diags);
+    slug_collisions(
+        "grant",
+        project
+            .grants
+            .values()
+            .map(|g| (g.grant_id.as_str(), &g.origin)),
+        &[],
+        diags,
+    );
+    slug_collisions(
+        "engagement",
+        project
+            .engagements
+            .values()
+            .map(|e| (e.id.as_str(), &e.origin)),
+        &[],
+        diags,
+    );
+    slug_collisions(
+        "page",
+        project.pages.values().map(|p| (p.stem.as_str(), &p.origin)),
+        &[
+            "needs",
+            "planning",
+            "procurement",
+            "performance",
+            "data",
+            "search",
+            "assets",
+            "404",
+            "sitemap",
+            "feed",
+        ],
+        diags,
+    );
+    let mut by_contract: BTreeMap<&str, Vec<(&str, &Origin)>> = BTreeMap::new();
+    for k in project.kpis.values() {
+        by_contract
+            .entry(&k.contract_id)
+            .or_default()
+            .push((&k.kpi_id, &k.origin));
+    }
+    for list in by_contract.into_values() {
+        slug_collisions("KPI", list.into_iter(), &[], diags);
+    }
+}

@@ -1,0 +1,319 @@
+//! Loads `contracts/register` and the KPI returns in `contracts/kpis/`, in long or wide layout,
+//! from CSV, .xlsx or .ods.
+
+use super::fields::{Columns, Fields};
+use super::table::{normalise_header, Cell, Table};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::{Contract, KpiPoint, Period, Polarity, ProcurementRoute, SupplierType};
+
+const SUPPLIER_TYPES: &[&str] = &["sme", "vcse", "large", "public"];
+const ROUTES: &[&str] = &["quote", "open_tender", "framework", "direct_award", "grant"];
+const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
+
+/// Reads the contract register.
+pub fn read_register(table: &Table, diags: &mut Diagnostics) -> Vec<Contract> {
+    let Some(cols) = Columns::resolve(
+        table,
+        &[
+            "contract_id",
+            "spec_id",
+            "title",
+            "supplier",
+            "start_date",
+            "end_date",
+            "annual_value",
+            "total_value",
+        ],
+        &[
+            "tender_id",
+            "supplier_id",
+            "supplier_type",
+            "department",
+            "description",
+            "award_date",
+            "review_date",
+            "extension_end_date",
+            "procurement_route",
+            "irrecoverable_vat",
+        ],
+        diags,
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let mut f = Fields::new(table, row, &cols, diags);
+        let contract_id = f.id("contract_id");
+        let spec_id = f.id("spec_id");
+        let title = f.required_text("title");
+        let supplier = f.required_text("supplier");
+        let start = f.required_date("start_date");
+        let end = f.required_date("end_date");
+        let annual = f.required_number("annual_value");
+        let total = f.required_number("total_value");
+        for (col, v) in [("annual_value", annual), ("total_value", total)] {
+            if matches!(v, Some(x) if x < 0.0) {
+                let d = f
+                    .error(col, "value must not be negative")
+                    .value(v.unwrap_or(0.0).to_string());
+                f.diags.push(d);
+            }
+        }
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                let d = f
+                    .error("end_date", "contract ends before it starts")
+                    .value(format!("{e} is before {s}"));
+                f.diags.push(d);
+            }
+        }
+        let tender_id = f.text("tender_id");
+        let extension_end_date = f.date("extension_end_date");
+        if let (Some(x), Some(e)) = (extension_end_date, end) {
+            if x < e {
+                let d = f
+                    .error(
+                        "extension_end_date",
+                        "extension ends before the contract's end date",
+                    )
+                    .value(format!("{x} is before {e}"));
+                f.diags.push(d);
+            }
+        }
+        let complete = contract_id.is_some()
+            && spec_id.is_some()
+            && title.is_some()
+            && supplier.is_some()
+            && start.is_some()
+            && end.is_some()
+            && annual.is_some()
+            && total.is_some();
+        let contract = Contract {
+            contract_id: contract_id.unwrap_or_default(),
+            spec_id: spec_id.unwrap_or_default(),
+            title: title.unwrap_or_default(),
+            supplier: supplier.unwrap_or_default(),
+            start_date: start.unwrap_or_default(),
+            end_date: end.unwrap_or_default(),
+            annual_value: annual.unwrap_or_default(),
+            total_value: total.unwrap_or_default(),
+            tender_id,
+            supplier_id: f.text("supplier_id"),
+            supplier_type: f.choice("supplier_type", SUPPLIER_TYPES, SupplierType::parse),
+            department: f.text("department"),
+            description: f.text("description"),
+            award_date: f.date("award_date"),
+            review_date: f.date("review_date"),
+            extension_end_date,
+            procurement_route: f.choice("procurement_route", ROUTES, ProcurementRoute::parse),
+            irrecoverable_vat: f.number("irrecoverable_vat"),
+            origin: f.origin(),
+        };
+        if complete {
+            out.push(contract);
+        }
+    }
+    out
+}
+
+/// One KPI value as read from a return, before grouping into series.
+#[derive(Debug, Clone)]
+pub struct KpiReturn {
+    pub contract_id: String,
+    pub kpi_id: String,
+    pub kpi_name: String,
+    pub unit: Option<String>,
+    pub polarity: Option<Polarity>,
+    pub point: KpiPoint,
+}
+
+/// True when a KPI table is in the wide layout (no `period` column, one column per period).
+pub fn is_wide(table: &Table) -> bool {
+    let h: Vec<String> = table
+        .header_text()
+        .iter()
+        .map(|h| normalise_header(h))
+        .collect();
+    !h.iter().any(|x| x == "period") && h.iter().any(|x| x == "kpi id")
+}
+
+/// Reads a KPI return table in either layout.
+pub fn read_kpis(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
+    if is_wide(table) {
+        read_kpis_wide(table, diags)
+    } else {
+        read_kpis_long(table, diags)
+    }
+}
+
+fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
+    let Some(cols) = Columns::resolve(
+        table,
+        &[
+            "contract_id",
+            "kpi_id",
+            "kpi_name",
+            "period",
+            "actual",
+            "target",
+        ],
+        &["unit", "polarity", "rebase"],
+        diags,
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let mut f = Fields::new(table, row, &cols, diags);
+        let contract_id = f.id("contract_id");
+        let kpi_id = f.id("kpi_id");
+        let kpi_name = f.required_text("kpi_name");
+        let period = f.period("period");
+        let actual = f.number("actual");
+        let target = f.number("target");
+        let unit = f.text("unit");
+        let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
+        let rebase = f.boolean("rebase").unwrap_or(false);
+        let origin = f.origin();
+        let (Some(contract_id), Some(kpi_id), Some(kpi_name), Some(period)) =
+            (contract_id, kpi_id, kpi_name, period)
+        else {
+            continue;
+        };
+        out.push(KpiReturn {
+            contract_id,
+            kpi_id,
+            kpi_name,
+            unit,
+            polarity,
+            point: KpiPoint {
+                period,
+                actual,
+                target,
+                rebase,
+                origin,
+            },
+        });
+    }
+    out
+}
+
+fn header_period(cell: &Cell) -> Result<Period, String> {
+    match cell {
+        Cell::Date(d) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d))
+            .ok_or_else(|| "bad date".into()),
+        other => Period::parse(&other.display()),
+    }
+}
+
+fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
+    const FIXED: [&str; 6] = [
+        "contract_id",
+        "kpi_id",
+        "kpi_name",
+        "unit",
+        "polarity",
+        "target",
+    ];
+    let Some(cols) = Columns::resolve(
+        table,
+        &["contract_id", "kpi_id", "kpi_name"],
+        &["unit", "polarity", "target", "rebase"],
+        diags,
+    ) else {
+        return Vec::new();
+    };
+    let fixed: Vec<String> = FIXED
+        .iter()
+        .chain(["rebase"].iter())
+        .map(|n| normalise_header(n))
+        .collect();
+    let mut periods: Vec<(usize, Period)> = Vec::new();
+    let mut bad_header = false;
+    for (i, cell) in table.header.iter().enumerate() {
+        if cell.is_empty() || fixed.contains(&normalise_header(&cell.display())) {
+            continue;
+        }
+        match header_period(cell) {
+            Ok(p) => periods.push((i, p)),
+            Err(_) => {
+                bad_header = true;
+                diags.push(
+                    Diagnostic::error(&table.file, table.location(table.header_row, Some(i)), "column header is not a period")
+                        .value(cell.display())
+                        .hint("in the wide layout every column after target is headed by a period such as 2024-04, Apr 2024 or a date"),
+                );
+            }
+        }
+    }
+    if bad_header {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for row in &table.rows {
+        let mut f = Fields::new(table, row, &cols, diags);
+        let contract_id = f.id("contract_id");
+        let kpi_id = f.id("kpi_id");
+        let kpi_name = f.required_text("kpi_name");
+        let unit = f.text("unit");
+        let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
+        let target = f.number("target");
+        let (Some(contract_id), Some(kpi_id), Some(kpi_name)) = (contract_id, kpi_id, kpi_name)
+        else {
+            continue;
+        };
+        for (i, period) in &periods {
+            let cell = row.cells.get(*i).cloned().unwrap_or(Cell::Empty);
+            let location = table.location(row.number, Some(*i));
+            let actual = match &cell {
+                Cell::Empty => None,
+                Cell::Number(n) if n.is_finite() => Some(*n),
+                Cell::Error(code) => {
+                    diags.push(
+                        Diagnostic::warning(
+                            &table.file,
+                            location.clone(),
+                            "Excel error value read as missing",
+                        )
+                        .column(period.label.clone())
+                        .value(code.clone()),
+                    );
+                    None
+                }
+                other => match super::fields::parse_number(&other.display()) {
+                    Ok(n) => Some(n),
+                    Err(why) => {
+                        diags.push(
+                            Diagnostic::error(&table.file, location.clone(), why)
+                                .column(period.label.clone())
+                                .value(other.display())
+                                .hint("expected a number like 1234.5"),
+                        );
+                        None
+                    }
+                },
+            };
+            if actual.is_none() && target.is_none() {
+                continue;
+            }
+            out.push(KpiReturn {
+                contract_id: contract_id.clone(),
+                kpi_id: kpi_id.clone(),
+                kpi_name: kpi_name.clone(),
+                unit: unit.clone(),
+                polarity,
+                point: KpiPoint {
+                    period: period.clone(),
+                    actual,
+                    target,
+                    rebase: false,
+                    origin: crate::model::Origin {
+                        file: table.file.clone(),
+                        location: Some(location),
+                    },
+                },
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,361 @@
+//! Loads the Markdown documents of a project: specifications, engagement events and free pages.
+
+use super::fields::check_id;
+use super::markdown::{parse_front, safe_link, split_front_matter, Document};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::model::{
+    Engagement, EvaluationWeights, FreePage, Funding, Link, Milestone, Origin,
+    SocialValueCommitment, SpecStatus, Specification,
+};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+/// A TOML date literal (`2025-06-12`) or a quoted date string.
+#[derive(Deserialize, Clone)]
+#[serde(untagged)]
+enum DateValue {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateValue {
+    fn to_date(&self) -> Option<NaiveDate> {
+        match self {
+            DateValue::Toml(dt) => dt
+                .date
+                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)),
+            DateValue::Text(s) => super::fields::parse_date(s),
+        }
+    }
+    fn text(&self) -> String {
+        match self {
+            DateValue::Toml(dt) => dt.to_string(),
+            DateValue::Text(s) => s.clone(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct SocialValueFront {
+    theme: String,
+    measure: String,
+    target: Option<f64>,
+    kpi_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MilestoneFront {
+    date: DateValue,
+    event: String,
+}
+
+#[derive(Deserialize)]
+struct EvaluationFront {
+    price: f64,
+    quality: f64,
+    social_value: f64,
+}
+
+#[derive(Deserialize)]
+struct LinkFront {
+    title: String,
+    url: String,
+}
+
+#[derive(Deserialize)]
+struct SpecFront {
+    id: String,
+    title: String,
+    status: String,
+    service_area: Option<String>,
+    summary: Option<String>,
+    #[serde(default)]
+    addresses: Vec<String>,
+    annual_budget: Option<f64>,
+    term_years: Option<f64>,
+    extension_years: Option<f64>,
+    #[serde(default)]
+    commissioners: Vec<String>,
+    providers_engaged: Option<u32>,
+    #[serde(default)]
+    outcomes: Vec<String>,
+    #[serde(default)]
+    social_value: Vec<SocialValueFront>,
+    #[serde(default)]
+    milestones: Vec<MilestoneFront>,
+    evaluation: Option<EvaluationFront>,
+    funding: Option<String>,
+    output_kpi: Option<String>,
+    output_unit: Option<String>,
+    #[serde(default)]
+    links: Vec<LinkFront>,
+}
+
+const SPEC_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "status",
+    "service_area",
+    "summary",
+    "addresses",
+    "annual_budget",
+    "term_years",
+    "extension_years",
+    "commissioners",
+    "providers_engaged",
+    "outcomes",
+    "social_value",
+    "milestones",
+    "evaluation",
+    "funding",
+    "output_kpi",
+    "output_unit",
+    "links",
+];
+const SPEC_NESTED: &[(&str, &[&str])] = &[
+    ("social_value", &["theme", "measure", "target", "kpi_id"]),
+    ("milestones", &["date", "event"]),
+    ("evaluation", &["price", "quality", "social_value"]),
+    ("links", &["title", "url"]),
+];
+
+fn key_location(doc: &Document, key: &str) -> Location {
+    for (i, line) in doc.front.lines().enumerate() {
+        if let Some((k, _)) = line.split_once('=') {
+            if k.trim() == key {
+                return Location::Line(doc.front_line + i);
+            }
+        }
+    }
+    Location::Line(doc.front_line)
+}
+
+fn checked_id(id: &str, doc: &Document, rel: &str, diags: &mut Diagnostics) -> bool {
+    match check_id(id) {
+        Ok(()) => true,
+        Err(why) => {
+            diags.push(
+                Diagnostic::error(rel, key_location(doc, "id"), why)
+                    .column("id")
+                    .value(id.to_string())
+                    .hint("ids may use letters, digits, '-', '_' and '.' only"),
+            );
+            false
+        }
+    }
+}
+
+fn negative(value: Option<f64>, key: &str, doc: &Document, rel: &str, diags: &mut Diagnostics) {
+    if let Some(v) = value {
+        if v < 0.0 {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    key_location(doc, key),
+                    format!("{key} must not be negative"),
+                )
+                .value(v.to_string()),
+            );
+        }
+    }
+}
+
+/// Reads one specification file.
+pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Option<Specification> {
+    let doc = split_front_matter(text, rel, diags)?;
+    let front: SpecFront = parse_front(&doc, rel, SPEC_KEYS, SPEC_NESTED, diags)?;
+    let mut ok = checked_id(&front.id, &doc, rel, diags);
+    let status = SpecStatus::parse(&front.status);
+    if status.is_none() {
+        diags.push(
+            Diagnostic::error(rel, key_location(&doc, "status"), "unknown status")
+                .value(front.status.clone())
+                .hint(format!("expected one of: {}", SpecStatus::ALL.join(", "))),
+        );
+        ok = false;
+    }
+    negative(front.annual_budget, "annual_budget", &doc, rel, diags);
+    negative(front.term_years, "term_years", &doc, rel, diags);
+    negative(front.extension_years, "extension_years", &doc, rel, diags);
+    let funding = match front.funding.as_deref().map(str::trim) {
+        None | Some("contract") => Funding::Contract,
+        Some("grant") | Some("grants") => Funding::Grant,
+        Some(other) => {
+            diags.push(
+                Diagnostic::error(rel, key_location(&doc, "funding"), "unknown funding")
+                    .value(other.to_string())
+                    .hint("expected contract or grant"),
+            );
+            ok = false;
+            Funding::Contract
+        }
+    };
+    let evaluation = front.evaluation.map(|e| EvaluationWeights {
+        price: e.price,
+        quality: e.quality,
+        social_value: e.social_value,
+    });
+    if let Some(w) = evaluation {
+        let sum = w.price + w.quality + w.social_value;
+        if (sum - 100.0).abs() > 1e-9 || w.price < 0.0 || w.quality < 0.0 || w.social_value < 0.0 {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    key_location(&doc, "price"),
+                    "evaluation weights must be non-negative and sum to 100",
+                )
+                .column("evaluation")
+                .value(format!(
+                    "{} + {} + {} = {}",
+                    w.price, w.quality, w.social_value, sum
+                ))
+                .hint("weights are percentages of the total score"),
+            );
+            ok = false;
+        }
+    }
+    let mut milestones = Vec::new();
+    for m in &front.milestones {
+        match m.date.to_date() {
+            Some(date) => milestones.push(Milestone {
+                date,
+                event: m.event.clone(),
+            }),
+            None => {
+                diags.push(
+                    Diagnostic::error(rel, key_location(&doc, "date"), "not a date")
+                        .column("milestones.date")
+                        .value(m.date.text())
+                        .hint("write dates as 2025-06-12"),
+                );
+                ok = false;
+            }
+        }
+    }
+    milestones.sort_by(|a, b| a.date.cmp(&b.date).then(a.event.cmp(&b.event)));
+    let mut links = Vec::new();
+    for l in front.links {
+        if safe_link(&l.url) {
+            links.push(Link {
+                title: l.title,
+                url: l.url.trim().to_string(),
+            });
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    key_location(&doc, "url"),
+                    "link is not an http, https or mailto address",
+                )
+                .column("links.url")
+                .value(l.url)
+                .hint("only web and email links are published"),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    Some(Specification {
+        id: front.id,
+        title: front.title,
+        status: status?,
+        service_area: front.service_area,
+        summary: front.summary,
+        addresses: front.addresses,
+        annual_budget: front.annual_budget,
+        term_years: front.term_years,
+        extension_years: front.extension_years,
+        commissioners: front.commissioners,
+        providers_engaged: front.providers_engaged,
+        outcomes: front.outcomes,
+        social_value: front
+            .social_value
+            .into_iter()
+            .map(|s| SocialValueCommitment {
+                theme: s.theme,
+                measure: s.measure,
+                target: s.target,
+                kpi_id: s.kpi_id,
+            })
+            .collect(),
+        milestones,
+        evaluation,
+        funding,
+        output_kpi: front.output_kpi,
+        output_unit: front.output_unit,
+        links,
+        body_markdown: doc.body.clone(),
+        origin: Origin {
+            file: rel.to_string(),
+            location: Some(Location::Line(1)),
+        },
+        body_line: doc.body_line,
+    })
+}
+
+#[derive(Deserialize)]
+struct EngagementFront {
+    id: String,
+    title: String,
+    date: DateValue,
+    #[serde(default)]
+    audience: Vec<String>,
+    participants: Option<u32>,
+    #[serde(default)]
+    specs: Vec<String>,
+}
+
+const ENGAGEMENT_KEYS: &[&str] = &["id", "title", "date", "audience", "participants", "specs"];
+
+/// Reads one engagement event file.
+pub fn read_engagement(text: &str, rel: &str, diags: &mut Diagnostics) -> Option<Engagement> {
+    let doc = split_front_matter(text, rel, diags)?;
+    let front: EngagementFront = parse_front(&doc, rel, ENGAGEMENT_KEYS, &[], diags)?;
+    let id_ok = checked_id(&front.id, &doc, rel, diags);
+    let date = front.date.to_date();
+    if date.is_none() {
+        diags.push(
+            Diagnostic::error(rel, key_location(&doc, "date"), "not a date")
+                .value(front.date.text())
+                .hint("write dates as 2025-05-20"),
+        );
+    }
+    if !id_ok {
+        return None;
+    }
+    Some(Engagement {
+        id: front.id,
+        title: front.title,
+        date: date?,
+        audience: front.audience,
+        participants: front.participants,
+        specs: front.specs,
+        body_markdown: doc.body,
+        origin: Origin {
+            file: rel.to_string(),
+            location: Some(Location::Line(1)),
+        },
+    })
+}
+
+#[derive(Deserialize)]
+struct PageFront {
+    title: String,
+}
+
+/// Reads one free page; its address is the file stem.
+pub fn read_page(stem: &str, text: &str, rel: &str, diags: &mut Diagnostics) -> Option<FreePage> {
+    let doc = split_front_matter(text, rel, diags)?;
+    let front: PageFront = parse_front(&doc, rel, &["title"], &[], diags)?;
+    Some(FreePage {
+        stem: stem.to_string(),
+        title: front.title,
+        body_markdown: doc.body,
+        origin: Origin {
+            file: rel.to_string(),
+            location: Some(Location::Line(1)),
+        },
+    })
+}

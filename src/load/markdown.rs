@@ -1,0 +1,188 @@
+//! Markdown files with TOML front matter between `+++` lines: specifications, engagement events
+//! and free pages. Splits the front matter, checks its keys, and maps TOML errors to file lines.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::model::config::nearest;
+use serde::de::DeserializeOwned;
+
+/// A document split into front matter and body.
+pub struct Document {
+    pub front: String,
+    /// Line number (1-based) of the first front-matter line.
+    pub front_line: usize,
+    pub body: String,
+    /// Line number (1-based) of the first body line.
+    pub body_line: usize,
+}
+
+/// Splits `+++\nTOML\n+++\nbody`. Reports a missing or unterminated block.
+pub fn split_front_matter(text: &str, rel: &str, diags: &mut Diagnostics) -> Option<Document> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim() != "+++" {
+        diags.push(
+            Diagnostic::error(rel, Location::Line(1), "missing front matter")
+                .hint("start the file with a line `+++`, then TOML settings such as id and title, then `+++`"),
+        );
+        return None;
+    }
+    let mut front = String::new();
+    let mut consumed = first.len();
+    let mut line_no = 1;
+    for line in lines {
+        line_no += 1;
+        consumed += line.len();
+        if line.trim() == "+++" {
+            return Some(Document {
+                front,
+                front_line: 2,
+                body: text[consumed..].to_string(),
+                body_line: line_no + 1,
+            });
+        }
+        front.push_str(line);
+    }
+    diags.push(
+        Diagnostic::error(rel, Location::Line(1), "front matter is not closed")
+            .hint("end the settings block with a line `+++`"),
+    );
+    None
+}
+
+fn key_line(front: &str, front_line: usize, key: &str) -> Location {
+    for (i, line) in front.lines().enumerate() {
+        if let Some((k, _)) = line.split_once('=') {
+            if k.trim().trim_matches('"') == key {
+                return Location::Line(front_line + i);
+            }
+        }
+    }
+    Location::Line(front_line)
+}
+
+/// Parses front matter into `T`, first reporting every unknown key (top level and in the named
+/// array-of-table sections) with the nearest known key.
+pub fn parse_front<T: DeserializeOwned>(
+    doc: &Document,
+    rel: &str,
+    known: &[&str],
+    nested: &[(&str, &[&str])],
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    let table: toml::Table = match doc.front.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map(|s| {
+                doc.front[..s.start.min(doc.front.len())]
+                    .matches('\n')
+                    .count()
+                    + doc.front_line
+            });
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    line.map(Location::Line).unwrap_or(Location::File),
+                    "front matter is not valid TOML",
+                )
+                .hint(e.message().to_string()),
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    for key in table.keys() {
+        if !known.contains(&key.as_str()) {
+            ok = false;
+            let mut d = Diagnostic::error(
+                rel,
+                key_line(&doc.front, doc.front_line, key),
+                "unknown key",
+            )
+            .value(key.clone());
+            d = match nearest(key, known.iter().copied()) {
+                Some(n) => d.hint(format!("did you mean `{n}`?")),
+                None => d.hint(format!("known keys are {}", known.join(", "))),
+            };
+            diags.push(d);
+        }
+    }
+    for (section, keys) in nested {
+        let items: Vec<&toml::Table> = match table.get(*section) {
+            Some(toml::Value::Array(a)) => a.iter().filter_map(|v| v.as_table()).collect(),
+            Some(toml::Value::Table(t)) => vec![t],
+            _ => Vec::new(),
+        };
+        for item in items {
+            for key in item.keys() {
+                if !keys.contains(&key.as_str()) {
+                    ok = false;
+                    let mut d = Diagnostic::error(
+                        rel,
+                        key_line(&doc.front, doc.front_line, key),
+                        "unknown key",
+                    )
+                    .value(format!("{section}.{key}"));
+                    if let Some(n) = nearest(key, keys.iter().copied()) {
+                        d = d.hint(format!("did you mean `{n}`?"));
+                    }
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    match toml::Value::Table(table).try_into::<T>() {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let message = e.message().to_string();
+            // serde names the field in backticks; point at its line when we can find it.
+            let location = message
+                .split('`')
+                .nth(1)
+                .map(|k| key_line(&doc.front, doc.front_line, k))
+                .unwrap_or(Location::Line(doc.front_line));
+            diags.push(Diagnostic::error(rel, location, "invalid front matter").hint(message));
+            None
+        }
+    }
+}
+
+/// Only http(s) and mailto links may be published from front matter.
+pub fn safe_link(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_body_line() {
+        let mut d = Diagnostics::new();
+        let doc = split_front_matter("+++\nid = \"A\"\n+++\n# Body\n", "s.md", &mut d).unwrap();
+        assert_eq!(doc.front, "id = \"A\"\n");
+        assert_eq!(doc.body, "# Body\n");
+        assert_eq!(doc.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported() {
+        let mut d = Diagnostics::new();
+        assert!(split_front_matter("+++\nid = 1\n", "s.md", &mut d).is_none());
+        assert_eq!(d.sorted()[0].to_string(), "error: s.md:1: front matter is not closed\n  = hint: end the settings block with a line `+++`");
+    }
+
+    #[test]
+    fn links_are_limited_to_http_and_mailto() {
+        assert!(safe_link("https://example.org/x"));
+        assert!(safe_link("mailto:a@b.org"));
+        assert!(!safe_link("javascript:alert(1)"));
+        assert!(!safe_link("data:text/html,x"));
+        assert!(!safe_link("JaVaScRiPt:alert(1)"));
+    }
+}

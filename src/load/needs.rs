@@ -1,0 +1,517 @@
+//! Loads `needs/`: indicator metadata, values in the project's own layout, and OHID Fingertips
+//! "download data" exports read unchanged (recognised by their header).
+
+use super::fields::{Columns, Fields};
+use super::table::{normalise_header, Table};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::model::{Area, Indicator, Observation, Polarity, ValueType};
+use std::collections::BTreeMap;
+
+const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
+
+/// Reads `needs/indicators.csv` rows into indicators keyed by id.
+pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<String, Indicator> {
+    let mut out = BTreeMap::new();
+    let Some(cols) = Columns::resolve(
+        table,
+        &["indicator_id", "name", "value_type", "polarity"],
+        &[
+            "domain",
+            "multiplier",
+            "unit",
+            "definition",
+            "source",
+            "size",
+            "seriousness",
+            "effectiveness",
+            "pearl",
+        ],
+        diags,
+    ) else {
+        return out;
+    };
+    for row in &table.rows {
+        let mut f = Fields::new(table, row, &cols, diags);
+        let id = f.id("indicator_id");
+        let name = f.required_text("name");
+        let value_type = match f.text("value_type") {
+            Some(_) => f.choice("value_type", &ValueType::ALL, ValueType::parse),
+            None => {
+                let d = f
+                    .error("value_type", "missing value")
+                    .hint(format!("expected one of: {}", ValueType::ALL.join(", ")));
+                f.diags.push(d);
+                None
+            }
+        };
+        let polarity = match f.text("polarity") {
+            Some(_) => f.choice("polarity", POLARITIES, Polarity::parse),
+            None => {
+                let d = f
+                    .error("polarity", "missing value")
+                    .hint(format!("expected one of: {}", POLARITIES.join(", ")));
+                f.diags.push(d);
+                None
+            }
+        };
+        let multiplier = f.number("multiplier");
+        if matches!(multiplier, Some(m) if m <= 0.0) {
+            let d = f
+                .error("multiplier", "multiplier must be positive")
+                .value(multiplier.unwrap_or(0.0).to_string());
+            f.diags.push(d);
+        }
+        let score = |f: &mut Fields, col: &str| {
+            let v = f.number(col)?;
+            if !(0.0..=10.0).contains(&v) {
+                let d = f
+                    .error(col, "Hanlon score out of range")
+                    .value(v.to_string())
+                    .hint("scores run from 0 to 10");
+                f.diags.push(d);
+                return None;
+            }
+            Some(v)
+        };
+        let size = score(&mut f, "size");
+        let seriousness = score(&mut f, "seriousness");
+        let effectiveness = score(&mut f, "effectiveness");
+        let pearl = f.text("pearl").and_then(|p| {
+            let flags: Vec<char> = p.chars().collect();
+            if flags.len() == 5 && flags.iter().all(|c| *c == '0' || *c == '1') {
+                let mut out = [true; 5];
+                for (i, c) in flags.iter().enumerate() {
+                    out[i] = *c == '1';
+                }
+                Some(out)
+            } else {
+                let d = f
+                    .error("pearl", "PEARL must be five 0/1 flags")
+                    .value(p)
+                    .hint("e.g. 11110: propriety, economics, acceptability, resources, legality");
+                f.diags.push(d);
+                None
+            }
+        });
+        let (Some(id), Some(name), Some(value_type), Some(polarity)) =
+            (id, name, value_type, polarity)
+        else {
+            continue;
+        };
+        let default_multiplier = match value_type {
+            ValueType::Proportion => 100.0,
+            ValueType::CrudeRate | ValueType::DirectlyStandardisedRate => 100_000.0,
+            _ => 1.0,
+        };
+        let indicator = Indicator {
+            id: id.clone(),
+            name,
+            domain: f.text("domain"),
+            value_type,
+            multiplier: multiplier
+                .filter(|m| *m > 0.0)
+                .unwrap_or(default_multiplier),
+            unit: f.text("unit"),
+            polarity,
+            definition: f.text("definition"),
+            source: f.text("source"),
+            size,
+            seriousness,
+            effectiveness,
+            pearl,
+        };
+        if out.insert(id.clone(), indicator).is_some() {
+            let d = f
+                .error("indicator_id", "duplicate indicator id")
+                .value(id)
+                .hint("each indicator appears once in indicators.csv");
+            f.diags.push(d);
+        }
+    }
+    out
+}
+
+/// True when the header is a Fingertips "download data" export.
+pub fn is_fingertips(table: &Table) -> bool {
+    let h: Vec<String> = table
+        .header_text()
+        .iter()
+        .map(|h| normalise_header(h))
+        .collect();
+    [
+        "indicator id",
+        "area code",
+        "time period",
+        "lower ci 95.0 limit",
+    ]
+    .iter()
+    .all(|k| h.iter().any(|x| x == k))
+}
+
+/// Values read from one needs file, before cross-checking against indicator metadata.
+#[derive(Default)]
+pub struct NeedsValues {
+    pub observations: Vec<Observation>,
+    pub areas: BTreeMap<String, Area>,
+    /// Indicator names seen in Fingertips exports (a fallback when indicators.csv lacks one).
+    pub fingertips_names: BTreeMap<String, String>,
+}
+
+/// Reads a needs values table in either layout.
+pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics) {
+    let fingertips = is_fingertips(table);
+    let (required, optional): (&[&str], &[&str]) = if fingertips {
+        (
+            &["Indicator ID", "Area Code", "Time period", "Value"],
+            &[
+                "Indicator Name",
+                "Area Name",
+                "Area Type",
+                "Parent Code",
+                "Sex",
+                "Age",
+                "Category Type",
+                "Category",
+                "Lower CI 95.0 limit",
+                "Upper CI 95.0 limit",
+                "Lower CI 99.8 limit",
+                "Upper CI 99.8 limit",
+                "Count",
+                "Denominator",
+                "Value note",
+            ],
+        )
+    } else {
+        (
+            &["indicator_id", "area_code", "period"],
+            &[
+                "area_name",
+                "area_type",
+                "parent_code",
+                "value",
+                "lower_ci",
+                "upper_ci",
+                "lower_ci_95",
+                "upper_ci_95",
+                "lower_ci_99_8",
+                "upper_ci_99_8",
+                "count",
+                "denominator",
+                "sex",
+                "age",
+                "category_type",
+                "category",
+                "value_note",
+            ],
+        )
+    };
+    let Some(cols) = Columns::resolve(table, required, optional, diags) else {
+        return;
+    };
+    let name = |own: &'static str, ft: &'static str| if fingertips { ft } else { own };
+    for row in &table.rows {
+        let mut f = Fields::new(table, row, &cols, diags);
+        let indicator_id = f.id(name("indicator_id", "Indicator ID"));
+        let area_code = f.id(name("area_code", "Area Code"));
+        let period = f.period(name("period", "Time period"));
+        let value = f.number(name("value", "Value"));
+        let (lower95, upper95) = if fingertips {
+            (
+                f.number("Lower CI 95.0 limit"),
+                f.number("Upper CI 95.0 limit"),
+            )
+        } else if cols.has("lower_ci_95") || cols.has("upper_ci_95") {
+            (f.number("lower_ci_95"), f.number("upper_ci_95"))
+        } else {
+            (f.number("lower_ci"), f.number("upper_ci"))
+        };
+        let (lower998, upper998) = if fingertips {
+            (
+                f.number("Lower CI 99.8 limit"),
+                f.number("Upper CI 99.8 limit"),
+            )
+        } else {
+            (f.number("lower_ci_99_8"), f.number("upper_ci_99_8"))
+        };
+        let count = f.number(name("count", "Count"));
+        let denominator = f.number(name("denominator", "Denominator"));
+        let mut ok = true;
+        if let Some(n) = count {
+            if n < 0.0 {
+                let d = f
+                    .error(name("count", "Count"), "count is negative")
+                    .value(n.to_string());
+                f.diags.push(d);
+                ok = false;
+            }
+        }
+        if let Some(n) = denominator {
+            if n <= 0.0 {
+                let d = f
+                    .error(
+                        name("denominator", "Denominator"),
+                        "denominator must be greater than zero",
+                    )
+                    .value(n.to_string());
+                f.diags.push(d);
+                ok = false;
+            }
+        }
+        for (lo, hi, col_lo) in [
+            (lower95, upper95, name("lower_ci", "Lower CI 95.0 limit")),
+            (
+                lower998,
+                upper998,
+                name("lower_ci_99_8", "Lower CI 99.8 limit"),
+            ),
+        ] {
+            if let (Some(l), Some(u)) = (lo, hi) {
+                if l > u {
+                    let d = f
+                        .error(col_lo, "lower confidence limit is above the upper")
+                        .value(format!("{l} > {u}"));
+                    f.diags.push(d);
+                    ok = false;
+                } else if let Some(v) = value {
+                    if v < l || v > u {
+                        let d = f
+                            .error(col_lo, "confidence interval does not contain its value")
+                            .value(format!("{v} outside {l} to {u}"))
+                            .hint("check that the value and its limits are on the same scale");
+                        f.diags.push(d);
+                        ok = false;
+                    }
+                }
+            }
+        }
+        if value.is_none() && (count.is_none() || denominator.is_none()) && !fingertips {
+            let d = f
+                .error(name("value", "Value"), "missing value")
+                .hint("give a value, or a count and a denominator to compute it from");
+            f.diags.push(d);
+            ok = false;
+        }
+        let area_name = f.text(name("area_name", "Area Name"));
+        let area_type = f.text(name("area_type", "Area Type"));
+        let parent_code = f.text(name("parent_code", "Parent Code"));
+        let sex = f.text(name("sex", "Sex"));
+        let age = f.text(name("age", "Age"));
+        let category_type = f.text(name("category_type", "Category Type"));
+        let category = f.text(name("category", "Category"));
+        let value_note = f.text(name("value_note", "Value note"));
+        if fingertips {
+            if let (Some(id), Some(n)) = (&indicator_id, f.text("Indicator Name")) {
+                out.fingertips_names.entry(id.clone()).or_insert(n);
+            }
+        }
+        let origin = f.origin();
+        let (Some(indicator_id), Some(area_code), Some(period)) = (indicator_id, area_code, period)
+        else {
+            continue;
+        };
+        if !ok {
+            continue;
+        }
+        // A Fingertips row with no value (suppressed) is kept out of the series.
+        if value.is_none() && count.is_none() {
+            continue;
+        }
+        let area = out.areas.entry(area_code.clone()).or_insert_with(|| Area {
+            code: area_code.clone(),
+            name: area_name.clone().unwrap_or_else(|| area_code.clone()),
+            area_type: area_type.clone(),
+            parent_code: parent_code.clone(),
+        });
+        if area.name == area.code {
+            if let Some(n) = &area_name {
+                area.name = n.clone();
+            }
+        }
+        out.observations.push(Observation {
+            indicator_id,
+            area_code,
+            period,
+            value,
+            lower_ci_95: lower95,
+            upper_ci_95: upper95,
+            lower_ci_99_8: lower998,
+            upper_ci_99_8: upper998,
+            count,
+            denominator,
+            sex,
+            age,
+            category_type,
+            category,
+            value_note,
+            origin,
+        });
+    }
+}
+
+/// Marks Fingertips sex/age variants that are not the headline series as breakdowns: the headline is
+/// "Persons" (or, where an indicator has no Persons rows, the first sex in order) at the indicator's
+/// most common age.
+pub fn settle_headlines(observations: &mut [Observation]) {
+    let mut sexes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut ages: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for o in observations.iter().filter(|o| o.category.is_none()) {
+        if let Some(s) = &o.sex {
+            let list = sexes.entry(o.indicator_id.clone()).or_default();
+            if !list.contains(s) {
+                list.push(s.clone());
+            }
+        }
+        if let Some(a) = &o.age {
+            *ages
+                .entry(o.indicator_id.clone())
+                .or_default()
+                .entry(a.clone())
+                .or_default() += 1;
+        }
+    }
+    let headline_sex: BTreeMap<String, String> = sexes
+        .into_iter()
+        .map(|(id, mut list)| {
+            list.sort();
+            let pick = if list.iter().any(|s| s == "Persons") {
+                "Persons".to_string()
+            } else {
+                list[0].clone()
+            };
+            (id, pick)
+        })
+        .collect();
+    let headline_age: BTreeMap<String, String> = ages
+        .into_iter()
+        .filter_map(|(id, counts)| {
+            counts
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(age, _)| (id, age))
+        })
+        .collect();
+    for o in observations.iter_mut().filter(|o| o.category.is_none()) {
+        if let (Some(s), Some(h)) = (&o.sex, headline_sex.get(&o.indicator_id)) {
+            if s != h {
+                o.category_type = Some("Sex".into());
+                o.category = Some(s.clone());
+                continue;
+            }
+        }
+        if let (Some(a), Some(h)) = (&o.age, headline_age.get(&o.indicator_id)) {
+            if a != h {
+                o.category_type = Some("Age".into());
+                o.category = Some(a.clone());
+            }
+        }
+    }
+}
+
+/// Reports two values for the same indicator, area, period and breakdown.
+pub fn check_duplicates(observations: &[Observation], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<(String, String, String, String, String), &Observation> =
+        BTreeMap::new();
+    for o in observations {
+        let key = (
+            o.indicator_id.clone(),
+            o.area_code.clone(),
+            o.period.label.clone(),
+            o.category_type.clone().unwrap_or_default(),
+            o.category.clone().unwrap_or_default(),
+        );
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                Diagnostic::error(
+                    &o.origin.file,
+                    o.origin.location(),
+                    "duplicate value for this indicator, area and period",
+                )
+                .value(format!("{} {} {}", o.indicator_id, o.area_code, o.period))
+                .hint(format!(
+                    "first given at {}",
+                    Diagnostic::error(&first.origin.file, first.origin.location(), "").place()
+                )),
+            );
+        } else {
+            seen.insert(key, o);
+        }
+    }
+}
+
+/// Ensures every indicator with values has metadata; creates metadata from a Fingertips name
+/// (with a warning) where indicators.csv lacks a row.
+pub fn settle_indicators(
+    indicators: &mut BTreeMap<String, Indicator>,
+    values: &NeedsValues,
+    diags: &mut Diagnostics,
+) {
+    let mut reported = std::collections::BTreeSet::new();
+    for o in &values.observations {
+        if indicators.contains_key(&o.indicator_id) || reported.contains(&o.indicator_id) {
+            continue;
+        }
+        reported.insert(o.indicator_id.clone());
+        match values.fingertips_names.get(&o.indicator_id) {
+            Some(name) => {
+                diags.push(
+                    Diagnostic::warning(&o.origin.file, o.origin.location(), "indicator has no row in needs/indicators.csv; using the Fingertips name, no confidence intervals are computed and comparisons show higher/lower")
+                        .value(o.indicator_id.clone())
+                        .hint("add a row to needs/indicators.csv with its value_type and polarity"),
+                );
+                indicators.insert(
+                    o.indicator_id.clone(),
+                    Indicator {
+                        id: o.indicator_id.clone(),
+                        name: name.clone(),
+                        domain: None,
+                        value_type: ValueType::Score,
+                        multiplier: 1.0,
+                        unit: None,
+                        polarity: Polarity::NoJudgement,
+                        definition: None,
+                        source: Some("OHID Fingertips".into()),
+                        size: None,
+                        seriousness: None,
+                        effectiveness: None,
+                        pearl: None,
+                    },
+                );
+            }
+            None => {
+                let known: Vec<&str> = indicators.keys().take(5).map(String::as_str).collect();
+                diags.push(
+                    Diagnostic::error(&o.origin.file, o.origin.location(), "unknown indicator")
+                        .column("indicator_id")
+                        .value(o.indicator_id.clone())
+                        .hint(if known.is_empty() {
+                            "add it to needs/indicators.csv".to_string()
+                        } else {
+                            format!(
+                                "add it to needs/indicators.csv; known ids include {}",
+                                known.join(", ")
+                            )
+                        }),
+                );
+            }
+        }
+    }
+    // Proportions must not have more events than people.
+    for o in &values.observations {
+        if let (Some(ind), Some(c), Some(n)) =
+            (indicators.get(&o.indicator_id), o.count, o.denominator)
+        {
+            if ind.value_type == ValueType::Proportion && c > n {
+                diags.push(
+                    Diagnostic::error(
+                        &o.origin.file,
+                        o.origin.location(),
+                        "count is greater than the denominator for a proportion",
+                    )
+                    .column("count")
+                    .value(format!("{c} > {n}")),
+                );
+            }
+        }
+    }
+    let _ = Location::File;
+}
