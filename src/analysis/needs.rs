@@ -1,0 +1,1 @@
+//! Needs assessment statistics (in progress).

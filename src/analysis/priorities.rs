@@ -1,0 +1,1 @@
+//! Hanlon priorities (in progress).
