@@ -290,8 +290,9 @@ fn invert_gamma(target: f64, a: f64, upper: bool) -> f64 {
 fn chi_square_wh_z(p: f64) -> f64 {
     let pp = if p < 0.5 { p } else { 1.0 - p };
     let t = (-2.0 * pp.max(1e-300).ln()).sqrt();
-    let z = t - (2.515517 + 0.802853 * t + 0.010328 * t * t)
-        / (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
+    let z = t
+        - (2.515517 + 0.802853 * t + 0.010328 * t * t)
+            / (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t);
     if p < 0.5 {
         -z
     } else {
