@@ -498,7 +498,7 @@ fn is_persons(sex: &Option<String>) -> bool {
 
 /// Splits the headline observations of one (indicator, area) into the headline series (one per
 /// period, sorted) and the rest; see the module doc for the rule.
-fn pick_headline<'a>(obs: Vec<&'a Observation>) -> (Vec<&'a Observation>, Vec<&'a Observation>) {
+fn pick_headline(obs: Vec<&Observation>) -> (Vec<&Observation>, Vec<&Observation>) {
     let sex_ok: Box<dyn Fn(&Observation) -> bool> = if obs.iter().any(|o| is_persons(&o.sex)) {
         Box::new(|o: &Observation| is_persons(&o.sex))
     } else {

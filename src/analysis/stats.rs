@@ -327,7 +327,7 @@ pub fn weighted_slope(points: &[TrendPoint]) -> Option<(f64, f64, f64)> {
         swt2 += w * p.t * p.t;
     }
     let denom = sw * swt2 - swt * swt;
-    if !(denom > 0.0) {
+    if denom.is_nan() || denom <= 0.0 {
         return None;
     }
     Some(((sw * swyt - swt * swy) / denom, sw, denom))
