@@ -1,0 +1,995 @@
+//! Needs assessment statistics: confidence intervals, benchmark comparison and recent trend for every
+//! indicator × area × period (METHODS.md 1.1–1.4), producing the published `needs` table.
+//!
+//! Rules this module fixes (the project's documented choices):
+//! - **Headline series.** Only observations without a category (`Observation::is_headline`) form
+//!   series. For each indicator and area: if any observation has no sex or sex "Persons", only those
+//!   are kept; otherwise, if every observation has the same sex (a female-only indicator), they are
+//!   kept; otherwise the alphabetically first sex is kept. Within that, the most frequent age label
+//!   is the headline age (ties: the alphabetically first, `None` first). One row per period: a
+//!   further observation for the same period is kept as a breakdown row instead.
+//! - **Intervals.** Each level (95%, 99.8%) keeps its given limits when both are present; otherwise
+//!   it is computed from count and denominator where possible (proportion: Wilson × multiplier;
+//!   crude rate: exact below 10 events, Byar's from 10). `ci_method` says where the 95% interval came
+//!   from (`given` when the 95% limits were given, even if the 99.8% ones were computed).
+//! - **Comparison** uses the 95% interval, or the 99.8% one when `[needs] confidence = 99.8`.
+//!   `benchmark_value` is filled on every row where the benchmark has a value for that period, so
+//!   charts can draw it; comparison and trend are only on the latest row of each headline series.
+//! - **Trend.** A missing period (the next period does not start the day after the previous one
+//!   ends) breaks the unbroken run, as an invalid point does.
+
+use crate::analysis::stats::{self, RateCiMethod, TrendPoint, Z95, Z99_8};
+use crate::model::config::ComparisonMethod;
+use crate::model::{Indicator, Observation, Period, Polarity, Project, ValueType};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Where a row's 95% interval came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CiMethod {
+    Given,
+    Wilson,
+    Byar,
+    Exact,
+    None,
+}
+
+impl CiMethod {
+    pub fn as_str(self) -> &'static str {
+        ["given", "wilson", "byar", "exact", "none"][self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        [
+            "As published",
+            "Wilson score",
+            "Byar's method",
+            "Exact Poisson",
+            "None",
+        ][self as usize]
+    }
+}
+
+/// Result of comparing an area with the benchmark, after the polarity adjustment (METHODS.md 1.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    Better,
+    Similar,
+    Worse,
+    Best,
+    Worst,
+    Higher,
+    Lower,
+    NotCompared,
+}
+
+impl Comparison {
+    pub fn as_str(self) -> &'static str {
+        [
+            "better",
+            "similar",
+            "worse",
+            "best",
+            "worst",
+            "higher",
+            "lower",
+            "not_compared",
+        ][self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        [
+            "Better",
+            "Similar",
+            "Worse",
+            "Best",
+            "Worst",
+            "Higher",
+            "Lower",
+            "Not compared",
+        ][self as usize]
+    }
+    /// Worse or worst: significantly worse than the benchmark.
+    pub fn is_worse(self) -> bool {
+        matches!(self, Comparison::Worse | Comparison::Worst)
+    }
+    pub fn is_better(self) -> bool {
+        matches!(self, Comparison::Better | Comparison::Best)
+    }
+}
+
+/// The recent-trend result (METHODS.md 1.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Increasing,
+    Decreasing,
+    NoSignificantChange,
+    CannotBeCalculated,
+}
+
+impl Trend {
+    pub fn as_str(self) -> &'static str {
+        [
+            "increasing",
+            "decreasing",
+            "no_significant_change",
+            "cannot_be_calculated",
+        ][self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        [
+            "Increasing",
+            "Decreasing",
+            "No significant change",
+            "Cannot be calculated",
+        ][self as usize]
+    }
+}
+
+/// Whether the trend is good news, given the indicator's polarity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TrendDirection {
+    Improving,
+    Worsening,
+    NoChange,
+    NotApplicable,
+}
+
+impl TrendDirection {
+    pub fn as_str(self) -> &'static str {
+        ["improving", "worsening", "no_change", "not_applicable"][self as usize]
+    }
+    pub fn label(self) -> &'static str {
+        ["Improving", "Worsening", "No change", "Not applicable"][self as usize]
+    }
+}
+
+/// One row of the published `needs` table (FORMATS.md section 2): indicator × area × period of the
+/// headline series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeedRow {
+    pub indicator_id: String,
+    pub area_code: String,
+    pub period: Period,
+    pub value: Option<f64>,
+    pub lower_ci_95: Option<f64>,
+    pub upper_ci_95: Option<f64>,
+    pub lower_ci_99_8: Option<f64>,
+    pub upper_ci_99_8: Option<f64>,
+    pub ci_method: CiMethod,
+    pub benchmark_value: Option<f64>,
+    pub comparison: Option<Comparison>,
+    pub trend: Option<Trend>,
+    pub trend_chi_square: Option<f64>,
+    pub trend_direction: Option<TrendDirection>,
+    pub count: Option<f64>,
+    pub denominator: Option<f64>,
+    /// Why the trend could not be calculated, in plain words.
+    pub trend_reason: Option<String>,
+}
+
+/// An inequality breakdown (category) or non-headline sex/age row: intervals and comparison, no trend.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakdownRow {
+    pub indicator_id: String,
+    pub area_code: String,
+    pub period: Period,
+    pub category_type: Option<String>,
+    pub category: Option<String>,
+    pub sex: Option<String>,
+    pub age: Option<String>,
+    pub value: Option<f64>,
+    pub lower_ci_95: Option<f64>,
+    pub upper_ci_95: Option<f64>,
+    pub lower_ci_99_8: Option<f64>,
+    pub upper_ci_99_8: Option<f64>,
+    pub ci_method: CiMethod,
+    pub benchmark_value: Option<f64>,
+    pub comparison: Option<Comparison>,
+    pub count: Option<f64>,
+    pub denominator: Option<f64>,
+}
+
+/// Every needs statistic of a project, with an index by (indicator, area).
+#[derive(Debug, Clone, Default)]
+pub struct NeedsAnalysis {
+    /// Headline rows sorted by indicator, area, period.
+    pub rows: Vec<NeedRow>,
+    /// Breakdown rows sorted by indicator, area, period, category type, category.
+    pub breakdowns: Vec<BreakdownRow>,
+    index: BTreeMap<(String, String), Range<usize>>,
+}
+
+impl NeedsAnalysis {
+    /// Builds the analysis from rows already sorted by indicator, area, period.
+    pub fn from_rows(rows: Vec<NeedRow>, breakdowns: Vec<BreakdownRow>) -> NeedsAnalysis {
+        let mut index: BTreeMap<(String, String), Range<usize>> = BTreeMap::new();
+        for (i, r) in rows.iter().enumerate() {
+            index
+                .entry((r.indicator_id.clone(), r.area_code.clone()))
+                .and_modify(|range| range.end = i + 1)
+                .or_insert(i..i + 1);
+        }
+        NeedsAnalysis {
+            rows,
+            breakdowns,
+            index,
+        }
+    }
+
+    /// The headline series of an indicator in an area, in period order (empty if none).
+    pub fn series(&self, indicator_id: &str, area_code: &str) -> &[NeedRow] {
+        self.index
+            .get(&(indicator_id.to_string(), area_code.to_string()))
+            .map(|r| &self.rows[r.clone()])
+            .unwrap_or(&[])
+    }
+
+    /// The latest-period row of an indicator's headline series in an area.
+    pub fn latest(&self, indicator_id: &str, area_code: &str) -> Option<&NeedRow> {
+        self.series(indicator_id, area_code).last()
+    }
+
+    /// The (indicator, area) pairs that have a headline series, sorted.
+    pub fn series_keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.index.keys().map(|(i, a)| (i.as_str(), a.as_str()))
+    }
+}
+
+/// Intervals of one observation at both levels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Intervals {
+    value: Option<f64>,
+    l95: Option<f64>,
+    u95: Option<f64>,
+    l998: Option<f64>,
+    u998: Option<f64>,
+    method: CiMethod,
+}
+
+/// Computes or keeps the intervals of an observation (METHODS.md 1.1 Wilson for proportions, 1.2
+/// exact/Byar's for crude rates); see the module doc for the given-versus-computed rule.
+fn intervals(obs: &Observation, indicator: Option<&Indicator>) -> Intervals {
+    let given95 = obs.lower_ci_95.is_some() && obs.upper_ci_95.is_some();
+    let given998 = obs.lower_ci_99_8.is_some() && obs.upper_ci_99_8.is_some();
+    let mut out = Intervals {
+        value: obs.value,
+        l95: obs.lower_ci_95,
+        u95: obs.upper_ci_95,
+        l998: obs.lower_ci_99_8,
+        u998: obs.upper_ci_99_8,
+        method: if given95 {
+            CiMethod::Given
+        } else {
+            CiMethod::None
+        },
+    };
+    let (Some(ind), Some(o), Some(n)) = (indicator, obs.count, obs.denominator) else {
+        return out;
+    };
+    let m = ind.multiplier;
+    // Each level: (z, confidence) → (lower, upper, method) on the indicator's scale.
+    let compute = |z: f64, c: f64| -> Option<(Option<f64>, Option<f64>, CiMethod)> {
+        match ind.value_type {
+            ValueType::Proportion => {
+                let (l, u) = stats::wilson_interval(o, n, z)?;
+                Some((Some(l * m), Some(u * m), CiMethod::Wilson))
+            }
+            ValueType::CrudeRate => {
+                let r = stats::crude_rate_interval(o, n, m, z, c)?;
+                let method = match r.method {
+                    RateCiMethod::Exact => CiMethod::Exact,
+                    RateCiMethod::Byar => CiMethod::Byar,
+                };
+                Some((r.lower, Some(r.upper), method))
+            }
+            _ => None,
+        }
+    };
+    let computable = match ind.value_type {
+        ValueType::Proportion => stats::wilson_interval(o, n, Z95).is_some(),
+        ValueType::CrudeRate => o >= 0.0 && n > 0.0,
+        _ => false,
+    };
+    if computable && out.value.is_none() {
+        out.value = Some(o / n * m);
+    }
+    if !given95 {
+        if let Some((l, u, method)) = compute(Z95, 0.95) {
+            (out.l95, out.u95, out.method) = (l, u, method);
+        }
+    }
+    if !given998 {
+        if let Some((l, u, _)) = compute(Z99_8, 0.998) {
+            (out.l998, out.u998) = (l, u);
+        }
+    }
+    out
+}
+
+/// The raw comparison before the polarity adjustment: `Better` means above the benchmark.
+/// METHODS.md 1.3 method 1 (`CiOverlap`, at `level` = the configured confidence) and method 17
+/// (`CiOverlapTwoLevels`). Both ends of an interval count as inside. `None`: no valid interval.
+fn raw_comparison(
+    method: ComparisonMethod,
+    value: f64,
+    benchmark: f64,
+    ci: &Intervals,
+    use_99_8: bool,
+) -> Option<Comparison> {
+    let side = |above: Comparison, below: Comparison| {
+        if value > benchmark {
+            above
+        } else {
+            below
+        }
+    };
+    match method {
+        ComparisonMethod::None => None,
+        ComparisonMethod::CiOverlap => {
+            let (l, u) = if use_99_8 {
+                (ci.l998?, ci.u998?)
+            } else {
+                (ci.l95?, ci.u95?)
+            };
+            if l <= benchmark && benchmark <= u {
+                Some(Comparison::Similar)
+            } else {
+                Some(side(Comparison::Better, Comparison::Worse))
+            }
+        }
+        ComparisonMethod::CiOverlapTwoLevels => {
+            let (l95, u95, l998, u998) = (ci.l95?, ci.u95?, ci.l998?, ci.u998?);
+            Some(if l95 <= benchmark && benchmark <= u95 {
+                Comparison::Similar
+            } else if l998 <= benchmark && benchmark <= l95 {
+                Comparison::Better
+            } else if u95 <= benchmark && benchmark <= u998 {
+                Comparison::Worse
+            } else {
+                side(Comparison::Best, Comparison::Worst)
+            })
+        }
+    }
+}
+
+/// The polarity adjustment of METHODS.md 1.3: low-is-good swaps better/worse and best/worst;
+/// no-judgement reports better/best as higher and worse/worst as lower.
+pub fn adjust_for_polarity(raw: Comparison, polarity: Polarity) -> Comparison {
+    use Comparison::*;
+    match (polarity, raw) {
+        (Polarity::HigherIsBetter, c) => c,
+        (Polarity::LowerIsBetter, Better) => Worse,
+        (Polarity::LowerIsBetter, Worse) => Better,
+        (Polarity::LowerIsBetter, Best) => Worst,
+        (Polarity::LowerIsBetter, Worst) => Best,
+        (Polarity::LowerIsBetter, c) => c,
+        (Polarity::NoJudgement, Better | Best) => Higher,
+        (Polarity::NoJudgement, Worse | Worst) => Lower,
+        (Polarity::NoJudgement, c) => c,
+    }
+}
+
+/// Compares a value and its intervals with the benchmark value (METHODS.md 1.3, then polarity).
+fn compare(
+    project: &Project,
+    indicator: Option<&Indicator>,
+    value: Option<f64>,
+    ci: &Intervals,
+    benchmark: Option<f64>,
+) -> Comparison {
+    let (Some(ind), Some(v), Some(b)) = (indicator, value, benchmark) else {
+        return Comparison::NotCompared;
+    };
+    let use_99_8 = project.config.needs.confidence == 99.8;
+    raw_comparison(project.config.needs.comparison, v, b, ci, use_99_8)
+        .map(|raw| adjust_for_polarity(raw, ind.polarity))
+        .unwrap_or(Comparison::NotCompared)
+}
+
+/// The outcome of the recent-trend test for one series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendResult {
+    pub trend: Trend,
+    pub chi_square: Option<f64>,
+    pub reason: Option<String>,
+}
+
+fn cannot(reason: String) -> TrendResult {
+    TrendResult {
+        trend: Trend::CannotBeCalculated,
+        chi_square: None,
+        reason: Some(reason),
+    }
+}
+
+/// Recent trend of a headline series (METHODS.md 1.4, CI path): validity checks, the last `points`
+/// valid points of the unbroken run back from the latest, weighted slope, χ² and robustness check.
+/// The direction comes from the sign of the fitted slope.
+pub fn recent_trend(rows: &[NeedRow], value_type: Option<ValueType>, points: usize) -> TrendResult {
+    if !matches!(
+        value_type,
+        Some(ValueType::Proportion | ValueType::CrudeRate)
+    ) {
+        return cannot("value type is not a proportion or crude rate".into());
+    }
+    if rows.iter().any(|r| r.period.year_range() != 1) {
+        return cannot("periods are not single years".into());
+    }
+    if rows.len() < points {
+        return cannot(format!("fewer than {points} points"));
+    }
+    let valid = |r: &NeedRow| {
+        matches!(
+            (r.value, r.count, r.denominator, r.lower_ci_95, r.upper_ci_95),
+            (Some(_), Some(c), Some(d), Some(_), Some(_)) if c != d
+        )
+    };
+    let mut run = 0;
+    for (i, r) in rows.iter().enumerate().rev() {
+        if !valid(r) {
+            break;
+        }
+        run += 1;
+        if run == points {
+            break;
+        }
+        let adjacent = i > 0 && rows[i - 1].period.end.succ_opt() == Some(r.period.start);
+        if !adjacent {
+            break;
+        }
+    }
+    if run < points {
+        return cannot(format!(
+            "fewer than {points} consecutive valid points up to the latest period \
+             (each needs a value, count, denominator and 95% interval, and a count \
+             different from the denominator)"
+        ));
+    }
+    let pts: Vec<TrendPoint> = rows[rows.len() - points..]
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            Some(TrendPoint {
+                t: (i + 1) as f64,
+                y: r.value?,
+                lower_95: r.lower_ci_95?,
+                upper_95: r.upper_ci_95?,
+            })
+        })
+        .collect();
+    let Some(fit) = stats::trend_test(&pts) else {
+        return cannot("the confidence intervals have no width to weight the points".into());
+    };
+    let trend = if !fit.significant {
+        Trend::NoSignificantChange
+    } else if fit.slope > 0.0 {
+        Trend::Increasing
+    } else {
+        Trend::Decreasing
+    };
+    TrendResult {
+        trend,
+        chi_square: Some(fit.chi_square),
+        reason: None,
+    }
+}
+
+/// Whether a trend is good news for an indicator of this polarity.
+pub fn trend_direction(trend: Trend, polarity: Polarity) -> TrendDirection {
+    match (trend, polarity) {
+        (Trend::CannotBeCalculated, _) | (_, Polarity::NoJudgement) => {
+            TrendDirection::NotApplicable
+        }
+        (Trend::NoSignificantChange, _) => TrendDirection::NoChange,
+        (Trend::Increasing, Polarity::HigherIsBetter)
+        | (Trend::Decreasing, Polarity::LowerIsBetter) => TrendDirection::Improving,
+        _ => TrendDirection::Worsening,
+    }
+}
+
+fn is_persons(sex: &Option<String>) -> bool {
+    sex.as_deref()
+        .is_none_or(|s| s.trim().eq_ignore_ascii_case("persons"))
+}
+
+/// Splits the headline observations of one (indicator, area) into the headline series (one per
+/// period, sorted) and the rest; see the module doc for the rule.
+fn pick_headline(obs: Vec<&Observation>) -> (Vec<&Observation>, Vec<&Observation>) {
+    let sex_ok: Box<dyn Fn(&Observation) -> bool> = if obs.iter().any(|o| is_persons(&o.sex)) {
+        Box::new(|o: &Observation| is_persons(&o.sex))
+    } else {
+        let first = obs.iter().filter_map(|o| o.sex.clone()).min();
+        Box::new(move |o: &Observation| o.sex == first)
+    };
+    let mut ages: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+    for o in obs.iter().filter(|o| sex_ok(o)) {
+        *ages.entry(o.age.as_deref()).or_default() += 1;
+    }
+    let top = ages.values().copied().max().unwrap_or(0);
+    let age = ages
+        .iter()
+        .find(|(_, &n)| n == top)
+        .and_then(|(a, _)| a.map(str::to_string));
+    let (mut head, mut rest) = (Vec::new(), Vec::new());
+    let mut seen: BTreeMap<&Period, ()> = BTreeMap::new();
+    for o in obs {
+        if sex_ok(o) && o.age == age && seen.insert(&o.period, ()).is_none() {
+            head.push(o);
+        } else {
+            rest.push(o);
+        }
+    }
+    head.sort_by(|a, b| a.period.cmp(&b.period));
+    (head, rest)
+}
+
+/// Computes every needs statistic of the project (METHODS.md 1.1–1.4).
+pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
+    let mut groups: BTreeMap<(&str, &str), Vec<&Observation>> = BTreeMap::new();
+    let mut others: Vec<&Observation> = Vec::new();
+    for o in &project.observations {
+        if o.is_headline() {
+            groups
+                .entry((o.indicator_id.as_str(), o.area_code.as_str()))
+                .or_default()
+                .push(o);
+        } else {
+            others.push(o);
+        }
+    }
+    let mut series: Vec<Vec<(&Observation, Intervals)>> = Vec::new();
+    for ((ind_id, _), obs) in groups {
+        let indicator = project.indicators.get(ind_id);
+        let (head, rest) = pick_headline(obs);
+        others.extend(rest);
+        series.push(
+            head.into_iter()
+                .map(|o| (o, intervals(o, indicator)))
+                .collect(),
+        );
+    }
+    // Benchmark values by (indicator, period).
+    let bench_area = project.config.benchmark_area.as_str();
+    let mut bench: BTreeMap<(&str, &Period), f64> = BTreeMap::new();
+    for s in &series {
+        for (o, ci) in s {
+            if let (true, Some(v)) = (o.area_code == bench_area, ci.value) {
+                bench.insert((o.indicator_id.as_str(), &o.period), v);
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for s in &series {
+        let first = rows.len();
+        for (o, ci) in s {
+            rows.push(NeedRow {
+                indicator_id: o.indicator_id.clone(),
+                area_code: o.area_code.clone(),
+                period: o.period.clone(),
+                value: ci.value,
+                lower_ci_95: ci.l95,
+                upper_ci_95: ci.u95,
+                lower_ci_99_8: ci.l998,
+                upper_ci_99_8: ci.u998,
+                ci_method: ci.method,
+                benchmark_value: bench.get(&(o.indicator_id.as_str(), &o.period)).copied(),
+                comparison: None,
+                trend: None,
+                trend_chi_square: None,
+                trend_direction: None,
+                count: o.count,
+                denominator: o.denominator,
+                trend_reason: None,
+            });
+        }
+        let Some((o, ci)) = s.last() else {
+            continue;
+        };
+        let benchmark_value = rows.last().and_then(|r: &NeedRow| r.benchmark_value);
+        let indicator = project.indicators.get(&o.indicator_id);
+        let comparison = if o.area_code == bench_area {
+            Comparison::NotCompared
+        } else {
+            compare(project, indicator, ci.value, ci, benchmark_value)
+        };
+        let t = recent_trend(
+            &rows[first..],
+            indicator.map(|i| i.value_type),
+            project.config.needs.trend_points,
+        );
+        let polarity = indicator
+            .map(|i| i.polarity)
+            .unwrap_or(Polarity::NoJudgement);
+        let row = rows.last_mut().expect("series is not empty");
+        row.comparison = Some(comparison);
+        row.trend = Some(t.trend);
+        row.trend_chi_square = t.chi_square;
+        row.trend_direction = Some(trend_direction(t.trend, polarity));
+        row.trend_reason = t.reason;
+    }
+    let mut breakdowns: Vec<BreakdownRow> = others
+        .into_iter()
+        .map(|o| {
+            let indicator = project.indicators.get(&o.indicator_id);
+            let ci = intervals(o, indicator);
+            let benchmark_value = bench.get(&(o.indicator_id.as_str(), &o.period)).copied();
+            BreakdownRow {
+                indicator_id: o.indicator_id.clone(),
+                area_code: o.area_code.clone(),
+                period: o.period.clone(),
+                category_type: o.category_type.clone(),
+                category: o.category.clone(),
+                sex: o.sex.clone(),
+                age: o.age.clone(),
+                value: ci.value,
+                lower_ci_95: ci.l95,
+                upper_ci_95: ci.u95,
+                lower_ci_99_8: ci.l998,
+                upper_ci_99_8: ci.u998,
+                ci_method: ci.method,
+                benchmark_value,
+                comparison: Some(compare(project, indicator, ci.value, &ci, benchmark_value)),
+                count: o.count,
+                denominator: o.denominator,
+            }
+        })
+        .collect();
+    breakdowns.sort_by(|a, b| {
+        (
+            &a.indicator_id,
+            &a.area_code,
+            &a.period,
+            &a.category_type,
+            &a.category,
+        )
+            .cmp(&(
+                &b.indicator_id,
+                &b.area_code,
+                &b.period,
+                &b.category_type,
+                &b.category,
+            ))
+    });
+    NeedsAnalysis::from_rows(rows, breakdowns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Config;
+
+    pub(crate) fn indicator(id: &str, vt: ValueType, multiplier: f64, p: Polarity) -> Indicator {
+        Indicator {
+            id: id.into(),
+            name: format!("Indicator {id}"),
+            domain: None,
+            value_type: vt,
+            multiplier,
+            unit: None,
+            polarity: p,
+            definition: None,
+            source: None,
+            size: None,
+            seriousness: None,
+            effectiveness: None,
+            pearl: None,
+        }
+    }
+
+    /// An observation with value, 95% limits, count and denominator (any may be missing).
+    pub(crate) fn obs(ind: &str, area: &str, period: &str, v: [Option<f64>; 5]) -> Observation {
+        Observation {
+            indicator_id: ind.into(),
+            area_code: area.into(),
+            period: Period::parse(period).unwrap(),
+            value: v[0],
+            lower_ci_95: v[1],
+            upper_ci_95: v[2],
+            lower_ci_99_8: None,
+            upper_ci_99_8: None,
+            count: v[3],
+            denominator: v[4],
+            sex: None,
+            age: None,
+            category_type: None,
+            category: None,
+            value_note: None,
+            origin: Default::default(),
+        }
+    }
+
+    fn project(indicators: Vec<Indicator>, observations: Vec<Observation>) -> Project {
+        Project {
+            config: Config::default(),
+            indicators: indicators.into_iter().map(|i| (i.id.clone(), i)).collect(),
+            observations,
+            ..Default::default()
+        }
+    }
+
+    fn close(a: f64, b: f64, rel: f64) {
+        assert!(
+            (a - b).abs() <= rel * b.abs(),
+            "{a} is not within {rel} of {b}"
+        );
+    }
+
+    const ENG: &str = "E92000001";
+    const HOME: &str = "E08000099";
+
+    #[test]
+    fn intervals_are_computed_from_counts() {
+        let p = project(
+            vec![
+                indicator("P", ValueType::Proportion, 100.0, Polarity::HigherIsBetter),
+                indicator(
+                    "R",
+                    ValueType::CrudeRate,
+                    100_000.0,
+                    Polarity::LowerIsBetter,
+                ),
+            ],
+            vec![
+                obs(
+                    "P",
+                    HOME,
+                    "2023",
+                    [None, None, None, Some(50.0), Some(200.0)],
+                ),
+                obs(
+                    "R",
+                    HOME,
+                    "2022",
+                    [None, None, None, Some(9.0), Some(50_000.0)],
+                ),
+                obs(
+                    "R",
+                    HOME,
+                    "2023",
+                    [None, None, None, Some(10.0), Some(50_000.0)],
+                ),
+                obs(
+                    "R",
+                    ENG,
+                    "2023",
+                    [Some(20.0), Some(1.0), Some(2.0), Some(10.0), None],
+                ),
+            ],
+        );
+        let a = analyse_needs(&p);
+        let r = a.latest("P", HOME).unwrap();
+        // Wilson 50/200 (see stats tests) × 100.
+        close(r.value.unwrap(), 25.0, 1e-15);
+        close(r.lower_ci_95.unwrap(), 19.508168006817497, 1e-12);
+        close(r.upper_ci_95.unwrap(), 31.434098312045833, 1e-12);
+        assert!(r.lower_ci_99_8.unwrap() < r.lower_ci_95.unwrap());
+        assert_eq!(r.ci_method, CiMethod::Wilson);
+        // 9 events: exact; 10 events: Byar's (METHODS.md 1.2 switch).
+        let rs = a.series("R", HOME);
+        assert_eq!(
+            (rs[0].ci_method, rs[1].ci_method),
+            (CiMethod::Exact, CiMethod::Byar)
+        );
+        close(rs[0].lower_ci_95.unwrap(), 8.230746194756665, 1e-12);
+        close(rs[1].upper_ci_95.unwrap(), 2.0 * 18.391458605756473, 1e-12);
+        // Latest home rate 20 per 100,000 vs England 20: inside [9.57, 36.78] → similar.
+        assert_eq!(rs[1].benchmark_value, Some(20.0));
+        assert_eq!(rs[1].comparison, Some(Comparison::Similar));
+        assert_eq!(rs[0].comparison, None);
+        // Given limits are kept and marked given; the benchmark itself is not compared.
+        let e = a.latest("R", ENG).unwrap();
+        assert_eq!((e.ci_method, e.lower_ci_95), (CiMethod::Given, Some(1.0)));
+        assert_eq!(e.comparison, Some(Comparison::NotCompared));
+        assert!(a.series("R", "nowhere").is_empty());
+    }
+
+    #[test]
+    fn comparison_method_1_and_polarity() {
+        let ci = |l: f64, u: f64| Intervals {
+            value: None,
+            l95: Some(l),
+            u95: Some(u),
+            l998: Some(l - 1.0),
+            u998: Some(u + 1.0),
+            method: CiMethod::Given,
+        };
+        let m1 = ComparisonMethod::CiOverlap;
+        // The benchmark exactly on an end of the interval is inside: similar.
+        assert_eq!(
+            raw_comparison(m1, 12.0, 10.0, &ci(10.0, 14.0), false),
+            Some(Comparison::Similar)
+        );
+        assert_eq!(
+            raw_comparison(m1, 12.0, 14.0, &ci(10.0, 14.0), false),
+            Some(Comparison::Similar)
+        );
+        assert_eq!(
+            raw_comparison(m1, 12.0, 9.9, &ci(10.0, 14.0), false),
+            Some(Comparison::Better)
+        );
+        assert_eq!(
+            raw_comparison(m1, 12.0, 14.1, &ci(10.0, 14.0), false),
+            Some(Comparison::Worse)
+        );
+        // At 99.8% the wider interval [9, 15] holds 9.9.
+        assert_eq!(
+            raw_comparison(m1, 12.0, 9.9, &ci(10.0, 14.0), true),
+            Some(Comparison::Similar)
+        );
+        // Method 17: between LCI99.8 and LCI95 → better; beyond LCI99.8 → best.
+        let m17 = ComparisonMethod::CiOverlapTwoLevels;
+        assert_eq!(
+            raw_comparison(m17, 12.0, 9.5, &ci(10.0, 14.0), false),
+            Some(Comparison::Better)
+        );
+        assert_eq!(
+            raw_comparison(m17, 12.0, 8.0, &ci(10.0, 14.0), false),
+            Some(Comparison::Best)
+        );
+        assert_eq!(
+            raw_comparison(m17, 12.0, 15.0, &ci(10.0, 14.0), false),
+            Some(Comparison::Worse)
+        );
+        assert_eq!(
+            raw_comparison(m17, 12.0, 16.0, &ci(10.0, 14.0), false),
+            Some(Comparison::Worst)
+        );
+        assert_eq!(
+            raw_comparison(ComparisonMethod::None, 1.0, 2.0, &ci(0.0, 0.5), false),
+            None
+        );
+        use Comparison::*;
+        assert_eq!(adjust_for_polarity(Better, Polarity::LowerIsBetter), Worse);
+        assert_eq!(adjust_for_polarity(Worst, Polarity::LowerIsBetter), Best);
+        assert_eq!(adjust_for_polarity(Best, Polarity::NoJudgement), Higher);
+        assert_eq!(adjust_for_polarity(Worse, Polarity::NoJudgement), Lower);
+        assert_eq!(adjust_for_polarity(Similar, Polarity::NoJudgement), Similar);
+        assert_eq!(Worse.as_str(), "worse");
+        assert_eq!(
+            serde_json::to_string(&NotCompared).unwrap(),
+            "\"not_compared\""
+        );
+    }
+
+    /// Five yearly points y = 10..14 with given 95% limits y ± 1.96 (se = 1, w = 1), count ≠ denominator.
+    fn rising(ind: &str, years: &[i32]) -> Vec<Observation> {
+        years
+            .iter()
+            .enumerate()
+            .map(|(i, y)| {
+                let v = 10.0 + i as f64;
+                obs(
+                    ind,
+                    HOME,
+                    &y.to_string(),
+                    [
+                        Some(v),
+                        Some(v - 1.96),
+                        Some(v + 1.96),
+                        Some(v),
+                        Some(100.0),
+                    ],
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn recent_trend_on_the_ci_path() {
+        // Hand calculation: t = 1..5, w = 1: Σw = 5, Σwt = 15, Σwt² = 55, Σwy = 60, Σwyt = 190;
+        // b = (5·190 − 15·60)/(5·55 − 15²) = 1; β = sqrt(5/50); χ² = 10 > 9.5495; every
+        // leave-one-out slope is 1 → increasing; higher is better → improving.
+        let mut o = rising("P", &[2019, 2020, 2021, 2022, 2023]);
+        o.extend(rising("L", &[2019, 2020, 2021, 2022, 2023]));
+        o.extend(rising("D", &[2019, 2020, 2021, 2022, 2023]));
+        o.extend(rising("G", &[2017, 2018, 2020, 2021, 2022, 2023]));
+        o.extend(rising("F", &[2020, 2021, 2022, 2023]));
+        let p = project(
+            vec![
+                indicator("P", ValueType::Proportion, 100.0, Polarity::HigherIsBetter),
+                indicator("L", ValueType::CrudeRate, 100.0, Polarity::LowerIsBetter),
+                indicator(
+                    "D",
+                    ValueType::DirectlyStandardisedRate,
+                    100.0,
+                    Polarity::HigherIsBetter,
+                ),
+                indicator("G", ValueType::Proportion, 100.0, Polarity::HigherIsBetter),
+                indicator("F", ValueType::Proportion, 100.0, Polarity::NoJudgement),
+            ],
+            o,
+        );
+        let a = analyse_needs(&p);
+        let r = a.latest("P", HOME).unwrap();
+        assert_eq!(r.trend, Some(Trend::Increasing));
+        close(r.trend_chi_square.unwrap(), 10.0, 1e-9);
+        assert_eq!(r.trend_direction, Some(TrendDirection::Improving));
+        assert_eq!(r.trend_reason, None);
+        assert_eq!(a.series("P", HOME)[3].trend, None);
+        let l = a.latest("L", HOME).unwrap();
+        assert_eq!(l.trend_direction, Some(TrendDirection::Worsening));
+        let d = a.latest("D", HOME).unwrap();
+        assert_eq!(d.trend, Some(Trend::CannotBeCalculated));
+        assert_eq!(
+            d.trend_reason.as_deref(),
+            Some("value type is not a proportion or crude rate")
+        );
+        assert_eq!(d.trend_direction, Some(TrendDirection::NotApplicable));
+        // Six points, but 2019 is missing: the unbroken run back from 2023 has only 4.
+        let g = a.latest("G", HOME).unwrap();
+        assert_eq!(g.trend, Some(Trend::CannotBeCalculated));
+        assert!(g
+            .trend_reason
+            .as_deref()
+            .unwrap()
+            .starts_with("fewer than 5 consecutive valid points"));
+        let f = a.latest("F", HOME).unwrap();
+        assert_eq!(f.trend, Some(Trend::CannotBeCalculated));
+        assert_eq!(f.trend_reason.as_deref(), Some("fewer than 5 points"));
+    }
+
+    #[test]
+    fn invalid_latest_point_and_flat_series() {
+        let mut o = rising("P", &[2018, 2019, 2020, 2021, 2022, 2023]);
+        o[5].count = Some(100.0); // count = denominator breaks the run at the latest point
+        let mut flat = rising("Q", &[2019, 2020, 2021, 2022, 2023]);
+        for x in &mut flat {
+            (x.value, x.lower_ci_95, x.upper_ci_95) = (Some(0.0), Some(-1.96), Some(1.96));
+        }
+        o.extend(flat);
+        let p = project(
+            vec![
+                indicator("P", ValueType::Proportion, 100.0, Polarity::HigherIsBetter),
+                indicator("Q", ValueType::Proportion, 100.0, Polarity::HigherIsBetter),
+            ],
+            o,
+        );
+        let a = analyse_needs(&p);
+        assert_eq!(
+            a.latest("P", HOME).unwrap().trend,
+            Some(Trend::CannotBeCalculated)
+        );
+        // Zero slope: counts as positive, robust, but χ² = 0: no significant change.
+        let q = a.latest("Q", HOME).unwrap();
+        assert_eq!(q.trend, Some(Trend::NoSignificantChange));
+        assert_eq!(q.trend_chi_square, Some(0.0));
+        assert_eq!(q.trend_direction, Some(TrendDirection::NoChange));
+    }
+
+    #[test]
+    fn headline_rule_and_breakdowns() {
+        let base = obs("P", HOME, "2023", [Some(5.0), None, None, None, None]);
+        let mut male = base.clone();
+        male.sex = Some("Male".into());
+        male.value = Some(6.0);
+        let mut persons = base.clone();
+        persons.sex = Some("Persons".into());
+        let mut cat = base.clone();
+        cat.category_type = Some("Deprivation decile".into());
+        cat.category = Some("Most deprived".into());
+        let mut only_female = obs("P", "X", "2023", [Some(7.0), None, None, None, None]);
+        only_female.sex = Some("Female".into());
+        let p = project(
+            vec![indicator(
+                "P",
+                ValueType::Score,
+                1.0,
+                Polarity::HigherIsBetter,
+            )],
+            vec![male, persons, cat, only_female],
+        );
+        let a = analyse_needs(&p);
+        let r = a.latest("P", HOME).unwrap();
+        assert_eq!(r.value, Some(5.0));
+        assert_eq!(r.ci_method, CiMethod::None);
+        assert_eq!(a.latest("P", "X").unwrap().value, Some(7.0));
+        assert_eq!(a.breakdowns.len(), 2);
+        // Sorted with no category first: the Male variant, then the deprivation breakdown.
+        assert_eq!(a.breakdowns[0].sex.as_deref(), Some("Male"));
+        assert_eq!(a.breakdowns[1].category.as_deref(), Some("Most deprived"));
+    }
+}

@@ -1,0 +1,439 @@
+//! Prioritisation of needs at the home area by the Hanlon basic priority rating with PEARL
+//! (METHODS.md 5), producing the published `priorities` table.
+//!
+//! The project fixes the scale BPR = (A + 2B) × C / 3 (maximum 100) and OPR = BPR × P×E×A×R×L.
+//! How A, B and C are derived from the data is stated in [`METHOD_DESCRIPTION`], which the
+//! priorities page prints; an indicator's `size`, `seriousness`, `effectiveness` and `pearl` in
+//! `indicators.csv` always win over the derived scores.
+
+use crate::analysis::needs::{Comparison, NeedRow, NeedsAnalysis, TrendDirection};
+use crate::model::{Indicator, Project, ValueType};
+use serde::Serialize;
+
+/// How the scores are derived, in words for the priorities page (METHODS.md 5).
+pub const METHOD_DESCRIPTION: &str = "\
+Each indicator is scored with the Hanlon method. The basic priority rating is (A + 2B) × C / 3, \
+from 0 to 100, and the overall priority rating multiplies it by the five PEARL checks \
+(propriety, economics, acceptability, resources, legality), each 1 or 0, so a problem that \
+fails any check drops to 0. Priorities are ranked by overall rating, then by basic rating; \
+equal ratings share a rank.
+A, the size of the problem (0 to 10), uses the share of the population affected in our area, \
+in the bands of the NACCHO Hanlon table: 25% or more scores 10, 10% to 25% scores 8, \
+1% to 10% scores 6, 0.1% to 1% scores 4, 0.01% to 0.1% scores 2, and less scores 0. For a \
+proportion the share is the value itself; for a crude rate the rate is turned into a \
+percentage (for example 500 per 100,000 is 0.5%). Other measures score 5.
+B, the seriousness (0 to 10), starts from the comparison with the benchmark: 6 if we are \
+significantly worse, 3 if similar or not compared, 1 if better. When we are worse it adds a \
+point for every full 10% gap from the benchmark value, up to 3, and it adds 1 if the recent \
+trend is worsening. It is capped at 10.
+C, the effectiveness of the available interventions (0 to 10), cannot be read from the data: \
+it is 5 unless the needs assessment team sets it for the indicator.
+Scores the team sets in the indicator list replace the derived ones.";
+
+/// One row of the published `priorities` table (FORMATS.md section 2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Priority {
+    pub rank: usize,
+    pub indicator_id: String,
+    pub size_a: f64,
+    pub seriousness_b: f64,
+    pub effectiveness_c: f64,
+    pub bpr: f64,
+    /// Five 0/1 flags, e.g. `11110`.
+    pub pearl: String,
+    pub opr: f64,
+    /// Ids of the specifications that address the indicator, sorted.
+    pub addressed_by: Vec<String>,
+    /// Sentences explaining each score, for councillors.
+    pub explanation: Vec<String>,
+    /// The benchmark comparison and trend direction the scores used.
+    pub comparison: Comparison,
+    pub trend_direction: TrendDirection,
+}
+
+impl Priority {
+    /// `addressed_by` as the `;`-separated cell FORMATS.md section 2 publishes.
+    pub fn addressed_by_joined(&self) -> String {
+        self.addressed_by.join(";")
+    }
+}
+
+/// Basic priority rating (METHODS.md 5): (A + 2B) × C / 3, at most 100 for A, B, C ≤ 10.
+pub fn basic_priority_rating(a: f64, b: f64, c: f64) -> f64 {
+    (a + 2.0 * b) * c / 3.0
+}
+
+/// Overall priority rating (METHODS.md 5): BPR × P×E×A×R×L.
+pub fn overall_priority_rating(bpr: f64, pearl: [bool; 5]) -> f64 {
+    if pearl.iter().all(|&f| f) {
+        bpr
+    } else {
+        0.0
+    }
+}
+
+/// Size score A from the percentage of the population affected, NACCHO bands (METHODS.md 5).
+pub fn size_from_percent(percent: f64) -> f64 {
+    match percent {
+        p if p >= 25.0 => 10.0,
+        p if p >= 10.0 => 8.0,
+        p if p >= 1.0 => 6.0,
+        p if p >= 0.1 => 4.0,
+        p if p >= 0.01 => 2.0,
+        _ => 0.0,
+    }
+}
+
+/// The percentage of the population affected, for proportions and crude rates (METHODS.md 5).
+pub fn percent_affected(value: f64, indicator: &Indicator) -> Option<f64> {
+    match indicator.value_type {
+        ValueType::Proportion | ValueType::CrudeRate if indicator.multiplier > 0.0 => {
+            Some(value / indicator.multiplier * 100.0)
+        }
+        _ => None,
+    }
+}
+
+/// Seriousness score B from the comparison, the gap to the benchmark and the trend (METHODS.md 5).
+pub fn seriousness(
+    comparison: Comparison,
+    value: f64,
+    benchmark: Option<f64>,
+    direction: TrendDirection,
+) -> f64 {
+    let mut b: f64 = if comparison.is_worse() {
+        6.0
+    } else if comparison.is_better() {
+        1.0
+    } else {
+        3.0
+    };
+    if comparison.is_worse() {
+        if let Some(bv) = benchmark.filter(|bv| *bv != 0.0) {
+            let gap = ((value - bv) / bv).abs();
+            // Whole 10% steps; the small epsilon keeps 0.3 (= 3 × 0.1 in decimals) at 3 points.
+            b += ((gap * 10.0 + 1e-9).floor()).min(3.0);
+        }
+    }
+    if direction == TrendDirection::Worsening {
+        b += 1.0;
+    }
+    b.min(10.0)
+}
+
+fn pearl_string(pearl: [bool; 5]) -> String {
+    pearl.iter().map(|&f| if f { '1' } else { '0' }).collect()
+}
+
+fn fmt_num(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Scores one indicator at the home area from its latest row (METHODS.md 5); rank is set later.
+fn score(project: &Project, ind: &Indicator, row: &NeedRow, value: f64) -> Priority {
+    let comparison = row.comparison.unwrap_or(Comparison::NotCompared);
+    let direction = row.trend_direction.unwrap_or(TrendDirection::NotApplicable);
+    let mut why = Vec::new();
+    let size_a = match ind.size {
+        Some(a) => {
+            why.push(format!(
+                "Size {} was set by the needs assessment team.",
+                fmt_num(a)
+            ));
+            a
+        }
+        None => match percent_affected(value, ind) {
+            Some(pct) => {
+                let a = size_from_percent(pct);
+                why.push(format!(
+                    "Size {}: about {}% of the population is affected in {}.",
+                    fmt_num(a),
+                    fmt_num(pct),
+                    row.period
+                ));
+                a
+            }
+            None => {
+                why.push("Size 5: this measure does not say what share of people is affected, so the middle score is used.".into());
+                5.0
+            }
+        },
+    };
+    let seriousness_b = match ind.seriousness {
+        Some(b) => {
+            why.push(format!(
+                "Seriousness {} was set by the needs assessment team.",
+                fmt_num(b)
+            ));
+            b
+        }
+        None => {
+            let b = seriousness(comparison, value, row.benchmark_value, direction);
+            let mut s = format!(
+                "Seriousness {}: compared with the benchmark we are {}",
+                fmt_num(b),
+                comparison.label().to_lowercase()
+            );
+            if direction == TrendDirection::Worsening {
+                s.push_str(", and the recent trend is getting worse");
+            }
+            s.push('.');
+            why.push(s);
+            b
+        }
+    };
+    let effectiveness_c = match ind.effectiveness {
+        Some(c) => {
+            why.push(format!(
+                "Effectiveness {} was set by the needs assessment team.",
+                fmt_num(c)
+            ));
+            c
+        }
+        None => {
+            why.push(
+                "Effectiveness 5: no evidence score has been set, so the middle score is used."
+                    .into(),
+            );
+            5.0
+        }
+    };
+    let (size_a, seriousness_b, effectiveness_c) = (
+        size_a.clamp(0.0, 10.0),
+        seriousness_b.clamp(0.0, 10.0),
+        effectiveness_c.clamp(0.0, 10.0),
+    );
+    let pearl = ind.pearl.unwrap_or([true; 5]);
+    let bpr = basic_priority_rating(size_a, seriousness_b, effectiveness_c);
+    let opr = overall_priority_rating(bpr, pearl);
+    if opr == 0.0 && bpr > 0.0 {
+        why.push("It fails at least one PEARL check, so its overall rating is 0.".into());
+    }
+    let mut addressed_by: Vec<String> = project
+        .specifications
+        .values()
+        .filter(|s| s.addresses.iter().any(|a| a == &ind.id))
+        .map(|s| s.id.clone())
+        .collect();
+    addressed_by.sort();
+    Priority {
+        rank: 0,
+        indicator_id: ind.id.clone(),
+        size_a,
+        seriousness_b,
+        effectiveness_c,
+        bpr,
+        pearl: pearl_string(pearl),
+        opr,
+        addressed_by,
+        explanation: why,
+        comparison,
+        trend_direction: direction,
+    }
+}
+
+/// Ranks every indicator with a latest value at `config.home_area` (METHODS.md 5): by OPR, then
+/// BPR, descending, then indicator id; equal OPR and BPR share a rank (1, 2, 2, 4). Empty when no
+/// home area is set.
+pub fn prioritise(project: &Project, needs: &NeedsAnalysis) -> Vec<Priority> {
+    let Some(home) = project.config.home_area.as_deref() else {
+        return Vec::new();
+    };
+    let mut out: Vec<Priority> = project
+        .indicators
+        .values()
+        .filter_map(|ind| {
+            let row = needs.latest(&ind.id, home)?;
+            Some(score(project, ind, row, row.value?))
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.opr
+            .total_cmp(&a.opr)
+            .then(b.bpr.total_cmp(&a.bpr))
+            .then_with(|| a.indicator_id.cmp(&b.indicator_id))
+    });
+    for i in 0..out.len() {
+        out[i].rank = if i > 0 && out[i].opr == out[i - 1].opr && out[i].bpr == out[i - 1].bpr {
+            out[i - 1].rank
+        } else {
+            i + 1
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::needs::{CiMethod, Trend};
+    use crate::model::{Config, Period, Polarity, SpecStatus, Specification};
+
+    fn indicator(id: &str, vt: ValueType, multiplier: f64, p: Polarity) -> Indicator {
+        Indicator {
+            id: id.into(),
+            name: id.into(),
+            domain: None,
+            value_type: vt,
+            multiplier,
+            unit: None,
+            polarity: p,
+            definition: None,
+            source: None,
+            size: None,
+            seriousness: None,
+            effectiveness: None,
+            pearl: None,
+        }
+    }
+
+    fn row(id: &str, value: f64, bench: f64, c: Comparison, d: TrendDirection) -> NeedRow {
+        NeedRow {
+            indicator_id: id.into(),
+            area_code: "HOME".into(),
+            period: Period::parse("2023").unwrap(),
+            value: Some(value),
+            lower_ci_95: None,
+            upper_ci_95: None,
+            lower_ci_99_8: None,
+            upper_ci_99_8: None,
+            ci_method: CiMethod::Given,
+            benchmark_value: Some(bench),
+            comparison: Some(c),
+            trend: Some(Trend::NoSignificantChange),
+            trend_chi_square: None,
+            trend_direction: Some(d),
+            count: None,
+            denominator: None,
+            trend_reason: None,
+        }
+    }
+
+    fn spec(id: &str, addresses: &[&str]) -> Specification {
+        Specification {
+            id: id.into(),
+            title: id.into(),
+            status: SpecStatus::Planning,
+            service_area: None,
+            summary: None,
+            addresses: addresses.iter().map(|s| s.to_string()).collect(),
+            annual_budget: None,
+            term_years: None,
+            extension_years: None,
+            commissioners: vec![],
+            providers_engaged: None,
+            outcomes: vec![],
+            social_value: vec![],
+            milestones: vec![],
+            evaluation: None,
+            funding: Default::default(),
+            output_kpi: None,
+            output_unit: None,
+            links: vec![],
+            body_markdown: String::new(),
+            origin: Default::default(),
+            body_line: 0,
+        }
+    }
+
+    #[test]
+    fn ratings_follow_the_hanlon_formula() {
+        // (6 + 2·6) × 5 / 3 = 30; the maximum (10 + 20) × 10 / 3 = 100.
+        assert_eq!(basic_priority_rating(6.0, 6.0, 5.0), 30.0);
+        assert_eq!(basic_priority_rating(10.0, 10.0, 10.0), 100.0);
+        assert_eq!(overall_priority_rating(30.0, [true; 5]), 30.0);
+        assert_eq!(
+            overall_priority_rating(30.0, [true, true, true, true, false]),
+            0.0
+        );
+    }
+
+    #[test]
+    fn size_and_seriousness_scores() {
+        let prop = indicator("P", ValueType::Proportion, 100.0, Polarity::HigherIsBetter);
+        let rate = indicator(
+            "R",
+            ValueType::CrudeRate,
+            100_000.0,
+            Polarity::LowerIsBetter,
+        );
+        assert_eq!(percent_affected(12.0, &prop), Some(12.0));
+        assert_eq!(size_from_percent(12.0), 8.0);
+        // 500 per 100,000 = 0.5% → band 0.1–1% → 4; band edges belong to the higher band.
+        assert_eq!(percent_affected(500.0, &rate), Some(0.5));
+        assert_eq!(size_from_percent(0.5), 4.0);
+        assert_eq!(size_from_percent(25.0), 10.0);
+        assert_eq!(size_from_percent(0.009), 0.0);
+        // Worse, 13 vs 10: gap 30% → +3, base 6 → 9; worsening → 10; a cap keeps it at 10.
+        let d = TrendDirection::NoChange;
+        assert_eq!(seriousness(Comparison::Worse, 13.0, Some(10.0), d), 9.0);
+        let w = TrendDirection::Worsening;
+        assert_eq!(seriousness(Comparison::Worst, 20.0, Some(10.0), w), 10.0);
+        // Worse by 15%: one whole 10% step.
+        assert_eq!(seriousness(Comparison::Worse, 8.5, Some(10.0), d), 7.0);
+        assert_eq!(seriousness(Comparison::Similar, 13.0, Some(10.0), w), 4.0);
+        assert_eq!(seriousness(Comparison::Better, 13.0, Some(10.0), d), 1.0);
+        assert_eq!(seriousness(Comparison::NotCompared, 13.0, None, d), 3.0);
+    }
+
+    #[test]
+    fn prioritise_ranks_with_ties_and_overrides() {
+        let mut p = Project {
+            config: Config {
+                home_area: Some("HOME".into()),
+                ..Config::default()
+            },
+            ..Default::default()
+        };
+        let hib = Polarity::HigherIsBetter;
+        // A: 12% → 8; worse by 30% → B 9; C 5 → (8 + 18)·5/3 = 43.33…
+        p.indicators.insert(
+            "A".into(),
+            indicator("A", ValueType::Proportion, 100.0, hib),
+        );
+        // B and C: scores → A 5, B 3, C 5 → (5 + 6)·5/3 = 18.33…: a tie.
+        p.indicators
+            .insert("B".into(), indicator("B", ValueType::Score, 1.0, hib));
+        p.indicators
+            .insert("C".into(), indicator("C", ValueType::Score, 1.0, hib));
+        // D: overrides A 10, B 10, C 10 → 100, but PEARL 11110 → OPR 0: last.
+        let mut d = indicator("D", ValueType::Score, 1.0, hib);
+        (d.size, d.seriousness, d.effectiveness) = (Some(10.0), Some(10.0), Some(10.0));
+        d.pearl = Some([true, true, true, true, false]);
+        p.indicators.insert("D".into(), d);
+        // E: no value at home → not listed.
+        p.indicators
+            .insert("E".into(), indicator("E", ValueType::Score, 1.0, hib));
+        p.specifications.insert("S2".into(), spec("S2", &["A"]));
+        p.specifications
+            .insert("S1".into(), spec("S1", &["A", "B"]));
+        let nc = TrendDirection::NoChange;
+        let needs = NeedsAnalysis::from_rows(
+            vec![
+                row("A", 12.0, 17.142857142857142, Comparison::Worse, nc),
+                row("B", 50.0, 50.0, Comparison::Similar, nc),
+                row("C", 50.0, 50.0, Comparison::Similar, nc),
+                row("D", 1.0, 1.0, Comparison::Similar, nc),
+            ],
+            vec![],
+        );
+        let got = prioritise(&p, &needs);
+        let ids: Vec<(&str, usize)> = got
+            .iter()
+            .map(|p| (p.indicator_id.as_str(), p.rank))
+            .collect();
+        assert_eq!(ids, vec![("A", 1), ("B", 2), ("C", 2), ("D", 4)]);
+        // A: 12 vs 17.14 is 30% below: B = 6 + 3 = 9.
+        assert_eq!((got[0].size_a, got[0].seriousness_b), (8.0, 9.0));
+        assert!((got[0].bpr - 130.0 / 3.0).abs() < 1e-12);
+        assert_eq!(got[0].addressed_by_joined(), "S1;S2");
+        assert_eq!(got[1].addressed_by, vec!["S1".to_string()]);
+        assert_eq!((got[3].bpr, got[3].opr), (100.0, 0.0));
+        assert_eq!(got[3].pearl, "11110");
+        assert_eq!(got[1].pearl, "11111");
+        assert!(got[3].explanation.iter().any(|s| s.contains("PEARL")));
+        p.config.home_area = None;
+        assert!(prioritise(&p, &needs).is_empty());
+    }
+}
