@@ -1,0 +1,1 @@
+//! Contract performance: KPI RAG and SPC rows, summaries, contract status and pipeline.
