@@ -538,13 +538,10 @@ mod tests {
         }
     }
 
-    /// A monthly KPI: (year, month, actual, target, rebase).
-    fn kpi(
-        c: &str,
-        k: &str,
-        pol: Polarity,
-        pts: &[(i32, u32, Option<f64>, Option<f64>, bool)],
-    ) -> Kpi {
+    /// A monthly return: (year, month, actual, target, rebase).
+    type Return = (i32, u32, Option<f64>, Option<f64>, bool);
+
+    fn kpi(c: &str, k: &str, pol: Polarity, pts: &[Return]) -> Kpi {
         Kpi {
             contract_id: c.into(),
             kpi_id: k.into(),

@@ -202,13 +202,15 @@ fn sign(x: f64) -> i8 {
 /// The special-cause rules of METHODS.md 2.2 applied to one group with the given limits: for each
 /// point the winning rule (outside limits > trend > two in three > shift) and its direction.
 ///
-/// 1. Outside: y > UPL or y < LPL (strict). 2. Trend: seven points whose six consecutive
-/// differences are all strictly positive or all strictly negative (equal neighbours break it);
-/// every point of the run is flagged. A point in both an increasing and a decreasing run (a peak)
-/// takes the direction of the earlier run. 3. Two in three: a point beyond a 2σ line but not
-/// outside ("close") is flagged when some window of three consecutive points containing it has at
-/// least two close points and all three strictly on the same side of the mean. 4. Shift: seven or
-/// more consecutive points strictly on one side of the mean (a point on the mean breaks the run).
+/// - Outside: y > UPL or y < LPL (strict).
+/// - Trend: seven points whose six consecutive differences are all strictly positive or all
+///   strictly negative (equal neighbours break it); every point of the run is flagged. A point in
+///   both an increasing and a decreasing run (a peak) takes the direction of the earlier run.
+/// - Two in three: a point beyond a 2σ line but not outside ("close") is flagged when some window
+///   of three consecutive points containing it has at least two close points and all three
+///   strictly on the same side of the mean.
+/// - Shift: seven or more consecutive points strictly on one side of the mean (a point on the mean
+///   breaks the run).
 pub fn special_causes(values: &[f64], limits: &Limits) -> Vec<(Option<Rule>, i8)> {
     let n = values.len();
     let rtm: Vec<i8> = values.iter().map(|&y| sign(y - limits.mean)).collect();
