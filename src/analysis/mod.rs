@@ -2,5 +2,7 @@
 //! nothing of templates, charts or files.
 
 pub mod needs;
+pub mod performance;
 pub mod priorities;
+pub mod spc;
 pub mod stats;
