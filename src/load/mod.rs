@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod needs;
 pub mod procurement;
 pub mod table;
+pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Config, Kpi, Project};

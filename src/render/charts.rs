@@ -1,0 +1,413 @@
+//! SVG charts drawn with plotters (no system fonts needed), each returned with a title and a text
+//! description wired to `role="img"` so screen readers announce it; pages always put the data
+//! table beside the chart.
+
+use plotters::prelude::*;
+use serde::Serialize;
+
+/// A drawn chart ready to embed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Chart {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// Inline SVG markup (trusted: built here from numbers and escaped labels).
+    pub svg: String,
+}
+
+/// One bar with an optional confidence interval.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    pub highlight: bool,
+}
+
+/// One line of a line chart; `None` values leave a gap.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub name: String,
+    pub values: Vec<Option<f64>>,
+    pub dashed: bool,
+}
+
+/// How an SPC point is marked: by shape as well as colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Common,
+    Improvement,
+    Concern,
+    Neutral,
+}
+
+const BLUE: RGBColor = RGBColor(29, 112, 184);
+const DARK: RGBColor = RGBColor(11, 12, 12);
+const GREY: RGBColor = RGBColor(80, 90, 95);
+const ORANGE: RGBColor = RGBColor(180, 70, 0);
+const PURPLE: RGBColor = RGBColor(76, 44, 146);
+const LIGHT_BLUE: RGBColor = RGBColor(170, 200, 230);
+const FONT: &str = "sans-serif";
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Adds `role="img"`, a title and a description to plotters' SVG, and makes it scale.
+fn finish(raw: String, id: &str, title: &str, description: &str) -> Chart {
+    let mut svg = raw;
+    if let Some(pos) = svg.find("<svg") {
+        let attrs = format!("<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"chart-svg\"");
+        svg.replace_range(pos..pos + 4, &attrs);
+        if let Some(end) = svg[pos..].find('>') {
+            let at = pos + end + 1;
+            svg.insert_str(at, &format!("<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>", escape(title), escape(description)));
+        }
+    }
+    // plotters writes fixed width/height; the viewBox keeps proportions when CSS scales it.
+    if let Some(start) = svg.find("<?xml") {
+        if let Some(end) = svg[start..].find("?>") {
+            svg.replace_range(start..start + end + 2, "");
+        }
+    }
+    Chart { id: id.to_string(), title: title.to_string(), description: description.to_string(), svg: svg.trim().to_string() }
+}
+
+fn nice_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if include_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    let pad = ((hi - lo).abs() * 0.08).max(hi.abs() * 0.02).max(1e-9);
+    let lo = if include_zero && lo >= 0.0 { 0.0 } else { lo - pad };
+    (lo, hi + pad)
+}
+
+fn short(label: &str, max: usize) -> String {
+    if label.chars().count() > max {
+        format!("{}…", label.chars().take(max - 1).collect::<String>())
+    } else {
+        label.to_string()
+    }
+}
+
+fn fmt_tick(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{:.1}m", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if a >= 100.0 || v.fract().abs() < 1e-9 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Horizontal bars with confidence-interval whiskers and an optional benchmark line.
+pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar], benchmark: Option<f64>) -> Option<Chart> {
+    if bars.is_empty() {
+        return None;
+    }
+    let height = (bars.len() as u32 * 28 + 70).max(160);
+    let values = bars.iter().flat_map(|b| [Some(b.value), b.lower, b.upper]).flatten().chain(benchmark);
+    let (lo, hi) = nice_range(values, true);
+    let n = bars.len() as f64;
+    let mut raw = String::new();
+    {
+        let root = SVGBackend::with_string(&mut raw, (760, height)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(210)
+            .build_cartesian_2d(lo..hi, 0.0..n)
+            .ok()?;
+        let labels: Vec<String> = bars.iter().map(|b| short(&b.label, 30)).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(bars.len() * 2 + 1)
+            .y_label_formatter(&|y| {
+                let i = (n - y - 0.5).round();
+                if (n - y - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len() {
+                    labels[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .x_label_formatter(&|x| fmt_tick(*x))
+            .label_style((FONT, 15).into_font().color(&DARK))
+            .light_line_style(WHITE)
+            .draw()
+            .ok()?;
+        for (i, b) in bars.iter().enumerate() {
+            let y = n - i as f64 - 1.0;
+            let colour = if b.highlight { BLUE } else { LIGHT_BLUE };
+            chart.draw_series(std::iter::once(Rectangle::new([(0.0_f64.max(lo), y + 0.2), (b.value, y + 0.8)], colour.filled()))).ok()?;
+            if let (Some(l), Some(u)) = (b.lower, b.upper) {
+                let style = ShapeStyle::from(&DARK).stroke_width(2);
+                chart.draw_series(std::iter::once(PathElement::new(vec![(l, y + 0.5), (u, y + 0.5)], style))).ok()?;
+                chart.draw_series(std::iter::once(PathElement::new(vec![(l, y + 0.35), (l, y + 0.65)], style))).ok()?;
+                chart.draw_series(std::iter::once(PathElement::new(vec![(u, y + 0.35), (u, y + 0.65)], style))).ok()?;
+            }
+        }
+        if let Some(bm) = benchmark {
+            chart.draw_series(DashedLineSeries::new(vec![(bm, 0.0), (bm, n)], 6, 4, ShapeStyle::from(&ORANGE).stroke_width(3))).ok()?;
+        }
+        root.present().ok()?;
+    }
+    Some(finish(raw, id, title, description))
+}
+
+/// Lines over labelled periods.
+pub fn line_chart(id: &str, title: &str, description: &str, x_labels: &[String], lines: &[Line], include_zero: bool) -> Option<Chart> {
+    if x_labels.is_empty() || lines.iter().all(|l| l.values.iter().all(Option::is_none)) {
+        return None;
+    }
+    let (lo, hi) = nice_range(lines.iter().flat_map(|l| l.values.iter().flatten().copied()), include_zero);
+    let n = x_labels.len();
+    let mut raw = String::new();
+    {
+        let root = SVGBackend::with_string(&mut raw, (760, 340)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
+            .ok()?;
+        let step = n.div_ceil(8).max(1);
+        chart
+            .configure_mesh()
+            .x_labels(n.min(12))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0 {
+                    x_labels[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| fmt_tick(*y))
+            .label_style((FONT, 15).into_font().color(&DARK))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .ok()?;
+        let colours = [BLUE, ORANGE, PURPLE, GREY];
+        for (k, line) in lines.iter().enumerate() {
+            let colour = colours[k % colours.len()];
+            let style = ShapeStyle::from(&colour).stroke_width(3);
+            let mut segment: Vec<(f64, f64)> = Vec::new();
+            let mut segments = Vec::new();
+            for (i, v) in line.values.iter().enumerate() {
+                match v {
+                    Some(v) => segment.push((i as f64, *v)),
+                    None if !segment.is_empty() => segments.push(std::mem::take(&mut segment)),
+                    None => {}
+                }
+            }
+            if !segment.is_empty() {
+                segments.push(segment);
+            }
+            for seg in segments {
+                if line.dashed {
+                    chart.draw_series(DashedLineSeries::new(seg.clone(), 8, 5, style)).ok()?;
+                } else {
+                    chart.draw_series(LineSeries::new(seg.clone(), style)).ok()?;
+                    chart.draw_series(seg.iter().map(|p| Circle::new(*p, 4, colour.filled()))).ok()?;
+                }
+            }
+        }
+        root.present().ok()?;
+    }
+    Some(finish(raw, id, title, description))
+}
+
+/// A Making Data Count XmR chart: points, mean, process limits, target; special-cause points are
+/// marked by shape (triangle up: improvement, square: concern, diamond: neutral) and colour.
+#[allow(clippy::too_many_arguments)]
+pub fn spc_chart(
+    id: &str,
+    title: &str,
+    description: &str,
+    x_labels: &[String],
+    values: &[Option<f64>],
+    mean: &[Option<f64>],
+    lower: &[Option<f64>],
+    upper: &[Option<f64>],
+    target: &[Option<f64>],
+    marks: &[Mark],
+) -> Option<Chart> {
+    let all = values.iter().chain(mean).chain(lower).chain(upper).chain(target).flatten().copied();
+    let (lo, hi) = nice_range(all, false);
+    let n = x_labels.len();
+    if n == 0 {
+        return None;
+    }
+    let mut raw = String::new();
+    {
+        let root = SVGBackend::with_string(&mut raw, (760, 360)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
+            .ok()?;
+        let step = n.div_ceil(8).max(1);
+        chart
+            .configure_mesh()
+            .x_labels(n.min(12))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0 {
+                    x_labels[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| fmt_tick(*y))
+            .label_style((FONT, 15).into_font().color(&DARK))
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .ok()?;
+        let path = |series: &[Option<f64>]| -> Vec<Vec<(f64, f64)>> {
+            let mut out = Vec::new();
+            let mut cur = Vec::new();
+            let mut last: Option<f64> = None;
+            for (i, v) in series.iter().enumerate() {
+                match v {
+                    Some(v) => {
+                        // A step in a limit (rebase) starts a new segment.
+                        if last.is_some_and(|l| (l - v).abs() > 1e-12) && !cur.is_empty() {
+                            out.push(std::mem::take(&mut cur));
+                        }
+                        cur.push((i as f64, *v));
+                        last = Some(*v);
+                    }
+                    None => {
+                        if !cur.is_empty() {
+                            out.push(std::mem::take(&mut cur));
+                        }
+                        last = None;
+                    }
+                }
+            }
+            if !cur.is_empty() {
+                out.push(cur);
+            }
+            out
+        };
+        for seg in path(upper).into_iter().chain(path(lower)) {
+            let seg = if seg.len() == 1 { vec![(seg[0].0 - 0.4, seg[0].1), (seg[0].0 + 0.4, seg[0].1)] } else { seg };
+            chart.draw_series(DashedLineSeries::new(seg, 6, 4, ShapeStyle::from(&GREY).stroke_width(2))).ok()?;
+        }
+        for seg in path(mean) {
+            chart.draw_series(LineSeries::new(seg, ShapeStyle::from(&DARK).stroke_width(2))).ok()?;
+        }
+        for seg in path(target) {
+            chart.draw_series(DashedLineSeries::new(seg, 2, 4, ShapeStyle::from(&RED).stroke_width(3))).ok()?;
+        }
+        let pts: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
+        chart.draw_series(LineSeries::new(pts.clone(), ShapeStyle::from(&GREY).stroke_width(1))).ok()?;
+        for (i, v) in values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let p = (i as f64, *v);
+            let mark = marks.get(i).copied().unwrap_or(Mark::Common);
+            match mark {
+                Mark::Common => {
+                    chart.draw_series(std::iter::once(Circle::new(p, 4, GREY.filled()))).ok()?;
+                }
+                Mark::Improvement => {
+                    chart.draw_series(std::iter::once(TriangleMarker::new(p, 8, BLUE.filled()))).ok()?;
+                }
+                Mark::Concern => {
+                    chart
+                        .draw_series(std::iter::once(EmptyElement::at(p) + Rectangle::new([(-6, -6), (6, 6)], ORANGE.filled())))
+                        .ok()?;
+                }
+                Mark::Neutral => {
+                    chart.draw_series(std::iter::once(Cross::new(p, 7, ShapeStyle::from(&PURPLE).stroke_width(3)))).ok()?;
+                }
+            }
+        }
+        root.present().ok()?;
+    }
+    Some(finish(raw, id, title, description))
+}
+
+/// Pairs of bars (discounted costs and benefits) per option.
+pub fn paired_bars(id: &str, title: &str, description: &str, groups: &[(String, f64, f64)]) -> Option<Chart> {
+    if groups.is_empty() {
+        return None;
+    }
+    let (lo, hi) = nice_range(groups.iter().flat_map(|g| [g.1, g.2]), true);
+    let n = groups.len() as f64;
+    let mut raw = String::new();
+    {
+        let root = SVGBackend::with_string(&mut raw, (760, 340)).into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(72)
+            .build_cartesian_2d(0.0..n, lo..hi)
+            .ok()?;
+        let labels: Vec<String> = groups.iter().map(|g| short(&g.0, 22)).collect();
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(groups.len() * 2 + 1)
+            .x_label_formatter(&|x| {
+                let i = (x - 0.5).round();
+                if (x - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len() {
+                    labels[i as usize].clone()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| format!("£{}", fmt_tick(*y)))
+            .label_style((FONT, 15).into_font().color(&DARK))
+            .draw()
+            .ok()?;
+        for (i, g) in groups.iter().enumerate() {
+            let x = i as f64;
+            chart.draw_series(std::iter::once(Rectangle::new([(x + 0.12, 0.0), (x + 0.48, g.1)], ORANGE.filled()))).ok()?;
+            chart.draw_series(std::iter::once(Rectangle::new([(x + 0.52, 0.0), (x + 0.88, g.2)], BLUE.filled()))).ok()?;
+        }
+        root.present().ok()?;
+    }
+    Some(finish(raw, id, title, description))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charts_are_labelled_images() {
+        let c = line_chart("t1", "A <title>", "Rising & falling", &["2023".into(), "2024".into()], &[Line { name: "x".into(), values: vec![Some(1.0), Some(2.0)], dashed: false }], false).unwrap();
+        assert!(c.svg.starts_with("<svg role=\"img\" aria-labelledby=\"t1-title t1-desc\""), "{}", &c.svg[..120]);
+        assert!(c.svg.contains("<title id=\"t1-title\">A &lt;title&gt;</title><desc id=\"t1-desc\">Rising &amp; falling</desc>"));
+        assert!(!c.svg.contains("<?xml"));
+    }
+
+    #[test]
+    fn empty_data_draws_nothing() {
+        assert!(bar_chart("b", "t", "d", &[], None).is_none());
+        assert!(line_chart("l", "t", "d", &["2024".into()], &[Line { name: "x".into(), values: vec![None], dashed: false }], false).is_none());
+    }
+}

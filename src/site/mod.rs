@@ -1,0 +1,119 @@
+//! Pages: decides which pages the site has, their addresses (FORMATS.md section 3), navigation,
+//! breadcrumbs and the typed views each template receives. Pure: returns pages and files in memory.
+
+pub mod catalogue;
+pub mod format;
+pub mod home;
+pub mod index;
+pub mod needs;
+pub mod performance;
+pub mod planning;
+pub mod procurement;
+
+use crate::analysis::Analysis;
+use crate::model::{slug, Project};
+use serde::Serialize;
+
+/// A page to render: where it goes, which template draws it, and its view.
+pub struct Page {
+    /// Folder path under the site root, e.g. `needs/indicators/93763/` (`""` for the home page);
+    /// a path ending in `.html` is written as that file (the 404 page).
+    pub path: String,
+    pub template: &'static str,
+    pub title: String,
+    /// Top-level section for navigation: `home`, `needs`, `planning`, `procurement`, `performance`, `data`, `about`.
+    pub section: &'static str,
+    pub breadcrumbs: Vec<Crumb>,
+    pub view: serde_json::Value,
+    /// Short description for search engines and the feed.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub href: String,
+}
+
+/// A link to another page: its root-relative href (ending `index.html`) and text.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Link {
+    pub href: String,
+    pub text: String,
+}
+
+/// Root-relative href of a page folder, pointing at its `index.html` so links work from disk too.
+pub fn href(path: &str) -> String {
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".csv") || path.ends_with(".json") {
+        path.to_string()
+    } else {
+        format!("{}/index.html", path.trim_end_matches('/'))
+    }
+}
+
+pub fn indicator_path(id: &str) -> String {
+    format!("needs/indicators/{}/", slug(id))
+}
+pub fn area_path(code: &str) -> String {
+    format!("needs/areas/{}/", slug(code))
+}
+pub fn spec_path(id: &str) -> String {
+    format!("planning/{}/", slug(id))
+}
+pub fn engagement_path(id: &str) -> String {
+    format!("planning/engagement/{}/", slug(id))
+}
+pub fn options_path(spec_id: &str) -> String {
+    format!("procurement/options/{}/", slug(spec_id))
+}
+pub fn tender_path(id: &str) -> String {
+    format!("procurement/tenders/{}/", slug(id))
+}
+pub fn grant_path(id: &str) -> String {
+    format!("procurement/grants/{}/", slug(id))
+}
+pub fn contract_path(id: &str) -> String {
+    format!("performance/contracts/{}/", slug(id))
+}
+pub fn kpi_path(contract_id: &str, kpi_id: &str) -> String {
+    format!("performance/contracts/{}/{}/", slug(contract_id), slug(kpi_id))
+}
+
+pub fn link(path: &str, text: impl Into<String>) -> Link {
+    Link { href: href(path), text: text.into() }
+}
+
+pub fn crumbs(items: &[(&str, &str)]) -> Vec<Crumb> {
+    let mut out = vec![Crumb { title: "Home".into(), href: href("") }];
+    for (title, path) in items {
+        out.push(Crumb { title: title.to_string(), href: href(path) });
+    }
+    out
+}
+
+/// Serialises a view; views are plain structs so this cannot fail in practice.
+pub fn view<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// Everything the site publishes besides rendered pages.
+pub struct Site {
+    pub pages: Vec<Page>,
+    /// Data files and other non-HTML outputs: path under the site root → bytes.
+    pub files: Vec<crate::write::OutputFile>,
+}
+
+/// Builds every page and data file of the site.
+pub fn build_site(project: &Project, analysis: &Analysis) -> anyhow::Result<Site> {
+    let mut pages = Vec::new();
+    pages.extend(home::pages(project, analysis));
+    pages.extend(needs::pages(project, analysis));
+    pages.extend(planning::pages(project, analysis));
+    pages.extend(procurement::pages(project, analysis));
+    pages.extend(performance::pages(project, analysis));
+    let (catalogue_pages, files) = catalogue::pages_and_files(project, analysis, &pages)?;
+    pages.extend(catalogue_pages);
+    Ok(Site { pages, files })
+}

@@ -1,0 +1,577 @@
+#!/usr/bin/env node
+// Browser accessibility and HTML validity checks for a site built by
+// `commission build`.
+//
+// Usage: node tests/browser/a11y.mjs SITE_DIR
+//
+// Serves SITE_DIR on 127.0.0.1, visits one page of every page type in
+// headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
+// and on each page:
+//   - runs axe-core with the WCAG 2.0/2.1/2.2 A and AA rules;
+//   - checks for exactly one <h1>, a non-empty <html lang>, a skip link as
+//     the first focusable element pointing at the main landmark, no
+//     horizontal scrolling of the document at 320 CSS px, no same-site
+//     resource that fails to load and no uncaught script error.
+// Then runs the Nu HTML validator once over all visited files.
+//
+// Exits 1 if anything failed and ends with `browser: N passed, M failed`.
+// Environment: CHROMIUM_PATH overrides /usr/bin/chromium.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const AXE_PATH = path.join(REPO, 'node_modules', 'axe-core', 'axe.min.js');
+const VNU_JAR = path.join(REPO, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const REFLOW_WIDTH = 320;
+const DESKTOP = { width: 1280, height: 800 };
+const SNIPPET = 200;
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.xml': 'application/xml; charset=utf-8',
+  '.rss': 'application/rss+xml; charset=utf-8',
+  '.atom': 'application/atom+xml; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.csv': 'text/csv; charset=utf-8',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  '.pdf': 'application/pdf',
+  '.wasm': 'application/wasm',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.zip': 'application/zip',
+  '.webmanifest': 'application/manifest+json',
+};
+
+// ---------------------------------------------------------------- helpers
+
+function die(msg) {
+  console.error(`a11y: ${msg}`);
+  process.exit(2);
+}
+
+function clip(s, n = SNIPPET) {
+  const one = String(s ?? '').replace(/\s+/g, ' ').trim();
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+function isFile(p) {
+  try {
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDir(p) {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------- server
+
+function startServer(root) {
+  const notFound = path.join(root, '404.html');
+  const server = http.createServer((req, res) => {
+    let urlPath;
+    try {
+      urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
+      return;
+    }
+    const file = path.join(root, path.normalize(urlPath));
+    if (file !== root && !file.startsWith(root + path.sep)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
+      return;
+    }
+    let target = file;
+    if (isDir(target)) {
+      if (!urlPath.endsWith('/')) {
+        const q = new URL(req.url, 'http://127.0.0.1').search;
+        res.writeHead(301, { location: `${encodeURI(urlPath)}/${q}` }).end();
+        return;
+      }
+      target = path.join(target, 'index.html');
+    }
+    let status = 200;
+    if (!isFile(target)) {
+      status = 404;
+      target = isFile(notFound) ? notFound : null;
+    }
+    if (!target) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
+      return;
+    }
+    const type = CONTENT_TYPES[path.extname(target).toLowerCase()] || 'application/octet-stream';
+    const body = fs.readFileSync(target);
+    res.writeHead(status, { 'content-type': type, 'content-length': body.length, 'cache-control': 'no-store' });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+// ---------------------------------------------------------------- discovery
+
+// Sorted sub-folders of `rel` (a site path like "needs/indicators") that
+// contain an index.html, optionally filtered.
+function subPages(root, rel, keep = () => true) {
+  const dir = path.join(root, rel);
+  if (!isDir(dir)) return [];
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && keep(d.name))
+    .map((d) => d.name)
+    .sort()
+    .filter((name) => isFile(path.join(dir, name, 'index.html')))
+    .map((name) => `${rel}/${name}`);
+}
+
+function discover(root) {
+  const page = (rel) => (isFile(path.join(root, rel, 'index.html')) ? `/${rel}/` : null);
+  const first = (rel, keep) => {
+    const found = subPages(root, rel, keep)[0];
+    return found ? `/${found}/` : null;
+  };
+  // The first KPI page of any contract (the first contract may have none).
+  const firstKpi = () => {
+    for (const contract of subPages(root, 'performance/contracts')) {
+      const kpi = subPages(root, contract)[0];
+      if (kpi) return `/${kpi}/`;
+    }
+    return null;
+  };
+
+  const types = [
+    ['home', isFile(path.join(root, 'index.html')) ? '/' : null],
+    ['needs', page('needs')],
+    ['needs indicator', first('needs/indicators')],
+    ['needs area', first('needs/areas')],
+    ['needs priorities', page('needs/priorities')],
+    ['planning', page('planning')],
+    ['planning specification', first('planning', (n) => n !== 'resources' && n !== 'engagement')],
+    ['planning resources', page('planning/resources')],
+    ['planning engagement', page('planning/engagement')],
+    ['planning engagement item', first('planning/engagement')],
+    ['procurement', page('procurement')],
+    ['procurement option', first('procurement/options')],
+    ['procurement tender', first('procurement/tenders')],
+    ['procurement grants', page('procurement/grants')],
+    ['procurement grant', first('procurement/grants')],
+    ['performance', page('performance')],
+    ['performance contract', first('performance/contracts')],
+    ['performance KPI', firstKpi()],
+    ['performance compliance', page('performance/compliance')],
+    ['performance pipeline', page('performance/pipeline')],
+    ['data', page('data')],
+    ['search', page('search')],
+    ['accessibility', page('accessibility')],
+    ['404', isFile(path.join(root, '404.html')) ? '/404.html' : null],
+  ];
+  const known = new Set(['needs', 'planning', 'procurement', 'performance', 'data', 'search', 'accessibility']);
+  for (const rel of subPages(root, '.', (n) => !known.has(n))) {
+    const name = rel.slice(2);
+    types.push([`free page ${name}`, `/${name}/`]);
+  }
+  return types;
+}
+
+function fileFor(root, urlPath) {
+  const rel = decodeURIComponent(urlPath);
+  return rel.endsWith('/') ? path.join(root, rel, 'index.html') : path.join(root, rel);
+}
+
+// ---------------------------------------------------------------- in-page checks
+
+// Runs in the page. Structure checks that do not depend on focus or width.
+function structureChecks() {
+  const out = [];
+  const describe = (el) => {
+    if (!el) return '';
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += `#${el.id}`;
+    else if (el.classList.length) s += `.${[...el.classList].join('.')}`;
+    return s;
+  };
+  const h1s = [...document.querySelectorAll('h1')];
+  if (h1s.length !== 1) {
+    out.push({
+      id: 'one-h1',
+      help: `Page must have exactly one <h1> (found ${h1s.length})`,
+      nodes: h1s.slice(0, 3).map((el) => ({ target: describe(el), html: el.outerHTML })),
+    });
+  }
+  const lang = document.documentElement.getAttribute('lang');
+  if (!lang || !lang.trim()) {
+    out.push({
+      id: 'html-lang',
+      help: '<html> must have a non-empty lang attribute',
+      nodes: [{ target: 'html', html: document.documentElement.outerHTML.slice(0, 200) }],
+    });
+  }
+  const mains = [...document.querySelectorAll('main, [role="main"]')];
+  if (mains.length !== 1) {
+    out.push({
+      id: 'main-landmark',
+      help: `Page must have exactly one main landmark (found ${mains.length})`,
+      nodes: mains.slice(0, 3).map((el) => ({ target: describe(el), html: el.outerHTML })),
+    });
+  }
+  return out;
+}
+
+// Runs in the page after one Tab press from the top of the document.
+function skipLinkCheck() {
+  const el = document.activeElement;
+  const describe = (e) => {
+    if (!e) return '(none)';
+    let s = e.tagName.toLowerCase();
+    if (e.id) s += `#${e.id}`;
+    else if (e.classList.length) s += `.${[...e.classList].join('.')}`;
+    return s;
+  };
+  const main = document.querySelector('main, [role="main"]');
+  const allowed = new Set(['#main']);
+  if (main && main.id) allowed.add(`#${main.id}`);
+  const fail = (why) => [
+    {
+      id: 'skip-link',
+      help: `First focusable element must be a skip link to ${[...allowed].join(' or ')}: ${why}`,
+      nodes: [
+        {
+          target: describe(el && el !== document.body ? el : null),
+          html: el && el !== document.body ? el.outerHTML : '',
+        },
+      ],
+    },
+  ];
+  if (!el || el === document.body || el === document.documentElement) {
+    return fail('nothing received focus on the first Tab');
+  }
+  if (el.tagName !== 'A') return fail(`first focusable element is <${el.tagName.toLowerCase()}>, not a link`);
+  const href = el.getAttribute('href') || '';
+  if (!allowed.has(href)) return fail(`it points at "${href}"`);
+  const target = document.getElementById(decodeURIComponent(href.slice(1)));
+  if (!target) return fail(`no element has id "${href.slice(1)}"`);
+  if (main && target !== main && !main.contains(target) && !target.contains(main)) {
+    return fail(`"${href}" is outside the main landmark`);
+  }
+  return [];
+}
+
+// Runs in the page at 320 px. Reports the document's width and the outermost
+// elements that stick out past the viewport (not inside a scroll container).
+function reflowCheck(width) {
+  const doc = document.documentElement;
+  const scrollWidth = doc.scrollWidth;
+  if (scrollWidth <= width + 1) return [];
+  const describe = (e) => {
+    let s = e.tagName.toLowerCase();
+    if (e.id) s += `#${e.id}`;
+    else if (e.classList.length) s += `.${[...e.classList].join('.')}`;
+    const parent = e.parentElement;
+    return parent && parent !== document.body && parent !== doc ? `${describe(parent)} > ${s}` : s;
+  };
+  const clipped = (e) => {
+    for (let p = e.parentElement; p && p !== document.body && p !== doc; p = p.parentElement) {
+      const ox = getComputedStyle(p).overflowX;
+      if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') return true;
+    }
+    return false;
+  };
+  const offenders = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.right <= width + 1) continue;
+    if (clipped(e)) continue;
+    // Keep only the outermost offender of each subtree.
+    if (offenders.some((o) => o.contains(e))) continue;
+    offenders.push(e);
+    if (offenders.length >= 3) break;
+  }
+  return [
+    {
+      id: 'reflow-320',
+      help: `Document scrolls horizontally at ${width} px (scrollWidth ${scrollWidth})`,
+      nodes: offenders.map((e) => ({
+        target: `${describe(e)} (right edge ${Math.round(e.getBoundingClientRect().right)} px)`,
+        html: e.outerHTML,
+      })),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- validator
+
+function runValidator(files) {
+  if (!files.length) return { byFile: new Map(), global: [] };
+  if (!isFile(VNU_JAR)) {
+    return { byFile: new Map(), global: [`vnu.jar not found at ${VNU_JAR} (run npm ci)`] };
+  }
+  const r = spawnSync('java', ['-jar', VNU_JAR, '--errors-only', '--format', 'json', ...files], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.error) return { byFile: new Map(), global: [`could not run java: ${r.error.message}`] };
+  const text = [r.stderr, r.stdout].find((t) => t && t.trim().startsWith('{'));
+  if (!text) {
+    return {
+      byFile: new Map(),
+      global: [`validator printed no JSON (exit ${r.status}): ${clip(`${r.stdout}${r.stderr}`, 500)}`],
+    };
+  }
+  let messages;
+  try {
+    messages = JSON.parse(text).messages || [];
+  } catch (e) {
+    return { byFile: new Map(), global: [`validator JSON unreadable: ${e.message}`] };
+  }
+  const byFile = new Map();
+  const global = [];
+  for (const m of messages) {
+    if (m.type !== 'error' && m.type !== 'non-document-error') continue;
+    let file = null;
+    try {
+      file = m.url ? fileURLToPath(m.url) : null;
+    } catch {
+      file = null;
+    }
+    if (!file) {
+      global.push(m.message);
+      continue;
+    }
+    if (!byFile.has(file)) byFile.set(file, []);
+    byFile.get(file).push(m);
+  }
+  return { byFile, global };
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const arg = process.argv[2];
+  if (!arg || process.argv.length > 3) die('usage: node tests/browser/a11y.mjs SITE_DIR');
+  const root = fs.realpathSync(path.resolve(arg));
+  if (!isDir(root)) die(`${arg} is not a directory`);
+  if (!isFile(AXE_PATH)) die(`axe-core not found at ${AXE_PATH} (run npm ci)`);
+  if (!isFile(CHROMIUM)) die(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+  const axeSource = fs.readFileSync(AXE_PATH, 'utf8');
+
+  const types = discover(root);
+  const visits = types.filter(([, url]) => url);
+  if (!visits.length) die(`no pages found in ${root}`);
+  const skipped = types.filter(([, url]) => !url).map(([name]) => name);
+  console.log(`a11y: site ${root}`);
+  console.log(`a11y: ${visits.length} page types to visit`);
+  console.log(`a11y: skipped (not in this site): ${skipped.length ? skipped.join(', ') : 'none'}`);
+
+  const server = await startServer(root);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  const context = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+
+  // Same-site resources that fail and uncaught script errors, per visit.
+  let current = null;
+  page.on('response', (resp) => {
+    if (!current || !resp.url().startsWith(base)) return;
+    if (resp.status() >= 400 && resp.request().resourceType() !== 'document') {
+      current.broken.push(`${resp.status()} ${resp.url().slice(base.length)}`);
+    }
+  });
+  page.on('requestfailed', (req) => {
+    if (!current || !req.url().startsWith(base)) return;
+    current.broken.push(`${req.failure()?.errorText || 'failed'} ${req.url().slice(base.length)}`);
+  });
+  page.on('pageerror', (err) => {
+    if (current) current.jsErrors.push(err.message);
+  });
+
+  const results = [];
+  const started = Date.now();
+  for (const [type, url] of visits) {
+    const res = { type, url, file: fileFor(root, url), failures: [], broken: [], jsErrors: [] };
+    current = res;
+    results.push(res);
+    try {
+      await page.setViewportSize(DESKTOP);
+      const resp = await page.goto(base + url, { waitUntil: 'load', timeout: 30000 });
+      await page.waitForLoadState('networkidle', { timeout: 3000 }).catch(() => {});
+      if (!resp || resp.status() !== 200) {
+        res.failures.push({ id: 'http-status', help: `page answered ${resp ? resp.status() : 'nothing'}`, nodes: [] });
+      }
+
+      // Focus order first, from the freshly loaded page: one Tab should land
+      // on the skip link. Blur afterwards so axe sees the page at rest.
+      await page.bringToFront();
+      await page.keyboard.press('Tab');
+      res.failures.push(...(await page.evaluate(skipLinkCheck)));
+      await page.evaluate(() => {
+        if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+        window.scrollTo(0, 0);
+      });
+
+      // axe-core, injected through the DevTools protocol so a page CSP cannot block it.
+      await page.evaluate(axeSource);
+      const axe = await page.evaluate(
+        (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+        AXE_TAGS,
+      );
+      for (const v of axe.violations) {
+        res.failures.push({
+          id: v.id,
+          kind: 'axe',
+          impact: v.impact,
+          help: v.help,
+          helpUrl: v.helpUrl,
+          count: v.nodes.length,
+          nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })),
+        });
+      }
+
+      res.failures.push(...(await page.evaluate(structureChecks)));
+
+      await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      res.failures.push(...(await page.evaluate(reflowCheck, REFLOW_WIDTH)));
+    } catch (e) {
+      res.failures.push({ id: 'page-error', help: `could not test page: ${clip(e.message, 500)}`, nodes: [] });
+    }
+    current = null;
+    if (res.broken.length) {
+      res.failures.push({
+        id: 'broken-resource',
+        help: 'Same-site resources failed to load',
+        nodes: [...new Set(res.broken)].map((b) => ({ target: b, html: '' })),
+      });
+    }
+    if (res.jsErrors.length) {
+      res.failures.push({
+        id: 'js-error',
+        help: 'Uncaught script errors',
+        nodes: [...new Set(res.jsErrors)].map((m) => ({ target: clip(m), html: '' })),
+      });
+    }
+  }
+  const browserSeconds = ((Date.now() - started) / 1000).toFixed(1);
+
+  await context.close();
+  await browser.close();
+  await new Promise((r) => server.close(r));
+
+  // Nu validator, once, over every visited file.
+  const vStart = Date.now();
+  const visitedFiles = [...new Set(results.map((r) => r.file).filter(isFile))];
+  const { byFile, global: validatorGlobal } = runValidator(visitedFiles);
+  for (const res of results) {
+    for (const m of byFile.get(res.file) || []) {
+      const where = m.lastLine ? `line ${m.lastLine}${m.firstColumn ? `:${m.firstColumn}` : ''}` : '';
+      res.failures.push({
+        id: 'html-validator',
+        kind: 'vnu',
+        help: m.message,
+        nodes: [{ target: where, html: m.extract || '' }],
+      });
+    }
+  }
+  // A validator that could not run at all fails every page: none was checked.
+  for (const msg of validatorGlobal) {
+    for (const res of results) {
+      res.failures.push({ id: 'html-validator', kind: 'vnu', help: `validator: ${msg}`, nodes: [] });
+    }
+  }
+  const validatorSeconds = ((Date.now() - vStart) / 1000).toFixed(1);
+
+  // Report, page by page.
+  let passed = 0;
+  let failed = 0;
+  const byRule = new Map();
+  for (const res of results) {
+    if (!res.failures.length) {
+      passed += 1;
+      console.log(`ok   ${res.url} (${res.type})`);
+      continue;
+    }
+    failed += 1;
+    console.log(`FAIL ${res.url} (${res.type})`);
+    for (const f of res.failures) {
+      const impact = f.impact ? ` [${f.impact}]` : '';
+      const count = f.count && f.count > 3 ? ` (${f.count} elements)` : '';
+      console.log(`  ${f.id}${impact}: ${clip(f.help, 300)}${count}`);
+      for (const n of f.nodes.slice(0, 3)) {
+        if (n.target) console.log(`    at   ${clip(n.target)}`);
+        if (n.html) console.log(`    html ${clip(n.html)}`);
+      }
+      const key = f.kind === 'vnu' ? `html-validator: ${clip(f.help, 120)}` : f.id;
+      const agg = byRule.get(key) || { pages: new Set(), elements: 0, impact: f.impact, helpUrl: f.helpUrl };
+      agg.pages.add(res.url);
+      agg.elements += f.count || Math.max(f.nodes.length, 1);
+      byRule.set(key, agg);
+    }
+  }
+  if (byRule.size) {
+    console.log('');
+    console.log('failures by rule (pages, elements):');
+    const rows = [...byRule.entries()].sort((a, b) => b[1].pages.size - a[1].pages.size || a[0].localeCompare(b[0]));
+    for (const [rule, agg] of rows) {
+      const impact = agg.impact ? ` [${agg.impact}]` : '';
+      console.log(`  ${String(agg.pages.size).padStart(3)} pages ${String(agg.elements).padStart(4)} elements  ${rule}${impact}`);
+    }
+  }
+  console.log('');
+  console.log(`a11y: browser checks ${browserSeconds}s, validator ${validatorSeconds}s over ${visitedFiles.length} files`);
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed || results.length === 0 ? 1 : 0;
+}
+
+export { startServer, discover };
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((e) => {
+    console.error(e && e.stack ? e.stack : e);
+    process.exit(2);
+  });
+}
