@@ -1,2 +1,4 @@
 //! Analysis: pure functions of the validated model that compute every published statistic. Knows
 //! nothing of templates, charts or files.
+
+pub mod appraisal;
