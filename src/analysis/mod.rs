@@ -2,3 +2,4 @@
 //! nothing of templates, charts or files.
 
 pub mod appraisal;
+pub mod tender;
