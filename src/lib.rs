@@ -6,3 +6,4 @@ pub mod analysis;
 pub mod diagnostics;
 pub mod load;
 pub mod model;
+pub mod publish;
