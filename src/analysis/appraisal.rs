@@ -260,14 +260,22 @@ mod tests {
             1e-12
         ));
         for t in 0..=30 {
-            assert!(close(discount_factor(t, g), 1.0 / 1.035f64.powi(t as i32), 1e-12));
+            assert!(close(
+                discount_factor(t, g),
+                1.0 / 1.035f64.powi(t as i32),
+                1e-12
+            ));
         }
     }
 
     #[test]
     fn health_schedule_starts_at_one_and_a_half_percent_and_declines() {
         let h = DiscountSchedule::GreenBookHealth;
-        assert!(close(discount_factor(30, h), 1.0 / 1.015f64.powi(30), 1e-12));
+        assert!(close(
+            discount_factor(30, h),
+            1.0 / 1.015f64.powi(30),
+            1e-12
+        ));
         assert!(close(
             discount_factor(31, h),
             discount_factor(30, h) / (1.0 + 0.03 * 1.5 / 3.5),
@@ -278,7 +286,11 @@ mod tests {
     #[test]
     fn hand_worked_three_year_cash_flow() {
         // Year 0: cost 100, benefit 0; year 1: cost 50, benefit 120; year 2: cost 50, benefit 150.
-        let o = option("S", "A", &[(0, 100.0, 0.0), (1, 50.0, 120.0), (2, 50.0, 150.0)]);
+        let o = option(
+            "S",
+            "A",
+            &[(0, 100.0, 0.0), (1, 50.0, 120.0), (2, 50.0, 150.0)],
+        );
         let r = appraise_option(&o, DiscountSchedule::GreenBook);
         let pv_c = 100.0 + 50.0 / 1.035 + 50.0 / (1.035 * 1.035);
         let pv_b = 120.0 / 1.035 + 150.0 / (1.035 * 1.035);
@@ -288,7 +300,11 @@ mod tests {
         assert!(close(r.bcr.unwrap(), pv_b / pv_c, 1e-9));
         assert_eq!(r.vfm_category, Some(VfmCategory::Low));
         assert_eq!(r.years.len(), 3);
-        assert!(close(r.years[2].discount_factor, 1.0 / 1.035f64.powi(2), 1e-12));
+        assert!(close(
+            r.years[2].discount_factor,
+            1.0 / 1.035f64.powi(2),
+            1e-12
+        ));
     }
 
     #[test]
@@ -328,16 +344,18 @@ mod tests {
 
     #[test]
     fn one_preferred_option_per_spec_with_tie_breaks() {
-        let mut p = Project::default();
-        p.options = vec![
-            // S1: B and C tie on NPSV (10); C has the higher BCR.
-            option("S1", "B", &[(0, 10.0, 20.0)]),
-            option("S1", "C", &[(0, 5.0, 15.0)]),
-            option("S1", "A", &[(0, 10.0, 12.0)]),
-            // S2: full tie: option id decides.
-            option("S2", "Y", &[(0, 1.0, 2.0)]),
-            option("S2", "X", &[(0, 1.0, 2.0)]),
-        ];
+        let p = Project {
+            options: vec![
+                // S1: B and C tie on NPSV (10); C has the higher BCR.
+                option("S1", "B", &[(0, 10.0, 20.0)]),
+                option("S1", "C", &[(0, 5.0, 15.0)]),
+                option("S1", "A", &[(0, 10.0, 12.0)]),
+                // S2: full tie: option id decides.
+                option("S2", "Y", &[(0, 1.0, 2.0)]),
+                option("S2", "X", &[(0, 1.0, 2.0)]),
+            ],
+            ..Project::default()
+        };
         let r = appraise(&p);
         let ids: Vec<(&str, &str, bool)> = r
             .iter()
@@ -357,7 +375,10 @@ mod tests {
 
     #[test]
     fn option_row_serialises_fields_in_formats_order() {
-        let r = appraise_option(&option("S", "A", &[(0, 1.0, 2.0)]), DiscountSchedule::GreenBook);
+        let r = appraise_option(
+            &option("S", "A", &[(0, 1.0, 2.0)]),
+            DiscountSchedule::GreenBook,
+        );
         let text = serde_json::to_string(&r).unwrap();
         let keys = [
             "spec_id",

@@ -143,7 +143,10 @@ fn evaluate_tender(
         .filter(|b| b.compliant)
         .map(|b| b.price)
         .collect();
-    let lowest = compliant_prices.iter().copied().fold(f64::INFINITY, f64::min);
+    let lowest = compliant_prices
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
     let ceiling = ceiling(spec, &compliant_prices);
     let contracts: Vec<_> = project
         .contracts
@@ -156,13 +159,22 @@ fn evaluate_tender(
         .enumerate()
         .map(|(i, b)| {
             let price_score = if lowest.is_finite() {
-                price_score(config.price_scoring, weights.price, b.price, lowest, ceiling)
+                price_score(
+                    config.price_scoring,
+                    weights.price,
+                    b.price,
+                    lowest,
+                    ceiling,
+                )
             } else {
                 0.0
             };
             let quality_score = weighted_score(b.quality_score, b.quality_max, weights.quality);
-            let social_value_score =
-                weighted_score(b.social_value_score, b.social_value_max, weights.social_value);
+            let social_value_score = weighted_score(
+                b.social_value_score,
+                b.social_value_max,
+                weights.social_value,
+            );
             BidResult {
                 tender_id: tender_id.to_string(),
                 supplier: b.supplier.clone(),
@@ -260,7 +272,10 @@ fn evaluate_tender(
 pub fn evaluate_tenders(project: &Project) -> Vec<TenderEvaluation> {
     let mut by_tender: BTreeMap<&str, Vec<&Bid>> = BTreeMap::new();
     for bid in &project.bids {
-        by_tender.entry(bid.tender_id.as_str()).or_default().push(bid);
+        by_tender
+            .entry(bid.tender_id.as_str())
+            .or_default()
+            .push(bid);
     }
     by_tender
         .into_iter()
@@ -346,7 +361,7 @@ pub fn value_for_money(project: &Project) -> Vec<ValueForMoney> {
             .iter()
             .filter_map(|p| Some((&p.period, p.actual?)))
             .collect();
-        points.sort_by(|a, b| a.0.start.cmp(&b.0.start));
+        points.sort_by_key(|(p, _)| p.start);
         let points: Vec<(PeriodKind, i32, f64)> = points
             .into_iter()
             .map(|(p, v)| (p.kind, p.year_range(), v))

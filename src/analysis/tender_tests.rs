@@ -114,9 +114,39 @@ fn hand_worked_three_bid_evaluation() {
     assert_eq!(evals.len(), 1);
     let e = &evals[0];
     let expected = [
-        ("Supplier C", 25.6, 50.0, 10.0, 85.6, Some(1), false, false, false),
-        ("Supplier A", 32.0, 40.0, 6.0, 78.0, Some(2), true, false, true),
-        ("Supplier B", 40.0, 30.0, 8.0, 78.0, Some(2), true, true, false),
+        (
+            "Supplier C",
+            25.6,
+            50.0,
+            10.0,
+            85.6,
+            Some(1),
+            false,
+            false,
+            false,
+        ),
+        (
+            "Supplier A",
+            32.0,
+            40.0,
+            6.0,
+            78.0,
+            Some(2),
+            true,
+            false,
+            true,
+        ),
+        (
+            "Supplier B",
+            40.0,
+            30.0,
+            8.0,
+            78.0,
+            Some(2),
+            true,
+            true,
+            false,
+        ),
     ];
     assert_eq!(e.bids.len(), 3);
     for (r, (sup, ps, qs, svs, tot, rank, tied, low, awarded)) in e.bids.iter().zip(expected) {
@@ -153,7 +183,7 @@ fn award_to_the_top_bid_is_not_flagged_and_default_weights_apply() {
     assert_eq!(e.weights, DEFAULT_WEIGHTS);
     assert!(!e.award_not_top_ranked);
     assert!(e.social_value_weight_low);
-    assert!(award_not_top_ranked(&[e.clone()]).is_empty());
+    assert!(award_not_top_ranked(std::slice::from_ref(e)).is_empty());
 }
 
 #[test]
@@ -162,12 +192,18 @@ fn non_compliant_bids_are_unranked_and_do_not_set_the_lowest_price() {
     p.bids.push(bid("Supplier D", 50_000.0, 50.0, 10.0, false));
     let e = &evaluate_tenders(&p)[0];
     let d = e.bids.last().unwrap();
-    assert_eq!((d.supplier.as_str(), d.rank, d.tied), ("Supplier D", None, false));
+    assert_eq!(
+        (d.supplier.as_str(), d.rank, d.tied),
+        ("Supplier D", None, false)
+    );
     // Still 80,000 is the lowest: B keeps the full price weight; D's score is capped at W.
     let b = e.bids.iter().find(|b| b.supplier == "Supplier B").unwrap();
     assert!(close(b.price_score, 40.0));
     assert!(close(d.price_score, 40.0));
-    assert!(d.abnormally_low, "50,000 < 0.8 × mean of the three compliant bids");
+    assert!(
+        d.abnormally_low,
+        "50,000 < 0.8 × mean of the three compliant bids"
+    );
     assert_eq!(e.compliant_count, 3);
 }
 
@@ -175,10 +211,19 @@ fn non_compliant_bids_are_unranked_and_do_not_set_the_lowest_price() {
 fn linear_deviation_and_ceiling_methods() {
     use PriceScoring::*;
     // Linear deviation: 40 × (1 − (100 − 80)/80) = 30; a bid at double the lowest scores 0.
-    assert!(close(price_score(LinearDeviation, 40.0, 100.0, 80.0, 0.0), 30.0));
-    assert!(close(price_score(LinearDeviation, 40.0, 170.0, 80.0, 0.0), 0.0));
+    assert!(close(
+        price_score(LinearDeviation, 40.0, 100.0, 80.0, 0.0),
+        30.0
+    ));
+    assert!(close(
+        price_score(LinearDeviation, 40.0, 170.0, 80.0, 0.0),
+        0.0
+    ));
     // Ceiling 150: 40 × (150 − 100)/(150 − 80) = 28.571428...; above the ceiling scores 0.
-    assert!(close(price_score(Ceiling, 40.0, 100.0, 80.0, 150.0), 40.0 * 50.0 / 70.0));
+    assert!(close(
+        price_score(Ceiling, 40.0, 100.0, 80.0, 150.0),
+        40.0 * 50.0 / 70.0
+    ));
     assert!(close(price_score(Ceiling, 40.0, 160.0, 80.0, 150.0), 0.0));
     assert!(close(price_score(Ceiling, 40.0, 80.0, 80.0, 80.0), 40.0));
 }
@@ -242,10 +287,15 @@ fn value_for_money_sums_the_last_twelve_months_or_annualises() {
     assert_eq!(v[0].basis, "sum_of_last_year");
     assert_eq!(v[0].unit.as_deref(), Some("people"));
     // Three months with a mean of 20: 240 a year.
-    p.kpis
-        .insert(("C1".into(), "K-OUT".into()), monthly_kpi(&[10.0, 20.0, 30.0]));
+    p.kpis.insert(
+        ("C1".into(), "K-OUT".into()),
+        monthly_kpi(&[10.0, 20.0, 30.0]),
+    );
     let v = value_for_money(&p);
-    assert_eq!((v[0].output_per_year, v[0].basis), (240.0, "annualised_mean"));
+    assert_eq!(
+        (v[0].output_per_year, v[0].basis),
+        (240.0, "annualised_mean")
+    );
     assert_eq!(v[0].cost_per_unit, Some(500.0));
 }
 

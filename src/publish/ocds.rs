@@ -145,15 +145,16 @@ fn release_head(
     mut parties: Parties,
 ) -> Map<String, Value> {
     let buyer = buyer_id(config);
-    let identifier = config
-        .org_id
-        .as_deref()
-        .and_then(split_org_id)
-        .map(|(scheme, id)| json!({ "scheme": scheme, "id": id, "legalName": config.organisation }));
+    let identifier = config.org_id.as_deref().and_then(split_org_id).map(
+        |(scheme, id)| json!({ "scheme": scheme, "id": id, "legalName": config.organisation }),
+    );
     parties.add(buyer.clone(), &config.organisation, "buyer", identifier);
     let mut r = Map::new();
     r.insert("ocid".into(), json!(ocid(config, process_id)));
-    r.insert("id".into(), json!(format!("{process_id}-{}", tags.join("-"))));
+    r.insert(
+        "id".into(),
+        json!(format!("{process_id}-{}", tags.join("-"))),
+    );
     r.insert("date".into(), json!(date));
     r.insert("tag".into(), json!(tags));
     r.insert("initiationType".into(), json!("tender"));
@@ -174,7 +175,8 @@ fn planning(spec: Option<&Specification>, config: &Config) -> Option<Value> {
     }}))
 }
 
-fn award_json(c: &Contract, config: &Config) -> Value {
+/// An award for contract `c`; `supplier` is the spelling of the supplier's name used in parties.
+fn award_json(c: &Contract, supplier: &str, config: &Config) -> Value {
     let mut a = Map::new();
     a.insert("id".into(), json!(c.contract_id));
     a.insert("title".into(), json!(c.title));
@@ -185,7 +187,7 @@ fn award_json(c: &Contract, config: &Config) -> Value {
     a.insert("value".into(), value(c.total_value, config));
     a.insert(
         "suppliers".into(),
-        json!([org_ref(supplier_party_id(&c.supplier), &c.supplier)]),
+        json!([org_ref(supplier_party_id(&c.supplier), supplier)]),
     );
     a.insert(
         "contractPeriod".into(),
@@ -233,7 +235,11 @@ fn tender_release(
     let spec = project.specifications.get(&eval.spec_id);
     let mut parties = Parties::default();
     let mut tenderers: BTreeMap<String, Value> = BTreeMap::new();
-    for bid in project.bids.iter().filter(|b| b.tender_id == eval.tender_id) {
+    for bid in project
+        .bids
+        .iter()
+        .filter(|b| b.tender_id == eval.tender_id)
+    {
         parties.supplier(&bid.supplier, bid.supplier_id.as_deref(), "tenderer");
         let id = supplier_party_id(&bid.supplier);
         tenderers
@@ -260,7 +266,13 @@ fn tender_release(
         .map(|m| m.date)
         .chain(contracts.iter().filter_map(|c| c.award_date))
         .chain(contracts.iter().map(|c| c.start_date));
-    let mut r = release_head(config, &eval.tender_id, tags, latest(dates, published), parties);
+    let mut r = release_head(
+        config,
+        &eval.tender_id,
+        tags,
+        latest(dates, published),
+        parties,
+    );
 
     if let Some(p) = planning(spec, config) {
         r.insert("planning".into(), p);
@@ -313,7 +325,19 @@ fn tender_release(
     }
     r.insert("tender".into(), Value::Object(t));
     if awarded {
-        let awards = contracts.iter().map(|c| award_json(c, config)).collect();
+        let awards = contracts
+            .iter()
+            .map(|c| {
+                let name = project
+                    .bids
+                    .iter()
+                    .find(|b| {
+                        b.tender_id == eval.tender_id && same_supplier(&b.supplier, &c.supplier)
+                    })
+                    .map_or(c.supplier.as_str(), |b| b.supplier.as_str());
+                award_json(c, name, config)
+            })
+            .collect();
         let ks = contracts
             .iter()
             .map(|c| contract_json(c, config, as_of))
@@ -351,7 +375,7 @@ fn contract_release(project: &Project, c: &Contract, published: &str, as_of: Nai
         t.insert("procurementMethodDetails".into(), json!(route.label()));
         r.insert("tender".into(), Value::Object(t));
     }
-    r.insert("awards".into(), json!([award_json(c, config)]));
+    r.insert("awards".into(), json!([award_json(c, &c.supplier, config)]));
     r.insert("contracts".into(), json!([contract_json(c, config, as_of)]));
     Value::Object(r)
 }
