@@ -3,6 +3,12 @@
 //! The pipeline is load → validated model → analysis → pages → render → write; see ARCHITECTURE.md.
 
 pub mod analysis;
+pub mod build;
 pub mod diagnostics;
+pub mod init;
 pub mod load;
 pub mod model;
+pub mod publish;
+pub mod render;
+pub mod site;
+pub mod write;

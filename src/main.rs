@@ -1,1 +1,134 @@
-fn main() {}
+//! The `commission` command line: parses arguments, calls the library, prints diagnostics.
+
+use clap::{Parser, Subcommand};
+use commission::build::{build, check, BuildOptions};
+use commission::diagnostics::Diagnostics;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Publish a council's commissioning cycle — needs, planning, procurement and performance — as a
+/// static website with open data.
+///
+/// Exit codes: 0 success; 1 the project has errors (every problem is listed); 2 the command could
+/// not run (bad arguments, unsafe output folder, unreadable files).
+#[derive(Parser)]
+#[command(name = "commission", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the website from a project folder.
+    Build {
+        /// The project folder (the one holding commission.toml).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// Where to write the site; default `public/` inside the project. Replaced whole, and only
+        /// when the build succeeds.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The address the site will be published at (overrides base_url in commission.toml).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Check a project and list every problem, without building.
+    Check {
+        #[arg(default_value = ".")]
+        project: PathBuf,
+    },
+    /// Start a new project in DIR, copied from the sample council.
+    Init { dir: PathBuf },
+}
+
+fn print(diags: &Diagnostics, quiet: bool) {
+    for d in diags.sorted() {
+        if quiet && !d.is_error() {
+            continue;
+        }
+        eprintln!("{d}");
+    }
+}
+
+fn summary(diags: &Diagnostics) -> String {
+    format!(
+        "{} error(s), {} warning(s)",
+        diags.error_count(),
+        diags.warning_count()
+    )
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build {
+            project,
+            output,
+            base_url,
+            quiet,
+        } => {
+            match build(&BuildOptions {
+                project,
+                output,
+                base_url,
+            }) {
+                Ok(report) => {
+                    print(&report.diagnostics, quiet);
+                    match report.output {
+                        Some(out) => {
+                            if !quiet {
+                                eprintln!(
+                                    "built {} pages and {} data files into {} ({} warning(s))",
+                                    report.pages,
+                                    report.data_files,
+                                    out.display(),
+                                    report.diagnostics.warning_count()
+                                );
+                            }
+                            ExitCode::SUCCESS
+                        }
+                        None => {
+                            eprintln!(
+                                "not built: {}; the previous site, if any, is unchanged",
+                                summary(&report.diagnostics)
+                            );
+                            ExitCode::from(1)
+                        }
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Check { project } => {
+            let (_, diags) = check(&project);
+            print(&diags, false);
+            eprintln!("{}", summary(&diags));
+            if diags.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Init { dir } => match commission::init::init(&dir) {
+            Ok(n) => {
+                eprintln!(
+                    "wrote {n} files to {}; build it with: commission build {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}

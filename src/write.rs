@@ -16,7 +16,11 @@ pub struct OutputFile {
 }
 
 fn absolute(path: &Path) -> Result<PathBuf> {
-    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) };
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
     // Normalise `.` and `..` lexically; the folder may not exist yet.
     let mut out = PathBuf::new();
     for c in abs.components() {
@@ -50,22 +54,37 @@ pub fn check_output_dir(output: &Path, project: &Path) -> Result<PathBuf> {
     let out = absolute(output)?;
     let proj = absolute(project)?;
     if out.parent().is_none() {
-        bail!("refusing to write the site to {}: it is the root folder", out.display());
+        bail!(
+            "refusing to write the site to {}: it is the root folder",
+            out.display()
+        );
     }
     if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
         if absolute(&home).map(|h| h == out).unwrap_or(false) {
-            bail!("refusing to write the site to {}: it is your home folder", out.display());
+            bail!(
+                "refusing to write the site to {}: it is your home folder",
+                out.display()
+            );
         }
     }
     if out == proj {
-        bail!("refusing to write the site to {}: it is the project folder", out.display());
+        bail!(
+            "refusing to write the site to {}: it is the project folder",
+            out.display()
+        );
     }
     if proj.starts_with(&out) {
-        bail!("refusing to write the site to {}: it contains the project folder", out.display());
+        bail!(
+            "refusing to write the site to {}: it contains the project folder",
+            out.display()
+        );
     }
     if out.exists() {
         if !out.is_dir() {
-            bail!("refusing to write the site to {}: it is a file, not a folder", out.display());
+            bail!(
+                "refusing to write the site to {}: it is a file, not a folder",
+                out.display()
+            );
         }
         let empty = std::fs::read_dir(&out)?.next().is_none();
         if !empty && !out.join(MARKER).exists() {
@@ -79,31 +98,46 @@ pub fn check_output_dir(output: &Path, project: &Path) -> Result<PathBuf> {
 }
 
 fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "site".into());
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
     out.with_file_name(format!(".{name}.commission-{tag}"))
 }
 
 /// Removes leftovers of an interrupted earlier build and restores a site a killed swap left aside.
 fn recover(out: &Path) -> Result<()> {
     let parent = out.parent().context("output folder has no parent")?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let old_prefix = format!(".{name}.commission-old");
     let tmp_prefix = format!(".{name}.commission-tmp");
     if !parent.exists() {
         return Ok(());
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(parent)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(parent)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for path in entries {
-        let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if file.starts_with(&old_prefix) {
             if !out.exists() {
-                std::fs::rename(&path, out).with_context(|| format!("restoring the previous site from {}", path.display()))?;
+                std::fs::rename(&path, out).with_context(|| {
+                    format!("restoring the previous site from {}", path.display())
+                })?;
             } else {
-                std::fs::remove_dir_all(&path).with_context(|| format!("removing {}", path.display()))?;
+                std::fs::remove_dir_all(&path)
+                    .with_context(|| format!("removing {}", path.display()))?;
             }
         } else if file.starts_with(&tmp_prefix) {
-            std::fs::remove_dir_all(&path).with_context(|| format!("removing an unfinished build at {}", path.display()))?;
+            std::fs::remove_dir_all(&path)
+                .with_context(|| format!("removing an unfinished build at {}", path.display()))?;
         }
     }
     Ok(())
@@ -114,7 +148,8 @@ fn recover(out: &Path) -> Result<()> {
 pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
     recover(out)?;
     if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
     if tmp.exists() {
@@ -123,16 +158,25 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
     std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
     let result = (|| -> Result<()> {
         for f in files {
-            if f.path.split('/').any(|seg| seg == ".." || seg.is_empty() && !f.path.is_empty()) || f.path.starts_with('/') {
+            if f.path
+                .split('/')
+                .any(|seg| seg == ".." || seg.is_empty() && !f.path.is_empty())
+                || f.path.starts_with('/')
+            {
                 bail!("internal error: unsafe output path {}", f.path);
             }
             let path = tmp.join(&f.path);
             if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
             }
-            std::fs::write(&path, &f.bytes).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, &f.bytes)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
-        std::fs::write(tmp.join(MARKER), b"This folder was written by commission; it is replaced whole on each build.\n")?;
+        std::fs::write(
+            tmp.join(MARKER),
+            b"This folder was written by commission; it is replaced whole on each build.\n",
+        )?;
         Ok(())
     })();
     if let Err(e) = result {
@@ -141,7 +185,8 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
     }
     let old = sibling(out, &format!("old-{}", std::process::id()));
     if out.exists() {
-        std::fs::rename(out, &old).with_context(|| format!("moving the previous site aside from {}", out.display()))?;
+        std::fs::rename(out, &old)
+            .with_context(|| format!("moving the previous site aside from {}", out.display()))?;
     }
     if let Err(e) = std::fs::rename(&tmp, out) {
         if old.exists() {
@@ -150,7 +195,8 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
         return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
     }
     if old.exists() {
-        std::fs::remove_dir_all(&old).with_context(|| format!("removing the previous site at {}", old.display()))?;
+        std::fs::remove_dir_all(&old)
+            .with_context(|| format!("removing the previous site at {}", old.display()))?;
     }
     Ok(())
 }
@@ -164,13 +210,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let project = dir.path().join("proj");
         std::fs::create_dir_all(&project).unwrap();
-        assert!(check_output_dir(Path::new("/"), &project).unwrap_err().to_string().contains("root folder"));
-        assert!(check_output_dir(&project, &project).unwrap_err().to_string().contains("project folder"));
-        assert!(check_output_dir(dir.path(), &project).unwrap_err().to_string().contains("contains the project folder"));
+        assert!(check_output_dir(Path::new("/"), &project)
+            .unwrap_err()
+            .to_string()
+            .contains("root folder"));
+        assert!(check_output_dir(&project, &project)
+            .unwrap_err()
+            .to_string()
+            .contains("project folder"));
+        assert!(check_output_dir(dir.path(), &project)
+            .unwrap_err()
+            .to_string()
+            .contains("contains the project folder"));
         let other = dir.path().join("docs");
         std::fs::create_dir_all(&other).unwrap();
         std::fs::write(other.join("thesis.docx"), b"x").unwrap();
-        assert!(check_output_dir(&other, &project).unwrap_err().to_string().contains("was not written by commission"));
+        assert!(check_output_dir(&other, &project)
+            .unwrap_err()
+            .to_string()
+            .contains("was not written by commission"));
         assert!(check_output_dir(&project.join("public"), &project).is_ok());
     }
 
@@ -178,9 +236,23 @@ mod tests {
     fn publish_replaces_whole_and_cleans_leftovers() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        publish(&out, &[OutputFile { path: "a/index.html".into(), bytes: b"one".to_vec() }]).unwrap();
+        publish(
+            &out,
+            &[OutputFile {
+                path: "a/index.html".into(),
+                bytes: b"one".to_vec(),
+            }],
+        )
+        .unwrap();
         std::fs::create_dir_all(dir.path().join(".site.commission-tmp-999")).unwrap();
-        publish(&out, &[OutputFile { path: "b.txt".into(), bytes: b"two".to_vec() }]).unwrap();
+        publish(
+            &out,
+            &[OutputFile {
+                path: "b.txt".into(),
+                bytes: b"two".to_vec(),
+            }],
+        )
+        .unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b.txt")).unwrap(), b"two");
         assert!(!dir.path().join(".site.commission-tmp-999").exists());

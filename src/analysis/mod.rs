@@ -1,8 +1,59 @@
 //! Analysis: pure functions of the validated model that compute every published statistic. Knows
 //! nothing of templates, charts or files.
 
+pub mod appraisal;
 pub mod needs;
 pub mod performance;
 pub mod priorities;
 pub mod spc;
 pub mod stats;
+pub mod tender;
+
+use crate::model::Project;
+use chrono::NaiveDate;
+
+/// Every statistic computed for a project, in one place for the pages and data files.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    /// Reporting date: `as_of` from the config, else the latest date in the data (never the clock).
+    pub as_of: Option<NaiveDate>,
+    pub needs: needs::NeedsAnalysis,
+    pub priorities: Vec<priorities::Priority>,
+    pub options: Vec<appraisal::OptionResult>,
+    pub tenders: Vec<tender::TenderEvaluation>,
+    pub value_for_money: Vec<tender::ValueForMoney>,
+    pub kpis: Vec<performance::KpiAnalysis>,
+    pub contracts: Vec<performance::ContractStatus>,
+    pub pipeline: Vec<performance::PipelineEntry>,
+}
+
+/// Runs every analysis over a validated project.
+pub fn analyse(project: &Project) -> Analysis {
+    let needs = needs::analyse_needs(project);
+    let priorities = priorities::prioritise(project, &needs);
+    let options = appraisal::appraise(project);
+    let tenders = tender::evaluate_tenders(project);
+    let value_for_money = tender::value_for_money(project);
+    let kpis = performance::analyse_kpis(project);
+    let as_of = performance::default_as_of(project);
+    let not_top = tender::award_not_top_ranked(&tenders);
+    let (contracts, pipeline) = match as_of {
+        Some(d) => {
+            let contracts = performance::analyse_contracts(project, &kpis, d, &not_top);
+            let pipeline = performance::pipeline(project, &contracts, d);
+            (contracts, pipeline)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    Analysis {
+        as_of,
+        needs,
+        priorities,
+        options,
+        tenders,
+        value_for_money,
+        kpis,
+        contracts,
+        pipeline,
+    }
+}

@@ -215,6 +215,16 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
         let area_code = f.id(name("area_code", "Area Code"));
         let period = f.period(name("period", "Time period"));
         let value = f.number(name("value", "Value"));
+        // A value rounded for publication may sit just outside its own limits: allow half a unit
+        // in its last decimal place.
+        let rounding = f
+            .text(name("value", "Value"))
+            .and_then(|t| {
+                t.split_once('.')
+                    .map(|(_, d)| d.chars().take_while(char::is_ascii_digit).count())
+            })
+            .map(|d| 0.5 * 10f64.powi(-(d as i32)))
+            .unwrap_or(0.5);
         let (lower95, upper95) = if fingertips {
             (
                 f.number("Lower CI 95.0 limit"),
@@ -273,7 +283,7 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
                     f.diags.push(d);
                     ok = false;
                 } else if let Some(v) = value {
-                    if v < l || v > u {
+                    if v < l - rounding - 1e-12 || v > u + rounding + 1e-12 {
                         let d = f
                             .error(col_lo, "confidence interval does not contain its value")
                             .value(format!("{v} outside {l} to {u}"))
@@ -409,8 +419,8 @@ pub fn settle_headlines(observations: &mut [Observation]) {
 
 /// Reports two values for the same indicator, area, period and breakdown.
 pub fn check_duplicates(observations: &[Observation], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<(String, String, String, String, String), &Observation> =
-        BTreeMap::new();
+    type Key = (String, String, String, String, String, String, String);
+    let mut seen: BTreeMap<Key, &Observation> = BTreeMap::new();
     for o in observations {
         let key = (
             o.indicator_id.clone(),
@@ -418,6 +428,8 @@ pub fn check_duplicates(observations: &[Observation], diags: &mut Diagnostics) {
             o.period.label.clone(),
             o.category_type.clone().unwrap_or_default(),
             o.category.clone().unwrap_or_default(),
+            o.sex.clone().unwrap_or_default(),
+            o.age.clone().unwrap_or_default(),
         );
         if let Some(first) = seen.get(&key) {
             diags.push(

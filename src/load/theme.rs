@@ -21,7 +21,10 @@ pub struct Theme {
 
 fn collect(dir: &Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
     for f in dir.files() {
-        out.push((f.path().to_string_lossy().replace('\\', "/"), f.contents().to_vec()));
+        out.push((
+            f.path().to_string_lossy().replace('\\', "/"),
+            f.contents().to_vec(),
+        ));
     }
     for d in dir.dirs() {
         collect(d, out);
@@ -35,7 +38,10 @@ pub fn default_theme() -> Theme {
     let mut theme = Theme::default();
     for (path, bytes) in files {
         if let Some(name) = path.strip_prefix("templates/") {
-            theme.templates.insert(name.to_string(), String::from_utf8_lossy(&bytes).into_owned());
+            theme.templates.insert(
+                name.to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            );
         } else if let Some(name) = path.strip_prefix("static/") {
             theme.static_files.insert(name.to_string(), bytes);
         }
@@ -48,11 +54,20 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Theme {
     let mut theme = default_theme();
     let templates = root.join("templates");
     if templates.is_dir() {
-        for entry in walkdir::WalkDir::new(&templates).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(&templates)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&templates).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(&templates)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
             let shown = format!("templates/{rel}");
             match std::fs::read_to_string(entry.path()) {
                 Ok(text) => {
@@ -65,22 +80,39 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Theme {
                     theme.templates.insert(rel.clone(), text);
                     theme.overridden.push(rel);
                 }
-                Err(e) => diags.push(Diagnostic::error(&shown, Location::File, format!("cannot read the template: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    &shown,
+                    Location::File,
+                    format!("cannot read the template: {e}"),
+                )),
             }
         }
     }
     let statics = root.join("static");
     if statics.is_dir() {
-        for entry in walkdir::WalkDir::new(&statics).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        for entry in walkdir::WalkDir::new(&statics)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&statics).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(&statics)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
             match std::fs::read(entry.path()) {
                 Ok(bytes) => {
                     theme.static_files.insert(rel, bytes);
                 }
-                Err(e) => diags.push(Diagnostic::error(format!("static/{rel}"), Location::File, format!("cannot read the file: {e}"))),
+                Err(e) => diags.push(Diagnostic::error(
+                    format!("static/{rel}"),
+                    Location::File,
+                    format!("cannot read the file: {e}"),
+                )),
             }
         }
     }

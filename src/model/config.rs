@@ -437,9 +437,8 @@ impl Config {
                 .hint("use a share between 0 and 1, e.g. 0.8"),
             );
         }
-        if !self.base_url.is_empty()
-            && !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
-        {
+        let http = self.base_url.starts_with("https://") || self.base_url.starts_with("http://");
+        if !self.base_url.is_empty() && !http {
             diags.push(
                 Diagnostic::error(
                     file,

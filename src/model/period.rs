@@ -327,7 +327,7 @@ mod tests {
 
     #[test]
     fn sorts_by_start_date() {
-        let mut v = vec![p("2024/25"), p("2024"), p("2023-Q4"), p("2024-03")];
+        let mut v = [p("2024/25"), p("2024"), p("2023-Q4"), p("2024-03")];
         v.sort();
         let labels: Vec<&str> = v.iter().map(|x| x.label.as_str()).collect();
         assert_eq!(labels, vec!["2023-Q4", "2024", "2024-03", "2024/25"]);

@@ -8,7 +8,12 @@ use serde::Serialize;
 /// is a plain number (a negative value must stay a number).
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && !(cell.parse::<f64>().is_ok() && cell.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))) {
+    if risky
+        && !(cell.parse::<f64>().is_ok()
+            && cell
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
+    {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
@@ -17,7 +22,9 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// CSV bytes for rows of a serialisable struct; the header is the struct's field order.
 pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
-    let mut raw = csv::WriterBuilder::new().has_headers(true).from_writer(Vec::new());
+    let mut raw = csv::WriterBuilder::new()
+        .has_headers(true)
+        .from_writer(Vec::new());
     for row in rows {
         raw.serialize(row).context("serialising a data row")?;
     }
@@ -26,7 +33,9 @@ pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
     if rows.is_empty() {
         out.write_record(header)?;
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(raw.as_slice());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(raw.as_slice());
     for record in reader.records() {
         let record = record?;
         out.write_record(record.iter().map(|c| neutralise(c).into_owned()))?;
@@ -65,10 +74,22 @@ mod tests {
 
     #[test]
     fn csv_keeps_field_order_and_empty_options() {
-        let rows = vec![Row { name: "=HYPERLINK(\"x\")".into(), value: None }, Row { name: "b".into(), value: Some(-0.5) }];
+        let rows = vec![
+            Row {
+                name: "=HYPERLINK(\"x\")".into(),
+                value: None,
+            },
+            Row {
+                name: "b".into(),
+                value: Some(-0.5),
+            },
+        ];
         let csv = String::from_utf8(to_csv(&rows, &["name", "value"]).unwrap()).unwrap();
         assert_eq!(csv, "name,value\n\"'=HYPERLINK(\"\"x\"\")\",\nb,-0.5\n");
         let empty: Vec<Row> = Vec::new();
-        assert_eq!(String::from_utf8(to_csv(&empty, &["name", "value"]).unwrap()).unwrap(), "name,value\n");
+        assert_eq!(
+            String::from_utf8(to_csv(&empty, &["name", "value"]).unwrap()).unwrap(),
+            "name,value\n"
+        );
     }
 }

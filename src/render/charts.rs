@@ -51,7 +51,10 @@ const LIGHT_BLUE: RGBColor = RGBColor(170, 200, 230);
 const FONT: &str = "sans-serif";
 
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Adds `role="img"`, a title and a description to plotters' SVG, and makes it scale.
@@ -62,7 +65,14 @@ fn finish(raw: String, id: &str, title: &str, description: &str) -> Chart {
         svg.replace_range(pos..pos + 4, &attrs);
         if let Some(end) = svg[pos..].find('>') {
             let at = pos + end + 1;
-            svg.insert_str(at, &format!("<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>", escape(title), escape(description)));
+            svg.insert_str(
+                at,
+                &format!(
+                    "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+                    escape(title),
+                    escape(description)
+                ),
+            );
         }
     }
     // plotters writes fixed width/height; the viewBox keeps proportions when CSS scales it.
@@ -71,7 +81,12 @@ fn finish(raw: String, id: &str, title: &str, description: &str) -> Chart {
             svg.replace_range(start..start + end + 2, "");
         }
     }
-    Chart { id: id.to_string(), title: title.to_string(), description: description.to_string(), svg: svg.trim().to_string() }
+    Chart {
+        id: id.to_string(),
+        title: title.to_string(),
+        description: description.to_string(),
+        svg: svg.trim().to_string(),
+    }
 }
 
 fn nice_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
@@ -89,7 +104,11 @@ fn nice_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f6
         hi = hi.max(0.0);
     }
     let pad = ((hi - lo).abs() * 0.08).max(hi.abs() * 0.02).max(1e-9);
-    let lo = if include_zero && lo >= 0.0 { 0.0 } else { lo - pad };
+    let lo = if include_zero && lo >= 0.0 {
+        0.0
+    } else {
+        lo - pad
+    };
     (lo, hi + pad)
 }
 
@@ -117,12 +136,22 @@ fn fmt_tick(v: f64) -> String {
 }
 
 /// Horizontal bars with confidence-interval whiskers and an optional benchmark line.
-pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar], benchmark: Option<f64>) -> Option<Chart> {
+pub fn bar_chart(
+    id: &str,
+    title: &str,
+    description: &str,
+    bars: &[Bar],
+    benchmark: Option<f64>,
+) -> Option<Chart> {
     if bars.is_empty() {
         return None;
     }
     let height = (bars.len() as u32 * 28 + 70).max(160);
-    let values = bars.iter().flat_map(|b| [Some(b.value), b.lower, b.upper]).flatten().chain(benchmark);
+    let values = bars
+        .iter()
+        .flat_map(|b| [Some(b.value), b.lower, b.upper])
+        .flatten()
+        .chain(benchmark);
     let (lo, hi) = nice_range(values, true);
     let n = bars.len() as f64;
     let mut raw = String::new();
@@ -156,16 +185,43 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar], benchma
         for (i, b) in bars.iter().enumerate() {
             let y = n - i as f64 - 1.0;
             let colour = if b.highlight { BLUE } else { LIGHT_BLUE };
-            chart.draw_series(std::iter::once(Rectangle::new([(0.0_f64.max(lo), y + 0.2), (b.value, y + 0.8)], colour.filled()))).ok()?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0_f64.max(lo), y + 0.2), (b.value, y + 0.8)],
+                    colour.filled(),
+                )))
+                .ok()?;
             if let (Some(l), Some(u)) = (b.lower, b.upper) {
                 let style = ShapeStyle::from(&DARK).stroke_width(2);
-                chart.draw_series(std::iter::once(PathElement::new(vec![(l, y + 0.5), (u, y + 0.5)], style))).ok()?;
-                chart.draw_series(std::iter::once(PathElement::new(vec![(l, y + 0.35), (l, y + 0.65)], style))).ok()?;
-                chart.draw_series(std::iter::once(PathElement::new(vec![(u, y + 0.35), (u, y + 0.65)], style))).ok()?;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(l, y + 0.5), (u, y + 0.5)],
+                        style,
+                    )))
+                    .ok()?;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(l, y + 0.35), (l, y + 0.65)],
+                        style,
+                    )))
+                    .ok()?;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(u, y + 0.35), (u, y + 0.65)],
+                        style,
+                    )))
+                    .ok()?;
             }
         }
         if let Some(bm) = benchmark {
-            chart.draw_series(DashedLineSeries::new(vec![(bm, 0.0), (bm, n)], 6, 4, ShapeStyle::from(&ORANGE).stroke_width(3))).ok()?;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(bm, 0.0), (bm, n)],
+                    6,
+                    4,
+                    ShapeStyle::from(&ORANGE).stroke_width(3),
+                ))
+                .ok()?;
         }
         root.present().ok()?;
     }
@@ -173,11 +229,23 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar], benchma
 }
 
 /// Lines over labelled periods.
-pub fn line_chart(id: &str, title: &str, description: &str, x_labels: &[String], lines: &[Line], include_zero: bool) -> Option<Chart> {
+pub fn line_chart(
+    id: &str,
+    title: &str,
+    description: &str,
+    x_labels: &[String],
+    lines: &[Line],
+    include_zero: bool,
+) -> Option<Chart> {
     if x_labels.is_empty() || lines.iter().all(|l| l.values.iter().all(Option::is_none)) {
         return None;
     }
-    let (lo, hi) = nice_range(lines.iter().flat_map(|l| l.values.iter().flatten().copied()), include_zero);
+    let (lo, hi) = nice_range(
+        lines
+            .iter()
+            .flat_map(|l| l.values.iter().flatten().copied()),
+        include_zero,
+    );
     let n = x_labels.len();
     let mut raw = String::new();
     {
@@ -195,7 +263,8 @@ pub fn line_chart(id: &str, title: &str, description: &str, x_labels: &[String],
             .x_labels(n.min(12))
             .x_label_formatter(&|x| {
                 let i = x.round();
-                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0 {
+                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0
+                {
                     x_labels[i as usize].clone()
                 } else {
                     String::new()
@@ -224,10 +293,16 @@ pub fn line_chart(id: &str, title: &str, description: &str, x_labels: &[String],
             }
             for seg in segments {
                 if line.dashed {
-                    chart.draw_series(DashedLineSeries::new(seg.clone(), 8, 5, style)).ok()?;
+                    chart
+                        .draw_series(DashedLineSeries::new(seg.clone(), 8, 5, style))
+                        .ok()?;
                 } else {
-                    chart.draw_series(LineSeries::new(seg.clone(), style)).ok()?;
-                    chart.draw_series(seg.iter().map(|p| Circle::new(*p, 4, colour.filled()))).ok()?;
+                    chart
+                        .draw_series(LineSeries::new(seg.clone(), style))
+                        .ok()?;
+                    chart
+                        .draw_series(seg.iter().map(|p| Circle::new(*p, 4, colour.filled())))
+                        .ok()?;
                 }
             }
         }
@@ -251,7 +326,14 @@ pub fn spc_chart(
     target: &[Option<f64>],
     marks: &[Mark],
 ) -> Option<Chart> {
-    let all = values.iter().chain(mean).chain(lower).chain(upper).chain(target).flatten().copied();
+    let all = values
+        .iter()
+        .chain(mean)
+        .chain(lower)
+        .chain(upper)
+        .chain(target)
+        .flatten()
+        .copied();
     let (lo, hi) = nice_range(all, false);
     let n = x_labels.len();
     if n == 0 {
@@ -273,7 +355,8 @@ pub fn spc_chart(
             .x_labels(n.min(12))
             .x_label_formatter(&|x| {
                 let i = x.round();
-                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0 {
+                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0
+                {
                     x_labels[i as usize].clone()
                 } else {
                     String::new()
@@ -312,35 +395,80 @@ pub fn spc_chart(
             out
         };
         for seg in path(upper).into_iter().chain(path(lower)) {
-            let seg = if seg.len() == 1 { vec![(seg[0].0 - 0.4, seg[0].1), (seg[0].0 + 0.4, seg[0].1)] } else { seg };
-            chart.draw_series(DashedLineSeries::new(seg, 6, 4, ShapeStyle::from(&GREY).stroke_width(2))).ok()?;
+            let seg = if seg.len() == 1 {
+                vec![(seg[0].0 - 0.4, seg[0].1), (seg[0].0 + 0.4, seg[0].1)]
+            } else {
+                seg
+            };
+            chart
+                .draw_series(DashedLineSeries::new(
+                    seg,
+                    6,
+                    4,
+                    ShapeStyle::from(&GREY).stroke_width(2),
+                ))
+                .ok()?;
         }
         for seg in path(mean) {
-            chart.draw_series(LineSeries::new(seg, ShapeStyle::from(&DARK).stroke_width(2))).ok()?;
+            chart
+                .draw_series(LineSeries::new(
+                    seg,
+                    ShapeStyle::from(&DARK).stroke_width(2),
+                ))
+                .ok()?;
         }
         for seg in path(target) {
-            chart.draw_series(DashedLineSeries::new(seg, 2, 4, ShapeStyle::from(&RED).stroke_width(3))).ok()?;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    seg,
+                    2,
+                    4,
+                    ShapeStyle::from(&RED).stroke_width(3),
+                ))
+                .ok()?;
         }
-        let pts: Vec<(f64, f64)> = values.iter().enumerate().filter_map(|(i, v)| v.map(|v| (i as f64, v))).collect();
-        chart.draw_series(LineSeries::new(pts.clone(), ShapeStyle::from(&GREY).stroke_width(1))).ok()?;
+        let pts: Vec<(f64, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(
+                pts.clone(),
+                ShapeStyle::from(&GREY).stroke_width(1),
+            ))
+            .ok()?;
         for (i, v) in values.iter().enumerate() {
             let Some(v) = v else { continue };
             let p = (i as f64, *v);
             let mark = marks.get(i).copied().unwrap_or(Mark::Common);
             match mark {
                 Mark::Common => {
-                    chart.draw_series(std::iter::once(Circle::new(p, 4, GREY.filled()))).ok()?;
+                    chart
+                        .draw_series(std::iter::once(Circle::new(p, 4, GREY.filled())))
+                        .ok()?;
                 }
                 Mark::Improvement => {
-                    chart.draw_series(std::iter::once(TriangleMarker::new(p, 8, BLUE.filled()))).ok()?;
+                    chart
+                        .draw_series(std::iter::once(TriangleMarker::new(p, 8, BLUE.filled())))
+                        .ok()?;
                 }
                 Mark::Concern => {
                     chart
-                        .draw_series(std::iter::once(EmptyElement::at(p) + Rectangle::new([(-6, -6), (6, 6)], ORANGE.filled())))
+                        .draw_series(std::iter::once(
+                            EmptyElement::at(p)
+                                + Rectangle::new([(-6, -6), (6, 6)], ORANGE.filled()),
+                        ))
                         .ok()?;
                 }
                 Mark::Neutral => {
-                    chart.draw_series(std::iter::once(Cross::new(p, 7, ShapeStyle::from(&PURPLE).stroke_width(3)))).ok()?;
+                    chart
+                        .draw_series(std::iter::once(Cross::new(
+                            p,
+                            7,
+                            ShapeStyle::from(&PURPLE).stroke_width(3),
+                        )))
+                        .ok()?;
                 }
             }
         }
@@ -350,7 +478,12 @@ pub fn spc_chart(
 }
 
 /// Pairs of bars (discounted costs and benefits) per option.
-pub fn paired_bars(id: &str, title: &str, description: &str, groups: &[(String, f64, f64)]) -> Option<Chart> {
+pub fn paired_bars(
+    id: &str,
+    title: &str,
+    description: &str,
+    groups: &[(String, f64, f64)],
+) -> Option<Chart> {
     if groups.is_empty() {
         return None;
     }
@@ -385,8 +518,18 @@ pub fn paired_bars(id: &str, title: &str, description: &str, groups: &[(String, 
             .ok()?;
         for (i, g) in groups.iter().enumerate() {
             let x = i as f64;
-            chart.draw_series(std::iter::once(Rectangle::new([(x + 0.12, 0.0), (x + 0.48, g.1)], ORANGE.filled()))).ok()?;
-            chart.draw_series(std::iter::once(Rectangle::new([(x + 0.52, 0.0), (x + 0.88, g.2)], BLUE.filled()))).ok()?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x + 0.12, 0.0), (x + 0.48, g.1)],
+                    ORANGE.filled(),
+                )))
+                .ok()?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x + 0.52, 0.0), (x + 0.88, g.2)],
+                    BLUE.filled(),
+                )))
+                .ok()?;
         }
         root.present().ok()?;
     }
@@ -399,8 +542,25 @@ mod tests {
 
     #[test]
     fn charts_are_labelled_images() {
-        let c = line_chart("t1", "A <title>", "Rising & falling", &["2023".into(), "2024".into()], &[Line { name: "x".into(), values: vec![Some(1.0), Some(2.0)], dashed: false }], false).unwrap();
-        assert!(c.svg.starts_with("<svg role=\"img\" aria-labelledby=\"t1-title t1-desc\""), "{}", &c.svg[..120]);
+        let c = line_chart(
+            "t1",
+            "A <title>",
+            "Rising & falling",
+            &["2023".into(), "2024".into()],
+            &[Line {
+                name: "x".into(),
+                values: vec![Some(1.0), Some(2.0)],
+                dashed: false,
+            }],
+            false,
+        )
+        .unwrap();
+        assert!(
+            c.svg
+                .starts_with("<svg role=\"img\" aria-labelledby=\"t1-title t1-desc\""),
+            "{}",
+            &c.svg[..120]
+        );
         assert!(c.svg.contains("<title id=\"t1-title\">A &lt;title&gt;</title><desc id=\"t1-desc\">Rising &amp; falling</desc>"));
         assert!(!c.svg.contains("<?xml"));
     }
@@ -408,6 +568,18 @@ mod tests {
     #[test]
     fn empty_data_draws_nothing() {
         assert!(bar_chart("b", "t", "d", &[], None).is_none());
-        assert!(line_chart("l", "t", "d", &["2024".into()], &[Line { name: "x".into(), values: vec![None], dashed: false }], false).is_none());
+        assert!(line_chart(
+            "l",
+            "t",
+            "d",
+            &["2024".into()],
+            &[Line {
+                name: "x".into(),
+                values: vec![None],
+                dashed: false
+            }],
+            false
+        )
+        .is_none());
     }
 }

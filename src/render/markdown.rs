@@ -34,14 +34,20 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 
 /// Renders Markdown to sanitised HTML fit to place inside a page's `<main>`.
 pub fn render_markdown(source: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<Event> = Parser::new_ext(source, options).collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut used = BTreeSet::new();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
-            Event::Start(Tag::Heading { level, classes, attrs, .. }) => {
+            Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) => {
                 let mut text = String::new();
                 let mut j = i + 1;
                 while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
@@ -64,7 +70,9 @@ pub fn render_markdown(source: &str) -> String {
                     attrs: attrs.clone(),
                 }));
             }
-            Event::End(TagEnd::Heading(level)) => out.push(Event::End(TagEnd::Heading(demote(*level)))),
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(demote(*level))))
+            }
             other => out.push(other.clone()),
         }
         i += 1;
@@ -119,6 +127,9 @@ mod tests {
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(!html.contains("data:"), "{html}");
-        assert!(html.contains("<abbr title=\"Key performance indicator\">KPI</abbr>"), "{html}");
+        assert!(
+            html.contains("<abbr title=\"Key performance indicator\">KPI</abbr>"),
+            "{html}"
+        );
     }
 }

@@ -29,9 +29,20 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let templates: Vec<(String, String)> = theme.templates.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let templates: Vec<(String, String)> = theme
+            .templates
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         tera.add_raw_templates(templates).map_err(|e| {
-            let overridden = if theme.overridden.is_empty() { String::new() } else { format!(" (project overrides: templates/{})", theme.overridden.join(", templates/")) };
+            let overridden = if theme.overridden.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (project overrides: templates/{})",
+                    theme.overridden.join(", templates/")
+                )
+            };
             anyhow!("a template does not compile{overridden}: {}", describe(&e))
         })?;
         Ok(Renderer { tera })
@@ -39,6 +50,8 @@ impl Renderer {
 
     /// Renders `template` with a serialisable context.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
-        self.tera.render(template, context).map_err(|e| anyhow!("rendering {template}: {}", describe(&e)))
+        self.tera
+            .render(template, context)
+            .map_err(|e| anyhow!("rendering {template}: {}", describe(&e)))
     }
 }

@@ -8,7 +8,10 @@ pub fn number(value: f64, decimals: usize) -> String {
         return "–".into();
     }
     let s = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+        .unwrap_or((s.clone(), None));
     let mut grouped = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -85,7 +88,10 @@ mod tests {
         assert_eq!(money_short(4_200_000.0), "£4.2m");
         assert_eq!(money_short(850_000.0), "£850k");
         assert_eq!(percent(0.256), "26%");
-        assert_eq!(date(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()), "1 April 2025");
+        assert_eq!(
+            date(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()),
+            "1 April 2025"
+        );
         assert_eq!(value(23.456), "23.46".replace("23.46", "23.5"));
     }
 }

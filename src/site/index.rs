@@ -25,30 +25,48 @@ impl<'a> Index<'a> {
         let mut ix = Index::default();
         for spec in project.specifications.values() {
             for ind in &spec.addresses {
-                ix.specs_by_indicator.entry(ind.as_str()).or_default().push(&spec.id);
+                ix.specs_by_indicator
+                    .entry(ind.as_str())
+                    .or_default()
+                    .push(&spec.id);
             }
         }
         for c in project.contracts.values() {
-            ix.contracts_by_spec.entry(c.spec_id.as_str()).or_default().push(&c.contract_id);
+            ix.contracts_by_spec
+                .entry(c.spec_id.as_str())
+                .or_default()
+                .push(&c.contract_id);
         }
         for t in &analysis.tenders {
-            ix.tenders_by_spec.entry(t.spec_id.as_str()).or_default().push(t);
+            ix.tenders_by_spec
+                .entry(t.spec_id.as_str())
+                .or_default()
+                .push(t);
             ix.tender.insert(&t.tender_id, t);
         }
         for g in project.grants.values() {
             if let Some(s) = &g.spec_id {
-                ix.grants_by_spec.entry(s.as_str()).or_default().push(&g.grant_id);
+                ix.grants_by_spec
+                    .entry(s.as_str())
+                    .or_default()
+                    .push(&g.grant_id);
             }
         }
         for k in &analysis.kpis {
-            ix.kpis_by_contract.entry(k.contract_id.as_str()).or_default().push(k);
+            ix.kpis_by_contract
+                .entry(k.contract_id.as_str())
+                .or_default()
+                .push(k);
         }
         for s in &analysis.contracts {
             ix.status.insert(&s.contract_id, s);
         }
         for e in project.engagements.values() {
             for s in &e.specs {
-                ix.engagements_by_spec.entry(s.as_str()).or_default().push(&e.id);
+                ix.engagements_by_spec
+                    .entry(s.as_str())
+                    .or_default()
+                    .push(&e.id);
             }
         }
         for o in &analysis.options {

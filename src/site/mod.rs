@@ -46,7 +46,11 @@ pub struct Link {
 pub fn href(path: &str) -> String {
     if path.is_empty() {
         "index.html".into()
-    } else if path.ends_with(".html") || path.ends_with(".xml") || path.ends_with(".csv") || path.ends_with(".json") {
+    } else if path.ends_with(".html")
+        || path.ends_with(".xml")
+        || path.ends_with(".csv")
+        || path.ends_with(".json")
+    {
         path.to_string()
     } else {
         format!("{}/index.html", path.trim_end_matches('/'))
@@ -78,17 +82,30 @@ pub fn contract_path(id: &str) -> String {
     format!("performance/contracts/{}/", slug(id))
 }
 pub fn kpi_path(contract_id: &str, kpi_id: &str) -> String {
-    format!("performance/contracts/{}/{}/", slug(contract_id), slug(kpi_id))
+    format!(
+        "performance/contracts/{}/{}/",
+        slug(contract_id),
+        slug(kpi_id)
+    )
 }
 
 pub fn link(path: &str, text: impl Into<String>) -> Link {
-    Link { href: href(path), text: text.into() }
+    Link {
+        href: href(path),
+        text: text.into(),
+    }
 }
 
 pub fn crumbs(items: &[(&str, &str)]) -> Vec<Crumb> {
-    let mut out = vec![Crumb { title: "Home".into(), href: href("") }];
+    let mut out = vec![Crumb {
+        title: "Home".into(),
+        href: href(""),
+    }];
     for (title, path) in items {
-        out.push(Crumb { title: title.to_string(), href: href(path) });
+        out.push(Crumb {
+            title: title.to_string(),
+            href: href(path),
+        });
     }
     out
 }

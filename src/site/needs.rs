@@ -44,16 +44,28 @@ struct Overview {
 /// The comparison shown by colour class and by text.
 pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str) -> Cell {
     match row {
-        None => Cell { value: "–".into(), comparison: "none".into(), label: "No data".into(), period: String::new() },
+        None => Cell {
+            value: "–".into(),
+            comparison: "none".into(),
+            label: "No data".into(),
+            period: String::new(),
+        },
         Some(r) => {
             let cmp = r.comparison.unwrap_or(Comparison::NotCompared);
             let label = match cmp {
                 Comparison::NotCompared => "Not compared".to_string(),
-                Comparison::Higher | Comparison::Lower => format!("{} than {benchmark}", cmp.label()),
+                Comparison::Higher | Comparison::Lower => {
+                    format!("{} than {benchmark}", cmp.label())
+                }
                 Comparison::Similar => format!("Similar to {benchmark}"),
                 other => format!("{} than {benchmark}", other.label()),
             };
-            Cell { value: opt_value(r.value), comparison: cmp.as_str().into(), label, period: r.period.label.clone() }
+            Cell {
+                value: opt_value(r.value),
+                comparison: cmp.as_str().into(),
+                label,
+                period: r.period.label.clone(),
+            }
         }
     }
 }
@@ -103,8 +115,12 @@ fn contract_refs(project: &Project, ix: &Index, ids: &[&str]) -> Vec<ContractRef
                 supplier: c.supplier.clone(),
                 variation,
                 assurance,
-                rating: status.map(|s| s.rating.label().to_string()).unwrap_or_default(),
-                rating_class: status.map(|s| s.rating.as_str().to_string()).unwrap_or_default(),
+                rating: status
+                    .map(|s| s.rating.label().to_string())
+                    .unwrap_or_default(),
+                rating_class: status
+                    .map(|s| s.rating.as_str().to_string())
+                    .unwrap_or_default(),
             }
         })
         .collect()
@@ -183,7 +199,11 @@ fn polarity_text(ind: &Indicator) -> &'static str {
 }
 
 fn method_text(project: &Project) -> String {
-    let level = if project.config.needs.confidence == 99.8 { "99.8%" } else { "95%" };
+    let level = if project.config.needs.confidence == 99.8 {
+        "99.8%"
+    } else {
+        "95%"
+    };
     match project.config.needs.comparison {
         crate::model::config::ComparisonMethod::CiOverlap => format!("Compared with the benchmark by whether the benchmark value lies within the area's {level} confidence interval (Fingertips single overlapping interval, one level)."),
         crate::model::config::ComparisonMethod::CiOverlapTwoLevels => "Compared with the benchmark at two levels: within the 95% interval is similar; outside 95% but within 99.8% is better or worse; outside 99.8% is best or worst.".into(),
@@ -197,30 +217,60 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
     let mut pages = Vec::new();
     let areas = ordered_areas(project);
     let bench_code = project.config.benchmark_area.as_str();
-    let bench_name = project.areas.get(bench_code).map(|a| a.name.clone()).unwrap_or_else(|| "England".into());
+    let bench_name = project
+        .areas
+        .get(bench_code)
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| "England".into());
     let home = project.config.home_area.clone().unwrap_or_default();
-    let home_name = project.areas.get(&home).map(|a| a.name.clone()).unwrap_or_else(|| home.clone());
+    let home_name = project
+        .areas
+        .get(&home)
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| home.clone());
 
     // Overview, grouped by domain.
     let mut domains: std::collections::BTreeMap<String, Vec<OverviewRow>> = Default::default();
     let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
     for ind in project.indicators.values() {
-        let cells: Vec<Cell> = areas.iter().map(|a| comparison_cell(analysis.needs.latest(&ind.id, &a.code), &bench_name)).collect();
+        let cells: Vec<Cell> = areas
+            .iter()
+            .map(|a| comparison_cell(analysis.needs.latest(&ind.id, &a.code), &bench_name))
+            .collect();
         if let Some(home_cell) = analysis.needs.latest(&ind.id, &home) {
-            *counts.entry(home_cell.comparison.unwrap_or(Comparison::NotCompared).label().to_string()).or_default() += 1;
+            *counts
+                .entry(
+                    home_cell
+                        .comparison
+                        .unwrap_or(Comparison::NotCompared)
+                        .label()
+                        .to_string(),
+                )
+                .or_default() += 1;
         }
         let latest_bench = analysis.needs.latest(&ind.id, bench_code);
-        domains.entry(ind.domain.clone().unwrap_or_else(|| "Other".into())).or_default().push(OverviewRow {
-            indicator: link(&indicator_path(&ind.id), ind.name.clone()),
-            unit: unit(ind),
-            period: latest_bench.map(|r| r.period.label.clone()).unwrap_or_default(),
-            benchmark: opt_value(latest_bench.and_then(|r| r.value)),
-            cells,
-        });
+        domains
+            .entry(ind.domain.clone().unwrap_or_else(|| "Other".into()))
+            .or_default()
+            .push(OverviewRow {
+                indicator: link(&indicator_path(&ind.id), ind.name.clone()),
+                unit: unit(ind),
+                period: latest_bench
+                    .map(|r| r.period.label.clone())
+                    .unwrap_or_default(),
+                benchmark: opt_value(latest_bench.and_then(|r| r.value)),
+                cells,
+            });
     }
     let overview = Overview {
-        areas: areas.iter().map(|a| link(&area_path(&a.code), a.name.clone())).collect(),
-        domains: domains.into_iter().map(|(name, rows)| Domain { name, rows }).collect(),
+        areas: areas
+            .iter()
+            .map(|a| link(&area_path(&a.code), a.name.clone()))
+            .collect(),
+        domains: domains
+            .into_iter()
+            .map(|(name, rows)| Domain { name, rows })
+            .collect(),
         benchmark_name: bench_name.clone(),
         counts: counts.into_iter().collect(),
         indicator_count: project.indicators.len(),
@@ -232,7 +282,11 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         section: "needs",
         breadcrumbs: crumbs(&[]),
         view: view(&overview),
-        description: format!("{} indicators of need across {} areas, compared with {bench_name}.", project.indicators.len(), areas.len()),
+        description: format!(
+            "{} indicators of need across {} areas, compared with {bench_name}.",
+            project.indicators.len(),
+            areas.len()
+        ),
     });
 
     // One page per indicator.
@@ -241,14 +295,22 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         let mut bars = Vec::new();
         let mut latest_period = String::new();
         for a in &areas {
-            let Some(r) = analysis.needs.latest(&ind.id, &a.code) else { continue };
+            let Some(r) = analysis.needs.latest(&ind.id, &a.code) else {
+                continue;
+            };
             let cell = comparison_cell(Some(r), &bench_name);
             if a.code == home {
                 latest_period = r.period.label.clone();
             }
             if let Some(v) = r.value {
                 if a.code != bench_code {
-                    bars.push(Bar { label: a.name.clone(), value: v, lower: r.lower_ci_95, upper: r.upper_ci_95, highlight: a.code == home });
+                    bars.push(Bar {
+                        label: a.name.clone(),
+                        value: v,
+                        lower: r.lower_ci_95,
+                        upper: r.upper_ci_95,
+                        highlight: a.code == home,
+                    });
                 }
             }
             rows.push(AreaRow {
@@ -258,16 +320,31 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                 value: opt_value(r.value),
                 ci: ci_text(r.lower_ci_95, r.upper_ci_95),
                 count: r.count.map(|c| number(c, 0)).unwrap_or_else(|| "–".into()),
-                denominator: r.denominator.map(|c| number(c, 0)).unwrap_or_else(|| "–".into()),
+                denominator: r
+                    .denominator
+                    .map(|c| number(c, 0))
+                    .unwrap_or_else(|| "–".into()),
                 method: r.ci_method.label().into(),
                 comparison: cell.comparison,
                 label: cell.label,
             });
         }
         if latest_period.is_empty() {
-            latest_period = rows.first().map(|_| analysis.needs.latest(&ind.id, bench_code).map(|r| r.period.label.clone()).unwrap_or_default()).unwrap_or_default();
+            latest_period = rows
+                .first()
+                .map(|_| {
+                    analysis
+                        .needs
+                        .latest(&ind.id, bench_code)
+                        .map(|r| r.period.label.clone())
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default();
         }
-        let bench_value = analysis.needs.latest(&ind.id, bench_code).and_then(|r| r.value);
+        let bench_value = analysis
+            .needs
+            .latest(&ind.id, bench_code)
+            .and_then(|r| r.value);
         let bar = bar_chart(
             &format!("bar-{}", crate::model::slug(&ind.id)),
             &format!("{} by area, {}", ind.name, latest_period),
@@ -281,13 +358,24 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         // Trend of the home area against the benchmark.
         let home_series = analysis.needs.series(&ind.id, &home);
         let bench_series = analysis.needs.series(&ind.id, bench_code);
-        let mut periods: Vec<&crate::model::Period> = home_series.iter().chain(bench_series).map(|r| &r.period).collect();
+        let mut periods: Vec<&crate::model::Period> = home_series
+            .iter()
+            .chain(bench_series)
+            .map(|r| &r.period)
+            .collect();
         periods.sort();
         periods.dedup();
-        let find = |s: &[NeedRow], p: &crate::model::Period| s.iter().find(|r| &r.period == p).cloned();
+        let find =
+            |s: &[NeedRow], p: &crate::model::Period| s.iter().find(|r| &r.period == p).cloned();
         let labels: Vec<String> = periods.iter().map(|p| p.label.clone()).collect();
-        let home_values: Vec<Option<f64>> = periods.iter().map(|p| find(home_series, p).and_then(|r| r.value)).collect();
-        let bench_values: Vec<Option<f64>> = periods.iter().map(|p| find(bench_series, p).and_then(|r| r.value)).collect();
+        let home_values: Vec<Option<f64>> = periods
+            .iter()
+            .map(|p| find(home_series, p).and_then(|r| r.value))
+            .collect();
+        let bench_values: Vec<Option<f64>> = periods
+            .iter()
+            .map(|p| find(bench_series, p).and_then(|r| r.value))
+            .collect();
         let trend_rows: Vec<TrendRow> = periods
             .iter()
             .map(|p| {
@@ -295,7 +383,10 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                 TrendRow {
                     period: p.label.clone(),
                     home: opt_value(h.as_ref().and_then(|r| r.value)),
-                    home_ci: h.as_ref().map(|r| ci_text(r.lower_ci_95, r.upper_ci_95)).unwrap_or_else(|| "–".into()),
+                    home_ci: h
+                        .as_ref()
+                        .map(|r| ci_text(r.lower_ci_95, r.upper_ci_95))
+                        .unwrap_or_else(|| "–".into()),
                     benchmark: opt_value(find(bench_series, p).and_then(|r| r.value)),
                 }
             })
@@ -303,14 +394,21 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         let latest_home = analysis.needs.latest(&ind.id, &home);
         let trend_summary = match latest_home.and_then(|r| r.trend.map(|t| (t, r))) {
             Some((t, r)) => {
-                let dir = r.trend_direction.map(|d| d.label().to_lowercase()).unwrap_or_default();
+                let dir = r
+                    .trend_direction
+                    .map(|d| d.label().to_lowercase())
+                    .unwrap_or_default();
                 let base = format!("Recent trend for {home_name}: {}", t.label().to_lowercase());
                 let detail = match (r.trend_chi_square, &r.trend_reason) {
                     (_, Some(reason)) => format!(" ({reason})"),
                     (Some(chi), None) => format!(" (χ² = {}, judged at 99.8%)", number(chi, 2)),
                     _ => String::new(),
                 };
-                if dir.is_empty() || dir == "not applicable" { format!("{base}{detail}.") } else { format!("{base}, {dir}{detail}.") }
+                if dir.is_empty() || dir == "not applicable" {
+                    format!("{base}{detail}.")
+                } else {
+                    format!("{base}, {dir}{detail}.")
+                }
             }
             None => String::new(),
         };
@@ -323,14 +421,34 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             false,
         );
         // Inequality breakdowns.
-        let mut groups: std::collections::BTreeMap<(String, String, String), Vec<&crate::analysis::needs::BreakdownRow>> = Default::default();
-        for b in analysis.needs.breakdowns.iter().filter(|b| b.indicator_id == ind.id) {
-            groups.entry((b.category_type.clone().unwrap_or_default(), b.area_code.clone(), b.period.label.clone())).or_default().push(b);
+        let mut groups: std::collections::BTreeMap<
+            (String, String, String),
+            Vec<&crate::analysis::needs::BreakdownRow>,
+        > = Default::default();
+        for b in analysis
+            .needs
+            .breakdowns
+            .iter()
+            .filter(|b| b.indicator_id == ind.id)
+        {
+            groups
+                .entry((
+                    b.category_type.clone().unwrap_or_default(),
+                    b.area_code.clone(),
+                    b.period.label.clone(),
+                ))
+                .or_default()
+                .push(b);
         }
         // Keep the latest period of each breakdown type and area.
-        let mut latest_groups: std::collections::BTreeMap<(String, String), (String, Vec<&crate::analysis::needs::BreakdownRow>)> = Default::default();
+        let mut latest_groups: std::collections::BTreeMap<
+            (String, String),
+            (String, Vec<&crate::analysis::needs::BreakdownRow>),
+        > = Default::default();
         for ((t, a, p), rows) in groups {
-            let keep = latest_groups.get(&(t.clone(), a.clone())).is_none_or(|(_, r)| rows[0].period > r[0].period);
+            let keep = latest_groups
+                .get(&(t.clone(), a.clone()))
+                .is_none_or(|(_, r)| rows[0].period > r[0].period);
             if keep {
                 latest_groups.insert((t, a), (p, rows));
             }
@@ -365,10 +483,29 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             .flatten()
             .flat_map(|s| ix.grants_by_spec.get(s).into_iter().flatten())
             .filter_map(|g| project.grants.get(*g))
-            .map(|g| link(&super::grant_path(&g.grant_id), format!("{} — {} ({})", g.title, g.recipient_name, super::format::money(g.amount_awarded))))
+            .map(|g| {
+                link(
+                    &super::grant_path(&g.grant_id),
+                    format!(
+                        "{} — {} ({})",
+                        g.title,
+                        g.recipient_name,
+                        super::format::money(g.amount_awarded)
+                    ),
+                )
+            })
             .collect();
         let contracts = contract_refs(project, &ix, &ix.contracts_for_indicator(&ind.id));
-        let priority = analysis.priorities.iter().find(|p| p.indicator_id == ind.id).map(|p| link("needs/priorities/", format!("Priority rank {} of {}", p.rank, analysis.priorities.len())));
+        let priority = analysis
+            .priorities
+            .iter()
+            .find(|p| p.indicator_id == ind.id)
+            .map(|p| {
+                link(
+                    "needs/priorities/",
+                    format!("Priority rank {} of {}", p.rank, analysis.priorities.len()),
+                )
+            });
         let v = IndicatorView {
             id: ind.id.clone(),
             name: ind.name.clone(),
@@ -432,11 +569,22 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
         let mut rows = Vec::new();
         for ind in project.indicators.values() {
-            let Some(r) = analysis.needs.latest(&ind.id, &a.code) else { continue };
+            let Some(r) = analysis.needs.latest(&ind.id, &a.code) else {
+                continue;
+            };
             let cell = comparison_cell(Some(r), &bench_name);
-            *counts.entry(r.comparison.unwrap_or(Comparison::NotCompared).label().to_string()).or_default() += 1;
+            *counts
+                .entry(
+                    r.comparison
+                        .unwrap_or(Comparison::NotCompared)
+                        .label()
+                        .to_string(),
+                )
+                .or_default() += 1;
             let position = match (r.value, r.benchmark_value) {
-                (Some(v), Some(b)) if b != 0.0 => (((v - b) / b.abs()) * 100.0).clamp(-100.0, 100.0).round() as i32,
+                (Some(v), Some(b)) if b != 0.0 => {
+                    (((v - b) / b.abs()) * 100.0).clamp(-100.0, 100.0).round() as i32
+                }
                 _ => 0,
             };
             rows.push(SpineRow {
@@ -456,7 +604,11 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             name: a.name.clone(),
             code: a.code.clone(),
             area_type: a.area_type.clone().unwrap_or_default(),
-            parent: a.parent_code.as_ref().and_then(|p| project.areas.get(p)).map(|p| link(&area_path(&p.code), p.name.clone())),
+            parent: a
+                .parent_code
+                .as_ref()
+                .and_then(|p| project.areas.get(p))
+                .map(|p| link(&area_path(&p.code), p.name.clone())),
             rows,
             counts: counts.into_iter().collect(),
             benchmark_name: bench_name.clone(),
@@ -468,7 +620,10 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             section: "needs",
             breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
             view: view(&v),
-            description: format!("Profile of {}: every indicator compared with {bench_name}.", a.name),
+            description: format!(
+                "Profile of {}: every indicator compared with {bench_name}.",
+                a.name
+            ),
         });
     }
 
@@ -498,7 +653,11 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         .priorities
         .iter()
         .map(|p| {
-            let ind_name = project.indicators.get(&p.indicator_id).map(|i| i.name.clone()).unwrap_or_else(|| p.indicator_id.clone());
+            let ind_name = project
+                .indicators
+                .get(&p.indicator_id)
+                .map(|i| i.name.clone())
+                .unwrap_or_else(|| p.indicator_id.clone());
             PriorityRow {
                 rank: p.rank,
                 indicator: link(&indicator_path(&p.indicator_id), ind_name),
@@ -509,8 +668,17 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                 pearl: p.pearl.clone(),
                 opr: number(p.opr, 1),
                 explanation: p.explanation.clone(),
-                specifications: p.addressed_by.iter().filter_map(|s| project.specifications.get(s)).map(|s| link(&spec_path(&s.id), s.title.clone())).collect(),
-                contracts: contract_refs(project, &ix, &ix.contracts_for_indicator(&p.indicator_id)),
+                specifications: p
+                    .addressed_by
+                    .iter()
+                    .filter_map(|s| project.specifications.get(s))
+                    .map(|s| link(&spec_path(&s.id), s.title.clone()))
+                    .collect(),
+                contracts: contract_refs(
+                    project,
+                    &ix,
+                    &ix.contracts_for_indicator(&p.indicator_id),
+                ),
             }
         })
         .collect();

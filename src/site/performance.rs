@@ -3,7 +3,9 @@
 
 use super::format::{date, money, number, opt_value};
 use super::index::Index;
-use super::{contract_path, crumbs, indicator_path, kpi_path, link, spec_path, tender_path, view, Link, Page};
+use super::{
+    contract_path, crumbs, indicator_path, kpi_path, link, spec_path, tender_path, view, Link, Page,
+};
 use crate::analysis::performance::{CpnRating, Flag, KpiAnalysis, Rag};
 use crate::analysis::spc::{Assurance, PointType, SpecialCause};
 use crate::analysis::Analysis;
@@ -16,25 +18,64 @@ pub fn variation_icon(point: Option<PointType>, polarity: Polarity) -> (String, 
     let increase = polarity != Polarity::LowerIsBetter;
     match point {
         None => ("none".into(), "No data".into()),
-        Some(PointType::CommonCause) => ("common_cause".into(), "Common cause variation: no significant change".into()),
-        Some(PointType::SpecialCauseImprovement) => {
-            (if increase { "improvement_high" } else { "improvement_low" }.into(), format!("Special cause variation: improvement ({} values)", if increase { "higher" } else { "lower" }))
-        }
-        Some(PointType::SpecialCauseConcern) => {
-            (if increase { "concern_low" } else { "concern_high" }.into(), format!("Special cause variation: concern ({} values)", if increase { "lower" } else { "higher" }))
-        }
-        Some(PointType::SpecialCauseNeutralHigh) => ("neutral_high".into(), "Special cause variation: higher values (neither good nor bad)".into()),
-        Some(PointType::SpecialCauseNeutralLow) => ("neutral_low".into(), "Special cause variation: lower values (neither good nor bad)".into()),
+        Some(PointType::CommonCause) => (
+            "common_cause".into(),
+            "Common cause variation: no significant change".into(),
+        ),
+        Some(PointType::SpecialCauseImprovement) => (
+            if increase {
+                "improvement_high"
+            } else {
+                "improvement_low"
+            }
+            .into(),
+            format!(
+                "Special cause variation: improvement ({} values)",
+                if increase { "higher" } else { "lower" }
+            ),
+        ),
+        Some(PointType::SpecialCauseConcern) => (
+            if increase {
+                "concern_low"
+            } else {
+                "concern_high"
+            }
+            .into(),
+            format!(
+                "Special cause variation: concern ({} values)",
+                if increase { "lower" } else { "higher" }
+            ),
+        ),
+        Some(PointType::SpecialCauseNeutralHigh) => (
+            "neutral_high".into(),
+            "Special cause variation: higher values (neither good nor bad)".into(),
+        ),
+        Some(PointType::SpecialCauseNeutralLow) => (
+            "neutral_low".into(),
+            "Special cause variation: lower values (neither good nor bad)".into(),
+        ),
     }
 }
 
 /// Icon file and text alternative for an assurance result (METHODS.md 2.4).
 pub fn assurance_icon(a: Assurance) -> (String, String) {
     match a {
-        Assurance::ConsistentPass => ("pass".into(), "Assurance: will consistently meet the target".into()),
-        Assurance::ConsistentFail => ("fail".into(), "Assurance: will consistently fail the target".into()),
-        Assurance::Inconsistent => ("inconsistent".into(), "Assurance: will hit and miss the target".into()),
-        Assurance::NotApplicable => ("none".into(), "Assurance: not applicable (no target, or no judgement)".into()),
+        Assurance::ConsistentPass => (
+            "pass".into(),
+            "Assurance: will consistently meet the target".into(),
+        ),
+        Assurance::ConsistentFail => (
+            "fail".into(),
+            "Assurance: will consistently fail the target".into(),
+        ),
+        Assurance::Inconsistent => (
+            "inconsistent".into(),
+            "Assurance: will hit and miss the target".into(),
+        ),
+        Assurance::NotApplicable => (
+            "none".into(),
+            "Assurance: not applicable (no target, or no judgement)".into(),
+        ),
     }
 }
 
@@ -59,7 +100,11 @@ fn flag_label(f: Flag) -> &'static str {
 
 /// Plain-text counts of a contract's KPI variation and assurance, for pages along the cycle.
 pub fn kpi_summary_counts(ix: &Index, contract_id: &str) -> (String, String) {
-    let kpis = ix.kpis_by_contract.get(contract_id).map(Vec::as_slice).unwrap_or(&[]);
+    let kpis = ix
+        .kpis_by_contract
+        .get(contract_id)
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
     if kpis.is_empty() {
         return ("No KPI returns".into(), String::new());
     }
@@ -111,7 +156,11 @@ fn kpi_line(k: &KpiAnalysis) -> KpiLine {
     KpiLine {
         link: link(&kpi_path(&k.contract_id, &k.kpi_id), s.kpi_name.clone()),
         unit: s.unit.clone().unwrap_or_default(),
-        latest_period: s.latest_period.as_ref().map(|p| p.label.clone()).unwrap_or_default(),
+        latest_period: s
+            .latest_period
+            .as_ref()
+            .map(|p| p.label.clone())
+            .unwrap_or_default(),
         latest_actual: opt_value(s.latest_actual),
         latest_target: opt_value(s.latest_target),
         rag,
@@ -145,25 +194,49 @@ struct ContractLine {
 pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
     let ix = Index::new(project, analysis);
     let mut pages = Vec::new();
-    let as_of = analysis.as_of.map(date).unwrap_or_else(|| "the latest data".into());
+    let as_of = analysis
+        .as_of
+        .map(date)
+        .unwrap_or_else(|| "the latest data".into());
     let mut lines = Vec::new();
     for c in project.contracts.values() {
         let status = ix.status.get(c.contract_id.as_str());
-        let kpis = ix.kpis_by_contract.get(c.contract_id.as_str()).cloned().unwrap_or_default();
+        let kpis = ix
+            .kpis_by_contract
+            .get(c.contract_id.as_str())
+            .cloned()
+            .unwrap_or_default();
         lines.push(ContractLine {
             link: link(&contract_path(&c.contract_id), c.title.clone()),
             supplier: c.supplier.clone(),
-            spec: project.specifications.get(&c.spec_id).map(|s| link(&spec_path(&s.id), s.title.clone())),
+            spec: project
+                .specifications
+                .get(&c.spec_id)
+                .map(|s| link(&spec_path(&s.id), s.title.clone())),
             annual_value: money(c.annual_value),
             annual_value_raw: c.annual_value,
             end_date: date(c.final_end_date()),
-            status: status.map(|s| s.status.as_str().replace('_', " ")).unwrap_or_default(),
-            rating: status.map(|s| s.rating.label().to_string()).unwrap_or_default(),
-            rating_class: status.map(|s| s.rating.as_str().to_string()).unwrap_or_default(),
+            status: status
+                .map(|s| s.status.as_str().replace('_', " "))
+                .unwrap_or_default(),
+            rating: status
+                .map(|s| s.rating.label().to_string())
+                .unwrap_or_default(),
+            rating_class: status
+                .map(|s| s.rating.as_str().to_string())
+                .unwrap_or_default(),
             kpi_count: kpis.len(),
-            concern: kpis.iter().filter(|k| k.summary.variation == Some(PointType::SpecialCauseConcern)).count(),
-            improvement: kpis.iter().filter(|k| k.summary.variation == Some(PointType::SpecialCauseImprovement)).count(),
-            flags: status.map(|s| s.flags.iter().map(|f| flag_label(*f).to_string()).collect()).unwrap_or_default(),
+            concern: kpis
+                .iter()
+                .filter(|k| k.summary.variation == Some(PointType::SpecialCauseConcern))
+                .count(),
+            improvement: kpis
+                .iter()
+                .filter(|k| k.summary.variation == Some(PointType::SpecialCauseImprovement))
+                .count(),
+            flags: status
+                .map(|s| s.flags.iter().map(|f| flag_label(*f).to_string()).collect())
+                .unwrap_or_default(),
         });
     }
     #[derive(Serialize)]
@@ -186,19 +259,34 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         view: view(&Dashboard {
             as_of: as_of.clone(),
             contracts: lines,
-            ratings: ratings.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            ratings: ratings
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             rating_rule: crate::analysis::performance::CPN_RATING_RULE.to_string(),
         }),
-        description: format!("Every contract's KPIs judged with statistical process control, as of {as_of}."),
+        description: format!(
+            "Every contract's KPIs judged with statistical process control, as of {as_of}."
+        ),
     });
 
     // Contract pages and KPI pages.
     for c in project.contracts.values() {
         let status = ix.status.get(c.contract_id.as_str());
-        let kpis = ix.kpis_by_contract.get(c.contract_id.as_str()).cloned().unwrap_or_default();
+        let kpis = ix
+            .kpis_by_contract
+            .get(c.contract_id.as_str())
+            .cloned()
+            .unwrap_or_default();
         let spec = project.specifications.get(&c.spec_id);
         let needs: Vec<Link> = spec
-            .map(|s| s.addresses.iter().filter_map(|i| project.indicators.get(i)).map(|i| link(&indicator_path(&i.id), i.name.clone())).collect())
+            .map(|s| {
+                s.addresses
+                    .iter()
+                    .filter_map(|i| project.indicators.get(i))
+                    .map(|i| link(&indicator_path(&i.id), i.name.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         let tender = c.tender_id.as_ref().and_then(|t| ix.tender.get(t.as_str()));
         #[derive(Serialize)]
@@ -213,7 +301,12 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                 t.bids
                     .iter()
                     .filter(|b| b.rank.is_some())
-                    .map(|b| AwardRow { supplier: b.supplier.clone(), rank: b.rank.map(|r| r.to_string()).unwrap_or_default(), total: number(b.total_score, 1), awarded: b.awarded })
+                    .map(|b| AwardRow {
+                        supplier: b.supplier.clone(),
+                        rank: b.rank.map(|r| r.to_string()).unwrap_or_default(),
+                        total: number(b.total_score, 1),
+                        awarded: b.awarded,
+                    })
                     .collect()
             })
             .unwrap_or_default();
@@ -235,10 +328,23 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                             .and_then(|k| kpis.iter().find(|x| &x.kpi_id == k))
                             .map(|k| {
                                 let total: f64 = k.rows.iter().filter_map(|r| r.actual).sum();
-                                format!("{} to {}", number(total, 0), k.summary.latest_period.as_ref().map(|p| p.label.clone()).unwrap_or_default())
+                                format!(
+                                    "{} to {}",
+                                    number(total, 0),
+                                    k.summary
+                                        .latest_period
+                                        .as_ref()
+                                        .map(|p| p.label.clone())
+                                        .unwrap_or_default()
+                                )
                             })
                             .unwrap_or_else(|| "Not yet reported".into());
-                        SocialValueRow { theme: sv.theme.clone(), measure: sv.measure.clone(), target: sv.target.map(|t| number(t, 0)).unwrap_or_default(), delivered }
+                        SocialValueRow {
+                            theme: sv.theme.clone(),
+                            measure: sv.measure.clone(),
+                            target: sv.target.map(|t| number(t, 0)).unwrap_or_default(),
+                            delivered,
+                        }
                     })
                     .collect()
             })
@@ -277,7 +383,10 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             id: c.contract_id.clone(),
             title: c.title.clone(),
             supplier: c.supplier.clone(),
-            supplier_type: c.supplier_type.map(|t| t.label().to_string()).unwrap_or_default(),
+            supplier_type: c
+                .supplier_type
+                .map(|t| t.label().to_string())
+                .unwrap_or_default(),
             supplier_id: c.supplier_id.clone().unwrap_or_default(),
             description: c.description.clone().unwrap_or_default(),
             department: c.department.clone().unwrap_or_default(),
@@ -287,17 +396,34 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             award_date: c.award_date.map(date).unwrap_or_default(),
             annual_value: money(c.annual_value),
             total_value: money(c.total_value),
-            route: c.procurement_route.map(|r| r.label().to_string()).unwrap_or_default(),
-            status: status.map(|s| s.status.as_str().replace('_', " ")).unwrap_or_default(),
-            months_remaining: status.map(|s| s.months_remaining.to_string()).unwrap_or_default(),
-            rating: status.map(|s| s.rating.label().to_string()).unwrap_or_default(),
-            rating_class: status.map(|s| s.rating.as_str().to_string()).unwrap_or_default(),
+            route: c
+                .procurement_route
+                .map(|r| r.label().to_string())
+                .unwrap_or_default(),
+            status: status
+                .map(|s| s.status.as_str().replace('_', " "))
+                .unwrap_or_default(),
+            months_remaining: status
+                .map(|s| s.months_remaining.to_string())
+                .unwrap_or_default(),
+            rating: status
+                .map(|s| s.rating.label().to_string())
+                .unwrap_or_default(),
+            rating_class: status
+                .map(|s| s.rating.as_str().to_string())
+                .unwrap_or_default(),
             rating_rule: crate::analysis::performance::CPN_RATING_RULE.to_string(),
-            flags: status.map(|s| s.flags.iter().map(|f| flag_label(*f).to_string()).collect()).unwrap_or_default(),
+            flags: status
+                .map(|s| s.flags.iter().map(|f| flag_label(*f).to_string()).collect())
+                .unwrap_or_default(),
             kpis: kpis.iter().map(|k| kpi_line(k)).collect(),
             specification: spec.map(|s| link(&spec_path(&s.id), s.title.clone())),
             needs,
-            tender: c.tender_id.as_ref().filter(|t| ix.tender.contains_key(t.as_str())).map(|t| link(&tender_path(t), format!("Tender {t}"))),
+            tender: c
+                .tender_id
+                .as_ref()
+                .filter(|t| ix.tender.contains_key(t.as_str()))
+                .map(|t| link(&tender_path(t), format!("Tender {t}"))),
             award_rows,
             award_not_top: status.is_some_and(|s| s.flags.contains(&Flag::AwardNotTopRanked)),
             social_value,
@@ -309,7 +435,10 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             section: "performance",
             breadcrumbs: crumbs(&[("Performance", "performance/")]),
             view: view(&v),
-            description: format!("{} delivered by {}: KPIs, SPC judgements and contract details.", c.title, c.supplier),
+            description: format!(
+                "{} delivered by {}: KPIs, SPC judgements and contract details.",
+                c.title, c.supplier
+            ),
         });
         for k in &kpis {
             pages.push(kpi_page(project, c, k));
@@ -330,18 +459,35 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
     let compliance: Vec<ComplianceRow> = analysis
         .contracts
         .iter()
-        .filter(|s| s.flags.iter().any(|f| matches!(f, Flag::TooFewKpis | Flag::AssessmentOverdue)))
+        .filter(|s| {
+            s.flags
+                .iter()
+                .any(|f| matches!(f, Flag::TooFewKpis | Flag::AssessmentOverdue))
+        })
         .filter_map(|s| project.contracts.get(&s.contract_id).map(|c| (s, c)))
         .map(|(s, c)| ComplianceRow {
             link: link(&contract_path(&c.contract_id), c.title.clone()),
             supplier: c.supplier.clone(),
             total_value: money(c.total_value),
             kpi_count: s.kpi_count,
-            last_assessed: s.last_assessed.as_ref().map(|p| p.label.clone()).unwrap_or_else(|| "never".into()),
-            flags: s.flags.iter().filter(|f| matches!(f, Flag::TooFewKpis | Flag::AssessmentOverdue)).map(|f| flag_label(*f).to_string()).collect(),
+            last_assessed: s
+                .last_assessed
+                .as_ref()
+                .map(|p| p.label.clone())
+                .unwrap_or_else(|| "never".into()),
+            flags: s
+                .flags
+                .iter()
+                .filter(|f| matches!(f, Flag::TooFewKpis | Flag::AssessmentOverdue))
+                .map(|f| flag_label(*f).to_string())
+                .collect(),
         })
         .collect();
-    let in_scope = project.contracts.values().filter(|c| c.total_value > threshold).count();
+    let in_scope = project
+        .contracts
+        .values()
+        .filter(|c| c.total_value > threshold)
+        .count();
     #[derive(Serialize)]
     struct ComplianceView {
         as_of: String,
@@ -385,11 +531,20 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             total_value: money(p.total_value),
             rating: p.rating.label().to_string(),
             rating_class: p.rating.as_str().to_string(),
-            spec: project.specifications.get(&p.spec_id).map(|s| link(&spec_path(&s.id), s.title.clone())),
+            spec: project
+                .specifications
+                .get(&p.spec_id)
+                .map(|s| link(&spec_path(&s.id), s.title.clone())),
             needs: project
                 .specifications
                 .get(&p.spec_id)
-                .map(|s| s.addresses.iter().filter_map(|i| project.indicators.get(i)).map(|i| link(&indicator_path(&i.id), i.name.clone())).collect())
+                .map(|s| {
+                    s.addresses
+                        .iter()
+                        .filter_map(|i| project.indicators.get(i))
+                        .map(|i| link(&indicator_path(&i.id), i.name.clone()))
+                        .collect()
+                })
                 .unwrap_or_default(),
         })
         .collect();
@@ -406,8 +561,13 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Re-commissioning pipeline".into(),
         section: "performance",
         breadcrumbs: crumbs(&[("Performance", "performance/")]),
-        view: view(&PipelineView { as_of, rows, total_annual: money(total_annual) }),
-        description: "Contracts ending within 18 months: where the commissioning cycle starts again.".into(),
+        view: view(&PipelineView {
+            as_of,
+            rows,
+            total_annual: money(total_annual),
+        }),
+        description:
+            "Contracts ending within 18 months: where the commissioning cycle starts again.".into(),
     });
     let _ = CpnRating::Good;
     pages
@@ -417,9 +577,21 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
     let s = &k.summary;
     let labels: Vec<String> = k.rows.iter().map(|r| r.period.label.clone()).collect();
     let values: Vec<Option<f64>> = k.rows.iter().map(|r| r.actual).collect();
-    let mean: Vec<Option<f64>> = k.rows.iter().map(|r| r.mean.filter(|v| v.is_finite())).collect();
-    let lower: Vec<Option<f64>> = k.rows.iter().map(|r| r.lower_limit.filter(|v| v.is_finite())).collect();
-    let upper: Vec<Option<f64>> = k.rows.iter().map(|r| r.upper_limit.filter(|v| v.is_finite())).collect();
+    let mean: Vec<Option<f64>> = k
+        .rows
+        .iter()
+        .map(|r| r.mean.filter(|v| v.is_finite()))
+        .collect();
+    let lower: Vec<Option<f64>> = k
+        .rows
+        .iter()
+        .map(|r| r.lower_limit.filter(|v| v.is_finite()))
+        .collect();
+    let upper: Vec<Option<f64>> = k
+        .rows
+        .iter()
+        .map(|r| r.upper_limit.filter(|v| v.is_finite()))
+        .collect();
     let target: Vec<Option<f64>> = k.rows.iter().map(|r| r.target).collect();
     let marks: Vec<Mark> = k
         .rows
@@ -437,10 +609,23 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
         .rows
         .iter()
         .filter(|r| r.rule.is_some())
-        .map(|r| format!("{} ({})", r.period.label, r.rule.map(|x| x.as_str().replace('_', " ")).unwrap_or_default()))
+        .map(|r| {
+            format!(
+                "{} ({})",
+                r.period.label,
+                r.rule
+                    .map(|x| x.as_str().replace('_', " "))
+                    .unwrap_or_default()
+            )
+        })
         .collect();
     let mut summary = vec![vl.clone(), al.clone()];
-    if let Some(last) = k.rows.iter().rev().find(|r| r.mean.is_some_and(f64::is_finite)) {
+    if let Some(last) = k
+        .rows
+        .iter()
+        .rev()
+        .find(|r| r.mean.is_some_and(f64::is_finite))
+    {
         summary.push(format!(
             "The process mean is {} with limits from {} to {}: month to month, values between these limits are expected from common-cause variation alone.",
             opt_value(last.mean),
@@ -452,7 +637,9 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
         summary.push(format!("Special-cause points: {}.", specials.join(", ")));
     }
     if s.trial_limits {
-        summary.push("Fewer than 13 points: these are trial limits and may change as data arrives.".into());
+        summary.push(
+            "Fewer than 13 points: these are trial limits and may change as data arrives.".into(),
+        );
     }
     if let Some(slope) = s.trend_slope {
         summary.push(format!("Linear trend: {} per period.", number(slope, 3)));
@@ -497,10 +684,15 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
                 lower: opt_value(r.lower_limit.filter(|v| v.is_finite())),
                 upper: opt_value(r.upper_limit.filter(|v| v.is_finite())),
                 special: match (r.special_cause, r.rule) {
-                    (Some(sc), Some(rule)) if sc != SpecialCause::None => format!("{} ({})", sc.as_str(), rule.as_str().replace('_', " ")),
+                    (Some(sc), Some(rule)) if sc != SpecialCause::None => {
+                        format!("{} ({})", sc.as_str(), rule.as_str().replace('_', " "))
+                    }
                     _ => String::new(),
                 },
-                special_class: r.special_cause.map(|x| x.as_str().to_string()).unwrap_or_default(),
+                special_class: r
+                    .special_cause
+                    .map(|x| x.as_str().to_string())
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -543,7 +735,8 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
         screening: if project.config.performance.spc_screen_outliers {
             "Moving ranges of 3.267 times the average or more are screened out before the limits are computed (NHSRplotthedots default).".into()
         } else {
-            "Limits use every moving range, as the NHS England Making Data Count Excel tool does.".into()
+            "Limits use every moving range, as the NHS England Making Data Count Excel tool does."
+                .into()
         },
     };
     Page {
@@ -551,8 +744,14 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
         template: "kpi.html",
         title: format!("{} — {}", s.kpi_name, c.title),
         section: "performance",
-        breadcrumbs: crumbs(&[("Performance", "performance/"), (&c.title, &contract_path(&c.contract_id))]),
+        breadcrumbs: crumbs(&[
+            ("Performance", "performance/"),
+            (&c.title, &contract_path(&c.contract_id)),
+        ]),
         view: view(&v),
-        description: format!("{} for {}: SPC chart, variation and assurance.", s.kpi_name, c.title),
+        description: format!(
+            "{} for {}: SPC chart, variation and assurance.",
+            s.kpi_name, c.title
+        ),
     }
 }

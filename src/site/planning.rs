@@ -3,7 +3,10 @@
 
 use super::format::{date, money, money_short, number, percent};
 use super::index::Index;
-use super::{contract_path, crumbs, engagement_path, grant_path, indicator_path, link, options_path, spec_path, tender_path, view, Link, Page};
+use super::{
+    contract_path, crumbs, engagement_path, grant_path, indicator_path, link, options_path,
+    spec_path, tender_path, view, Link, Page,
+};
 use crate::analysis::Analysis;
 use crate::model::{Funding, Project, ResponseStatus, SpecStatus, Specification};
 use crate::render::markdown::render_markdown;
@@ -34,7 +37,12 @@ fn spec_line(s: &Specification, project: &Project) -> SpecLine {
             Funding::Contract => "Contract".into(),
             Funding::Grant => "Grants".into(),
         },
-        needs: s.addresses.iter().filter_map(|i| project.indicators.get(i)).map(|i| link(&indicator_path(&i.id), i.name.clone())).collect(),
+        needs: s
+            .addresses
+            .iter()
+            .filter_map(|i| project.indicators.get(i))
+            .map(|i| link(&indicator_path(&i.id), i.name.clone()))
+            .collect(),
     }
 }
 
@@ -56,8 +64,14 @@ fn response_view(r: &crate::model::Response, project: &Project) -> Response {
         status: r.status.label().into(),
         status_class: r.status.as_str().into(),
         reason: r.reason.clone().unwrap_or_default(),
-        engagement: project.engagements.get(&r.engagement_id).map(|e| link(&engagement_path(&e.id), e.title.clone())),
-        spec: project.specifications.get(&r.spec_id).map(|s| link(&spec_path(&s.id), s.title.clone())),
+        engagement: project
+            .engagements
+            .get(&r.engagement_id)
+            .map(|e| link(&engagement_path(&e.id), e.title.clone())),
+        spec: project
+            .specifications
+            .get(&r.spec_id)
+            .map(|s| link(&spec_path(&s.id), s.title.clone())),
     }
 }
 
@@ -98,16 +112,26 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             comparison_label: String,
         }
         let home = project.config.home_area.clone().unwrap_or_default();
-        let bench = project.areas.get(&project.config.benchmark_area).map(|a| a.name.clone()).unwrap_or_else(|| "England".into());
+        let bench = project
+            .areas
+            .get(&project.config.benchmark_area)
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| "England".into());
         let needs: Vec<NeedRef> = s
             .addresses
             .iter()
             .filter_map(|i| project.indicators.get(i))
             .map(|i| {
-                let cell = super::needs::comparison_cell(analysis.needs.latest(&i.id, &home), &bench);
+                let cell =
+                    super::needs::comparison_cell(analysis.needs.latest(&i.id, &home), &bench);
                 NeedRef {
                     link: link(&indicator_path(&i.id), i.name.clone()),
-                    priority: analysis.priorities.iter().find(|p| p.indicator_id == i.id).map(|p| format!("rank {}", p.rank)).unwrap_or_default(),
+                    priority: analysis
+                        .priorities
+                        .iter()
+                        .find(|p| p.indicator_id == i.id)
+                        .map(|p| format!("rank {}", p.rank))
+                        .unwrap_or_default(),
                     comparison: cell.comparison,
                     comparison_label: cell.label,
                 }
@@ -119,16 +143,42 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             .into_iter()
             .flatten()
             .filter_map(|c| project.contracts.get(*c))
-            .map(|c| link(&contract_path(&c.contract_id), format!("{} — {}", c.title, c.supplier)))
+            .map(|c| {
+                link(
+                    &contract_path(&c.contract_id),
+                    format!("{} — {}", c.title, c.supplier),
+                )
+            })
             .collect();
-        let tenders: Vec<Link> = ix.tenders_by_spec.get(s.id.as_str()).into_iter().flatten().map(|t| link(&tender_path(&t.tender_id), format!("Tender {} ({} bids)", t.tender_id, t.bid_count))).collect();
+        let tenders: Vec<Link> = ix
+            .tenders_by_spec
+            .get(s.id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                link(
+                    &tender_path(&t.tender_id),
+                    format!("Tender {} ({} bids)", t.tender_id, t.bid_count),
+                )
+            })
+            .collect();
         let grants: Vec<Link> = ix
             .grants_by_spec
             .get(s.id.as_str())
             .into_iter()
             .flatten()
             .filter_map(|g| project.grants.get(*g))
-            .map(|g| link(&grant_path(&g.grant_id), format!("{} — {} ({})", g.title, g.recipient_name, money(g.amount_awarded))))
+            .map(|g| {
+                link(
+                    &grant_path(&g.grant_id),
+                    format!(
+                        "{} — {} ({})",
+                        g.title,
+                        g.recipient_name,
+                        money(g.amount_awarded)
+                    ),
+                )
+            })
             .collect();
         let engagements: Vec<Link> = ix
             .engagements_by_spec
@@ -136,9 +186,19 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             .into_iter()
             .flatten()
             .filter_map(|e| project.engagements.get(*e))
-            .map(|e| link(&engagement_path(&e.id), format!("{} ({})", e.title, date(e.date))))
+            .map(|e| {
+                link(
+                    &engagement_path(&e.id),
+                    format!("{} ({})", e.title, date(e.date)),
+                )
+            })
             .collect();
-        let responses: Vec<Response> = project.responses.iter().filter(|r| r.spec_id == s.id).map(|r| response_view(r, project)).collect();
+        let responses: Vec<Response> = project
+            .responses
+            .iter()
+            .filter(|r| r.spec_id == s.id)
+            .map(|r| response_view(r, project))
+            .collect();
         #[derive(Serialize)]
         struct SocialValue {
             theme: String,
@@ -158,15 +218,32 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                         let mut total = 0.0;
                         let mut found = false;
                         for c in contracts {
-                            for ka in ix.kpis_by_contract.get(c).into_iter().flatten().filter(|x| &x.kpi_id == k) {
+                            for ka in ix
+                                .kpis_by_contract
+                                .get(c)
+                                .into_iter()
+                                .flatten()
+                                .filter(|x| &x.kpi_id == k)
+                            {
                                 found = true;
                                 total += ka.rows.iter().filter_map(|r| r.actual).sum::<f64>();
                             }
                         }
                         found.then(|| format!("{} so far", number(total, 0)))
                     })
-                    .unwrap_or_else(|| if matches!(s.status, SpecStatus::Live | SpecStatus::Awarded) { "Not yet reported".into() } else { "Contract not yet live".into() });
-                SocialValue { theme: sv.theme.clone(), measure: sv.measure.clone(), target: sv.target.map(|t| number(t, 0)).unwrap_or_default(), delivered }
+                    .unwrap_or_else(|| {
+                        if matches!(s.status, SpecStatus::Live | SpecStatus::Awarded) {
+                            "Not yet reported".into()
+                        } else {
+                            "Contract not yet live".into()
+                        }
+                    });
+                SocialValue {
+                    theme: sv.theme.clone(),
+                    measure: sv.measure.clone(),
+                    target: sv.target.map(|t| number(t, 0)).unwrap_or_default(),
+                    delivered,
+                }
             })
             .collect();
         #[derive(Serialize)]
@@ -202,7 +279,11 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             _ => "–".into(),
         };
         let term = match (s.term_years, s.extension_years) {
-            (Some(t), Some(e)) if e > 0.0 => format!("{} years, with up to {} years' extension", number(t, 0), number(e, 0)),
+            (Some(t), Some(e)) if e > 0.0 => format!(
+                "{} years, with up to {} years' extension",
+                number(t, 0),
+                number(e, 0)
+            ),
             (Some(t), _) => format!("{} years", number(t, 0)),
             _ => "–".into(),
         };
@@ -217,11 +298,24 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             whole_life,
             term,
             commissioners: s.commissioners.clone(),
-            providers_engaged: s.providers_engaged.map(|p| p.to_string()).unwrap_or_else(|| "–".into()),
+            providers_engaged: s
+                .providers_engaged
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "–".into()),
             outcomes: s.outcomes.clone(),
             social_value,
-            milestones: s.milestones.iter().map(|m| (date(m.date), m.event.clone())).collect(),
-            evaluation: s.evaluation.map(|e| (number(e.price, 0), number(e.quality, 0), number(e.social_value, 0))),
+            milestones: s
+                .milestones
+                .iter()
+                .map(|m| (date(m.date), m.event.clone()))
+                .collect(),
+            evaluation: s.evaluation.map(|e| {
+                (
+                    number(e.price, 0),
+                    number(e.quality, 0),
+                    number(e.social_value, 0),
+                )
+            }),
             funding: match s.funding {
                 Funding::Contract => "Contract".into(),
                 Funding::Grant => "Grants to voluntary and community organisations".into(),
@@ -231,10 +325,20 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             contracts,
             tenders,
             grants,
-            options: ix.options_by_spec.contains_key(s.id.as_str()).then(|| link(&options_path(&s.id), "Options appraisal")),
+            options: ix
+                .options_by_spec
+                .contains_key(s.id.as_str())
+                .then(|| link(&options_path(&s.id), "Options appraisal")),
             engagements,
             responses,
-            links: s.links.iter().map(|l| Link { href: l.url.clone(), text: l.title.clone() }).collect(),
+            links: s
+                .links
+                .iter()
+                .map(|l| Link {
+                    href: l.url.clone(),
+                    text: l.title.clone(),
+                })
+                .collect(),
         };
         pages.push(Page {
             path: spec_path(&s.id),
@@ -243,7 +347,10 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             section: "planning",
             breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
             view: view(&v),
-            description: s.summary.clone().unwrap_or_else(|| format!("Service specification: {}", s.title)),
+            description: s
+                .summary
+                .clone()
+                .unwrap_or_else(|| format!("Service specification: {}", s.title)),
         });
     }
 
@@ -255,22 +362,49 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         budget: String,
         share: String,
     }
-    let total: f64 = project.specifications.values().filter_map(|s| s.annual_budget).sum();
+    let total: f64 = project
+        .specifications
+        .values()
+        .filter_map(|s| s.annual_budget)
+        .sum();
     let mut by_status: BTreeMap<SpecStatus, (usize, f64)> = BTreeMap::new();
     let mut by_area: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     for s in project.specifications.values() {
         let e = by_status.entry(s.status).or_default();
         e.0 += 1;
         e.1 += s.annual_budget.unwrap_or(0.0);
-        let e = by_area.entry(s.service_area.clone().unwrap_or_else(|| "Not set".into())).or_default();
+        let e = by_area
+            .entry(s.service_area.clone().unwrap_or_else(|| "Not set".into()))
+            .or_default();
         e.0 += 1;
         e.1 += s.annual_budget.unwrap_or(0.0);
     }
-    let sum = |name: String, (count, budget): (usize, f64)| Sum { name, count, budget: money(budget), share: if total > 0.0 { percent(budget / total) } else { "–".into() } };
-    let contract_annual: f64 = project.contracts.values().filter(|c| analysis.as_of.is_none_or(|d| c.start_date <= d && c.final_end_date() >= d)).map(|c| c.annual_value).sum();
+    let sum = |name: String, (count, budget): (usize, f64)| Sum {
+        name,
+        count,
+        budget: money(budget),
+        share: if total > 0.0 {
+            percent(budget / total)
+        } else {
+            "–".into()
+        },
+    };
+    let contract_annual: f64 = project
+        .contracts
+        .values()
+        .filter(|c| {
+            analysis
+                .as_of
+                .is_none_or(|d| c.start_date <= d && c.final_end_date() >= d)
+        })
+        .map(|c| c.annual_value)
+        .sum();
     let grants_total: f64 = project.grants.values().map(|g| g.amount_awarded).sum();
     let bids = &project.bids;
-    let sme_vcse = bids.iter().filter(|b| b.supplier_type.is_some_and(|t| t.is_sme_or_vcse())).count();
+    let sme_vcse = bids
+        .iter()
+        .filter(|b| b.supplier_type.is_some_and(|t| t.is_sme_or_vcse()))
+        .count();
     #[derive(Serialize)]
     struct Resources {
         total: String,
@@ -288,21 +422,53 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
     let market_events: Vec<(String, String, Link)> = project
         .specifications
         .values()
-        .flat_map(|s| s.milestones.iter().filter(|m| m.event.to_lowercase().contains("market") || m.event.to_lowercase().contains("provider")).map(move |m| (m.date, m.event.clone(), s)))
+        .flat_map(|s| {
+            s.milestones
+                .iter()
+                .filter(|m| {
+                    m.event.to_lowercase().contains("market")
+                        || m.event.to_lowercase().contains("provider")
+                })
+                .map(move |m| (m.date, m.event.clone(), s))
+        })
         .map(|(d, e, s)| (date(d), e, link(&spec_path(&s.id), s.title.clone())))
         .collect();
     let resources = Resources {
         total: money(total),
-        by_status: by_status.into_iter().map(|(k, v)| sum(k.label().to_string(), v)).collect(),
+        by_status: by_status
+            .into_iter()
+            .map(|(k, v)| sum(k.label().to_string(), v))
+            .collect(),
         by_area: by_area.into_iter().map(|(k, v)| sum(k, v)).collect(),
         live_contracts_annual: money(contract_annual),
         grants_total: money(grants_total),
         grant_count: project.grants.len(),
-        providers_engaged: project.specifications.values().filter_map(|s| s.providers_engaged).sum(),
+        providers_engaged: project
+            .specifications
+            .values()
+            .filter_map(|s| s.providers_engaged)
+            .sum(),
         market_events,
         bids: bids.len(),
-        sme_vcse_share: if bids.is_empty() { "–".into() } else { percent(sme_vcse as f64 / bids.len() as f64) },
-        tenders: analysis.tenders.iter().map(|t| (link(&tender_path(&t.tender_id), format!("Tender {}", t.tender_id)), t.bid_count, percent(t.sme_vcse_share))).collect(),
+        sme_vcse_share: if bids.is_empty() {
+            "–".into()
+        } else {
+            percent(sme_vcse as f64 / bids.len() as f64)
+        },
+        tenders: analysis
+            .tenders
+            .iter()
+            .map(|t| {
+                (
+                    link(
+                        &tender_path(&t.tender_id),
+                        format!("Tender {}", t.tender_id),
+                    ),
+                    t.bid_count,
+                    percent(t.sme_vcse_share),
+                )
+            })
+            .collect(),
     };
     pages.push(Page {
         path: "planning/resources/".into(),
@@ -311,7 +477,10 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         section: "planning",
         breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
         view: view(&resources),
-        description: format!("Budgets by status and service area ({} a year in all), and the market of providers.", money_short(total)),
+        description: format!(
+            "Budgets by status and service area ({} a year in all), and the market of providers.",
+            money_short(total)
+        ),
     });
 
     // Engagement.
@@ -327,8 +496,16 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         link: link(&engagement_path(&e.id), e.title.clone()),
         date: date(e.date),
         audience: e.audience.clone(),
-        participants: e.participants.map(|p| p.to_string()).unwrap_or_else(|| "–".into()),
-        specs: e.specs.iter().filter_map(|s| project.specifications.get(s)).map(|s| link(&spec_path(&s.id), s.title.clone())).collect(),
+        participants: e
+            .participants
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "–".into()),
+        specs: e
+            .specs
+            .iter()
+            .filter_map(|s| project.specifications.get(s))
+            .map(|s| link(&spec_path(&s.id), s.title.clone()))
+            .collect(),
     };
     let mut events: Vec<&crate::model::Engagement> = project.engagements.values().collect();
     events.sort_by(|a, b| b.date.cmp(&a.date).then(a.id.cmp(&b.id)));
@@ -349,12 +526,18 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
         view: view(&EngagementIndex {
             events: events.iter().map(|e| event_line(e)).collect(),
-            participants: project.engagements.values().filter_map(|e| e.participants).sum(),
+            participants: project
+                .engagements
+                .values()
+                .filter_map(|e| e.participants)
+                .sum(),
             done: count(ResponseStatus::Done),
             in_progress: count(ResponseStatus::InProgress),
             not_taken_forward: count(ResponseStatus::NotTakenForward),
         }),
-        description: "What residents, service users and providers told us, and what changed because of it.".into(),
+        description:
+            "What residents, service users and providers told us, and what changed because of it."
+                .into(),
     });
     for e in project.engagements.values() {
         #[derive(Serialize)]
@@ -369,14 +552,26 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             template: "engagement.html",
             title: e.title.clone(),
             section: "planning",
-            breadcrumbs: crumbs(&[("Delivery planning", "planning/"), ("Co-design and consultation", "planning/engagement/")]),
+            breadcrumbs: crumbs(&[
+                ("Delivery planning", "planning/"),
+                ("Co-design and consultation", "planning/engagement/"),
+            ]),
             view: view(&EventView {
                 line: event_line(e),
                 title: e.title.clone(),
                 body: render_markdown(&e.body_markdown),
-                responses: project.responses.iter().filter(|r| r.engagement_id == e.id).map(|r| response_view(r, project)).collect(),
+                responses: project
+                    .responses
+                    .iter()
+                    .filter(|r| r.engagement_id == e.id)
+                    .map(|r| response_view(r, project))
+                    .collect(),
             }),
-            description: format!("{} ({}): what we heard and what we did.", e.title, date(e.date)),
+            description: format!(
+                "{} ({}): what we heard and what we did.",
+                e.title,
+                date(e.date)
+            ),
         });
     }
     pages

@@ -1,0 +1,388 @@
+//! Tender evaluation (METHODS.md section 4): MEAT scores for price, quality and social value,
+//! ranking, abnormally low bids, whether the award went to the top-ranked bid, and cost per unit
+//! of output for live contracts. Pure functions of the model; weights that do not sum to 100 are
+//! the loader's diagnostic, not this module's.
+
+use crate::model::config::{PriceScoring, ProcurementConfig};
+use crate::model::{Bid, EvaluationWeights, PeriodKind, Project, Specification, SupplierType};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Weights used when a specification has no `[evaluation]` table: price 40, quality 50, social
+/// value 10. Ten is the PPN 06/20 and PPN 002 minimum for social value (METHODS.md 4), and
+/// 40/50 is a common quality-led split for care and support services.
+pub const DEFAULT_WEIGHTS: EvaluationWeights = EvaluationWeights {
+    price: 40.0,
+    quality: 50.0,
+    social_value: 10.0,
+};
+
+/// One bid, scored: the `evaluation` row of FORMATS.md section 2, then detail for pages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BidResult {
+    pub tender_id: String,
+    pub supplier: String,
+    pub price: f64,
+    pub price_score: f64,
+    pub quality_score: f64,
+    pub social_value_score: f64,
+    pub total_score: f64,
+    /// Standard competition rank ("1224") among compliant bids; `None` for a non-compliant bid.
+    pub rank: Option<u32>,
+    pub compliant: bool,
+    pub abnormally_low: bool,
+    pub awarded: bool,
+    pub supplier_type: Option<SupplierType>,
+    /// Shares its rank with another compliant bid.
+    pub tied: bool,
+}
+
+/// The evaluation of one tender.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TenderEvaluation {
+    pub tender_id: String,
+    pub spec_id: String,
+    pub weights: EvaluationWeights,
+    /// Compliant bids by rank (then supplier), then non-compliant bids by supplier.
+    pub bids: Vec<BidResult>,
+    pub bid_count: usize,
+    pub compliant_count: usize,
+    /// Share (0–1) of all bids whose supplier type is SME or VCSE; bids of unknown type count in
+    /// the denominator.
+    pub sme_vcse_share: f64,
+    /// The social value weight is below `min_social_value_weight`.
+    pub social_value_weight_low: bool,
+    /// Contracts in the register with this `tender_id`, in id order.
+    pub awarded_contract_ids: Vec<String>,
+    /// The top-ranked supplier; with a tie for first, the first in supplier order.
+    pub winner: Option<String>,
+    /// Some contract for this tender went to a supplier that is not ranked first.
+    pub award_not_top_ranked: bool,
+    /// The contracts behind `award_not_top_ranked`, in id order.
+    pub not_top_ranked_contract_ids: Vec<String>,
+}
+
+/// Supplier names compare trimmed and case-insensitively.
+pub fn same_supplier(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Price score of `bid` under the configured method (METHODS.md 4, "Price scoring methods"),
+/// with W = `weight` and `lowest` the lowest compliant price:
+/// - lowest over bid: W × lowest/bid;
+/// - linear deviation: W × max(0, 1 − (bid − lowest)/lowest);
+/// - ceiling: W × (ceiling − bid)/(ceiling − lowest).
+///
+/// A bid at or below the lowest scores W (this covers a zero lowest price and a ceiling equal to
+/// the lowest bid); every score is clamped to [0, W], so a non-compliant bid cheaper than the
+/// lowest compliant one cannot score above the weight and a bid above the ceiling scores 0.
+pub fn price_score(method: PriceScoring, weight: f64, bid: f64, lowest: f64, ceiling: f64) -> f64 {
+    if bid <= lowest {
+        return weight;
+    }
+    let share = match method {
+        PriceScoring::LowestOverBid => lowest / bid,
+        PriceScoring::LinearDeviation if lowest > 0.0 => 1.0 - (bid - lowest) / lowest,
+        PriceScoring::LinearDeviation => 0.0,
+        PriceScoring::Ceiling if ceiling > lowest => (ceiling - bid) / (ceiling - lowest),
+        PriceScoring::Ceiling => 0.0,
+    };
+    weight * share.clamp(0.0, 1.0)
+}
+
+/// Weighted score of a marked question set (METHODS.md 4, "Quality score" and "Social value"):
+/// score/max × weight, with the ratio clamped to [0, 1] and 0 when `max` is not positive.
+pub fn weighted_score(score: f64, max: f64, weight: f64) -> f64 {
+    if max > 0.0 {
+        weight * (score / max).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// The ceiling for [`PriceScoring::Ceiling`]: the specification's whole-term budget
+/// (annual_budget × term_years) when both are given, else the highest compliant bid.
+fn ceiling(spec: Option<&Specification>, compliant_prices: &[f64]) -> f64 {
+    spec.and_then(|s| Some(s.annual_budget? * s.term_years?))
+        .unwrap_or_else(|| compliant_prices.iter().copied().fold(f64::MIN, f64::max))
+}
+
+fn nearly_equal(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Abnormally low (METHODS.md 4; GLOSSARY): price < ratio × mean price of the OTHER compliant
+/// bids. It needs at least one other compliant bid; a non-compliant bid is compared with all
+/// compliant bids.
+fn abnormally_low(index: usize, bids: &[&Bid], ratio: f64) -> bool {
+    let others: Vec<f64> = bids
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| *i != index && b.compliant)
+        .map(|(_, b)| b.price)
+        .collect();
+    if others.is_empty() {
+        return false;
+    }
+    let mean = others.iter().sum::<f64>() / others.len() as f64;
+    bids[index].price < ratio * mean
+}
+
+/// Scores, ranks and flags one tender's bids.
+fn evaluate_tender(
+    project: &Project,
+    config: &ProcurementConfig,
+    tender_id: &str,
+    bids: &[&Bid],
+) -> TenderEvaluation {
+    let spec_id = bids.first().map(|b| b.spec_id.clone()).unwrap_or_default();
+    let spec = project.specifications.get(&spec_id);
+    let weights = spec.and_then(|s| s.evaluation).unwrap_or(DEFAULT_WEIGHTS);
+    let compliant_prices: Vec<f64> = bids
+        .iter()
+        .filter(|b| b.compliant)
+        .map(|b| b.price)
+        .collect();
+    let lowest = compliant_prices
+        .iter()
+        .copied()
+        .fold(f64::INFINITY, f64::min);
+    let ceiling = ceiling(spec, &compliant_prices);
+    let contracts: Vec<_> = project
+        .contracts
+        .values()
+        .filter(|c| c.tender_id.as_deref() == Some(tender_id))
+        .collect();
+
+    let mut results: Vec<BidResult> = bids
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let price_score = if lowest.is_finite() {
+                price_score(
+                    config.price_scoring,
+                    weights.price,
+                    b.price,
+                    lowest,
+                    ceiling,
+                )
+            } else {
+                0.0
+            };
+            let quality_score = weighted_score(b.quality_score, b.quality_max, weights.quality);
+            let social_value_score = weighted_score(
+                b.social_value_score,
+                b.social_value_max,
+                weights.social_value,
+            );
+            BidResult {
+                tender_id: tender_id.to_string(),
+                supplier: b.supplier.clone(),
+                price: b.price,
+                price_score,
+                quality_score,
+                social_value_score,
+                total_score: price_score + quality_score + social_value_score,
+                rank: None,
+                compliant: b.compliant,
+                abnormally_low: abnormally_low(i, bids, config.abnormally_low_ratio),
+                awarded: contracts
+                    .iter()
+                    .any(|c| same_supplier(&c.supplier, &b.supplier)),
+                supplier_type: b.supplier_type,
+                tied: false,
+            }
+        })
+        .collect();
+
+    // Standard competition ranking among compliant bids; totals within 1e-9 (relative) tie.
+    let mut order: Vec<usize> = (0..results.len())
+        .filter(|&i| results[i].compliant)
+        .collect();
+    order.sort_by(|&a, &b| {
+        results[b]
+            .total_score
+            .total_cmp(&results[a].total_score)
+            .then_with(|| results[a].supplier.cmp(&results[b].supplier))
+    });
+    for (pos, &i) in order.iter().enumerate() {
+        let rank = match pos {
+            0 => 1,
+            _ => {
+                let prev = order[pos - 1];
+                if nearly_equal(results[prev].total_score, results[i].total_score) {
+                    results[prev].rank.unwrap_or(1)
+                } else {
+                    pos as u32 + 1
+                }
+            }
+        };
+        results[i].rank = Some(rank);
+    }
+    let ranks: Vec<Option<u32>> = results.iter().map(|r| r.rank).collect();
+    for (i, r) in results.iter_mut().enumerate() {
+        r.tied = r.rank.is_some()
+            && ranks
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && *other == r.rank);
+    }
+    results.sort_by(|a, b| {
+        (a.rank.is_none(), a.rank, &a.supplier).cmp(&(b.rank.is_none(), b.rank, &b.supplier))
+    });
+
+    let top: Vec<&str> = results
+        .iter()
+        .filter(|r| r.rank == Some(1))
+        .map(|r| r.supplier.as_str())
+        .collect();
+    let not_top: Vec<String> = contracts
+        .iter()
+        .filter(|c| !top.iter().any(|s| same_supplier(s, &c.supplier)))
+        .map(|c| c.contract_id.clone())
+        .collect();
+    let sme_vcse = bids
+        .iter()
+        .filter(|b| b.supplier_type.is_some_and(SupplierType::is_sme_or_vcse))
+        .count();
+    TenderEvaluation {
+        tender_id: tender_id.to_string(),
+        spec_id,
+        weights,
+        bid_count: bids.len(),
+        compliant_count: compliant_prices.len(),
+        sme_vcse_share: if bids.is_empty() {
+            0.0
+        } else {
+            sme_vcse as f64 / bids.len() as f64
+        },
+        social_value_weight_low: weights.social_value < config.min_social_value_weight,
+        awarded_contract_ids: contracts.iter().map(|c| c.contract_id.clone()).collect(),
+        winner: top.first().map(|s| s.to_string()),
+        award_not_top_ranked: !not_top.is_empty(),
+        not_top_ranked_contract_ids: not_top,
+        bids: results,
+    }
+}
+
+/// Evaluates every tender in `project.bids` (METHODS.md 4), tenders in id order. Weights come
+/// from the specification's `[evaluation]` table, or [`DEFAULT_WEIGHTS`] when it has none; the
+/// lowest price is taken over compliant bids only. A bid is `awarded` when a contract in the
+/// register has its tender id and the same supplier (trimmed, case-insensitive).
+pub fn evaluate_tenders(project: &Project) -> Vec<TenderEvaluation> {
+    let mut by_tender: BTreeMap<&str, Vec<&Bid>> = BTreeMap::new();
+    for bid in &project.bids {
+        by_tender
+            .entry(bid.tender_id.as_str())
+            .or_default()
+            .push(bid);
+    }
+    by_tender
+        .into_iter()
+        .map(|(id, bids)| evaluate_tender(project, &project.config.procurement, id, &bids))
+        .collect()
+}
+
+/// Contract ids awarded to a supplier other than the top-ranked bidder (the `award_not_top_ranked`
+/// flag of the `contracts` table, FORMATS.md section 2).
+pub fn award_not_top_ranked(evals: &[TenderEvaluation]) -> BTreeSet<String> {
+    evals
+        .iter()
+        .flat_map(|e| e.not_top_ranked_contract_ids.iter().cloned())
+        .collect()
+}
+
+/// Cost per unit of output of a contract whose specification names an `output_kpi`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValueForMoney {
+    pub contract_id: String,
+    pub service_area: Option<String>,
+    pub annual_value: f64,
+    pub output_kpi: String,
+    pub output_per_year: f64,
+    /// annual_value / output_per_year; `None` when output is not positive.
+    pub cost_per_unit: Option<f64>,
+    /// The specification's `output_unit`, else the KPI's unit.
+    pub unit: Option<String>,
+    /// `sum_of_last_year` or `annualised_mean`: how `output_per_year` was found.
+    pub basis: &'static str,
+}
+
+/// Reporting periods in a year for a period kind (a multi-year period is a fraction of one).
+fn periods_per_year(kind: PeriodKind, years: i32) -> f64 {
+    match kind {
+        PeriodKind::Day => 365.0,
+        PeriodKind::Month => 12.0,
+        PeriodKind::Quarter => 4.0,
+        PeriodKind::Year | PeriodKind::FinancialYear => 1.0,
+        PeriodKind::MultiYear => 1.0 / years.max(1) as f64,
+    }
+}
+
+/// Output per year of a KPI's actuals. The period kind is that of the latest reported point. With
+/// at least a year of points (12 months, 4 quarters, 1 year), the sum of the latest year's points;
+/// otherwise the mean of all reported points times the periods in a year.
+fn output_per_year(points: &[(PeriodKind, i32, f64)]) -> Option<(f64, &'static str)> {
+    let &(kind, years, _) = points.last()?;
+    let per_year = periods_per_year(kind, years);
+    let same: Vec<f64> = points
+        .iter()
+        .filter(|(k, _, _)| *k == kind)
+        .map(|(_, _, v)| *v)
+        .collect();
+    let n = per_year.round() as usize;
+    if per_year >= 1.0 && same.len() >= n {
+        Some((same[same.len() - n..].iter().sum(), "sum_of_last_year"))
+    } else {
+        let mean = same.iter().sum::<f64>() / same.len() as f64;
+        Some((mean * per_year, "annualised_mean"))
+    }
+}
+
+/// Cost per unit of output for every contract (in id order) whose specification sets
+/// `output_kpi` and which reports that KPI with at least one actual.
+pub fn value_for_money(project: &Project) -> Vec<ValueForMoney> {
+    let mut out = Vec::new();
+    for contract in project.contracts.values() {
+        let Some(spec) = project.specifications.get(&contract.spec_id) else {
+            continue;
+        };
+        let Some(kpi_id) = &spec.output_kpi else {
+            continue;
+        };
+        let Some(kpi) = project
+            .kpis
+            .get(&(contract.contract_id.clone(), kpi_id.clone()))
+        else {
+            continue;
+        };
+        let mut points: Vec<_> = kpi
+            .points
+            .iter()
+            .filter_map(|p| Some((&p.period, p.actual?)))
+            .collect();
+        points.sort_by_key(|(p, _)| p.start);
+        let points: Vec<(PeriodKind, i32, f64)> = points
+            .into_iter()
+            .map(|(p, v)| (p.kind, p.year_range(), v))
+            .collect();
+        let Some((output, basis)) = output_per_year(&points) else {
+            continue;
+        };
+        out.push(ValueForMoney {
+            contract_id: contract.contract_id.clone(),
+            service_area: spec.service_area.clone(),
+            annual_value: contract.annual_value,
+            output_kpi: kpi_id.clone(),
+            output_per_year: output,
+            cost_per_unit: (output > 0.0).then(|| contract.annual_value / output),
+            unit: spec.output_unit.clone().or_else(|| kpi.unit.clone()),
+            basis,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "tender_tests.rs"]
+mod tests;

@@ -1,0 +1,376 @@
+//! Tests of tender evaluation: a hand-worked evaluation, each price method, ranking ties,
+//! award checks, value for money, and property tests of the score bounds.
+
+use super::*;
+use crate::model::{Contract, Funding, Kpi, KpiPoint, Period, Polarity, SpecStatus};
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+pub(crate) fn spec(id: &str) -> Specification {
+    Specification {
+        id: id.into(),
+        title: format!("Service {id}"),
+        status: SpecStatus::Procurement,
+        service_area: Some("Public health".into()),
+        summary: None,
+        addresses: vec![],
+        annual_budget: None,
+        term_years: None,
+        extension_years: None,
+        commissioners: vec![],
+        providers_engaged: None,
+        outcomes: vec![],
+        social_value: vec![],
+        milestones: vec![],
+        evaluation: None,
+        funding: Funding::Contract,
+        output_kpi: None,
+        output_unit: None,
+        links: vec![],
+        body_markdown: String::new(),
+        origin: Default::default(),
+        body_line: 0,
+    }
+}
+
+fn bid(supplier: &str, price: f64, q: f64, sv: f64, compliant: bool) -> Bid {
+    Bid {
+        tender_id: "T1".into(),
+        spec_id: "S1".into(),
+        supplier: supplier.into(),
+        price,
+        quality_score: q,
+        quality_max: 50.0,
+        social_value_score: sv,
+        social_value_max: 10.0,
+        compliant,
+        supplier_type: None,
+        supplier_id: None,
+        origin: Default::default(),
+    }
+}
+
+fn contract(id: &str, tender: Option<&str>, supplier: &str) -> Contract {
+    let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    Contract {
+        contract_id: id.into(),
+        spec_id: "S1".into(),
+        title: format!("Contract {id}"),
+        supplier: supplier.into(),
+        start_date: d(2025, 4, 1),
+        end_date: d(2030, 3, 31),
+        annual_value: 120_000.0,
+        total_value: 600_000.0,
+        tender_id: tender.map(str::to_string),
+        supplier_id: None,
+        supplier_type: None,
+        department: None,
+        description: None,
+        award_date: None,
+        review_date: None,
+        extension_end_date: None,
+        procurement_route: None,
+        irrecoverable_vat: None,
+        origin: Default::default(),
+    }
+}
+
+/// The three-bid tender worked by hand below.
+fn three_bid_project() -> Project {
+    let mut p = Project::default();
+    let mut s = spec("S1");
+    s.evaluation = Some(EvaluationWeights {
+        price: 40.0,
+        quality: 50.0,
+        social_value: 10.0,
+    });
+    p.specifications.insert("S1".into(), s);
+    let mut a = bid("Supplier A", 100_000.0, 40.0, 6.0, true);
+    a.supplier_type = Some(SupplierType::Sme);
+    let mut b = bid("Supplier B", 80_000.0, 30.0, 8.0, true);
+    b.supplier_type = Some(SupplierType::Vcse);
+    let mut c = bid("Supplier C", 125_000.0, 50.0, 10.0, true);
+    c.supplier_type = Some(SupplierType::Large);
+    p.bids = vec![a, b, c];
+    p
+}
+
+#[test]
+fn hand_worked_three_bid_evaluation() {
+    // Lowest compliant price 80,000. Weights 40/50/10.
+    // A: price 40×80/100 = 32;   quality 50×40/50 = 40; social value 10×6/10 = 6;  total 78.
+    // B: price 40×80/80 = 40;    quality 50×30/50 = 30; social value 10×8/10 = 8;  total 78.
+    // C: price 40×80/125 = 25.6; quality 50;            social value 10;           total 85.6.
+    // Ranks: C 1; A and B tie at 2. Abnormally low (0.8): B 80,000 < 0.8 × mean(100,000,
+    // 125,000) = 90,000; A 100,000 ≥ 0.8 × 102,500 = 82,000.
+    let mut p = three_bid_project();
+    p.contracts
+        .insert("C1".into(), contract("C1", Some("T1"), "  supplier a "));
+    let evals = evaluate_tenders(&p);
+    assert_eq!(evals.len(), 1);
+    let e = &evals[0];
+    let expected = [
+        (
+            "Supplier C",
+            25.6,
+            50.0,
+            10.0,
+            85.6,
+            Some(1),
+            false,
+            false,
+            false,
+        ),
+        (
+            "Supplier A",
+            32.0,
+            40.0,
+            6.0,
+            78.0,
+            Some(2),
+            true,
+            false,
+            true,
+        ),
+        (
+            "Supplier B",
+            40.0,
+            30.0,
+            8.0,
+            78.0,
+            Some(2),
+            true,
+            true,
+            false,
+        ),
+    ];
+    assert_eq!(e.bids.len(), 3);
+    for (r, (sup, ps, qs, svs, tot, rank, tied, low, awarded)) in e.bids.iter().zip(expected) {
+        assert_eq!(r.supplier, sup);
+        assert!(close(r.price_score, ps), "{sup} price {}", r.price_score);
+        assert!(close(r.quality_score, qs), "{sup} quality");
+        assert!(close(r.social_value_score, svs), "{sup} social value");
+        assert!(close(r.total_score, tot), "{sup} total {}", r.total_score);
+        assert_eq!(r.rank, rank, "{sup}");
+        assert_eq!(r.tied, tied, "{sup}");
+        assert_eq!(r.abnormally_low, low, "{sup}");
+        assert_eq!(r.awarded, awarded, "{sup}");
+    }
+    assert_eq!(e.winner.as_deref(), Some("Supplier C"));
+    assert!(e.award_not_top_ranked);
+    assert_eq!(e.awarded_contract_ids, vec!["C1".to_string()]);
+    assert!(close(e.sme_vcse_share, 2.0 / 3.0));
+    assert!(!e.social_value_weight_low);
+    assert_eq!((e.bid_count, e.compliant_count), (3, 3));
+    assert_eq!(
+        award_not_top_ranked(&evals).into_iter().collect::<Vec<_>>(),
+        vec!["C1".to_string()]
+    );
+}
+
+#[test]
+fn award_to_the_top_bid_is_not_flagged_and_default_weights_apply() {
+    let mut p = three_bid_project();
+    p.specifications.get_mut("S1").unwrap().evaluation = None;
+    p.config.procurement.min_social_value_weight = 15.0;
+    p.contracts
+        .insert("C1".into(), contract("C1", Some("T1"), "SUPPLIER C"));
+    let e = &evaluate_tenders(&p)[0];
+    assert_eq!(e.weights, DEFAULT_WEIGHTS);
+    assert!(!e.award_not_top_ranked);
+    assert!(e.social_value_weight_low);
+    assert!(award_not_top_ranked(std::slice::from_ref(e)).is_empty());
+}
+
+#[test]
+fn non_compliant_bids_are_unranked_and_do_not_set_the_lowest_price() {
+    let mut p = three_bid_project();
+    p.bids.push(bid("Supplier D", 50_000.0, 50.0, 10.0, false));
+    let e = &evaluate_tenders(&p)[0];
+    let d = e.bids.last().unwrap();
+    assert_eq!(
+        (d.supplier.as_str(), d.rank, d.tied),
+        ("Supplier D", None, false)
+    );
+    // Still 80,000 is the lowest: B keeps the full price weight; D's score is capped at W.
+    let b = e.bids.iter().find(|b| b.supplier == "Supplier B").unwrap();
+    assert!(close(b.price_score, 40.0));
+    assert!(close(d.price_score, 40.0));
+    assert!(
+        d.abnormally_low,
+        "50,000 < 0.8 × mean of the three compliant bids"
+    );
+    assert_eq!(e.compliant_count, 3);
+}
+
+#[test]
+fn linear_deviation_and_ceiling_methods() {
+    use PriceScoring::*;
+    // Linear deviation: 40 × (1 − (100 − 80)/80) = 30; a bid at double the lowest scores 0.
+    assert!(close(
+        price_score(LinearDeviation, 40.0, 100.0, 80.0, 0.0),
+        30.0
+    ));
+    assert!(close(
+        price_score(LinearDeviation, 40.0, 170.0, 80.0, 0.0),
+        0.0
+    ));
+    // Ceiling 150: 40 × (150 − 100)/(150 − 80) = 28.571428...; above the ceiling scores 0.
+    assert!(close(
+        price_score(Ceiling, 40.0, 100.0, 80.0, 150.0),
+        40.0 * 50.0 / 70.0
+    ));
+    assert!(close(price_score(Ceiling, 40.0, 160.0, 80.0, 150.0), 0.0));
+    assert!(close(price_score(Ceiling, 40.0, 80.0, 80.0, 80.0), 40.0));
+}
+
+#[test]
+fn ceiling_is_the_whole_term_budget_when_given() {
+    let mut p = three_bid_project();
+    p.config.procurement.price_scoring = PriceScoring::Ceiling;
+    let s = p.specifications.get_mut("S1").unwrap();
+    s.annual_budget = Some(30_000.0);
+    s.term_years = Some(5.0);
+    let e = &evaluate_tenders(&p)[0];
+    let a = e.bids.iter().find(|b| b.supplier == "Supplier A").unwrap();
+    // 40 × (150,000 − 100,000)/(150,000 − 80,000)
+    assert!(close(a.price_score, 40.0 * 50.0 / 70.0));
+    // Without a budget the ceiling is the highest compliant bid: C scores 0.
+    p.specifications.get_mut("S1").unwrap().annual_budget = None;
+    let e = &evaluate_tenders(&p)[0];
+    let c = e.bids.iter().find(|b| b.supplier == "Supplier C").unwrap();
+    assert!(close(c.price_score, 0.0));
+}
+
+fn monthly_kpi(values: &[f64]) -> Kpi {
+    Kpi {
+        contract_id: "C1".into(),
+        kpi_id: "K-OUT".into(),
+        name: "People supported".into(),
+        unit: Some("people".into()),
+        polarity: Polarity::HigherIsBetter,
+        points: values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| KpiPoint {
+                period: Period::month(2024 + (i as i32 + 3) / 12, (i as u32 + 3) % 12 + 1).unwrap(),
+                actual: Some(*v),
+                target: None,
+                rebase: false,
+                origin: Default::default(),
+            })
+            .collect(),
+        origin: Default::default(),
+    }
+}
+
+#[test]
+fn value_for_money_sums_the_last_twelve_months_or_annualises() {
+    let mut p = three_bid_project();
+    let s = p.specifications.get_mut("S1").unwrap();
+    s.output_kpi = Some("K-OUT".into());
+    p.contracts
+        .insert("C1".into(), contract("C1", Some("T1"), "Supplier C"));
+    // 14 months: the first two (1000 each) fall outside the last 12 (10 each).
+    let mut values = vec![1000.0, 1000.0];
+    values.extend([10.0; 12]);
+    p.kpis
+        .insert(("C1".into(), "K-OUT".into()), monthly_kpi(&values));
+    let v = value_for_money(&p);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].output_per_year, 120.0);
+    assert_eq!(v[0].cost_per_unit, Some(1000.0));
+    assert_eq!(v[0].basis, "sum_of_last_year");
+    assert_eq!(v[0].unit.as_deref(), Some("people"));
+    // Three months with a mean of 20: 240 a year.
+    p.kpis.insert(
+        ("C1".into(), "K-OUT".into()),
+        monthly_kpi(&[10.0, 20.0, 30.0]),
+    );
+    let v = value_for_money(&p);
+    assert_eq!(
+        (v[0].output_per_year, v[0].basis),
+        (240.0, "annualised_mean")
+    );
+    assert_eq!(v[0].cost_per_unit, Some(500.0));
+}
+
+#[test]
+fn bid_row_serialises_fields_in_formats_order() {
+    let e = &evaluate_tenders(&three_bid_project())[0];
+    let text = serde_json::to_string(&e.bids[0]).unwrap();
+    let keys = [
+        "tender_id",
+        "supplier",
+        "price",
+        "price_score",
+        "quality_score",
+        "social_value_score",
+        "total_score",
+        "rank",
+        "compliant",
+        "abnormally_low",
+        "awarded",
+        "supplier_type",
+        "tied",
+    ];
+    let pos: Vec<usize> = keys
+        .iter()
+        .map(|k| text.find(&format!("\"{k}\"")).unwrap())
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "{text}");
+}
+
+fn arb_bids() -> impl Strategy<Value = Vec<Bid>> {
+    prop::collection::vec(
+        (1.0f64..1e7, 0.0f64..=50.0, 0.0f64..=10.0, any::<bool>()),
+        1..8,
+    )
+    .prop_map(|rows| {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, (price, q, sv, c))| bid(&format!("Supplier {i}"), price, q, sv, c))
+            .collect()
+    })
+}
+
+fn arb_method() -> impl Strategy<Value = PriceScoring> {
+    prop_oneof![
+        Just(PriceScoring::LowestOverBid),
+        Just(PriceScoring::LinearDeviation),
+        Just(PriceScoring::Ceiling),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn lowest_compliant_bid_gets_the_full_price_weight(bids in arb_bids()) {
+        let mut p = three_bid_project();
+        p.bids = bids;
+        let e = &evaluate_tenders(&p)[0];
+        let lowest = e.bids.iter().filter(|b| b.compliant).map(|b| b.price).fold(f64::INFINITY, f64::min);
+        for b in e.bids.iter().filter(|b| b.compliant && b.price == lowest) {
+            prop_assert_eq!(b.price_score, e.weights.price);
+        }
+    }
+
+    #[test]
+    fn no_score_exceeds_its_weight(bids in arb_bids(), method in arb_method()) {
+        let mut p = three_bid_project();
+        p.config.procurement.price_scoring = method;
+        p.bids = bids;
+        let e = &evaluate_tenders(&p)[0];
+        let w = e.weights;
+        for b in &e.bids {
+            prop_assert!((0.0..=w.price).contains(&b.price_score), "{:?}", b);
+            prop_assert!((0.0..=w.quality).contains(&b.quality_score), "{:?}", b);
+            prop_assert!((0.0..=w.social_value).contains(&b.social_value_score), "{:?}", b);
+            prop_assert!(b.total_score <= w.price + w.quality + w.social_value + 1e-9);
+            prop_assert_eq!(b.rank.is_some(), b.compliant);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The build pipeline: load → validated model → analysis → pages → render → write. The only place
+//! the stages meet; the CLI and the tests call `check` and `build`.
+
+use crate::analysis::{analyse, Analysis};
+use crate::diagnostics::Diagnostics;
+use crate::load::{load_project, theme::load_theme};
+use crate::model::Project;
+use crate::render::Renderer;
+use crate::site::{build_site, Page};
+use crate::write::{check_output_dir, publish, OutputFile};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub project: PathBuf,
+    /// Defaults to `public/` inside the project.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from the config.
+    pub base_url: Option<String>,
+}
+
+/// The result of a build: what was published, and every diagnostic.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub diagnostics: Diagnostics,
+    /// `None` when errors stopped the build before anything was written.
+    pub output: Option<PathBuf>,
+    pub pages: usize,
+    pub data_files: usize,
+}
+
+/// Loads and validates a project without building it.
+pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
+    let (project, mut diags) = load_project(root);
+    let theme = load_theme(root, &mut diags);
+    if let Err(e) = Renderer::new(&theme) {
+        diags.push(crate::diagnostics::Diagnostic::error(
+            "templates",
+            crate::diagnostics::Location::File,
+            format!("{e:#}"),
+        ));
+    }
+    (project, diags)
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    organisation: &'a str,
+    language: &'a str,
+    base_url: String,
+    licence: &'a str,
+    licence_url: &'a str,
+    contact_email: Option<&'a str>,
+    has_pages: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    key: &'static str,
+    title: &'static str,
+    href: &'static str,
+}
+
+const NAV: [NavItem; 5] = [
+    NavItem {
+        key: "needs",
+        title: "Needs",
+        href: "needs/index.html",
+    },
+    NavItem {
+        key: "planning",
+        title: "Planning",
+        href: "planning/index.html",
+    },
+    NavItem {
+        key: "procurement",
+        title: "Procurement",
+        href: "procurement/index.html",
+    },
+    NavItem {
+        key: "performance",
+        title: "Performance",
+        href: "performance/index.html",
+    },
+    NavItem {
+        key: "data",
+        title: "Open data",
+        href: "data/index.html",
+    },
+];
+
+/// Relative prefix from a page to the site root, so the site opens from disk and under any sub-path.
+fn root_prefix(path: &str, base_path: &str) -> String {
+    if path.ends_with(".html") {
+        // The 404 page is served at any depth: use the absolute base path when known.
+        return if base_path.is_empty() {
+            String::new()
+        } else {
+            base_path.to_string()
+        };
+    }
+    "../".repeat(path.matches('/').count())
+}
+
+fn output_path(path: &str) -> String {
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+/// Renders every page of a site to HTML files.
+pub fn render_pages(
+    project: &Project,
+    renderer: &Renderer,
+    pages: &[Page],
+    base_url: &str,
+) -> Result<Vec<OutputFile>> {
+    let base_path = base_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_default();
+    let site = SiteInfo {
+        title: &project.config.title,
+        organisation: &project.config.organisation,
+        language: &project.config.language,
+        base_url: base_url.to_string(),
+        licence: &project.config.licence,
+        licence_url: &project.config.licence_url,
+        contact_email: project.config.contact_email.as_deref(),
+        has_pages: project
+            .pages
+            .values()
+            .map(|p| {
+                (
+                    crate::site::href(&format!("{}/", crate::model::slug(&p.stem))),
+                    p.title.clone(),
+                )
+            })
+            .collect(),
+    };
+    let site_value =
+        tera::Context::from_serialize(serde_json::json!({ "site": site, "nav": NAV }))?;
+    pages
+        .par_iter()
+        .map(|page| {
+            let mut ctx = site_value.clone();
+            ctx.insert("page", &page.view);
+            ctx.insert("title", &page.title);
+            ctx.insert("description", &page.description);
+            ctx.insert("section", page.section);
+            ctx.insert("breadcrumbs", &page.breadcrumbs);
+            ctx.insert("root", &root_prefix(&page.path, &base_path));
+            ctx.insert(
+                "canonical",
+                &if base_url.is_empty() {
+                    String::new()
+                } else {
+                    format!("{base_url}{}", page.path)
+                },
+            );
+            let html = renderer
+                .render(page.template, &ctx)
+                .with_context(|| format!("page /{}", page.path))?;
+            Ok(OutputFile {
+                path: output_path(&page.path),
+                bytes: html.into_bytes(),
+            })
+        })
+        .collect()
+}
+
+/// The static search index: every page's title, address and description.
+fn search_index(pages: &[Page]) -> Result<OutputFile> {
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        title: &'a str,
+        href: String,
+        text: &'a str,
+        section: &'a str,
+    }
+    let entries: Vec<Entry> = pages
+        .iter()
+        .filter(|p| !p.path.ends_with(".html"))
+        .map(|p| Entry {
+            title: &p.title,
+            href: crate::site::href(&p.path),
+            text: &p.description,
+            section: p.section,
+        })
+        .collect();
+    Ok(OutputFile {
+        path: "search-index.json".into(),
+        bytes: serde_json::to_vec(&entries)?,
+    })
+}
+
+/// Runs the analysis and page building for a loaded project (no IO).
+pub fn site_files(
+    project: &Project,
+    analysis: &Analysis,
+    renderer: &Renderer,
+    theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<(Vec<OutputFile>, usize, usize)> {
+    let site = build_site(project, analysis)?;
+    let base = project.config.base_url_normalised();
+    let mut files = render_pages(project, renderer, &site.pages, &base)?;
+    let pages = files.len();
+    files.push(search_index(&site.pages)?);
+    let data_files = site
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("data/"))
+        .count();
+    files.extend(site.files);
+    for (path, bytes) in theme_static {
+        files.push(OutputFile {
+            path: format!("assets/{path}"),
+            bytes: bytes.clone(),
+        });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, pages, data_files))
+}
+
+/// Builds a project into its output folder. Refuses to publish when any error was found.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let (project, mut diags) = load_project(&options.project);
+    let theme = load_theme(&options.project, &mut diags);
+    let Some(mut project) = project else {
+        return Ok(BuildReport {
+            diagnostics: diags,
+            output: None,
+            pages: 0,
+            data_files: 0,
+        });
+    };
+    if diags.has_errors() {
+        return Ok(BuildReport {
+            diagnostics: diags,
+            output: None,
+            pages: 0,
+            data_files: 0,
+        });
+    }
+    if let Some(url) = &options.base_url {
+        project.config.base_url = url.clone();
+    }
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.project.join("public"));
+    let output = check_output_dir(&output, &options.project)?;
+    let renderer = Renderer::new(&theme)?;
+    let analysis = analyse(&project);
+    let (files, pages, data_files) =
+        site_files(&project, &analysis, &renderer, &theme.static_files)?;
+    publish(&output, &files)?;
+    Ok(BuildReport {
+        diagnostics: diags,
+        output: Some(output),
+        pages,
+        data_files,
+    })
+}

@@ -1,0 +1,6 @@
+//! Open-data documents built from the model and analysis: pure functions returning bytes or JSON
+//! values; the write stage puts them on disk.
+
+pub mod data;
+pub mod giving;
+pub mod ocds;

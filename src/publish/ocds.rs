@@ -1,0 +1,473 @@
+//! `data/ocds.json`: an Open Contracting Data Standard 1.1 release package (METHODS.md section 6)
+//! built from the specifications, bids, tender evaluations and contract register. Pure: the caller
+//! supplies the published date (derived from the data, never the clock) and writes the bytes.
+//!
+//! Keys come out in sorted order (serde_json's default `BTreeMap`-backed map; the crate must not
+//! enable `preserve_order`), arrays in id order, so the same project gives the same bytes.
+
+use crate::analysis::tender::{same_supplier, TenderEvaluation};
+use crate::model::{slug, Config, Contract, ProcurementRoute, Project, Specification};
+use chrono::NaiveDate;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// OCDS prefix used when `ocid_prefix` is not set: the documentation placeholder from
+/// FORMATS.md. It is not a registered prefix; a publisher must register one with the Open
+/// Contracting Partnership before the data is used for real.
+pub const PLACEHOLDER_OCID_PREFIX: &str = "ocds-xxxxxx";
+
+/// An OCDS date-time for a calendar date: midnight UTC.
+pub fn ocds_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%dT00:00:00Z").to_string()
+}
+
+/// A caller-supplied date, `YYYY-MM-DD` or already a date-time, as an OCDS date-time.
+fn as_date_time(text: &str) -> String {
+    match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+        Ok(d) => ocds_date(d),
+        Err(_) => text.trim().to_string(),
+    }
+}
+
+/// Splits an org-id.guide identifier (`GB-LAE-NBC`) into its list code (`GB-LAE`) and the id
+/// within that list (`NBC`). `None` unless it has a two-part list code and a non-empty id.
+pub fn split_org_id(org_id: &str) -> Option<(String, String)> {
+    let mut parts = org_id.trim().splitn(3, '-');
+    let (country, register, id) = (parts.next()?, parts.next()?, parts.next()?);
+    let code_ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric());
+    (code_ok(country) && code_ok(register) && !id.is_empty())
+        .then(|| (format!("{country}-{register}"), id.to_string()))
+}
+
+/// The ocid of a contracting process: `{ocid_prefix}-{tender or contract id}`.
+pub fn ocid(config: &Config, process_id: &str) -> String {
+    let prefix = config
+        .ocid_prefix
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .unwrap_or(PLACEHOLDER_OCID_PREFIX);
+    format!("{prefix}-{process_id}")
+}
+
+/// The buyer's party id: its org-id when set, else `org-{slug(organisation)}`.
+fn buyer_id(config: &Config) -> String {
+    config
+        .org_id
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| format!("org-{}", slug(config.organisation.trim())))
+}
+
+/// A supplier's or tenderer's party id, the same for every spelling that differs only in case
+/// and surrounding spaces.
+pub fn supplier_party_id(name: &str) -> String {
+    format!("supplier-{}", slug(name.trim()))
+}
+
+fn value(amount: f64, config: &Config) -> Value {
+    json!({ "amount": amount, "currency": config.currency })
+}
+
+/// The `method` codelist code for a procurement route (reference/ocds/codelists/method.csv):
+/// open tender → `open`; framework call-off (only suppliers admitted to the framework) →
+/// `selective`; invitation to quote (suppliers the council chooses) → `limited`; direct award
+/// (one supplier, no competition) → `direct`. A grant is not a procurement: `None`.
+pub fn procurement_method(route: ProcurementRoute) -> Option<&'static str> {
+    match route {
+        ProcurementRoute::OpenTender => Some("open"),
+        ProcurementRoute::Framework => Some("selective"),
+        ProcurementRoute::Quote => Some("limited"),
+        ProcurementRoute::DirectAward => Some("direct"),
+        ProcurementRoute::Grant => None,
+    }
+}
+
+/// Contract status from the closed contractStatus codelist, judged at `as_of`: `pending` before
+/// the start date, `terminated` after the final end date (counting extensions), else `active`.
+pub fn contract_status(contract: &Contract, as_of: NaiveDate) -> &'static str {
+    if as_of < contract.start_date {
+        "pending"
+    } else if as_of > contract.final_end_date() {
+        "terminated"
+    } else {
+        "active"
+    }
+}
+
+/// Parties of one release, keyed by id so they come out sorted and never duplicated.
+#[derive(Default)]
+struct Parties {
+    map: BTreeMap<String, (String, BTreeSet<&'static str>, Option<Value>)>,
+}
+
+impl Parties {
+    fn add(&mut self, id: String, name: &str, role: &'static str, identifier: Option<Value>) {
+        let entry = self
+            .map
+            .entry(id)
+            .or_insert_with(|| (name.trim().to_string(), BTreeSet::new(), None));
+        entry.1.insert(role);
+        if entry.2.is_none() {
+            entry.2 = identifier;
+        }
+    }
+    fn supplier(&mut self, name: &str, supplier_id: Option<&str>, role: &'static str) {
+        let identifier = supplier_id
+            .and_then(split_org_id)
+            .map(|(scheme, id)| json!({ "scheme": scheme, "id": id }));
+        self.add(supplier_party_id(name), name, role, identifier);
+    }
+    fn into_json(self) -> Value {
+        let parties = self.map.into_iter().map(|(id, (name, roles, identifier))| {
+            let mut p = Map::new();
+            p.insert("id".into(), json!(id));
+            p.insert("name".into(), json!(name));
+            p.insert("roles".into(), json!(roles.into_iter().collect::<Vec<_>>()));
+            if let Some(i) = identifier {
+                p.insert("identifier".into(), i);
+            }
+            Value::Object(p)
+        });
+        Value::Array(parties.collect())
+    }
+}
+
+fn org_ref(id: String, name: &str) -> Value {
+    json!({ "id": id, "name": name.trim() })
+}
+
+/// The release's common head: ocid, id, date, tag, initiationType, language, buyer, parties.
+fn release_head(
+    config: &Config,
+    process_id: &str,
+    tags: &[&str],
+    date: String,
+    mut parties: Parties,
+) -> Map<String, Value> {
+    let buyer = buyer_id(config);
+    let identifier = config.org_id.as_deref().and_then(split_org_id).map(
+        |(scheme, id)| json!({ "scheme": scheme, "id": id, "legalName": config.organisation }),
+    );
+    parties.add(buyer.clone(), &config.organisation, "buyer", identifier);
+    let mut r = Map::new();
+    r.insert("ocid".into(), json!(ocid(config, process_id)));
+    r.insert(
+        "id".into(),
+        json!(format!("{process_id}-{}", tags.join("-"))),
+    );
+    r.insert("date".into(), json!(date));
+    r.insert("tag".into(), json!(tags));
+    r.insert("initiationType".into(), json!("tender"));
+    let language = config.language.split('-').next().unwrap_or("en");
+    r.insert("language".into(), json!(language.to_ascii_lowercase()));
+    r.insert("buyer".into(), org_ref(buyer, &config.organisation));
+    r.insert("parties".into(), parties.into_json());
+    r
+}
+
+/// planning.budget: the specification's annual budget × term in years, when both are given.
+fn planning(spec: Option<&Specification>, config: &Config) -> Option<Value> {
+    let s = spec?;
+    let amount = s.annual_budget? * s.term_years?;
+    Some(json!({ "budget": {
+        "amount": value(amount, config),
+        "description": format!("{}: annual budget × {} years", s.title, s.term_years?),
+    }}))
+}
+
+/// An award for contract `c`; `supplier` is the spelling of the supplier's name used in parties.
+fn award_json(c: &Contract, supplier: &str, config: &Config) -> Value {
+    let mut a = Map::new();
+    a.insert("id".into(), json!(c.contract_id));
+    a.insert("title".into(), json!(c.title));
+    a.insert("status".into(), json!("active"));
+    if let Some(d) = c.award_date {
+        a.insert("date".into(), json!(ocds_date(d)));
+    }
+    a.insert("value".into(), value(c.total_value, config));
+    a.insert(
+        "suppliers".into(),
+        json!([org_ref(supplier_party_id(&c.supplier), supplier)]),
+    );
+    a.insert(
+        "contractPeriod".into(),
+        json!({ "startDate": ocds_date(c.start_date), "endDate": ocds_date(c.end_date) }),
+    );
+    Value::Object(a)
+}
+
+fn contract_json(c: &Contract, config: &Config, as_of: NaiveDate) -> Value {
+    let mut period = Map::new();
+    period.insert("startDate".into(), json!(ocds_date(c.start_date)));
+    period.insert("endDate".into(), json!(ocds_date(c.end_date)));
+    if let Some(ext) = c.extension_end_date.filter(|e| *e > c.end_date) {
+        period.insert("maxExtentDate".into(), json!(ocds_date(ext)));
+    }
+    let mut k = Map::new();
+    k.insert("id".into(), json!(c.contract_id));
+    k.insert("awardID".into(), json!(c.contract_id));
+    k.insert("title".into(), json!(c.title));
+    if let Some(d) = &c.description {
+        k.insert("description".into(), json!(d));
+    }
+    k.insert("status".into(), json!(contract_status(c, as_of)));
+    k.insert("period".into(), Value::Object(period));
+    k.insert("value".into(), value(c.total_value, config));
+    Value::Object(k)
+}
+
+/// Latest of the given dates as an OCDS date-time, or the published date when there are none.
+fn latest(dates: impl Iterator<Item = NaiveDate>, fallback: &str) -> String {
+    dates
+        .max()
+        .map(ocds_date)
+        .unwrap_or_else(|| as_date_time(fallback))
+}
+
+fn tender_release(
+    project: &Project,
+    eval: &TenderEvaluation,
+    contracts: &[&Contract],
+    published: &str,
+    as_of: NaiveDate,
+) -> Value {
+    let config = &project.config;
+    let spec = project.specifications.get(&eval.spec_id);
+    let mut parties = Parties::default();
+    let mut tenderers: BTreeMap<String, Value> = BTreeMap::new();
+    for bid in project
+        .bids
+        .iter()
+        .filter(|b| b.tender_id == eval.tender_id)
+    {
+        parties.supplier(&bid.supplier, bid.supplier_id.as_deref(), "tenderer");
+        let id = supplier_party_id(&bid.supplier);
+        tenderers
+            .entry(id.clone())
+            .or_insert_with(|| org_ref(id, &bid.supplier));
+    }
+    for c in contracts {
+        let bid_id = project
+            .bids
+            .iter()
+            .find(|b| b.tender_id == eval.tender_id && same_supplier(&b.supplier, &c.supplier))
+            .and_then(|b| b.supplier_id.as_deref());
+        parties.supplier(&c.supplier, c.supplier_id.as_deref().or(bid_id), "supplier");
+    }
+    let awarded = !contracts.is_empty();
+    let tags: &[&str] = if awarded {
+        &["award", "contract"]
+    } else {
+        &["tender"]
+    };
+    let milestones = spec.map(|s| s.milestones.as_slice()).unwrap_or_default();
+    let dates = milestones
+        .iter()
+        .map(|m| m.date)
+        .chain(contracts.iter().filter_map(|c| c.award_date))
+        .chain(contracts.iter().map(|c| c.start_date));
+    let mut r = release_head(
+        config,
+        &eval.tender_id,
+        tags,
+        latest(dates, published),
+        parties,
+    );
+
+    if let Some(p) = planning(spec, config) {
+        r.insert("planning".into(), p);
+    }
+    let mut t = Map::new();
+    t.insert("id".into(), json!(eval.tender_id));
+    if let Some(s) = spec {
+        t.insert("title".into(), json!(s.title));
+        if let Some(summary) = &s.summary {
+            t.insert("description".into(), json!(summary));
+        }
+    }
+    t.insert(
+        "status".into(),
+        json!(if awarded { "complete" } else { "active" }),
+    );
+    t.insert("mainProcurementCategory".into(), json!("services"));
+    let route = contracts.iter().find_map(|c| c.procurement_route);
+    if let Some(method) = route.and_then(procurement_method) {
+        t.insert("procurementMethod".into(), json!(method));
+        t.insert(
+            "procurementMethodDetails".into(),
+            json!(route.map(|r| r.label())),
+        );
+    }
+    t.insert("awardCriteria".into(), json!("ratedCriteria"));
+    let w = eval.weights;
+    t.insert(
+        "awardCriteriaDetails".into(),
+        json!(format!(
+            "Price {}%, quality {}%, social value {}%",
+            w.price, w.quality, w.social_value
+        )),
+    );
+    t.insert("numberOfTenderers".into(), json!(tenderers.len()));
+    t.insert(
+        "tenderers".into(),
+        Value::Array(tenderers.into_values().collect()),
+    );
+    if !milestones.is_empty() {
+        let ms: Vec<Value> = milestones
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                json!({ "id": format!("{}-M{}", eval.tender_id, i + 1), "title": m.event,
+                        "dueDate": ocds_date(m.date) })
+            })
+            .collect();
+        t.insert("milestones".into(), Value::Array(ms));
+    }
+    r.insert("tender".into(), Value::Object(t));
+    if awarded {
+        let awards = contracts
+            .iter()
+            .map(|c| {
+                let name = project
+                    .bids
+                    .iter()
+                    .find(|b| {
+                        b.tender_id == eval.tender_id && same_supplier(&b.supplier, &c.supplier)
+                    })
+                    .map_or(c.supplier.as_str(), |b| b.supplier.as_str());
+                award_json(c, name, config)
+            })
+            .collect();
+        let ks = contracts
+            .iter()
+            .map(|c| contract_json(c, config, as_of))
+            .collect();
+        r.insert("awards".into(), Value::Array(awards));
+        r.insert("contracts".into(), Value::Array(ks));
+    }
+    Value::Object(r)
+}
+
+fn contract_release(project: &Project, c: &Contract, published: &str, as_of: NaiveDate) -> Value {
+    let config = &project.config;
+    let spec = project.specifications.get(&c.spec_id);
+    let mut parties = Parties::default();
+    parties.supplier(&c.supplier, c.supplier_id.as_deref(), "supplier");
+    let dates = c.award_date.into_iter().chain([c.start_date]);
+    let mut r = release_head(
+        config,
+        &c.contract_id,
+        &["contract"],
+        latest(dates, published),
+        parties,
+    );
+    if let Some(p) = planning(spec, config) {
+        r.insert("planning".into(), p);
+    }
+    if let Some(route) = c.procurement_route {
+        let mut t = Map::new();
+        t.insert("id".into(), json!(c.contract_id));
+        t.insert("title".into(), json!(c.title));
+        t.insert("status".into(), json!("complete"));
+        if let Some(m) = procurement_method(route) {
+            t.insert("procurementMethod".into(), json!(m));
+        }
+        t.insert("procurementMethodDetails".into(), json!(route.label()));
+        r.insert("tender".into(), Value::Object(t));
+    }
+    r.insert("awards".into(), json!([award_json(c, &c.supplier, config)]));
+    r.insert("contracts".into(), json!([contract_json(c, config, as_of)]));
+    Value::Object(r)
+}
+
+/// The OCDS 1.1 release package of the project (METHODS.md 6).
+///
+/// - One release per evaluated tender, ocid `{ocid_prefix}-{tender_id}`: tag `["tender"]`, or
+///   `["award", "contract"]` once the register holds a contract for it (the release then carries
+///   its awards and contracts, so both stages are tagged). Tender status `active`, or `complete`
+///   once awarded; `procurementMethod` from the contracts' route when one is given.
+/// - One release per other contract (no tender id, or a tender id with no bids), ocid
+///   `{ocid_prefix}-{contract_id}`, tag `["contract"]`, with the one award the contract's
+///   required `awardID` points to.
+/// - Every contract is in some release's `contracts[]`; each award has the contract's id, and
+///   `contracts[].awardID` repeats it. Contract status is judged at `config.as_of`, else at
+///   `published_date`.
+/// - Release `date` is the latest data date of the process (milestones, award and start dates),
+///   else `published_date`. Release `id` is `{process id}-{tags}`.
+/// - `published_date` is `YYYY-MM-DD` or a date-time; the build passes a date from the data.
+pub fn ocds_package(project: &Project, evals: &[TenderEvaluation], published_date: &str) -> Value {
+    let config = &project.config;
+    let published = as_date_time(published_date);
+    let as_of = config
+        .as_of
+        .or_else(|| NaiveDate::parse_from_str(published.get(..10)?, "%Y-%m-%d").ok())
+        .unwrap_or(NaiveDate::MIN);
+    let mut releases = Vec::new();
+    let mut covered = BTreeSet::new();
+    for eval in evals {
+        let contracts: Vec<&Contract> = project
+            .contracts
+            .values()
+            .filter(|c| c.tender_id.as_deref() == Some(eval.tender_id.as_str()))
+            .collect();
+        covered.extend(contracts.iter().map(|c| c.contract_id.clone()));
+        releases.push(tender_release(project, eval, &contracts, &published, as_of));
+    }
+    for c in project.contracts.values() {
+        if !covered.contains(&c.contract_id) {
+            releases.push(contract_release(project, c, &published, as_of));
+        }
+    }
+    let mut publisher = Map::new();
+    publisher.insert("name".into(), json!(config.organisation));
+    if let Some((scheme, uid)) = config.org_id.as_deref().and_then(split_org_id) {
+        publisher.insert("scheme".into(), json!(scheme));
+        publisher.insert("uid".into(), json!(uid));
+    }
+    let base = config.base_url_normalised();
+    if !base.is_empty() {
+        publisher.insert("uri".into(), json!(base));
+    }
+    json!({
+        "uri": format!("{base}data/ocds.json"),
+        "version": "1.1",
+        "publishedDate": published,
+        "publisher": publisher,
+        "license": config.licence_url,
+        "releases": releases,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn org_ids_split_into_list_code_and_id() {
+        assert_eq!(
+            split_org_id("GB-LAE-NBC"),
+            Some(("GB-LAE".into(), "NBC".into()))
+        );
+        assert_eq!(
+            split_org_id("GB-COH-01234567"),
+            Some(("GB-COH".into(), "01234567".into()))
+        );
+        assert_eq!(split_org_id("NBC"), None);
+        assert_eq!(split_org_id("GB-LAE-"), None);
+    }
+
+    #[test]
+    fn ocid_uses_the_placeholder_prefix_when_none_is_set() {
+        let mut c = Config::default();
+        assert_eq!(ocid(&c, "T1"), "ocds-xxxxxx-T1");
+        c.ocid_prefix = Some("ocds-abc123".into());
+        assert_eq!(ocid(&c, "T1"), "ocds-abc123-T1");
+    }
+
+    #[test]
+    fn dates_are_midnight_utc() {
+        let d = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+        assert_eq!(ocds_date(d), "2025-04-01T00:00:00Z");
+        assert_eq!(as_date_time("2025-04-01"), "2025-04-01T00:00:00Z");
+    }
+}

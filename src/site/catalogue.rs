@@ -1,0 +1,765 @@
+//! The open-data catalogue and the site's machine-readable files: every computed table as CSV and
+//! JSON, the Transparency Code contracts register, OCDS and 360Giving packages, the sitemap, the
+//! Atom feed, robots.txt, and the search and 404 pages.
+
+use super::format::{date, number};
+use super::{crumbs, href, view, Page};
+use crate::analysis::Analysis;
+use crate::model::Project;
+use crate::publish::data::{to_csv, to_json};
+use crate::write::OutputFile;
+use anyhow::Result;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct PriorityRow<'a> {
+    rank: usize,
+    indicator_id: &'a str,
+    size_a: f64,
+    seriousness_b: f64,
+    effectiveness_c: f64,
+    bpr: f64,
+    pearl: &'a str,
+    opr: f64,
+    addressed_by: String,
+}
+
+#[derive(Serialize)]
+struct OptionRow<'a> {
+    spec_id: &'a str,
+    option_id: &'a str,
+    pv_costs: f64,
+    pv_benefits: f64,
+    npsv: f64,
+    bcr: Option<f64>,
+    vfm_category: Option<&'a str>,
+    preferred: bool,
+    option_name: &'a str,
+}
+
+#[derive(Serialize)]
+struct ContractRow<'a> {
+    contract_id: &'a str,
+    spec_id: &'a str,
+    title: &'a str,
+    supplier: &'a str,
+    start_date: NaiveDate,
+    end_date: NaiveDate,
+    annual_value: f64,
+    total_value: f64,
+    tender_id: Option<&'a str>,
+    supplier_id: Option<&'a str>,
+    supplier_type: Option<&'a str>,
+    department: Option<&'a str>,
+    description: Option<&'a str>,
+    award_date: Option<NaiveDate>,
+    review_date: Option<NaiveDate>,
+    extension_end_date: Option<NaiveDate>,
+    procurement_route: Option<&'a str>,
+    irrecoverable_vat: Option<f64>,
+    status: Option<&'a str>,
+    months_remaining: Option<u32>,
+    kpi_count: usize,
+    last_assessed: Option<String>,
+    flags: String,
+    performance_rating: Option<&'a str>,
+}
+
+/// Local Government Transparency Code 2015 contracts register, in the Code's field order.
+#[derive(Serialize)]
+struct TransparencyRow<'a> {
+    #[serde(rename = "Reference number")]
+    reference: &'a str,
+    #[serde(rename = "Title of agreement")]
+    title: &'a str,
+    #[serde(rename = "Department responsible")]
+    department: &'a str,
+    #[serde(rename = "Description of goods and/or services")]
+    description: &'a str,
+    #[serde(rename = "Supplier name")]
+    supplier: &'a str,
+    #[serde(rename = "Supplier details")]
+    supplier_details: String,
+    #[serde(rename = "Total value")]
+    total_value: f64,
+    #[serde(rename = "Annual value")]
+    annual_value: f64,
+    #[serde(rename = "Irrecoverable VAT")]
+    vat: Option<f64>,
+    #[serde(rename = "Start date")]
+    start: NaiveDate,
+    #[serde(rename = "End date")]
+    end: NaiveDate,
+    #[serde(rename = "Review date")]
+    review: Option<NaiveDate>,
+    #[serde(rename = "Procurement process")]
+    process: &'a str,
+    #[serde(rename = "SME")]
+    sme: &'a str,
+    #[serde(rename = "VCSE")]
+    vcse: &'a str,
+    #[serde(rename = "Company or charity registration number")]
+    registration: &'a str,
+}
+
+#[derive(Serialize)]
+struct GrantRow<'a> {
+    grant_id: &'a str,
+    title: &'a str,
+    recipient_name: &'a str,
+    recipient_org_id: String,
+    amount_awarded: f64,
+    award_date: NaiveDate,
+    programme: Option<&'a str>,
+    spec_id: Option<&'a str>,
+    area_code: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct EngagementRow<'a> {
+    engagement_id: &'a str,
+    spec_id: &'a str,
+    you_said: &'a str,
+    we_did: &'a str,
+    status: &'a str,
+    reason: Option<&'a str>,
+}
+
+/// A published table: what the catalogue says about it.
+#[derive(Serialize)]
+struct Dataset {
+    name: String,
+    title: String,
+    description: String,
+    rows: usize,
+    fields: Vec<(String, String, String)>,
+    csv: String,
+    json: String,
+}
+
+fn fields(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+    list.iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+struct Tables {
+    files: Vec<OutputFile>,
+    datasets: Vec<Dataset>,
+}
+
+impl Tables {
+    fn add<T: Serialize>(
+        &mut self,
+        name: &str,
+        title: &str,
+        description: &str,
+        rows: &[T],
+        field_list: &[(&str, &str, &str)],
+    ) -> Result<()> {
+        let header: Vec<&str> = field_list.iter().map(|f| f.0).collect();
+        self.files.push(OutputFile {
+            path: format!("data/{name}.csv"),
+            bytes: to_csv(rows, &header)?,
+        });
+        self.files.push(OutputFile {
+            path: format!("data/{name}.json"),
+            bytes: to_json(rows)?,
+        });
+        self.datasets.push(Dataset {
+            name: name.into(),
+            title: title.into(),
+            description: description.into(),
+            rows: rows.len(),
+            fields: fields(field_list),
+            csv: format!("data/{name}.csv"),
+            json: format!("data/{name}.json"),
+        });
+        Ok(())
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// Builds the data files, the catalogue page, search, 404, sitemap, feed and robots.txt.
+pub fn pages_and_files(
+    project: &Project,
+    analysis: &Analysis,
+    pages: &[Page],
+) -> Result<(Vec<Page>, Vec<OutputFile>)> {
+    let mut t = Tables {
+        files: Vec::new(),
+        datasets: Vec::new(),
+    };
+    t.add("needs", "Needs indicators", "Every value of every indicator for every area and period (headline series), with confidence intervals, the benchmark comparison and the recent trend on each series' latest period (METHODS.md section 1).", &analysis.needs.rows, &[
+        ("indicator_id", "text", "indicator id (Fingertips ids where they exist)"),
+        ("area_code", "text", "ONS area code"),
+        ("period", "text", "time period label"),
+        ("value", "number", "indicator value"),
+        ("lower_ci_95", "number", "lower 95% confidence limit"),
+        ("upper_ci_95", "number", "upper 95% confidence limit"),
+        ("lower_ci_99_8", "number", "lower 99.8% confidence limit"),
+        ("upper_ci_99_8", "number", "upper 99.8% confidence limit"),
+        ("ci_method", "text", "given, wilson, byar, exact or none"),
+        ("benchmark_value", "number", "the benchmark area's value for the same period"),
+        ("comparison", "text", "better, similar, worse, best, worst, higher, lower or not_compared (latest period only)"),
+        ("trend", "text", "increasing, decreasing, no_significant_change or cannot_be_calculated (latest period only)"),
+        ("trend_chi_square", "number", "χ² statistic of the trend test"),
+        ("trend_direction", "text", "improving, worsening, no_change or not_applicable"),
+        ("count", "number", "numerator"),
+        ("denominator", "number", "denominator"),
+        ("trend_reason", "text", "why the trend could not be calculated"),
+    ])?;
+    t.add(
+        "needs_breakdowns",
+        "Needs inequality breakdowns",
+        "Indicator values by category (deprivation decile, sex, age) from Fingertips exports.",
+        &analysis.needs.breakdowns,
+        &[
+            ("indicator_id", "text", "indicator id"),
+            ("area_code", "text", "area code"),
+            ("period", "text", "time period"),
+            ("category_type", "text", "breakdown type"),
+            ("category", "text", "category"),
+            ("sex", "text", "sex"),
+            ("age", "text", "age band"),
+            ("value", "number", "value"),
+            ("lower_ci_95", "number", "lower 95% limit"),
+            ("upper_ci_95", "number", "upper 95% limit"),
+            ("lower_ci_99_8", "number", "lower 99.8% limit"),
+            ("upper_ci_99_8", "number", "upper 99.8% limit"),
+            ("ci_method", "text", "interval method"),
+            ("benchmark_value", "number", "benchmark value"),
+            ("comparison", "text", "comparison with the benchmark"),
+            ("count", "number", "numerator"),
+            ("denominator", "number", "denominator"),
+        ],
+    )?;
+    let priorities: Vec<PriorityRow> = analysis
+        .priorities
+        .iter()
+        .map(|p| PriorityRow {
+            rank: p.rank,
+            indicator_id: &p.indicator_id,
+            size_a: p.size_a,
+            seriousness_b: p.seriousness_b,
+            effectiveness_c: p.effectiveness_c,
+            bpr: p.bpr,
+            pearl: &p.pearl,
+            opr: p.opr,
+            addressed_by: p.addressed_by_joined(),
+        })
+        .collect();
+    t.add(
+        "priorities",
+        "Priorities",
+        "Hanlon basic priority rating of each indicator at the home area (METHODS.md section 5).",
+        &priorities,
+        &[
+            ("rank", "integer", "rank by OPR then BPR; ties share a rank"),
+            ("indicator_id", "text", "indicator id"),
+            ("size_a", "number", "A: size of the problem, 0–10"),
+            ("seriousness_b", "number", "B: seriousness, 0–10"),
+            (
+                "effectiveness_c",
+                "number",
+                "C: effectiveness of interventions, 0–10",
+            ),
+            ("bpr", "number", "basic priority rating (A + 2B) × C ÷ 3"),
+            ("pearl", "text", "PEARL flags"),
+            ("opr", "number", "overall priority rating BPR × PEARL"),
+            ("addressed_by", "text", "specification ids, ;-separated"),
+        ],
+    )?;
+    let options: Vec<OptionRow> = analysis
+        .options
+        .iter()
+        .map(|o| OptionRow {
+            spec_id: &o.spec_id,
+            option_id: &o.option_id,
+            pv_costs: o.pv_costs,
+            pv_benefits: o.pv_benefits,
+            npsv: o.npsv,
+            bcr: o.bcr,
+            vfm_category: o.vfm_category.map(|v| v.as_str()),
+            preferred: o.preferred,
+            option_name: &o.option_name,
+        })
+        .collect();
+    t.add("options", "Options appraisals", "Present values, NPSV, BCR and value-for-money category of every option (METHODS.md section 3).", &options, &[
+        ("spec_id", "text", "specification id"),
+        ("option_id", "text", "option id"),
+        ("pv_costs", "number", "present value of costs (£)"),
+        ("pv_benefits", "number", "present value of benefits (£)"),
+        ("npsv", "number", "net present social value (£)"),
+        ("bcr", "number", "benefit-cost ratio"),
+        ("vfm_category", "text", "DfT value-for-money category"),
+        ("preferred", "boolean", "the preferred option"),
+        ("option_name", "text", "option name"),
+    ])?;
+    let bids: Vec<&crate::analysis::tender::BidResult> =
+        analysis.tenders.iter().flat_map(|t| &t.bids).collect();
+    t.add(
+        "evaluation",
+        "Tender evaluation",
+        "Every bid's scores, rank and flags (METHODS.md section 4).",
+        &bids,
+        &[
+            ("tender_id", "text", "tender id"),
+            ("supplier", "text", "bidder"),
+            ("price", "number", "bid price (£)"),
+            ("price_score", "number", "weighted price score"),
+            ("quality_score", "number", "weighted quality score"),
+            (
+                "social_value_score",
+                "number",
+                "weighted social value score",
+            ),
+            ("total_score", "number", "total score out of 100"),
+            ("rank", "integer", "rank among compliant bids"),
+            ("compliant", "boolean", "bid met the mandatory requirements"),
+            (
+                "abnormally_low",
+                "boolean",
+                "price below the abnormally-low threshold",
+            ),
+            (
+                "awarded",
+                "boolean",
+                "a contract was awarded to this bidder",
+            ),
+            ("supplier_type", "text", "sme, vcse, large or public"),
+            ("tied", "boolean", "shares its rank with another bid"),
+        ],
+    )?;
+    let status: std::collections::BTreeMap<&str, &crate::analysis::performance::ContractStatus> =
+        analysis
+            .contracts
+            .iter()
+            .map(|s| (s.contract_id.as_str(), s))
+            .collect();
+    let contracts: Vec<ContractRow> = project
+        .contracts
+        .values()
+        .map(|c| {
+            let s = status.get(c.contract_id.as_str());
+            ContractRow {
+                contract_id: &c.contract_id,
+                spec_id: &c.spec_id,
+                title: &c.title,
+                supplier: &c.supplier,
+                start_date: c.start_date,
+                end_date: c.end_date,
+                annual_value: c.annual_value,
+                total_value: c.total_value,
+                tender_id: c.tender_id.as_deref(),
+                supplier_id: c.supplier_id.as_deref(),
+                supplier_type: c.supplier_type.map(|x| x.as_str()),
+                department: c.department.as_deref(),
+                description: c.description.as_deref(),
+                award_date: c.award_date,
+                review_date: c.review_date,
+                extension_end_date: c.extension_end_date,
+                procurement_route: c.procurement_route.map(|r| r.as_str()),
+                irrecoverable_vat: c.irrecoverable_vat,
+                status: s.map(|s| s.status.as_str()),
+                months_remaining: s.map(|s| s.months_remaining),
+                kpi_count: s.map_or(0, |s| s.kpi_count),
+                last_assessed: s.and_then(|s| s.last_assessed.as_ref().map(|p| p.label.clone())),
+                flags: s.map(|s| s.flags_joined()).unwrap_or_default(),
+                performance_rating: s.map(|s| s.rating.as_str()),
+            }
+        })
+        .collect();
+    t.add("contracts", "Contracts", "The contract register with each contract's status, KPIs and Procurement Act 2023 flags.", &contracts, &[
+        ("contract_id", "text", "contract reference"),
+        ("spec_id", "text", "specification id"),
+        ("title", "text", "title"),
+        ("supplier", "text", "supplier"),
+        ("start_date", "date", "start date"),
+        ("end_date", "date", "end date before extensions"),
+        ("annual_value", "number", "annual value (£)"),
+        ("total_value", "number", "whole-life value (£)"),
+        ("tender_id", "text", "tender id"),
+        ("supplier_id", "text", "company or charity number"),
+        ("supplier_type", "text", "sme, vcse, large or public"),
+        ("department", "text", "department responsible"),
+        ("description", "text", "description"),
+        ("award_date", "date", "award date"),
+        ("review_date", "date", "review date"),
+        ("extension_end_date", "date", "end date with extensions"),
+        ("procurement_route", "text", "quote, open_tender, framework, direct_award or grant"),
+        ("irrecoverable_vat", "number", "VAT that cannot be recovered (£)"),
+        ("status", "text", "not_started, live, in_extension or ended at the reporting date"),
+        ("months_remaining", "integer", "whole months to the final end date"),
+        ("kpi_count", "integer", "number of KPIs"),
+        ("last_assessed", "text", "latest KPI period with a value"),
+        ("flags", "text", "too_few_kpis, assessment_overdue, expiring_soon, award_not_top_ranked; ;-separated"),
+        ("performance_rating", "text", "contract performance notice rating"),
+    ])?;
+    let transparency: Vec<TransparencyRow> = project
+        .contracts
+        .values()
+        .map(|c| TransparencyRow {
+            reference: &c.contract_id,
+            title: &c.title,
+            department: c.department.as_deref().unwrap_or(""),
+            description: c.description.as_deref().unwrap_or(""),
+            supplier: &c.supplier,
+            supplier_details: c.supplier_id.clone().unwrap_or_default(),
+            total_value: c.total_value,
+            annual_value: c.annual_value,
+            vat: c.irrecoverable_vat,
+            start: c.start_date,
+            end: c.end_date,
+            review: c.review_date,
+            process: match c.procurement_route {
+                Some(crate::model::ProcurementRoute::Quote) => "Invitation to quote",
+                Some(crate::model::ProcurementRoute::OpenTender) => {
+                    "Published invitation to tender"
+                }
+                Some(r) => r.label(),
+                None => "",
+            },
+            sme: if c.supplier_type == Some(crate::model::SupplierType::Sme) {
+                "Yes"
+            } else {
+                "No"
+            },
+            vcse: if c.supplier_type == Some(crate::model::SupplierType::Vcse) {
+                "Yes"
+            } else {
+                "No"
+            },
+            registration: if c.supplier_type.is_some_and(|t| t.is_sme_or_vcse()) {
+                c.supplier_id.as_deref().unwrap_or("")
+            } else {
+                ""
+            },
+        })
+        .collect();
+    let header = [
+        "Reference number",
+        "Title of agreement",
+        "Department responsible",
+        "Description of goods and/or services",
+        "Supplier name",
+        "Supplier details",
+        "Total value",
+        "Annual value",
+        "Irrecoverable VAT",
+        "Start date",
+        "End date",
+        "Review date",
+        "Procurement process",
+        "SME",
+        "VCSE",
+        "Company or charity registration number",
+    ];
+    t.files.push(OutputFile {
+        path: "data/contracts-register.csv".into(),
+        bytes: to_csv(&transparency, &header)?,
+    });
+    let kpi_rows: Vec<&crate::analysis::performance::KpiRow> =
+        analysis.kpis.iter().flat_map(|k| &k.rows).collect();
+    t.add("kpis", "KPI returns with SPC", "Every KPI value with its RAG status, SPC mean and limits and special-cause rule (METHODS.md section 2).", &kpi_rows, &[
+        ("contract_id", "text", "contract"),
+        ("kpi_id", "text", "KPI id"),
+        ("period", "text", "period"),
+        ("actual", "number", "reported value"),
+        ("target", "number", "target"),
+        ("rag", "text", "green, amber, red or no_target"),
+        ("mean", "number", "SPC process mean"),
+        ("lower_limit", "number", "lower process limit"),
+        ("upper_limit", "number", "upper process limit"),
+        ("special_cause", "text", "none, improvement, concern or neutral"),
+        ("rule", "text", "outside_limits, trend, two_in_three, shift or empty"),
+    ])?;
+    let summaries: Vec<&crate::analysis::performance::KpiSummary> =
+        analysis.kpis.iter().map(|k| &k.summary).collect();
+    t.add(
+        "kpi_summary",
+        "KPI summary",
+        "Each KPI's variation and assurance icons and trend.",
+        &summaries,
+        &[
+            ("contract_id", "text", "contract"),
+            ("kpi_id", "text", "KPI id"),
+            ("variation", "text", "the last point's type"),
+            (
+                "assurance",
+                "text",
+                "consistent_pass, consistent_fail, inconsistent or not_applicable",
+            ),
+            ("trend_slope", "number", "least-squares change per period"),
+            ("kpi_name", "text", "name"),
+            ("unit", "text", "unit"),
+            ("polarity", "text", "polarity"),
+            ("latest_period", "text", "latest period"),
+            ("latest_actual", "number", "latest value"),
+            ("latest_target", "number", "latest target"),
+            ("latest_rag", "text", "latest RAG"),
+            ("points", "integer", "periods with a value"),
+            ("trial_limits", "boolean", "fewer than 13 points"),
+        ],
+    )?;
+    let grants: Vec<GrantRow> = project
+        .grants
+        .values()
+        .map(|g| GrantRow {
+            grant_id: &g.grant_id,
+            title: &g.title,
+            recipient_name: &g.recipient_name,
+            recipient_org_id: crate::publish::giving::recipient_id(g, &project.config),
+            amount_awarded: g.amount_awarded,
+            award_date: g.award_date,
+            programme: g.programme.as_deref(),
+            spec_id: g.spec_id.as_deref(),
+            area_code: g.area_code.as_deref(),
+        })
+        .collect();
+    t.add(
+        "grants",
+        "Grants",
+        "Grants to voluntary, community and social enterprise organisations.",
+        &grants,
+        &[
+            ("grant_id", "text", "grant id"),
+            ("title", "text", "title"),
+            ("recipient_name", "text", "recipient"),
+            ("recipient_org_id", "text", "org-id.guide identifier"),
+            ("amount_awarded", "number", "amount (£)"),
+            ("award_date", "date", "award date"),
+            ("programme", "text", "grant programme"),
+            ("spec_id", "text", "specification served"),
+            ("area_code", "text", "where the benefit lands"),
+        ],
+    )?;
+    let engagement: Vec<EngagementRow> = project
+        .responses
+        .iter()
+        .map(|r| EngagementRow {
+            engagement_id: &r.engagement_id,
+            spec_id: &r.spec_id,
+            you_said: &r.you_said,
+            we_did: &r.we_did,
+            status: r.status.as_str(),
+            reason: r.reason.as_deref(),
+        })
+        .collect();
+    t.add(
+        "engagement",
+        "You said, we did",
+        "What people said in co-design and consultation, and what changed.",
+        &engagement,
+        &[
+            ("engagement_id", "text", "engagement event"),
+            ("spec_id", "text", "specification"),
+            ("you_said", "text", "what people said"),
+            ("we_did", "text", "what the council did"),
+            ("status", "text", "done, in_progress or not_taken_forward"),
+            ("reason", "text", "why not taken forward"),
+        ],
+    )?;
+    let published = analysis.as_of.unwrap_or_default();
+    let published_text = format!("{}T00:00:00Z", published.format("%Y-%m-%d"));
+    let mut standards = vec![(
+        "contracts-register.csv".to_string(),
+        "Contracts register in the Local Government Transparency Code 2015 field order".to_string(),
+    )];
+    if !project.contracts.is_empty() || !project.bids.is_empty() {
+        let ocds = crate::publish::ocds::ocds_package(project, &analysis.tenders, &published_text);
+        t.files.push(OutputFile {
+            path: "data/ocds.json".into(),
+            bytes: to_json_value(&ocds)?,
+        });
+        standards.push(("ocds.json".into(), "Open Contracting Data Standard 1.1 release package: one release per tender or contract".into()));
+    }
+    if !project.grants.is_empty() {
+        let giving = crate::publish::giving::giving_package(project);
+        t.files.push(OutputFile {
+            path: "data/grants-360giving.json".into(),
+            bytes: to_json_value(&giving)?,
+        });
+        standards.push((
+            "grants-360giving.json".into(),
+            "360Giving Data Standard 1.4 package of every grant".into(),
+        ));
+    }
+
+    let mut out_pages = Vec::new();
+    #[derive(Serialize)]
+    struct Catalogue {
+        datasets: Vec<Dataset>,
+        standards: Vec<(String, String)>,
+        licence: String,
+        licence_url: String,
+    }
+    out_pages.push(Page {
+        path: "data/".into(),
+        template: "data.html",
+        title: "Open data".into(),
+        section: "data",
+        breadcrumbs: crumbs(&[]),
+        view: view(&Catalogue {
+            datasets: t.datasets,
+            standards,
+            licence: project.config.licence.clone(),
+            licence_url: project.config.licence_url.clone(),
+        }),
+        description:
+            "Every table behind this site as CSV and JSON, with field definitions and the licence."
+                .into(),
+    });
+    out_pages.push(Page {
+        path: "search/".into(),
+        template: "search.html",
+        title: "Search".into(),
+        section: "search",
+        breadcrumbs: crumbs(&[]),
+        view: serde_json::json!({}),
+        description: "Search the site.".into(),
+    });
+    out_pages.push(Page {
+        path: "404.html".into(),
+        template: "404.html",
+        title: "Page not found".into(),
+        section: "none",
+        breadcrumbs: Vec::new(),
+        view: serde_json::json!({}),
+        description: String::new(),
+    });
+
+    // Sitemap, feed and robots.txt.
+    let base = project.config.base_url_normalised();
+    let mut files = t.files;
+    if !base.is_empty() {
+        let mut sitemap = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut paths: Vec<&str> = pages
+            .iter()
+            .chain(&out_pages)
+            .filter(|p| !p.path.ends_with(".html"))
+            .map(|p| p.path.as_str())
+            .collect();
+        paths.sort();
+        for p in paths {
+            sitemap.push_str(&format!(
+                "  <url><loc>{}</loc></url>\n",
+                xml_escape(&format!("{base}{p}"))
+            ));
+        }
+        sitemap.push_str("</urlset>\n");
+        files.push(OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes(),
+        });
+    } else {
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: b"User-agent: *\nAllow: /\n".to_vec(),
+        });
+    }
+    files.push(OutputFile {
+        path: "feed.xml".into(),
+        bytes: feed(project, analysis, &base).into_bytes(),
+    });
+    let _ = (href, number, date);
+    Ok((out_pages, files))
+}
+
+fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(v)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Atom feed of contract awards, specifications and performance assessments, dated by the data.
+fn feed(project: &Project, analysis: &Analysis, base: &str) -> String {
+    let mut entries: Vec<(NaiveDate, String, String, String)> = Vec::new();
+    for c in project.contracts.values() {
+        if let Some(d) = c.award_date {
+            entries.push((
+                d,
+                format!("Contract awarded: {} to {}", c.title, c.supplier),
+                super::contract_path(&c.contract_id),
+                format!(
+                    "{} awarded to {} for {} a year.",
+                    c.title,
+                    c.supplier,
+                    super::format::money(c.annual_value)
+                ),
+            ));
+        }
+    }
+    for s in project.specifications.values() {
+        if let Some(m) = s.milestones.first() {
+            entries.push((
+                m.date,
+                format!("Specification: {}", s.title),
+                super::spec_path(&s.id),
+                format!("{} — status: {}.", s.title, s.status.label()),
+            ));
+        }
+    }
+    for st in &analysis.contracts {
+        if let (Some(p), Some(c)) = (&st.last_assessed, project.contracts.get(&st.contract_id)) {
+            entries.push((
+                p.end,
+                format!("Performance assessed: {} ({})", c.title, p.label),
+                super::contract_path(&c.contract_id),
+                format!(
+                    "Latest KPI returns for {}: rated {}.",
+                    c.title,
+                    st.rating.label()
+                ),
+            ));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    entries.truncate(50);
+    let updated = entries.first().map(|e| e.0).unwrap_or_default();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.push_str(&format!(
+        "  <title>{}</title>\n",
+        xml_escape(&project.config.title)
+    ));
+    out.push_str(&format!(
+        "  <id>{}</id>\n",
+        xml_escape(&format!("{base}feed.xml"))
+    ));
+    out.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(base)));
+    out.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        xml_escape(&format!("{base}feed.xml"))
+    ));
+    out.push_str(&format!(
+        "  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
+        updated.format("%Y-%m-%d"),
+        xml_escape(&project.config.organisation)
+    ));
+    for (d, title, path, summary) in entries {
+        let url = format!("{base}{path}");
+        out.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <id>{}#{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
+            xml_escape(&title),
+            xml_escape(&url),
+            d.format("%Y%m%d"),
+            xml_escape(&url),
+            d.format("%Y-%m-%d"),
+            xml_escape(&summary)
+        ));
+    }
+    out.push_str("</feed>\n");
+    out
+}
