@@ -30,7 +30,7 @@ pub fn number(value: f64, decimals: usize) -> String {
 /// A value with sensible decimals for its size.
 pub fn value(v: f64) -> String {
     let a = v.abs();
-    if a >= 1000.0 {
+    if v.fract() == 0.0 || a >= 1000.0 {
         number(v, 0)
     } else if a >= 100.0 {
         number(v, 1)
@@ -92,6 +92,9 @@ mod tests {
             date(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()),
             "1 April 2025"
         );
-        assert_eq!(value(23.456), "23.46".replace("23.46", "23.5"));
+        assert_eq!(value(23.456), "23.5");
+        assert_eq!(value(99.0), "99");
+        assert_eq!(value(0.1234), "0.12");
+        assert_eq!(value(1234.6), "1,235");
     }
 }
