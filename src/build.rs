@@ -178,31 +178,6 @@ pub fn render_pages(
         .collect()
 }
 
-/// The static search index: every page's title, address and description.
-fn search_index(pages: &[Page]) -> Result<OutputFile> {
-    #[derive(Serialize)]
-    struct Entry<'a> {
-        title: &'a str,
-        href: String,
-        text: &'a str,
-        section: &'a str,
-    }
-    let entries: Vec<Entry> = pages
-        .iter()
-        .filter(|p| !p.path.ends_with(".html"))
-        .map(|p| Entry {
-            title: &p.title,
-            href: crate::site::href(&p.path),
-            text: &p.description,
-            section: p.section,
-        })
-        .collect();
-    Ok(OutputFile {
-        path: "search-index.json".into(),
-        bytes: serde_json::to_vec(&entries)?,
-    })
-}
-
 /// Runs the analysis and page building for a loaded project (no IO).
 pub fn site_files(
     project: &Project,
@@ -214,7 +189,10 @@ pub fn site_files(
     let base = project.config.base_url_normalised();
     let mut files = render_pages(project, renderer, &site.pages, &base)?;
     let pages = files.len();
-    files.push(search_index(&site.pages)?);
+    files.extend(crate::publish::search::search_index(
+        &files,
+        &project.config.language,
+    )?);
     let data_files = site
         .files
         .iter()

@@ -4,3 +4,4 @@
 pub mod data;
 pub mod giving;
 pub mod ocds;
+pub mod search;
