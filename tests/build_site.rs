@@ -85,7 +85,9 @@ fn every_page_type_exists_at_its_address() {
 
 /// The internal links of a page, as site paths.
 fn links_of(page: &str) -> BTreeSet<String> {
-    internal_links(page, &small().text(page)).into_iter().collect()
+    internal_links(page, &small().text(page))
+        .into_iter()
+        .collect()
 }
 
 fn assert_links(page: &str, targets: &[&str]) {
@@ -204,7 +206,10 @@ fn markup_in_a_title_is_escaped_everywhere_it_is_shown() {
         element(&html, "title"),
         "Falls &lt;b&gt;&amp; balance service – Commissioning in Smallbridge"
     );
-    assert!(!html.contains("<b>&"), "raw markup from the title in the page");
+    assert!(
+        !html.contains("<b>&"),
+        "raw markup from the title in the page"
+    );
     let index = small().text("planning/index.html");
     assert!(!index.contains("<b>&"), "raw markup in the planning index");
 }

@@ -21,7 +21,10 @@ fn assert_valid(site: &Built) {
     let errs = errors(&ocds_validator(), &ocds);
     assert!(errs.is_empty(), "OCDS errors:\n{}", errs.join("\n"));
     let giving = json(site, "data/grants-360giving.json");
-    assert!(!giving["grants"].as_array().unwrap().is_empty(), "no grants");
+    assert!(
+        !giving["grants"].as_array().unwrap().is_empty(),
+        "no grants"
+    );
     let errs = errors(&giving_validator(), &giving);
     assert!(errs.is_empty(), "360Giving errors:\n{}", errs.join("\n"));
 }
