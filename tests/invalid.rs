@@ -59,14 +59,12 @@ invalid! {
     cell_that_is_not_a_number => "not-a-number";
     bad_date => "bad-date";
     bad_period => "bad-period";
-    #[ignore = "bug: points at line 1 (the +++ line), not line 5 where `addresses` is"]
     unknown_indicator_in_addresses => "unknown-indicator-in-addresses";
     bid_for_unknown_specification => "bid-for-unknown-specification";
     contract_for_unknown_tender => "contract-for-unknown-tender";
     kpi_return_for_unknown_contract => "kpi-for-unknown-contract";
     duplicate_contract_id => "duplicate-contract-id";
     contract_ids_that_slug_alike => "ids-slug-alike";
-    #[ignore = "bug: points at line 1 (the +++ line) with no column, not line 2 column \"id\""]
     reserved_specification_id => "reserved-spec-id";
     evaluation_weights_not_summing_to_100 => "weights-not-100";
     options_with_a_gap_in_years => "options-gap-in-years";
@@ -84,9 +82,7 @@ invalid! {
     response_for_unknown_engagement => "response-for-unknown-engagement";
     unknown_response_status => "unknown-status";
     every_problem_in_several_files_in_one_run => "several-problems";
-    #[ignore = "bug: a bad count also reports a misleading \"missing value\" for the same row"]
     bad_count_is_reported_once => "count-not-a-number";
-    #[ignore = "bug: a specification with bad weights is dropped, so references to it cascade"]
     bad_weights_do_not_hide_the_specification => "bad-weights-keeps-spec";
 }
 

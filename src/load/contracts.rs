@@ -310,6 +310,7 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
                     origin: crate::model::Origin {
                         file: table.file.clone(),
                         location: Some(location),
+                        keys: Default::default(),
                     },
                 },
             });

@@ -9,6 +9,7 @@ use crate::model::{
 };
 use chrono::NaiveDate;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// A TOML date literal (`2025-06-12`) or a quoted date string.
 #[derive(Deserialize, Clone)]
@@ -119,6 +120,34 @@ const SPEC_NESTED: &[(&str, &[&str])] = &[
     ("links", &["title", "url"]),
 ];
 
+/// Lines of the top-level keys of the front matter (before the first table header).
+fn key_lines(doc: &Document) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for (i, line) in doc.front.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            if let Some(name) = t.trim_start_matches('[').split(']').next() {
+                out.entry(name.trim().to_string())
+                    .or_insert(doc.front_line + i);
+            }
+            continue;
+        }
+        if let Some((k, _)) = t.split_once('=') {
+            out.entry(k.trim().trim_matches('"').to_string())
+                .or_insert(doc.front_line + i);
+        }
+    }
+    out
+}
+
+fn origin(rel: &str, doc: &Document) -> Origin {
+    Origin {
+        file: rel.to_string(),
+        location: Some(Location::Line(1)),
+        keys: key_lines(doc),
+    }
+}
+
 fn key_location(doc: &Document, key: &str) -> Location {
     for (i, line) in doc.front.lines().enumerate() {
         if let Some((k, _)) = line.split_once('=') {
@@ -186,7 +215,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
                     .value(other.to_string())
                     .hint("expected contract or grant"),
             );
-            ok = false;
+            // Reported; the specification is kept so references to it still resolve.
             Funding::Contract
         }
     };
@@ -201,7 +230,10 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
             diags.push(
                 Diagnostic::error(
                     rel,
-                    key_location(&doc, "price"),
+                    key_lines(&doc)
+                        .get("evaluation")
+                        .map(|l| Location::Line(*l))
+                        .unwrap_or_else(|| key_location(&doc, "price")),
                     "evaluation weights must be non-negative and sum to 100",
                 )
                 .column("evaluation")
@@ -211,7 +243,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
                 ))
                 .hint("weights are percentages of the total score"),
             );
-            ok = false;
+            // Reported; the specification is kept so references to it still resolve.
         }
     }
     let mut milestones = Vec::new();
@@ -228,7 +260,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
                         .value(m.date.text())
                         .hint("write dates as 2025-06-12"),
                 );
-                ok = false;
+                // Reported; the specification is kept so references to it still resolve.
             }
         }
     }
@@ -251,7 +283,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
                 .value(l.url)
                 .hint("only web and email links are published"),
             );
-            ok = false;
+            // Reported; the specification is kept so references to it still resolve.
         }
     }
     if !ok {
@@ -287,10 +319,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
         output_unit: front.output_unit,
         links,
         body_markdown: doc.body.clone(),
-        origin: Origin {
-            file: rel.to_string(),
-            location: Some(Location::Line(1)),
-        },
+        origin: origin(rel, &doc),
         body_line: doc.body_line,
     })
 }
@@ -332,11 +361,8 @@ pub fn read_engagement(text: &str, rel: &str, diags: &mut Diagnostics) -> Option
         audience: front.audience,
         participants: front.participants,
         specs: front.specs,
-        body_markdown: doc.body,
-        origin: Origin {
-            file: rel.to_string(),
-            location: Some(Location::Line(1)),
-        },
+        body_markdown: doc.body.clone(),
+        origin: origin(rel, &doc),
     })
 }
 
@@ -352,10 +378,7 @@ pub fn read_page(stem: &str, text: &str, rel: &str, diags: &mut Diagnostics) -> 
     Some(FreePage {
         stem: stem.to_string(),
         title: front.title,
-        body_markdown: doc.body,
-        origin: Origin {
-            file: rel.to_string(),
-            location: Some(Location::Line(1)),
-        },
+        body_markdown: doc.body.clone(),
+        origin: origin(rel, &doc),
     })
 }

@@ -216,6 +216,7 @@ impl<'a> Fields<'a> {
         crate::model::Origin {
             file: self.table.file.clone(),
             location: Some(self.table.location(self.row.number, None)),
+            keys: Default::default(),
         }
     }
 
@@ -434,6 +435,25 @@ impl<'a> Fields<'a> {
         }
         parsed
     }
+}
+
+/// The trimmed, non-empty values of one column in every row, without reading them as a type.
+pub fn column_values(table: &Table, name: &str) -> Vec<String> {
+    let key = normalise_header(name);
+    let Some(i) = table
+        .header_text()
+        .iter()
+        .position(|h| normalise_header(h) == key)
+    else {
+        return Vec::new();
+    };
+    table
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.get(i))
+        .map(|c| c.display().trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// An id must be non-empty, short, and must not escape its folder (`..`, `/`, `\`).

@@ -184,6 +184,9 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     if let Some((path, rel)) = one_table(root, "procurement", "bids", &mut diags) {
         inputs.push(rel.clone());
         for t in table::read_tables(&path, &rel, &mut diags) {
+            for id in fields::column_values(&t, "tender_id") {
+                project.mentioned.insert(("tender".into(), id));
+            }
             project.bids.extend(procurement::read_bids(&t, &mut diags));
         }
     }
@@ -192,6 +195,9 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     if let Some((path, rel)) = one_table(root, "contracts", "register", &mut diags) {
         inputs.push(rel.clone());
         for t in table::read_tables(&path, &rel, &mut diags) {
+            for id in fields::column_values(&t, "contract_id") {
+                project.mentioned.insert(("contract".into(), id));
+            }
             for c in contracts::read_register(&t, &mut diags) {
                 if let Some(first) = project.contracts.get(&c.contract_id) {
                     diags.push(

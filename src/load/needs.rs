@@ -294,7 +294,11 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
                 }
             }
         }
-        if value.is_none() && (count.is_none() || denominator.is_none()) && !fingertips {
+        let blank = |f: &mut Fields, col: &str| f.text(col).is_none();
+        let value_blank = blank(&mut f, name("value", "Value"));
+        let count_blank = blank(&mut f, name("count", "Count"));
+        let denominator_blank = blank(&mut f, name("denominator", "Denominator"));
+        if value_blank && (count_blank || denominator_blank) && !fingertips {
             let d = f
                 .error(name("value", "Value"), "missing value")
                 .hint("give a value, or a count and a denominator to compute it from");

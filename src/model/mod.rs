@@ -17,6 +17,9 @@ pub use period::{Period, PeriodKind};
 pub struct Origin {
     pub file: String,
     pub location: Option<crate::diagnostics::Location>,
+    /// For documents with front matter: the line of each top-level key, so a cross-reference
+    /// problem can point at the key that holds it.
+    pub keys: BTreeMap<String, usize>,
 }
 
 impl Origin {
@@ -24,6 +27,14 @@ impl Origin {
         self.location
             .clone()
             .unwrap_or(crate::diagnostics::Location::File)
+    }
+
+    /// The line of a front-matter key, falling back to the record's own location.
+    pub fn key(&self, key: &str) -> crate::diagnostics::Location {
+        match self.keys.get(key) {
+            Some(line) => crate::diagnostics::Location::Line(*line),
+            None => self.location(),
+        }
     }
 }
 
@@ -585,6 +596,10 @@ pub struct Project {
     pub pages: BTreeMap<String, FreePage>,
     /// Relative paths of the inputs that were read, sorted (for the build summary and watching).
     pub inputs: Vec<String>,
+    /// Ids named in input rows, including rows rejected for other errors, as (kind, id) — e.g.
+    /// ("tender", "T-1"), ("contract", "C-1") — so a reference to a row that already has an error
+    /// is not reported a second time as unknown.
+    pub mentioned: std::collections::BTreeSet<(String, String)>,
 }
 
 /// Turns an id into the path segment FORMATS.md section 3 gives: lowercase `a-z0-9-`, anything else `-`.

@@ -51,9 +51,17 @@ fn slug_collisions<'a>(
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     for (id, origin) in ids {
         let s = slug(id);
+        let place = |message: String| {
+            let d = Diagnostic::error(&origin.file, origin.key("id"), message);
+            if origin.keys.contains_key("id") {
+                d.column("id")
+            } else {
+                d
+            }
+        };
         if reserved.contains(&s.as_str()) {
             diags.push(
-                at(origin, format!("{what} id is reserved for another page"))
+                place(format!("{what} id is reserved for another page"))
                     .value(id.to_string())
                     .hint(format!(
                         "ids that slug to {} are reserved; choose another id",
@@ -64,7 +72,7 @@ fn slug_collisions<'a>(
         }
         if let Some(first) = seen.get(&s) {
             diags.push(
-                at(origin, format!("{what} ids collide in page addresses"))
+                place(format!("{what} ids collide in page addresses"))
                     .value(id.to_string())
                     .hint(format!(
                         "\"{first}\" and \"{id}\" both become /{s}/; rename one"
@@ -81,6 +89,7 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     let config_origin = Origin {
         file: "commission.toml".into(),
         location: None,
+        keys: Default::default(),
     };
     // Indicators addressed by specifications.
     let indicator_ids: Vec<&str> = project.indicators.keys().map(String::as_str).collect();
@@ -88,10 +97,14 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
         for id in &spec.addresses {
             if !project.indicators.contains_key(id) {
                 diags.push(
-                    at(&spec.origin, "unknown indicator in addresses")
-                        .column("addresses")
-                        .value(id.clone())
-                        .hint(known_hint("indicators", &indicator_ids)),
+                    Diagnostic::error(
+                        &spec.origin.file,
+                        spec.origin.key("addresses"),
+                        "unknown indicator in addresses",
+                    )
+                    .column("addresses")
+                    .value(id.clone())
+                    .hint(known_hint("indicators", &indicator_ids)),
                 );
             }
         }
@@ -131,6 +144,9 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
         spec_ref(project, &c.spec_id, &c.origin, "spec_id", diags);
         if let Some(t) = &c.tender_id {
             match tender_spec.get(t.as_str()) {
+                None if project
+                    .mentioned
+                    .contains(&("tender".to_string(), t.clone())) => {}
                 None => diags.push(
                     at(&c.origin, "unknown tender")
                         .column("tender_id")
@@ -157,6 +173,9 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     let contract_ids: Vec<&str> = project.contracts.keys().map(String::as_str).collect();
     for kpi in project.kpis.values() {
         match project.contracts.get(&kpi.contract_id) {
+            None if project
+                .mentioned
+                .contains(&("contract".to_string(), kpi.contract_id.clone())) => {}
             None => diags.push(
                 at(&kpi.origin, "KPI return for an unknown contract")
                     .column("contract_id")
@@ -237,8 +256,12 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     }
     // Engagement → specifications; you-said-we-did → engagement and specifications.
     for e in project.engagements.values() {
+        let at_specs = Origin {
+            location: Some(e.origin.key("specs")),
+            ..e.origin.clone()
+        };
         for s in &e.specs {
-            spec_ref(project, s, &e.origin, "specs", diags);
+            spec_ref(project, s, &at_specs, "specs", diags);
         }
     }
     let engagement_ids: Vec<&str> = project.engagements.keys().map(String::as_str).collect();
@@ -290,6 +313,7 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     let area_origin = Origin {
         file: "needs".into(),
         location: None,
+        keys: Default::default(),
     };
     slug_collisions(
         "area",
