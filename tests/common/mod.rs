@@ -191,3 +191,18 @@ pub fn num(row: &BTreeMap<String, String>, column: &str) -> f64 {
     cell.parse()
         .unwrap_or_else(|e| panic!("column {column}: {cell:?}: {e}"))
 }
+
+/// Copies a folder tree (a fixture project) into `to`.
+#[allow(dead_code)]
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("inside");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create dir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
