@@ -109,16 +109,23 @@ function isDir(p) {
 
 // ---------------------------------------------------------------- server
 
-function startServer(root) {
+// Serves `root` under the URL prefix `mount` ("/" or "/sub/path/").
+function startServer(root, mount = '/') {
   const notFound = path.join(root, '404.html');
   const server = http.createServer((req, res) => {
-    let urlPath;
+    let fullPath;
     try {
-      urlPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
+      fullPath = decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname);
     } catch {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
       return;
     }
+    if (`${fullPath}/` === mount) {
+      res.writeHead(301, { location: encodeURI(mount) }).end();
+      return;
+    }
+    // Outside the mount nothing exists: the site's 404 page answers.
+    const urlPath = fullPath.startsWith(mount) ? fullPath.slice(mount.length - 1) : '/\u0000outside-mount';
     const file = path.join(root, path.normalize(urlPath));
     if (file !== root && !file.startsWith(root + path.sep)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden');
@@ -128,7 +135,7 @@ function startServer(root) {
     if (isDir(target)) {
       if (!urlPath.endsWith('/')) {
         const q = new URL(req.url, 'http://127.0.0.1').search;
-        res.writeHead(301, { location: `${encodeURI(urlPath)}/${q}` }).end();
+        res.writeHead(301, { location: `${encodeURI(fullPath)}/${q}` }).end();
         return;
       }
       target = path.join(target, 'index.html');
@@ -216,6 +223,34 @@ function discover(root) {
     types.push([`free page ${name}`, `/${name}/`]);
   }
   return types;
+}
+
+// The URL path the site is built to be served under: A11Y_BASE_PATH if set,
+// else the path of the home page's <link rel="canonical"> (pages such as
+// 404.html use root-relative links because they are served at any depth),
+// else "/".
+function basePath(root) {
+  let p = process.env.A11Y_BASE_PATH;
+  if (!p) {
+    try {
+      const html = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+      const tag = (html.match(/<link\b[^>]*\brel=["']?canonical\b[^>]*>/i) || [])[0];
+      const href = tag && (tag.match(/\bhref=(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i) || []).slice(1).find((x) => x !== undefined);
+      if (href) {
+        const decoded = href
+          .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+          .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+          .replace(/&amp;/g, '&');
+        p = decodeURIComponent(new URL(decoded, 'http://127.0.0.1/').pathname);
+      }
+    } catch {
+      p = undefined;
+    }
+  }
+  if (!p) return '/';
+  if (!p.startsWith('/')) p = `/${p}`;
+  if (!p.endsWith('/')) p = p.replace(/[^/]*$/, '');
+  return p;
 }
 
 function fileFor(root, urlPath) {
@@ -314,32 +349,67 @@ function reflowCheck(width) {
     const parent = e.parentElement;
     return parent && parent !== document.body && parent !== doc ? `${describe(parent)} > ${s}` : s;
   };
+  // An element is clipped by an ancestor scroll/overflow box only if that box
+  // lies on its containing-block chain: an absolutely positioned element
+  // escapes an overflow:auto wrapper that is not positioned (the usual cause
+  // of a "visually hidden" span widening the page from inside a scrolling table).
+  const containingBlock = (e) => {
+    const pos = getComputedStyle(e).position;
+    if (pos === 'fixed') return null;
+    if (pos !== 'absolute') return e.parentElement;
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const cs = getComputedStyle(p);
+      if (cs.position !== 'static' || cs.transform !== 'none' || cs.filter !== 'none' || cs.contain.includes('paint')) {
+        return p;
+      }
+    }
+    return null;
+  };
+  const clips = (p) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX);
   const clipped = (e) => {
-    for (let p = e.parentElement; p && p !== document.body && p !== doc; p = p.parentElement) {
-      const ox = getComputedStyle(p).overflowX;
-      if (ox === 'auto' || ox === 'scroll' || ox === 'hidden' || ox === 'clip') return true;
+    if (getComputedStyle(e).position === 'fixed') return true;
+    for (let p = containingBlock(e); p && p !== document.body && p !== doc; p = containingBlock(p)) {
+      if (clips(p)) return true;
     }
     return false;
   };
-  const offenders = [];
+  const limit = width + 1;
+  const boxes = [];
+  const contents = [];
   for (const e of document.body.querySelectorAll('*')) {
     const r = e.getBoundingClientRect();
     if (r.width === 0 && r.height === 0) continue;
-    if (r.right <= width + 1) continue;
-    if (clipped(e)) continue;
-    // Keep only the outermost offender of each subtree.
-    if (offenders.some((o) => o.contains(e))) continue;
-    offenders.push(e);
-    if (offenders.length >= 3) break;
+    if (r.right > limit) {
+      if (!clipped(e)) boxes.push(e);
+    } else if (
+      e.scrollWidth > e.clientWidth + 1 &&
+      r.left + e.clientLeft + e.scrollWidth > limit &&
+      getComputedStyle(e).overflowX === 'visible' &&
+      !clipped(e)
+    ) {
+      contents.push(e);
+    }
   }
+  // The outermost box that sticks out, and the innermost element whose
+  // content (a long word, say) overflows it.
+  const outer = boxes.filter((e) => !boxes.some((o) => o !== e && o.contains(e)));
+  const inner = contents.filter((e) => !contents.some((o) => o !== e && e.contains(o)) && !boxes.some((o) => e.contains(o)));
+  const offenders = [...outer, ...inner]
+    .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1));
+  const longestWord = (e) =>
+    (e.textContent || '').split(/\s+/).reduce((a, w) => (w.length > a.length ? w : a), '');
   return [
     {
       id: 'reflow-320',
       help: `Document scrolls horizontally at ${width} px (scrollWidth ${scrollWidth})`,
-      nodes: offenders.map((e) => ({
-        target: `${describe(e)} (right edge ${Math.round(e.getBoundingClientRect().right)} px)`,
-        html: e.outerHTML,
-      })),
+      count: offenders.length,
+      nodes: offenders.map((e) => {
+        const r = e.getBoundingClientRect();
+        const why = boxes.includes(e)
+          ? `box right edge ${Math.round(r.right)} px, position ${getComputedStyle(e).position}`
+          : `content overflows to ${Math.round(r.left + e.clientLeft + e.scrollWidth)} px; longest word "${longestWord(e).slice(0, 60)}"`;
+        return { target: `${describe(e)} (${why})`, html: e.outerHTML };
+      }),
     },
   ];
 }
@@ -408,8 +478,11 @@ async function main() {
   console.log(`a11y: ${visits.length} page types to visit`);
   console.log(`a11y: skipped (not in this site): ${skipped.length ? skipped.join(', ') : 'none'}`);
 
-  const server = await startServer(root);
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const mount = basePath(root);
+  const server = await startServer(root, mount);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  const base = origin + mount.slice(0, -1);
+  console.log(`a11y: serving at ${origin}${mount}`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   const context = await browser.newContext({ viewport: DESKTOP, reducedMotion: 'reduce' });
   const page = await context.newPage();
@@ -417,14 +490,15 @@ async function main() {
   // Same-site resources that fail and uncaught script errors, per visit.
   let current = null;
   page.on('response', (resp) => {
-    if (!current || !resp.url().startsWith(base)) return;
+    if (!current || !resp.url().startsWith(origin)) return;
     if (resp.status() >= 400 && resp.request().resourceType() !== 'document') {
-      current.broken.push(`${resp.status()} ${resp.url().slice(base.length)}`);
+      current.broken.push(`${resp.status()} ${resp.url().slice(origin.length)}`);
     }
   });
   page.on('requestfailed', (req) => {
-    if (!current || !req.url().startsWith(base)) return;
-    current.broken.push(`${req.failure()?.errorText || 'failed'} ${req.url().slice(base.length)}`);
+    if (!current || !req.url().startsWith(origin)) return;
+    if (current.broken.some((b) => b.endsWith(` ${req.url().slice(origin.length)}`))) return;
+    current.broken.push(`${req.failure()?.errorText || 'failed'} ${req.url().slice(origin.length)}`);
   });
   page.on('pageerror', (err) => {
     if (current) current.jsErrors.push(err.message);
@@ -567,7 +641,7 @@ async function main() {
   process.exitCode = failed || results.length === 0 ? 1 : 0;
 }
 
-export { startServer, discover };
+export { startServer, discover, basePath };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   main().catch((e) => {
