@@ -294,7 +294,13 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
                 }
             }
         }
-        if value.is_none() && (count.is_none() || denominator.is_none()) && !fingertips {
+        // A value cell that is present but unreadable has its own diagnostic already.
+        let value_given = !f.is_blank(name("value", "Value"));
+        if value.is_none()
+            && !value_given
+            && (count.is_none() || denominator.is_none())
+            && !fingertips
+        {
             let d = f
                 .error(name("value", "Value"), "missing value")
                 .hint("give a value, or a count and a denominator to compute it from");
