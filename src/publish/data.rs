@@ -40,7 +40,7 @@ pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
         let record = record?;
         out.write_record(record.iter().map(|c| neutralise(c).into_owned()))?;
     }
-    Ok(out.into_inner().context("finishing CSV")?)
+    out.into_inner().context("finishing CSV")
 }
 
 /// JSON bytes: an array of objects, pretty-printed with a final newline.
