@@ -228,6 +228,11 @@ impl<'a> Fields<'a> {
         self.diags.push(d);
     }
 
+    /// True when the cell is empty or the column absent (no diagnostic).
+    pub fn is_blank(&self, name: &str) -> bool {
+        self.cell(name).0.is_empty()
+    }
+
     /// Trimmed text, or `None` when the cell is empty or the column absent.
     pub fn text(&mut self, name: &str) -> Option<String> {
         let (cell, _) = self.cell(name);
@@ -400,7 +405,10 @@ impl<'a> Fields<'a> {
                 None
             }
             Cell::Date(d) => Some(Period::day(d)),
-            Cell::Number(n) if n.fract() == 0.0 => Period::year(n as i32),
+            // A year typed as a number; anything else falls through to "not a period".
+            Cell::Number(n) if n.fract() == 0.0 && (1000.0..=9999.0).contains(&n) => {
+                Period::year(n as i32)
+            }
             other => {
                 let text = other.display();
                 match Period::parse(&text) {

@@ -139,11 +139,22 @@ pub fn parse_front<T: DeserializeOwned>(
         Err(e) => {
             let message = e.message().to_string();
             // serde names the field in backticks; point at its line when we can find it.
-            let location = message
-                .split('`')
-                .nth(1)
-                .map(|k| key_line(&doc.front, doc.front_line, k))
-                .unwrap_or(Location::Line(doc.front_line));
+            // Parsing the text again gives the span of the offending value; otherwise serde may
+            // name the field in backticks.
+            let span = toml::from_str::<T>(&doc.front).err().and_then(|e| e.span());
+            let location = match span {
+                Some(s) => Location::Line(
+                    doc.front[..s.start.min(doc.front.len())]
+                        .matches('\n')
+                        .count()
+                        + doc.front_line,
+                ),
+                None => message
+                    .split('`')
+                    .nth(1)
+                    .map(|k| key_line(&doc.front, doc.front_line, k))
+                    .unwrap_or(Location::Line(doc.front_line)),
+            };
             diags.push(Diagnostic::error(rel, location, "invalid front matter").hint(message));
             None
         }

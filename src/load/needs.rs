@@ -294,10 +294,10 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
                 }
             }
         }
-        let blank = |f: &mut Fields, col: &str| f.text(col).is_none();
-        let value_blank = blank(&mut f, name("value", "Value"));
-        let count_blank = blank(&mut f, name("count", "Count"));
-        let denominator_blank = blank(&mut f, name("denominator", "Denominator"));
+        // A cell that is present but unreadable has its own diagnostic already.
+        let value_blank = f.is_blank(name("value", "Value"));
+        let count_blank = f.is_blank(name("count", "Count"));
+        let denominator_blank = f.is_blank(name("denominator", "Denominator"));
         if value_blank && (count_blank || denominator_blank) && !fingertips {
             let d = f
                 .error(name("value", "Value"), "missing value")

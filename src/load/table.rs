@@ -10,6 +10,25 @@ use std::path::Path;
 /// Inputs larger than this are refused with a message rather than read into memory.
 pub const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
 
+/// The table size limit in force: `MAX_TABLE_BYTES`, or `COMMISSION_MAX_TABLE_BYTES` when set to a
+/// number (for tests of the limit, and for councils that must load a larger file).
+pub fn max_table_bytes() -> u64 {
+    std::env::var("COMMISSION_MAX_TABLE_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MAX_TABLE_BYTES)
+}
+
+/// `256 MiB`, or `1000 bytes` for a limit that is not a whole number of MiB.
+fn limit_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
 /// One cell as read, before it is interpreted as a column's type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -135,16 +154,14 @@ pub fn normalise_header(h: &str) -> String {
 /// Reads a table file: one table for CSV, one per non-empty sheet for .xlsx/.ods/.xls.
 /// `rel` is the path shown in diagnostics.
 pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
+    let limit = max_table_bytes();
     match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_TABLE_BYTES => {
+        Ok(m) if m.len() > limit => {
             diags.push(
                 Diagnostic::error(
                     rel,
                     Location::File,
-                    format!(
-                        "file is larger than the {} MiB limit",
-                        MAX_TABLE_BYTES / 1024 / 1024
-                    ),
+                    format!("file is larger than the {} limit", limit_text(limit)),
                 )
                 .value(format!("{} bytes", m.len()))
                 .hint("split the file, or keep only the periods the site should publish"),

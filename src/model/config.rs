@@ -374,7 +374,19 @@ impl Config {
             Ok(c) => c,
             Err(e) => {
                 let msg = e.message().to_string();
-                diags.push(Diagnostic::error(file, Location::File, "invalid setting").hint(msg));
+                // Parsing the text again gives the span of the offending value.
+                let line = toml::from_str::<Config>(text)
+                    .err()
+                    .and_then(|e| e.span())
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        line.map(Location::Line).unwrap_or(Location::File),
+                        "invalid setting",
+                    )
+                    .hint(msg),
+                );
                 return (None, diags);
             }
         };

@@ -1,0 +1,291 @@
+//! Property-based fuzzing of every input path: arbitrary bytes and near-valid mutations of real
+//! sample rows fed to the CSV reader, period parser, front-matter splitter and parser, config parser
+//! and whole-project `check`. Properties: nothing panics; every diagnostic names a file.
+//! `COMMISSION_FUZZ_CASES` sets the number of cases per target (default 64).
+
+use commission::build::check;
+use commission::diagnostics::Diagnostics;
+use commission::load::{load_project, markdown, table};
+use commission::model::{Config, Period};
+use proptest::prelude::*;
+use std::path::Path;
+
+fn cases() -> u32 {
+    std::env::var("COMMISSION_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: cases(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// Fragments that tend to break parsers of this project's inputs.
+const TOKENS: &[&str] = &[
+    ",",
+    ";",
+    "\"",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "=",
+    "+",
+    "-",
+    "@",
+    "#N/A",
+    "#DIV/0!",
+    "1e309",
+    "NaN",
+    "-0",
+    "£",
+    "%",
+    "(",
+    ")",
+    "..",
+    "/",
+    "\\",
+    "\u{feff}",
+    "\u{0}",
+    "é",
+    "\u{a0}",
+    "2024",
+    "2024/25",
+    "2024-Q1",
+    "2016 - 18",
+    "+++",
+    "[[",
+    "]]",
+    "[",
+    "]",
+    " = ",
+    "'",
+    "\"\"\"",
+    "{",
+    "}",
+    "9999999999999999999999",
+    "0.0000000001",
+    "31/02/2025",
+    "yes",
+    "maybe",
+    "<script>",
+    "javascript:",
+    "999999",
+    "-1",
+];
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Insert(usize, usize),
+    Delete(usize, usize),
+    Replace(usize, usize, usize),
+    Byte(usize, u8),
+    Duplicate(usize, usize),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), 0..TOKENS.len()).prop_map(|(a, t)| Edit::Insert(a, t)),
+        (any::<usize>(), 1usize..40).prop_map(|(a, n)| Edit::Delete(a, n)),
+        (any::<usize>(), 1usize..10, 0..TOKENS.len()).prop_map(|(a, n, t)| Edit::Replace(a, n, t)),
+        (any::<usize>(), any::<u8>()).prop_map(|(a, b)| Edit::Byte(a, b)),
+        (any::<usize>(), 1usize..200).prop_map(|(a, n)| Edit::Duplicate(a, n)),
+    ]
+}
+
+fn apply(seed: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let mut v = seed.to_vec();
+    for e in edits {
+        let at = |a: usize, len: usize| if len == 0 { 0 } else { a % (len + 1) };
+        match *e {
+            Edit::Insert(a, t) => {
+                let i = at(a, v.len());
+                v.splice(i..i, TOKENS[t].bytes());
+            }
+            Edit::Delete(a, n) => {
+                let i = at(a, v.len());
+                let j = (i + n).min(v.len());
+                v.drain(i..j);
+            }
+            Edit::Replace(a, n, t) => {
+                let i = at(a, v.len());
+                let j = (i + n).min(v.len());
+                v.splice(i..j, TOKENS[t].bytes());
+            }
+            Edit::Byte(a, b) => {
+                if !v.is_empty() {
+                    let i = a % v.len();
+                    v[i] = b;
+                }
+            }
+            Edit::Duplicate(a, n) => {
+                let i = at(a, v.len());
+                let j = (i + n).min(v.len());
+                let copy = v[i..j].to_vec();
+                v.splice(j..j, copy);
+            }
+        }
+    }
+    v
+}
+
+/// Arbitrary bytes, or a near-valid mutation of `seed`.
+fn input(seed: &'static str) -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        1 => proptest::collection::vec(any::<u8>(), 0..300),
+        1 => proptest::collection::vec(
+            prop_oneof![Just(b',' ), Just(b';'), Just(b'"'), Just(b'\n'), Just(b'\r'), any::<u8>()],
+            0..300
+        ),
+        4 => proptest::collection::vec(edit(), 1..8).prop_map(move |e| apply(seed.as_bytes(), &e)),
+    ]
+}
+
+fn files_named(diags: &Diagnostics) {
+    for d in diags.iter() {
+        assert!(!d.file.is_empty(), "diagnostic without a file: {d}");
+        let _ = d.to_string();
+    }
+}
+
+const VALUES: &str = "indicator_id,area_code,area_name,area_type,parent_code,period,value,lower_ci,upper_ci,count,denominator\n93763,E05099001,Bridgefoot,Ward,E08000099,2019/20,,,,213,17850\n93763,E08000099,Northbridge,UA,,2020/21,12.5,11,14,,\n";
+const INDICATORS: &str = "indicator_id,name,domain,value_type,multiplier,unit,polarity,definition,source,size,seriousness,effectiveness,pearl\n93763,Admission episodes for alcohol-specific conditions,Drugs and alcohol,crude_rate,100000,\"per 100,000\",lower_is_better,\"Admissions, per 100,000.\",OHID,,,8,11110\n";
+const FINGERTIPS_HEADER: &str = "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,Compared to England value or percentiles,Compared to percentiles,Time period Sortable,New data,Compared to goal,Time period range\n";
+const FINGERTIPS_ROWS: &str = "90366,Life expectancy at birth,,,E92000001,England,England,Male,All ages,,,2015 - 17,79.4,79.34,79.46,79.31,79.5,,,,Cannot be calculated,Not compared,Not compared,20150000,,Not compared,3y\n90366,Life expectancy at birth,E12000002,North West region,E08000099,Northbridge,Counties & UAs,Persons,All ages,Deprivation,Most deprived,2016 - 18,76.67,76.25,77.09,76.01,77.34,,,,Cannot be calculated,Worse 95%,Not compared,20150000,,Not compared,3y\n";
+const SPEC: &str = "+++\nid = \"SPEC-DA\"\ntitle = \"Drug and alcohol\"\nstatus = \"live\"\naddresses = [\"93763\"]\nannual_budget = 4200000\nterm_years = 5\n[[social_value]]\ntheme = \"Jobs\"\nmeasure = \"Local people\"\ntarget = 10\n[[milestones]]\ndate = 2023-03-28\nevent = \"Market engagement\"\n[evaluation]\nprice = 40\nquality = 50\nsocial_value = 10\n[[links]]\ntitle = \"Report\"\nurl = \"https://example.org/r\"\n+++\n# Body\n\nSome *text* and [a link](https://example.org).\n";
+const OPTIONS: &str = "spec_id,option_id,option_name,year,cost,benefit,description,risk\nSPEC-DA,A,Do minimum,0,80000,23000,Desc,High\nSPEC-DA,A,Do minimum,1,60000,36000,,\nSPEC-DA,B,Redesign,0,90000,30000,,\n";
+const BIDS: &str = "tender_id,spec_id,supplier,price,quality_score,quality_max,social_value_score,social_value_max,compliant,supplier_type,supplier_id\nT-1,SPEC-DA,Pennine CIC,20650000,82,100,75,100,yes,vcse,11482736\nT-1,SPEC-DA,Horizon Ltd,19900000,68,100,55,100,yes,large,04827163\n";
+const REGISTER: &str = "contract_id,spec_id,title,supplier,start_date,end_date,annual_value,total_value,tender_id,procurement_route\nC-1,SPEC-DA,Drug and alcohol,Pennine CIC,2023-10-01,2028-09-30,\"£4,130,000\",20650000,T-1,open_tender\n";
+const KPI_LONG: &str = "contract_id,kpi_id,kpi_name,period,actual,target,unit,polarity,rebase\nC-1,DA-01,People in treatment,2024-04,1519,1450,people,higher_is_better,\nC-1,DA-01,People in treatment,2024-05,1507,1450,people,higher_is_better,yes\nC-1,DA-01,People in treatment,2024-06,12.5%,1450,people,higher_is_better,\n";
+const KPI_WIDE: &str = "contract_id,kpi_id,kpi_name,unit,polarity,target,2024-04,2024-05,Jun 2024\nC-1,DA-02,Waiting time,days,lower_is_better,21,19,22,18\n";
+const GRANTS: &str = "grant_id,title,description,recipient_name,amount_awarded,award_date,recipient_charity_number,recipient_company_number,recipient_org_id,programme,spec_id,area_code,start_date,end_date,from_open_call,small_local\nG-1,Young carers,\"Weekly sessions, trips.\",Young Carers,24500,2024-05-14,1134872,,,Carers Fund,SPEC-DA,E05099001,2024-06-01,2025-05-31,yes,yes\n";
+const YSWD: &str = "engagement_id,spec_id,you_said,we_did,status,reason\nENG-1,SPEC-DA,Waits are long.,\"First appointment within 3 weeks, at the gate.\",done,\n";
+const ENGAGEMENT: &str = "+++\nid = \"ENG-1\"\ntitle = \"Listening events\"\ndate = 2023-03-14\naudience = [\"families\"]\nparticipants = 64\nspecs = [\"SPEC-DA\"]\n+++\nWhat we heard.\n";
+const CONFIG: &str = "title = \"Commissioning in Northbridge\"\norganisation = \"Northbridge City Council\"\nbase_url = \"https://example.gov.uk/commissioning/\"\nhome_area = \"E08000099\"\nas_of = \"2026-03-31\"\n[needs]\nconfidence = 95\ncomparison = \"ci_overlap\"\ntrend_points = 5\n[procurement]\nabnormally_low_ratio = 0.8\n[performance]\namber_tolerance = 5\nspc_fix_limits_after = 0\n";
+
+/// A small valid project; `replace` swaps one file's bytes for the fuzzed input.
+fn project(root: &Path, replace: &str, bytes: &[u8]) {
+    let files: [(&str, &[u8]); 13] = [
+        ("commission.toml", CONFIG.as_bytes()),
+        ("needs/indicators.csv", INDICATORS.as_bytes()),
+        ("needs/values.csv", VALUES.as_bytes()),
+        ("needs/fingertips.csv", FINGERTIPS_HEADER.as_bytes()),
+        ("specifications/spec-da.md", SPEC.as_bytes()),
+        ("procurement/options.csv", OPTIONS.as_bytes()),
+        ("procurement/bids.csv", BIDS.as_bytes()),
+        ("contracts/register.csv", REGISTER.as_bytes()),
+        ("contracts/kpis/long.csv", KPI_LONG.as_bytes()),
+        ("contracts/kpis/wide.csv", KPI_WIDE.as_bytes()),
+        ("grants/grants.csv", GRANTS.as_bytes()),
+        ("engagement/you-said-we-did.csv", YSWD.as_bytes()),
+        ("engagement/eng-1.md", ENGAGEMENT.as_bytes()),
+    ];
+    for (rel, content) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let content: &[u8] = if rel == replace { bytes } else { content };
+        std::fs::write(path, content).unwrap();
+    }
+}
+
+fn check_with(replace: &str, bytes: &[u8]) {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), replace, bytes);
+    // The loader and validator only: `check` also compiles the theme, which is not fuzzed input.
+    let (_, diags) = load_project(dir.path());
+    files_named(&diags);
+}
+
+#[test]
+fn the_unfuzzed_project_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), "", b"");
+    let (project, diags) = check(dir.path());
+    let errors: Vec<String> = diags
+        .sorted()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let p = project.unwrap();
+    assert_eq!((p.contracts.len(), p.bids.len(), p.grants.len()), (1, 2, 1));
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn csv_reader(bytes in input(VALUES)) {
+        let mut d = Diagnostics::new();
+        if let Some(t) = table::read_csv_bytes(&bytes, "x.csv", &mut d) {
+            for row in &t.rows {
+                prop_assert!(row.number >= t.header_row);
+            }
+        }
+        files_named(&d);
+    }
+
+    #[test]
+    fn period_parser(text in prop_oneof![
+        any::<String>(),
+        proptest::collection::vec(edit(), 1..4).prop_map(|e| String::from_utf8_lossy(&apply(b"2024/25", &e)).into_owned()),
+        "[0-9 QqMm/\\-]{0,14}",
+    ]) {
+        if let Ok(p) = Period::parse(&text) {
+            prop_assert!(p.start <= p.end, "{text:?} gave {p:?}");
+        }
+    }
+
+    #[test]
+    fn front_matter(bytes in input(SPEC)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let mut d = Diagnostics::new();
+        if let Some(doc) = markdown::split_front_matter(&text, "s.md", &mut d) {
+            let _: Option<toml::Table> = markdown::parse_front(&doc, "s.md", &["id", "title", "status"], &[("milestones", &["date", "event"])], &mut d);
+        }
+        files_named(&d);
+    }
+
+    #[test]
+    fn config_parser(bytes in input(CONFIG)) {
+        let (_, d) = Config::parse(&String::from_utf8_lossy(&bytes), "commission.toml");
+        files_named(&d);
+    }
+
+    #[test]
+    fn project_config(bytes in input(CONFIG)) { check_with("commission.toml", &bytes); }
+    #[test]
+    fn project_needs_values(bytes in input(VALUES)) { check_with("needs/values.csv", &bytes); }
+    #[test]
+    fn project_indicators(bytes in input(INDICATORS)) { check_with("needs/indicators.csv", &bytes); }
+    #[test]
+    fn project_fingertips(rows in input(FINGERTIPS_ROWS)) {
+        let mut bytes = FINGERTIPS_HEADER.as_bytes().to_vec();
+        bytes.extend(rows);
+        check_with("needs/fingertips.csv", &bytes);
+    }
+    #[test]
+    fn project_specification(bytes in input(SPEC)) { check_with("specifications/spec-da.md", &bytes); }
+    #[test]
+    fn project_options(bytes in input(OPTIONS)) { check_with("procurement/options.csv", &bytes); }
+    #[test]
+    fn project_bids(bytes in input(BIDS)) { check_with("procurement/bids.csv", &bytes); }
+    #[test]
+    fn project_register(bytes in input(REGISTER)) { check_with("contracts/register.csv", &bytes); }
+    #[test]
+    fn project_kpi_long(bytes in input(KPI_LONG)) { check_with("contracts/kpis/long.csv", &bytes); }
+    #[test]
+    fn project_kpi_wide(bytes in input(KPI_WIDE)) { check_with("contracts/kpis/wide.csv", &bytes); }
+    #[test]
+    fn project_grants(bytes in input(GRANTS)) { check_with("grants/grants.csv", &bytes); }
+    #[test]
+    fn project_you_said_we_did(bytes in input(YSWD)) { check_with("engagement/you-said-we-did.csv", &bytes); }
+    #[test]
+    fn project_engagement(bytes in input(ENGAGEMENT)) { check_with("engagement/eng-1.md", &bytes); }
+}
