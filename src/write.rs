@@ -152,30 +152,37 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
 const MARKER_TEXT: &[u8] =
     b"This folder was written by commission; it is replaced whole on each build.\n";
 
-/// Writes one file of the new site; when the previous site holds the same bytes at the same path,
-/// the new file takes the old file's modification time, so deploys (rsync, CI caches) and browsers
-/// see only the files that really changed.
+/// True when `old` is a regular file holding exactly `bytes`.
+fn same_bytes(old: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(old) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(old).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Writes one file of the new site. When the previous site holds the same bytes at the same path,
+/// the new file is a hard link to the old one (no new inode, no data written), so it keeps its
+/// modification time and deploys (rsync, CI caches) and browsers see only the files that really
+/// changed. Where hard links are unavailable the file is written and given the old mtime.
 fn write_file(tmp: &Path, previous: Option<&Path>, rel: &str, bytes: &[u8]) -> Result<()> {
     let path = tmp.join(rel);
-    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
-    let Some(previous) = previous else {
-        return Ok(());
-    };
-    let old = previous.join(rel);
-    let Ok(meta) = std::fs::symlink_metadata(&old) else {
-        return Ok(());
-    };
-    if !meta.is_file() || meta.len() != bytes.len() as u64 {
-        return Ok(());
-    }
-    if let (Ok(mtime), Ok(old_bytes)) = (meta.modified(), std::fs::read(&old)) {
-        if old_bytes == bytes {
-            std::fs::File::options()
-                .write(true)
-                .open(&path)
-                .and_then(|f| f.set_modified(mtime))
-                .with_context(|| format!("keeping the modification time of {}", path.display()))?;
+    let old = previous
+        .map(|p| p.join(rel))
+        .filter(|old| same_bytes(old, bytes));
+    if let Some(old) = &old {
+        if std::fs::hard_link(old, &path).is_ok() {
+            return Ok(());
         }
+    }
+    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    if let Some(mtime) = old.and_then(|old| old.metadata().and_then(|m| m.modified()).ok()) {
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(mtime))
+            .with_context(|| format!("keeping the modification time of {}", path.display()))?;
     }
     Ok(())
 }
