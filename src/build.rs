@@ -7,7 +7,8 @@ use crate::load::{load_project, theme::load_theme};
 use crate::model::Project;
 use crate::render::Renderer;
 use crate::site::{build_site, Page};
-use crate::write::{check_output_dir, publish, OutputFile};
+use crate::stages::{Observer, Silent, Stage};
+use crate::write::{check_output_dir, publish_observed, OutputFile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -124,6 +125,17 @@ pub fn render_pages(
     pages: &[Page],
     base_url: &str,
 ) -> Result<Vec<OutputFile>> {
+    render_pages_observed(project, renderer, pages, base_url, &Silent)
+}
+
+/// [`render_pages`], ticking `observer` once per page.
+pub fn render_pages_observed(
+    project: &Project,
+    renderer: &Renderer,
+    pages: &[Page],
+    base_url: &str,
+    observer: &dyn Observer,
+) -> Result<Vec<OutputFile>> {
     let base_path = base_url
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
@@ -170,6 +182,7 @@ pub fn render_pages(
             let html = renderer
                 .render(page.template, &ctx)
                 .with_context(|| format!("page /{}", page.path))?;
+            observer.tick(1);
             Ok(OutputFile {
                 path: output_path(&page.path),
                 bytes: html.into_bytes(),
@@ -185,9 +198,24 @@ pub fn site_files(
     renderer: &Renderer,
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> Result<(Vec<OutputFile>, usize, usize)> {
+    site_files_observed(project, analysis, renderer, theme_static, &Silent)
+}
+
+/// [`site_files`], reporting the pages and render stages to `observer`.
+pub fn site_files_observed(
+    project: &Project,
+    analysis: &Analysis,
+    renderer: &Renderer,
+    theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
+    observer: &dyn Observer,
+) -> Result<(Vec<OutputFile>, usize, usize)> {
+    observer.start(Stage::Pages, None);
     let site = build_site(project, analysis)?;
+    observer.finish(Stage::Pages);
     let base = project.config.base_url_normalised();
-    let mut files = render_pages(project, renderer, &site.pages, &base)?;
+    observer.start(Stage::Render, Some(site.pages.len() as u64));
+    let mut files = render_pages_observed(project, renderer, &site.pages, &base, observer)?;
+    observer.finish(Stage::Render);
     let pages = files.len();
     files.extend(crate::publish::search::search_index(
         &files,
@@ -211,8 +239,15 @@ pub fn site_files(
 
 /// Builds a project into its output folder. Refuses to publish when any error was found.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    build_observed(options, &Silent)
+}
+
+/// [`build`], reporting each stage to `observer`.
+pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result<BuildReport> {
+    observer.start(Stage::Load, None);
     let (project, mut diags) = load_project(&options.project);
     let theme = load_theme(&options.project, &mut diags);
+    observer.finish(Stage::Load);
     let Some(mut project) = project else {
         return Ok(BuildReport {
             diagnostics: diags,
@@ -238,10 +273,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .unwrap_or_else(|| options.project.join("public"));
     let output = check_output_dir(&output, &options.project)?;
     let renderer = Renderer::new(&theme)?;
+    observer.start(Stage::Analyse, None);
     let analysis = analyse(&project);
-    let (files, pages, data_files) =
-        site_files(&project, &analysis, &renderer, &theme.static_files)?;
-    publish(&output, &files)?;
+    observer.finish(Stage::Analyse);
+    let (files, pages, data_files) = site_files_observed(
+        &project,
+        &analysis,
+        &renderer,
+        &theme.static_files,
+        observer,
+    )?;
+    observer.start(Stage::Write, Some(files.len() as u64));
+    publish_observed(&output, &files, observer)?;
+    observer.finish(Stage::Write);
     Ok(BuildReport {
         diagnostics: diags,
         output: Some(output),

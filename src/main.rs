@@ -1,8 +1,10 @@
 //! The `commission` command line: parses arguments, calls the library, prints diagnostics.
 
 use clap::{Parser, Subcommand};
-use commission::build::{build, check, BuildOptions};
+use commission::build::{build_observed, check, BuildOptions};
 use commission::diagnostics::Diagnostics;
+use commission::progress::{Reporter, Verbosity};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +29,33 @@ enum Command {
         project: PathBuf,
         /// Where to write the site; default `public/` inside the project. Replaced whole, and only
         /// when the build succeeds.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// The address the site will be published at (overrides base_url in commission.toml).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print nothing but errors.
+        #[arg(short, long, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Also print how long each stage took.
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Build the site, serve it for preview, and rebuild and reload pages when the project changes.
+    Serve {
+        /// The project folder (the one holding commission.toml).
+        #[arg(default_value = ".")]
+        project: PathBuf,
+        /// The port to listen on; 0 picks a free one.
+        #[arg(short, long, default_value_t = 8000)]
+        port: u16,
+        /// The address to listen on. Anything but loopback lets other computers see the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Where to build; default a folder under the system temp folder, not the project's public/.
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// The address the site will be published at (overrides base_url in commission.toml).
@@ -70,22 +99,34 @@ fn main() -> ExitCode {
             output,
             base_url,
             quiet,
+            verbose,
         } => {
-            match build(&BuildOptions {
-                project,
-                output,
-                base_url,
-            }) {
+            let reporter = Reporter::new(match (quiet, verbose) {
+                (true, _) => Verbosity::Quiet,
+                (_, true) => Verbosity::Verbose,
+                _ => Verbosity::Normal,
+            });
+            let result = build_observed(
+                &BuildOptions {
+                    project,
+                    output,
+                    base_url,
+                },
+                &reporter,
+            );
+            reporter.clear();
+            match result {
                 Ok(report) => {
                     print(&report.diagnostics, quiet);
                     match report.output {
                         Some(out) => {
                             if !quiet {
                                 eprintln!(
-                                    "built {} pages and {} data files into {} ({} warning(s))",
+                                    "built {} pages and {} data files into {} in {:.2} s ({} warning(s))",
                                     report.pages,
                                     report.data_files,
                                     out.display(),
+                                    reporter.elapsed().as_secs_f64(),
                                     report.diagnostics.warning_count()
                                 );
                             }
@@ -100,6 +141,32 @@ fn main() -> ExitCode {
                         }
                     }
                 }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Serve {
+            project,
+            port,
+            bind,
+            open,
+            output,
+            base_url,
+            quiet,
+        } => {
+            let options = commission::serve::ServeOptions {
+                project,
+                output,
+                base_url,
+                bind,
+                port,
+                open,
+                quiet,
+            };
+            match commission::serve::serve(&options) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");
                     ExitCode::from(2)

@@ -146,6 +146,55 @@ fn recover(out: &Path) -> Result<()> {
 /// Writes every file into a fresh temporary folder, then swaps it in for `out`.
 /// `out` must have passed `check_output_dir`.
 pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
+    publish_observed(out, files, &crate::stages::Silent)
+}
+
+const MARKER_TEXT: &[u8] =
+    b"This folder was written by commission; it is replaced whole on each build.\n";
+
+/// True when `old` is a regular file holding exactly `bytes`.
+fn same_bytes(old: &Path, bytes: &[u8]) -> bool {
+    match std::fs::symlink_metadata(old) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(old).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Writes one file of the new site. When the previous site holds the same bytes at the same path,
+/// the new file is a hard link to the old one (no new inode, no data written), so it keeps its
+/// modification time and deploys (rsync, CI caches) and browsers see only the files that really
+/// changed. Where hard links are unavailable the file is written and given the old mtime.
+fn write_file(tmp: &Path, previous: Option<&Path>, rel: &str, bytes: &[u8]) -> Result<()> {
+    let path = tmp.join(rel);
+    let old = previous
+        .map(|p| p.join(rel))
+        .filter(|old| same_bytes(old, bytes));
+    if let Some(old) = &old {
+        if std::fs::hard_link(old, &path).is_ok() {
+            return Ok(());
+        }
+    }
+    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    if let Some(mtime) = old.and_then(|old| old.metadata().and_then(|m| m.modified()).ok()) {
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(mtime))
+            .with_context(|| format!("keeping the modification time of {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// [`publish`], ticking `observer` once per file written. Files are written in parallel; files
+/// whose bytes equal the previous build's keep their modification time (see `write_file`).
+pub fn publish_observed(
+    out: &Path,
+    files: &[OutputFile],
+    observer: &dyn crate::stages::Observer,
+) -> Result<()> {
+    use rayon::prelude::*;
     recover(out)?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)
@@ -156,7 +205,10 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+    // Only a previous commission site is compared with; anything else is replaced as before.
+    let previous = out.join(MARKER).is_file().then_some(out);
     let result = (|| -> Result<()> {
+        let mut dirs = std::collections::BTreeSet::new();
         for f in files {
             if f.path
                 .split('/')
@@ -165,18 +217,20 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
             {
                 bail!("internal error: unsafe output path {}", f.path);
             }
-            let path = tmp.join(&f.path);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
+            if let Some((dir, _)) = f.path.rsplit_once('/') {
+                dirs.insert(dir);
             }
-            std::fs::write(&path, &f.bytes)
-                .with_context(|| format!("writing {}", path.display()))?;
         }
-        std::fs::write(
-            tmp.join(MARKER),
-            b"This folder was written by commission; it is replaced whole on each build.\n",
-        )?;
+        for dir in dirs {
+            let dir = tmp.join(dir);
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        files.par_iter().try_for_each(|f| -> Result<()> {
+            write_file(&tmp, previous, &f.path, &f.bytes)?;
+            observer.tick(1);
+            Ok(())
+        })?;
+        write_file(&tmp, previous, MARKER, MARKER_TEXT)?;
         Ok(())
     })();
     if let Err(e) = result {
@@ -256,6 +310,40 @@ mod tests {
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b.txt")).unwrap(), b"two");
         assert!(!dir.path().join(".site.commission-tmp-999").exists());
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let file = |path: &str, bytes: &[u8]| OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        };
+        publish(
+            &out,
+            &[file("same.txt", b"same"), file("d/changed.txt", b"one")],
+        )
+        .unwrap();
+        let long_ago =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        for p in ["same.txt", "d/changed.txt"] {
+            std::fs::File::options()
+                .write(true)
+                .open(out.join(p))
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        publish(
+            &out,
+            &[file("same.txt", b"same"), file("d/changed.txt", b"two")],
+        )
+        .unwrap();
+        let mtime = |p: &str| std::fs::metadata(out.join(p)).unwrap().modified().unwrap();
+        assert_eq!(mtime("same.txt"), long_ago);
+        assert_ne!(mtime("d/changed.txt"), long_ago);
+        assert_eq!(std::fs::read(out.join("d/changed.txt")).unwrap(), b"two");
     }
 
     #[test]

@@ -259,6 +259,42 @@ fn line_at(text: &str, byte: usize) -> usize {
     bytes[..at].iter().filter(|b| **b == b'\n').count() + 1
 }
 
+/// [`line_at`] for a run of increasing offsets: counts each newline once, so numbering every row
+/// of a file is linear rather than quadratic in its size.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    counted_to: usize,
+    newlines: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            counted_to: 0,
+            newlines: 0,
+        }
+    }
+
+    fn line_at(&mut self, byte: usize) -> usize {
+        let bytes = self.bytes;
+        let mut at = byte.min(bytes.len());
+        while at < bytes.len() && (bytes[at] == b'\r' || bytes[at] == b'\n') {
+            at += 1;
+        }
+        if at < self.counted_to {
+            self.counted_to = 0;
+            self.newlines = 0;
+        }
+        self.newlines += bytes[self.counted_to..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.counted_to = at;
+        self.newlines + 1
+    }
+}
+
 /// Parses CSV bytes into a table; `None` (with a diagnostic) when the file holds no header.
 pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Option<Table> {
     let text = decode_text(bytes, rel, diags);
@@ -271,13 +307,14 @@ pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Optio
     let mut header: Option<(usize, Vec<Cell>)> = None;
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(&text);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
                 let line = record
                     .position()
-                    .map(|p| line_at(&text, p.byte() as usize))
+                    .map(|p| lines.line_at(p.byte() as usize))
                     .unwrap_or(0);
                 let cells: Vec<Cell> = record
                     .iter()
@@ -454,6 +491,16 @@ fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_counter_matches_line_at() {
+        let text = "a,b\r\n1,2\n\n\n3,\"x\ny\"\r\n4,5\n";
+        let mut counter = LineCounter::new(text);
+        for byte in 0..=text.len() {
+            assert_eq!(counter.line_at(byte), line_at(text, byte), "{byte}");
+        }
+        assert_eq!(counter.line_at(0), 1);
+    }
 
     #[test]
     fn column_letters_cover_double_letters() {

@@ -198,6 +198,21 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         .as_of
         .map(date)
         .unwrap_or_else(|| "the latest data".into());
+    // KPI pages (a chart each) are most of a large site: build them in parallel, in page order.
+    let kpi_pages: Vec<Vec<Page>> = {
+        use rayon::prelude::*;
+        let contracts: Vec<_> = project.contracts.values().collect();
+        contracts
+            .par_iter()
+            .map(|c| {
+                ix.kpis_by_contract
+                    .get(c.contract_id.as_str())
+                    .map(|kpis| kpis.iter().map(|k| kpi_page(project, c, k)).collect())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let mut kpi_pages = kpi_pages.into_iter();
     let mut lines = Vec::new();
     for c in project.contracts.values() {
         let status = ix.status.get(c.contract_id.as_str());
@@ -440,9 +455,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                 c.title, c.supplier
             ),
         });
-        for k in &kpis {
-            pages.push(kpi_page(project, c, k));
-        }
+        pages.extend(kpi_pages.next().unwrap_or_default());
     }
 
     // Compliance.

@@ -206,3 +206,33 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Copies a project folder into `to` (same as `copy_tree`).
+#[allow(dead_code)]
+pub fn copy_project(from: &Path, to: &Path) {
+    copy_tree(from, to);
+}
+
+/// Every file of a folder: `/`-separated relative path → (hash of bytes, modification time).
+#[allow(dead_code)]
+pub fn snapshot(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::hash::{Hash, Hasher};
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::fs::read(entry.path()).unwrap().hash(&mut hasher);
+        let mtime = entry.metadata().unwrap().modified().unwrap();
+        out.insert(rel, (hasher.finish(), mtime));
+    }
+    out
+}

@@ -1,0 +1,107 @@
+//! What the command line shows while building: an indicatif progress bar with stage names and
+//! counts when stderr is a terminal, per-stage timings with `--verbose`, nothing with `--quiet`.
+//! Times are measured here, for display only; they never reach the built files.
+
+use crate::stages::{Observer, Stage};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How much the command line prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// An [`Observer`] that draws a progress bar (terminals only) and records stage timings.
+pub struct Reporter {
+    bar: Option<ProgressBar>,
+    verbosity: Verbosity,
+    started: Instant,
+    current: Mutex<Option<(Stage, Instant)>>,
+    timings: Mutex<Vec<(Stage, Duration)>>,
+}
+
+impl Reporter {
+    pub fn new(verbosity: Verbosity) -> Self {
+        let bar = (verbosity != Verbosity::Quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {prefix:>8} {wide_bar} {pos}/{len}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Reporter {
+            bar,
+            verbosity,
+            started: Instant::now(),
+            current: Mutex::new(None),
+            timings: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Time since the reporter was created.
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Stage timings recorded so far, in order.
+    pub fn timings(&self) -> Vec<(Stage, Duration)> {
+        self.timings.lock().map(|t| t.clone()).unwrap_or_default()
+    }
+
+    /// Removes the bar; call before printing the summary.
+    pub fn clear(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    fn line(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text),
+            None => eprintln!("{text}"),
+        }
+    }
+}
+
+impl Observer for Reporter {
+    fn start(&self, stage: Stage, total: Option<u64>) {
+        if let Ok(mut current) = self.current.lock() {
+            *current = Some((stage, Instant::now()));
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_prefix(stage.name());
+            bar.set_length(total.unwrap_or(0));
+            bar.set_position(0);
+        }
+    }
+
+    fn tick(&self, n: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(n);
+        }
+    }
+
+    fn finish(&self, stage: Stage) {
+        let took = match self.current.lock().ok().and_then(|mut c| c.take()) {
+            Some((s, at)) if s == stage => at.elapsed(),
+            _ => return,
+        };
+        if let Ok(mut timings) = self.timings.lock() {
+            timings.push((stage, took));
+        }
+        if self.verbosity == Verbosity::Verbose {
+            self.line(&format!(
+                "  {:<8} {:>9.1} ms",
+                stage.name(),
+                took.as_secs_f64() * 1000.0
+            ));
+        }
+    }
+}

@@ -1,0 +1,485 @@
+//! `commission serve`: builds a project, serves the site on loopback, watches the project and
+//! rebuilds on change, and reloads open pages through Server-Sent Events. Owns the dev server's
+//! request-path safety rules and its rebuild state; nothing here is written into the built files.
+//!
+//! When a rebuild fails, HTML requests get an error page naming each problem (file, line,
+//! message) while assets keep coming from the last good site; the page reloads itself once a
+//! build succeeds again.
+
+mod path;
+
+pub use path::{resolve_request_path, Rejected, Resolved};
+
+use crate::build::{build_observed, BuildOptions};
+use crate::diagnostics::Diagnostics;
+use crate::stages::Silent;
+use anyhow::{bail, Context, Result};
+use notify::{EventKind, RecursiveMode, Watcher};
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+/// The address of the Server-Sent Events stream that open pages listen to.
+pub const EVENTS_PATH: &str = "/__commission/events";
+
+/// Quiet time after the last change before a rebuild starts.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// What `commission serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub project: PathBuf,
+    /// Where to build; default a folder under the system temp folder (never the project's `public/`).
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+    pub quiet: bool,
+}
+
+struct State {
+    /// Bumped after every build, good or bad; pages reload when it changes.
+    generation: u64,
+    /// The error page to show instead of HTML while the last build failed.
+    error: Option<String>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    changed: Condvar,
+    root: PathBuf,
+}
+
+/// Builds, serves and watches until the process is stopped.
+pub fn serve(options: &ServeOptions) -> Result<()> {
+    let project = options
+        .project
+        .canonicalize()
+        .with_context(|| format!("opening the project folder {}", options.project.display()))?;
+    if !project.join("commission.toml").is_file() {
+        bail!(
+            "{} has no commission.toml: is it a commission project?",
+            project.display()
+        );
+    }
+    let output = match &options.output {
+        Some(o) => o.clone(),
+        None => default_output(&project),
+    };
+    let output = crate::write::check_output_dir(&output, &project)?;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {}: other computers on the network can reach this preview",
+            options.bind
+        );
+    }
+    let server = tiny_http::Server::http(SocketAddr::new(options.bind, options.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .context("the server has no IP address")?;
+    let shared = Arc::new(Shared {
+        state: Mutex::new(State {
+            generation: 0,
+            error: None,
+        }),
+        changed: Condvar::new(),
+        root: output.clone(),
+    });
+
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })
+    .context("starting the file watcher")?;
+    watcher
+        .watch(&project, RecursiveMode::Recursive)
+        .with_context(|| format!("watching {}", project.display()))?;
+
+    let build_options = BuildOptions {
+        project: project.clone(),
+        output: Some(output.clone()),
+        base_url: options.base_url.clone(),
+    };
+    rebuild(&build_options, &shared, options.quiet);
+
+    let server_shared = shared.clone();
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let shared = server_shared.clone();
+            std::thread::spawn(move || handle(request, &shared));
+        }
+    });
+    let url = format!("http://{addr}/");
+    eprintln!(
+        "serving {} at {url} (press Ctrl-C to stop)",
+        output.display()
+    );
+    if options.open {
+        open_browser(&url);
+    }
+
+    let ignored = Ignored::new(&project, &output);
+    loop {
+        let Ok(event) = rx.recv() else {
+            bail!("the file watcher stopped");
+        };
+        if !ignored.relevant(&event) {
+            continue;
+        }
+        let mut deadline = Instant::now() + DEBOUNCE;
+        loop {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(wait) {
+                Ok(event) => {
+                    if ignored.relevant(&event) {
+                        deadline = Instant::now() + DEBOUNCE;
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => break,
+                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
+            }
+        }
+        rebuild(&build_options, &shared, options.quiet);
+    }
+}
+
+/// A per-project folder under the system temp folder, reused across runs.
+fn default_output(project: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    project.hash(&mut hasher);
+    std::env::temp_dir()
+        .join(format!("commission-serve-{:016x}", hasher.finish()))
+        .join("site")
+}
+
+/// Which watcher events can change the site.
+struct Ignored {
+    output: PathBuf,
+    public: PathBuf,
+}
+
+impl Ignored {
+    fn new(project: &Path, output: &Path) -> Self {
+        Ignored {
+            output: output.to_path_buf(),
+            public: project.join("public"),
+        }
+    }
+
+    fn relevant(&self, event: &notify::Result<notify::Event>) -> bool {
+        let Ok(event) = event else {
+            return false;
+        };
+        // notify 8 reports opens and reads on Linux: a build's own reads must not trigger builds.
+        if matches!(event.kind, EventKind::Access(_)) {
+            return false;
+        }
+        event.paths.iter().any(|p| !self.ignores(p))
+    }
+
+    fn ignores(&self, path: &Path) -> bool {
+        path.starts_with(&self.output)
+            || path.starts_with(&self.public)
+            || path.components().any(|c| {
+                let c = c.as_os_str().to_string_lossy();
+                c == ".git" || (c.starts_with('.') && c.contains(".commission-"))
+            })
+    }
+}
+
+fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool) {
+    let started = Instant::now();
+    let result = build_observed(options, &Silent);
+    let error = match result {
+        Ok(report) => {
+            for d in report.diagnostics.sorted() {
+                if !quiet || d.is_error() {
+                    eprintln!("{d}");
+                }
+            }
+            match report.output {
+                Some(_) => {
+                    if !quiet {
+                        eprintln!(
+                            "built {} pages in {:.2} s ({} warning(s))",
+                            report.pages,
+                            started.elapsed().as_secs_f64(),
+                            report.diagnostics.warning_count()
+                        );
+                    }
+                    None
+                }
+                None => {
+                    eprintln!(
+                        "not built: {} error(s); still serving the last good site",
+                        report.diagnostics.error_count()
+                    );
+                    Some(error_page_for(&report.diagnostics))
+                }
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            Some(error_page(&[format!("{e:#}")]))
+        }
+    };
+    if let Ok(mut state) = shared.state.lock() {
+        state.generation += 1;
+        state.error = error;
+    }
+    shared.changed.notify_all();
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn error_page_for(diags: &Diagnostics) -> String {
+    let lines: Vec<String> = diags
+        .sorted()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    error_page(&lines)
+}
+
+/// The overlay shown instead of pages while the project has errors.
+fn error_page(problems: &[String]) -> String {
+    let items: String = problems
+        .iter()
+        .map(|p| format!("<li><pre>{}</pre></li>\n", escape(p)))
+        .collect();
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>\n\
+<style>body{{margin:0;font-family:system-ui,sans-serif;background:#1d1d1d;color:#f4f4f4}}\
+main{{max-width:60rem;margin:2rem auto;padding:1rem 2rem;border-left:8px solid #d4351c;background:#2b2b2b}}\
+pre{{white-space:pre-wrap;font-size:1rem;margin:.5rem 0}}li{{margin-bottom:1rem}}</style></head>\n\
+<body><main role=\"alert\"><h1>The site could not be built</h1>\n\
+<p>Fix these problems in the project; this page reloads when the build succeeds.</p>\n<ol>\n{items}</ol></main></body></html>\n"
+    )
+}
+
+/// The reload script injected into served HTML (never into the built files).
+fn reload_script(generation: u64) -> String {
+    format!(
+        "<script>/* commission serve: live reload */(function(){{if(!window.EventSource)return;\
+var g={generation},s=new EventSource(\"{EVENTS_PATH}\");\
+s.addEventListener(\"hello\",function(e){{if(+e.data!==g)location.reload()}});\
+s.addEventListener(\"reload\",function(){{location.reload()}})}})();</script>"
+    )
+}
+
+/// Inserts the reload script before the last `</body>`, or at the end.
+pub fn inject(html: &str, generation: u64) -> String {
+    let script = reload_script(generation);
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{script}{}", &html[..i], &html[i..]),
+        None => format!("{html}{script}"),
+    }
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "webmanifest" => "application/manifest+json",
+        "pdf" => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .unwrap_or_else(|_| tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).unwrap())
+}
+
+fn respond(request: tiny_http::Request, status: u16, kind: &str, body: Vec<u8>) {
+    let response = tiny_http::Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"));
+    let _ = request.respond(response);
+}
+
+fn handle(request: tiny_http::Request, shared: &Shared) {
+    use tiny_http::Method;
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        return respond(request, 405, "text/plain", b"method not allowed\n".to_vec());
+    }
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("").to_string();
+    if path == EVENTS_PATH {
+        return events(request, shared);
+    }
+    let (generation, error) = match shared.state.lock() {
+        Ok(s) => (s.generation, s.error.clone()),
+        Err(_) => (0, None),
+    };
+    match resolve_request_path(&shared.root, &path) {
+        Err(Rejected::BadRequest) => respond(request, 400, "text/plain", b"bad request\n".to_vec()),
+        Ok(Resolved::Redirect(to)) => {
+            let response = tiny_http::Response::empty(301).with_header(header("Location", &to));
+            let _ = request.respond(response);
+        }
+        Ok(Resolved::File(file)) => {
+            let kind = content_type(&file);
+            let is_html = kind.starts_with("text/html");
+            if let (true, Some(page)) = (is_html, &error) {
+                return respond(request, 500, kind, inject(page, generation).into_bytes());
+            }
+            match std::fs::read(&file) {
+                Ok(bytes) if is_html => {
+                    let html = inject(&String::from_utf8_lossy(&bytes), generation);
+                    respond(request, 200, kind, html.into_bytes())
+                }
+                Ok(bytes) => respond(request, 200, kind, bytes),
+                Err(_) => respond(request, 404, "text/plain", b"not found\n".to_vec()),
+            }
+        }
+        Err(Rejected::NotFound) => {
+            if let Some(page) = &error {
+                return respond(
+                    request,
+                    500,
+                    "text/html; charset=utf-8",
+                    inject(page, generation).into_bytes(),
+                );
+            }
+            match std::fs::read(shared.root.join("404.html")) {
+                Ok(bytes) => {
+                    let html = inject(&String::from_utf8_lossy(&bytes), generation);
+                    respond(request, 404, "text/html; charset=utf-8", html.into_bytes())
+                }
+                Err(_) => respond(request, 404, "text/plain", b"not found\n".to_vec()),
+            }
+        }
+    }
+}
+
+/// The Server-Sent Events stream. tiny_http buffers its own streamed responses, so the headers
+/// are written by hand and every event is flushed.
+fn events(request: tiny_http::Request, shared: &Shared) {
+    let mut seen = shared.state.lock().map(|s| s.generation).unwrap_or(0);
+    let mut out = request.into_writer();
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\nevent: hello\ndata: {seen}\n\n"
+    );
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let now = match shared.state.lock() {
+            Ok(guard) => {
+                match shared
+                    .changed
+                    .wait_timeout_while(guard, Duration::from_secs(15), |s| s.generation == seen)
+                {
+                    Ok((guard, _)) => guard.generation,
+                    Err(_) => return,
+                }
+            }
+            Err(_) => return,
+        };
+        let message = if now != seen {
+            seen = now;
+            format!("event: reload\ndata: {now}\n\n")
+        } else {
+            ": keep-alive\n\n".to_string()
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|_| out.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let result = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", url])
+            .spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    if let Err(e) = result {
+        eprintln!("warning: could not open a browser ({e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_the_closing_body_tag() {
+        let html = inject("<html><body><p>x</p></body></html>", 3);
+        assert!(html.contains("var g=3"));
+        assert!(html.ends_with("</script></body></html>"));
+        assert!(inject("<p>no body</p>", 1).ends_with("</script>"));
+    }
+
+    #[test]
+    fn the_error_page_escapes_messages() {
+        let page = error_page(&["error: needs/values.csv:12: <b>bad</b>".into()]);
+        assert!(page.contains("needs/values.csv:12: &lt;b&gt;bad&lt;/b&gt;"));
+    }
+
+    #[test]
+    fn watcher_ignores_reads_and_the_output() {
+        let ignored = Ignored::new(Path::new("/p"), Path::new("/tmp/out/site"));
+        let event = |kind, path: &str| Ok(notify::Event::new(kind).add_path(PathBuf::from(path)));
+        use notify::event::{AccessKind, ModifyKind};
+        assert!(!ignored.relevant(&event(EventKind::Access(AccessKind::Any), "/p/a.csv")));
+        assert!(ignored.relevant(&event(EventKind::Modify(ModifyKind::Any), "/p/a.csv")));
+        assert!(!ignored.relevant(&event(
+            EventKind::Modify(ModifyKind::Any),
+            "/tmp/out/site/x"
+        )));
+        assert!(!ignored.relevant(&event(EventKind::Modify(ModifyKind::Any), "/p/public/x")));
+        assert!(!ignored.relevant(&event(
+            EventKind::Create(notify::event::CreateKind::Any),
+            "/p/.public.commission-tmp-3/x"
+        )));
+    }
+}

@@ -1,0 +1,188 @@
+//! Request path → file under the served folder. The one place that decides what a request may
+//! read: `..` segments, encoded slashes, backslashes and NUL are refused, and the final file is
+//! canonicalised and must lie inside the (canonicalised) output folder, so symlinks cannot escape.
+
+use std::path::{Component, Path, PathBuf};
+
+/// What a request path resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file inside the served folder (canonical path).
+    File(PathBuf),
+    /// A folder requested without its trailing slash: redirect so relative links work.
+    Redirect(String),
+}
+
+/// Why a request path was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejected {
+    /// Malformed or an attempt to leave the folder (400).
+    BadRequest,
+    /// Nothing there, or outside the folder after resolving links (404).
+    NotFound,
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Percent-decodes a path; `None` for a malformed escape or bytes that are not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hi = hex(*bytes.get(i + 1)?)?;
+            let lo = hex(*bytes.get(i + 2)?)?;
+            out.push(hi * 16 + lo);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Resolves the path part of a request URL (no query string) against `root`.
+pub fn resolve_request_path(root: &Path, url_path: &str) -> Result<Resolved, Rejected> {
+    if !url_path.starts_with('/') {
+        return Err(Rejected::BadRequest);
+    }
+    let lower = url_path.to_ascii_lowercase();
+    if url_path.contains(['\\', '\0']) || ["%2f", "%5c", "%00"].iter().any(|e| lower.contains(e)) {
+        return Err(Rejected::BadRequest);
+    }
+    let decoded = percent_decode(url_path).ok_or(Rejected::BadRequest)?;
+    if decoded.contains(['\\', '\0']) {
+        return Err(Rejected::BadRequest);
+    }
+    let mut relative = PathBuf::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return Err(Rejected::BadRequest),
+            s => {
+                // Exactly one normal component: no drive prefixes or roots on any platform.
+                let mut components = Path::new(s).components();
+                match (components.next(), components.next()) {
+                    (Some(Component::Normal(_)), None) => relative.push(s),
+                    _ => return Err(Rejected::BadRequest),
+                }
+            }
+        }
+    }
+    let root = root.canonicalize().map_err(|_| Rejected::NotFound)?;
+    let mut candidate = root.join(&relative);
+    if candidate.is_dir() {
+        if !decoded.ends_with('/') {
+            return Ok(Resolved::Redirect(format!("{url_path}/")));
+        }
+        candidate.push("index.html");
+    }
+    let real = candidate.canonicalize().map_err(|_| Rejected::NotFound)?;
+    if !real.starts_with(&root) || !real.is_file() {
+        return Err(Rejected::NotFound);
+    }
+    Ok(Resolved::File(real))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("needs")).unwrap();
+        std::fs::write(site.join("index.html"), "home").unwrap();
+        std::fs::write(site.join("needs/index.html"), "needs").unwrap();
+        std::fs::write(site.join("a b.txt"), "space").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        dir
+    }
+
+    #[test]
+    fn serves_files_and_folder_indexes() {
+        let dir = site();
+        let root = dir.path().join("site");
+        let real = root.canonicalize().unwrap();
+        assert_eq!(
+            resolve_request_path(&root, "/"),
+            Ok(Resolved::File(real.join("index.html")))
+        );
+        assert_eq!(
+            resolve_request_path(&root, "/needs/"),
+            Ok(Resolved::File(real.join("needs/index.html")))
+        );
+        assert_eq!(
+            resolve_request_path(&root, "/needs"),
+            Ok(Resolved::Redirect("/needs/".into()))
+        );
+        assert_eq!(
+            resolve_request_path(&root, "/a%20b.txt"),
+            Ok(Resolved::File(real.join("a b.txt")))
+        );
+        assert_eq!(
+            resolve_request_path(&root, "/missing/"),
+            Err(Rejected::NotFound)
+        );
+    }
+
+    #[test]
+    fn refuses_to_leave_the_folder() {
+        let dir = site();
+        let root = dir.path().join("site");
+        for bad in [
+            "/../secret.txt",
+            "/../../etc/passwd",
+            "/needs/../../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E/",
+            "/.%2e/secret.txt",
+            "/needs%2f..%2f..%2fsecret.txt",
+            "/needs%2F",
+            "/..%5csecret.txt",
+            "/..\\secret.txt",
+            "/index.html%00",
+            "/%zz",
+            "/%c0%ae%c0%ae/secret.txt",
+            "relative",
+            "",
+        ] {
+            assert_eq!(
+                resolve_request_path(&root, bad),
+                Err(Rejected::BadRequest),
+                "{bad}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_folder_are_not_followed() {
+        let dir = site();
+        let root = dir.path().join("site");
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), root.join("up")).unwrap();
+        std::os::unix::fs::symlink(root.join("index.html"), root.join("inside.html")).unwrap();
+        assert_eq!(
+            resolve_request_path(&root, "/link.txt"),
+            Err(Rejected::NotFound)
+        );
+        assert_eq!(
+            resolve_request_path(&root, "/up/secret.txt"),
+            Err(Rejected::NotFound)
+        );
+        assert!(matches!(
+            resolve_request_path(&root, "/inside.html"),
+            Ok(Resolved::File(_))
+        ));
+    }
+}

@@ -1,0 +1,140 @@
+//! `commission serve` end to end, on loopback only: serves the built site, refuses paths that
+//! leave the output folder, and tells open pages to reload after a project file changes.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Sends one raw request and returns the status code and the whole response.
+fn get(port: u16, target: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+#[test]
+fn serves_refuses_escapes_and_streams_reloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    common::copy_project(&common::sample(), &project);
+    let output = dir.path().join("site");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_commission"))
+        .args(["serve", "--port", "0", "--output"])
+        .arg(&output)
+        .arg(&project)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let server = Server(child);
+
+    // The server prints its address once the first build is done and the watcher runs.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let port: u16 = loop {
+        let line = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the server did not start in time");
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            break rest
+                .trim_end_matches(|c: char| !c.is_ascii_digit())
+                .split('/')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+        }
+    };
+
+    let (status, home) = get(port, "/");
+    assert_eq!(status, 200, "{home}");
+    assert!(home.contains("/__commission/events"), "no reload script");
+    assert!(
+        !std::fs::read_to_string(output.join("index.html"))
+            .unwrap()
+            .contains("__commission"),
+        "the reload script leaked into the built file"
+    );
+    for bad in [
+        "/../../etc/passwd",
+        "/%2e%2e/",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc/passwd",
+    ] {
+        let (status, body) = get(port, bad);
+        assert!(status == 400 || status == 404, "{bad}: {status}");
+        assert!(!body.contains("root:"), "{bad} leaked a file");
+    }
+
+    // Listen for events, then change a page.
+    let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    write!(
+        events,
+        "GET /__commission/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !seen.contains("event: hello") && Instant::now() < deadline {
+        if let Ok(n) = events.read(&mut buf) {
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    assert!(seen.contains("text/event-stream"), "{seen}");
+    assert!(seen.contains("event: hello"), "{seen}");
+
+    let about = project.join("pages/about.md");
+    let mut text = std::fs::read_to_string(&about).unwrap();
+    text.push_str("\nA sentence added while serving.\n");
+    std::fs::write(&about, text).unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !seen.contains("event: reload") && Instant::now() < deadline {
+        if let Ok(n) = events.read(&mut buf) {
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    assert!(seen.contains("event: reload"), "no reload event: {seen}");
+    let (status, about) = get(port, "/about/");
+    assert_eq!(status, 200);
+    assert!(about.contains("A sentence added while serving."));
+    drop(server);
+}
