@@ -181,10 +181,14 @@ fn a_killed_build_leaves_the_published_site_untouched() {
         after, before,
         "the completed build did not publish the change"
     );
-    assert_eq!(
-        after.keys().collect::<Vec<_>>(),
-        before.keys().collect::<Vec<_>>()
-    );
+    // Search chunks are named by content, so the changed page renames some of them.
+    let pages = |m: &std::collections::BTreeMap<String, _>| -> Vec<String> {
+        m.keys()
+            .filter(|k| !k.starts_with("pagefind/"))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(pages(&after), pages(&before));
 }
 
 #[test]
