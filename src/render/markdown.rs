@@ -22,12 +22,15 @@ fn heading_slug(text: &str) -> String {
     }
 }
 
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
+/// Shifts a heading so the document's highest heading becomes h2 (the page has its own h1) and
+/// no level is skipped from the page's h1.
+fn shift(level: HeadingLevel, top: usize) -> HeadingLevel {
+    let n = (level as usize + 2).saturating_sub(top).clamp(2, 6);
+    match n {
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
     }
 }
@@ -37,6 +40,14 @@ pub fn render_markdown(source: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<Event> = Parser::new_ext(source, options).collect();
+    let top = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level, .. }) => Some(*level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut used = BTreeSet::new();
     let mut i = 0;
@@ -64,14 +75,14 @@ pub fn render_markdown(source: &str) -> String {
                     id = format!("{base}-{n}");
                 }
                 out.push(Event::Start(Tag::Heading {
-                    level: demote(*level),
+                    level: shift(*level, top),
                     id: Some(CowStr::from(id)),
                     classes: classes.clone(),
                     attrs: attrs.clone(),
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                out.push(Event::End(TagEnd::Heading(demote(*level))))
+                out.push(Event::End(TagEnd::Heading(shift(*level, top))))
             }
             other => out.push(other.clone()),
         }
@@ -108,6 +119,15 @@ mod tests {
     fn headings_are_demoted_and_anchored() {
         let html = render_markdown("# Service model\n\n## Who it is for\n");
         assert_eq!(html, "<h2 id=\"h-service-model\">Service model</h2>\n<h3 id=\"h-who-it-is-for\">Who it is for</h3>\n");
+    }
+
+    #[test]
+    fn a_document_starting_at_h2_still_starts_at_h2() {
+        let html = render_markdown("## The stages\n\n### Needs\n");
+        assert_eq!(
+            html,
+            "<h2 id=\"h-the-stages\">The stages</h2>\n<h3 id=\"h-needs\">Needs</h3>\n"
+        );
     }
 
     #[test]
