@@ -8,78 +8,10 @@ use commission::model::{
     SpecStatus, Specification, SupplierType,
 };
 use commission::publish::{giving::giving_package, ocds::ocds_package};
-use jsonschema::{Draft, Registry, Validator};
+mod common;
+
+use common::schemas::{errors, giving_validator, ocds_validator};
 use serde_json::Value;
-use std::path::PathBuf;
-
-const OCDS_RELEASE_ID: &str =
-    "https://standard.open-contracting.org/schema/1__1__5/release-schema.json";
-const GRANT_SCHEMA_1_4_2: &str =
-    "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json";
-
-/// `shared/reference` beside the repository (CI clones it there). A git worktree sits one level
-/// deeper, so `../../shared` is tried too; `COMMISSION_REFERENCE_DIR` overrides both.
-fn reference_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("COMMISSION_REFERENCE_DIR") {
-        return dir.into();
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/reference", "../../shared/reference"]
-        .iter()
-        .map(|rel| manifest.join(rel))
-        .find(|p| p.join("ocds/release-schema.json").is_file())
-        .expect("shared/reference not found beside the repository; set COMMISSION_REFERENCE_DIR")
-}
-
-fn load(rel: &str) -> Value {
-    let path = reference_dir().join(rel);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn ocds_validator() -> Validator {
-    let release = Draft::Draft4.create_resource(load("ocds/release-schema.json"));
-    let registry = Registry::new()
-        .draft(Draft::Draft4)
-        .add(OCDS_RELEASE_ID, release)
-        .and_then(|r| r.prepare())
-        .expect("OCDS registry");
-    jsonschema::options()
-        .with_draft(Draft::Draft4)
-        .with_registry(&registry)
-        .should_validate_formats(true)
-        .offline()
-        .build(&load("ocds/release-package-schema.json"))
-        .expect("OCDS package schema compiles")
-}
-
-fn giving_validator() -> Validator {
-    let grant = load("360giving/360-giving-schema.json");
-    let own_id = grant["$id"].as_str().expect("grant schema $id").to_string();
-    let registry = Registry::new()
-        .draft(Draft::Draft202012)
-        .add(
-            GRANT_SCHEMA_1_4_2,
-            Draft::Draft202012.create_resource(grant.clone()),
-        )
-        .and_then(|r| r.add(own_id, Draft::Draft202012.create_resource(grant)))
-        .and_then(|r| r.prepare())
-        .expect("360Giving registry");
-    jsonschema::options()
-        .with_draft(Draft::Draft202012)
-        .with_registry(&registry)
-        .should_validate_formats(true)
-        .offline()
-        .build(&load("360giving/360-giving-package-schema.json"))
-        .expect("360Giving package schema compiles")
-}
-
-fn errors(validator: &Validator, instance: &Value) -> Vec<String> {
-    validator
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
-}
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -135,6 +135,17 @@ fn fmt_tick(v: f64) -> String {
     }
 }
 
+/// The label of the period at axis position `x`, for every `step`-th period; blank between.
+fn period_label(x: f64, labels: &[String], step: usize) -> String {
+    let i = x.round();
+    let at_point = (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len();
+    if at_point && (i as usize) % step == 0 {
+        labels[i as usize].clone()
+    } else {
+        String::new()
+    }
+}
+
 /// Horizontal bars with confidence-interval whiskers and an optional benchmark line.
 pub fn bar_chart(
     id: &str,
@@ -261,15 +272,7 @@ pub fn line_chart(
         chart
             .configure_mesh()
             .x_labels(n.min(12))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0
-                {
-                    x_labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| period_label(*x, x_labels, step))
             .y_label_formatter(&|y| fmt_tick(*y))
             .label_style((FONT, 15).into_font().color(&DARK))
             .light_line_style(RGBColor(235, 235, 235))
@@ -353,15 +356,7 @@ pub fn spc_chart(
         chart
             .configure_mesh()
             .x_labels(n.min(12))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n && (i as usize) % step == 0
-                {
-                    x_labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&|x| period_label(*x, x_labels, step))
             .y_label_formatter(&|y| fmt_tick(*y))
             .label_style((FONT, 15).into_font().color(&DARK))
             .light_line_style(RGBColor(235, 235, 235))
