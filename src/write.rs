@@ -237,6 +237,13 @@ pub fn publish_observed(
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
     }
+    if out.exists() && exchange(&tmp, out).is_ok() {
+        // `out` now holds the new site and `tmp` the previous one; a kill from here on leaves a
+        // whole new site, and the next build's `recover` removes the leftover.
+        std::fs::remove_dir_all(&tmp)
+            .with_context(|| format!("removing the previous site at {}", tmp.display()))?;
+        return Ok(());
+    }
     let old = sibling(out, &format!("old-{}", std::process::id()));
     if out.exists() {
         std::fs::rename(out, &old)
@@ -253,6 +260,40 @@ pub fn publish_observed(
             .with_context(|| format!("removing the previous site at {}", old.display()))?;
     }
     Ok(())
+}
+
+/// Swaps two folders in one atomic step (Linux `renameat2` with `RENAME_EXCHANGE`), so there is
+/// no moment at which the output folder is missing or half-written. Fails where the kernel or the
+/// file system cannot; the caller then falls back to two renames and `recover`.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let path = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (path(a)?, path(b)?);
+    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 #[cfg(test)]

@@ -111,6 +111,14 @@ fn a_killed_build_leaves_the_published_site_untouched() {
     .unwrap();
     let mut before = snapshot(&site);
     assert!(before.len() > 200, "{} files", before.len());
+    // A kill that lands after the atomic swap leaves the whole new site instead: built here once
+    // into another folder to compare with.
+    let whole_new = |name: &str| {
+        let other = dir.path().join(name);
+        assert!(build(&project, &other).status().unwrap().success());
+        snapshot(&other)
+    };
+    let mut after_swap = whole_new("new-1");
 
     // One kill while the site is computed in memory, then kills once the temporary folder holds
     // a given number of files (the writing phase is short, so it is watched for, not timed).
@@ -149,15 +157,17 @@ fn a_killed_build_leaves_the_published_site_untouched() {
         };
         let _ = child.kill();
         let status = child.wait().unwrap();
-        if status.success() {
-            // It finished before the kill: the new site is whole and replaced the old one.
-            std::fs::write(&spec, format!("{about}\nAnother change.\n")).unwrap();
-            before = snapshot(&site);
+        let now = snapshot(&site);
+        if status.success() || now == after_swap && now != before {
+            // It finished (or was killed after the swap): the new site is whole and replaced the
+            // old one. Change the input again so the next kill has something to lose.
+            std::fs::write(&spec, format!("{about}\nAnother change {written}.\n")).unwrap();
+            before = now;
+            after_swap = whole_new(&format!("new-{written}"));
             continue;
         }
         assert_eq!(
-            snapshot(&site),
-            before,
+            now, before,
             "site changed by a build killed after {written} files"
         );
         if landed {
