@@ -413,6 +413,32 @@ case!(
     }
 );
 
+// A return for a month after the contract ends: the warning points at the period cell.
+case!(
+    kpi_long_xlsx_outside_contract,
+    "95-kpi-long-xlsx-outside-contract",
+    |root| {
+        let mut wb = register_xlsx(root, &[ROW1], 0, 0);
+        save(&mut wb, root, "contracts/register.xlsx");
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet().set_name("Returns").unwrap();
+        let header = ["contract_id", "kpi_id", "kpi_name", "period", "actual", "target"];
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, period) in ["2024-05", "2031-01"].iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 0, "C1").unwrap();
+            ws.write_string(r, 1, "K1").unwrap();
+            ws.write_string(r, 2, "Visits").unwrap();
+            ws.write_string(r, 3, *period).unwrap();
+            ws.write_number(r, 4, 10.0).unwrap();
+            ws.write_number(r, 5, 12.0).unwrap();
+        }
+        save(&mut wb, root, "contracts/kpis/k.xlsx");
+    }
+);
+
 // contracts/kpis, wide layout
 case!(kpi_wide_bad_header_period, "80-kpi-wide-bad-header-period");
 case!(kpi_wide_bad_value, "81-kpi-wide-bad-value");

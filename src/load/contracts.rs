@@ -125,6 +125,8 @@ pub struct KpiReturn {
     pub unit: Option<String>,
     pub polarity: Option<Polarity>,
     pub point: KpiPoint,
+    /// The row's `contract_id` cell, where a problem with the KPI as a whole is reported.
+    pub origin: crate::model::Origin,
 }
 
 /// True when a KPI table is in the wide layout (no `period` column, one column per period).
@@ -174,7 +176,8 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         let unit = f.text("unit");
         let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
         let rebase = f.boolean("rebase").unwrap_or(false);
-        let origin = f.origin();
+        let origin = f.origin_at("period");
+        let row_origin = f.origin_at("contract_id");
         let (Some(contract_id), Some(kpi_id), Some(kpi_name), Some(period)) =
             (contract_id, kpi_id, kpi_name, period)
         else {
@@ -193,6 +196,7 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
                 rebase,
                 origin,
             },
+            origin: row_origin,
         });
     }
     out
@@ -258,6 +262,7 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         let unit = f.text("unit");
         let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
         let target = f.number("target");
+        let row_origin = f.origin_at("contract_id");
         let (Some(contract_id), Some(kpi_id), Some(kpi_name)) = (contract_id, kpi_id, kpi_name)
         else {
             continue;
@@ -313,6 +318,7 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
                         keys: Default::default(),
                     },
                 },
+                origin: row_origin.clone(),
             });
         }
     }

@@ -202,6 +202,21 @@ impl<'a> Fields<'a> {
         .column(self.column_name(name))
     }
 
+    /// "missing value" for column `name`, with `hint` unless the cell sits inside a merged range.
+    pub fn missing(&self, name: &str, hint: String) -> Diagnostic {
+        let merged = self
+            .columns
+            .get(name)
+            .and_then(|c| self.table.merged_over(self.row.number, c));
+        let hint = match merged {
+            Some(range) => format!(
+                "the cell is inside the merged cells {range}, which keep their value only in the first cell; unmerge them and fill the value into every row"
+            ),
+            None => hint,
+        };
+        self.error(name, "missing value").hint(hint)
+    }
+
     pub fn warning(&self, name: &str, message: impl Into<String>) -> Diagnostic {
         let col = self.columns.get(name);
         Diagnostic::warning(
@@ -217,6 +232,14 @@ impl<'a> Fields<'a> {
             file: self.table.file.clone(),
             location: Some(self.table.location(self.row.number, None)),
             keys: Default::default(),
+        }
+    }
+
+    /// The record's origin pointing at the cell of column `name` (the row when it is absent).
+    pub fn origin_at(&self, name: &str) -> crate::model::Origin {
+        crate::model::Origin {
+            location: Some(self.table.location(self.row.number, self.columns.get(name))),
+            ..self.origin()
         }
     }
 
@@ -253,9 +276,7 @@ impl<'a> Fields<'a> {
     pub fn required_text(&mut self, name: &str) -> Option<String> {
         let t = self.text(name);
         if t.is_none() {
-            let d = self
-                .error(name, "missing value")
-                .hint(format!("every row needs a {name}"));
+            let d = self.missing(name, format!("every row needs a {name}"));
             self.diags.push(d);
         }
         t
@@ -326,9 +347,7 @@ impl<'a> Fields<'a> {
     pub fn required_number(&mut self, name: &str) -> Option<f64> {
         let (cell, _) = self.cell(name);
         if cell.is_empty() {
-            let d = self
-                .error(name, "missing value")
-                .hint("expected a number like 1234.5");
+            let d = self.missing(name, "expected a number like 1234.5".into());
             self.diags.push(d);
             return None;
         }
@@ -364,9 +383,7 @@ impl<'a> Fields<'a> {
     pub fn required_date(&mut self, name: &str) -> Option<NaiveDate> {
         let (cell, _) = self.cell(name);
         if cell.is_empty() {
-            let d = self
-                .error(name, "missing value")
-                .hint("expected a date like 2025-04-01 or 01/04/2025");
+            let d = self.missing(name, "expected a date like 2025-04-01 or 01/04/2025".into());
             self.diags.push(d);
             return None;
         }
@@ -398,9 +415,10 @@ impl<'a> Fields<'a> {
         let (cell, _) = self.cell(name);
         match cell.clone() {
             Cell::Empty => {
-                let d = self
-                    .error(name, "missing value")
-                    .hint("expected a period like 2024, 2024/25, 2024-Q1 or 2024-04");
+                let d = self.missing(
+                    name,
+                    "expected a period like 2024, 2024/25, 2024-Q1 or 2024-04".into(),
+                );
                 self.diags.push(d);
                 None
             }

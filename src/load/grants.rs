@@ -146,9 +146,10 @@ pub fn read_responses(table: &Table, diags: &mut Diagnostics) -> Vec<Response> {
         let status = match f.text("status") {
             Some(_) => f.choice("status", STATUSES, ResponseStatus::parse),
             None => {
-                let d = f
-                    .error("status", "missing value")
-                    .hint(format!("expected one of: {}", STATUSES.join(", ")));
+                let d = f.missing(
+                    "status",
+                    format!("expected one of: {}", STATUSES.join(", ")),
+                );
                 f.diags.push(d);
                 None
             }

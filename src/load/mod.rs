@@ -310,7 +310,7 @@ fn group_kpis(
             unit: r.unit.clone(),
             polarity: r.polarity.unwrap_or_default(),
             points: Vec::new(),
-            origin: r.point.origin.clone(),
+            origin: r.origin.clone(),
         });
         if kpi.unit.is_none() {
             kpi.unit = r.unit.clone();

@@ -37,9 +37,10 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
         let value_type = match f.text("value_type") {
             Some(_) => f.choice("value_type", &ValueType::ALL, ValueType::parse),
             None => {
-                let d = f
-                    .error("value_type", "missing value")
-                    .hint(format!("expected one of: {}", ValueType::ALL.join(", ")));
+                let d = f.missing(
+                    "value_type",
+                    format!("expected one of: {}", ValueType::ALL.join(", ")),
+                );
                 f.diags.push(d);
                 None
             }
@@ -47,9 +48,10 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
         let polarity = match f.text("polarity") {
             Some(_) => f.choice("polarity", POLARITIES, Polarity::parse),
             None => {
-                let d = f
-                    .error("polarity", "missing value")
-                    .hint(format!("expected one of: {}", POLARITIES.join(", ")));
+                let d = f.missing(
+                    "polarity",
+                    format!("expected one of: {}", POLARITIES.join(", ")),
+                );
                 f.diags.push(d);
                 None
             }
@@ -299,9 +301,10 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
         let count_blank = f.is_blank(name("count", "Count"));
         let denominator_blank = f.is_blank(name("denominator", "Denominator"));
         if value_blank && (count_blank || denominator_blank) && !fingertips {
-            let d = f
-                .error(name("value", "Value"), "missing value")
-                .hint("give a value, or a count and a denominator to compute it from");
+            let d = f.missing(
+                name("value", "Value"),
+                "give a value, or a count and a denominator to compute it from".into(),
+            );
             f.diags.push(d);
             ok = false;
         }

@@ -180,9 +180,7 @@ pub fn read_bids(table: &Table, diags: &mut Diagnostics) -> Vec<Bid> {
         let compliant = match f.boolean("compliant") {
             Some(b) => Some(b),
             None if f.text("compliant").is_none() => {
-                let d = f
-                    .error("compliant", "missing value")
-                    .hint("expected yes or no");
+                let d = f.missing("compliant", "expected yes or no".into());
                 f.diags.push(d);
                 None
             }

@@ -92,6 +92,17 @@ pub struct Table {
     /// 0-based column of the first cell (spreadsheets whose used range starts right of column A).
     pub first_column: usize,
     pub rows: Vec<Row>,
+    /// Merged cell ranges of a spreadsheet sheet (.xlsx only; calamine reads no others).
+    pub merged: Vec<Merged>,
+}
+
+/// A merged cell range: 1-based sheet rows and 0-based sheet columns, both ends inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Merged {
+    pub first_row: usize,
+    pub last_row: usize,
+    pub first_col: usize,
+    pub last_col: usize,
 }
 
 /// Spreadsheet column letters for a 0-based index: 0 → A, 26 → AA.
@@ -122,6 +133,29 @@ impl Table {
             },
             (None, _) => Location::Line(row),
         }
+    }
+
+    /// The merged range (`"D2:D3"`) that covers the cell in column `col` of row `row` without
+    /// starting at it: Excel keeps a merged range's value only in its first cell, so that cell
+    /// reads as blank.
+    pub fn merged_over(&self, row: usize, col: usize) -> Option<String> {
+        let col = self.first_column + col;
+        self.merged
+            .iter()
+            .find(|m| {
+                (m.first_row..=m.last_row).contains(&row)
+                    && (m.first_col..=m.last_col).contains(&col)
+                    && (row, col) != (m.first_row, m.first_col)
+            })
+            .map(|m| {
+                format!(
+                    "{}{}:{}{}",
+                    column_letters(m.first_col),
+                    m.first_row,
+                    column_letters(m.last_col),
+                    m.last_row
+                )
+            })
     }
 
     /// Location of the table as a whole (its header).
@@ -389,6 +423,7 @@ pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Optio
         header_row,
         first_column: 0,
         rows,
+        merged: Vec::new(),
     })
 }
 
@@ -434,6 +469,20 @@ fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> 
     };
     let mut tables = Vec::new();
     for name in workbook.sheet_names().to_vec() {
+        let merged = match &mut workbook {
+            calamine::Sheets::Xlsx(x) => x
+                .merge_cells_by_sheet_name(&name)
+                .unwrap_or_default()
+                .iter()
+                .map(|d| Merged {
+                    first_row: d.start.0 as usize + 1,
+                    last_row: d.end.0 as usize + 1,
+                    first_col: d.start.1 as usize,
+                    last_col: d.end.1 as usize,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let range = match workbook.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
@@ -476,6 +525,7 @@ fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> 
                 header_row,
                 first_column: start_col as usize,
                 rows,
+                merged,
             });
         }
     }

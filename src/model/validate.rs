@@ -192,7 +192,7 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
                                 "KPI period is outside the contract's dates",
                             )
                             .column("period")
-                            .value(format!("{} {} {}", kpi.kpi_id, p.period, c.contract_id))
+                            .value(format!("{} {} {}", c.contract_id, kpi.kpi_id, p.period))
                             .hint(format!(
                                 "the contract runs {} to {}",
                                 c.start_date,
