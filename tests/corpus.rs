@@ -422,7 +422,14 @@ case!(
         save(&mut wb, root, "contracts/register.xlsx");
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet().set_name("Returns").unwrap();
-        let header = ["contract_id", "kpi_id", "kpi_name", "period", "actual", "target"];
+        let header = [
+            "contract_id",
+            "kpi_id",
+            "kpi_name",
+            "period",
+            "actual",
+            "target",
+        ];
         for (c, h) in header.iter().enumerate() {
             ws.write_string(0, c as u16, *h).unwrap();
         }

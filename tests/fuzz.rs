@@ -1,14 +1,22 @@
 //! Property-based fuzzing of every input path: arbitrary bytes and near-valid mutations of real
 //! sample rows fed to the CSV reader, period parser, front-matter splitter and parser, config parser
 //! and whole-project `check`. Properties: nothing panics; every diagnostic names a file.
-//! `COMMISSION_FUZZ_CASES` sets the number of cases per target (default 64).
+//! Spreadsheets are fuzzed too: the sample's .xlsx and .ods with their sheet XML mutated and
+//! zipped again, or their bytes mutated raw.
+//!
+//! `COMMISSION_FUZZ_CASES` sets the number of cases per target (default 64);
+//! `COMMISSION_FUZZ_SECONDS` instead runs each target for that many seconds. Each target prints
+//! its case count (`--nocapture` to see them).
 
 use commission::build::check;
 use commission::diagnostics::Diagnostics;
 use commission::load::{load_project, markdown, table};
 use commission::model::{Config, Period};
 use proptest::prelude::*;
+use proptest::test_runner::{TestCaseError, TestRunner};
+use std::io::{Read, Write};
 use std::path::Path;
+use std::time::Instant;
 
 fn cases() -> u32 {
     std::env::var("COMMISSION_FUZZ_CASES")
@@ -17,12 +25,37 @@ fn cases() -> u32 {
         .unwrap_or(64)
 }
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(),
+/// Runs `test` on values drawn from `strategy`: `COMMISSION_FUZZ_CASES` cases, or batches of
+/// cases until `COMMISSION_FUZZ_SECONDS` have passed. A failure is shrunk and reported by proptest.
+fn fuzz<S>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
+where
+    S: Strategy,
+{
+    let seconds: Option<u64> = std::env::var("COMMISSION_FUZZ_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let batch = if seconds.is_some() { 256 } else { cases() };
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: batch,
         failure_persistence: None,
         ..ProptestConfig::default()
+    });
+    let started = Instant::now();
+    let mut total: u64 = 0;
+    loop {
+        if let Err(e) = runner.run(&strategy, &test) {
+            panic!("fuzz target {name} failed after {total} cases: {e}");
+        }
+        total += u64::from(batch);
+        match seconds {
+            Some(s) if started.elapsed().as_secs() < s => {}
+            _ => break,
+        }
     }
+    eprintln!(
+        "fuzz {name}: {total} cases in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 /// Fragments that tend to break parsers of this project's inputs.
@@ -191,6 +224,11 @@ fn project(root: &Path, replace: &str, bytes: &[u8]) {
         let content: &[u8] = if rel == replace { bytes } else { content };
         std::fs::write(path, content).unwrap();
     }
+    if !replace.is_empty() && !files.iter().any(|(rel, _)| *rel == replace) {
+        let path = root.join(replace);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
 }
 
 fn check_with(replace: &str, bytes: &[u8]) {
@@ -217,11 +255,83 @@ fn the_unfuzzed_project_is_valid() {
     assert_eq!((p.contracts.len(), p.bids.len(), p.grants.len()), (1, 2, 1));
 }
 
-proptest! {
-    #![proptest_config(config())]
+/// XML fragments that stress a spreadsheet's sheet and string parts.
+const XML_TOKENS: &[&str] = &[
+    "<",
+    ">",
+    "</c>",
+    "<c r=\"A1\" t=\"s\"><v>999</v></c>",
+    "<c r=\"XFD1048576\"><v>1</v></c>",
+    "t=\"e\"",
+    "t=\"str\"",
+    "t=\"b\"",
+    "t=\"inlineStr\"",
+    "<v>#N/A</v>",
+    "<v>1e309</v>",
+    "<v>-0</v>",
+    "<f>1/0</f>",
+    "&amp;",
+    "&#0;",
+    "&lt;script&gt;",
+    "r=\"A0\"",
+    "r=\"\"",
+    "<mergeCell ref=\"A1:C3\"/>",
+    "<row r=\"0\">",
+    "</row>",
+    "office:value-type=\"float\"",
+    "office:value=\"NaN\"",
+    "office:date-value=\"2024-13-45\"",
+    "table:number-columns-repeated=\"16384\"",
+    "table:number-rows-repeated=\"1048576\"",
+    "<table:table-cell/>",
+    "</table:table-row>",
+    "\u{0}",
+];
 
-    #[test]
-    fn csv_reader(bytes in input(VALUES)) {
+/// A workbook with one of its XML parts (`part`) mutated by `edits`, zipped again.
+fn mutate_workbook(seed: &[u8], part: &str, edits: &[(usize, usize)]) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(seed)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        if name == part {
+            for &(at, token) in edits {
+                let token = XML_TOKENS[token % XML_TOKENS.len()].as_bytes();
+                let i = at % (bytes.len() + 1);
+                let j = (i + (at >> 8) % 24).min(bytes.len());
+                bytes.splice(i..j, token.iter().copied());
+            }
+        }
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        out.start_file(name, options).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+const XLSX: &[u8] = include_bytes!("../sample-data/contracts/kpis/healthy-child-programme.xlsx");
+const ODS: &[u8] = include_bytes!("../sample-data/contracts/kpis/home-care-lot-1.ods");
+
+/// A near-valid workbook (XML part mutated) or the seed's raw bytes mutated.
+fn workbook(seed: &'static [u8], part: &'static str) -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        4 => proptest::collection::vec((any::<usize>(), any::<usize>()), 1..6)
+            .prop_map(move |e| mutate_workbook(seed, part, &e)),
+        1 => proptest::collection::vec(
+            (any::<usize>(), any::<u8>()).prop_map(|(a, b)| Edit::Byte(a, b)),
+            1..6
+        )
+        .prop_map(move |e| apply(seed, &e)),
+    ]
+}
+
+#[test]
+fn csv_reader() {
+    fuzz("csv_reader", input(VALUES), |bytes| {
         let mut d = Diagnostics::new();
         if let Some(t) = table::read_csv_bytes(&bytes, "x.csv", &mut d) {
             for row in &t.rows {
@@ -229,63 +339,136 @@ proptest! {
             }
         }
         files_named(&d);
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn period_parser(text in prop_oneof![
+#[test]
+fn period_parser() {
+    let text = prop_oneof![
         any::<String>(),
-        proptest::collection::vec(edit(), 1..4).prop_map(|e| String::from_utf8_lossy(&apply(b"2024/25", &e)).into_owned()),
+        proptest::collection::vec(edit(), 1..4)
+            .prop_map(|e| String::from_utf8_lossy(&apply(b"2024/25", &e)).into_owned()),
         "[0-9 QqMm/\\-]{0,14}",
-    ]) {
+    ];
+    fuzz("period_parser", text, |text| {
         if let Ok(p) = Period::parse(&text) {
             prop_assert!(p.start <= p.end, "{text:?} gave {p:?}");
         }
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn front_matter(bytes in input(SPEC)) {
+#[test]
+fn front_matter() {
+    fuzz("front_matter", input(SPEC), |bytes| {
         let text = String::from_utf8_lossy(&bytes);
         let mut d = Diagnostics::new();
         if let Some(doc) = markdown::split_front_matter(&text, "s.md", &mut d) {
-            let _: Option<toml::Table> = markdown::parse_front(&doc, "s.md", &["id", "title", "status"], &[("milestones", &["date", "event"])], &mut d);
+            let _: Option<toml::Table> = markdown::parse_front(
+                &doc,
+                "s.md",
+                &["id", "title", "status"],
+                &[("milestones", &["date", "event"])],
+                &mut d,
+            );
         }
         files_named(&d);
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn config_parser(bytes in input(CONFIG)) {
+#[test]
+fn config_parser() {
+    fuzz("config_parser", input(CONFIG), |bytes| {
         let (_, d) = Config::parse(&String::from_utf8_lossy(&bytes), "commission.toml");
         files_named(&d);
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn project_config(bytes in input(CONFIG)) { check_with("commission.toml", &bytes); }
-    #[test]
-    fn project_needs_values(bytes in input(VALUES)) { check_with("needs/values.csv", &bytes); }
-    #[test]
-    fn project_indicators(bytes in input(INDICATORS)) { check_with("needs/indicators.csv", &bytes); }
-    #[test]
-    fn project_fingertips(rows in input(FINGERTIPS_ROWS)) {
+#[test]
+fn xlsx_reader() {
+    fuzz(
+        "xlsx_reader",
+        workbook(XLSX, "xl/worksheets/sheet1.xml"),
+        |bytes| {
+            check_with("contracts/kpis/hcp.xlsx", &bytes);
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn ods_reader() {
+    fuzz("ods_reader", workbook(ODS, "content.xml"), |bytes| {
+        check_with("contracts/kpis/home-care.ods", &bytes);
+        Ok(())
+    });
+}
+
+/// One whole-project target per input file: the file replaced by fuzzed bytes.
+macro_rules! project_target {
+    ($name:ident, $file:literal, $seed:expr) => {
+        #[test]
+        fn $name() {
+            fuzz(stringify!($name), input($seed), |bytes| {
+                check_with($file, &bytes);
+                Ok(())
+            });
+        }
+    };
+}
+
+project_target!(project_config, "commission.toml", CONFIG);
+project_target!(project_needs_values, "needs/values.csv", VALUES);
+project_target!(project_indicators, "needs/indicators.csv", INDICATORS);
+project_target!(project_specification, "specifications/spec-da.md", SPEC);
+project_target!(project_options, "procurement/options.csv", OPTIONS);
+project_target!(project_bids, "procurement/bids.csv", BIDS);
+project_target!(project_register, "contracts/register.csv", REGISTER);
+project_target!(project_kpi_long, "contracts/kpis/long.csv", KPI_LONG);
+project_target!(project_kpi_wide, "contracts/kpis/wide.csv", KPI_WIDE);
+project_target!(project_grants, "grants/grants.csv", GRANTS);
+project_target!(
+    project_you_said_we_did,
+    "engagement/you-said-we-did.csv",
+    YSWD
+);
+project_target!(project_engagement, "engagement/eng-1.md", ENGAGEMENT);
+
+#[test]
+fn project_fingertips() {
+    fuzz("project_fingertips", input(FINGERTIPS_ROWS), |rows| {
         let mut bytes = FINGERTIPS_HEADER.as_bytes().to_vec();
         bytes.extend(rows);
         check_with("needs/fingertips.csv", &bytes);
+        Ok(())
+    });
+}
+
+/// The workbook targets reach the sheet parser: the seeds, unzipped and zipped again unmutated,
+/// read as the same tables, cell for cell, as the sample files themselves.
+#[test]
+fn rezipped_workbooks_read_whole() {
+    for (seed, part, name) in [
+        (XLSX, "xl/worksheets/sheet1.xml", "k.xlsx"),
+        (ODS, "content.xml", "k.ods"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let read = |bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            let mut d = Diagnostics::new();
+            let tables = table::read_tables(&path, name, &mut d);
+            assert!(d.is_empty(), "{name}");
+            tables
+                .iter()
+                .flat_map(|t| t.rows.iter().map(|r| r.cells.clone()))
+                .collect::<Vec<_>>()
+        };
+        let original = read(seed);
+        assert!(original.len() >= 7, "{name}: {} rows", original.len());
+        assert_eq!(read(&mutate_workbook(seed, part, &[])), original, "{name}");
     }
-    #[test]
-    fn project_specification(bytes in input(SPEC)) { check_with("specifications/spec-da.md", &bytes); }
-    #[test]
-    fn project_options(bytes in input(OPTIONS)) { check_with("procurement/options.csv", &bytes); }
-    #[test]
-    fn project_bids(bytes in input(BIDS)) { check_with("procurement/bids.csv", &bytes); }
-    #[test]
-    fn project_register(bytes in input(REGISTER)) { check_with("contracts/register.csv", &bytes); }
-    #[test]
-    fn project_kpi_long(bytes in input(KPI_LONG)) { check_with("contracts/kpis/long.csv", &bytes); }
-    #[test]
-    fn project_kpi_wide(bytes in input(KPI_WIDE)) { check_with("contracts/kpis/wide.csv", &bytes); }
-    #[test]
-    fn project_grants(bytes in input(GRANTS)) { check_with("grants/grants.csv", &bytes); }
-    #[test]
-    fn project_you_said_we_did(bytes in input(YSWD)) { check_with("engagement/you-said-we-did.csv", &bytes); }
-    #[test]
-    fn project_engagement(bytes in input(ENGAGEMENT)) { check_with("engagement/eng-1.md", &bytes); }
 }
