@@ -1,5 +1,5 @@
 //! The open-data packages validate, offline, against the published schemas in
-//! `shared/reference/`: OCDS 1.1 (draft-04) and 360Giving 1.4 (2020-12), with formats checked.
+//! `tests/schemas/` (copies of the official schemas): OCDS 1.1 (draft-04) and 360Giving 1.4 (2020-12), with formats checked.
 
 use chrono::NaiveDate;
 use commission::analysis::tender::evaluate_tenders;

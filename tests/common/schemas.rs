@@ -1,4 +1,4 @@
-//! Offline validators for the published open-data packages, loaded from `shared/reference` the
+//! Offline validators for the published open-data packages, loaded from `tests/schemas` the
 //! same way as `tests/open_standards.rs`: OCDS 1.1 (draft-04) and 360Giving 1.4 (2020-12).
 
 use jsonschema::{Draft, Registry, Validator};
@@ -10,18 +10,13 @@ const OCDS_RELEASE_ID: &str =
 const GRANT_SCHEMA_1_4_2: &str =
     "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-schema.json";
 
-/// `shared/reference` beside the repository, or two levels up from a git worktree;
-/// `COMMISSION_REFERENCE_DIR` overrides both.
+/// `tests/schemas`, the repository's copy of the official schemas;
+/// `COMMISSION_REFERENCE_DIR` points elsewhere.
 pub fn reference_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("COMMISSION_REFERENCE_DIR") {
-        return dir.into();
+    match std::env::var_os("COMMISSION_REFERENCE_DIR") {
+        Some(dir) => dir.into(),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/schemas"),
     }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/reference", "../../shared/reference"]
-        .iter()
-        .map(|rel| manifest.join(rel))
-        .find(|p| p.join("ocds/release-schema.json").is_file())
-        .expect("shared/reference not found beside the repository; set COMMISSION_REFERENCE_DIR")
 }
 
 fn load(rel: &str) -> Value {
