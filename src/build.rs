@@ -122,20 +122,22 @@ fn output_path(path: &str) -> String {
 pub fn render_pages(
     project: &Project,
     renderer: &Renderer,
-    pages: &[Page],
+    pages: Vec<Page>,
     base_url: &str,
 ) -> Result<Vec<OutputFile>> {
     render_pages_observed(project, renderer, pages, base_url, &Silent)
 }
 
-/// [`render_pages`], ticking `observer` once per page.
+/// [`render_pages`], ticking `observer` once per page. Pages are consumed: each page's view moves
+/// into its template context (no copy) and is freed as soon as the page is rendered.
 pub fn render_pages_observed(
     project: &Project,
     renderer: &Renderer,
-    pages: &[Page],
+    pages: Vec<Page>,
     base_url: &str,
     observer: &dyn Observer,
 ) -> Result<Vec<OutputFile>> {
+    use serde_json::Value;
     let base_path = base_url
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
@@ -159,32 +161,36 @@ pub fn render_pages_observed(
             })
             .collect(),
     };
-    let site_value =
-        tera::Context::from_serialize(serde_json::json!({ "site": site, "nav": NAV }))?;
+    let shared = serde_json::json!({ "site": site, "nav": NAV });
     pages
-        .par_iter()
+        .into_par_iter()
         .map(|page| {
-            let mut ctx = site_value.clone();
-            ctx.insert("page", &page.view);
-            ctx.insert("title", &page.title);
-            ctx.insert("description", &page.description);
-            ctx.insert("section", page.section);
-            ctx.insert("breadcrumbs", &page.breadcrumbs);
-            ctx.insert("root", &root_prefix(&page.path, &base_path));
+            let path = output_path(&page.path);
+            let mut ctx = shared.as_object().cloned().unwrap_or_default();
+            let root = root_prefix(&page.path, &base_path);
+            let canonical = if base_url.is_empty() {
+                String::new()
+            } else {
+                format!("{base_url}{}", page.path)
+            };
+            let page_path = page.path;
+            ctx.insert("page".into(), page.view);
+            ctx.insert("title".into(), Value::String(page.title));
+            ctx.insert("description".into(), Value::String(page.description));
+            ctx.insert("section".into(), Value::String(page.section.into()));
             ctx.insert(
-                "canonical",
-                &if base_url.is_empty() {
-                    String::new()
-                } else {
-                    format!("{base_url}{}", page.path)
-                },
+                "breadcrumbs".into(),
+                serde_json::to_value(&page.breadcrumbs)?,
             );
+            ctx.insert("root".into(), Value::String(root));
+            ctx.insert("canonical".into(), Value::String(canonical));
+            let ctx = tera::Context::from_value(Value::Object(ctx))?;
             let html = renderer
                 .render(page.template, &ctx)
-                .with_context(|| format!("page /{}", page.path))?;
+                .with_context(|| format!("page /{page_path}"))?;
             observer.tick(1);
             Ok(OutputFile {
-                path: output_path(&page.path),
+                path,
                 bytes: html.into_bytes(),
             })
         })
@@ -214,13 +220,16 @@ pub fn site_files_observed(
     observer.finish(Stage::Pages);
     let base = project.config.base_url_normalised();
     observer.start(Stage::Render, Some(site.pages.len() as u64));
-    let mut files = render_pages_observed(project, renderer, &site.pages, &base, observer)?;
+    let mut files = render_pages_observed(project, renderer, site.pages, &base, observer)?;
     observer.finish(Stage::Render);
     let pages = files.len();
-    files.extend(crate::publish::search::search_index(
+    observer.start(Stage::Search, Some(pages as u64));
+    files.extend(crate::publish::search::search_index_observed(
         &files,
         &project.config.language,
+        observer,
     )?);
+    observer.finish(Stage::Search);
     let data_files = site
         .files
         .iter()

@@ -8,15 +8,17 @@ pub enum Stage {
     Analyse,
     Pages,
     Render,
+    Search,
     Write,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 5] = [
+    pub const ALL: [Stage; 6] = [
         Stage::Load,
         Stage::Analyse,
         Stage::Pages,
         Stage::Render,
+        Stage::Search,
         Stage::Write,
     ];
 
@@ -26,6 +28,7 @@ impl Stage {
             Stage::Analyse => "analyse",
             Stage::Pages => "pages",
             Stage::Render => "render",
+            Stage::Search => "search",
             Stage::Write => "write",
         }
     }
