@@ -132,10 +132,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// At most this many problems are kept per file; the rest are counted and summarised, so a file
+/// with a million bad rows costs a line, not a million.
+pub const MAX_PER_FILE: usize = 100;
+
+/// Problems of one file beyond `MAX_PER_FILE`, counted but not kept.
+#[derive(Debug, Default, Clone, Copy)]
+struct Hidden {
+    errors: usize,
+    warnings: usize,
+}
+
 /// The problems collected over a whole load and validation.
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    kept: std::collections::BTreeMap<String, usize>,
+    hidden: std::collections::BTreeMap<String, Hidden>,
 }
 
 impl Diagnostics {
@@ -143,19 +156,41 @@ impl Diagnostics {
         Self::default()
     }
     pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.items.push(diagnostic);
+        let kept = self.kept.entry(diagnostic.file.clone()).or_default();
+        if *kept < MAX_PER_FILE {
+            *kept += 1;
+            self.items.push(diagnostic);
+            return;
+        }
+        let hidden = self.hidden.entry(diagnostic.file).or_default();
+        if diagnostic.severity == Severity::Error {
+            hidden.errors += 1;
+        } else {
+            hidden.warnings += 1;
+        }
     }
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            self.push(d);
+        }
+        for (file, h) in other.hidden {
+            let mine = self.hidden.entry(file).or_default();
+            mine.errors += h.errors;
+            mine.warnings += h.warnings;
+        }
     }
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(Diagnostic::is_error)
+        self.items.iter().any(Diagnostic::is_error) || self.hidden.values().any(|h| h.errors > 0)
     }
+    /// Every error found, shown or not.
     pub fn error_count(&self) -> usize {
         self.items.iter().filter(|d| d.is_error()).count()
+            + self.hidden.values().map(|h| h.errors).sum::<usize>()
     }
+    /// Every warning found, shown or not.
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items.iter().filter(|d| !d.is_error()).count()
+            + self.hidden.values().map(|h| h.warnings).sum::<usize>()
     }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
@@ -163,7 +198,8 @@ impl Diagnostics {
     pub fn len(&self) -> usize {
         self.items.len()
     }
-    /// Diagnostics in a stable order: by file, then position, then message.
+    /// Diagnostics in a stable order: by file, then position, then message; a file with more
+    /// than `MAX_PER_FILE` problems ends with one that says how many more were found.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut items = self.items.clone();
         items.sort_by(|a, b| {
@@ -174,11 +210,39 @@ impl Diagnostics {
             ))
         });
         items.dedup();
-        items
+        if self.hidden.is_empty() {
+            return items;
+        }
+        let mut out = Vec::with_capacity(items.len() + self.hidden.len());
+        let mut items = items.into_iter().peekable();
+        while let Some(d) = items.next() {
+            let last_of_file = items.peek().is_none_or(|n| n.file != d.file);
+            let file = d.file.clone();
+            out.push(d);
+            if let (true, Some(h)) = (last_of_file, self.hidden.get(&file)) {
+                out.push(hidden_summary(&file, *h));
+            }
+        }
+        out
     }
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()
     }
+}
+
+fn hidden_summary(file: &str, h: Hidden) -> Diagnostic {
+    let message = format!(
+        "{} more error(s) and {} more warning(s) in this file not shown",
+        h.errors, h.warnings
+    );
+    let d = if h.errors > 0 {
+        Diagnostic::error(file, Location::File, message)
+    } else {
+        Diagnostic::warning(file, Location::File, message)
+    };
+    d.hint(format!(
+        "only the first {MAX_PER_FILE} problems of a file are listed; they are often one mistake repeated, so fix those and run again"
+    ))
 }
 
 /// Orders lines numerically and cells by sheet, row, then column.
@@ -246,5 +310,25 @@ mod tests {
         ds.push(Diagnostic::error("a.xlsx", cell("C2"), "x"));
         let order: Vec<String> = ds.sorted().iter().map(|d| d.place()).collect();
         assert_eq!(order, vec!["a.xlsx:S!C2", "a.xlsx:S!AA2", "a.xlsx:S!B10"]);
+    }
+
+    #[test]
+    fn a_file_with_many_problems_is_summarised_after_the_first_hundred() {
+        let mut ds = Diagnostics::new();
+        for line in 1..=250 {
+            ds.push(Diagnostic::error("a.csv", Location::Line(line), "bad"));
+        }
+        ds.push(Diagnostic::warning("a.csv", Location::Line(251), "odd"));
+        ds.push(Diagnostic::error("b.csv", Location::Line(1), "bad"));
+        let sorted = ds.sorted();
+        assert_eq!(sorted.len(), MAX_PER_FILE + 2);
+        assert_eq!(sorted[MAX_PER_FILE - 1].place(), "a.csv:100");
+        assert_eq!(
+            sorted[MAX_PER_FILE].to_string(),
+            "error: a.csv: 150 more error(s) and 1 more warning(s) in this file not shown\n  = hint: only the first 100 problems of a file are listed; they are often one mistake repeated, so fix those and run again"
+        );
+        assert_eq!(sorted[MAX_PER_FILE + 1].place(), "b.csv:1");
+        assert_eq!((ds.error_count(), ds.warning_count()), (251, 1));
+        assert!(ds.has_errors());
     }
 }

@@ -446,6 +446,97 @@ case!(
     }
 );
 
+/// Writes a minimal .ods workbook whose `content.xml` holds `tables` (`<table:table>` elements).
+fn ods(root: &Path, rel: &str, tables: &str) {
+    use std::io::Write;
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts = [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet".to_string()),
+        ("META-INF/manifest.xml", r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#.to_string()),
+        ("content.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#)),
+    ];
+    for (name, text) in parts {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn ods_row(cells: &[&str]) -> String {
+    let cells: String = cells
+        .iter()
+        .map(|c| format!(r#"<table:table-cell office:value-type="string"><text:p>{c}</text:p></table:table-cell>"#))
+        .collect();
+    format!("<table:table-row>{cells}</table:table-row>")
+}
+
+// A 3 KB .ods whose one row is repeated a million times and whose cells repeat 20 times across:
+// refused by name before it is expanded, instead of taking gigabytes.
+case!(
+    kpi_long_ods_repeated_row_bomb,
+    "96-kpi-long-ods-repeated-row-bomb",
+    |root| {
+        let header = ods_row(&[
+            "contract_id",
+            "kpi_id",
+            "kpi_name",
+            "period",
+            "actual",
+            "target",
+        ]);
+        let row = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string"><text:p>C1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>K1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Visits</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>2024-04</text:p></table:table-cell><table:table-cell table:number-columns-repeated="21" office:value-type="float" office:value="10"><text:p>10</text:p></table:table-cell></table:table-row>"#;
+        ods(
+            root,
+            "contracts/kpis/k.ods",
+            &format!(r#"<table:table table:name="Returns">{header}{row}</table:table>"#),
+        );
+    }
+);
+
+// A stray value in the last cell of an .xlsx sheet (XFD1048576): read as one more row, not as a
+// dense range of 17 billion cells.
+case!(
+    kpi_long_xlsx_stray_far_cell,
+    "97-kpi-long-xlsx-stray-far-cell",
+    |root| {
+        let mut wb = register_xlsx(root, &[ROW1], 0, 0);
+        save(&mut wb, root, "contracts/register.xlsx");
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet().set_name("Returns").unwrap();
+        let header = [
+            "contract_id",
+            "kpi_id",
+            "kpi_name",
+            "period",
+            "actual",
+            "target",
+        ];
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["C1", "K1", "Visits", "2024-05"].iter().enumerate() {
+            ws.write_string(1, c as u16, *v).unwrap();
+        }
+        ws.write_number(1, 4, 10.0).unwrap();
+        ws.write_number(1, 5, 12.0).unwrap();
+        ws.write_string(1_048_575, 16_383, "stray").unwrap();
+        save(&mut wb, root, "contracts/kpis/k.xlsx");
+    }
+);
+
+// 150 rows with the same mistake: the first 100 are listed, the rest counted in one line.
+case!(needs_many_bad_rows, "98-needs-many-bad-rows", |root| {
+    let mut csv = String::from("indicator_id,area_code,period,value\n");
+    for year in 1801..=1950 {
+        csv.push_str(&format!("I1,E1,{year},n/a\n"));
+    }
+    std::fs::write(root.join("needs/values.csv"), csv).unwrap();
+});
+
 // contracts/kpis, wide layout
 case!(kpi_wide_bad_header_period, "80-kpi-wide-bad-header-period");
 case!(kpi_wide_bad_value, "81-kpi-wide-bad-value");

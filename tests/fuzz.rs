@@ -35,23 +35,36 @@ where
         .ok()
         .and_then(|v| v.parse().ok());
     let batch = if seconds.is_some() { 256 } else { cases() };
-    let mut runner = TestRunner::new(ProptestConfig {
+    let config = ProptestConfig {
         cases: batch,
         failure_persistence: None,
         ..ProptestConfig::default()
-    });
+    };
+    // Counted inside the test, so the figure printed is the number of inputs really tried.
+    let tried = std::sync::atomic::AtomicU64::new(0);
+    let counted = |value: S::Value| {
+        tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        test(value)
+    };
+    let mut runner = TestRunner::new(config.clone());
     let started = Instant::now();
-    let mut total: u64 = 0;
     loop {
-        if let Err(e) = runner.run(&strategy, &test) {
-            panic!("fuzz target {name} failed after {total} cases: {e}");
+        if let Err(e) = runner.run(&strategy, &counted) {
+            panic!(
+                "fuzz target {name} failed after {} cases: {e}",
+                tried.load(std::sync::atomic::Ordering::Relaxed)
+            );
         }
-        total += u64::from(batch);
         match seconds {
-            Some(s) if started.elapsed().as_secs() < s => {}
+            // A runner counts its successes for good: the next batch needs a fresh runner, seeded
+            // from this one so it draws new inputs.
+            Some(s) if started.elapsed().as_secs() < s => {
+                runner = TestRunner::new_with_rng(config.clone(), runner.new_rng());
+            }
             _ => break,
         }
     }
+    let total = tried.load(std::sync::atomic::Ordering::Relaxed);
     eprintln!(
         "fuzz {name}: {total} cases in {:.0} s",
         started.elapsed().as_secs_f64()

@@ -10,6 +10,7 @@ pub mod needs;
 pub mod procurement;
 pub mod table;
 pub mod theme;
+pub mod workbook;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Config, Kpi, Project};

@@ -3,7 +3,6 @@
 //! way and every diagnostic can name the line or the sheet and cell.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use calamine::{Data, Reader};
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -20,7 +19,7 @@ pub fn max_table_bytes() -> u64 {
 }
 
 /// `256 MiB`, or `1000 bytes` for a limit that is not a whole number of MiB.
-fn limit_text(bytes: u64) -> String {
+pub(crate) fn limit_text(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     if bytes >= MIB && bytes % MIB == 0 {
         format!("{} MiB", bytes / MIB)
@@ -229,7 +228,7 @@ pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table
                 Vec::new()
             }
         },
-        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path, rel, diags),
+        "xlsx" | "xlsm" | "xls" | "ods" => super::workbook::read_workbook(path, rel, diags),
         _ => {
             diags.push(
                 Diagnostic::error(rel, Location::File, "not a table file")
@@ -425,117 +424,6 @@ pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Optio
         rows,
         merged: Vec::new(),
     })
-}
-
-fn data_to_cell(d: &Data) -> Cell {
-    match d {
-        Data::Empty => Cell::Empty,
-        Data::String(s) => {
-            if s.trim().is_empty() {
-                Cell::Empty
-            } else {
-                Cell::Text(s.clone())
-            }
-        }
-        Data::Float(f) => Cell::Number(*f),
-        Data::Int(i) => Cell::Number(*i as f64),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => match dt.as_datetime() {
-            Some(d) => Cell::Date(d.date()),
-            None => Cell::Number(dt.as_f64()),
-        },
-        Data::DateTimeIso(s) => {
-            match NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
-                Ok(d) => Cell::Date(d),
-                Err(_) => Cell::Text(s.clone()),
-            }
-        }
-        Data::DurationIso(s) => Cell::Text(s.clone()),
-        Data::Error(e) => Cell::Error(format!("{e}")),
-    }
-}
-
-fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
-    let mut workbook = match calamine::open_workbook_auto(path) {
-        Ok(w) => w,
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(rel, Location::File, "cannot open the workbook").hint(format!(
-                    "{e}; save it again from Excel or LibreOffice as .xlsx or .ods"
-                )),
-            );
-            return Vec::new();
-        }
-    };
-    let mut tables = Vec::new();
-    for name in workbook.sheet_names().to_vec() {
-        let merged = match &mut workbook {
-            calamine::Sheets::Xlsx(x) => x
-                .merge_cells_by_sheet_name(&name)
-                .unwrap_or_default()
-                .iter()
-                .map(|d| Merged {
-                    first_row: d.start.0 as usize + 1,
-                    last_row: d.end.0 as usize + 1,
-                    first_col: d.start.1 as usize,
-                    last_col: d.end.1 as usize,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let range = match workbook.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    rel,
-                    Location::Sheet(name.clone()),
-                    format!("cannot read the sheet: {e}"),
-                ));
-                continue;
-            }
-        };
-        let Some((start_row, start_col)) = range.start() else {
-            continue;
-        };
-        let mut header: Option<(usize, Vec<Cell>)> = None;
-        let mut rows = Vec::new();
-        for (i, r) in range.rows().enumerate() {
-            let number = start_row as usize + i + 1;
-            let cells: Vec<Cell> = r.iter().map(data_to_cell).collect();
-            if cells.iter().all(Cell::is_empty) {
-                continue;
-            }
-            if header.is_none() {
-                header = Some((number, cells));
-            } else {
-                rows.push(Row { number, cells });
-            }
-        }
-        if let Some((header_row, header)) = header {
-            // Trim trailing empty header columns (formatting beyond the data).
-            let width = header
-                .iter()
-                .rposition(|c| !c.is_empty())
-                .map_or(0, |p| p + 1);
-            let header = header[..width].to_vec();
-            tables.push(Table {
-                file: rel.to_string(),
-                sheet: Some(name.clone()),
-                header,
-                header_row,
-                first_column: start_col as usize,
-                rows,
-                merged,
-            });
-        }
-    }
-    if tables.is_empty() {
-        diags.push(
-            Diagnostic::error(rel, Location::File, "workbook has no data")
-                .hint("a sheet needs a header row naming its columns"),
-        );
-    }
-    tables
 }
 
 #[cfg(test)]
