@@ -49,7 +49,7 @@ where
     let mut runner = TestRunner::new(config.clone());
     let started = Instant::now();
     loop {
-        if let Err(e) = runner.run(&strategy, &counted) {
+        if let Err(e) = runner.run(&strategy, counted) {
             panic!(
                 "fuzz target {name} failed after {} cases: {e}",
                 tried.load(std::sync::atomic::Ordering::Relaxed)
