@@ -497,6 +497,28 @@ case!(
     }
 );
 
+// A sheet cut short (no </table:table>): calamine 0.38 would loop for ever; refused by name.
+case!(
+    kpi_long_ods_sheet_cut_short,
+    "99-kpi-long-ods-sheet-cut-short",
+    |root| {
+        let header = ods_row(&[
+            "contract_id",
+            "kpi_id",
+            "kpi_name",
+            "period",
+            "actual",
+            "target",
+        ]);
+        let row = ods_row(&["C1", "K1", "Visits", "2024-05", "10", "12"]);
+        ods(
+            root,
+            "contracts/kpis/k.ods",
+            &format!(r#"<table:table table:name="Returns">{header}{row}"#),
+        );
+    }
+);
+
 // A stray value in the last cell of an .xlsx sheet (XFD1048576): read as one more row, not as a
 // dense range of 17 billion cells.
 case!(

@@ -300,9 +300,21 @@ fn ods_within_limit(path: &Path, rel: &str, diags: &mut Diagnostics) -> bool {
     {
         return true;
     }
+    let scan = ods_sheet_spans(&xml);
+    if let Some(element) = scan.unclosed {
+        diags.push(
+            Diagnostic::error(
+                rel,
+                Location::File,
+                format!("the spreadsheet is damaged: a <{element}> element is never closed"),
+            )
+            .hint("open it in LibreOffice or Excel and save it again, or save it as .csv"),
+        );
+        return false;
+    }
     let limit = max_sheet_cells();
     let mut ok = true;
-    for sheet in ods_sheet_spans(&xml) {
+    for sheet in scan.spans {
         if sheet.rows * sheet.cols > limit {
             diags.push(too_many_cells(
                 rel,
@@ -328,9 +340,26 @@ struct OdsSpan {
 }
 
 /// The next tag at or after `at`: its name, its attributes text, whether it closes itself, and
-/// the position after it.
-fn next_tag(xml: &[u8], at: usize) -> Option<(&[u8], &[u8], bool, usize)> {
-    let start = at + xml.get(at..)?.iter().position(|b| *b == b'<')?;
+/// the position after it. Comments and CDATA sections are skipped whole, as an XML parser does.
+fn next_tag(xml: &[u8], mut at: usize) -> Option<(&[u8], &[u8], bool, usize)> {
+    let start = loop {
+        let start = at + xml.get(at..)?.iter().position(|b| *b == b'<')?;
+        let rest = &xml[start..];
+        let skip_to = if rest.starts_with(b"<!--") {
+            Some(&b"-->"[..])
+        } else if rest.starts_with(b"<![CDATA[") {
+            Some(&b"]]>"[..])
+        } else {
+            None
+        };
+        match skip_to {
+            Some(end) => {
+                let i = rest.windows(end.len()).position(|w| w == end)?;
+                at = start + i + end.len();
+            }
+            None => break start,
+        }
+    };
     let end = start + xml[start..].iter().position(|b| *b == b'>')?;
     let inner = &xml[start + 1..end];
     let self_closing = inner.last() == Some(&b'/');
@@ -366,15 +395,34 @@ fn repeats(attrs: &[u8], name: &str, max: u64) -> u64 {
         .clamp(1, max)
 }
 
-fn ods_sheet_spans(xml: &[u8]) -> Vec<OdsSpan> {
+/// What the scan of an .ods `content.xml` found: each sheet's span, and the first element that
+/// is opened but never closed (calamine 0.38 loops for ever on a sheet or a cell comment cut short).
+#[derive(Debug, PartialEq)]
+struct OdsScan {
+    spans: Vec<OdsSpan>,
+    unclosed: Option<&'static str>,
+}
+
+fn ods_sheet_spans(xml: &[u8]) -> OdsScan {
     let mut spans = Vec::new();
+    // Open and not yet closed: sheets, and cell comments.
+    let (mut tables, mut annotations) = (0i64, 0i64);
     let mut at = 0;
-    let mut sheet: Option<(String, u64, Option<u64>, u64, u64)> = None; // name, row, first, end, cols
-                                                                        // Inside a row: (repeats, column, width, cell has a value, cell repeats).
+    // The sheet being read: name, rows so far, first and end row with a value, widest such row.
+    let mut sheet: Option<(String, u64, Option<u64>, u64, u64)> = None;
+    // The row being read: repeats, columns so far, columns up to the last value.
     let mut row: Option<(u64, u64, u64)> = None;
+    // The cell being read: whether it has a value, its repeats.
     let mut cell: Option<(bool, u64)> = None;
     while let Some((name, attrs, closes, next)) = next_tag(xml, at) {
         at = next;
+        match name {
+            b"office:annotation" if !closes => annotations += 1,
+            b"/office:annotation" => annotations -= 1,
+            b"table:table" if !closes => tables += 1,
+            b"/table:table" => tables -= 1,
+            _ => {}
+        }
         match name {
             b"table:table" => {
                 sheet = Some((
@@ -444,7 +492,14 @@ fn ods_sheet_spans(xml: &[u8]) -> Vec<OdsSpan> {
             _ => {}
         }
     }
-    spans
+    let unclosed = if tables > 0 {
+        Some("table:table")
+    } else if annotations > 0 {
+        Some("office:annotation")
+    } else {
+        None
+    };
+    OdsScan { spans, unclosed }
 }
 
 #[cfg(test)]
@@ -461,19 +516,41 @@ mod tests {
 </table:table><table:table table:name="Empty"><table:table-row table:number-rows-repeated="9"/></table:table></office:body>"#;
         assert_eq!(
             ods_sheet_spans(xml),
-            vec![
-                OdsSpan {
-                    name: "Returns".into(),
-                    rows: 1006,
-                    cols: 4
-                },
-                OdsSpan {
-                    name: "Empty".into(),
-                    rows: 0,
-                    cols: 0
-                },
-            ]
+            OdsScan {
+                spans: vec![
+                    OdsSpan {
+                        name: "Returns".into(),
+                        rows: 1006,
+                        cols: 4
+                    },
+                    OdsSpan {
+                        name: "Empty".into(),
+                        rows: 0,
+                        cols: 0
+                    },
+                ],
+                unclosed: None
+            }
         );
+    }
+
+    #[test]
+    fn ods_elements_cut_short_are_found_and_comments_skipped() {
+        let unclosed = |xml: &[u8]| ods_sheet_spans(xml).unclosed;
+        assert_eq!(
+            unclosed(b"<table:table table:name=\"S\"><table:table-row>"),
+            Some("table:table")
+        );
+        assert_eq!(
+            unclosed(b"<table:table><office:annotation><text:p>x</table:table>"),
+            Some("office:annotation")
+        );
+        // A closing tag inside a comment or CDATA closes nothing.
+        assert_eq!(
+            unclosed(b"<table:table><!-- </table:table> --><![CDATA[</table:table>]]>"),
+            Some("table:table")
+        );
+        assert_eq!(unclosed(b"<table:table/><table:table></table:table>"), None);
     }
 
     #[test]
