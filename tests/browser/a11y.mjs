@@ -547,6 +547,7 @@ async function main() {
       }
 
       res.failures.push(...(await page.evaluate(structureChecks)));
+      res.h1 = await page.evaluate(() => (document.querySelector('h1')?.textContent || '').trim());
 
       await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -568,6 +569,38 @@ async function main() {
         help: 'Uncaught script errors',
         nodes: [...new Set(res.jsErrors)].map((m) => ({ target: clip(m), html: '' })),
       });
+    }
+  }
+  // Search: from the search page, the Pagefind index finds a contract and an indicator page by
+  // the words of their headings, and a nonsense word finds nothing.
+  const searchRes = results.find((r) => r.type === 'search');
+  if (searchRes) {
+    const sres = { type: 'search results', url: searchRes.url, file: searchRes.file, failures: [], broken: [], jsErrors: [] };
+    results.push(sres);
+    try {
+      await page.setViewportSize(DESKTOP);
+      await page.goto(base + searchRes.url, { waitUntil: 'load', timeout: 30000 });
+      const search = (q) =>
+        page.evaluate(async (query) => {
+          const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+          const found = await pf.search(query);
+          const data = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
+          return data.map((d) => new URL(d.url, location.href).pathname.replace(/index\.html$/, ''));
+        }, q);
+      for (const type of ['performance contract', 'needs indicator']) {
+        const target = results.find((r) => r.type === type && r.h1);
+        if (!target) continue;
+        const want = new URL(base + target.url).pathname;
+        const got = await search(target.h1);
+        console.log(`a11y: search "${target.h1}" found ${got.length} page(s)${got.includes(want) ? `, ${want} among them` : ''}`);
+        if (!got.includes(want)) {
+          sres.failures.push({ id: 'search', help: `searching for "${target.h1}" did not find ${want} (found ${got.slice(0, 5).join(', ') || 'nothing'})`, nodes: [] });
+        }
+      }
+      const none = await search('zzqxjvnotaword');
+      if (none.length) sres.failures.push({ id: 'search', help: `a nonsense word found ${none.length} page(s)`, nodes: [] });
+    } catch (e) {
+      sres.failures.push({ id: 'search', help: `could not search: ${clip(e.message, 500)}`, nodes: [] });
     }
   }
   const browserSeconds = ((Date.now() - started) / 1000).toFixed(1);
