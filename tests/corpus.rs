@@ -4,7 +4,7 @@
 
 use commission::build::check;
 use commission::model::Project;
-use rust_xlsxwriter::{Format, Formula, Workbook};
+use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 use std::path::{Path, PathBuf};
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -381,35 +381,57 @@ case!(
 );
 case!(kpi_long_ods_error_cell, "84-kpi-long-ods-error-cell");
 
+/// The columns of a long-layout KPI return.
+const KPI_LONG: [&str; 6] = [
+    "contract_id",
+    "kpi_id",
+    "kpi_name",
+    "period",
+    "actual",
+    "target",
+];
+
+/// Writes the register (contract C1) and `contracts/kpis/k.xlsx`, sheet `Returns`, in the long
+/// layout: one row per period of C1, K1, Visits, actual 10, target 12, with the period cell
+/// written by `period`; `more` adds anything else to the sheet.
+fn kpi_long_xlsx<P>(
+    root: &Path,
+    periods: &[P],
+    period: impl Fn(&mut Worksheet, u32, &P),
+    more: impl FnOnce(&mut Worksheet),
+) {
+    let mut wb = register_xlsx(root, &[ROW1], 0, 0);
+    save(&mut wb, root, "contracts/register.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("Returns").unwrap();
+    for (c, h) in KPI_LONG.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, p) in periods.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, "C1").unwrap();
+        ws.write_string(r, 1, "K1").unwrap();
+        ws.write_string(r, 2, "Visits").unwrap();
+        period(ws, r, p);
+        ws.write_number(r, 4, 10.0).unwrap();
+        ws.write_number(r, 5, 12.0).unwrap();
+    }
+    more(ws);
+    save(&mut wb, root, "contracts/kpis/k.xlsx");
+}
+
 case!(
     kpi_long_xlsx_numeric_period,
     "79-kpi-long-xlsx-numeric-period",
     |root| {
-        let mut wb = register_xlsx(root, &[ROW1], 0, 0);
-        save(&mut wb, root, "contracts/register.xlsx");
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet().set_name("Returns").unwrap();
-        let header = [
-            "contract_id",
-            "kpi_id",
-            "kpi_name",
-            "period",
-            "actual",
-            "target",
-        ];
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
-        for (r, period) in [2024.0, 99999.0, 1e300, f64::NAN].iter().enumerate() {
-            let r = r as u32 + 1;
-            ws.write_string(r, 0, "C1").unwrap();
-            ws.write_string(r, 1, "K1").unwrap();
-            ws.write_string(r, 2, "Visits").unwrap();
-            ws.write_number(r, 3, *period).unwrap();
-            ws.write_number(r, 4, 10.0).unwrap();
-            ws.write_number(r, 5, 12.0).unwrap();
-        }
-        save(&mut wb, root, "contracts/kpis/k.xlsx");
+        kpi_long_xlsx(
+            root,
+            &[2024.0, 99999.0, 1e300, f64::NAN],
+            |ws, r, period| {
+                ws.write_number(r, 3, *period).unwrap();
+            },
+            |_| {},
+        )
     }
 );
 
@@ -418,31 +440,14 @@ case!(
     kpi_long_xlsx_outside_contract,
     "95-kpi-long-xlsx-outside-contract",
     |root| {
-        let mut wb = register_xlsx(root, &[ROW1], 0, 0);
-        save(&mut wb, root, "contracts/register.xlsx");
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet().set_name("Returns").unwrap();
-        let header = [
-            "contract_id",
-            "kpi_id",
-            "kpi_name",
-            "period",
-            "actual",
-            "target",
-        ];
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
-        for (r, period) in ["2024-05", "2031-01"].iter().enumerate() {
-            let r = r as u32 + 1;
-            ws.write_string(r, 0, "C1").unwrap();
-            ws.write_string(r, 1, "K1").unwrap();
-            ws.write_string(r, 2, "Visits").unwrap();
-            ws.write_string(r, 3, *period).unwrap();
-            ws.write_number(r, 4, 10.0).unwrap();
-            ws.write_number(r, 5, 12.0).unwrap();
-        }
-        save(&mut wb, root, "contracts/kpis/k.xlsx");
+        kpi_long_xlsx(
+            root,
+            &["2024-05", "2031-01"],
+            |ws, r, period| {
+                ws.write_string(r, 3, *period).unwrap();
+            },
+            |_| {},
+        )
     }
 );
 
@@ -480,14 +485,7 @@ case!(
     kpi_long_ods_repeated_row_bomb,
     "96-kpi-long-ods-repeated-row-bomb",
     |root| {
-        let header = ods_row(&[
-            "contract_id",
-            "kpi_id",
-            "kpi_name",
-            "period",
-            "actual",
-            "target",
-        ]);
+        let header = ods_row(&KPI_LONG);
         let row = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell office:value-type="string"><text:p>C1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>K1</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Visits</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>2024-04</text:p></table:table-cell><table:table-cell table:number-columns-repeated="21" office:value-type="float" office:value="10"><text:p>10</text:p></table:table-cell></table:table-row>"#;
         ods(
             root,
@@ -502,14 +500,7 @@ case!(
     kpi_long_ods_sheet_cut_short,
     "99-kpi-long-ods-sheet-cut-short",
     |root| {
-        let header = ods_row(&[
-            "contract_id",
-            "kpi_id",
-            "kpi_name",
-            "period",
-            "actual",
-            "target",
-        ]);
+        let header = ods_row(&KPI_LONG);
         let row = ods_row(&["C1", "K1", "Visits", "2024-05", "10", "12"]);
         ods(
             root,
@@ -525,28 +516,16 @@ case!(
     kpi_long_xlsx_stray_far_cell,
     "97-kpi-long-xlsx-stray-far-cell",
     |root| {
-        let mut wb = register_xlsx(root, &[ROW1], 0, 0);
-        save(&mut wb, root, "contracts/register.xlsx");
-        let mut wb = Workbook::new();
-        let ws = wb.add_worksheet().set_name("Returns").unwrap();
-        let header = [
-            "contract_id",
-            "kpi_id",
-            "kpi_name",
-            "period",
-            "actual",
-            "target",
-        ];
-        for (c, h) in header.iter().enumerate() {
-            ws.write_string(0, c as u16, *h).unwrap();
-        }
-        for (c, v) in ["C1", "K1", "Visits", "2024-05"].iter().enumerate() {
-            ws.write_string(1, c as u16, *v).unwrap();
-        }
-        ws.write_number(1, 4, 10.0).unwrap();
-        ws.write_number(1, 5, 12.0).unwrap();
-        ws.write_string(1_048_575, 16_383, "stray").unwrap();
-        save(&mut wb, root, "contracts/kpis/k.xlsx");
+        kpi_long_xlsx(
+            root,
+            &["2024-05"],
+            |ws, r, period| {
+                ws.write_string(r, 3, *period).unwrap();
+            },
+            |ws| {
+                ws.write_string(1_048_575, 16_383, "stray").unwrap();
+            },
+        )
     }
 );
 
