@@ -161,12 +161,14 @@ pub fn render_pages_observed(
             })
             .collect(),
     };
-    let shared = serde_json::json!({ "site": site, "nav": NAV });
+    let mut shared = serde_json::Map::new();
+    shared.insert("site".into(), serde_json::to_value(&site)?);
+    shared.insert("nav".into(), serde_json::to_value(NAV)?);
     pages
         .into_par_iter()
         .map(|page| {
             let path = output_path(&page.path);
-            let mut ctx = shared.as_object().cloned().unwrap_or_default();
+            let mut ctx = shared.clone();
             let root = root_prefix(&page.path, &base_path);
             let canonical = if base_url.is_empty() {
                 String::new()

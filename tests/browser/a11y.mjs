@@ -587,9 +587,13 @@ async function main() {
           const data = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
           return data.map((d) => new URL(d.url, location.href).pathname.replace(/index\.html$/, ''));
         }, q);
-      for (const type of ['performance contract', 'needs indicator']) {
-        const target = results.find((r) => r.type === type && r.h1);
-        if (!target) continue;
+      const targets = ['performance contract', 'needs indicator']
+        .map((type) => results.find((r) => r.type === type && r.h1))
+        .filter(Boolean);
+      if (!targets.length) {
+        sres.failures.push({ id: 'search', help: 'no contract or indicator page to search for', nodes: [] });
+      }
+      for (const target of targets) {
         const want = new URL(base + target.url).pathname;
         const got = await search(target.h1);
         console.log(`a11y: search "${target.h1}" found ${got.length} page(s)${got.includes(want) ? `, ${want} among them` : ''}`);
