@@ -89,14 +89,6 @@ const DOMAINS: [&str; 6] = [
     "Housing",
 ];
 const SUPPLIER_TYPES: [&str; 4] = ["sme", "vcse", "large", "public"];
-const STATUSES: [&str; 6] = [
-    "needs_assessed",
-    "planning",
-    "consultation",
-    "procurement",
-    "awarded",
-    "live",
-];
 
 fn main() {
     let Args { out, scale, seed } = args();
@@ -211,7 +203,11 @@ grant_prefix = \"360G-syn\"\nocid_prefix = \"ocds-syn001\"\n\n\
     }
     write(&out, "needs/values.csv", &values);
 
-    // Specifications, options, tenders.
+    // Specifications (every status but `ended`), options, tenders.
+    let statuses: Vec<&str> = commission::model::SpecStatus::ALL
+        .into_iter()
+        .filter(|s| *s != "ended")
+        .collect();
     let mut options = String::from("spec_id,option_id,option_name,year,cost,benefit\n");
     let mut bids = String::from("tender_id,spec_id,supplier,price,quality_score,quality_max,social_value_score,social_value_max,compliant,supplier_type\n");
     for s in 0..n_spec {
@@ -229,7 +225,7 @@ commissioners = [\"Public Health\"]\nproviders_engaged = {}\noutcomes = [\"Bette
 [evaluation]\nprice = 40\nquality = 50\nsocial_value = 10\n+++\n\
 ## The service\n\nA synthetic service specification number {s}, with **some** Markdown.\n\n\
 - one point\n- another point\n",
-                STATUSES[s % STATUSES.len()],
+                statuses[s % statuses.len()],
                 rng.below(20) + 1
             ),
         );
@@ -264,6 +260,12 @@ commissioners = [\"Public Health\"]\nproviders_engaged = {}\noutcomes = [\"Bette
 
     // Contract register (.xlsx) and KPI returns (CSV, long layout).
     let mut book = rust_xlsxwriter::Workbook::new();
+    // A fixed creation date: the workbook's properties otherwise carry the clock.
+    book.set_properties(
+        &rust_xlsxwriter::DocProperties::new().set_creation_datetime(
+            &rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 31).expect("a valid date"),
+        ),
+    );
     let sheet = book.add_worksheet();
     sheet.set_name("Register").unwrap();
     let head = [
