@@ -42,16 +42,8 @@ fn too_many_cells(rel: &str, sheet: &str, rows: u64, cols: u64, limit: u64) -> D
     .hint("delete rows and columns beyond the data (a value copied down to the bottom of the sheet, or a stray cell far to the right), or split the file")
 }
 
-fn limit_text_cells(limit: u64) -> String {
-    let text = limit.to_string();
-    let mut out = String::new();
-    for (i, c) in text.chars().enumerate() {
-        if i > 0 && (text.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+fn limit_text_cells(n: u64) -> String {
+    crate::model::group_thousands(&n.to_string())
 }
 
 pub(crate) fn data_to_cell(d: &Data) -> Cell {

@@ -602,6 +602,18 @@ pub struct Project {
     pub mentioned: std::collections::BTreeSet<(String, String)>,
 }
 
+/// Puts a comma between each group of three digits: "1234567" → "1,234,567".
+pub fn group_thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
 /// Turns an id into the path segment FORMATS.md section 3 gives: lowercase `a-z0-9-`, anything else `-`.
 pub fn slug(id: &str) -> String {
     id.chars()

@@ -12,13 +12,7 @@ pub fn number(value: f64, decimals: usize) -> String {
         .split_once('.')
         .map(|(a, b)| (a.to_string(), Some(b.to_string())))
         .unwrap_or((s.clone(), None));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = crate::model::group_thousands(&int);
     let negative = value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
     let sign = if negative { "-" } else { "" };
     match frac {
