@@ -74,95 +74,121 @@ pub(crate) fn data_to_cell(d: &Data) -> Cell {
     }
 }
 
-/// The cells of one sheet: 1-based sheet rows of non-empty values, 0-based columns.
-struct SheetCells {
-    /// `(row, col, value)` in reading order.
-    cells: Vec<(u32, u32, Data)>,
+/// Builds a sheet's table from its rows (1-based sheet row number, cells from column
+/// `first_column`): the first row with a value is the header, rows without one are skipped, and
+/// trailing empty header columns (formatting beyond the data) are trimmed. `None` when no row has
+/// a value.
+fn table(
+    rel: &str,
+    sheet: &str,
+    first_column: usize,
+    merged: Vec<Merged>,
+    rows: impl IntoIterator<Item = (usize, Vec<Cell>)>,
+) -> Option<Table> {
+    let mut rows = rows
+        .into_iter()
+        .filter(|(_, cells)| !cells.iter().all(Cell::is_empty));
+    let (header_row, mut header) = rows.next()?;
+    let width = header
+        .iter()
+        .rposition(|c| !c.is_empty())
+        .map_or(0, |p| p + 1);
+    header.truncate(width);
+    Some(Table {
+        file: rel.to_string(),
+        sheet: Some(sheet.to_string()),
+        header,
+        header_row,
+        first_column,
+        rows: rows.map(|(number, cells)| Row { number, cells }).collect(),
+        merged,
+    })
 }
 
-impl SheetCells {
-    /// Builds the sheet's table: the first row with a value is the header, rows without one are
-    /// skipped, every row spans the sheet's used columns. `None` when the sheet is empty.
-    fn into_table(
-        self,
-        rel: &str,
-        sheet: &str,
-        merged: Vec<Merged>,
-        diags: &mut Diagnostics,
-    ) -> Option<Table> {
-        let first_col = self.cells.iter().map(|c| c.1).min()?;
-        let last_col = self.cells.iter().map(|c| c.1).max()?;
-        let width = (last_col - first_col + 1) as usize;
-        let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = Default::default();
-        for (row, _, _) in &self.cells {
-            rows.entry(*row).or_default();
-        }
-        let limit = max_sheet_cells();
-        if rows.len() as u64 * width as u64 > limit {
-            diags.push(too_many_cells(
-                rel,
-                sheet,
-                rows.len() as u64,
-                width as u64,
-                limit,
-            ));
-            return None;
-        }
-        for cells in rows.values_mut() {
-            *cells = vec![Cell::Empty; width];
-        }
-        for (row, col, value) in self.cells {
-            if let Some(cells) = rows.get_mut(&row) {
-                cells[(col - first_col) as usize] = data_to_cell(&value);
-            }
-        }
-        let mut header: Option<(usize, Vec<Cell>)> = None;
-        let mut body = Vec::new();
-        for (number, cells) in rows {
-            if cells.iter().all(Cell::is_empty) {
-                continue;
-            }
-            let number = number as usize;
-            if header.is_none() {
-                header = Some((number, cells));
-            } else {
-                body.push(Row { number, cells });
-            }
-        }
-        let (header_row, header) = header?;
-        // Trim trailing empty header columns (formatting beyond the data).
-        let width = header
-            .iter()
-            .rposition(|c| !c.is_empty())
-            .map_or(0, |p| p + 1);
-        Some(Table {
-            file: rel.to_string(),
-            sheet: Some(sheet.to_string()),
-            header: header[..width].to_vec(),
-            header_row,
-            first_column: first_col as usize,
-            rows: body,
-            merged,
-        })
-    }
+/// The table of a dense calamine range: .ods (counted against the limit before calamine expanded
+/// it) and .xls.
+fn range_table(rel: &str, sheet: &str, range: &calamine::Range<Data>) -> Option<Table> {
+    let (start_row, start_col) = range.start()?;
+    let rows = range.rows().enumerate().map(|(i, r)| {
+        (
+            start_row as usize + i + 1,
+            r.iter().map(data_to_cell).collect(),
+        )
+    });
+    table(rel, sheet, start_col as usize, Vec::new(), rows)
+}
 
-    /// The cells of a dense calamine range (.ods and .xls, already within the limit).
-    fn from_range(range: &calamine::Range<Data>) -> SheetCells {
-        let Some((start_row, start_col)) = range.start() else {
-            return SheetCells { cells: Vec::new() };
-        };
-        let cells = range
-            .rows()
-            .enumerate()
-            .flat_map(|(r, row)| {
-                row.iter()
-                    .enumerate()
-                    .filter(|(_, d)| !matches!(d, Data::Empty))
-                    .map(move |(c, d)| (start_row + r as u32 + 1, start_col + c as u32, d.clone()))
-            })
-            .collect();
-        SheetCells { cells }
+/// Reads an .xlsx sheet cell by cell, so only cells holding a value cost memory, and lays them out
+/// as rows spanning the used columns once the span is known to be within the limit. `Ok(None)` for
+/// a chart sheet or an empty one.
+fn xlsx_table<RS: std::io::Read + std::io::Seek>(
+    x: &mut calamine::Xlsx<RS>,
+    rel: &str,
+    sheet: &str,
+) -> Result<Option<Table>, Box<Diagnostic>> {
+    let unreadable = |e: calamine::XlsxError| Box::new(cannot_read(rel, sheet, e));
+    let mut reader = match x.worksheet_cells_reader(sheet) {
+        Ok(r) => r,
+        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(None),
+        Err(e) => return Err(unreadable(e)),
+    };
+    let mut cells: Vec<(u32, u32, Data)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (row, col) = cell.get_position();
+        let value: Data = cell.get_value().clone().into();
+        if !matches!(value, Data::Empty) {
+            cells.push((row + 1, col, value));
+        }
     }
+    drop(reader);
+    let (Some(first_col), Some(last_col)) = (
+        cells.iter().map(|c| c.1).min(),
+        cells.iter().map(|c| c.1).max(),
+    ) else {
+        return Ok(None);
+    };
+    let width = (last_col - first_col + 1) as usize;
+    let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> =
+        cells.iter().map(|(row, _, _)| (*row, Vec::new())).collect();
+    let limit = max_sheet_cells();
+    if rows.len() as u64 * width as u64 > limit {
+        return Err(Box::new(too_many_cells(
+            rel,
+            sheet,
+            rows.len() as u64,
+            width as u64,
+            limit,
+        )));
+    }
+    for row in rows.values_mut() {
+        *row = vec![Cell::Empty; width];
+    }
+    for (row, col, value) in cells {
+        if let Some(row) = rows.get_mut(&row) {
+            row[(col - first_col) as usize] = data_to_cell(&value);
+        }
+    }
+    let merged = x
+        .merge_cells_by_sheet_name(sheet)
+        .unwrap_or_default()
+        .iter()
+        .map(|d| Merged {
+            first_row: d.start.0 as usize + 1,
+            last_row: d.end.0 as usize + 1,
+            first_col: d.start.1 as usize,
+            last_col: d.end.1 as usize,
+        })
+        .collect();
+    let rows = rows.into_iter().map(|(n, cells)| (n as usize, cells));
+    Ok(table(rel, sheet, first_col as usize, merged, rows))
+}
+
+fn cannot_read(rel: &str, sheet: &str, e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        rel,
+        Location::Sheet(sheet.to_string()),
+        format!("cannot read the sheet: {e}"),
+    )
 }
 
 pub fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
@@ -184,77 +210,32 @@ pub fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Tab
         }
     };
     let mut tables = Vec::new();
-    let mut refused = false;
+    // A sheet already reported (unreadable or over the limit) is not also "no data".
+    let mut reported = false;
     for name in workbook.sheet_names().to_vec() {
-        let (cells, merged) = match &mut workbook {
-            Sheets::Xlsx(x) => {
-                let merged = x
-                    .merge_cells_by_sheet_name(&name)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|d| Merged {
-                        first_row: d.start.0 as usize + 1,
-                        last_row: d.end.0 as usize + 1,
-                        first_col: d.start.1 as usize,
-                        last_col: d.end.1 as usize,
-                    })
-                    .collect();
-                (xlsx_cells(x, &name), merged)
-            }
-            other => (
-                other
-                    .worksheet_range(&name)
-                    .map(|r| Some(SheetCells::from_range(&r)))
-                    .map_err(|e| e.to_string()),
-                Vec::new(),
-            ),
+        let sheet = match &mut workbook {
+            Sheets::Xlsx(x) => xlsx_table(x, rel, &name),
+            other => other
+                .worksheet_range(&name)
+                .map(|r| range_table(rel, &name, &r))
+                .map_err(|e| Box::new(cannot_read(rel, &name, e))),
         };
-        let cells = match cells {
-            Ok(Some(c)) => c,
-            Ok(None) => continue,
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    rel,
-                    Location::Sheet(name.clone()),
-                    format!("cannot read the sheet: {e}"),
-                ));
-                continue;
+        match sheet {
+            Ok(Some(t)) => tables.push(t),
+            Ok(None) => {}
+            Err(d) => {
+                diags.push(*d);
+                reported = true;
             }
-        };
-        let before = diags.len();
-        match cells.into_table(rel, &name, merged, diags) {
-            Some(t) => tables.push(t),
-            None => refused |= diags.len() > before,
         }
     }
-    if tables.is_empty() && !refused {
+    if tables.is_empty() && !reported {
         diags.push(
             Diagnostic::error(rel, Location::File, "workbook has no data")
                 .hint("a sheet needs a header row naming its columns"),
         );
     }
     tables
-}
-
-/// Streams the cells of an .xlsx sheet; `None` for a chart sheet.
-fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
-    x: &mut calamine::Xlsx<RS>,
-    name: &str,
-) -> Result<Option<SheetCells>, String> {
-    let mut reader = match x.worksheet_cells_reader(name) {
-        Ok(r) => r,
-        Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(None),
-        Err(e) => return Err(e.to_string()),
-    };
-    let mut cells = Vec::new();
-    while let Some(cell) = reader.next_cell().map_err(|e| e.to_string())? {
-        let (row, col) = cell.get_position();
-        let value: Data = cell.get_value().clone().into();
-        if !matches!(value, Data::Empty) {
-            cells.push((row + 1, col, value));
-        }
-    }
-    Ok(Some(SheetCells { cells }))
 }
 
 /// Checks, before calamine expands them, that no sheet of an .ods file spans more cells than the
