@@ -5,3 +5,4 @@ pub mod data;
 pub mod giving;
 pub mod ocds;
 pub mod search;
+pub mod search_text;

@@ -1,0 +1,424 @@
+//! What a rendered page contributes to the search index: its title and text, read from the
+//! element marked `data-pagefind-body` with the same rules Pagefind applies (elements marked
+//! `data-pagefind-ignore`, scripts, styles and inline SVG left out; block elements joined as
+//! sentences). Reading our own well-formed output this way costs a fraction of a general HTML
+//! parser, which on a national site was most of the build.
+
+/// A page's entry in the search index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRecord {
+    /// The first `<h1>` of the indexed element, as text.
+    pub title: String,
+    /// Every indexed word of the page, block elements ending in ". ".
+    pub content: String,
+}
+
+/// The search record of one HTML page, or `None` when the page marks no `data-pagefind-body`.
+pub fn search_record(html: &str) -> Option<SearchRecord> {
+    let mut pos = 0;
+    let (name, body_start) = loop {
+        let tag = next_tag(html, pos)?;
+        pos = tag.end;
+        if let Tag::Open { name, attrs, .. } = tag.kind {
+            if has_attribute(attrs, "data-pagefind-body") {
+                break (name, tag.end);
+            }
+        }
+    };
+    let body_end = matching_close(html, body_start, name).unwrap_or(html.len());
+    let mut text = Text::default();
+    let mut title: Option<String> = None;
+    let mut in_h1: Option<Text> = None;
+    let mut pos = body_start;
+    while pos < body_end {
+        let Some(tag) = next_tag(html, pos).filter(|t| t.start < body_end) else {
+            text.push_raw(&html[pos..body_end]);
+            if let Some(h) = in_h1.as_mut() {
+                h.push_raw(&html[pos..body_end]);
+            }
+            break;
+        };
+        let between = &html[pos..tag.start];
+        text.push_raw(between);
+        if let Some(h) = in_h1.as_mut() {
+            h.push_raw(between);
+        }
+        pos = tag.end;
+        match tag.kind {
+            Tag::Open {
+                name,
+                attrs,
+                self_closing,
+            } => {
+                let skipped = SKIPPED.iter().any(|n| n.eq_ignore_ascii_case(name))
+                    || has_attribute(attrs, "data-pagefind-ignore");
+                if skipped {
+                    if !self_closing && !VOID.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                        pos = skip_element(html, tag.end, name).unwrap_or(body_end);
+                    }
+                    text.boundary(name);
+                    continue;
+                }
+                text.boundary(name);
+                if name.eq_ignore_ascii_case("h1") && title.is_none() && in_h1.is_none() {
+                    in_h1 = Some(Text::default());
+                }
+            }
+            Tag::Close { name } => {
+                text.boundary(name);
+                if name.eq_ignore_ascii_case("h1") {
+                    if let Some(h) = in_h1.take() {
+                        title = Some(h.finish());
+                    }
+                }
+            }
+            Tag::Other => {}
+        }
+    }
+    Some(SearchRecord {
+        title: title.unwrap_or_default(),
+        content: text.finish(),
+    })
+}
+
+/// Elements whose content is never text a reader searches for.
+const SKIPPED: &[&str] = &[
+    "script", "style", "svg", "template", "noscript", "iframe", "object", "canvas",
+];
+/// Elements that have no closing tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+/// Elements inside a line of text: no sentence break at their edges.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+];
+
+/// Text gathered with whitespace collapsed and block edges turned into sentence ends.
+#[derive(Default)]
+struct Text {
+    out: String,
+    /// A block element ended since the last word.
+    pending_break: bool,
+    /// Whitespace seen since the last word.
+    pending_space: bool,
+}
+
+impl Text {
+    fn boundary(&mut self, name: &str) {
+        if INLINE.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            return;
+        }
+        if name.eq_ignore_ascii_case("br") {
+            self.pending_space = true;
+        } else {
+            self.pending_break = true;
+        }
+    }
+
+    /// Appends HTML text (entities still encoded).
+    fn push_raw(&mut self, raw: &str) {
+        let mut rest = raw;
+        while !rest.is_empty() {
+            let (c, len) = match rest.as_bytes()[0] {
+                b'&' => decode_entity(rest).unwrap_or(('&', 1)),
+                _ => {
+                    let c = rest.chars().next().unwrap_or(' ');
+                    (c, c.len_utf8())
+                }
+            };
+            rest = &rest[len..];
+            self.push_char(c);
+        }
+    }
+
+    fn push_char(&mut self, c: char) {
+        if c.is_whitespace() {
+            self.pending_space = true;
+            return;
+        }
+        if !self.out.is_empty() {
+            if self.pending_break {
+                if !self.out.ends_with(['.', '!', '?', ':', ';', ',']) {
+                    self.out.push('.');
+                }
+                self.out.push(' ');
+            } else if self.pending_space {
+                self.out.push(' ');
+            }
+        }
+        self.pending_break = false;
+        self.pending_space = false;
+        self.out.push(c);
+    }
+
+    fn finish(mut self) -> String {
+        if !self.out.is_empty() && self.pending_break && !self.out.ends_with(['.', '!', '?']) {
+            self.out.push('.');
+        }
+        self.out
+    }
+}
+
+/// The character an entity at the start of `s` stands for, and the entity's length.
+fn decode_entity(s: &str) -> Option<(char, usize)> {
+    let end = s[..s.len().min(12)].find(';')?;
+    let name = &s[1..end];
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        _ => {
+            let code = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                u32::from_str_radix(hex, 16).ok()?
+            } else {
+                name.strip_prefix('#')?.parse().ok()?
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((c, end + 1))
+}
+
+struct TagAt<'a> {
+    start: usize,
+    end: usize,
+    kind: Tag<'a>,
+}
+
+enum Tag<'a> {
+    Open {
+        name: &'a str,
+        attrs: &'a str,
+        self_closing: bool,
+    },
+    Close {
+        name: &'a str,
+    },
+    /// A comment, doctype or processing instruction.
+    Other,
+}
+
+/// The next tag at or after `from`.
+fn next_tag(html: &str, from: usize) -> Option<TagAt<'_>> {
+    let mut search = from;
+    loop {
+        let start = search + html.get(search..)?.find('<')?;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            let end = rest.find("-->").map_or(html.len(), |e| start + e + 3);
+            return Some(TagAt {
+                start,
+                end,
+                kind: Tag::Other,
+            });
+        }
+        let after = rest.as_bytes().get(1).copied();
+        let (closing, name_from) = match after {
+            Some(b'/') => (true, 2),
+            Some(b'!') | Some(b'?') => {
+                let end = rest.find('>').map_or(html.len(), |e| start + e + 1);
+                return Some(TagAt {
+                    start,
+                    end,
+                    kind: Tag::Other,
+                });
+            }
+            Some(c) if c.is_ascii_alphabetic() => (false, 1),
+            _ => {
+                // A lone `<` in text (never in escaped output, but harmless).
+                search = start + 1;
+                continue;
+            }
+        };
+        let end = start + tag_end(rest)?;
+        let inner = &html[start + name_from..end - 1];
+        let name_len = inner
+            .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+            .unwrap_or(inner.len());
+        let name = &inner[..name_len];
+        let kind = if closing {
+            Tag::Close { name }
+        } else {
+            Tag::Open {
+                name,
+                attrs: &inner[name_len..],
+                self_closing: inner.ends_with('/'),
+            }
+        };
+        return Some(TagAt { start, end, kind });
+    }
+}
+
+/// The length of the tag at the start of `rest` up to and including its `>`, skipping quoted
+/// attribute values.
+fn tag_end(rest: &str) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for (i, b) in rest.bytes().enumerate() {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"') | (None, b'\'') => quote = Some(b),
+            (None, b'>') => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether an opening tag's attribute text has the attribute `wanted` (with or without a value).
+fn has_attribute(attrs: &str, wanted: &str) -> bool {
+    let bytes = attrs.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        let name_start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=/>".contains(&bytes[i]) {
+            i += 1;
+        }
+        if attrs[name_start..i].eq_ignore_ascii_case(wanted) {
+            return true;
+        }
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i < bytes.len() && bytes[i] == b'=' {
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match bytes.get(i) {
+                Some(&q) if q == b'"' || q == b'\'' => {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] != q {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                _ => {
+                    while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                        i += 1;
+                    }
+                }
+            }
+        }
+        if i == name_start {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// Where the element named `name`, whose content starts at `from`, ends (after its closing tag).
+/// Raw-text elements and inline SVG end at the first closing tag of their name, as in HTML.
+fn skip_element(html: &str, from: usize, name: &str) -> Option<usize> {
+    if RAW.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+        let close = format!("</{name}");
+        let at = from + html[from..].find(&close)?;
+        return tag_end(&html[at..]).map(|len| at + len);
+    }
+    let close = matching_close(html, from, name)?;
+    next_tag(html, close).map(|t| t.end)
+}
+
+/// Elements whose content is not parsed for tags here.
+const RAW: &[&str] = &["script", "style", "svg", "template"];
+
+/// The start of the tag closing the element named `name` whose content starts at `from`.
+fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut pos = from;
+    while let Some(tag) = next_tag(html, pos) {
+        pos = tag.end;
+        match tag.kind {
+            Tag::Open {
+                name: n,
+                self_closing,
+                ..
+            } if n.eq_ignore_ascii_case(name) && !self_closing => depth += 1,
+            Tag::Close { name: n } if n.eq_ignore_ascii_case(name) => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(tag.start);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(html: &str) -> (String, String) {
+        let r = search_record(html).expect("a record");
+        (r.title, r.content)
+    }
+
+    #[test]
+    fn reads_the_marked_element_as_sentences() {
+        let html = "<html><body><nav>Menu</nav><main id=\"main\" data-pagefind-body>\
+            <h1>Brightwater &amp; Co</h1><p>Domiciliary   care <strong>contract</strong></p>\
+            <ul><li>Lower is better;</li><li>unit: people</li></ul></main><footer>Foot</footer>";
+        assert_eq!(
+            record(html),
+            (
+                "Brightwater & Co".to_string(),
+                "Brightwater & Co. Domiciliary care contract. Lower is better; unit: people."
+                    .to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn leaves_out_ignored_elements_scripts_and_charts() {
+        let html = "<main data-pagefind-body><h1>T</h1>\
+            <figure data-pagefind-ignore><div><div>chart words</div></div><p>more</p></figure>\
+            <svg role=\"img\"><title>svg title</title><text>42</text></svg>\
+            <script>var x = \"<p>\";</script><p title=\"a > b\">kept &#x27;quoted&#39; &lt;tag&gt;</p>\
+            <!-- <p>comment</p> --><table data-pagefind-ignore=\"all\"><tr><td>cell</td></tr></table>\
+            <p>end<br>line</p></main>";
+        assert_eq!(
+            record(html),
+            (
+                "T".to_string(),
+                "T. kept 'quoted' <tag>. end line.".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn an_attribute_value_is_not_an_attribute() {
+        let html =
+            "<main data-pagefind-body><p aria-label=\"x data-pagefind-ignore\">shown</p></main>";
+        assert_eq!(record(html).1, "shown.");
+        assert!(search_record("<main title=\"data-pagefind-body\">x</main>").is_none());
+        assert!(search_record("<html><body><h1>No body</h1></body></html>").is_none());
+    }
+
+    #[test]
+    fn malformed_input_does_not_panic() {
+        for html in [
+            "<main data-pagefind-body><p>unclosed",
+            "<main data-pagefind-body>&#xZZ; &#99999999; &",
+            "<main data-pagefind-body><div data-pagefind-ignore><p>never closed",
+            "<main data-pagefind-body><p title=\"unterminated>text",
+            "<main data-pagefind-body>a < b <",
+        ] {
+            let _ = search_record(html);
+        }
+        assert_eq!(
+            record("<main data-pagefind-body>a < b &bogus; c").1,
+            "a < b &bogus; c"
+        );
+    }
+}
