@@ -57,9 +57,40 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Dashed and dotted lines as one SVG path each with `stroke-dasharray`. Plotters' SVG backend
+/// has no dash style and its `DashedLineSeries` writes every dash as its own element (a KPI chart's
+/// three dashed lines came to 260 elements, half the page). A dashed line is drawn as a plain line
+/// in a stand-in colour that [`finish`] rewrites to the real colour and dash pattern.
+#[derive(Default)]
+struct Dashes(Vec<(RGBColor, &'static str)>);
+
+impl Dashes {
+    /// The stand-in colour to draw a line of `colour` dashed as `pattern` (SVG dash lengths).
+    fn style(&mut self, colour: RGBColor, pattern: &'static str, width: u32) -> ShapeStyle {
+        let index = match self.0.iter().position(|d| *d == (colour, pattern)) {
+            Some(i) => i,
+            None => {
+                self.0.push((colour, pattern));
+                self.0.len() - 1
+            }
+        };
+        ShapeStyle::from(&RGBColor(1, 2, index as u8)).stroke_width(width)
+    }
+
+    fn apply(&self, svg: &mut String) {
+        for (i, (RGBColor(r, g, b), pattern)) in self.0.iter().enumerate() {
+            *svg = svg.replace(
+                &format!("stroke=\"#0102{i:02X}\""),
+                &format!("stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-dasharray=\"{pattern}\""),
+            );
+        }
+    }
+}
+
 /// Adds `role="img"`, a title and a description to plotters' SVG, and makes it scale.
-fn finish(raw: String, id: &str, title: &str, description: &str) -> Chart {
+fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str) -> Chart {
     let mut svg = raw;
+    dashes.apply(&mut svg);
     if let Some(pos) = svg.find("<svg") {
         let attrs = format!("<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"chart-svg\"");
         svg.replace_range(pos..pos + 4, &attrs);
@@ -166,6 +197,7 @@ pub fn bar_chart(
     let (lo, hi) = nice_range(values, true);
     let n = bars.len() as f64;
     let mut raw = String::new();
+    let mut dashes = Dashes::default();
     {
         let root = SVGBackend::with_string(&mut raw, (760, height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
@@ -190,7 +222,8 @@ pub fn bar_chart(
             })
             .x_label_formatter(&|x| fmt_tick(*x))
             .label_style((FONT, 15).into_font().color(&DARK))
-            .light_line_style(WHITE)
+            .max_light_lines(0)
+            .bold_line_style(RGBColor(235, 235, 235))
             .draw()
             .ok()?;
         for (i, b) in bars.iter().enumerate() {
@@ -226,17 +259,15 @@ pub fn bar_chart(
         }
         if let Some(bm) = benchmark {
             chart
-                .draw_series(DashedLineSeries::new(
+                .draw_series(LineSeries::new(
                     vec![(bm, 0.0), (bm, n)],
-                    6,
-                    4,
-                    ShapeStyle::from(&ORANGE).stroke_width(3),
+                    dashes.style(ORANGE, "6 4", 3),
                 ))
                 .ok()?;
         }
         root.present().ok()?;
     }
-    Some(finish(raw, id, title, description))
+    Some(finish(raw, &dashes, id, title, description))
 }
 
 /// Lines over labelled periods.
@@ -259,6 +290,7 @@ pub fn line_chart(
     );
     let n = x_labels.len();
     let mut raw = String::new();
+    let mut dashes = Dashes::default();
     {
         let root = SVGBackend::with_string(&mut raw, (760, 340)).into_drawing_area();
         root.fill(&WHITE).ok()?;
@@ -275,7 +307,8 @@ pub fn line_chart(
             .x_label_formatter(&|x| period_label(*x, x_labels, step))
             .y_label_formatter(&|y| fmt_tick(*y))
             .label_style((FONT, 15).into_font().color(&DARK))
-            .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(0)
+            .bold_line_style(RGBColor(225, 225, 225))
             .draw()
             .ok()?;
         let colours = [BLUE, ORANGE, PURPLE, GREY];
@@ -297,7 +330,7 @@ pub fn line_chart(
             for seg in segments {
                 if line.dashed {
                     chart
-                        .draw_series(DashedLineSeries::new(seg.clone(), 8, 5, style))
+                        .draw_series(LineSeries::new(seg, dashes.style(colour, "8 5", 3)))
                         .ok()?;
                 } else {
                     chart
@@ -311,7 +344,7 @@ pub fn line_chart(
         }
         root.present().ok()?;
     }
-    Some(finish(raw, id, title, description))
+    Some(finish(raw, &dashes, id, title, description))
 }
 
 /// A Making Data Count XmR chart: points, mean, process limits, target; special-cause points are
@@ -343,6 +376,7 @@ pub fn spc_chart(
         return None;
     }
     let mut raw = String::new();
+    let mut dashes = Dashes::default();
     {
         let root = SVGBackend::with_string(&mut raw, (760, 360)).into_drawing_area();
         root.fill(&WHITE).ok()?;
@@ -359,7 +393,8 @@ pub fn spc_chart(
             .x_label_formatter(&|x| period_label(*x, x_labels, step))
             .y_label_formatter(&|y| fmt_tick(*y))
             .label_style((FONT, 15).into_font().color(&DARK))
-            .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(0)
+            .bold_line_style(RGBColor(225, 225, 225))
             .draw()
             .ok()?;
         let path = |series: &[Option<f64>]| -> Vec<Vec<(f64, f64)>> {
@@ -396,12 +431,7 @@ pub fn spc_chart(
                 seg
             };
             chart
-                .draw_series(DashedLineSeries::new(
-                    seg,
-                    6,
-                    4,
-                    ShapeStyle::from(&GREY).stroke_width(2),
-                ))
+                .draw_series(LineSeries::new(seg, dashes.style(GREY, "6 4", 2)))
                 .ok()?;
         }
         for seg in path(mean) {
@@ -414,12 +444,7 @@ pub fn spc_chart(
         }
         for seg in path(target) {
             chart
-                .draw_series(DashedLineSeries::new(
-                    seg,
-                    2,
-                    4,
-                    ShapeStyle::from(&RED).stroke_width(3),
-                ))
+                .draw_series(LineSeries::new(seg, dashes.style(RED, "2 4", 3)))
                 .ok()?;
         }
         let pts: Vec<(f64, f64)> = values
@@ -469,7 +494,7 @@ pub fn spc_chart(
         }
         root.present().ok()?;
     }
-    Some(finish(raw, id, title, description))
+    Some(finish(raw, &dashes, id, title, description))
 }
 
 /// Pairs of bars (discounted costs and benefits) per option.
@@ -485,6 +510,7 @@ pub fn paired_bars(
     let (lo, hi) = nice_range(groups.iter().flat_map(|g| [g.1, g.2]), true);
     let n = groups.len() as f64;
     let mut raw = String::new();
+    let dashes = Dashes::default();
     {
         let root = SVGBackend::with_string(&mut raw, (760, 340)).into_drawing_area();
         root.fill(&WHITE).ok()?;
@@ -509,6 +535,8 @@ pub fn paired_bars(
             })
             .y_label_formatter(&|y| format!("£{}", fmt_tick(*y)))
             .label_style((FONT, 15).into_font().color(&DARK))
+            .max_light_lines(0)
+            .bold_line_style(RGBColor(225, 225, 225))
             .draw()
             .ok()?;
         for (i, g) in groups.iter().enumerate() {
@@ -528,7 +556,7 @@ pub fn paired_bars(
         }
         root.present().ok()?;
     }
-    Some(finish(raw, id, title, description))
+    Some(finish(raw, &dashes, id, title, description))
 }
 
 #[cfg(test)]
