@@ -176,7 +176,7 @@ pub fn render_pages_observed(
                 format!("{base_url}{}", page.path)
             };
             let page_path = page.path;
-            ctx.insert("page".into(), page.view);
+            ctx.insert("page".into(), page.view.to_value());
             ctx.insert("title".into(), Value::String(page.title));
             ctx.insert("description".into(), Value::String(page.description));
             ctx.insert("section".into(), Value::String(page.section.into()));

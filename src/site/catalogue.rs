@@ -608,7 +608,7 @@ pub fn pages_and_files(
         title: "Open data".into(),
         section: "data",
         breadcrumbs: crumbs(&[]),
-        view: view(&Catalogue {
+        view: view(Catalogue {
             datasets: t.datasets,
             standards,
             licence: project.config.licence.clone(),
@@ -624,7 +624,7 @@ pub fn pages_and_files(
         title: "Search".into(),
         section: "search",
         breadcrumbs: crumbs(&[]),
-        view: serde_json::json!({}),
+        view: view(serde_json::json!({})),
         description: "Search the site.".into(),
     });
     out_pages.push(Page {
@@ -633,7 +633,7 @@ pub fn pages_and_files(
         title: "Page not found".into(),
         section: "none",
         breadcrumbs: Vec::new(),
-        view: serde_json::json!({}),
+        view: view(serde_json::json!({})),
         description: String::new(),
     });
 

@@ -120,7 +120,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: project.config.title.clone(),
         section: "home",
         breadcrumbs: Vec::new(),
-        view: view(&Home {
+        view: view(Home {
             description: project.config.description.clone().unwrap_or_default(),
             stages,
             as_of: analysis.as_of.map(super::format::date).unwrap_or_default(),
@@ -145,7 +145,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: p.title.clone(),
             section: "about",
             breadcrumbs: crumbs(&[]),
-            view: view(&FreePage {
+            view: view(FreePage {
                 body: render_markdown(&p.body_markdown),
             }),
             description: p.title.clone(),
@@ -163,7 +163,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: "Accessibility statement".into(),
             section: "about",
             breadcrumbs: crumbs(&[]),
-            view: view(&Statement {
+            view: view(Statement {
                 organisation: project.config.organisation.clone(),
                 contact: project.config.contact_email.clone().unwrap_or_default(),
             }),

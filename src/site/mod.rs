@@ -24,7 +24,7 @@ pub struct Page {
     /// Top-level section for navigation: `home`, `needs`, `planning`, `procurement`, `performance`, `data`, `about`.
     pub section: &'static str,
     pub breadcrumbs: Vec<Crumb>,
-    pub view: serde_json::Value,
+    pub view: Box<dyn PageView>,
     /// Short description for search engines and the feed.
     pub description: String,
 }
@@ -110,9 +110,23 @@ pub fn crumbs(items: &[(&str, &str)]) -> Vec<Crumb> {
     out
 }
 
-/// Serialises a view; views are plain structs so this cannot fail in practice.
-pub fn view<T: Serialize>(v: &T) -> serde_json::Value {
-    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+/// A page's typed view, turned into template data only when its page is rendered. Holding every
+/// page's view as JSON values until rendering was most of a large build's memory; typed views are
+/// several times smaller and each becomes JSON only for as long as its page takes to render.
+pub trait PageView: Send + Sync {
+    /// The view as template data; views are plain structs, so this cannot fail in practice.
+    fn to_value(&self) -> serde_json::Value;
+}
+
+impl<T: Serialize + Send + Sync> PageView for T {
+    fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Boxes a page's view.
+pub fn view<T: Serialize + Send + Sync + 'static>(v: T) -> Box<dyn PageView> {
+    Box::new(v)
 }
 
 /// Everything the site publishes besides rendered pages.

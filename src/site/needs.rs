@@ -281,7 +281,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Joint needs assessment".into(),
         section: "needs",
         breadcrumbs: crumbs(&[]),
-        view: view(&overview),
+        view: view(overview),
         description: format!(
             "{} indicators of need across {} areas, compared with {bench_name}.",
             project.indicators.len(),
@@ -536,7 +536,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: ind.name.clone(),
             section: "needs",
             breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
-            view: view(&v),
+            view: view(v),
             description: format!("{}: values by area, confidence intervals, comparison with {bench_name} and recent trend.", ind.name),
         });
     }
@@ -619,7 +619,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: format!("{} ({})", a.name, a.code),
             section: "needs",
             breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
-            view: view(&v),
+            view: view(v),
             description: format!(
                 "Profile of {}: every indicator compared with {bench_name}.",
                 a.name
@@ -689,7 +689,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Priorities".into(),
         section: "needs",
         breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
-        view: view(&PrioritiesView { home_name: home_name.clone(), method: crate::analysis::priorities::METHOD_DESCRIPTION.to_string(), rows, gaps }),
+        view: view(PrioritiesView { home_name: home_name.clone(), method: crate::analysis::priorities::METHOD_DESCRIPTION.to_string(), rows, gaps }),
         description: format!("The needs of {home_name} ranked by the Hanlon basic priority rating, with the services that answer each."),
     });
     let _ = contract_path;

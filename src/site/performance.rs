@@ -271,7 +271,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Performance management".into(),
         section: "performance",
         breadcrumbs: crumbs(&[]),
-        view: view(&Dashboard {
+        view: view(Dashboard {
             as_of: as_of.clone(),
             contracts: lines,
             ratings: ratings
@@ -449,7 +449,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: c.title.clone(),
             section: "performance",
             breadcrumbs: crumbs(&[("Performance", "performance/")]),
-            view: view(&v),
+            view: view(v),
             description: format!(
                 "{} delivered by {}: KPIs, SPC judgements and contract details.",
                 c.title, c.supplier
@@ -514,7 +514,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Procurement Act 2023 compliance".into(),
         section: "performance",
         breadcrumbs: crumbs(&[("Performance", "performance/")]),
-        view: view(&ComplianceView { as_of: as_of.clone(), threshold: money(threshold), in_scope, rows: compliance }),
+        view: view(ComplianceView { as_of: as_of.clone(), threshold: money(threshold), in_scope, rows: compliance }),
         description: "Contracts over the KPI threshold with fewer than three KPIs or no assessment in the last 12 months.".into(),
     });
 
@@ -574,7 +574,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Re-commissioning pipeline".into(),
         section: "performance",
         breadcrumbs: crumbs(&[("Performance", "performance/")]),
-        view: view(&PipelineView {
+        view: view(PipelineView {
             as_of,
             rows,
             total_annual: money(total_annual),
@@ -761,7 +761,7 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
             ("Performance", "performance/"),
             (&c.title, &contract_path(&c.contract_id)),
         ]),
-        view: view(&v),
+        view: view(v),
         description: format!(
             "{} for {}: SPC chart, variation and assurance.",
             s.kpi_name, c.title

@@ -95,7 +95,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Delivery planning".into(),
         section: "planning",
         breadcrumbs: crumbs(&[]),
-        view: view(&Overview {
+        view: view(Overview {
             specs: project.specifications.values().map(|s| spec_line(s, project)).collect(),
             by_status: by_status.into_iter().map(|(k, v)| (k.label().to_string(), v)).collect(),
             engagement_count: project.engagements.len(),
@@ -346,7 +346,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: s.title.clone(),
             section: "planning",
             breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
-            view: view(&v),
+            view: view(v),
             description: s
                 .summary
                 .clone()
@@ -476,7 +476,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Resources and supplier development".into(),
         section: "planning",
         breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
-        view: view(&resources),
+        view: view(resources),
         description: format!(
             "Budgets by status and service area ({} a year in all), and the market of providers.",
             money_short(total)
@@ -524,7 +524,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Co-design and consultation".into(),
         section: "planning",
         breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
-        view: view(&EngagementIndex {
+        view: view(EngagementIndex {
             events: events.iter().map(|e| event_line(e)).collect(),
             participants: project
                 .engagements
@@ -556,7 +556,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                 ("Delivery planning", "planning/"),
                 ("Co-design and consultation", "planning/engagement/"),
             ]),
-            view: view(&EventView {
+            view: view(EventView {
                 line: event_line(e),
                 title: e.title.clone(),
                 body: render_markdown(&e.body_markdown),

@@ -131,7 +131,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Procurement".into(),
         section: "procurement",
         breadcrumbs: crumbs(&[]),
-        view: view(&Overview {
+        view: view(Overview {
             routes,
             tender_count: analysis.tenders.len(),
             bid_count: bids,
@@ -238,7 +238,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: format!("Options appraisal: {}", spec.title),
             section: "procurement",
             breadcrumbs: crumbs(&[("Procurement", "procurement/")]),
-            view: view(&AppraisalView {
+            view: view(AppraisalView {
                 spec: link(&spec_path(spec_id), spec.title.clone()),
                 options: views,
                 chart,
@@ -357,7 +357,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
             title: format!("Tender {}", t.tender_id),
             section: "procurement",
             breadcrumbs: crumbs(&[("Procurement", "procurement/")]),
-            view: view(&v),
+            view: view(v),
             description: format!(
                 "Evaluation of {} bids for {}.",
                 t.bid_count,
@@ -473,7 +473,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
         title: "Grants to voluntary and community organisations".into(),
         section: "procurement",
         breadcrumbs: crumbs(&[("Procurement", "procurement/")]),
-        view: view(&GrantsView {
+        view: view(GrantsView {
             total: money(total),
             count: project.grants.len(),
             small_share: if total > 0.0 {
@@ -513,7 +513,7 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
                 ("Procurement", "procurement/"),
                 ("Grants", "procurement/grants/"),
             ]),
-            view: view(&GrantView {
+            view: view(GrantView {
                 line: grant_line(g),
                 id: g.grant_id.clone(),
                 title: g.title.clone(),
