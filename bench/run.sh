@@ -41,5 +41,5 @@ for s in "${SCALES[@]}"; do
   /usr/bin/time -v "$BIN" build "$proj" --output "$out" --verbose 2>"$ilog"
   iwall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); t=0; for(i=1;i<=n;i++) t=t*60+a[i]; print t}' "$ilog")
   printf '%-6s %8s %9s %9.2f %8s %9s %12s\n' "$s" "$pages" "$wall" "$cpu" "$per" "$rss" "$iwall"
-  grep -E '^  [a-z]+ +[0-9.]+ ms$' "$log" | tr -s ' ' | sed 's/^/         stage:/' | paste -sd' ' -
+  grep -E '^  [a-z]+ +[0-9.]+ ms' "$log" | tr -s ' ' | sed 's/^/         stage:/' | paste -sd' ' -
 done

@@ -97,11 +97,20 @@ impl Observer for Reporter {
             timings.push((stage, took));
         }
         if self.verbosity == Verbosity::Verbose {
+            let peak = peak_memory_mb().map_or(String::new(), |mb| format!("  peak {mb} MB"));
             self.line(&format!(
-                "  {:<8} {:>9.1} ms",
+                "  {:<8} {:>9.1} ms{peak}",
                 stage.name(),
                 took.as_secs_f64() * 1000.0
             ));
         }
     }
+}
+
+/// The process's peak resident memory so far in MB (`VmHWM`), where the system reports it.
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
 }
