@@ -5,10 +5,12 @@ use crate::analysis::{analyse, Analysis};
 use crate::diagnostics::Diagnostics;
 use crate::load::{load_project, theme::load_theme};
 use crate::model::Project;
+use crate::publish::search::{search_index_of, search_records};
+use crate::publish::search_text::SearchRecord;
 use crate::render::Renderer;
 use crate::site::{build_site, Page};
 use crate::stages::{Observer, Silent, Stage};
-use crate::write::{check_output_dir, publish_observed, OutputFile};
+use crate::write::{check_output_dir, OutputFile, Staging};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -199,53 +201,72 @@ pub fn render_pages_observed(
         .collect()
 }
 
-/// Runs the analysis and page building for a loaded project (no IO).
+/// A site rendered in memory, before its search index: the pages' HTML, what each page gives the
+/// search index, and every other file (open data, feeds, theme assets).
+pub struct RenderedSite {
+    pub pages: Vec<OutputFile>,
+    pub records: Vec<(String, SearchRecord)>,
+    pub files: Vec<OutputFile>,
+    /// How many of `files` are published data files (under `data/`).
+    pub data_files: usize,
+}
+
+/// Every file of the site for a loaded and analysed project, search index included, sorted by
+/// path (no IO). Returns the files, the number of pages and the number of data files.
 pub fn site_files(
     project: &Project,
     analysis: &Analysis,
     renderer: &Renderer,
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> Result<(Vec<OutputFile>, usize, usize)> {
-    site_files_observed(project, analysis, renderer, theme_static, &Silent)
+    let site = rendered_site(project, analysis, renderer, theme_static, &Silent)?;
+    let pages = site.pages.len();
+    let mut files = site.pages;
+    files.extend(search_index_of(
+        site.records,
+        &project.config.language,
+        &Silent,
+    )?);
+    files.extend(site.files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, pages, site.data_files))
 }
 
-/// [`site_files`], reporting the pages and render stages to `observer`.
-pub fn site_files_observed(
+/// Builds the pages and renders them, reporting the pages and render stages to `observer`; each
+/// page's search record is read as part of rendering.
+pub fn rendered_site(
     project: &Project,
     analysis: &Analysis,
     renderer: &Renderer,
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
     observer: &dyn Observer,
-) -> Result<(Vec<OutputFile>, usize, usize)> {
+) -> Result<RenderedSite> {
     observer.start(Stage::Pages, None);
     let site = build_site(project, analysis)?;
     observer.finish(Stage::Pages);
     let base = project.config.base_url_normalised();
     observer.start(Stage::Render, Some(site.pages.len() as u64));
-    let mut files = render_pages_observed(project, renderer, site.pages, &base, observer)?;
+    let pages = render_pages_observed(project, renderer, site.pages, &base, observer)?;
+    let records = search_records(&pages);
     observer.finish(Stage::Render);
-    let pages = files.len();
-    observer.start(Stage::Search, Some(pages as u64));
-    files.extend(crate::publish::search::search_index_observed(
-        &files,
-        &project.config.language,
-        observer,
-    )?);
-    observer.finish(Stage::Search);
     let data_files = site
         .files
         .iter()
         .filter(|f| f.path.starts_with("data/"))
         .count();
-    files.extend(site.files);
+    let mut files = site.files;
     for (path, bytes) in theme_static {
         files.push(OutputFile {
             path: format!("assets/{path}"),
             bytes: bytes.clone(),
         });
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, pages, data_files))
+    Ok(RenderedSite {
+        pages,
+        records,
+        files,
+        data_files,
+    })
 }
 
 /// Builds a project into its output folder. Refuses to publish when any error was found.
@@ -287,16 +308,35 @@ pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result
     observer.start(Stage::Analyse, None);
     let analysis = analyse(&project);
     observer.finish(Stage::Analyse);
-    let (files, pages, data_files) = site_files_observed(
+    let site = rendered_site(
         &project,
         &analysis,
         &renderer,
         &theme.static_files,
         observer,
     )?;
-    observer.start(Stage::Write, Some(files.len() as u64));
-    publish_observed(&output, &files, observer)?;
+    let language = project.config.language.clone();
+    // Only the search index is left to build: free the model and the analysis, write the pages
+    // and free their HTML, so Pagefind's memory is not added to theirs.
+    drop((project, analysis, renderer, theme));
+    let (pages, data_files) = (site.pages.len(), site.data_files);
+    let staging = Staging::begin(&output)?;
+    observer.start(
+        Stage::Write,
+        Some((site.pages.len() + site.files.len()) as u64),
+    );
+    staging.write(&site.pages, observer)?;
+    drop(site.pages);
+    staging.write(&site.files, observer)?;
+    drop(site.files);
     observer.finish(Stage::Write);
+    observer.start(Stage::Search, Some(site.records.len() as u64));
+    let index = search_index_of(site.records, &language, observer)?;
+    staging.write(&index, &Silent)?;
+    observer.finish(Stage::Search);
+    observer.start(Stage::Swap, None);
+    staging.commit()?;
+    observer.finish(Stage::Swap);
     Ok(BuildReport {
         diagnostics: diags,
         output: Some(output),

@@ -8,18 +8,23 @@ pub enum Stage {
     Analyse,
     Pages,
     Render,
-    Search,
+    /// Pages, data files and assets written into the new site beside the output folder.
     Write,
+    /// The search index built from the pages' records and written into the new site.
+    Search,
+    /// The new site swapped in for the output folder and the previous one removed.
+    Swap,
 }
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
+    pub const ALL: [Stage; 7] = [
         Stage::Load,
         Stage::Analyse,
         Stage::Pages,
         Stage::Render,
-        Stage::Search,
         Stage::Write,
+        Stage::Search,
+        Stage::Swap,
     ];
 
     pub fn name(self) -> &'static str {
@@ -30,6 +35,7 @@ impl Stage {
             Stage::Render => "render",
             Stage::Search => "search",
             Stage::Write => "write",
+            Stage::Swap => "swap",
         }
     }
 }

@@ -187,27 +187,61 @@ fn write_file(tmp: &Path, previous: Option<&Path>, rel: &str, bytes: &[u8]) -> R
     Ok(())
 }
 
-/// [`publish`], ticking `observer` once per file written. Files are written in parallel; files
-/// whose bytes equal the previous build's keep their modification time (see `write_file`).
+/// [`publish`], ticking `observer` once per file written.
 pub fn publish_observed(
     out: &Path,
     files: &[OutputFile],
     observer: &dyn crate::stages::Observer,
 ) -> Result<()> {
-    use rayon::prelude::*;
-    recover(out)?;
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
+    let staging = Staging::begin(out)?;
+    staging.write(files, observer)?;
+    staging.commit()
+}
+
+/// A new site being written into a temporary folder beside the output folder. Nothing is visible
+/// in the output folder until [`Staging::commit`] swaps the whole new site in; dropped without a
+/// commit (an error on the way), the temporary folder is removed and the previous site stays.
+/// Writing in several calls lets a build free what it has written before building the rest.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    /// The previous commission site, compared with so unchanged files keep their inode and mtime.
+    previous: Option<PathBuf>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts a new site for `out`, which must have passed `check_output_dir`: recovers from an
+    /// interrupted earlier build and creates the temporary folder.
+    pub fn begin(out: &Path) -> Result<Staging> {
+        recover(out)?;
+        if let Some(parent) = out.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp)?;
+        }
+        std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
+        // Only a previous commission site is compared with; anything else is replaced as before.
+        let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            previous,
+            committed: false,
+        })
     }
-    let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-    // Only a previous commission site is compared with; anything else is replaced as before.
-    let previous = out.join(MARKER).is_file().then_some(out);
-    let result = (|| -> Result<()> {
+
+    /// Writes `files` into the new site, in parallel, ticking `observer` once per file. Files
+    /// whose bytes equal the previous build's keep their modification time (see `write_file`).
+    pub fn write(
+        &self,
+        files: &[OutputFile],
+        observer: &dyn crate::stages::Observer,
+    ) -> Result<()> {
+        use rayon::prelude::*;
         let mut dirs = std::collections::BTreeSet::new();
         for f in files {
             if f.path
@@ -222,25 +256,41 @@ pub fn publish_observed(
             }
         }
         for dir in dirs {
-            let dir = tmp.join(dir);
+            let dir = self.tmp.join(dir);
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         }
+        let previous = self.previous.as_deref();
         files.par_iter().try_for_each(|f| -> Result<()> {
-            write_file(&tmp, previous, &f.path, &f.bytes)?;
+            write_file(&self.tmp, previous, &f.path, &f.bytes)?;
             observer.tick(1);
             Ok(())
-        })?;
-        write_file(&tmp, previous, MARKER, MARKER_TEXT)?;
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
+        })
     }
-    if out.exists() && exchange(&tmp, out).is_ok() {
+
+    /// Marks the new site as commission's and swaps it in for the output folder.
+    pub fn commit(mut self) -> Result<()> {
+        write_file(&self.tmp, self.previous.as_deref(), MARKER, MARKER_TEXT)?;
+        // From here the temporary folder is the site being published (or, after the exchange,
+        // the previous one): `swap` and the next build's `recover` own it.
+        self.committed = true;
+        swap(&self.tmp, &self.out)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Puts the finished new site at `tmp` in place of `out` and removes the previous site.
+fn swap(tmp: &Path, out: &Path) -> Result<()> {
+    if out.exists() && exchange(tmp, out).is_ok() {
         // `out` now holds the new site and `tmp` the previous one; a kill from here on leaves a
         // whole new site, and the next build's `recover` removes the leftover.
-        std::fs::remove_dir_all(&tmp)
+        std::fs::remove_dir_all(tmp)
             .with_context(|| format!("removing the previous site at {}", tmp.display()))?;
         return Ok(());
     }
@@ -249,7 +299,7 @@ pub fn publish_observed(
         std::fs::rename(out, &old)
             .with_context(|| format!("moving the previous site aside from {}", out.display()))?;
     }
-    if let Err(e) = std::fs::rename(&tmp, out) {
+    if let Err(e) = std::fs::rename(tmp, out) {
         if old.exists() {
             let _ = std::fs::rename(&old, out);
         }

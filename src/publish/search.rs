@@ -14,28 +14,32 @@ use super::search_text::{search_record, SearchRecord};
 /// Indexes every HTML page that marks its content with `data-pagefind-body` and returns the index
 /// files to publish under `pagefind/`.
 pub fn search_index(pages: &[OutputFile], language: &str) -> Result<Vec<OutputFile>> {
-    search_index_observed(pages, language, &crate::stages::Silent)
+    search_index_of(search_records(pages), language, &crate::stages::Silent)
 }
 
-/// [`search_index`], ticking `observer` once per page looked at.
-///
-/// Pages are read into records ([`search_record`]) in parallel and handed to Pagefind as custom
-/// records, so Pagefind does no HTML parsing: on a national site its one-thread parser was two
-/// thirds of the build.
-pub fn search_index_observed(
-    pages: &[OutputFile],
-    language: &str,
-    observer: &dyn crate::stages::Observer,
-) -> Result<Vec<OutputFile>> {
-    let records: Vec<(String, SearchRecord)> = pages
+/// The search record of every HTML page that has one, with its site-absolute URL, read in
+/// parallel ([`search_record`]).
+pub fn search_records(pages: &[OutputFile]) -> Vec<(String, SearchRecord)> {
+    pages
         .par_iter()
         .filter(|p| p.path.ends_with(".html"))
         .filter_map(|page| {
             let html = std::str::from_utf8(&page.bytes).ok()?;
             search_record(html).map(|r| (format!("/{}", page.path), r))
         })
-        .collect();
-    observer.tick(pages.len() as u64);
+        .collect()
+}
+
+/// Builds the index from pages' records, ticking `observer` once per record.
+///
+/// Records reach Pagefind as custom records, so Pagefind parses no HTML: on a national site its
+/// one-thread parser was two thirds of the build. Taking records rather than pages lets the build
+/// write and free the pages' HTML before Pagefind, the largest user of memory, starts.
+pub fn search_index_of(
+    records: Vec<(String, SearchRecord)>,
+    language: &str,
+    observer: &dyn crate::stages::Observer,
+) -> Result<Vec<OutputFile>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -53,6 +57,7 @@ pub fn search_index_observed(
         let mut index =
             PagefindIndex::new(Some(options)).map_err(|e| anyhow!("search index options: {e}"))?;
         for (url, record) in records {
+            observer.tick(1);
             let mut meta = BTreeMap::new();
             if !record.title.is_empty() {
                 meta.insert("title".to_string(), record.title);
