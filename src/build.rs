@@ -2,10 +2,12 @@
 //! the stages meet; the CLI and the tests call `check` and `build`.
 
 use crate::analysis::{analyse, Analysis};
+use crate::cache::{records_key, BuildCache, CachedPage};
 use crate::diagnostics::Diagnostics;
 use crate::load::{load_project, theme::load_theme};
 use crate::model::Project;
-use crate::publish::search::{search_index_of, search_records};
+use crate::publish::search::search_index_of;
+use crate::publish::search_text::search_record;
 use crate::publish::search_text::SearchRecord;
 use crate::render::Renderer;
 use crate::site::{build_site, Page};
@@ -34,6 +36,10 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     pub pages: usize,
     pub data_files: usize,
+    /// The pages this build rendered, by output path: every page, unless a cache supplied some.
+    pub rendered: Vec<String>,
+    /// Whether the search index was built (false when the cache's index still held).
+    pub search_rebuilt: bool,
 }
 
 /// Loads and validates a project without building it.
@@ -127,19 +133,37 @@ pub fn render_pages(
     pages: Vec<Page>,
     base_url: &str,
 ) -> Result<Vec<OutputFile>> {
-    render_pages_observed(project, renderer, pages, base_url, &Silent)
+    Ok(
+        render_pages_observed(project, renderer, pages, base_url, &Silent, None)?
+            .into_iter()
+            .map(|p| p.file)
+            .collect(),
+    )
 }
 
-/// [`render_pages`], ticking `observer` once per page. Pages are consumed: each page's view moves
-/// into its template context (no copy) and is freed as soon as the page is rendered.
+/// A rendered page with its search record and its render key (0 without a cache).
+pub struct RenderedPage {
+    pub file: OutputFile,
+    pub record: Option<SearchRecord>,
+    pub key: u64,
+    /// Taken from the cache rather than rendered.
+    pub reused: bool,
+}
+
+/// [`render_pages`], ticking `observer` once per page and reading each page's search record.
+/// Pages are consumed: each page's view becomes template data only while the page renders. With a
+/// `cache`, each page's render key (a hash of everything its template receives, with the
+/// templates) is computed, and a page whose key the cache holds is not rendered again.
 pub fn render_pages_observed(
     project: &Project,
     renderer: &Renderer,
     pages: Vec<Page>,
     base_url: &str,
     observer: &dyn Observer,
-) -> Result<Vec<OutputFile>> {
+    cache: Option<&BuildCache>,
+) -> Result<Vec<RenderedPage>> {
     use serde_json::Value;
+    use std::hash::{Hash, Hasher};
     let base_path = base_url
         .split_once("://")
         .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
@@ -166,10 +190,36 @@ pub fn render_pages_observed(
     let mut shared = serde_json::Map::new();
     shared.insert("site".into(), serde_json::to_value(&site)?);
     shared.insert("nav".into(), serde_json::to_value(NAV)?);
+    let shared_key = {
+        let mut hasher = std::hash::DefaultHasher::new();
+        (
+            renderer.fingerprint(),
+            base_url,
+            Value::Object(shared.clone()).to_string(),
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    };
     pages
         .into_par_iter()
         .map(|page| {
             let path = output_path(&page.path);
+            let key = match cache {
+                Some(_) => render_key(shared_key, &page),
+                None => 0,
+            };
+            if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
+                observer.tick(1);
+                return Ok(RenderedPage {
+                    file: OutputFile {
+                        path,
+                        bytes: hit.html.to_vec(),
+                    },
+                    record: hit.record.clone(),
+                    key,
+                    reused: true,
+                });
+            }
             let mut ctx = shared.clone();
             let root = root_prefix(&page.path, &base_path);
             let canonical = if base_url.is_empty() {
@@ -192,13 +242,39 @@ pub fn render_pages_observed(
             let html = renderer
                 .render(page.template, &ctx)
                 .with_context(|| format!("page /{page_path}"))?;
+            let record = search_record(&html);
             observer.tick(1);
-            Ok(OutputFile {
-                path,
-                bytes: html.into_bytes(),
+            Ok(RenderedPage {
+                file: OutputFile {
+                    path,
+                    bytes: html.into_bytes(),
+                },
+                record,
+                key,
+                reused: false,
             })
         })
         .collect()
+}
+
+/// Everything a page's template receives besides what all pages share (`shared_key`).
+fn render_key(shared_key: u64, page: &Page) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (
+        shared_key,
+        &page.path,
+        page.template,
+        &page.title,
+        &page.description,
+        page.section,
+    )
+        .hash(&mut hasher);
+    for crumb in &page.breadcrumbs {
+        (&crumb.title, &crumb.href).hash(&mut hasher);
+    }
+    page.view.hash_into(&mut hasher);
+    hasher.finish()
 }
 
 /// A site rendered in memory, before its search index: the pages' HTML, what each page gives the
@@ -209,6 +285,8 @@ pub struct RenderedSite {
     pub files: Vec<OutputFile>,
     /// How many of `files` are published data files (under `data/`).
     pub data_files: usize,
+    /// The pages rendered by this build (the others were the cache's), by output path.
+    pub rendered: Vec<String>,
 }
 
 /// Every file of the site for a loaded and analysed project, search index included, sorted by
@@ -219,7 +297,7 @@ pub fn site_files(
     renderer: &Renderer,
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> Result<(Vec<OutputFile>, usize, usize)> {
-    let site = rendered_site(project, analysis, renderer, theme_static, &Silent)?;
+    let site = rendered_site(project, analysis, renderer, theme_static, &Silent, None)?;
     let pages = site.pages.len();
     let mut files = site.pages;
     files.extend(search_index_of(
@@ -232,22 +310,56 @@ pub fn site_files(
     Ok((files, pages, site.data_files))
 }
 
-/// Builds the pages and renders them, reporting the pages and render stages to `observer`; each
-/// page's search record is read as part of rendering.
+/// Builds the pages and renders them, reporting the pages and render stages to `observer`. With a
+/// `cache`, pages whose render key it holds are taken from it, and it is then replaced by this
+/// build's pages.
 pub fn rendered_site(
     project: &Project,
     analysis: &Analysis,
     renderer: &Renderer,
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
     observer: &dyn Observer,
+    cache: Option<&mut BuildCache>,
 ) -> Result<RenderedSite> {
     observer.start(Stage::Pages, None);
     let site = build_site(project, analysis)?;
     observer.finish(Stage::Pages);
     let base = project.config.base_url_normalised();
     observer.start(Stage::Render, Some(site.pages.len() as u64));
-    let pages = render_pages_observed(project, renderer, site.pages, &base, observer)?;
-    let records = search_records(&pages);
+    let rendered = render_pages_observed(
+        project,
+        renderer,
+        site.pages,
+        &base,
+        observer,
+        cache.as_deref(),
+    )?;
+    let mut pages = Vec::with_capacity(rendered.len());
+    let mut records = Vec::new();
+    let mut rerendered = Vec::new();
+    let mut cached = std::collections::BTreeMap::new();
+    for page in rendered {
+        if !page.reused {
+            rerendered.push(page.file.path.clone());
+        }
+        if cache.is_some() {
+            cached.insert(
+                page.file.path.clone(),
+                CachedPage {
+                    key: page.key,
+                    html: page.file.bytes.as_slice().into(),
+                    record: page.record.clone(),
+                },
+            );
+        }
+        if let Some(record) = page.record {
+            records.push((format!("/{}", page.file.path), record));
+        }
+        pages.push(page.file);
+    }
+    if let Some(cache) = cache {
+        cache.set_pages(cached);
+    }
     observer.finish(Stage::Render);
     let data_files = site
         .files
@@ -266,6 +378,7 @@ pub fn rendered_site(
         records,
         files,
         data_files,
+        rendered: rerendered,
     })
 }
 
@@ -276,6 +389,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// [`build`], reporting each stage to `observer`.
 pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result<BuildReport> {
+    build_cached(options, observer, None)
+}
+
+/// [`build_observed`] keeping `cache` from one build to the next (as `serve` does): only pages
+/// whose template data changed are rendered again, and the search index is rebuilt only when a
+/// page's indexed text changed.
+pub fn build_cached(
+    options: &BuildOptions,
+    observer: &dyn Observer,
+    mut cache: Option<&mut BuildCache>,
+) -> Result<BuildReport> {
     observer.start(Stage::Load, None);
     let (project, mut diags) = load_project(&options.project);
     let theme = load_theme(&options.project, &mut diags);
@@ -286,6 +410,8 @@ pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result
             output: None,
             pages: 0,
             data_files: 0,
+            rendered: Vec::new(),
+            search_rebuilt: false,
         });
     };
     if diags.has_errors() {
@@ -294,6 +420,8 @@ pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result
             output: None,
             pages: 0,
             data_files: 0,
+            rendered: Vec::new(),
+            search_rebuilt: false,
         });
     }
     if let Some(url) = &options.base_url {
@@ -314,12 +442,14 @@ pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result
         &renderer,
         &theme.static_files,
         observer,
+        cache.as_deref_mut(),
     )?;
     let language = project.config.language.clone();
     // Only the search index is left to build: free the model and the analysis, write the pages
     // and free their HTML, so Pagefind's memory is not added to theirs.
     drop((project, analysis, renderer, theme));
     let (pages, data_files) = (site.pages.len(), site.data_files);
+    let rendered = site.rendered;
     let staging = Staging::begin(&output)?;
     observer.start(
         Stage::Write,
@@ -331,8 +461,22 @@ pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result
     drop(site.files);
     observer.finish(Stage::Write);
     observer.start(Stage::Search, Some(site.records.len() as u64));
-    let index = search_index_of(site.records, &language, observer)?;
+    let key = cache
+        .as_ref()
+        .map(|_| records_key(&site.records, &language));
+    let reused = match (&cache, key) {
+        (Some(cache), Some(key)) => cache.search(key).map(<[OutputFile]>::to_vec),
+        _ => None,
+    };
+    let search_rebuilt = reused.is_none();
+    let index = match reused {
+        Some(files) => files,
+        None => search_index_of(site.records, &language, observer)?,
+    };
     staging.write(&index, &Silent)?;
+    if let (Some(cache), Some(key)) = (cache, key) {
+        cache.set_search(key, index);
+    }
     observer.finish(Stage::Search);
     observer.start(Stage::Swap, None);
     staging.commit()?;
@@ -342,5 +486,7 @@ pub fn build_observed(options: &BuildOptions, observer: &dyn Observer) -> Result
         output: Some(output),
         pages,
         data_files,
+        rendered,
+        search_rebuilt,
     })
 }

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod build;
+pub mod cache;
 pub mod diagnostics;
 pub mod init;
 pub mod load;

@@ -10,7 +10,8 @@ mod path;
 
 pub use path::{resolve_request_path, Rejected, Resolved};
 
-use crate::build::{build_observed, BuildOptions};
+use crate::build::{build_cached, BuildOptions};
+use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
 use crate::stages::Silent;
 use anyhow::{bail, Context, Result};
@@ -107,7 +108,9 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         output: Some(output.clone()),
         base_url: options.base_url.clone(),
     };
-    rebuild(&build_options, &shared, options.quiet);
+    // Kept between rebuilds: a change re-renders only the pages whose template data it changed.
+    let mut cache = BuildCache::default();
+    rebuild(&build_options, &shared, options.quiet, &mut cache);
 
     let server_shared = shared.clone();
     std::thread::spawn(move || {
@@ -146,7 +149,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
                 Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
             }
         }
-        rebuild(&build_options, &shared, options.quiet);
+        rebuild(&build_options, &shared, options.quiet, &mut cache);
     }
 }
 
@@ -195,9 +198,9 @@ impl Ignored {
     }
 }
 
-fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool) {
+fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool, cache: &mut BuildCache) {
     let started = Instant::now();
-    let result = build_observed(options, &Silent);
+    let result = build_cached(options, &Silent, Some(cache));
     let error = match result {
         Ok(report) => {
             for d in report.diagnostics.sorted() {
@@ -209,8 +212,10 @@ fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool) {
                 Some(_) => {
                     if !quiet {
                         eprintln!(
-                            "built {} pages in {:.2} s ({} warning(s))",
+                            "built {} pages ({} rendered, search index {}) in {:.2} s ({} warning(s))",
                             report.pages,
+                            report.rendered.len(),
+                            if report.search_rebuilt { "rebuilt" } else { "unchanged" },
                             started.elapsed().as_secs_f64(),
                             report.diagnostics.warning_count()
                         );

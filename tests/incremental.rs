@@ -85,3 +85,72 @@ fn changing_one_kpi_file_changes_only_dependent_files() {
         "too many files changed for one KPI value: {new_bytes:#?}"
     );
 }
+
+/// `serve` keeps a cache between builds: a second build with nothing changed renders no page and
+/// keeps the search index; after one KPI value changes, exactly the pages whose bytes changed are
+/// rendered again, and the site is byte for byte what a build without a cache writes.
+#[test]
+fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
+    use commission::build::build_cached;
+    use commission::cache::BuildCache;
+    use commission::stages::Silent;
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    common::copy_project(&common::sample(), &project);
+    let out = dir.path().join("site");
+    let options = BuildOptions {
+        project: project.clone(),
+        output: Some(out.clone()),
+        base_url: None,
+    };
+    let mut cache = BuildCache::default();
+    let first = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    assert!(first.output.is_some(), "{:?}", first.diagnostics);
+    assert_eq!(first.rendered.len(), first.pages);
+    assert!(first.search_rebuilt);
+
+    let again = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    assert_eq!(again.rendered, Vec::<String>::new());
+    assert!(!again.search_rebuilt);
+    let before = common::snapshot(&out);
+
+    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
+    let text = std::fs::read_to_string(&kpis).unwrap();
+    let changed = text.replacen(
+        "C-2023-001,DA-01,People in structured treatment,2024-05,1507,",
+        "C-2023-001,DA-01,People in structured treatment,2024-05,1300,",
+        1,
+    );
+    assert_ne!(text, changed, "the fixture row moved");
+    std::fs::write(&kpis, changed).unwrap();
+    let third = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    assert!(third.output.is_some(), "{:?}", third.diagnostics);
+    let after = common::snapshot(&out);
+    let changed_pages: Vec<&String> = after
+        .iter()
+        .filter(|(path, (hash, _))| {
+            path.ends_with(".html")
+                && !path.starts_with("pagefind/")
+                && before.get(*path).map(|b| b.0) != Some(*hash)
+        })
+        .map(|(path, _)| path)
+        .collect();
+    let mut rendered = third.rendered.clone();
+    rendered.sort();
+    assert_eq!(rendered.iter().collect::<Vec<_>>(), changed_pages);
+    assert!(rendered.contains(&"performance/contracts/c-2023-001/da-01/index.html".to_string()));
+    assert!(rendered.len() < 10, "{rendered:#?}");
+    assert!(third.search_rebuilt, "the KPI page's text changed");
+
+    let fresh = dir.path().join("fresh");
+    let report = build(&BuildOptions {
+        output: Some(fresh.clone()),
+        ..options.clone()
+    })
+    .unwrap();
+    assert!(report.output.is_some());
+    let hashes = |m: std::collections::BTreeMap<String, (u64, SystemTime)>| {
+        m.into_iter().map(|(k, (h, _))| (k, h)).collect::<Vec<_>>()
+    };
+    assert_eq!(hashes(common::snapshot(&fresh)), hashes(after));
+}

@@ -11,6 +11,9 @@ use tera::Tera;
 /// The compiled templates of a theme.
 pub struct Renderer {
     tera: Tera,
+    /// A hash of every template's name and source, so a cache of rendered pages knows when the
+    /// theme changed.
+    fingerprint: u64,
 }
 
 /// Describes a tera error with its whole cause chain (tera hides the useful part in `source`).
@@ -45,7 +48,19 @@ impl Renderer {
             };
             anyhow!("a template does not compile{overridden}: {}", describe(&e))
         })?;
-        Ok(Renderer { tera })
+        let mut hasher = std::hash::DefaultHasher::new();
+        for (name, source) in &theme.templates {
+            std::hash::Hash::hash(&(name, source), &mut hasher);
+        }
+        Ok(Renderer {
+            tera,
+            fingerprint: std::hash::Hasher::finish(&hasher),
+        })
+    }
+
+    /// Changes whenever any template changes.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     /// Renders `template` with a serialisable context.

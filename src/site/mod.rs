@@ -116,11 +116,17 @@ pub fn crumbs(items: &[(&str, &str)]) -> Vec<Crumb> {
 pub trait PageView: Send + Sync {
     /// The view as template data; views are plain structs, so this cannot fail in practice.
     fn to_value(&self) -> serde_json::Value;
+    /// Feeds the view, serialised, to `hasher` (for the render cache; builds no JSON).
+    fn hash_into(&self, hasher: &mut dyn std::hash::Hasher);
 }
 
 impl<T: Serialize + Send + Sync> PageView for T {
     fn to_value(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    fn hash_into(&self, hasher: &mut dyn std::hash::Hasher) {
+        let _ = serde_json::to_writer(crate::cache::HashWriter(hasher), self);
     }
 }
 

@@ -1,0 +1,73 @@
+//! What `serve` keeps from one build to the next so that a change re-renders only the pages it
+//! touches: each page's render key (a hash of everything its template receives) with its HTML and
+//! search record, and the search index with the hash of the records it was built from. In memory
+//! only; a `commission build` starts without one and renders everything.
+
+use crate::publish::search_text::SearchRecord;
+use crate::write::OutputFile;
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+
+/// Rendered pages and the search index of the previous build.
+#[derive(Default)]
+pub struct BuildCache {
+    pages: BTreeMap<String, CachedPage>,
+    search: Option<(u64, Vec<OutputFile>)>,
+}
+
+/// One page as the previous build rendered it.
+#[derive(Clone)]
+pub struct CachedPage {
+    pub key: u64,
+    pub html: Arc<[u8]>,
+    pub record: Option<SearchRecord>,
+}
+
+impl BuildCache {
+    /// The previous rendering of the page written at `path`, if its render key is still `key`.
+    pub fn page(&self, path: &str, key: u64) -> Option<&CachedPage> {
+        self.pages.get(path).filter(|p| p.key == key)
+    }
+
+    /// Replaces the cached pages with this build's (pages no longer built are forgotten).
+    pub fn set_pages(&mut self, pages: BTreeMap<String, CachedPage>) {
+        self.pages = pages;
+    }
+
+    /// The previous search index, if it was built from records with this `key`.
+    pub fn search(&self, key: u64) -> Option<&[OutputFile]> {
+        match &self.search {
+            Some((k, files)) if *k == key => Some(files),
+            _ => None,
+        }
+    }
+
+    pub fn set_search(&mut self, key: u64, files: Vec<OutputFile>) {
+        self.search = Some((key, files));
+    }
+}
+
+/// Feeds serialised bytes straight into a hasher, so a view is hashed without building its JSON.
+pub struct HashWriter<'a>(pub &'a mut dyn Hasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The hash of the search records an index is built from, in order, and its language.
+pub fn records_key(records: &[(String, SearchRecord)], language: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    language.hash(&mut hasher);
+    for (url, record) in records {
+        (url, &record.title, &record.content).hash(&mut hasher);
+    }
+    hasher.finish()
+}
