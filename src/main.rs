@@ -8,6 +8,11 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc rather than the system allocator: a build allocates and frees millions of small
+/// strings across threads, where glibc's allocator spent about a sixth of all CPU time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Publish a council's commissioning cycle — needs, planning, procurement and performance — as a
 /// static website with open data.
 ///
