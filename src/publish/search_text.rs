@@ -331,26 +331,43 @@ fn skip_element(html: &str, from: usize, name: &str) -> Option<usize> {
 /// Elements whose content is not parsed for tags here.
 const RAW: &[&str] = &["script", "style", "svg", "template"];
 
-/// The start of the tag closing the element named `name` whose content starts at `from`.
+/// The start of the tag closing the element named `name` whose content starts at `from`. Only
+/// tags of that name are parsed; everything between is skipped by searching for `<` (our output
+/// escapes `<` in text and attribute values, and comments are stepped over whole).
 fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = html.as_bytes();
     let mut depth = 1usize;
     let mut pos = from;
-    while let Some(tag) = next_tag(html, pos) {
-        pos = tag.end;
-        match tag.kind {
-            Tag::Open {
-                name: n,
-                self_closing,
-                ..
-            } if n.eq_ignore_ascii_case(name) && !self_closing => depth += 1,
-            Tag::Close { name: n } if n.eq_ignore_ascii_case(name) => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(tag.start);
-                }
-            }
-            _ => {}
+    while let Some(offset) = html.get(pos..)?.find('<') {
+        let at = pos + offset;
+        let rest = &html[at + 1..];
+        if rest.starts_with("!--") {
+            pos = at + 4 + rest[3..].find("-->")? + 3;
+            continue;
         }
+        let closing = rest.starts_with('/');
+        let name_at = at + 1 + usize::from(closing);
+        let after = name_at + name.len();
+        let named = bytes
+            .get(name_at..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && bytes
+                .get(after)
+                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
+        if !named {
+            pos = at + 1;
+            continue;
+        }
+        let end = at + tag_end(&html[at..])?;
+        if closing {
+            depth -= 1;
+            if depth == 0 {
+                return Some(at);
+            }
+        } else if !html[..end].ends_with("/>") {
+            depth += 1;
+        }
+        pos = end;
     }
     None
 }
@@ -394,6 +411,13 @@ mod tests {
                 "T. kept 'quoted' <tag>. end line.".to_string()
             )
         );
+    }
+
+    #[test]
+    fn ignored_elements_end_at_their_own_closing_tag() {
+        let html = "<main data-pagefind-body><div data-pagefind-ignore><div>a</div><divx>b</divx>\
+            <!-- </div> --><DIV>c</DIV></div><p>kept</p><section>s<section>t</section></section></main>";
+        assert_eq!(record(html).1, "kept. s. t.");
     }
 
     #[test]
