@@ -36,9 +36,12 @@ pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(raw.as_slice());
-    for record in reader.records() {
-        let record = record?;
-        out.write_record(record.iter().map(|c| neutralise(c).into_owned()))?;
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record)? {
+        for cell in record.iter() {
+            out.write_field(neutralise(cell).as_bytes())?;
+        }
+        out.write_record(None::<&[u8]>)?;
     }
     out.into_inner().context("finishing CSV")
 }

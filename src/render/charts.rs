@@ -77,46 +77,62 @@ impl Dashes {
         ShapeStyle::from(&RGBColor(1, 2, index as u8)).stroke_width(width)
     }
 
-    fn apply(&self, svg: &mut String) {
-        for (i, (RGBColor(r, g, b), pattern)) in self.0.iter().enumerate() {
-            *svg = svg.replace(
-                &format!("stroke=\"#0102{i:02X}\""),
-                &format!("stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-dasharray=\"{pattern}\""),
-            );
-        }
+    /// The real stroke (and dash pattern) for a `stroke="#RRGGBB"` value plotters wrote, when
+    /// it is one of this chart's stand-ins.
+    fn real(&self, hex: &str) -> Option<String> {
+        let index = hex.strip_prefix("0102")?;
+        let index = usize::from(u8::from_str_radix(index, 16).ok()?);
+        let (RGBColor(r, g, b), pattern) = self.0.get(index)?;
+        Some(format!(
+            "stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-dasharray=\"{pattern}\""
+        ))
     }
 }
 
-/// Adds `role="img"`, a title and a description to plotters' SVG, and makes it scale.
+/// Adds `role="img"`, a title and a description to plotters' SVG, drops its XML declaration (the
+/// SVG is inline), and gives dashed lines their colour and pattern; one pass over the markup.
 fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str) -> Chart {
-    let mut svg = raw;
-    dashes.apply(&mut svg);
-    if let Some(pos) = svg.find("<svg") {
-        let attrs = format!("<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"chart-svg\"");
-        svg.replace_range(pos..pos + 4, &attrs);
-        if let Some(end) = svg[pos..].find('>') {
-            let at = pos + end + 1;
-            svg.insert_str(
-                at,
-                &format!(
-                    "<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-                    escape(title),
-                    escape(description)
-                ),
-            );
+    let mut svg = String::with_capacity(raw.len() + title.len() + description.len() + 200);
+    let mut rest = raw.as_str();
+    if let Some(start) = rest.find("<?xml") {
+        if let Some(end) = rest[start..].find("?>") {
+            rest = &rest[start + end + 2..];
         }
     }
-    // plotters writes fixed width/height; the viewBox keeps proportions when CSS scales it.
-    if let Some(start) = svg.find("<?xml") {
-        if let Some(end) = svg[start..].find("?>") {
-            svg.replace_range(start..start + end + 2, "");
+    rest = rest.trim();
+    if let Some(pos) = rest.find("<svg") {
+        if let Some(end) = rest[pos..].find('>') {
+            svg.push_str(&rest[..pos]);
+            svg.push_str(&format!(
+                "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"chart-svg\"{}<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+                &rest[pos + 4..=pos + end],
+                escape(title),
+                escape(description)
+            ));
+            rest = &rest[pos + end + 1..];
         }
     }
+    const STROKE: &str = "stroke=\"#";
+    while let Some(at) = rest.find(STROKE) {
+        let hex = rest.get(at + STROKE.len()..at + STROKE.len() + 6);
+        match hex.and_then(|hex| dashes.real(hex)) {
+            Some(real) if rest.as_bytes().get(at + STROKE.len() + 6) == Some(&b'"') => {
+                svg.push_str(&rest[..at]);
+                svg.push_str(&real);
+                rest = &rest[at + STROKE.len() + 7..];
+            }
+            _ => {
+                svg.push_str(&rest[..at + STROKE.len()]);
+                rest = &rest[at + STROKE.len()..];
+            }
+        }
+    }
+    svg.push_str(rest);
     Chart {
         id: id.to_string(),
         title: title.to_string(),
         description: description.to_string(),
-        svg: svg.trim().to_string(),
+        svg,
     }
 }
 

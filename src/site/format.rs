@@ -8,17 +8,18 @@ pub fn number(value: f64, decimals: usize) -> String {
         return "–".into();
     }
     let s = format!("{:.*}", decimals, value.abs());
-    let (int, frac) = s
-        .split_once('.')
-        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
-        .unwrap_or((s.clone(), None));
-    let grouped = crate::model::group_thousands(&int);
-    let negative = value < 0.0 && s.chars().any(|c| c.is_ascii_digit() && c != '0');
-    let sign = if negative { "-" } else { "" };
-    match frac {
-        Some(f) => format!("{sign}{grouped}.{f}"),
-        None => format!("{sign}{grouped}"),
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let negative = value < 0.0 && s.bytes().any(|c| c.is_ascii_digit() && c != b'0');
+    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
+    if negative {
+        out.push('-');
     }
+    out.push_str(&crate::model::group_thousands(int));
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
 }
 
 /// A value with sensible decimals for its size.
