@@ -10,7 +10,7 @@ use crate::publish::search::search_index_of;
 use crate::publish::search_text::search_record;
 use crate::publish::search_text::SearchRecord;
 use crate::render::Renderer;
-use crate::site::{build_site, Page};
+use crate::site::{build_site, Page, PageView, View};
 use crate::stages::{Observer, Silent, Stage};
 use crate::write::{check_output_dir, OutputFile, Staging};
 use anyhow::{Context, Result};
@@ -202,10 +202,12 @@ pub fn render_pages_observed(
     };
     pages
         .into_par_iter()
-        .map(|page| {
+        .map(|mut page| {
             let path = output_path(&page.path);
+            // A deferred view is built here, so it lives only while its page renders.
+            let view = std::mem::replace(&mut page.view, View::Ready(Box::new(()))).build();
             let key = match cache {
-                Some(_) => render_key(shared_key, &page),
+                Some(_) => render_key(shared_key, &page, &*view),
                 None => 0,
             };
             if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
@@ -228,7 +230,8 @@ pub fn render_pages_observed(
                 format!("{base_url}{}", page.path)
             };
             let page_path = page.path;
-            ctx.insert("page".into(), page.view.to_value());
+            ctx.insert("page".into(), view.to_value());
+            drop(view);
             ctx.insert("title".into(), Value::String(page.title));
             ctx.insert("description".into(), Value::String(page.description));
             ctx.insert("section".into(), Value::String(page.section.into()));
@@ -258,7 +261,7 @@ pub fn render_pages_observed(
 }
 
 /// Everything a page's template receives besides what all pages share (`shared_key`).
-fn render_key(shared_key: u64, page: &Page) -> u64 {
+fn render_key(shared_key: u64, page: &Page, view: &dyn PageView) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     (
@@ -273,14 +276,16 @@ fn render_key(shared_key: u64, page: &Page) -> u64 {
     for crumb in &page.breadcrumbs {
         (&crumb.title, &crumb.href).hash(&mut hasher);
     }
-    page.view.hash_into(&mut hasher);
+    view.hash_into(&mut hasher);
     hasher.finish()
 }
 
-/// A site rendered in memory, before its search index: the pages' HTML, what each page gives the
-/// search index, and every other file (open data, feeds, theme assets).
+/// A rendered site, before its search index, once its pages' HTML has gone to the caller's
+/// sink: what each page gives the search index, and every other file (open data, feeds, theme
+/// assets).
 pub struct RenderedSite {
-    pub pages: Vec<OutputFile>,
+    /// How many pages were rendered (or taken from the cache) and handed to the sink.
+    pub pages: usize,
     pub records: Vec<(String, SearchRecord)>,
     pub files: Vec<OutputFile>,
     /// How many of `files` are published data files (under `data/`).
@@ -297,9 +302,20 @@ pub fn site_files(
     renderer: &Renderer,
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> Result<(Vec<OutputFile>, usize, usize)> {
-    let site = rendered_site(project, analysis, renderer, theme_static, &Silent, None)?;
-    let pages = site.pages.len();
-    let mut files = site.pages;
+    let mut files = Vec::new();
+    let site = rendered_site(
+        project,
+        analysis,
+        renderer,
+        theme_static,
+        &Silent,
+        None,
+        &mut |pages| {
+            files.extend(pages);
+            Ok(())
+        },
+    )?;
+    let pages = site.pages;
     files.extend(search_index_of(
         site.records,
         &project.config.language,
@@ -310,9 +326,13 @@ pub fn site_files(
     Ok((files, pages, site.data_files))
 }
 
-/// Builds the pages and renders them, reporting the pages and render stages to `observer`. With a
-/// `cache`, pages whose render key it holds are taken from it, and it is then replaced by this
-/// build's pages.
+/// How many pages are rendered before they go to the sink: enough to keep both cores busy, few
+/// enough that a national site's HTML is never all in memory.
+const RENDER_CHUNK: usize = 1024;
+
+/// Builds the pages and renders them, reporting the pages and render stages to `observer`, and
+/// hands the rendered pages to `sink` a chunk at a time. With a `cache`, pages whose render key it
+/// holds are taken from it, and it is then replaced by this build's pages.
 pub fn rendered_site(
     project: &Project,
     analysis: &Analysis,
@@ -320,42 +340,46 @@ pub fn rendered_site(
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
     observer: &dyn Observer,
     cache: Option<&mut BuildCache>,
+    sink: &mut dyn FnMut(Vec<OutputFile>) -> Result<()>,
 ) -> Result<RenderedSite> {
     observer.start(Stage::Pages, None);
     let site = build_site(project, analysis)?;
     observer.finish(Stage::Pages);
     let base = project.config.base_url_normalised();
-    observer.start(Stage::Render, Some(site.pages.len() as u64));
-    let rendered = render_pages_observed(
-        project,
-        renderer,
-        site.pages,
-        &base,
-        observer,
-        cache.as_deref(),
-    )?;
-    let mut pages = Vec::with_capacity(rendered.len());
+    let page_count = site.pages.len();
+    observer.start(Stage::Render, Some(page_count as u64));
     let mut records = Vec::new();
     let mut rerendered = Vec::new();
     let mut cached = std::collections::BTreeMap::new();
-    for page in rendered {
-        if !page.reused {
-            rerendered.push(page.file.path.clone());
+    let mut pages = site.pages.into_iter();
+    loop {
+        let chunk: Vec<Page> = pages.by_ref().take(RENDER_CHUNK).collect();
+        if chunk.is_empty() {
+            break;
         }
-        if cache.is_some() {
-            cached.insert(
-                page.file.path.clone(),
-                CachedPage {
-                    key: page.key,
-                    html: page.file.bytes.as_slice().into(),
-                    record: page.record.clone(),
-                },
-            );
+        let rendered =
+            render_pages_observed(project, renderer, chunk, &base, observer, cache.as_deref())?;
+        let mut files = Vec::with_capacity(rendered.len());
+        for page in rendered {
+            if !page.reused {
+                rerendered.push(page.file.path.clone());
+            }
+            if cache.is_some() {
+                cached.insert(
+                    page.file.path.clone(),
+                    CachedPage {
+                        key: page.key,
+                        html: page.file.bytes.as_slice().into(),
+                        record: page.record.clone(),
+                    },
+                );
+            }
+            if let Some(record) = page.record {
+                records.push((format!("/{}", page.file.path), record));
+            }
+            files.push(page.file);
         }
-        if let Some(record) = page.record {
-            records.push((format!("/{}", page.file.path), record));
-        }
-        pages.push(page.file);
+        sink(files)?;
     }
     if let Some(cache) = cache {
         cache.set_pages(cached);
@@ -374,7 +398,7 @@ pub fn rendered_site(
         });
     }
     Ok(RenderedSite {
-        pages,
+        pages: page_count,
         records,
         files,
         data_files,
@@ -436,6 +460,9 @@ pub fn build_cached(
     observer.start(Stage::Analyse, None);
     let analysis = analyse(&project);
     observer.finish(Stage::Analyse);
+    // Pages are written into the new site as they are rendered, a chunk at a time, so their HTML
+    // is never all in memory; nothing reaches the output folder before the swap.
+    let staging = Staging::begin(&output)?;
     let site = rendered_site(
         &project,
         &analysis,
@@ -443,20 +470,15 @@ pub fn build_cached(
         &theme.static_files,
         observer,
         cache.as_deref_mut(),
+        &mut |pages| staging.write(&pages, &Silent),
     )?;
     let language = project.config.language.clone();
-    // Only the search index is left to build: free the model and the analysis, write the pages
-    // and free their HTML, so Pagefind's memory is not added to theirs.
+    // Only the search index is left to build: free the model and the analysis first, so
+    // Pagefind's memory is not added to theirs.
     drop((project, analysis, renderer, theme));
-    let (pages, data_files) = (site.pages.len(), site.data_files);
+    let (pages, data_files) = (site.pages, site.data_files);
     let rendered = site.rendered;
-    let staging = Staging::begin(&output)?;
-    observer.start(
-        Stage::Write,
-        Some((site.pages.len() + site.files.len()) as u64),
-    );
-    staging.write(&site.pages, observer)?;
-    drop(site.pages);
+    observer.start(Stage::Write, Some(site.files.len() as u64));
     staging.write(&site.files, observer)?;
     drop(site.files);
     observer.finish(Stage::Write);

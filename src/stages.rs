@@ -6,9 +6,13 @@
 pub enum Stage {
     Load,
     Analyse,
+    /// Which pages exist, their eager views, and the open-data files.
     Pages,
+    /// Deferred views (KPI pages and their charts) built, every page rendered, and the HTML
+    /// written into the new site beside the output folder, a chunk at a time.
     Render,
-    /// Pages, data files and assets written into the new site beside the output folder.
+    /// Data files and assets written into the new site beside the output folder (pages are
+    /// written there as they render).
     Write,
     /// The search index built from the pages' records and written into the new site.
     Search,

@@ -189,11 +189,11 @@ fn xml_escape(s: &str) -> String {
 }
 
 /// Builds the data files, the catalogue page, search, 404, sitemap, feed and robots.txt.
-pub fn pages_and_files(
-    project: &Project,
-    analysis: &Analysis,
-    pages: &[Page],
-) -> Result<(Vec<Page>, Vec<OutputFile>)> {
+pub fn pages_and_files<'a>(
+    project: &'a Project,
+    analysis: &'a Analysis,
+    pages: &[Page<'a>],
+) -> Result<(Vec<Page<'a>>, Vec<OutputFile>)> {
     let mut t = Tables {
         files: Vec::new(),
         datasets: Vec::new(),

@@ -21,7 +21,7 @@ struct Stage {
 }
 
 /// The home page, free pages, and the accessibility statement.
-pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
+pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> {
     let mut pages = Vec::new();
     let home = project.config.home_area.clone().unwrap_or_default();
     let worse = project

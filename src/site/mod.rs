@@ -15,7 +15,7 @@ use crate::model::{slug, Project};
 use serde::Serialize;
 
 /// A page to render: where it goes, which template draws it, and its view.
-pub struct Page {
+pub struct Page<'a> {
     /// Folder path under the site root, e.g. `needs/indicators/93763/` (`""` for the home page);
     /// a path ending in `.html` is written as that file (the 404 page).
     pub path: String,
@@ -24,7 +24,7 @@ pub struct Page {
     /// Top-level section for navigation: `home`, `needs`, `planning`, `procurement`, `performance`, `data`, `about`.
     pub section: &'static str,
     pub breadcrumbs: Vec<Crumb>,
-    pub view: Box<dyn PageView>,
+    pub view: View<'a>,
     /// Short description for search engines and the feed.
     pub description: String,
 }
@@ -130,20 +130,49 @@ impl<T: Serialize + Send + Sync> PageView for T {
     }
 }
 
-/// Boxes a page's view.
-pub fn view<T: Serialize + Send + Sync + 'static>(v: T) -> Box<dyn PageView> {
-    Box::new(v)
+/// A page's view: built with the page, or built only when the page is rendered.
+pub enum View<'a> {
+    Ready(Box<dyn PageView + 'a>),
+    /// Pages of which a large site has thousands (a KPI's, with its chart) build their view as
+    /// they render, so the views of every such page never exist at once.
+    Deferred(Box<dyn FnOnce() -> Box<dyn PageView + 'a> + Send + 'a>),
+}
+
+impl<'a> View<'a> {
+    /// The view, building it now if it was deferred.
+    pub fn build(self) -> Box<dyn PageView + 'a> {
+        match self {
+            View::Ready(v) => v,
+            View::Deferred(f) => f(),
+        }
+    }
+}
+
+/// A page's view, built now.
+pub fn view<'a, T: Serialize + Send + Sync + 'a>(v: T) -> View<'a> {
+    View::Ready(Box::new(v))
+}
+
+/// A page's view, built when the page is rendered.
+pub fn deferred_view<'a, T, F>(build: F) -> View<'a>
+where
+    T: Serialize + Send + Sync + 'a,
+    F: FnOnce() -> T + Send + 'a,
+{
+    View::Deferred(Box::new(move || {
+        Box::new(build()) as Box<dyn PageView + 'a>
+    }))
 }
 
 /// Everything the site publishes besides rendered pages.
-pub struct Site {
-    pub pages: Vec<Page>,
+pub struct Site<'a> {
+    pub pages: Vec<Page<'a>>,
     /// Data files and other non-HTML outputs: path under the site root → bytes.
     pub files: Vec<crate::write::OutputFile>,
 }
 
 /// Builds every page and data file of the site.
-pub fn build_site(project: &Project, analysis: &Analysis) -> anyhow::Result<Site> {
+pub fn build_site<'a>(project: &'a Project, analysis: &'a Analysis) -> anyhow::Result<Site<'a>> {
     let mut pages = Vec::new();
     pages.extend(home::pages(project, analysis));
     pages.extend(needs::pages(project, analysis));

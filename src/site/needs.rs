@@ -212,7 +212,7 @@ fn method_text(project: &Project) -> String {
 }
 
 /// All needs pages.
-pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
+pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> {
     let ix = Index::new(project, analysis);
     let mut pages = Vec::new();
     let areas = ordered_areas(project);

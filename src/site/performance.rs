@@ -1,6 +1,7 @@
 //! Performance pages: the portfolio dashboard, a page per contract and per KPI with its SPC chart,
 //! Procurement Act 2023 compliance, and the re-commissioning pipeline.
 
+use super::deferred_view;
 use super::format::{date, money, number, opt_value};
 use super::index::Index;
 use super::{
@@ -191,7 +192,7 @@ struct ContractLine {
 }
 
 /// All performance pages.
-pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
+pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> {
     let ix = Index::new(project, analysis);
     let mut pages = Vec::new();
     let as_of = analysis
@@ -586,7 +587,36 @@ pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
     pages
 }
 
-fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> Page {
+/// A KPI's page. Its view, with the SPC chart, is built when the page is rendered: KPI pages are
+/// most of a large site.
+fn kpi_page<'a>(
+    project: &'a Project,
+    c: &'a crate::model::Contract,
+    k: &'a KpiAnalysis,
+) -> Page<'a> {
+    let s = &k.summary;
+    Page {
+        path: kpi_path(&c.contract_id, &k.kpi_id),
+        template: "kpi.html",
+        title: format!("{} — {}", s.kpi_name, c.title),
+        section: "performance",
+        breadcrumbs: crumbs(&[
+            ("Performance", "performance/"),
+            (&c.title, &contract_path(&c.contract_id)),
+        ]),
+        view: deferred_view(move || kpi_view(project, c, k)),
+        description: format!(
+            "{} for {}: SPC chart, variation and assurance.",
+            s.kpi_name, c.title
+        ),
+    }
+}
+
+fn kpi_view(
+    project: &Project,
+    c: &crate::model::Contract,
+    k: &KpiAnalysis,
+) -> impl Serialize + Send + Sync {
     let s = &k.summary;
     let labels: Vec<String> = k.rows.iter().map(|r| r.period.label.clone()).collect();
     let values: Vec<Option<f64>> = k.rows.iter().map(|r| r.actual).collect();
@@ -752,19 +782,5 @@ fn kpi_page(project: &Project, c: &crate::model::Contract, k: &KpiAnalysis) -> P
                 .into()
         },
     };
-    Page {
-        path: kpi_path(&c.contract_id, &k.kpi_id),
-        template: "kpi.html",
-        title: format!("{} — {}", s.kpi_name, c.title),
-        section: "performance",
-        breadcrumbs: crumbs(&[
-            ("Performance", "performance/"),
-            (&c.title, &contract_path(&c.contract_id)),
-        ]),
-        view: view(v),
-        description: format!(
-            "{} for {}: SPC chart, variation and assurance.",
-            s.kpi_name, c.title
-        ),
-    }
+    v
 }

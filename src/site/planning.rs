@@ -76,7 +76,7 @@ fn response_view(r: &crate::model::Response, project: &Project) -> Response {
 }
 
 /// All planning pages.
-pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
+pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> {
     let ix = Index::new(project, analysis);
     let mut pages = Vec::new();
     #[derive(Serialize)]

@@ -26,7 +26,7 @@ fn register_link(g: &crate::model::Grant) -> Option<Link> {
 }
 
 /// All procurement pages.
-pub fn pages(project: &Project, analysis: &Analysis) -> Vec<Page> {
+pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> {
     let ix = Index::new(project, analysis);
     let mut pages = Vec::new();
 
