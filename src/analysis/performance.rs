@@ -6,7 +6,7 @@ use super::spc::{self, Assurance, PointType, Rule, SpcOptions, SpcPoint, Special
 use crate::model::{Period, Polarity, Project};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Months ahead in which an ending contract is "expiring soon" and enters the pipeline (the
 /// Procurement Act 2023 s.93 pipeline horizon, METHODS.md section 4).
@@ -380,14 +380,19 @@ pub fn analyse_contracts(
 ) -> Vec<ContractStatus> {
     let perf = &project.config.performance;
     let year_before = as_of.checked_sub_months(Months::new(ASSESSMENT_MONTHS));
+    // Each contract's KPIs, grouped once (filtering every KPI per contract was quadratic).
+    let mut by_contract: BTreeMap<&str, Vec<&KpiAnalysis>> = BTreeMap::new();
+    for k in kpis {
+        by_contract.entry(k.contract_id.as_str()).or_default().push(k);
+    }
     project
         .contracts
         .values()
         .map(|c| {
-            let own: Vec<&KpiAnalysis> = kpis
-                .iter()
-                .filter(|k| k.contract_id == c.contract_id)
-                .collect();
+            let own: Vec<&KpiAnalysis> = by_contract
+                .get(c.contract_id.as_str())
+                .cloned()
+                .unwrap_or_default();
             let end = c.final_end_date();
             let status = if as_of < c.start_date {
                 ContractState::NotStarted
@@ -456,6 +461,10 @@ pub fn pipeline(
     statuses: &[ContractStatus],
     as_of: NaiveDate,
 ) -> Vec<PipelineEntry> {
+    let rating: BTreeMap<&str, CpnRating> = statuses
+        .iter()
+        .map(|s| (s.contract_id.as_str(), s.rating))
+        .collect();
     let mut out: Vec<PipelineEntry> = project
         .contracts
         .values()
@@ -472,10 +481,10 @@ pub fn pipeline(
             months_remaining: whole_months(as_of, c.final_end_date()),
             annual_value: c.annual_value,
             total_value: c.total_value,
-            rating: statuses
-                .iter()
-                .find(|s| s.contract_id == c.contract_id)
-                .map_or(CpnRating::Other, |s| s.rating),
+            rating: rating
+                .get(c.contract_id.as_str())
+                .copied()
+                .unwrap_or(CpnRating::Other),
         })
         .collect();
     out.sort_by(|a, b| (a.final_end_date, &a.contract_id).cmp(&(b.final_end_date, &b.contract_id)));

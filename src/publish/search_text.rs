@@ -341,8 +341,8 @@ fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
     while let Some(offset) = html.get(pos..)?.find('<') {
         let at = pos + offset;
         let rest = &html[at + 1..];
-        if rest.starts_with("!--") {
-            pos = at + 4 + rest[3..].find("-->")? + 3;
+        if let Some(comment) = rest.strip_prefix("!--") {
+            pos = at + 4 + comment.find("-->")? + 3;
             continue;
         }
         let closing = rest.starts_with('/');

@@ -756,7 +756,7 @@ fn kpi_view(
         rows: Vec<Row>,
         screening: String,
     }
-    let v = KpiView {
+    KpiView {
         name: s.kpi_name.clone(),
         id: k.kpi_id.clone(),
         unit: s.unit.clone().unwrap_or_default(),
@@ -781,6 +781,5 @@ fn kpi_view(
             "Limits use every moving range, as the NHS England Making Data Count Excel tool does."
                 .into()
         },
-    };
-    v
+    }
 }
