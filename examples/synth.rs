@@ -3,7 +3,9 @@
 //!
 //! `cargo run --release --example synth -- --out DIR --scale 1 --seed 42`
 //!
-//! Base size (scale 1), every count multiplied by `--scale` (a float; minimum a handful each):
+//! Base size (scale 1), every count multiplied by `--scale` (a float; minimum a handful each),
+//! except wards and indicators, each multiplied by its square root so that the needs data (a value
+//! for every ward × indicator × year) grows with the scale like everything else:
 //! 300 wards + the council + England, 200 indicators × 10 financial years, 200 specifications
 //! (each with 2 options × 6 years and a tender of 4 bids), 5,000 contracts × 6 KPIs × 36 months
 //! (long-layout CSV, one file per 100 contracts), 500 grants, 20 engagement events.
@@ -97,8 +99,9 @@ fn main() {
     }
     std::fs::create_dir_all(&out).unwrap();
     let mut rng = Rng(seed);
-    let n_areas = scaled(300, scale, 3);
-    let n_ind = scaled(200, scale, 3);
+    // Wards × indicators is the size of the needs data: each grows with √scale.
+    let n_areas = scaled(300, scale.sqrt(), 3);
+    let n_ind = scaled(200, scale.sqrt(), 3);
     let n_spec = scaled(200, scale, 2);
     let n_con = scaled(5000, scale, 2);
     let n_grant = scaled(500, scale, 2);
