@@ -2,7 +2,7 @@
 //! the stages meet; the CLI and the tests call `check` and `build`.
 
 use crate::analysis::{analyse, Analysis};
-use crate::cache::{records_key, BuildCache, CachedPage};
+use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch};
 use crate::diagnostics::Diagnostics;
 use crate::load::{load_project, theme::load_theme};
 use crate::model::Project;
@@ -38,8 +38,21 @@ pub struct BuildReport {
     pub data_files: usize,
     /// The pages this build rendered, by output path: every page, unless a cache supplied some.
     pub rendered: Vec<String>,
-    /// Whether the search index was built (false when the cache's index still held).
-    pub search_rebuilt: bool,
+    /// What became of the search index.
+    pub search: SearchIndex,
+}
+
+/// What a build did with the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchIndex {
+    /// Built from this build's pages.
+    Built,
+    /// The cache's index, built from the same records.
+    Unchanged,
+    /// The previous index published for now; `finish_search` builds the new one.
+    Pending,
+    /// No site was built (the project has errors).
+    NotBuilt,
 }
 
 /// Loads and validates a project without building it.
@@ -435,7 +448,7 @@ pub fn build_cached(
             pages: 0,
             data_files: 0,
             rendered: Vec::new(),
-            search_rebuilt: false,
+            search: SearchIndex::NotBuilt,
         });
     };
     if diags.has_errors() {
@@ -445,7 +458,7 @@ pub fn build_cached(
             pages: 0,
             data_files: 0,
             rendered: Vec::new(),
-            search_rebuilt: false,
+            search: SearchIndex::NotBuilt,
         });
     }
     if let Some(url) = &options.base_url {
@@ -480,25 +493,44 @@ pub fn build_cached(
     let rendered = site.rendered;
     observer.start(Stage::Write, Some(site.files.len() as u64));
     staging.write(&site.files, observer)?;
-    drop(site.files);
+    match cache.as_deref_mut() {
+        Some(cache) => cache.set_files(site.files),
+        None => drop(site.files),
+    }
     observer.finish(Stage::Write);
     observer.start(Stage::Search, Some(site.records.len() as u64));
-    let key = cache
-        .as_ref()
-        .map(|_| records_key(&site.records, &language));
-    let reused = match (&cache, key) {
-        (Some(cache), Some(key)) => cache.search(key).map(<[OutputFile]>::to_vec),
-        _ => None,
+    let search = match cache {
+        None => {
+            staging.write(
+                &search_index_of(site.records, &language, observer)?,
+                &Silent,
+            )?;
+            SearchIndex::Built
+        }
+        Some(cache) => {
+            let key = records_key(&site.records, &language);
+            if let Some(index) = cache.search(key) {
+                staging.write(index, &Silent)?;
+                cache.set_pending(None);
+                SearchIndex::Unchanged
+            } else if let Some(previous) = cache.last_search().filter(|_| cache.defer_search) {
+                // Published with the previous index for now; `finish_search` brings it up to date.
+                staging.write(previous, &Silent)?;
+                cache.set_pending(Some(PendingSearch {
+                    key,
+                    records: site.records,
+                    language,
+                }));
+                SearchIndex::Pending
+            } else {
+                let index = search_index_of(site.records, &language, observer)?;
+                staging.write(&index, &Silent)?;
+                cache.set_search(key, index);
+                cache.set_pending(None);
+                SearchIndex::Built
+            }
+        }
     };
-    let search_rebuilt = reused.is_none();
-    let index = match reused {
-        Some(files) => files,
-        None => search_index_of(site.records, &language, observer)?,
-    };
-    staging.write(&index, &Silent)?;
-    if let (Some(cache), Some(key)) = (cache, key) {
-        cache.set_search(key, index);
-    }
     observer.finish(Stage::Search);
     observer.start(Stage::Swap, None);
     staging.commit()?;
@@ -509,6 +541,24 @@ pub fn build_cached(
         pages,
         data_files,
         rendered,
-        search_rebuilt,
+        search,
     })
+}
+
+/// Builds the search index a deferred build left pending (see `BuildCache::defer_search`) and
+/// publishes the site again with it: the pages and files are the cache's, so the site is the one
+/// just published plus its up-to-date index. Returns whether there was anything to do.
+pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<bool> {
+    let Some(pending) = cache.take_pending() else {
+        return Ok(false);
+    };
+    let index = search_index_of(pending.records, &pending.language, &Silent)?;
+    let staging = Staging::begin(output)?;
+    let pages: Vec<(&str, &[u8])> = cache.pages().collect();
+    staging.write_items(&pages, &Silent)?;
+    staging.write(cache.files(), &Silent)?;
+    staging.write(&index, &Silent)?;
+    staging.commit()?;
+    cache.set_search(pending.key, index);
+    Ok(true)
 }

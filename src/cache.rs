@@ -9,11 +9,25 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-/// Rendered pages and the search index of the previous build.
+/// Rendered pages, other files and the search index of the previous build.
 #[derive(Default)]
 pub struct BuildCache {
     pages: BTreeMap<String, CachedPage>,
+    /// The previous build's files other than pages and the search index (data, feeds, assets).
+    files: Vec<OutputFile>,
     search: Option<(u64, Vec<OutputFile>)>,
+    /// When set, a build whose pages' indexed text changed publishes its pages with the previous
+    /// search index and leaves the new one to `build::finish_search`, so a preview reloads
+    /// without waiting for Pagefind.
+    pub defer_search: bool,
+    pending: Option<PendingSearch>,
+}
+
+/// A search index still to build: the records of the published pages.
+pub struct PendingSearch {
+    pub key: u64,
+    pub records: Vec<(String, SearchRecord)>,
+    pub language: String,
 }
 
 /// One page as the previous build rendered it.
@@ -45,6 +59,37 @@ impl BuildCache {
 
     pub fn set_search(&mut self, key: u64, files: Vec<OutputFile>) {
         self.search = Some((key, files));
+    }
+
+    /// The last search index built, whatever records it came from.
+    pub fn last_search(&self) -> Option<&[OutputFile]> {
+        self.search.as_ref().map(|(_, files)| files.as_slice())
+    }
+
+    /// Every cached page: its output path and HTML.
+    pub fn pages(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.pages.iter().map(|(path, p)| (path.as_str(), &*p.html))
+    }
+
+    pub fn files(&self) -> &[OutputFile] {
+        &self.files
+    }
+
+    pub fn set_files(&mut self, files: Vec<OutputFile>) {
+        self.files = files;
+    }
+
+    pub fn set_pending(&mut self, pending: Option<PendingSearch>) {
+        self.pending = pending;
+    }
+
+    pub fn take_pending(&mut self) -> Option<PendingSearch> {
+        self.pending.take()
+    }
+
+    /// Whether a search index waits to be built by `build::finish_search`.
+    pub fn search_pending(&self) -> bool {
+        self.pending.is_some()
     }
 }
 

@@ -10,7 +10,7 @@ mod path;
 
 pub use path::{resolve_request_path, Rejected, Resolved};
 
-use crate::build::{build_cached, BuildOptions};
+use crate::build::{build_cached, finish_search, BuildOptions, SearchIndex};
 use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
 use crate::stages::Silent;
@@ -48,6 +48,9 @@ struct State {
     generation: u64,
     /// The error page to show instead of HTML while the last build failed.
     error: Option<String>,
+    /// Bumped when a search index that followed a build is published; pages that load the
+    /// search scripts reload.
+    search_generation: u64,
 }
 
 struct Shared {
@@ -89,6 +92,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         state: Mutex::new(State {
             generation: 0,
             error: None,
+            search_generation: 0,
         }),
         changed: Condvar::new(),
         root: output.clone(),
@@ -110,6 +114,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     };
     // Kept between rebuilds: a change re-renders only the pages whose template data it changed.
     let mut cache = BuildCache::default();
+    cache.defer_search = true;
     rebuild(&build_options, &shared, options.quiet, &mut cache);
 
     let server_shared = shared.clone();
@@ -201,8 +206,10 @@ impl Ignored {
 fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool, cache: &mut BuildCache) {
     let started = Instant::now();
     let result = build_cached(options, &Silent, Some(cache));
+    let mut published = None;
     let error = match result {
         Ok(report) => {
+            published.clone_from(&report.output);
             for d in report.diagnostics.sorted() {
                 if !quiet || d.is_error() {
                     eprintln!("{d}");
@@ -215,7 +222,11 @@ fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool, cache: &mut Bui
                             "built {} pages ({} rendered, search index {}) in {:.2} s ({} warning(s))",
                             report.pages,
                             report.rendered.len(),
-                            if report.search_rebuilt { "rebuilt" } else { "unchanged" },
+                            match report.search {
+                                SearchIndex::Built => "rebuilt",
+                                SearchIndex::Pending => "to follow",
+                                SearchIndex::Unchanged | SearchIndex::NotBuilt => "unchanged",
+                            },
                             started.elapsed().as_secs_f64(),
                             report.diagnostics.warning_count()
                         );
@@ -241,6 +252,25 @@ fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool, cache: &mut Bui
         state.error = error;
     }
     shared.changed.notify_all();
+    // The pages are up: now the search index their text changed (pages reloaded without it).
+    if let Some(output) = published.filter(|_| cache.search_pending()) {
+        let started = Instant::now();
+        match finish_search(&output, cache) {
+            Ok(_) => {
+                if !quiet {
+                    eprintln!(
+                        "search index rebuilt in {:.2} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                if let Ok(mut state) = shared.state.lock() {
+                    state.search_generation += 1;
+                }
+                shared.changed.notify_all();
+            }
+            Err(e) => eprintln!("error: building the search index: {e:#}"),
+        }
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -282,7 +312,8 @@ fn reload_script(generation: u64) -> String {
         "<script>/* commission serve: live reload */(function(){{if(!window.EventSource)return;\
 var g={generation},s=new EventSource(\"{EVENTS_PATH}\");\
 s.addEventListener(\"hello\",function(e){{if(+e.data!==g)location.reload()}});\
-s.addEventListener(\"reload\",function(){{location.reload()}})}})();</script>"
+s.addEventListener(\"reload\",function(){{location.reload()}});\
+s.addEventListener(\"search\",function(){{if(document.querySelector('script[src*=\"pagefind\"]'))location.reload()}})}})();</script>"
     )
 }
 
@@ -395,7 +426,11 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
 /// The Server-Sent Events stream. tiny_http buffers its own streamed responses, so the headers
 /// are written by hand and every event is flushed.
 fn events(request: tiny_http::Request, shared: &Shared) {
-    let mut seen = shared.state.lock().map(|s| s.generation).unwrap_or(0);
+    let (mut seen, mut seen_search) = shared
+        .state
+        .lock()
+        .map(|s| (s.generation, s.search_generation))
+        .unwrap_or((0, 0));
     let mut out = request.into_writer();
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
@@ -409,13 +444,14 @@ Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\nevent: hello
         return;
     }
     loop {
-        let now = match shared.state.lock() {
+        let (now, now_search) = match shared.state.lock() {
             Ok(guard) => {
                 match shared
                     .changed
-                    .wait_timeout_while(guard, Duration::from_secs(15), |s| s.generation == seen)
-                {
-                    Ok((guard, _)) => guard.generation,
+                    .wait_timeout_while(guard, Duration::from_secs(15), |s| {
+                        s.generation == seen && s.search_generation == seen_search
+                    }) {
+                    Ok((guard, _)) => (guard.generation, guard.search_generation),
                     Err(_) => return,
                 }
             }
@@ -423,7 +459,11 @@ Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\nevent: hello
         };
         let message = if now != seen {
             seen = now;
+            seen_search = now_search;
             format!("event: reload\ndata: {now}\n\n")
+        } else if now_search != seen_search {
+            seen_search = now_search;
+            format!("event: search\ndata: {now_search}\n\n")
         } else {
             ": keep-alive\n\n".to_string()
         };

@@ -241,17 +241,30 @@ impl Staging {
         files: &[OutputFile],
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
+        let items: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .collect();
+        self.write_items(&items, observer)
+    }
+
+    /// [`Staging::write`] for files whose bytes are held elsewhere: (path, bytes) pairs.
+    pub fn write_items(
+        &self,
+        files: &[(&str, &[u8])],
+        observer: &dyn crate::stages::Observer,
+    ) -> Result<()> {
         use rayon::prelude::*;
         let mut dirs = std::collections::BTreeSet::new();
-        for f in files {
-            if f.path
+        for (path, _) in files {
+            if path
                 .split('/')
-                .any(|seg| seg == ".." || seg.is_empty() && !f.path.is_empty())
-                || f.path.starts_with('/')
+                .any(|seg| seg == ".." || seg.is_empty() && !path.is_empty())
+                || path.starts_with('/')
             {
-                bail!("internal error: unsafe output path {}", f.path);
+                bail!("internal error: unsafe output path {path}");
             }
-            if let Some((dir, _)) = f.path.rsplit_once('/') {
+            if let Some((dir, _)) = path.rsplit_once('/') {
                 dirs.insert(dir);
             }
         }
@@ -260,11 +273,13 @@ impl Staging {
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         let previous = self.previous.as_deref();
-        files.par_iter().try_for_each(|f| -> Result<()> {
-            write_file(&self.tmp, previous, &f.path, &f.bytes)?;
-            observer.tick(1);
-            Ok(())
-        })
+        files
+            .par_iter()
+            .try_for_each(|(path, bytes)| -> Result<()> {
+                write_file(&self.tmp, previous, path, bytes)?;
+                observer.tick(1);
+                Ok(())
+            })
     }
 
     /// Marks the new site as commission's and swaps it in for the output folder.

@@ -91,7 +91,7 @@ fn changing_one_kpi_file_changes_only_dependent_files() {
 /// rendered again, and the site is byte for byte what a build without a cache writes.
 #[test]
 fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
-    use commission::build::build_cached;
+    use commission::build::{build_cached, SearchIndex};
     use commission::cache::BuildCache;
     use commission::stages::Silent;
     let dir = tempfile::tempdir().unwrap();
@@ -107,11 +107,11 @@ fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
     let first = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
     assert!(first.output.is_some(), "{:?}", first.diagnostics);
     assert_eq!(first.rendered.len(), first.pages);
-    assert!(first.search_rebuilt);
+    assert_eq!(first.search, SearchIndex::Built);
 
     let again = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
     assert_eq!(again.rendered, Vec::<String>::new());
-    assert!(!again.search_rebuilt);
+    assert_eq!(again.search, SearchIndex::Unchanged);
     let before = common::snapshot(&out);
 
     let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
@@ -140,7 +140,82 @@ fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
     assert_eq!(rendered.iter().collect::<Vec<_>>(), changed_pages);
     assert!(rendered.contains(&"performance/contracts/c-2023-001/da-01/index.html".to_string()));
     assert!(rendered.len() < 10, "{rendered:#?}");
-    assert!(third.search_rebuilt, "the KPI page's text changed");
+    assert_eq!(
+        third.search,
+        SearchIndex::Built,
+        "the KPI page's text changed"
+    );
+
+    let fresh = dir.path().join("fresh");
+    let report = build(&BuildOptions {
+        output: Some(fresh.clone()),
+        ..options.clone()
+    })
+    .unwrap();
+    assert!(report.output.is_some());
+    let hashes = |m: std::collections::BTreeMap<String, (u64, SystemTime)>| {
+        m.into_iter().map(|(k, (h, _))| (k, h)).collect::<Vec<_>>()
+    };
+    assert_eq!(hashes(common::snapshot(&fresh)), hashes(after));
+}
+
+/// `serve` publishes pages before their search index: with `defer_search`, a build whose pages'
+/// text changed publishes the previous index, and `finish_search` then publishes the site with the
+/// new one, byte for byte what a build without a cache writes.
+#[test]
+fn a_deferred_search_index_follows_the_pages() {
+    use commission::build::{build_cached, finish_search, SearchIndex};
+    use commission::cache::BuildCache;
+    use commission::stages::Silent;
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    common::copy_project(&common::sample(), &project);
+    let out = dir.path().join("site");
+    let options = BuildOptions {
+        project: project.clone(),
+        output: Some(out.clone()),
+        base_url: None,
+    };
+    let mut cache = BuildCache::default();
+    cache.defer_search = true;
+    let first = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    assert_eq!(first.search, SearchIndex::Built, "no index to defer to yet");
+    assert!(!finish_search(&out, &mut cache).unwrap());
+    let index = |m: &std::collections::BTreeMap<String, (u64, SystemTime)>| {
+        m.iter()
+            .filter(|(k, _)| k.starts_with("pagefind/"))
+            .map(|(k, (h, _))| (k.clone(), *h))
+            .collect::<Vec<_>>()
+    };
+    let before = common::snapshot(&out);
+
+    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
+    let text = std::fs::read_to_string(&kpis).unwrap();
+    let changed = text.replacen(
+        "C-2023-001,DA-01,People in structured treatment,2024-05,1507,",
+        "C-2023-001,DA-01,People in structured treatment,2024-05,1300,",
+        1,
+    );
+    assert_ne!(text, changed, "the fixture row moved");
+    std::fs::write(&kpis, changed).unwrap();
+    let second = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    assert_eq!(second.search, SearchIndex::Pending);
+    let published = common::snapshot(&out);
+    assert_eq!(
+        index(&published),
+        index(&before),
+        "the previous index is published"
+    );
+    let page = "performance/contracts/c-2023-001/da-01/index.html";
+    assert_ne!(published[page].0, before[page].0, "the page is already new");
+
+    assert!(finish_search(&out, &mut cache).unwrap());
+    assert!(
+        !finish_search(&out, &mut cache).unwrap(),
+        "nothing left to do"
+    );
+    let after = common::snapshot(&out);
+    assert_ne!(index(&after), index(&before));
 
     let fresh = dir.path().join("fresh");
     let report = build(&BuildOptions {

@@ -136,5 +136,15 @@ fn serves_refuses_escapes_and_streams_reloads() {
     let (status, about) = get(port, "/about/");
     assert_eq!(status, 200);
     assert!(about.contains("A sentence added while serving."));
+    // The page's indexed text changed: its search index follows the reload, and pages that load
+    // the search scripts are told to reload again.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !seen.contains("event: search") && Instant::now() < deadline {
+        if let Ok(n) = events.read(&mut buf) {
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    }
+    assert!(seen.contains("event: search"), "no search event: {seen}");
+    assert_eq!(get(port, "/pagefind/pagefind-entry.json").0, 200);
     drop(server);
 }

@@ -383,7 +383,10 @@ pub fn analyse_contracts(
     // Each contract's KPIs, grouped once (filtering every KPI per contract was quadratic).
     let mut by_contract: BTreeMap<&str, Vec<&KpiAnalysis>> = BTreeMap::new();
     for k in kpis {
-        by_contract.entry(k.contract_id.as_str()).or_default().push(k);
+        by_contract
+            .entry(k.contract_id.as_str())
+            .or_default()
+            .push(k);
     }
     project
         .contracts
