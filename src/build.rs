@@ -10,7 +10,7 @@ use crate::publish::search::search_index_of;
 use crate::publish::search_text::search_record;
 use crate::publish::search_text::SearchRecord;
 use crate::render::Renderer;
-use crate::site::{build_site, Page, PageView, View};
+use crate::site::{build_site, Page, View};
 use crate::stages::{Observer, Silent, Stage};
 use crate::write::{check_output_dir, OutputFile, Staging};
 use anyhow::{Context, Result};
@@ -217,13 +217,15 @@ pub fn render_pages_observed(
         .into_par_iter()
         .map(|mut page| {
             let path = output_path(&page.path);
-            // A deferred view is built here, so it lives only while its page renders.
-            let view = std::mem::replace(&mut page.view, View::Ready(Box::new(()))).build();
+            let mut view = std::mem::replace(&mut page.view, View::Ready(Box::new(())));
             let key = match cache {
-                Some(_) => render_key(shared_key, &page, &*view),
+                Some(_) => {
+                    let (key, hashed) = render_key(shared_key, &page, view);
+                    view = hashed;
+                    key
+                }
                 None => 0,
-            };
-            if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
+            };            if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
                 observer.tick(1);
                 return Ok(RenderedPage {
                     file: OutputFile {
@@ -243,6 +245,8 @@ pub fn render_pages_observed(
                 format!("{base_url}{}", page.path)
             };
             let page_path = page.path;
+            // A deferred view is built here, so it lives only while its page renders.
+            let view = view.build();
             ctx.insert("page".into(), view.to_value());
             drop(view);
             ctx.insert("title".into(), Value::String(page.title));
@@ -273,8 +277,10 @@ pub fn render_pages_observed(
         .collect()
 }
 
-/// Everything a page's template receives besides what all pages share (`shared_key`).
-fn render_key(shared_key: u64, page: &Page, view: &dyn PageView) -> u64 {
+/// The render key: a hash of everything a page's template receives besides what all pages share
+/// (`shared_key`). A deferred view is hashed by its fingerprint, without being built, unless it
+/// has none; the view is handed back (built, in that case).
+fn render_key<'a>(shared_key: u64, page: &Page, view: View<'a>) -> (u64, View<'a>) {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     (
@@ -289,8 +295,12 @@ fn render_key(shared_key: u64, page: &Page, view: &dyn PageView) -> u64 {
     for crumb in &page.breadcrumbs {
         (&crumb.title, &crumb.href).hash(&mut hasher);
     }
-    view.hash_into(&mut hasher);
-    hasher.finish()
+    if view.fingerprint(&mut hasher) {
+        return (hasher.finish(), view);
+    }
+    let built = view.build();
+    built.hash_into(&mut hasher);
+    (hasher.finish(), View::Ready(built))
 }
 
 /// A rendered site, before its search index, once its pages' HTML has gone to the caller's

@@ -107,6 +107,16 @@ impl std::io::Write for HashWriter<'_> {
     }
 }
 
+/// Feeds formatted text straight into a hasher (a fingerprint from `Debug` without a string).
+pub struct HashFmt<'a>(pub &'a mut dyn Hasher);
+
+impl std::fmt::Write for HashFmt<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// The hash of the search records an index is built from, in order, and its language.
 pub fn records_key(records: &[(String, SearchRecord)], language: &str) -> u64 {
     let mut hasher = DefaultHasher::new();

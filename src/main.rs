@@ -69,6 +69,9 @@ enum Command {
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
+        /// Also print each rebuild's stages with their times and peak memory.
+        #[arg(short, long, conflicts_with = "quiet")]
+        verbose: bool,
     },
     /// Check a project and list every problem, without building.
     Check {
@@ -160,6 +163,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             quiet,
+            verbose,
         } => {
             let options = commission::serve::ServeOptions {
                 project,
@@ -169,6 +173,7 @@ fn main() -> ExitCode {
                 port,
                 open,
                 quiet,
+                verbose,
             };
             match commission::serve::serve(&options) {
                 Ok(()) => ExitCode::SUCCESS,

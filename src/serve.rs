@@ -13,6 +13,7 @@ pub use path::{resolve_request_path, Rejected, Resolved};
 use crate::build::{build_cached, finish_search, BuildOptions, SearchIndex};
 use crate::cache::BuildCache;
 use crate::diagnostics::Diagnostics;
+use crate::progress::{Reporter, Verbosity};
 use crate::stages::Silent;
 use anyhow::{bail, Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -41,6 +42,8 @@ pub struct ServeOptions {
     /// Open the site in the default browser once it is served.
     pub open: bool,
     pub quiet: bool,
+    /// Print each rebuild's stages with their times.
+    pub verbose: bool,
 }
 
 struct State {
@@ -115,7 +118,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     // Kept between rebuilds: a change re-renders only the pages whose template data it changed.
     let mut cache = BuildCache::default();
     cache.defer_search = true;
-    rebuild(&build_options, &shared, options.quiet, &mut cache);
+    rebuild(&build_options, &shared, options, &mut cache);
 
     let server_shared = shared.clone();
     std::thread::spawn(move || {
@@ -154,7 +157,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
                 Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
             }
         }
-        rebuild(&build_options, &shared, options.quiet, &mut cache);
+        rebuild(&build_options, &shared, options, &mut cache);
     }
 }
 
@@ -203,9 +206,17 @@ impl Ignored {
     }
 }
 
-fn rebuild(options: &BuildOptions, shared: &Shared, quiet: bool, cache: &mut BuildCache) {
+fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache: &mut BuildCache) {
+    let quiet = serve.quiet;
     let started = Instant::now();
-    let result = build_cached(options, &Silent, Some(cache));
+    let result = if serve.verbose {
+        let reporter = Reporter::new(Verbosity::Verbose);
+        let result = build_cached(options, &reporter, Some(cache));
+        reporter.clear();
+        result
+    } else {
+        build_cached(options, &Silent, Some(cache))
+    };
     let mut published = None;
     let error = match result {
         Ok(report) => {

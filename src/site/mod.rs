@@ -135,7 +135,12 @@ pub enum View<'a> {
     Ready(Box<dyn PageView + 'a>),
     /// Pages of which a large site has thousands (a KPI's, with its chart) build their view as
     /// they render, so the views of every such page never exist at once.
-    Deferred(Box<dyn FnOnce() -> Box<dyn PageView + 'a> + Send + 'a>),
+    Deferred {
+        build: Box<dyn FnOnce() -> Box<dyn PageView + 'a> + Send + 'a>,
+        /// Feeds everything the view is built from to a hasher, so the render cache can tell
+        /// whether the page changed without building the view (and drawing its chart).
+        fingerprint: Option<Box<dyn Fn(&mut dyn std::hash::Hasher) + Send + 'a>>,
+    },
 }
 
 impl<'a> View<'a> {
@@ -143,7 +148,28 @@ impl<'a> View<'a> {
     pub fn build(self) -> Box<dyn PageView + 'a> {
         match self {
             View::Ready(v) => v,
-            View::Deferred(f) => f(),
+            View::Deferred { build, .. } => build(),
+        }
+    }
+
+    /// Feeds the view, or what a deferred view is built from, to `hasher`; false when a deferred
+    /// view has no fingerprint and must be built to be hashed.
+    pub fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) -> bool {
+        match self {
+            View::Ready(v) => {
+                v.hash_into(hasher);
+                true
+            }
+            View::Deferred {
+                fingerprint: Some(f),
+                ..
+            } => {
+                f(hasher);
+                true
+            }
+            View::Deferred {
+                fingerprint: None, ..
+            } => false,
         }
     }
 }
@@ -153,15 +179,18 @@ pub fn view<'a, T: Serialize + Send + Sync + 'a>(v: T) -> View<'a> {
     View::Ready(Box::new(v))
 }
 
-/// A page's view, built when the page is rendered.
-pub fn deferred_view<'a, T, F>(build: F) -> View<'a>
+/// A page's view, built when the page is rendered. `fingerprint` must feed the hasher everything
+/// `build` reads: the render cache reuses the page while the fingerprint is unchanged.
+pub fn deferred_view<'a, T, F, K>(fingerprint: K, build: F) -> View<'a>
 where
     T: Serialize + Send + Sync + 'a,
     F: FnOnce() -> T + Send + 'a,
+    K: Fn(&mut dyn std::hash::Hasher) + Send + 'a,
 {
-    View::Deferred(Box::new(move || {
-        Box::new(build()) as Box<dyn PageView + 'a>
-    }))
+    View::Deferred {
+        build: Box::new(move || Box::new(build()) as Box<dyn PageView + 'a>),
+        fingerprint: Some(Box::new(fingerprint)),
+    }
 }
 
 /// Everything the site publishes besides rendered pages.

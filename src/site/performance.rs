@@ -2,6 +2,7 @@
 //! Procurement Act 2023 compliance, and the re-commissioning pipeline.
 
 use super::deferred_view;
+use std::fmt::Write as _;
 use super::format::{date, money, number, opt_value};
 use super::index::Index;
 use super::{
@@ -604,7 +605,22 @@ fn kpi_page<'a>(
             ("Performance", "performance/"),
             (&c.title, &contract_path(&c.contract_id)),
         ]),
-        view: deferred_view(move || kpi_view(project, c, k)),
+        view: deferred_view(
+            move |hasher| {
+                // Everything kpi_view reads.
+                let mut h = crate::cache::HashFmt(hasher);
+                let _ = write!(
+                    h,
+                    "{}|{}|{}|{}|{:?}",
+                    project.config.performance.spc_screen_outliers,
+                    c.contract_id,
+                    c.title,
+                    c.supplier,
+                    k
+                );
+            },
+            move || kpi_view(project, c, k),
+        ),
         description: format!(
             "{} for {}: SPC chart, variation and assurance.",
             s.kpi_name, c.title
