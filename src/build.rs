@@ -40,6 +40,9 @@ pub struct BuildReport {
     pub rendered: Vec<String>,
     /// What became of the search index.
     pub search: SearchIndex,
+    /// With a cache, the previous site is put aside rather than removed: remove it with
+    /// `write::remove_site` (a server does so in the background).
+    pub previous_site: Option<PathBuf>,
 }
 
 /// What a build did with the search index.
@@ -225,7 +228,8 @@ pub fn render_pages_observed(
                     key
                 }
                 None => 0,
-            };            if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
+            };
+            if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
                 observer.tick(1);
                 return Ok(RenderedPage {
                     file: OutputFile {
@@ -333,7 +337,7 @@ pub fn site_files(
         theme_static,
         &Silent,
         None,
-        &mut |pages| {
+        &mut |pages, _| {
             files.extend(pages);
             Ok(())
         },
@@ -354,7 +358,8 @@ pub fn site_files(
 const RENDER_CHUNK: usize = 1024;
 
 /// Builds the pages and renders them, reporting the pages and render stages to `observer`, and
-/// hands the rendered pages to `sink` a chunk at a time. With a `cache`, pages whose render key it
+/// hands the rendered pages to `sink` a chunk at a time, each with whether it came from the cache
+/// (then it has the bytes the previous build published). With a `cache`, pages whose render key it
 /// holds are taken from it, and it is then replaced by this build's pages.
 pub fn rendered_site(
     project: &Project,
@@ -363,7 +368,7 @@ pub fn rendered_site(
     theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
     observer: &dyn Observer,
     cache: Option<&mut BuildCache>,
-    sink: &mut dyn FnMut(Vec<OutputFile>) -> Result<()>,
+    sink: &mut dyn FnMut(Vec<OutputFile>, Vec<bool>) -> Result<()>,
 ) -> Result<RenderedSite> {
     observer.start(Stage::Pages, None);
     let site = build_site(project, analysis)?;
@@ -383,7 +388,9 @@ pub fn rendered_site(
         let rendered =
             render_pages_observed(project, renderer, chunk, &base, observer, cache.as_deref())?;
         let mut files = Vec::with_capacity(rendered.len());
+        let mut reused = Vec::with_capacity(rendered.len());
         for page in rendered {
+            reused.push(page.reused);
             if !page.reused {
                 rerendered.push(page.file.path.clone());
             }
@@ -402,7 +409,7 @@ pub fn rendered_site(
             }
             files.push(page.file);
         }
-        sink(files)?;
+        sink(files, reused)?;
     }
     if let Some(cache) = cache {
         cache.set_pages(cached);
@@ -447,6 +454,7 @@ pub fn build_cached(
     observer: &dyn Observer,
     mut cache: Option<&mut BuildCache>,
 ) -> Result<BuildReport> {
+    let cache_mode = cache.is_some();
     observer.start(Stage::Load, None);
     let (project, mut diags) = load_project(&options.project);
     let theme = load_theme(&options.project, &mut diags);
@@ -459,6 +467,7 @@ pub fn build_cached(
             data_files: 0,
             rendered: Vec::new(),
             search: SearchIndex::NotBuilt,
+            previous_site: None,
         });
     };
     if diags.has_errors() {
@@ -469,6 +478,7 @@ pub fn build_cached(
             data_files: 0,
             rendered: Vec::new(),
             search: SearchIndex::NotBuilt,
+            previous_site: None,
         });
     }
     if let Some(url) = &options.base_url {
@@ -493,7 +503,21 @@ pub fn build_cached(
         &theme.static_files,
         observer,
         cache.as_deref_mut(),
-        &mut |pages| staging.write(&pages, &Silent),
+        &mut |pages, reused| {
+            // Pages from the cache have the bytes the previous build published.
+            let mut same = Vec::new();
+            let mut new = Vec::new();
+            for (f, reused) in pages.iter().zip(reused) {
+                let item = (f.path.as_str(), f.bytes.as_slice());
+                if reused {
+                    same.push(item);
+                } else {
+                    new.push(item);
+                }
+            }
+            staging.write_unchanged(&same)?;
+            staging.write_items(&new, &Silent)
+        },
     )?;
     let language = project.config.language.clone();
     // Only the search index is left to build: free the model and the analysis first, so
@@ -543,7 +567,13 @@ pub fn build_cached(
     };
     observer.finish(Stage::Search);
     observer.start(Stage::Swap, None);
-    staging.commit()?;
+    // A server removes the previous site in the background; a build waits for it.
+    let previous_site = if cache_mode {
+        Some(staging.commit_aside()?)
+    } else {
+        staging.commit()?;
+        None
+    };
     observer.finish(Stage::Swap);
     Ok(BuildReport {
         diagnostics: diags,
@@ -552,23 +582,33 @@ pub fn build_cached(
         data_files,
         rendered,
         search,
+        previous_site,
     })
 }
 
 /// Builds the search index a deferred build left pending (see `BuildCache::defer_search`) and
 /// publishes the site again with it: the pages and files are the cache's, so the site is the one
 /// just published plus its up-to-date index. Returns whether there was anything to do.
-pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<bool> {
+///
+/// Like a cached build, it puts the previous site aside and returns its path for
+/// `write::remove_site`; `None` when nothing was pending.
+pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<PathBuf>> {
     let Some(pending) = cache.take_pending() else {
-        return Ok(false);
+        return Ok(None);
     };
     let index = search_index_of(pending.records, &pending.language, &Silent)?;
     let staging = Staging::begin(output)?;
     let pages: Vec<(&str, &[u8])> = cache.pages().collect();
-    staging.write_items(&pages, &Silent)?;
-    staging.write(cache.files(), &Silent)?;
+    staging.write_unchanged(&pages)?;
+    staging.write_unchanged(
+        &cache
+            .files()
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .collect::<Vec<_>>(),
+    )?;
     staging.write(&index, &Silent)?;
-    staging.commit()?;
+    let aside = staging.commit_aside()?;
     cache.set_search(pending.key, index);
-    Ok(true)
+    Ok(Some(aside))
 }

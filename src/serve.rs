@@ -221,6 +221,7 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
     let error = match result {
         Ok(report) => {
             published.clone_from(&report.output);
+            remove_in_background(report.previous_site.clone());
             for d in report.diagnostics.sorted() {
                 if !quiet || d.is_error() {
                     eprintln!("{d}");
@@ -267,7 +268,8 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
     if let Some(output) = published.filter(|_| cache.search_pending()) {
         let started = Instant::now();
         match finish_search(&output, cache) {
-            Ok(_) => {
+            Ok(previous) => {
+                remove_in_background(previous);
                 if !quiet {
                     eprintln!(
                         "search index rebuilt in {:.2} s",
@@ -281,6 +283,17 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
             }
             Err(e) => eprintln!("error: building the search index: {e:#}"),
         }
+    }
+}
+
+/// Removes a previous site a rebuild put aside, without holding up the next reload.
+fn remove_in_background(previous: Option<PathBuf>) {
+    if let Some(path) = previous {
+        std::thread::spawn(move || {
+            if let Err(e) = crate::write::remove_site(&path) {
+                eprintln!("warning: {e:#}");
+            }
+        });
     }
 }
 

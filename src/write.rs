@@ -114,6 +114,9 @@ fn recover(out: &Path) -> Result<()> {
         .unwrap_or_default();
     let old_prefix = format!(".{name}.commission-old");
     let tmp_prefix = format!(".{name}.commission-tmp");
+    let trash_prefix = format!(".{name}.commission-trash-");
+    // This process's own trash is being removed by one of its threads (`Staging::commit_aside`).
+    let own_trash = format!("{trash_prefix}{}-", std::process::id());
     if !parent.exists() {
         return Ok(());
     }
@@ -135,6 +138,9 @@ fn recover(out: &Path) -> Result<()> {
                 std::fs::remove_dir_all(&path)
                     .with_context(|| format!("removing {}", path.display()))?;
             }
+        } else if file.starts_with(&trash_prefix) && !file.starts_with(&own_trash) {
+            std::fs::remove_dir_all(&path)
+                .with_context(|| format!("removing a previous site at {}", path.display()))?;
         } else if file.starts_with(&tmp_prefix) {
             std::fs::remove_dir_all(&path)
                 .with_context(|| format!("removing an unfinished build at {}", path.display()))?;
@@ -255,8 +261,76 @@ impl Staging {
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
         use rayon::prelude::*;
+        self.make_dirs(files.iter().map(|(path, _)| *path))?;
+        let previous = self.previous.as_deref();
+        files
+            .par_iter()
+            .try_for_each(|(path, bytes)| -> Result<()> {
+                write_file(&self.tmp, previous, path, bytes)?;
+                observer.tick(1);
+                Ok(())
+            })
+    }
+
+    /// [`Staging::write`] for files the caller knows hold the same bytes as the previous
+    /// site's (a render cache's pages): each is a hard link to the previous file when that file
+    /// has the same length, without reading it; otherwise it is written as usual.
+    pub fn write_unchanged(&self, files: &[(&str, &[u8])]) -> Result<()> {
+        let Some(previous) = self.previous.as_deref() else {
+            return self.write_items(files, &crate::stages::Silent);
+        };
+        let mut rest = Vec::new();
+        let mut linked = Vec::new();
+        for &(path, bytes) in files {
+            let old = previous.join(path);
+            let same_length = std::fs::symlink_metadata(&old)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+            if same_length {
+                linked.push((path, bytes, old));
+            } else {
+                rest.push((path, bytes));
+            }
+        }
+        self.make_dirs(linked.iter().map(|(path, _, _)| *path))?;
+        for (path, bytes, old) in linked {
+            if std::fs::hard_link(&old, self.tmp.join(path)).is_err() {
+                rest.push((path, bytes));
+            }
+        }
+        self.write_items(&rest, &crate::stages::Silent)
+    }
+
+    /// Marks the new site as commission's and swaps it in for the output folder.
+    pub fn commit(mut self) -> Result<()> {
+        write_file(&self.tmp, self.previous.as_deref(), MARKER, MARKER_TEXT)?;
+        // From here the temporary folder is the site being published (or, after the exchange,
+        // the previous one): `swap` and the next build's `recover` own it.
+        self.committed = true;
+        let aside = swap(&self.tmp, &self.out)?;
+        remove_site(&aside)
+    }
+
+    /// [`Staging::commit`], leaving the previous site's removal to the caller (a server removes
+    /// it in the background): it is renamed to a trash folder beside the output, whose path is
+    /// returned for [`remove_site`]. A trash folder left by a process that died is removed by
+    /// the next build.
+    pub fn commit_aside(mut self) -> Result<PathBuf> {
+        write_file(&self.tmp, self.previous.as_deref(), MARKER, MARKER_TEXT)?;
+        self.committed = true;
+        let aside = swap(&self.tmp, &self.out)?;
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let trash = sibling(&self.out, &format!("trash-{}-{n}", std::process::id()));
+        match std::fs::rename(&aside, &trash) {
+            Ok(()) => Ok(trash),
+            Err(_) => remove_site(&aside).map(|()| aside),
+        }
+    }
+
+    /// Refuses any path that could leave the new site, and creates the folders of the others.
+    fn make_dirs<'p>(&self, paths: impl Iterator<Item = &'p str>) -> Result<()> {
         let mut dirs = std::collections::BTreeSet::new();
-        for (path, _) in files {
+        for path in paths {
             if path
                 .split('/')
                 .any(|seg| seg == ".." || seg.is_empty() && !path.is_empty())
@@ -272,23 +346,17 @@ impl Staging {
             let dir = self.tmp.join(dir);
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        let previous = self.previous.as_deref();
-        files
-            .par_iter()
-            .try_for_each(|(path, bytes)| -> Result<()> {
-                write_file(&self.tmp, previous, path, bytes)?;
-                observer.tick(1);
-                Ok(())
-            })
+        Ok(())
     }
+}
 
-    /// Marks the new site as commission's and swaps it in for the output folder.
-    pub fn commit(mut self) -> Result<()> {
-        write_file(&self.tmp, self.previous.as_deref(), MARKER, MARKER_TEXT)?;
-        // From here the temporary folder is the site being published (or, after the exchange,
-        // the previous one): `swap` and the next build's `recover` own it.
-        self.committed = true;
-        swap(&self.tmp, &self.out)
+/// Removes a previous site that a commit put aside (nothing when it is already gone).
+pub fn remove_site(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("removing the previous site at {}", path.display()))
+        }
+        _ => Ok(()),
     }
 }
 
@@ -300,14 +368,13 @@ impl Drop for Staging {
     }
 }
 
-/// Puts the finished new site at `tmp` in place of `out` and removes the previous site.
-fn swap(tmp: &Path, out: &Path) -> Result<()> {
+/// Puts the finished new site at `tmp` in place of `out`; returns where the previous site now is
+/// (for the caller to remove).
+fn swap(tmp: &Path, out: &Path) -> Result<PathBuf> {
     if out.exists() && exchange(tmp, out).is_ok() {
         // `out` now holds the new site and `tmp` the previous one; a kill from here on leaves a
         // whole new site, and the next build's `recover` removes the leftover.
-        std::fs::remove_dir_all(tmp)
-            .with_context(|| format!("removing the previous site at {}", tmp.display()))?;
-        return Ok(());
+        return Ok(tmp.to_path_buf());
     }
     let old = sibling(out, &format!("old-{}", std::process::id()));
     if out.exists() {
@@ -320,11 +387,7 @@ fn swap(tmp: &Path, out: &Path) -> Result<()> {
         }
         return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
     }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)
-            .with_context(|| format!("removing the previous site at {}", old.display()))?;
-    }
-    Ok(())
+    Ok(old)
 }
 
 /// Swaps two folders in one atomic step (Linux `renameat2` with `RENAME_EXCHANGE`), so there is

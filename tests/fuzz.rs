@@ -372,6 +372,24 @@ fn period_parser() {
     });
 }
 
+const PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><body><nav>Menu</nav><main id=\"main\" data-pagefind-body><h1>Drug &amp; alcohol</h1><p class=\"lead\">A <a href=\"x\">KPI</a> of <strong>C-1</strong>.</p><div class=\"icons\" data-pagefind-ignore><p><img src=\"i.svg\" alt=\"\"> Common cause</p></div><!-- note --><svg role=\"img\"><title>t</title><text>42</text></svg><table data-pagefind-ignore><tr><td>1</td></tr></table><ul><li>Lower is better;</li><li>unit: people</li></ul><script>var a = \"<p>\";</script><p title='a > b'>&#x27;q&#39; &lt;x&gt;<br>end</p></main><footer>Foot</footer></body></html>";
+
+/// The search-text scanner reads our own pages, but must never panic or loop on any input, and
+/// the text it returns is whitespace-collapsed.
+#[test]
+fn search_text() {
+    fuzz("search_text", input(PAGE), |bytes| {
+        let html = String::from_utf8_lossy(&bytes);
+        if let Some(record) = commission::publish::search_text::search_record(&html) {
+            for text in [&record.title, &record.content] {
+                prop_assert!(!text.contains("  "), "{text:?}");
+                prop_assert_eq!(text.trim(), text.as_str());
+            }
+        }
+        Ok(())
+    });
+}
+
 #[test]
 fn front_matter() {
     fuzz("front_matter", input(SPEC), |bytes| {

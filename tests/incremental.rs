@@ -180,7 +180,7 @@ fn a_deferred_search_index_follows_the_pages() {
     cache.defer_search = true;
     let first = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
     assert_eq!(first.search, SearchIndex::Built, "no index to defer to yet");
-    assert!(!finish_search(&out, &mut cache).unwrap());
+    assert!(finish_search(&out, &mut cache).unwrap().is_none());
     let index = |m: &std::collections::BTreeMap<String, (u64, SystemTime)>| {
         m.iter()
             .filter(|(k, _)| k.starts_with("pagefind/"))
@@ -209,9 +209,18 @@ fn a_deferred_search_index_follows_the_pages() {
     let page = "performance/contracts/c-2023-001/da-01/index.html";
     assert_ne!(published[page].0, before[page].0, "the page is already new");
 
-    assert!(finish_search(&out, &mut cache).unwrap());
+    // The previous sites were put aside beside the output, for the caller to remove.
+    let aside = finish_search(&out, &mut cache)
+        .unwrap()
+        .expect("an index was pending");
+    for previous in [second.previous_site.clone().unwrap(), aside] {
+        assert_eq!(previous.parent(), out.parent());
+        assert!(previous.join(".commission-site").is_file(), "{previous:?}");
+        commission::write::remove_site(&previous).unwrap();
+        assert!(!previous.exists());
+    }
     assert!(
-        !finish_search(&out, &mut cache).unwrap(),
+        finish_search(&out, &mut cache).unwrap().is_none(),
         "nothing left to do"
     );
     let after = common::snapshot(&out);

@@ -130,16 +130,21 @@ impl<T: Serialize + Send + Sync> PageView for T {
     }
 }
 
+/// Builds a deferred view.
+pub type BuildView<'a> = Box<dyn FnOnce() -> Box<dyn PageView + 'a> + Send + 'a>;
+/// Feeds what a deferred view is built from to a hasher.
+pub type Fingerprint<'a> = Box<dyn Fn(&mut dyn std::hash::Hasher) + Send + 'a>;
+
 /// A page's view: built with the page, or built only when the page is rendered.
 pub enum View<'a> {
     Ready(Box<dyn PageView + 'a>),
     /// Pages of which a large site has thousands (a KPI's, with its chart) build their view as
     /// they render, so the views of every such page never exist at once.
     Deferred {
-        build: Box<dyn FnOnce() -> Box<dyn PageView + 'a> + Send + 'a>,
+        build: BuildView<'a>,
         /// Feeds everything the view is built from to a hasher, so the render cache can tell
         /// whether the page changed without building the view (and drawing its chart).
-        fingerprint: Option<Box<dyn Fn(&mut dyn std::hash::Hasher) + Send + 'a>>,
+        fingerprint: Option<Fingerprint<'a>>,
     },
 }
 

@@ -2,7 +2,6 @@
 //! Procurement Act 2023 compliance, and the re-commissioning pipeline.
 
 use super::deferred_view;
-use std::fmt::Write as _;
 use super::format::{date, money, number, opt_value};
 use super::index::Index;
 use super::{
@@ -14,6 +13,7 @@ use crate::analysis::Analysis;
 use crate::model::{Polarity, Project};
 use crate::render::charts::{spc_chart, Chart, Mark};
 use serde::Serialize;
+use std::fmt::Write as _;
 
 /// Icon file and text alternative for a variation point type (METHODS.md 2.3).
 pub fn variation_icon(point: Option<PointType>, polarity: Polarity) -> (String, String) {
