@@ -482,6 +482,46 @@ mod tests {
     }
 
     #[test]
+    fn a_commit_aside_leaves_the_previous_site_for_the_caller() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let file = |path: &str, bytes: &[u8]| OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        };
+        publish(
+            &out,
+            &[file("p/index.html", b"old"), file("gone.txt", b"x")],
+        )
+        .unwrap();
+        let staging = Staging::begin(&out).unwrap();
+        // Known unchanged: linked from the previous site, not rewritten.
+        staging
+            .write_unchanged(&[("p/index.html", b"old".as_slice())])
+            .unwrap();
+        staging
+            .write(&[file("new.txt", b"new")], &crate::stages::Silent)
+            .unwrap();
+        let aside = staging.commit_aside().unwrap();
+        assert_eq!(std::fs::read(out.join("p/index.html")).unwrap(), b"old");
+        assert_eq!(std::fs::read(out.join("new.txt")).unwrap(), b"new");
+        assert!(!out.join("gone.txt").exists());
+        let name = aside.file_name().unwrap().to_string_lossy().into_owned();
+        let own = format!(".site.commission-trash-{}-", std::process::id());
+        assert!(name.starts_with(&own), "{name}");
+        assert!(aside.join("gone.txt").is_file(), "the previous site, whole");
+        // The next build leaves this process's trash to it, and removes a dead process's.
+        let dead = dir.path().join(".site.commission-trash-4294967295-0");
+        std::fs::create_dir_all(dead.join("x")).unwrap();
+        publish(&out, &[file("new.txt", b"new")]).unwrap();
+        assert!(aside.exists());
+        assert!(!dead.exists());
+        remove_site(&aside).unwrap();
+        assert!(!aside.exists());
+        remove_site(&aside).unwrap();
+    }
+
+    #[test]
     fn unchanged_files_keep_their_modification_time() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
