@@ -164,7 +164,8 @@ impl Text {
 
 /// The character an entity at the start of `s` stands for, and the entity's length.
 fn decode_entity(s: &str) -> Option<(char, usize)> {
-    let end = s[..s.len().min(12)].find(';')?;
+    // `;` is ASCII, so its byte index is a char boundary even among multi-byte characters.
+    let end = s.bytes().take(12).position(|b| b == b';')?;
     let name = &s[1..end];
     let c = match name {
         "amp" => '&',
@@ -437,6 +438,7 @@ mod tests {
             "<main data-pagefind-body><div data-pagefind-ignore><p>never closed",
             "<main data-pagefind-body><p title=\"unterminated>text",
             "<main data-pagefind-body>a < b <",
+            "<main data-pagefind-body>&lt;\u{fffd}&gt; &\u{fffd}\u{fffd}\u{fffd}\u{fffd};",
         ] {
             let _ = search_record(html);
         }
