@@ -428,6 +428,13 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    fn file(path: &str, bytes: &[u8]) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.to_vec(),
+        }
+    }
+
     #[test]
     fn refuses_dangerous_output_folders() {
         let dir = tempfile::tempdir().unwrap();
@@ -485,10 +492,6 @@ mod tests {
     fn a_commit_aside_leaves_the_previous_site_for_the_caller() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let file = |path: &str, bytes: &[u8]| OutputFile {
-            path: path.into(),
-            bytes: bytes.to_vec(),
-        };
         publish(
             &out,
             &[file("p/index.html", b"old"), file("gone.txt", b"x")],
@@ -525,10 +528,6 @@ mod tests {
     fn unchanged_files_keep_their_modification_time() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        let file = |path: &str, bytes: &[u8]| OutputFile {
-            path: path.into(),
-            bytes: bytes.to_vec(),
-        };
         publish(
             &out,
             &[file("same.txt", b"same"), file("d/changed.txt", b"one")],

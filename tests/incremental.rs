@@ -6,8 +6,16 @@ mod common;
 use commission::build::{build, BuildOptions};
 use std::time::{Duration, SystemTime};
 
-#[test]
-fn changing_one_kpi_file_changes_only_dependent_files() {
+/// A copy of the sample council in a temporary folder, built into `site/` beside it.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    dir: std::path::PathBuf,
+    project: std::path::PathBuf,
+    out: std::path::PathBuf,
+    options: BuildOptions,
+}
+
+fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("project");
     common::copy_project(&common::sample(), &project);
@@ -17,12 +25,55 @@ fn changing_one_kpi_file_changes_only_dependent_files() {
         output: Some(out.clone()),
         base_url: None,
     };
-    let report = build(&options).unwrap();
+    Fixture {
+        dir: dir.path().to_path_buf(),
+        _dir: dir,
+        project,
+        out,
+        options,
+    }
+}
+
+/// Changes one actual value of one KPI of contract C-2023-001.
+fn change_one_kpi_value(project: &std::path::Path) {
+    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
+    let text = std::fs::read_to_string(&kpis).unwrap();
+    let changed = text.replacen(
+        "C-2023-001,DA-01,People in structured treatment,2024-05,1507,",
+        "C-2023-001,DA-01,People in structured treatment,2024-05,1300,",
+        1,
+    );
+    assert_ne!(text, changed, "the fixture row moved");
+    std::fs::write(&kpis, changed).unwrap();
+}
+
+/// Each file's content hash, by path.
+fn hashes(m: std::collections::BTreeMap<String, (u64, SystemTime)>) -> Vec<(String, u64)> {
+    m.into_iter().map(|(k, (h, _))| (k, h)).collect()
+}
+
+/// The site a build without a cache writes for the project now, as [`hashes`].
+fn fresh_build(f: &Fixture) -> Vec<(String, u64)> {
+    let fresh = f.dir.join("fresh");
+    let report = build(&BuildOptions {
+        output: Some(fresh.clone()),
+        ..f.options.clone()
+    })
+    .unwrap();
+    assert!(report.output.is_some());
+    hashes(common::snapshot(&fresh))
+}
+
+#[test]
+fn changing_one_kpi_file_changes_only_dependent_files() {
+    let f = fixture();
+    let (project, out, options) = (&f.project, &f.out, &f.options);
+    let report = build(options).unwrap();
     assert!(report.output.is_some(), "{:?}", report.diagnostics);
 
     // Age every file, so a file rewritten by the second build is easy to tell apart.
     let long_ago = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-    for entry in walkdir::WalkDir::new(&out) {
+    for entry in walkdir::WalkDir::new(out) {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             std::fs::File::options()
@@ -39,21 +90,12 @@ fn changing_one_kpi_file_changes_only_dependent_files() {
         m.retain(|k, _| !k.starts_with("pagefind/"));
         m
     };
-    let before = without_search(common::snapshot(&out));
+    let before = without_search(common::snapshot(out));
 
-    // One actual value of one KPI of contract C-2023-001.
-    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
-    let text = std::fs::read_to_string(&kpis).unwrap();
-    let changed = text.replacen(
-        "C-2023-001,DA-01,People in structured treatment,2024-05,1507,",
-        "C-2023-001,DA-01,People in structured treatment,2024-05,1300,",
-        1,
-    );
-    assert_ne!(text, changed, "the fixture row moved");
-    std::fs::write(&kpis, changed).unwrap();
-    let report = build(&options).unwrap();
+    change_one_kpi_value(project);
+    let report = build(options).unwrap();
     assert!(report.output.is_some(), "{:?}", report.diagnostics);
-    let after = without_search(common::snapshot(&out));
+    let after = without_search(common::snapshot(out));
     assert!(out.join("pagefind/pagefind-entry.json").exists());
 
     assert_eq!(
@@ -94,38 +136,23 @@ fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
     use commission::build::{build_cached, SearchIndex};
     use commission::cache::BuildCache;
     use commission::stages::Silent;
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("project");
-    common::copy_project(&common::sample(), &project);
-    let out = dir.path().join("site");
-    let options = BuildOptions {
-        project: project.clone(),
-        output: Some(out.clone()),
-        base_url: None,
-    };
+    let f = fixture();
+    let (project, out, options) = (&f.project, &f.out, &f.options);
     let mut cache = BuildCache::default();
-    let first = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    let first = build_cached(options, &Silent, Some(&mut cache)).unwrap();
     assert!(first.output.is_some(), "{:?}", first.diagnostics);
     assert_eq!(first.rendered.len(), first.pages);
     assert_eq!(first.search, SearchIndex::Built);
 
-    let again = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    let again = build_cached(options, &Silent, Some(&mut cache)).unwrap();
     assert_eq!(again.rendered, Vec::<String>::new());
     assert_eq!(again.search, SearchIndex::Unchanged);
-    let before = common::snapshot(&out);
+    let before = common::snapshot(out);
 
-    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
-    let text = std::fs::read_to_string(&kpis).unwrap();
-    let changed = text.replacen(
-        "C-2023-001,DA-01,People in structured treatment,2024-05,1507,",
-        "C-2023-001,DA-01,People in structured treatment,2024-05,1300,",
-        1,
-    );
-    assert_ne!(text, changed, "the fixture row moved");
-    std::fs::write(&kpis, changed).unwrap();
-    let third = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    change_one_kpi_value(project);
+    let third = build_cached(options, &Silent, Some(&mut cache)).unwrap();
     assert!(third.output.is_some(), "{:?}", third.diagnostics);
-    let after = common::snapshot(&out);
+    let after = common::snapshot(out);
     let changed_pages: Vec<&String> = after
         .iter()
         .filter(|(path, (hash, _))| {
@@ -146,17 +173,7 @@ fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
         "the KPI page's text changed"
     );
 
-    let fresh = dir.path().join("fresh");
-    let report = build(&BuildOptions {
-        output: Some(fresh.clone()),
-        ..options.clone()
-    })
-    .unwrap();
-    assert!(report.output.is_some());
-    let hashes = |m: std::collections::BTreeMap<String, (u64, SystemTime)>| {
-        m.into_iter().map(|(k, (h, _))| (k, h)).collect::<Vec<_>>()
-    };
-    assert_eq!(hashes(common::snapshot(&fresh)), hashes(after));
+    assert_eq!(fresh_build(&f), hashes(after));
 }
 
 /// `serve` publishes pages before their search index: with `defer_search`, a build whose pages'
@@ -167,40 +184,25 @@ fn a_deferred_search_index_follows_the_pages() {
     use commission::build::{build_cached, finish_search, SearchIndex};
     use commission::cache::BuildCache;
     use commission::stages::Silent;
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("project");
-    common::copy_project(&common::sample(), &project);
-    let out = dir.path().join("site");
-    let options = BuildOptions {
-        project: project.clone(),
-        output: Some(out.clone()),
-        base_url: None,
-    };
+    let f = fixture();
+    let (project, out, options) = (&f.project, &f.out, &f.options);
     let mut cache = BuildCache::default();
     cache.defer_search = true;
-    let first = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    let first = build_cached(options, &Silent, Some(&mut cache)).unwrap();
     assert_eq!(first.search, SearchIndex::Built, "no index to defer to yet");
-    assert!(finish_search(&out, &mut cache).unwrap().is_none());
+    assert!(finish_search(out, &mut cache).unwrap().is_none());
     let index = |m: &std::collections::BTreeMap<String, (u64, SystemTime)>| {
         m.iter()
             .filter(|(k, _)| k.starts_with("pagefind/"))
             .map(|(k, (h, _))| (k.clone(), *h))
             .collect::<Vec<_>>()
     };
-    let before = common::snapshot(&out);
+    let before = common::snapshot(out);
 
-    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
-    let text = std::fs::read_to_string(&kpis).unwrap();
-    let changed = text.replacen(
-        "C-2023-001,DA-01,People in structured treatment,2024-05,1507,",
-        "C-2023-001,DA-01,People in structured treatment,2024-05,1300,",
-        1,
-    );
-    assert_ne!(text, changed, "the fixture row moved");
-    std::fs::write(&kpis, changed).unwrap();
-    let second = build_cached(&options, &Silent, Some(&mut cache)).unwrap();
+    change_one_kpi_value(project);
+    let second = build_cached(options, &Silent, Some(&mut cache)).unwrap();
     assert_eq!(second.search, SearchIndex::Pending);
-    let published = common::snapshot(&out);
+    let published = common::snapshot(out);
     assert_eq!(
         index(&published),
         index(&before),
@@ -210,7 +212,7 @@ fn a_deferred_search_index_follows_the_pages() {
     assert_ne!(published[page].0, before[page].0, "the page is already new");
 
     // The previous sites were put aside beside the output, for the caller to remove.
-    let aside = finish_search(&out, &mut cache)
+    let aside = finish_search(out, &mut cache)
         .unwrap()
         .expect("an index was pending");
     for previous in [second.previous_site.clone().unwrap(), aside] {
@@ -220,21 +222,11 @@ fn a_deferred_search_index_follows_the_pages() {
         assert!(!previous.exists());
     }
     assert!(
-        finish_search(&out, &mut cache).unwrap().is_none(),
+        finish_search(out, &mut cache).unwrap().is_none(),
         "nothing left to do"
     );
-    let after = common::snapshot(&out);
+    let after = common::snapshot(out);
     assert_ne!(index(&after), index(&before));
 
-    let fresh = dir.path().join("fresh");
-    let report = build(&BuildOptions {
-        output: Some(fresh.clone()),
-        ..options.clone()
-    })
-    .unwrap();
-    assert!(report.output.is_some());
-    let hashes = |m: std::collections::BTreeMap<String, (u64, SystemTime)>| {
-        m.into_iter().map(|(k, (h, _))| (k, h)).collect::<Vec<_>>()
-    };
-    assert_eq!(hashes(common::snapshot(&fresh)), hashes(after));
+    assert_eq!(fresh_build(&f), hashes(after));
 }
