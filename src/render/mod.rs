@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod markdown;
+pub mod pages;
 
 use crate::load::theme::Theme;
 use anyhow::{anyhow, Result};

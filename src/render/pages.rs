@@ -1,0 +1,249 @@
+//! Pages into HTML: the template context every page receives (site, navigation, its view, its
+//! relative root), each page's render key for the `serve` cache, and its search record read from
+//! the HTML it rendered to. Pure: pages in, bytes out.
+
+use crate::cache::BuildCache;
+use crate::model::Project;
+use crate::publish::search_text::{search_record, SearchRecord};
+use crate::render::Renderer;
+use crate::site::{Page, View};
+use crate::stages::{Observer, Silent};
+use crate::write::OutputFile;
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    organisation: &'a str,
+    language: &'a str,
+    base_url: String,
+    licence: &'a str,
+    licence_url: &'a str,
+    contact_email: Option<&'a str>,
+    has_pages: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    key: &'static str,
+    title: &'static str,
+    href: &'static str,
+}
+
+const NAV: [NavItem; 5] = [
+    NavItem {
+        key: "needs",
+        title: "Needs",
+        href: "needs/index.html",
+    },
+    NavItem {
+        key: "planning",
+        title: "Planning",
+        href: "planning/index.html",
+    },
+    NavItem {
+        key: "procurement",
+        title: "Procurement",
+        href: "procurement/index.html",
+    },
+    NavItem {
+        key: "performance",
+        title: "Performance",
+        href: "performance/index.html",
+    },
+    NavItem {
+        key: "data",
+        title: "Open data",
+        href: "data/index.html",
+    },
+];
+
+/// Relative prefix from a page to the site root, so the site opens from disk and under any sub-path.
+fn root_prefix(path: &str, base_path: &str) -> String {
+    if path.ends_with(".html") {
+        // The 404 page is served at any depth: use the absolute base path when known.
+        return if base_path.is_empty() {
+            String::new()
+        } else {
+            base_path.to_string()
+        };
+    }
+    "../".repeat(path.matches('/').count())
+}
+
+fn output_path(path: &str) -> String {
+    if path.is_empty() {
+        "index.html".into()
+    } else if path.ends_with(".html") {
+        path.to_string()
+    } else {
+        format!("{path}index.html")
+    }
+}
+
+/// Renders every page of a site to HTML files.
+pub fn render_pages(
+    project: &Project,
+    renderer: &Renderer,
+    pages: Vec<Page>,
+    base_url: &str,
+) -> Result<Vec<OutputFile>> {
+    Ok(
+        render_pages_observed(project, renderer, pages, base_url, &Silent, None)?
+            .into_iter()
+            .map(|p| p.file)
+            .collect(),
+    )
+}
+
+/// A rendered page with its search record and its render key (0 without a cache).
+pub struct RenderedPage {
+    pub file: OutputFile,
+    pub record: Option<SearchRecord>,
+    pub key: u64,
+    /// Taken from the cache rather than rendered.
+    pub reused: bool,
+}
+
+/// [`render_pages`], ticking `observer` once per page and reading each page's search record.
+/// Pages are consumed: each page's view becomes template data only while the page renders. With a
+/// `cache`, each page's render key (a hash of everything its template receives, with the
+/// templates) is computed, and a page whose key the cache holds is not rendered again.
+pub fn render_pages_observed(
+    project: &Project,
+    renderer: &Renderer,
+    pages: Vec<Page>,
+    base_url: &str,
+    observer: &dyn Observer,
+    cache: Option<&BuildCache>,
+) -> Result<Vec<RenderedPage>> {
+    use serde_json::Value;
+    use std::hash::{Hash, Hasher};
+    let base_path = base_url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_default();
+    let site = SiteInfo {
+        title: &project.config.title,
+        organisation: &project.config.organisation,
+        language: &project.config.language,
+        base_url: base_url.to_string(),
+        licence: &project.config.licence,
+        licence_url: &project.config.licence_url,
+        contact_email: project.config.contact_email.as_deref(),
+        has_pages: project
+            .pages
+            .values()
+            .map(|p| {
+                (
+                    crate::site::href(&format!("{}/", crate::model::slug(&p.stem))),
+                    p.title.clone(),
+                )
+            })
+            .collect(),
+    };
+    let mut shared = serde_json::Map::new();
+    shared.insert("site".into(), serde_json::to_value(&site)?);
+    shared.insert("nav".into(), serde_json::to_value(NAV)?);
+    let shared_key = {
+        let mut hasher = std::hash::DefaultHasher::new();
+        (
+            renderer.fingerprint(),
+            base_url,
+            Value::Object(shared.clone()).to_string(),
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    };
+    pages
+        .into_par_iter()
+        .map(|mut page| {
+            let path = output_path(&page.path);
+            let mut view = std::mem::replace(&mut page.view, View::Ready(Box::new(())));
+            let key = match cache {
+                Some(_) => {
+                    let (key, hashed) = render_key(shared_key, &page, view);
+                    view = hashed;
+                    key
+                }
+                None => 0,
+            };
+            if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
+                observer.tick(1);
+                return Ok(RenderedPage {
+                    file: OutputFile {
+                        path,
+                        bytes: hit.html.to_vec(),
+                    },
+                    record: hit.record.clone(),
+                    key,
+                    reused: true,
+                });
+            }
+            let mut ctx = shared.clone();
+            let root = root_prefix(&page.path, &base_path);
+            let canonical = if base_url.is_empty() {
+                String::new()
+            } else {
+                format!("{base_url}{}", page.path)
+            };
+            let page_path = page.path;
+            // A deferred view is built here, so it lives only while its page renders.
+            let view = view.build();
+            ctx.insert("page".into(), view.to_value());
+            drop(view);
+            ctx.insert("title".into(), Value::String(page.title));
+            ctx.insert("description".into(), Value::String(page.description));
+            ctx.insert("section".into(), Value::String(page.section.into()));
+            ctx.insert(
+                "breadcrumbs".into(),
+                serde_json::to_value(&page.breadcrumbs)?,
+            );
+            ctx.insert("root".into(), Value::String(root));
+            ctx.insert("canonical".into(), Value::String(canonical));
+            let ctx = tera::Context::from_value(Value::Object(ctx))?;
+            let html = renderer
+                .render(page.template, &ctx)
+                .with_context(|| format!("page /{page_path}"))?;
+            let record = search_record(&html);
+            observer.tick(1);
+            Ok(RenderedPage {
+                file: OutputFile {
+                    path,
+                    bytes: html.into_bytes(),
+                },
+                record,
+                key,
+                reused: false,
+            })
+        })
+        .collect()
+}
+
+/// The render key: a hash of everything a page's template receives besides what all pages share
+/// (`shared_key`). A deferred view is hashed by its fingerprint, without being built, unless it
+/// has none; the view is handed back (built, in that case).
+fn render_key<'a>(shared_key: u64, page: &Page, view: View<'a>) -> (u64, View<'a>) {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    (
+        shared_key,
+        &page.path,
+        page.template,
+        &page.title,
+        &page.description,
+        page.section,
+    )
+        .hash(&mut hasher);
+    for crumb in &page.breadcrumbs {
+        (&crumb.title, &crumb.href).hash(&mut hasher);
+    }
+    if view.fingerprint(&mut hasher) {
+        return (hasher.finish(), view);
+    }
+    let built = view.build();
+    built.hash_into(&mut hasher);
+    (hasher.finish(), View::Ready(built))
+}
