@@ -6,7 +6,7 @@ use crate::cache::BuildCache;
 use crate::model::Project;
 use crate::publish::search_text::{search_record, SearchRecord};
 use crate::render::Renderer;
-use crate::site::{Page, View};
+use crate::site::Page;
 use crate::stages::{Observer, Silent};
 use crate::write::OutputFile;
 use anyhow::{Context, Result};
@@ -159,17 +159,9 @@ pub fn render_pages_observed(
     };
     pages
         .into_par_iter()
-        .map(|mut page| {
+        .map(|page| {
             let path = output_path(&page.path);
-            let mut view = std::mem::replace(&mut page.view, View::Ready(Box::new(())));
-            let key = match cache {
-                Some(_) => {
-                    let (key, hashed) = render_key(shared_key, &page, view);
-                    view = hashed;
-                    key
-                }
-                None => 0,
-            };
+            let key = cache.map_or(0, |_| render_key(shared_key, &page));
             if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
                 observer.tick(1);
                 return Ok(RenderedPage {
@@ -191,7 +183,7 @@ pub fn render_pages_observed(
             };
             let page_path = page.path;
             // A deferred view is built here, so it lives only while its page renders.
-            let view = view.build();
+            let view = page.view.build();
             ctx.insert("page".into(), view.to_value());
             drop(view);
             ctx.insert("title".into(), Value::String(page.title));
@@ -223,9 +215,8 @@ pub fn render_pages_observed(
 }
 
 /// The render key: a hash of everything a page's template receives besides what all pages share
-/// (`shared_key`). A deferred view is hashed by its fingerprint, without being built, unless it
-/// has none; the view is handed back (built, in that case).
-fn render_key<'a>(shared_key: u64, page: &Page, view: View<'a>) -> (u64, View<'a>) {
+/// (`shared_key`); a deferred view is hashed by what it is built from, without being built.
+fn render_key(shared_key: u64, page: &Page) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::hash::DefaultHasher::new();
     (
@@ -240,10 +231,6 @@ fn render_key<'a>(shared_key: u64, page: &Page, view: View<'a>) -> (u64, View<'a
     for crumb in &page.breadcrumbs {
         (&crumb.title, &crumb.href).hash(&mut hasher);
     }
-    if view.fingerprint(&mut hasher) {
-        return (hasher.finish(), view);
-    }
-    let built = view.build();
-    built.hash_into(&mut hasher);
-    (hasher.finish(), View::Ready(built))
+    page.view.fingerprint(&mut hasher);
+    hasher.finish()
 }

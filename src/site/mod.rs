@@ -144,7 +144,7 @@ pub enum View<'a> {
         build: BuildView<'a>,
         /// Feeds everything the view is built from to a hasher, so the render cache can tell
         /// whether the page changed without building the view (and drawing its chart).
-        fingerprint: Option<Fingerprint<'a>>,
+        fingerprint: Fingerprint<'a>,
     },
 }
 
@@ -157,24 +157,11 @@ impl<'a> View<'a> {
         }
     }
 
-    /// Feeds the view, or what a deferred view is built from, to `hasher`; false when a deferred
-    /// view has no fingerprint and must be built to be hashed.
-    pub fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) -> bool {
+    /// Feeds the view, or what a deferred view is built from, to `hasher`.
+    pub fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) {
         match self {
-            View::Ready(v) => {
-                v.hash_into(hasher);
-                true
-            }
-            View::Deferred {
-                fingerprint: Some(f),
-                ..
-            } => {
-                f(hasher);
-                true
-            }
-            View::Deferred {
-                fingerprint: None, ..
-            } => false,
+            View::Ready(v) => v.hash_into(hasher),
+            View::Deferred { fingerprint, .. } => fingerprint(hasher),
         }
     }
 }
@@ -194,7 +181,7 @@ where
 {
     View::Deferred {
         build: Box::new(move || Box::new(build()) as Box<dyn PageView + 'a>),
-        fingerprint: Some(Box::new(fingerprint)),
+        fingerprint: Box::new(fingerprint),
     }
 }
 
