@@ -8,7 +8,7 @@ use crate::load::{load_project, theme::load_theme};
 use crate::model::Project;
 use crate::publish::search::search_index_of;
 use crate::publish::search_text::SearchRecord;
-use crate::render::pages::render_pages_observed;
+use crate::render::pages::PageContext;
 use crate::render::Renderer;
 use crate::site::{build_site, Page};
 use crate::stages::{Observer, Silent, Stage};
@@ -136,7 +136,7 @@ pub fn rendered_site(
     observer.start(Stage::Pages, None);
     let site = build_site(project, analysis)?;
     observer.finish(Stage::Pages);
-    let base = project.config.base_url_normalised();
+    let context = PageContext::new(project, renderer, &project.config.base_url_normalised())?;
     let page_count = site.pages.len();
     observer.start(Stage::Render, Some(page_count as u64));
     let mut records = Vec::new();
@@ -148,8 +148,7 @@ pub fn rendered_site(
         if chunk.is_empty() {
             break;
         }
-        let rendered =
-            render_pages_observed(project, renderer, chunk, &base, observer, cache.as_deref())?;
+        let rendered = context.render(renderer, chunk, observer, cache.as_deref())?;
         let mut files = Vec::with_capacity(rendered.len());
         let mut reused = Vec::with_capacity(rendered.len());
         for page in rendered {

@@ -90,12 +90,11 @@ pub fn render_pages(
     pages: Vec<Page>,
     base_url: &str,
 ) -> Result<Vec<OutputFile>> {
-    Ok(
-        render_pages_observed(project, renderer, pages, base_url, &Silent, None)?
-            .into_iter()
-            .map(|p| p.file)
-            .collect(),
-    )
+    Ok(PageContext::new(project, renderer, base_url)?
+        .render(renderer, pages, &Silent, None)?
+        .into_iter()
+        .map(|p| p.file)
+        .collect())
 }
 
 /// A rendered page with its search record and its render key (0 without a cache).
@@ -107,111 +106,131 @@ pub struct RenderedPage {
     pub reused: bool,
 }
 
-/// [`render_pages`], ticking `observer` once per page and reading each page's search record.
-/// Pages are consumed: each page's view becomes template data only while the page renders. With a
-/// `cache`, each page's render key (a hash of everything its template receives, with the
-/// templates) is computed, and a page whose key the cache holds is not rendered again.
-pub fn render_pages_observed(
-    project: &Project,
-    renderer: &Renderer,
-    pages: Vec<Page>,
-    base_url: &str,
-    observer: &dyn Observer,
-    cache: Option<&BuildCache>,
-) -> Result<Vec<RenderedPage>> {
-    use serde_json::Value;
-    use std::hash::{Hash, Hasher};
-    let base_path = base_url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_default();
-    let site = SiteInfo {
-        title: &project.config.title,
-        organisation: &project.config.organisation,
-        language: &project.config.language,
-        base_url: base_url.to_string(),
-        licence: &project.config.licence,
-        licence_url: &project.config.licence_url,
-        contact_email: project.config.contact_email.as_deref(),
-        has_pages: project
-            .pages
-            .values()
-            .map(|p| {
-                (
-                    crate::site::href(&format!("{}/", crate::model::slug(&p.stem))),
-                    p.title.clone(),
-                )
-            })
-            .collect(),
-    };
-    let mut shared = serde_json::Map::new();
-    shared.insert("site".into(), serde_json::to_value(&site)?);
-    shared.insert("nav".into(), serde_json::to_value(NAV)?);
-    let shared_key = {
+/// What every page's template receives (the site, the navigation) and its hash, built once per
+/// build however many chunks the pages are rendered in.
+pub struct PageContext {
+    shared: serde_json::Map<String, serde_json::Value>,
+    /// The templates, the base address and `shared`, hashed: part of every render key.
+    shared_key: u64,
+    base_url: String,
+    /// The path part of `base_url`, for each page's relative root.
+    base_path: String,
+}
+
+impl PageContext {
+    pub fn new(project: &Project, renderer: &Renderer, base_url: &str) -> Result<PageContext> {
+        use std::hash::{Hash, Hasher};
+        let base_path = base_url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_default();
+        let site = SiteInfo {
+            title: &project.config.title,
+            organisation: &project.config.organisation,
+            language: &project.config.language,
+            base_url: base_url.to_string(),
+            licence: &project.config.licence,
+            licence_url: &project.config.licence_url,
+            contact_email: project.config.contact_email.as_deref(),
+            has_pages: project
+                .pages
+                .values()
+                .map(|p| {
+                    (
+                        crate::site::href(&format!("{}/", crate::model::slug(&p.stem))),
+                        p.title.clone(),
+                    )
+                })
+                .collect(),
+        };
+        let mut shared = serde_json::Map::new();
+        shared.insert("site".into(), serde_json::to_value(&site)?);
+        shared.insert("nav".into(), serde_json::to_value(NAV)?);
         let mut hasher = std::hash::DefaultHasher::new();
         (
             renderer.fingerprint(),
             base_url,
-            Value::Object(shared.clone()).to_string(),
+            serde_json::Value::Object(shared.clone()).to_string(),
         )
             .hash(&mut hasher);
-        hasher.finish()
-    };
-    pages
-        .into_par_iter()
-        .map(|page| {
-            let path = output_path(&page.path);
-            let key = cache.map_or(0, |_| render_key(shared_key, &page));
-            if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
+        Ok(PageContext {
+            shared,
+            shared_key: hasher.finish(),
+            base_url: base_url.to_string(),
+            base_path,
+        })
+    }
+
+    /// Renders `pages`, ticking `observer` once per page and reading each page's search record.
+    /// Pages are consumed: each page's view becomes template data only while the page renders.
+    /// With a `cache`, each page's render key (a hash of everything its template receives, with
+    /// the templates) is computed, and a page whose key the cache holds is not rendered again.
+    pub fn render(
+        &self,
+        renderer: &Renderer,
+        pages: Vec<Page>,
+        observer: &dyn Observer,
+        cache: Option<&BuildCache>,
+    ) -> Result<Vec<RenderedPage>> {
+        use serde_json::Value;
+        let (shared, shared_key) = (&self.shared, self.shared_key);
+        let (base_url, base_path) = (self.base_url.as_str(), self.base_path.as_str());
+        pages
+            .into_par_iter()
+            .map(|page| {
+                let path = output_path(&page.path);
+                let key = cache.map_or(0, |_| render_key(shared_key, &page));
+                if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
+                    observer.tick(1);
+                    return Ok(RenderedPage {
+                        file: OutputFile {
+                            path,
+                            bytes: hit.html.to_vec(),
+                        },
+                        record: hit.record.clone(),
+                        key,
+                        reused: true,
+                    });
+                }
+                let mut ctx = shared.clone();
+                let root = root_prefix(&page.path, base_path);
+                let canonical = if base_url.is_empty() {
+                    String::new()
+                } else {
+                    format!("{base_url}{}", page.path)
+                };
+                let page_path = page.path;
+                // A deferred view is built here, so it lives only while its page renders.
+                let view = page.view.build();
+                ctx.insert("page".into(), view.to_value());
+                drop(view);
+                ctx.insert("title".into(), Value::String(page.title));
+                ctx.insert("description".into(), Value::String(page.description));
+                ctx.insert("section".into(), Value::String(page.section.into()));
+                ctx.insert(
+                    "breadcrumbs".into(),
+                    serde_json::to_value(&page.breadcrumbs)?,
+                );
+                ctx.insert("root".into(), Value::String(root));
+                ctx.insert("canonical".into(), Value::String(canonical));
+                let ctx = tera::Context::from_value(Value::Object(ctx))?;
+                let html = renderer
+                    .render(page.template, &ctx)
+                    .with_context(|| format!("page /{page_path}"))?;
+                let record = search_record(&html);
                 observer.tick(1);
-                return Ok(RenderedPage {
+                Ok(RenderedPage {
                     file: OutputFile {
                         path,
-                        bytes: hit.html.to_vec(),
+                        bytes: html.into_bytes(),
                     },
-                    record: hit.record.clone(),
+                    record,
                     key,
-                    reused: true,
-                });
-            }
-            let mut ctx = shared.clone();
-            let root = root_prefix(&page.path, &base_path);
-            let canonical = if base_url.is_empty() {
-                String::new()
-            } else {
-                format!("{base_url}{}", page.path)
-            };
-            let page_path = page.path;
-            // A deferred view is built here, so it lives only while its page renders.
-            let view = page.view.build();
-            ctx.insert("page".into(), view.to_value());
-            drop(view);
-            ctx.insert("title".into(), Value::String(page.title));
-            ctx.insert("description".into(), Value::String(page.description));
-            ctx.insert("section".into(), Value::String(page.section.into()));
-            ctx.insert(
-                "breadcrumbs".into(),
-                serde_json::to_value(&page.breadcrumbs)?,
-            );
-            ctx.insert("root".into(), Value::String(root));
-            ctx.insert("canonical".into(), Value::String(canonical));
-            let ctx = tera::Context::from_value(Value::Object(ctx))?;
-            let html = renderer
-                .render(page.template, &ctx)
-                .with_context(|| format!("page /{page_path}"))?;
-            let record = search_record(&html);
-            observer.tick(1);
-            Ok(RenderedPage {
-                file: OutputFile {
-                    path,
-                    bytes: html.into_bytes(),
-                },
-                record,
-                key,
-                reused: false,
+                    reused: false,
+                })
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
 /// The render key: a hash of everything a page's template receives besides what all pages share
