@@ -158,12 +158,23 @@ pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
 const MARKER_TEXT: &[u8] =
     b"This folder was written by commission; it is replaced whole on each build.\n";
 
-/// True when `old` is a regular file holding exactly `bytes`.
-fn same_bytes(old: &Path, bytes: &[u8]) -> bool {
+/// How a file of the new site is compared with the previous site's file at the same path.
+#[derive(Clone, Copy)]
+enum Compare {
+    /// Read the old file and compare every byte.
+    Bytes,
+    /// The caller knows the bytes are the ones it published last time (a render cache's pages):
+    /// a regular file of the same length is taken as the same, without being read.
+    Length,
+}
+
+/// True when `old` is a regular file holding `bytes` (as far as `compare` looks).
+fn same_file(old: &Path, bytes: &[u8], compare: Compare) -> bool {
     match std::fs::symlink_metadata(old) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            std::fs::read(old).is_ok_and(|old| old == bytes)
-        }
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => match compare {
+            Compare::Bytes => std::fs::read(old).is_ok_and(|old| old == bytes),
+            Compare::Length => true,
+        },
         _ => false,
     }
 }
@@ -172,11 +183,17 @@ fn same_bytes(old: &Path, bytes: &[u8]) -> bool {
 /// the new file is a hard link to the old one (no new inode, no data written), so it keeps its
 /// modification time and deploys (rsync, CI caches) and browsers see only the files that really
 /// changed. Where hard links are unavailable the file is written and given the old mtime.
-fn write_file(tmp: &Path, previous: Option<&Path>, rel: &str, bytes: &[u8]) -> Result<()> {
+fn write_file(
+    tmp: &Path,
+    previous: Option<&Path>,
+    rel: &str,
+    bytes: &[u8],
+    compare: Compare,
+) -> Result<()> {
     let path = tmp.join(rel);
     let old = previous
         .map(|p| p.join(rel))
-        .filter(|old| same_bytes(old, bytes));
+        .filter(|old| same_file(old, bytes, compare));
     if let Some(old) = &old {
         if std::fs::hard_link(old, &path).is_ok() {
             return Ok(());
@@ -260,53 +277,37 @@ impl Staging {
         files: &[(&str, &[u8])],
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
+        self.write_compared(files, observer, Compare::Bytes)
+    }
+
+    /// [`Staging::write_items`] for files the caller knows hold the bytes it published last time
+    /// (a render cache's pages): each is a hard link to the previous file of the same length,
+    /// which is not read again.
+    pub fn write_unchanged(&self, files: &[(&str, &[u8])]) -> Result<()> {
+        self.write_compared(files, &crate::stages::Silent, Compare::Length)
+    }
+
+    fn write_compared(
+        &self,
+        files: &[(&str, &[u8])],
+        observer: &dyn crate::stages::Observer,
+        compare: Compare,
+    ) -> Result<()> {
         use rayon::prelude::*;
         self.make_dirs(files.iter().map(|(path, _)| *path))?;
         let previous = self.previous.as_deref();
         files
             .par_iter()
             .try_for_each(|(path, bytes)| -> Result<()> {
-                write_file(&self.tmp, previous, path, bytes)?;
+                write_file(&self.tmp, previous, path, bytes, compare)?;
                 observer.tick(1);
                 Ok(())
             })
     }
 
-    /// [`Staging::write`] for files the caller knows hold the same bytes as the previous
-    /// site's (a render cache's pages): each is a hard link to the previous file when that file
-    /// has the same length, without reading it; otherwise it is written as usual.
-    pub fn write_unchanged(&self, files: &[(&str, &[u8])]) -> Result<()> {
-        let Some(previous) = self.previous.as_deref() else {
-            return self.write_items(files, &crate::stages::Silent);
-        };
-        let mut rest = Vec::new();
-        let mut linked = Vec::new();
-        for &(path, bytes) in files {
-            let old = previous.join(path);
-            let same_length = std::fs::symlink_metadata(&old)
-                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-            if same_length {
-                linked.push((path, bytes, old));
-            } else {
-                rest.push((path, bytes));
-            }
-        }
-        self.make_dirs(linked.iter().map(|(path, _, _)| *path))?;
-        for (path, bytes, old) in linked {
-            if std::fs::hard_link(&old, self.tmp.join(path)).is_err() {
-                rest.push((path, bytes));
-            }
-        }
-        self.write_items(&rest, &crate::stages::Silent)
-    }
-
     /// Marks the new site as commission's and swaps it in for the output folder.
-    pub fn commit(mut self) -> Result<()> {
-        write_file(&self.tmp, self.previous.as_deref(), MARKER, MARKER_TEXT)?;
-        // From here the temporary folder is the site being published (or, after the exchange,
-        // the previous one): `swap` and the next build's `recover` own it.
-        self.committed = true;
-        let aside = swap(&self.tmp, &self.out)?;
+    pub fn commit(self) -> Result<()> {
+        let aside = self.swap_in()?;
         remove_site(&aside)
     }
 
@@ -314,17 +315,31 @@ impl Staging {
     /// it in the background): it is renamed to a trash folder beside the output, whose path is
     /// returned for [`remove_site`]. A trash folder left by a process that died is removed by
     /// the next build.
-    pub fn commit_aside(mut self) -> Result<PathBuf> {
-        write_file(&self.tmp, self.previous.as_deref(), MARKER, MARKER_TEXT)?;
-        self.committed = true;
-        let aside = swap(&self.tmp, &self.out)?;
+    pub fn commit_aside(self) -> Result<PathBuf> {
+        let out = self.out.clone();
+        let aside = self.swap_in()?;
         static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let trash = sibling(&self.out, &format!("trash-{}-{n}", std::process::id()));
+        let trash = sibling(&out, &format!("trash-{}-{n}", std::process::id()));
         match std::fs::rename(&aside, &trash) {
             Ok(()) => Ok(trash),
             Err(_) => remove_site(&aside).map(|()| aside),
         }
+    }
+
+    /// Writes the marker and swaps the new site in; returns where the previous site now is.
+    fn swap_in(mut self) -> Result<PathBuf> {
+        write_file(
+            &self.tmp,
+            self.previous.as_deref(),
+            MARKER,
+            MARKER_TEXT,
+            Compare::Bytes,
+        )?;
+        // From here the temporary folder is the site being published (or, after the exchange,
+        // the previous one): `swap` and the next build's `recover` own it.
+        self.committed = true;
+        swap(&self.tmp, &self.out)
     }
 
     /// Refuses any path that could leave the new site, and creates the folders of the others.
