@@ -6,7 +6,7 @@ use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch};
 use crate::diagnostics::Diagnostics;
 use crate::load::{load_project, theme::load_theme};
 use crate::model::Project;
-use crate::publish::search::search_index_of;
+use crate::publish::search::{record_url, search_index_of};
 use crate::publish::search_text::SearchRecord;
 use crate::render::pages::PageContext;
 use crate::render::Renderer;
@@ -156,18 +156,20 @@ pub fn rendered_site(
             if !page.reused {
                 rerendered.push(page.file.path.clone());
             }
-            if cache.is_some() {
-                cached.insert(
-                    page.file.path.clone(),
-                    CachedPage {
+            if let Some(cache) = cache.as_deref() {
+                // A page from the cache keeps its entry (and its shared HTML); a new one is copied.
+                let entry = match cache.page(&page.file.path, page.key) {
+                    Some(entry) if page.reused => entry.clone(),
+                    _ => CachedPage {
                         key: page.key,
                         html: page.file.bytes.as_slice().into(),
                         record: page.record.clone(),
                     },
-                );
+                };
+                cached.insert(page.file.path.clone(), entry);
             }
             if let Some(record) = page.record {
-                records.push((format!("/{}", page.file.path), record));
+                records.push((record_url(&page.file.path), record));
             }
             files.push(page.file);
         }
@@ -216,12 +218,11 @@ pub fn build_cached(
     observer: &dyn Observer,
     mut cache: Option<&mut BuildCache>,
 ) -> Result<BuildReport> {
-    let cache_mode = cache.is_some();
     observer.start(Stage::Load, None);
     let (project, mut diags) = load_project(&options.project);
     let theme = load_theme(&options.project, &mut diags);
     observer.finish(Stage::Load);
-    let Some(mut project) = project else {
+    let Some(mut project) = project.filter(|_| !diags.has_errors()) else {
         return Ok(BuildReport {
             diagnostics: diags,
             output: None,
@@ -232,17 +233,6 @@ pub fn build_cached(
             previous_site: None,
         });
     };
-    if diags.has_errors() {
-        return Ok(BuildReport {
-            diagnostics: diags,
-            output: None,
-            pages: 0,
-            data_files: 0,
-            rendered: Vec::new(),
-            search: SearchIndex::NotBuilt,
-            previous_site: None,
-        });
-    }
     if let Some(url) = &options.base_url {
         project.config.base_url = url.clone();
     }
@@ -295,7 +285,7 @@ pub fn build_cached(
     }
     observer.finish(Stage::Write);
     observer.start(Stage::Search, Some(site.records.len() as u64));
-    let search = match cache {
+    let search = match cache.as_deref_mut() {
         None => {
             staging.write(
                 &search_index_of(site.records, &language, observer)?,
@@ -330,7 +320,7 @@ pub fn build_cached(
     observer.finish(Stage::Search);
     observer.start(Stage::Swap, None);
     // A server removes the previous site in the background; a build waits for it.
-    let previous_site = if cache_mode {
+    let previous_site = if cache.is_some() {
         Some(staging.commit_aside()?)
     } else {
         staging.commit()?;
@@ -350,10 +340,8 @@ pub fn build_cached(
 
 /// Builds the search index a deferred build left pending (see `BuildCache::defer_search`) and
 /// publishes the site again with it: the pages and files are the cache's, so the site is the one
-/// just published plus its up-to-date index. Returns whether there was anything to do.
-///
-/// Like a cached build, it puts the previous site aside and returns its path for
-/// `write::remove_site`; `None` when nothing was pending.
+/// just published plus its up-to-date index. Like a cached build, it puts the previous site aside
+/// and returns its path for `write::remove_site`; `None` when nothing was pending.
 pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<PathBuf>> {
     let Some(pending) = cache.take_pending() else {
         return Ok(None);

@@ -17,7 +17,13 @@ pub fn search_index(pages: &[OutputFile], language: &str) -> Result<Vec<OutputFi
     search_index_of(search_records(pages), language, &crate::stages::Silent)
 }
 
-/// The search record of every HTML page that has one, with its site-absolute URL, read in
+/// The address a page's search record is filed under: site-absolute, as Pagefind's UI expects
+/// (the search page makes it relative to the site's base).
+pub fn record_url(path: &str) -> String {
+    format!("/{path}")
+}
+
+/// The search record of every HTML page that has one, with its [`record_url`], read in
 /// parallel ([`search_record`]).
 pub fn search_records(pages: &[OutputFile]) -> Vec<(String, SearchRecord)> {
     pages
@@ -25,7 +31,7 @@ pub fn search_records(pages: &[OutputFile]) -> Vec<(String, SearchRecord)> {
         .filter(|p| p.path.ends_with(".html"))
         .filter_map(|page| {
             let html = std::str::from_utf8(&page.bytes).ok()?;
-            search_record(html).map(|r| (format!("/{}", page.path), r))
+            search_record(html).map(|r| (record_url(&page.path), r))
         })
         .collect()
 }
