@@ -297,13 +297,6 @@ fn remove_in_background(previous: Option<PathBuf>) {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn error_page_for(diags: &Diagnostics) -> String {
     let lines: Vec<String> = diags
         .sorted()
@@ -318,7 +311,7 @@ fn error_page_for(diags: &Diagnostics) -> String {
 fn error_page(problems: &[String]) -> String {
     let items: String = problems
         .iter()
-        .map(|p| format!("<li><pre>{}</pre></li>\n", escape(p)))
+        .map(|p| format!("<li><pre>{}</pre></li>\n", crate::render::escape_html(p)))
         .collect();
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>\n\

@@ -50,13 +50,6 @@ const PURPLE: RGBColor = RGBColor(76, 44, 146);
 const LIGHT_BLUE: RGBColor = RGBColor(170, 200, 230);
 const FONT: &str = "sans-serif";
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// Dashed and dotted lines as one SVG path each with `stroke-dasharray`. Plotters' SVG backend
 /// has no dash style and its `DashedLineSeries` writes every dash as its own element (a KPI chart's
 /// three dashed lines came to 260 elements, half the page). A dashed line is drawn as a plain line
@@ -106,8 +99,8 @@ fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str
             svg.push_str(&format!(
                 "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"chart-svg\"{}<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
                 &rest[pos + 4..=pos + end],
-                escape(title),
-                escape(description)
+                crate::render::escape_html(title),
+                crate::render::escape_html(description)
             ));
             rest = &rest[pos + end + 1..];
         }

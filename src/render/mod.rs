@@ -9,6 +9,14 @@ use crate::load::theme::Theme;
 use anyhow::{anyhow, Result};
 use tera::Tera;
 
+/// Escapes text for HTML content and double-quoted attributes (inline SVG, the dev server's pages).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// The compiled templates of a theme.
 pub struct Renderer {
     tera: Tera,
