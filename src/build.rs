@@ -294,25 +294,25 @@ pub fn build_cached(
             SearchIndex::Built
         }
         Some(cache) => {
+            // This build's records supersede an index still pending from an earlier one.
+            cache.take_pending();
             let key = records_key(&site.records, &language);
             if let Some(index) = cache.search(key) {
                 staging.write(index, &Silent)?;
-                cache.set_pending(None);
                 SearchIndex::Unchanged
             } else if let Some(previous) = cache.last_search().filter(|_| cache.defer_search) {
                 // Published with the previous index for now; `finish_search` brings it up to date.
                 staging.write(previous, &Silent)?;
-                cache.set_pending(Some(PendingSearch {
+                cache.set_pending(PendingSearch {
                     key,
                     records: site.records,
                     language,
-                }));
+                });
                 SearchIndex::Pending
             } else {
                 let index = search_index_of(site.records, &language, observer)?;
                 staging.write(&index, &Silent)?;
                 cache.set_search(key, index);
-                cache.set_pending(None);
                 SearchIndex::Built
             }
         }

@@ -79,8 +79,8 @@ impl BuildCache {
         self.files = files;
     }
 
-    pub fn set_pending(&mut self, pending: Option<PendingSearch>) {
-        self.pending = pending;
+    pub fn set_pending(&mut self, pending: PendingSearch) {
+        self.pending = Some(pending);
     }
 
     pub fn take_pending(&mut self) -> Option<PendingSearch> {
