@@ -31,18 +31,15 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
     let mut in_h1: Option<Text> = None;
     let mut pos = body_start;
     while pos < body_end {
-        let Some(tag) = next_tag(html, pos).filter(|t| t.start < body_end) else {
-            text.push_raw(&html[pos..body_end]);
-            if let Some(h) = in_h1.as_mut() {
-                h.push_raw(&html[pos..body_end]);
-            }
-            break;
-        };
-        let between = &html[pos..tag.start];
+        let tag = next_tag(html, pos).filter(|t| t.start < body_end);
+        let between = &html[pos..tag.as_ref().map_or(body_end, |t| t.start)];
         text.push_raw(between);
         if let Some(h) = in_h1.as_mut() {
             h.push_raw(between);
         }
+        let Some(tag) = tag else {
+            break;
+        };
         pos = tag.end;
         match tag.kind {
             Tag::Open {
@@ -50,17 +47,14 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
                 attrs,
                 self_closing,
             } => {
+                text.boundary(name);
                 let skipped = SKIPPED.iter().any(|n| n.eq_ignore_ascii_case(name))
                     || has_attribute(attrs, "data-pagefind-ignore");
                 if skipped {
                     if !self_closing && !VOID.iter().any(|n| n.eq_ignore_ascii_case(name)) {
                         pos = skip_element(html, tag.end, name).unwrap_or(body_end);
                     }
-                    text.boundary(name);
-                    continue;
-                }
-                text.boundary(name);
-                if name.eq_ignore_ascii_case("h1") && title.is_none() && in_h1.is_none() {
+                } else if name.eq_ignore_ascii_case("h1") && title.is_none() && in_h1.is_none() {
                     in_h1 = Some(Text::default());
                 }
             }
