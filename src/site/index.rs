@@ -1,14 +1,18 @@
 //! Lookup tables built once per build so pages join the cycle (need → specification → tender →
-//! contract → KPI and back) without quadratic scans.
+//! contract → KPI and back) without quadratic scans, and the lookups every page kind shares
+//! (area names, links to a specification or a contract).
 
 use crate::analysis::performance::{ContractStatus, KpiAnalysis};
 use crate::analysis::tender::TenderEvaluation;
 use crate::analysis::Analysis;
 use crate::model::Project;
+use crate::site::{contract_path, link, spec_path, Link};
 use std::collections::BTreeMap;
 
-#[derive(Default)]
+/// The project, its analysis and the joins between them: what every page kind is built from.
 pub struct Index<'a> {
+    pub project: &'a Project,
+    pub analysis: &'a Analysis,
     pub specs_by_indicator: BTreeMap<&'a str, Vec<&'a str>>,
     pub contracts_by_spec: BTreeMap<&'a str, Vec<&'a str>>,
     pub tenders_by_spec: BTreeMap<&'a str, Vec<&'a TenderEvaluation>>,
@@ -22,7 +26,19 @@ pub struct Index<'a> {
 
 impl<'a> Index<'a> {
     pub fn new(project: &'a Project, analysis: &'a Analysis) -> Index<'a> {
-        let mut ix = Index::default();
+        let mut ix = Index {
+            project,
+            analysis,
+            specs_by_indicator: BTreeMap::new(),
+            contracts_by_spec: BTreeMap::new(),
+            tenders_by_spec: BTreeMap::new(),
+            tender: BTreeMap::new(),
+            grants_by_spec: BTreeMap::new(),
+            kpis_by_contract: BTreeMap::new(),
+            status: BTreeMap::new(),
+            engagements_by_spec: BTreeMap::new(),
+            options_by_spec: BTreeMap::new(),
+        };
         for spec in project.specifications.values() {
             for ind in &spec.addresses {
                 ix.specs_by_indicator
@@ -87,5 +103,31 @@ impl<'a> Index<'a> {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// An area's name, or its code when the project does not name it.
+    pub fn area_name(&self, code: &str) -> String {
+        self.project
+            .areas
+            .get(code)
+            .map_or_else(|| code.to_string(), |a| a.name.clone())
+    }
+
+    /// A link to a specification's page, titled with the specification's title.
+    pub fn spec_link(&self, spec_id: &str) -> Option<Link> {
+        self.project
+            .specifications
+            .get(spec_id)
+            .map(|s| link(&spec_path(&s.id), s.title.clone()))
+    }
+
+    /// A link to a contract's page, titled "title — supplier".
+    pub fn contract_link(&self, contract_id: &str) -> Option<Link> {
+        self.project.contracts.get(contract_id).map(|c| {
+            link(
+                &contract_path(&c.contract_id),
+                format!("{} — {}", c.title, c.supplier),
+            )
+        })
     }
 }

@@ -2,13 +2,18 @@
 //! breadcrumbs and the typed views each template receives. Pure: returns pages and files in memory.
 
 pub mod catalogue;
+#[cfg(test)]
+mod fixture;
 pub mod format;
+pub mod grant;
 pub mod home;
 pub mod index;
 pub mod needs;
+pub mod options;
 pub mod performance;
 pub mod planning;
 pub mod procurement;
+pub mod tender;
 
 use crate::analysis::Analysis;
 use crate::model::{slug, Project};
@@ -194,11 +199,15 @@ pub struct Site<'a> {
 
 /// Builds every page and data file of the site.
 pub fn build_site<'a>(project: &'a Project, analysis: &'a Analysis) -> anyhow::Result<Site<'a>> {
+    let ix = index::Index::new(project, analysis);
     let mut pages = Vec::new();
     pages.extend(home::pages(project, analysis));
     pages.extend(needs::pages(project, analysis));
     pages.extend(planning::pages(project, analysis));
-    pages.extend(procurement::pages(project, analysis));
+    pages.push(procurement::page(&ix));
+    pages.extend(options::pages(&ix));
+    pages.extend(tender::pages(&ix));
+    pages.extend(grant::pages(&ix));
     pages.extend(performance::pages(project, analysis));
     let (catalogue_pages, files) = catalogue::pages_and_files(project, analysis, &pages)?;
     pages.extend(catalogue_pages);
