@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: builds the release binary once, generates the synthetic project (examples/synth.rs)
 # at three sizes and builds each, reporting pages, wall and CPU time, CPU ms per page, peak RSS and
-# the time of a one-file incremental rebuild, by `build` and under `serve`. A report, not a test.
+# the time of a one-file incremental rebuild, by `build` and under `serve`. In the same run it
+# builds a plain-Markdown site of the same page count with Hugo (Debian's `hugo`, installed if
+# missing) and prints commission's figures as ratios of Hugo's, so every comparison is measured on
+# one machine at one moment. A report, not a test.
 #
 #   bench/run.sh [SCALES...]        default: 0.1 0.3 1.0  (1x, 3x, 10x a base of scale 0.1)
 #   BENCH_DIR=/tmp/commission-bench  where projects and sites go (never committed)
@@ -14,13 +17,47 @@ mkdir -p "$DIR"
 if [ ! -x /usr/bin/time ]; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y time >/dev/null; else echo "install GNU time (apt-get install time)"; exit 2; fi
 fi
+if ! command -v hugo >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get install -y hugo >/dev/null; else echo "install Hugo (apt-get install hugo)"; exit 2; fi
+fi
 cargo build --release --quiet --bin commission --example synth
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=$TARGET/release/commission
 SYNTH=$TARGET/release/examples/synth
 
+# Seconds of wall clock, CPU seconds and peak RSS (MB) from a GNU time -v log.
+wall_of() { awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); t=0; for(i=1;i<=n;i++) t=t*60+a[i]; print t}' "$1"; }
+cpu_of() { awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{printf "%.2f", u+s}' "$1"; }
+rss_of() { awk -F': ' '/Maximum resident/{printf "%.0f", $2/1024}' "$1"; }
+
+# A plain Hugo site of N Markdown pages (a title, three paragraphs and a list each: about the
+# text of a commission page without its tables and charts), with the smallest layouts that
+# publish every page, a list page per section and the home page.
+hugo_site() {
+  local dir=$1 n=$2
+  rm -rf "$dir"; mkdir -p "$dir/layouts/_default" "$dir/content"
+  printf 'baseURL = "https://example.org/"\ntitle = "Bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n' >"$dir/config.toml"
+  printf '<!doctype html><html lang="en"><head><title>{{ .Title }}</title></head><body><main>{{ block "main" . }}{{ end }}</main></body></html>\n' >"$dir/layouts/_default/baseof.html"
+  printf '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}\n' >"$dir/layouts/_default/single.html"
+  printf '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n' >"$dir/layouts/_default/list.html"
+  awk -v n="$n" -v dir="$dir/content" 'BEGIN {
+    for (i = 1; i <= n; i++) {
+      sec = sprintf("%s/section-%02d", dir, i % 20);
+      if (i <= 20) system("mkdir -p " sec);
+      f = sprintf("%s/page-%06d.md", sec, i);
+      printf "---\ntitle: \"Page %d\"\n---\n\n", i > f;
+      printf "Needs assessment for area %d. Rates of admission per 100,000 population, compared with England, with 95%% confidence intervals and the recent trend.\n\n", i > f;
+      printf "The service specification sets out outcomes, social value and the key performance indicators the provider reports each month.\n\n", i > f;
+      printf "- Indicator %d: value %d.%d\n- Benchmark: %d.%d\n- Trend: improving\n\n", i, i % 97, i % 10, (i * 7) % 89, i % 9 > f;
+      printf "Performance is judged with statistical process control: common cause variation unless a point falls outside the process limits.\n", i > f;
+      close(f);
+    }
+  }'
+}
+
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GB RAM"
 printf '%-6s %8s %9s %9s %8s %9s %12s %12s\n' scale pages wall_s cpu_s ms/page rss_MB incr_wall_s serve_incr_s
+hugo_rows=(); walls=()
 for s in "${SCALES[@]}"; do
   proj="$DIR/project-$s"; out="$DIR/site-$s"
   "$SYNTH" --out "$proj" --scale "$s" --seed 42 2>/dev/null
@@ -28,18 +65,14 @@ for s in "${SCALES[@]}"; do
   log="$DIR/time-$s.txt"
   /usr/bin/time -v "$BIN" build "$proj" --output "$out" --verbose 2>"$log"
   pages=$(sed -n 's/^built \([0-9]*\) pages.*/\1/p' "$log")
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); t=0; for(i=1;i<=n;i++) t=t*60+a[i]; print t}' "$log")
-  user=$(awk -F': ' '/User time/{print $2}' "$log")
-  sys=$(awk -F': ' '/System time/{print $2}' "$log")
-  rss=$(awk -F': ' '/Maximum resident/{printf "%.0f", $2/1024}' "$log")
-  cpu=$(echo "$user + $sys" | bc -l)
+  wall=$(wall_of "$log"); cpu=$(cpu_of "$log"); rss=$(rss_of "$log"); walls+=("$wall")
   per=$(echo "scale=3; 1000 * $cpu / $pages" | bc -l)
   # One-file incremental rebuild: change one KPI return, rebuild over the previous site.
   f=$(ls "$proj"/contracts/kpis/*.csv | head -1)
   sed -i '2s/,\([0-9.]*\),\([0-9.]*\),people/,1\1,\2,people/' "$f"
   ilog="$DIR/time-$s-incremental.txt"
   /usr/bin/time -v "$BIN" build "$proj" --output "$out" --verbose 2>"$ilog"
-  iwall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); t=0; for(i=1;i<=n;i++) t=t*60+a[i]; print t}' "$ilog")
+  iwall=$(wall_of "$ilog")
   # The same change under `serve`, which keeps its render cache between builds: the time of the
   # rebuild after one more KPI value changes, as serve reports it.
   slog="$DIR/serve-$s.txt"; rm -rf "$DIR/serve-site-$s"
@@ -53,4 +86,21 @@ for s in "${SCALES[@]}"; do
   printf '%-6s %8s %9s %9.2f %8s %9s %12s %12s\n' "$s" "$pages" "$wall" "$cpu" "$per" "$rss" "$iwall" "${swall:-?}"
   grep '^built' "$slog" | sed -n '2s/^/         serve: /p'
   grep -E '^  [a-z]+ +[0-9.]+ ms' "$log" | tr -s ' ' | sed 's/^/         stage:/' | paste -sd' ' -
+  # Hugo on a plain site of the same page count, straight after, on the same disk.
+  hsrc="$DIR/hugo-$s"; hout="$DIR/hugo-site-$s"; hlog="$DIR/time-hugo-$s.txt"
+  hugo_site "$hsrc" "$pages"; rm -rf "$hout"
+  /usr/bin/time -v hugo --quiet --source "$hsrc" --destination "$hout" 2>"$hlog" >/dev/null
+  hpages=$(find "$hout" -name index.html | wc -l)
+  hwall=$(wall_of "$hlog"); hcpu=$(cpu_of "$hlog"); hrss=$(rss_of "$hlog")
+  hper=$(echo "scale=3; 1000 * $hcpu / $hpages" | bc -l)
+  hugo_rows+=("$(printf '%-6s %8s %9s %9s %8s %9s %11.2fx %9.2fx %9.2fx' "$s" "$hpages" "$hwall" "$hcpu" "$hper" "$hrss" \
+    "$(echo "$wall / $hwall" | bc -l)" "$(echo "$per / $hper" | bc -l)" "$(echo "$rss / $hrss" | bc -l)")")
 done
+echo
+echo "Hugo $(hugo version | awk '{print $2}') on plain Markdown sites of the same page counts, same run; ratios are commission / Hugo:"
+printf '%-6s %8s %9s %9s %8s %9s %12s %10s %10s\n' scale pages wall_s cpu_s ms/page rss_MB wall_ratio cpu/page rss_ratio
+printf '%s\n' "${hugo_rows[@]}"
+if [ ${#SCALES[@]} -ge 2 ]; then
+  echo
+  echo "scaling: ${SCALES[-1]} / ${SCALES[0]} of the data took $(echo "scale=2; ${walls[-1]} / ${walls[0]}" | bc -l)x the wall time (target: <= $(echo "scale=1; 1.1 * ${SCALES[-1]} / ${SCALES[0]}" | bc -l)x)"
+fi
