@@ -2,7 +2,7 @@
 //! reports exactly the diagnostics in `expected.txt` (all of them, sorted), and the binary's
 //! `commission check` exits 1 and prints the same text, with its summary line, on stderr.
 
-mod common;
+use crate::common;
 
 use commission::build::check;
 use std::process::Command;

@@ -1,7 +1,7 @@
 //! `commission serve` end to end, on loopback only: serves the built site, refuses paths that
 //! leave the output folder, and tells open pages to reload after a project file changes.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

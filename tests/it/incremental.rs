@@ -1,7 +1,7 @@
 //! Incremental output: after one KPI return changes, only the pages and data files that depend on
 //! it get new bytes and new modification times; everything else keeps its old mtime.
 
-mod common;
+use crate::common;
 
 use commission::build::{build, BuildOptions};
 use std::time::{Duration, SystemTime};

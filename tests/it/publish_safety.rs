@@ -2,7 +2,7 @@
 //! folders are refused, output is reproducible, and `commission init` starts a project that
 //! builds.
 
-mod common;
+use crate::common;
 
 use common::{all_files, fixture, sample};
 use std::path::Path;

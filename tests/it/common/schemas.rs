@@ -1,5 +1,5 @@
-//! Offline validators for the published open-data packages, loaded from `tests/schemas` the
-//! same way as `tests/open_standards.rs`: OCDS 1.1 (draft-04) and 360Giving 1.4 (2020-12).
+//! Offline validators for the published open-data packages, loaded from `tests/schemas` for
+//! `open_standards` and `published_schemas`: OCDS 1.1 (draft-04) and 360Giving 1.4 (2020-12).
 
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! Theme overrides: a project's `templates/NAME.html` replaces one template, `static/` files are
 //! copied over the theme's assets, and a broken override stops the build with its name.
 
-mod common;
+use crate::common;
 
 use commission::build::{build, check, BuildOptions};
 

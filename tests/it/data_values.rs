@@ -1,7 +1,7 @@
 //! The data files of the `small` fixture, end to end, against values worked by hand (METHODS.md
 //! sections 1–5); every number's working is written beside it. Numbers agree to 1e-9 relative.
 
-mod common;
+use crate::common;
 
 use common::{assert_close, fixture, num, Built};
 use std::collections::BTreeMap;

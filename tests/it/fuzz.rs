@@ -326,8 +326,8 @@ fn mutate_workbook(seed: &[u8], part: &str, edits: &[(usize, usize)]) -> Vec<u8>
     out.finish().unwrap().into_inner()
 }
 
-const XLSX: &[u8] = include_bytes!("../sample-data/contracts/kpis/healthy-child-programme.xlsx");
-const ODS: &[u8] = include_bytes!("../sample-data/contracts/kpis/home-care-lot-1.ods");
+const XLSX: &[u8] = include_bytes!("../../sample-data/contracts/kpis/healthy-child-programme.xlsx");
+const ODS: &[u8] = include_bytes!("../../sample-data/contracts/kpis/home-care-lot-1.ods");
 
 /// A near-valid workbook (XML part mutated) or the seed's raw bytes mutated.
 fn workbook(seed: &'static [u8], part: &'static str) -> impl Strategy<Value = Vec<u8>> {

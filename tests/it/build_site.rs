@@ -2,7 +2,7 @@
 //! the links along the commissioning cycle, a whole-site link check (also for the sample
 //! council), escaping, Markdown rendering, the page language and breadcrumbs.
 
-mod common;
+use crate::common;
 
 use common::{all_files, fixture, internal_links, sample, Built};
 use std::collections::BTreeSet;

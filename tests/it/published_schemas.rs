@@ -2,7 +2,7 @@
 //! validate offline against the official OCDS 1.1 and 360Giving 1.4 schemas, for the sample
 //! council and the small fixture.
 
-mod common;
+use crate::common;
 
 use common::schemas::{errors, giving_validator, ocds_validator};
 use common::{fixture, sample, Built};

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: fixture paths, building a project into a temporary
 //! folder, reading every output file, parsing CSV data files and the links of a page.
-#![allow(dead_code)] // each test binary uses its own subset
 
 pub mod schemas;
 
@@ -46,7 +45,7 @@ pub fn build_ok(project: &Path, out: &Path) {
     );
 }
 
-/// A site built once per test binary into a temporary folder that lives as long as the process.
+/// A site built once (each test module keeps its own in a `OnceLock`) into a temporary folder that lives as long as the process.
 pub struct Built {
     _dir: tempfile::TempDir,
     pub root: PathBuf,

@@ -1,6 +1,7 @@
 //! The open-data packages validate, offline, against the published schemas in
 //! `tests/schemas/` (copies of the official schemas): OCDS 1.1 (draft-04) and 360Giving 1.4 (2020-12), with formats checked.
 
+use crate::common;
 use chrono::NaiveDate;
 use commission::analysis::tender::evaluate_tenders;
 use commission::model::{
@@ -8,7 +9,6 @@ use commission::model::{
     SpecStatus, Specification, SupplierType,
 };
 use commission::publish::{giving::giving_package, ocds::ocds_package};
-mod common;
 
 use common::schemas::{errors, giving_validator, ocds_validator};
 use serde_json::Value;

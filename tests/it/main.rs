@@ -1,0 +1,20 @@
+//! The integration tests, as one test binary (`cargo test --test it`): one module per area, and
+//! `common` for the helpers they share. One binary links the library once instead of once per
+//! test file. Run one area with a filter, e.g. `cargo test --test it corpus::`.
+
+mod common;
+
+mod build_site;
+mod corpus;
+mod data_values;
+mod fuzz;
+mod hostile;
+mod incremental;
+mod invalid;
+mod limits;
+mod nothing_lost;
+mod open_standards;
+mod publish_safety;
+mod published_schemas;
+mod serve;
+mod theme_override;
