@@ -2,12 +2,14 @@
 //! nothing of templates, charts or files.
 
 pub mod appraisal;
+pub mod headlines;
 pub mod needs;
 pub mod performance;
 pub mod priorities;
 pub mod spc;
 pub mod stats;
 pub mod tender;
+pub mod unit_cost;
 
 use crate::model::Project;
 use chrono::NaiveDate;
@@ -21,10 +23,12 @@ pub struct Analysis {
     pub priorities: Vec<priorities::Priority>,
     pub options: Vec<appraisal::OptionResult>,
     pub tenders: Vec<tender::TenderEvaluation>,
-    pub value_for_money: Vec<tender::ValueForMoney>,
+    pub value_for_money: Vec<unit_cost::ValueForMoney>,
     pub kpis: Vec<performance::KpiAnalysis>,
     pub contracts: Vec<performance::ContractStatus>,
     pub pipeline: Vec<performance::PipelineEntry>,
+    /// Figures shown on more than one page, computed once.
+    pub headlines: headlines::Headlines,
 }
 
 /// Runs every analysis over a validated project.
@@ -33,7 +37,7 @@ pub fn analyse(project: &Project) -> Analysis {
     let priorities = priorities::prioritise(project, &needs);
     let options = appraisal::appraise(project);
     let tenders = tender::evaluate_tenders(project);
-    let value_for_money = tender::value_for_money(project);
+    let value_for_money = unit_cost::value_for_money(project);
     let kpis = performance::analyse_kpis(project);
     let as_of = performance::default_as_of(project);
     let not_top = tender::award_not_top_ranked(&tenders);
@@ -45,7 +49,9 @@ pub fn analyse(project: &Project) -> Analysis {
         }
         None => (Vec::new(), Vec::new()),
     };
+    let headlines = headlines::headlines(project, &needs, &kpis, &contracts);
     Analysis {
+        headlines,
         as_of,
         needs,
         priorities,

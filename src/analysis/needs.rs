@@ -198,7 +198,8 @@ pub struct BreakdownRow {
 pub struct NeedsAnalysis {
     /// Headline rows sorted by indicator, area, period.
     pub rows: Vec<NeedRow>,
-    /// Breakdown rows sorted by indicator, area, period, category type, category.
+    /// Breakdown rows sorted by indicator, area, period, category type, then category, sex and
+    /// age in their natural order (`model::category`).
     pub breakdowns: Vec<BreakdownRow>,
     index: BTreeMap<(String, String), Range<usize>>,
 }
@@ -638,21 +639,15 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
             }
         })
         .collect();
+    // Natural order within a period: deprivation most to least deprived, age bands by age, then
+    // the rest alphabetically (model::category).
     breakdowns.sort_by(|a, b| {
-        (
-            &a.indicator_id,
-            &a.area_code,
-            &a.period,
-            &a.category_type,
-            &a.category,
-        )
-            .cmp(&(
-                &b.indicator_id,
-                &b.area_code,
-                &b.period,
-                &b.category_type,
-                &b.category,
-            ))
+        use crate::model::category::natural_cmp_opt as nat;
+        (&a.indicator_id, &a.area_code, &a.period, &a.category_type)
+            .cmp(&(&b.indicator_id, &b.area_code, &b.period, &b.category_type))
+            .then_with(|| nat(a.category.as_deref(), b.category.as_deref()))
+            .then_with(|| nat(a.sex.as_deref(), b.sex.as_deref()))
+            .then_with(|| nat(a.age.as_deref(), b.age.as_deref()))
     });
     NeedsAnalysis::from_rows(rows, breakdowns)
 }
@@ -677,6 +672,8 @@ mod tests {
             seriousness: None,
             effectiveness: None,
             pearl: None,
+            affected_share: None,
+            decimals: None,
         }
     }
 

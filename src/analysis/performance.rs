@@ -96,6 +96,33 @@ pub struct KpiSummary {
     pub trial_limits: bool,
 }
 
+/// One SPC phase of a KPI: the limits are computed from its points alone (METHODS.md 2.1; a
+/// `rebase` in the returns starts a new phase at a known change of service).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Phase {
+    /// The first period with an actual in the phase.
+    pub start: Period,
+    /// Why the limits were recalculated here, as the returns give it (`None` for the first phase,
+    /// or a rebase without a reason).
+    pub reason: Option<String>,
+    pub points: usize,
+}
+
+/// A summary of the special-cause points of one rule and direction within a phase: "24 points
+/// above the upper limit since May 2025" (METHODS.md 2.2).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpecialCauseRun {
+    pub rule: Rule,
+    /// +1: above the limit or mean, or rising; −1: below, or falling.
+    pub direction: i8,
+    pub special_cause: SpecialCause,
+    pub points: usize,
+    pub first: Period,
+    pub last: Period,
+    /// The last of these points is the KPI's latest point with an actual ("since …").
+    pub ongoing: bool,
+}
+
 /// Everything computed for one KPI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KpiAnalysis {
@@ -106,6 +133,62 @@ pub struct KpiAnalysis {
     /// One per row with an actual, in the same order.
     pub points: Vec<SpcPoint>,
     pub summary: KpiSummary,
+    /// The SPC phases, in order; more than one when the returns rebase.
+    pub phases: Vec<Phase>,
+    /// Special-cause points grouped by phase, rule and direction, in order of their first point.
+    pub special_causes: Vec<SpecialCauseRun>,
+}
+
+/// Groups a KPI's special-cause points by phase, rule and direction (METHODS.md 2.2), so a page
+/// can say "24 points above the upper limit since May 2025" instead of listing them. `points` are
+/// the SPC points of the rows with an actual, in the same order.
+pub fn summarise_special_causes(
+    rows: &[KpiRow],
+    points: &[SpcPoint],
+    phases: &[Phase],
+) -> Vec<SpecialCauseRun> {
+    let dated: Vec<(&Period, &SpcPoint)> = rows
+        .iter()
+        .filter(|r| r.actual.is_some())
+        .map(|r| &r.period)
+        .zip(points)
+        .collect();
+    let latest = dated.last().map(|(p, _)| *p);
+    let phase_of = |p: &Period| phases.iter().rposition(|ph| ph.start.start <= p.start);
+    let mut out: Vec<(Option<usize>, SpecialCauseRun)> = Vec::new();
+    for (period, pt) in dated {
+        let Some(rule) = pt.rule else {
+            continue;
+        };
+        let phase = phase_of(period);
+        let same = |(ph, run): &&mut (Option<usize>, SpecialCauseRun)| {
+            *ph == phase && run.rule == rule && run.direction == pt.direction
+        };
+        match out.iter_mut().find(same) {
+            Some((_, run)) => {
+                run.points += 1;
+                run.last = period.clone();
+            }
+            None => out.push((
+                phase,
+                SpecialCauseRun {
+                    rule,
+                    direction: pt.direction,
+                    special_cause: pt.special_cause,
+                    points: 1,
+                    first: period.clone(),
+                    last: period.clone(),
+                    ongoing: false,
+                },
+            )),
+        }
+    }
+    out.into_iter()
+        .map(|(_, mut run)| {
+            run.ongoing = latest == Some(&run.last);
+            run
+        })
+        .collect()
 }
 
 fn finite(x: f64) -> Option<f64> {
@@ -126,10 +209,26 @@ pub fn analyse_kpis(project: &Project) -> Vec<KpiAnalysis> {
         let mut pts: Vec<_> = kpi.points.iter().collect();
         pts.sort_by(|a, b| a.period.cmp(&b.period));
         let (mut values, mut rebase) = (Vec::new(), Vec::new());
-        let mut pending = false;
+        let mut phases: Vec<Phase> = Vec::new();
+        let (mut pending, mut reason) = (false, None);
         for p in &pts {
             pending |= p.rebase;
+            if p.rebase_reason.is_some() {
+                reason = p.rebase_reason.clone();
+            }
             if let Some(a) = p.actual {
+                if phases.is_empty() || pending {
+                    // A rebase on the first point starts no new phase, so its reason is dropped.
+                    let why = reason.take().filter(|_| !phases.is_empty());
+                    phases.push(Phase {
+                        start: p.period.clone(),
+                        reason: why,
+                        points: 0,
+                    });
+                }
+                if let Some(ph) = phases.last_mut() {
+                    ph.points += 1;
+                }
                 values.push(a);
                 rebase.push(pending);
                 pending = false;
@@ -178,12 +277,15 @@ pub fn analyse_kpis(project: &Project) -> Vec<KpiAnalysis> {
             points: values.len(),
             trial_limits: points.last().is_some_and(|p| p.trial),
         };
+        let special_causes = summarise_special_causes(&rows, &points, &phases);
         out.push(KpiAnalysis {
             contract_id: kpi.contract_id.clone(),
             kpi_id: kpi.kpi_id.clone(),
             rows,
             points,
             summary,
+            phases,
+            special_causes,
         });
     }
     out.sort_by(|a, b| (&a.contract_id, &a.kpi_id).cmp(&(&b.contract_id, &b.kpi_id)));
@@ -236,7 +338,7 @@ impl Flag {
     }
 }
 
-/// Procurement Act 2023 s.71 contract performance notice rating.
+/// Procurement Act 2023 s.71 contract performance notice rating, or not yet rated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CpnRating {
@@ -244,10 +346,21 @@ pub enum CpnRating {
     ApproachingTarget,
     RequiresImprovement,
     Inadequate,
+    /// KPI returns are in but no KPI has a target, so none can be rated (the Act's "Other").
     Other,
+    /// No KPI return has an actual yet (a contract not started, or without returns).
+    NotYetRated,
 }
 
 impl CpnRating {
+    pub const ALL: [CpnRating; 6] = [
+        CpnRating::Good,
+        CpnRating::ApproachingTarget,
+        CpnRating::RequiresImprovement,
+        CpnRating::Inadequate,
+        CpnRating::Other,
+        CpnRating::NotYetRated,
+    ];
     pub fn as_str(self) -> &'static str {
         [
             "good",
@@ -255,6 +368,7 @@ impl CpnRating {
             "requires_improvement",
             "inadequate",
             "other",
+            "not_yet_rated",
         ][self as usize]
     }
     pub fn label(self) -> &'static str {
@@ -264,30 +378,43 @@ impl CpnRating {
             "Requires improvement",
             "Inadequate",
             "Other",
+            "Not yet rated",
         ][self as usize]
     }
 }
 
 /// How the site derives a contract performance notice rating from the contract's KPIs (for the page).
-pub const CPN_RATING_RULE: &str = "The rating is derived from the contract's KPIs that have a \
-target and a latest actual (rated KPIs), using each KPI's latest red/amber/green status, its SPC \
-variation and its SPC assurance. Other: no KPI is rated. Inadequate: more than half of the rated \
-KPIs are red, or more than half consistently fail their target (the target lies outside the process \
-limits on the wrong side). Requires improvement: otherwise, any rated KPI is red, or any KPI shows \
-special-cause variation of concern at its latest point. Approaching target: otherwise, any rated KPI \
-is amber. Good: every rated KPI is green and no KPI shows special-cause concern. This is the site's \
-own summary of the published KPI data, not the council's formal notice.";
+pub const CPN_RATING_RULE: &str = "The rating is derived from the contract's KPIs, using each \
+KPI's latest red/amber/green status against its target, its SPC variation and its SPC assurance. \
+A KPI shows concern when its latest value is red, or its SPC shows special-cause variation of \
+concern at the latest point, or its process limits lie on the wrong side of the target so it will \
+consistently fail. Not yet rated: no KPI return has a value yet. Inadequate: more than half of \
+the KPIs with a target are red, or more than half consistently fail. Requires improvement: \
+otherwise, any KPI shows concern. Approaching target: otherwise, any KPI with a target is amber. \
+Good: every KPI with a target is green. Other: returns are in, but no KPI has a target to rate \
+against. This is the site's own summary of the published KPI data, not the council's formal notice.";
+
+/// A KPI "showing concern" (the definition the home and performance pages print beside the
+/// count, and the trigger of "Requires improvement" in [`cpn_rating`]): its latest value is red,
+/// its latest point is special-cause concern (METHODS.md 2.3), or it consistently fails its
+/// target (METHODS.md 2.4).
+pub fn shows_concern(s: &KpiSummary) -> bool {
+    s.latest_rag == Some(Rag::Red)
+        || s.variation == Some(PointType::SpecialCauseConcern)
+        || s.assurance == Assurance::ConsistentFail
+}
 
 /// The contract performance notice rating by [`CPN_RATING_RULE`]; "rated" KPIs are those whose
-/// latest RAG is green, amber or red.
+/// latest RAG is green, amber or red. A contract is rated Requires improvement or Inadequate
+/// exactly when at least one of its KPIs [`shows_concern`].
 pub fn cpn_rating(summaries: &[&KpiSummary]) -> CpnRating {
+    if summaries.iter().all(|s| s.latest_actual.is_none()) {
+        return CpnRating::NotYetRated;
+    }
     let rated: Vec<&&KpiSummary> = summaries
         .iter()
         .filter(|s| matches!(s.latest_rag, Some(Rag::Green | Rag::Amber | Rag::Red)))
         .collect();
-    if rated.is_empty() {
-        return CpnRating::Other;
-    }
     let n = rated.len();
     let red = rated
         .iter()
@@ -297,13 +424,12 @@ pub fn cpn_rating(summaries: &[&KpiSummary]) -> CpnRating {
         .iter()
         .filter(|s| s.assurance == Assurance::ConsistentFail)
         .count();
-    let concern = summaries
-        .iter()
-        .any(|s| s.variation == Some(PointType::SpecialCauseConcern));
-    if 2 * red > n || 2 * fail > n {
+    if n > 0 && (2 * red > n || 2 * fail > n) {
         CpnRating::Inadequate
-    } else if red > 0 || concern {
+    } else if summaries.iter().any(|s| shows_concern(s)) {
         CpnRating::RequiresImprovement
+    } else if n == 0 {
+        CpnRating::Other
     } else if rated.iter().any(|s| s.latest_rag == Some(Rag::Amber)) {
         CpnRating::ApproachingTarget
     } else {
@@ -458,7 +584,7 @@ pub struct PipelineEntry {
 }
 
 /// Contracts whose final end date is after `as_of` and no more than 18 months after it, sorted by
-/// end date then id. The rating comes from `statuses` (`Other` if the contract is missing there).
+/// end date then id. The rating comes from `statuses` (not yet rated if the contract is missing).
 pub fn pipeline(
     project: &Project,
     statuses: &[ContractStatus],
@@ -487,7 +613,7 @@ pub fn pipeline(
             rating: rating
                 .get(c.contract_id.as_str())
                 .copied()
-                .unwrap_or(CpnRating::Other),
+                .unwrap_or(CpnRating::NotYetRated),
         })
         .collect();
     out.sort_by(|a, b| (a.final_end_date, &a.contract_id).cmp(&(b.final_end_date, &b.contract_id)));
@@ -560,6 +686,7 @@ mod tests {
             name: format!("KPI {k}"),
             unit: None,
             polarity: pol,
+            stock_or_flow: None,
             points: pts
                 .iter()
                 .map(|&(y, m, actual, target, rebase)| KpiPoint {
@@ -567,6 +694,7 @@ mod tests {
                     actual,
                     target,
                     rebase,
+                    rebase_reason: None,
                     origin: Origin::default(),
                 })
                 .collect(),
@@ -682,7 +810,7 @@ mod tests {
             unit: None,
             polarity: HI,
             latest_period: None,
-            latest_actual: None,
+            latest_actual: rag.map(|_| 1.0),
             latest_target: None,
             latest_rag: rag,
             points: 0,
@@ -715,8 +843,12 @@ mod tests {
     fn cpn_rating_outcomes() {
         use Rag::*;
         let (g, a, r, n) = (Some(Green), Some(Amber), Some(Red), Some(NoTarget));
-        assert_eq!(rate(&[], false, 0), CpnRating::Other);
+        // No value yet: not yet rated; values but no target: Other.
+        assert_eq!(rate(&[], false, 0), CpnRating::NotYetRated);
+        assert_eq!(rate(&[None, None], false, 0), CpnRating::NotYetRated);
         assert_eq!(rate(&[n, None], false, 0), CpnRating::Other);
+        // Concern in a KPI without a target still requires improvement.
+        assert_eq!(rate(&[n], true, 0), CpnRating::RequiresImprovement);
         assert_eq!(rate(&[g, g, n], false, 0), CpnRating::Good);
         assert_eq!(rate(&[g, a], false, 0), CpnRating::ApproachingTarget);
         assert_eq!(rate(&[g, g, r], false, 0), CpnRating::RequiresImprovement);
@@ -727,8 +859,11 @@ mod tests {
         assert_eq!(rate(&[r, r, g], false, 0), CpnRating::Inadequate);
         // Two of three consistently failing, though all within amber.
         assert_eq!(rate(&[a, a, g], false, 2), CpnRating::Inadequate);
-        assert_eq!(rate(&[a, a, g], false, 1), CpnRating::ApproachingTarget);
+        // One of three consistently failing shows concern.
+        assert_eq!(rate(&[a, a, g], false, 1), CpnRating::RequiresImprovement);
+        assert_eq!(rate(&[a, a, g], false, 0), CpnRating::ApproachingTarget);
         assert_eq!(CpnRating::ApproachingTarget.label(), "Approaching target");
+        assert_eq!(CpnRating::NotYetRated.label(), "Not yet rated");
         assert!(CPN_RATING_RULE.contains("Inadequate"));
     }
 
@@ -792,7 +927,7 @@ mod tests {
             vec![Flag::ExpiringSoon, Flag::AwardNotTopRanked]
         );
         assert_eq!(by("C").months_remaining, 18);
-        assert_eq!(by("C").rating, CpnRating::Other);
+        assert_eq!(by("C").rating, CpnRating::NotYetRated);
         // E: too few KPIs, but not yet a year in, so not overdue.
         assert_eq!(by("E").flags, vec![Flag::TooFewKpis]);
         assert_eq!(by("E").status, ContractState::InExtension);
@@ -829,7 +964,7 @@ mod tests {
         assert_eq!(pl[0].months_remaining, 0);
         assert_eq!(pl[1].final_end_date, d(2025, 12, 31));
         assert_eq!(pl[0].spec_id, "SPEC-SOON");
-        assert_eq!(pl[0].rating, CpnRating::Other);
+        assert_eq!(pl[0].rating, CpnRating::NotYetRated);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! `indicators.csv` always win over the derived scores.
 
 use crate::analysis::needs::{Comparison, NeedRow, NeedsAnalysis, TrendDirection};
-use crate::model::{Indicator, Project, ValueType};
+use crate::model::{Indicator, Polarity, Project, ValueType};
 use serde::Serialize;
 
 /// How the scores are derived, in words for the priorities page (METHODS.md 5).
@@ -19,9 +19,14 @@ fails any check drops to 0. Priorities are ranked by overall rating, then by bas
 equal ratings share a rank.
 A, the size of the problem (0 to 10), uses the share of the population affected in our area, \
 in the bands of the NACCHO Hanlon table: 25% or more scores 10, 10% to 25% scores 8, \
-1% to 10% scores 6, 0.1% to 1% scores 4, 0.01% to 0.1% scores 2, and less scores 0. For a \
-proportion the share is the value itself; for a crude rate the rate is turned into a \
-percentage (for example 500 per 100,000 is 0.5%). Other measures score 5.
+1% to 10% scores 6, 0.1% to 1% scores 4, 0.01% to 0.1% scores 2, and less scores 0. The share \
+follows from what the indicator measures. For a percentage where lower is better (smokers), or \
+with no judgement, the share is the value itself. For a percentage where higher is better \
+(people still at home after reablement), the people affected are those without the good \
+outcome, so the share is 100 minus the value. For a rate, the share is the rate per person \
+(500 per 100,000 is 0.5%). A score, a ratio, an average such as life expectancy, a count, or a \
+rate where higher is better says nothing about how many people are affected, so these score 5. \
+The needs assessment team may set the share affected, or the score itself, for any indicator.
 B, the seriousness (0 to 10), starts from the comparison with the benchmark: 6 if we are \
 significantly worse, 3 if similar or not compared, 1 if better. When we are worse it adds a \
 point for every full 10% gap from the benchmark value, up to 3, and it adds 1 if the recent \
@@ -42,6 +47,11 @@ pub struct Priority {
     /// Five 0/1 flags, e.g. `11110`.
     pub pearl: String,
     pub opr: f64,
+    /// The percentage of the population affected that A was scored from (METHODS.md 5.1), when
+    /// one follows from the indicator; unrounded.
+    pub affected_share: Option<f64>,
+    /// How A was found.
+    pub size_basis: SizeBasis,
     /// Ids of the specifications that address the indicator, sorted.
     pub addressed_by: Vec<String>,
     /// Sentences explaining each score, for councillors.
@@ -84,13 +94,84 @@ pub fn size_from_percent(percent: f64) -> f64 {
     }
 }
 
-/// The percentage of the population affected, for proportions and crude rates (METHODS.md 5).
-pub fn percent_affected(value: f64, indicator: &Indicator) -> Option<f64> {
-    match indicator.value_type {
-        ValueType::Proportion | ValueType::CrudeRate if indicator.multiplier > 0.0 => {
-            Some(value / indicator.multiplier * 100.0)
+/// Where the size score A came from (METHODS.md 5.1, project copy in docs/METHODS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SizeBasis {
+    /// The needs assessment team set A in `indicators.csv`.
+    SetByTeam,
+    /// The team set the percentage affected (`affected_share`).
+    ShareSetByTeam,
+    /// A lower-is-better or no-judgement percentage: the share is the value.
+    Value,
+    /// A higher-is-better percentage: the share is its complement, 100 − value.
+    Complement,
+    /// A lower-is-better or no-judgement rate: the share is the rate per person.
+    RatePerPerson,
+    /// No share follows from the value: the middle score.
+    NoShare(NoShareReason),
+}
+
+/// Why no share of the population follows from an indicator's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoShareReason {
+    /// A rate where higher is better counts something good (detections, support given).
+    RateHigherIsBetter,
+    Score,
+    Ratio,
+    /// An average, such as life expectancy.
+    Mean,
+    /// A count without its population.
+    Count,
+}
+
+impl SizeBasis {
+    /// The code in the published `priorities` table (`size_basis`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SizeBasis::SetByTeam => "set_by_team",
+            SizeBasis::ShareSetByTeam => "share_set_by_team",
+            SizeBasis::Value => "value",
+            SizeBasis::Complement => "complement",
+            SizeBasis::RatePerPerson => "rate_per_person",
+            SizeBasis::NoShare(_) => "middle_score",
         }
-        _ => None,
+    }
+}
+
+/// The percentage of the population affected and how it follows from what the indicator measures
+/// (METHODS.md 5.1): a lower-is-better (or no-judgement) percentage is the share itself, a
+/// higher-is-better percentage its complement 100 − value, a lower-is-better (or no-judgement)
+/// crude or standardised rate the rate per person as a percentage; anything else gives no share.
+/// The team's `affected_share` wins over all of these.
+pub fn percent_affected(value: f64, indicator: &Indicator) -> (Option<f64>, SizeBasis) {
+    if let Some(share) = indicator.affected_share {
+        return (Some(share), SizeBasis::ShareSetByTeam);
+    }
+    let m = indicator.multiplier;
+    let higher_is_better = indicator.polarity == Polarity::HigherIsBetter;
+    match indicator.value_type {
+        ValueType::Proportion if m > 0.0 => {
+            let pct = value / m * 100.0;
+            if higher_is_better {
+                (Some((100.0 - pct).max(0.0)), SizeBasis::Complement)
+            } else {
+                (Some(pct), SizeBasis::Value)
+            }
+        }
+        ValueType::CrudeRate | ValueType::DirectlyStandardisedRate if m > 0.0 => {
+            if higher_is_better {
+                let why = NoShareReason::RateHigherIsBetter;
+                (None, SizeBasis::NoShare(why))
+            } else {
+                (Some(value / m * 100.0), SizeBasis::RatePerPerson)
+            }
+        }
+        ValueType::Score => (None, SizeBasis::NoShare(NoShareReason::Score)),
+        ValueType::Ratio => (None, SizeBasis::NoShare(NoShareReason::Ratio)),
+        ValueType::Count => (None, SizeBasis::NoShare(NoShareReason::Count)),
+        _ => (None, SizeBasis::NoShare(NoShareReason::Mean)),
     }
 }
 
@@ -130,35 +211,77 @@ fn fmt_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// The size explanation for the priorities page (METHODS.md 5.1): the share and how it follows.
+fn size_sentence(
+    a: f64,
+    share: Option<f64>,
+    basis: SizeBasis,
+    ind: &Indicator,
+    value: f64,
+    period: &str,
+) -> String {
+    let a = fmt_num(a);
+    let pct = share.map(fmt_num).unwrap_or_default();
+    let unit = ind.unit.as_deref().unwrap_or("");
+    match basis {
+        SizeBasis::ShareSetByTeam => format!(
+            "Size {a}: the needs assessment team puts the share of the population affected at {pct}%."
+        ),
+        SizeBasis::Value => format!(
+            "Size {a}: {pct}% of the population is affected in {period} (the value itself, as lower is better)."
+        ),
+        SizeBasis::Complement => format!(
+            "Size {a}: higher is better, so the people affected are those without this outcome: 100% − {}% = {pct}% in {period}.",
+            fmt_num(value / ind.multiplier * 100.0)
+        ),
+        SizeBasis::RatePerPerson => format!(
+            "Size {a}: {} {unit} is {pct}% of the population in {period}.",
+            fmt_num(value)
+        ),
+        SizeBasis::NoShare(why) => {
+            let what = match why {
+                NoShareReason::RateHigherIsBetter => {
+                    "a higher rate is better here, so the rate does not count people affected by a problem"
+                }
+                NoShareReason::Score => "a score does not say what share of people is affected",
+                NoShareReason::Ratio => "a ratio does not say what share of people is affected",
+                NoShareReason::Mean => {
+                    "an average (such as life expectancy) does not say what share of people is affected"
+                }
+                NoShareReason::Count => "a count without its population does not say what share of people is affected",
+            };
+            format!("Size 5: {what}, so the middle score is used.")
+        }
+        SizeBasis::SetByTeam => format!("Size {a} was set by the needs assessment team."),
+    }
+}
+
 /// Scores one indicator at the home area from its latest row (METHODS.md 5); rank is set later.
 fn score(project: &Project, ind: &Indicator, row: &NeedRow, value: f64) -> Priority {
     let comparison = row.comparison.unwrap_or(Comparison::NotCompared);
     let direction = row.trend_direction.unwrap_or(TrendDirection::NotApplicable);
     let mut why = Vec::new();
-    let size_a = match ind.size {
+    let (share, basis) = percent_affected(value, ind);
+    let (size_a, size_basis) = match ind.size {
         Some(a) => {
             why.push(format!(
                 "Size {} was set by the needs assessment team.",
                 fmt_num(a)
             ));
-            a
+            (a, SizeBasis::SetByTeam)
         }
-        None => match percent_affected(value, ind) {
-            Some(pct) => {
-                let a = size_from_percent(pct);
-                why.push(format!(
-                    "Size {}: about {}% of the population is affected in {}.",
-                    fmt_num(a),
-                    fmt_num(pct),
-                    row.period
-                ));
-                a
-            }
-            None => {
-                why.push("Size 5: this measure does not say what share of people is affected, so the middle score is used.".into());
-                5.0
-            }
-        },
+        None => {
+            let a = share.map_or(5.0, size_from_percent);
+            why.push(size_sentence(
+                a,
+                share,
+                basis,
+                ind,
+                value,
+                &row.period.label,
+            ));
+            (a, basis)
+        }
     };
     let seriousness_b = match ind.seriousness {
         Some(b) => {
@@ -226,6 +349,8 @@ fn score(project: &Project, ind: &Indicator, row: &NeedRow, value: f64) -> Prior
         bpr,
         pearl: pearl_string(pearl),
         opr,
+        affected_share: share.filter(|_| size_basis != SizeBasis::SetByTeam),
+        size_basis,
         addressed_by,
         explanation: why,
         comparison,
@@ -268,7 +393,7 @@ pub fn prioritise(project: &Project, needs: &NeedsAnalysis) -> Vec<Priority> {
 mod tests {
     use super::*;
     use crate::analysis::needs::{CiMethod, Trend};
-    use crate::model::{Config, Period, Polarity, SpecStatus, Specification};
+    use crate::model::{Config, Period, SpecStatus, Specification};
 
     fn indicator(id: &str, vt: ValueType, multiplier: f64, p: Polarity) -> Indicator {
         Indicator {
@@ -285,6 +410,8 @@ mod tests {
             seriousness: None,
             effectiveness: None,
             pearl: None,
+            affected_share: None,
+            decimals: None,
         }
     }
 
@@ -330,6 +457,7 @@ mod tests {
             funding: Default::default(),
             output_kpi: None,
             output_unit: None,
+            output_stock_or_flow: None,
             links: vec![],
             body_markdown: String::new(),
             origin: Default::default(),
@@ -358,10 +486,17 @@ mod tests {
             100_000.0,
             Polarity::LowerIsBetter,
         );
-        assert_eq!(percent_affected(12.0, &prop), Some(12.0));
+        // Higher is better: 88% with the good outcome → 12% affected → band 10–25% → 8.
+        assert_eq!(
+            percent_affected(88.0, &prop),
+            (Some(12.0), SizeBasis::Complement)
+        );
         assert_eq!(size_from_percent(12.0), 8.0);
         // 500 per 100,000 = 0.5% → band 0.1–1% → 4; band edges belong to the higher band.
-        assert_eq!(percent_affected(500.0, &rate), Some(0.5));
+        assert_eq!(
+            percent_affected(500.0, &rate),
+            (Some(0.5), SizeBasis::RatePerPerson)
+        );
         assert_eq!(size_from_percent(0.5), 4.0);
         assert_eq!(size_from_percent(25.0), 10.0);
         assert_eq!(size_from_percent(0.009), 0.0);
@@ -377,6 +512,121 @@ mod tests {
         assert_eq!(seriousness(Comparison::NotCompared, 13.0, None, d), 3.0);
     }
 
+    /// The worked examples of METHODS.md 5.1, one per value type.
+    #[test]
+    fn size_follows_what_the_indicator_measures() {
+        use NoShareReason::*;
+        let lo = Polarity::LowerIsBetter;
+        let hib = Polarity::HigherIsBetter;
+        // Smoking prevalence 14.2%, lower is better: 14.2% affected → 8.
+        let smoking = indicator("S", ValueType::Proportion, 100.0, lo);
+        assert_eq!(
+            percent_affected(14.2, &smoking),
+            (Some(14.2), SizeBasis::Value)
+        );
+        // Still at home after reablement 78.4%, higher is better: 100 − 78.4 = 21.6% → 8.
+        let home = indicator("H", ValueType::Proportion, 100.0, hib);
+        let (share, basis) = percent_affected(78.4, &home);
+        assert!((share.unwrap() - 21.6).abs() < 1e-9);
+        assert_eq!(
+            (basis, size_from_percent(share.unwrap())),
+            (SizeBasis::Complement, 8.0)
+        );
+        // Physically active 62.0% → 38% inactive → 10 (the old rule scored 62% → 10 as well, but
+        // 97% active scored 10 and now scores 3% → 6).
+        assert_eq!(
+            percent_affected(97.0, &home),
+            (Some(3.0), SizeBasis::Complement)
+        );
+        assert_eq!(size_from_percent(3.0), 6.0);
+        // Alcohol admissions 612 per 100,000, lower is better: 0.612% → 4.
+        let alcohol = indicator("A", ValueType::CrudeRate, 100_000.0, lo);
+        let (share, basis) = percent_affected(612.0, &alcohol);
+        assert!((share.unwrap() - 0.612).abs() < 1e-12);
+        assert_eq!(
+            (basis, size_from_percent(0.612)),
+            (SizeBasis::RatePerPerson, 4.0)
+        );
+        // Under-18 conceptions 13.9 per 1,000: 1.39% → 6.
+        let conceptions = indicator("U", ValueType::CrudeRate, 1000.0, lo);
+        let (share, _) = percent_affected(13.9, &conceptions);
+        assert!((share.unwrap() - 1.39).abs() < 1e-12);
+        assert_eq!(size_from_percent(1.39), 6.0);
+        // Detection rate, higher is better: no share.
+        let chlamydia = indicator("C", ValueType::CrudeRate, 100_000.0, hib);
+        assert_eq!(
+            percent_affected(2400.0, &chlamydia),
+            (None, SizeBasis::NoShare(RateHigherIsBetter))
+        );
+        // Life expectancy 78.9 years, a score, a ratio, a count: no share, the middle score.
+        let le = indicator("L", ValueType::Mean, 1.0, hib);
+        assert_eq!(
+            percent_affected(78.9, &le),
+            (None, SizeBasis::NoShare(Mean))
+        );
+        let score = indicator("Q", ValueType::Score, 1.0, hib);
+        assert_eq!(
+            percent_affected(18.9, &score),
+            (None, SizeBasis::NoShare(Score))
+        );
+        let ratio = indicator("R", ValueType::Ratio, 1.0, lo);
+        assert_eq!(
+            percent_affected(16.7, &ratio),
+            (None, SizeBasis::NoShare(Ratio))
+        );
+        let count = indicator("N", ValueType::Count, 1.0, lo);
+        assert_eq!(
+            percent_affected(120.0, &count),
+            (None, SizeBasis::NoShare(Count))
+        );
+        // The team's share wins over the value: 30% → 10.
+        let mut set = home.clone();
+        set.affected_share = Some(30.0);
+        assert_eq!(
+            percent_affected(78.4, &set),
+            (Some(30.0), SizeBasis::ShareSetByTeam)
+        );
+    }
+
+    /// A higher-is-better percentage is scored from the people without the outcome, and the
+    /// priorities page says so.
+    #[test]
+    fn higher_is_better_percentage_priority() {
+        let mut p = Project {
+            config: Config {
+                home_area: Some("HOME".into()),
+                ..Config::default()
+            },
+            ..Default::default()
+        };
+        let mut ind = indicator(
+            "90643",
+            ValueType::Proportion,
+            100.0,
+            Polarity::HigherIsBetter,
+        );
+        ind.name = "Older people still at home 91 days after discharge".into();
+        p.indicators.insert("90643".into(), ind);
+        // 78% at home, England 82%, worse: A = size(22%) = 8; B = 6 (4.9% gap: no step); C = 5.
+        // BPR = (8 + 2·6) × 5 / 3 = 33.33…
+        let nc = TrendDirection::NoChange;
+        let needs = NeedsAnalysis::from_rows(
+            vec![row("90643", 78.0, 82.0, Comparison::Worse, nc)],
+            vec![],
+        );
+        let got = &prioritise(&p, &needs)[0];
+        assert_eq!(got.size_a, 8.0);
+        assert_eq!(got.size_basis, SizeBasis::Complement);
+        assert!((got.affected_share.unwrap() - 22.0).abs() < 1e-12);
+        assert_eq!(got.seriousness_b, 6.0);
+        assert!((got.bpr - 100.0 / 3.0).abs() < 1e-12);
+        assert_eq!(
+            got.explanation[0],
+            "Size 8: higher is better, so the people affected are those without this outcome: \
+             100% − 78% = 22% in 2023."
+        );
+    }
+
     #[test]
     fn prioritise_ranks_with_ties_and_overrides() {
         let mut p = Project {
@@ -387,10 +637,10 @@ mod tests {
             ..Default::default()
         };
         let hib = Polarity::HigherIsBetter;
-        // A: 12% → 8; worse by 30% → B 9; C 5 → (8 + 18)·5/3 = 43.33…
+        // A: 12%, lower is better → 8; worse by 30% → B 9; C 5 → (8 + 18)·5/3 = 43.33…
         p.indicators.insert(
             "A".into(),
-            indicator("A", ValueType::Proportion, 100.0, hib),
+            indicator("A", ValueType::Proportion, 100.0, Polarity::LowerIsBetter),
         );
         // B and C: scores → A 5, B 3, C 5 → (5 + 6)·5/3 = 18.33…: a tie.
         p.indicators

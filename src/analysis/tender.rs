@@ -4,7 +4,7 @@
 //! the loader's diagnostic, not this module's.
 
 use crate::model::config::{PriceScoring, ProcurementConfig};
-use crate::model::{Bid, EvaluationWeights, PeriodKind, Project, Specification, SupplierType};
+use crate::model::{Bid, EvaluationWeights, Project, Specification, SupplierType};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -290,97 +290,6 @@ pub fn award_not_top_ranked(evals: &[TenderEvaluation]) -> BTreeSet<String> {
         .iter()
         .flat_map(|e| e.not_top_ranked_contract_ids.iter().cloned())
         .collect()
-}
-
-/// Cost per unit of output of a contract whose specification names an `output_kpi`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ValueForMoney {
-    pub contract_id: String,
-    pub service_area: Option<String>,
-    pub annual_value: f64,
-    pub output_kpi: String,
-    pub output_per_year: f64,
-    /// annual_value / output_per_year; `None` when output is not positive.
-    pub cost_per_unit: Option<f64>,
-    /// The specification's `output_unit`, else the KPI's unit.
-    pub unit: Option<String>,
-    /// `sum_of_last_year` or `annualised_mean`: how `output_per_year` was found.
-    pub basis: &'static str,
-}
-
-/// Reporting periods in a year for a period kind (a multi-year period is a fraction of one).
-fn periods_per_year(kind: PeriodKind, years: i32) -> f64 {
-    match kind {
-        PeriodKind::Day => 365.0,
-        PeriodKind::Month => 12.0,
-        PeriodKind::Quarter => 4.0,
-        PeriodKind::Year | PeriodKind::FinancialYear => 1.0,
-        PeriodKind::MultiYear => 1.0 / years.max(1) as f64,
-    }
-}
-
-/// Output per year of a KPI's actuals. The period kind is that of the latest reported point. With
-/// at least a year of points (12 months, 4 quarters, 1 year), the sum of the latest year's points;
-/// otherwise the mean of all reported points times the periods in a year.
-fn output_per_year(points: &[(PeriodKind, i32, f64)]) -> Option<(f64, &'static str)> {
-    let &(kind, years, _) = points.last()?;
-    let per_year = periods_per_year(kind, years);
-    let same: Vec<f64> = points
-        .iter()
-        .filter(|(k, _, _)| *k == kind)
-        .map(|(_, _, v)| *v)
-        .collect();
-    let n = per_year.round() as usize;
-    if per_year >= 1.0 && same.len() >= n {
-        Some((same[same.len() - n..].iter().sum(), "sum_of_last_year"))
-    } else {
-        let mean = same.iter().sum::<f64>() / same.len() as f64;
-        Some((mean * per_year, "annualised_mean"))
-    }
-}
-
-/// Cost per unit of output for every contract (in id order) whose specification sets
-/// `output_kpi` and which reports that KPI with at least one actual.
-pub fn value_for_money(project: &Project) -> Vec<ValueForMoney> {
-    let mut out = Vec::new();
-    for contract in project.contracts.values() {
-        let Some(spec) = project.specifications.get(&contract.spec_id) else {
-            continue;
-        };
-        let Some(kpi_id) = &spec.output_kpi else {
-            continue;
-        };
-        let Some(kpi) = project
-            .kpis
-            .get(&(contract.contract_id.clone(), kpi_id.clone()))
-        else {
-            continue;
-        };
-        let mut points: Vec<_> = kpi
-            .points
-            .iter()
-            .filter_map(|p| Some((&p.period, p.actual?)))
-            .collect();
-        points.sort_by_key(|(p, _)| p.start);
-        let points: Vec<(PeriodKind, i32, f64)> = points
-            .into_iter()
-            .map(|(p, v)| (p.kind, p.year_range(), v))
-            .collect();
-        let Some((output, basis)) = output_per_year(&points) else {
-            continue;
-        };
-        out.push(ValueForMoney {
-            contract_id: contract.contract_id.clone(),
-            service_area: spec.service_area.clone(),
-            annual_value: contract.annual_value,
-            output_kpi: kpi_id.clone(),
-            output_per_year: output,
-            cost_per_unit: (output > 0.0).then(|| contract.annual_value / output),
-            unit: spec.output_unit.clone().or_else(|| kpi.unit.clone()),
-            basis,
-        });
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Tests of tender evaluation: a hand-worked evaluation, each price method, ranking ties,
-//! award checks, value for money, and property tests of the score bounds.
+//! award checks, and property tests of the score bounds.
 
 use super::*;
-use crate::model::{Contract, Funding, Kpi, KpiPoint, Period, Polarity, SpecStatus};
+use crate::model::{Contract, Funding, SpecStatus};
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
@@ -30,6 +30,7 @@ pub(crate) fn spec(id: &str) -> Specification {
         funding: Funding::Contract,
         output_kpi: None,
         output_unit: None,
+        output_stock_or_flow: None,
         links: vec![],
         body_markdown: String::new(),
         origin: Default::default(),
@@ -244,59 +245,6 @@ fn ceiling_is_the_whole_term_budget_when_given() {
     let e = &evaluate_tenders(&p)[0];
     let c = e.bids.iter().find(|b| b.supplier == "Supplier C").unwrap();
     assert!(close(c.price_score, 0.0));
-}
-
-fn monthly_kpi(values: &[f64]) -> Kpi {
-    Kpi {
-        contract_id: "C1".into(),
-        kpi_id: "K-OUT".into(),
-        name: "People supported".into(),
-        unit: Some("people".into()),
-        polarity: Polarity::HigherIsBetter,
-        points: values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| KpiPoint {
-                period: Period::month(2024 + (i as i32 + 3) / 12, (i as u32 + 3) % 12 + 1).unwrap(),
-                actual: Some(*v),
-                target: None,
-                rebase: false,
-                origin: Default::default(),
-            })
-            .collect(),
-        origin: Default::default(),
-    }
-}
-
-#[test]
-fn value_for_money_sums_the_last_twelve_months_or_annualises() {
-    let mut p = three_bid_project();
-    let s = p.specifications.get_mut("S1").unwrap();
-    s.output_kpi = Some("K-OUT".into());
-    p.contracts
-        .insert("C1".into(), contract("C1", Some("T1"), "Supplier C"));
-    // 14 months: the first two (1000 each) fall outside the last 12 (10 each).
-    let mut values = vec![1000.0, 1000.0];
-    values.extend([10.0; 12]);
-    p.kpis
-        .insert(("C1".into(), "K-OUT".into()), monthly_kpi(&values));
-    let v = value_for_money(&p);
-    assert_eq!(v.len(), 1);
-    assert_eq!(v[0].output_per_year, 120.0);
-    assert_eq!(v[0].cost_per_unit, Some(1000.0));
-    assert_eq!(v[0].basis, "sum_of_last_year");
-    assert_eq!(v[0].unit.as_deref(), Some("people"));
-    // Three months with a mean of 20: 240 a year.
-    p.kpis.insert(
-        ("C1".into(), "K-OUT".into()),
-        monthly_kpi(&[10.0, 20.0, 30.0]),
-    );
-    let v = value_for_money(&p);
-    assert_eq!(
-        (v[0].output_per_year, v[0].basis),
-        (240.0, "annualised_mean")
-    );
-    assert_eq!(v[0].cost_per_unit, Some(500.0));
 }
 
 #[test]

@@ -4,7 +4,9 @@
 use super::fields::{Columns, Fields};
 use super::table::{normalise_header, Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Contract, KpiPoint, Period, Polarity, ProcurementRoute, SupplierType};
+use crate::model::{
+    Contract, KpiPoint, Period, Polarity, ProcurementRoute, StockOrFlow, SupplierType,
+};
 
 const SUPPLIER_TYPES: &[&str] = &["sme", "vcse", "large", "public"];
 const ROUTES: &[&str] = &["quote", "open_tender", "framework", "direct_award", "grant"];
@@ -124,6 +126,8 @@ pub struct KpiReturn {
     pub kpi_name: String,
     pub unit: Option<String>,
     pub polarity: Option<Polarity>,
+    /// The `stock_or_flow` cell, when given.
+    pub stock_or_flow: Option<StockOrFlow>,
     pub point: KpiPoint,
     /// The row's `contract_id` cell, where a problem with the KPI as a whole is reported.
     pub origin: crate::model::Origin,
@@ -159,7 +163,13 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
             "actual",
             "target",
         ],
-        &["unit", "polarity", "rebase"],
+        &[
+            "unit",
+            "polarity",
+            "rebase",
+            "rebase_reason",
+            "stock_or_flow",
+        ],
         diags,
     ) else {
         return Vec::new();
@@ -176,6 +186,8 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         let unit = f.text("unit");
         let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
         let rebase = f.boolean("rebase").unwrap_or(false);
+        let rebase_reason = f.text("rebase_reason");
+        let stock_or_flow = f.choice("stock_or_flow", &StockOrFlow::ALL, StockOrFlow::parse);
         let origin = f.origin_at("period");
         let row_origin = f.origin_at("contract_id");
         let (Some(contract_id), Some(kpi_id), Some(kpi_name), Some(period)) =
@@ -189,11 +201,13 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
             kpi_name,
             unit,
             polarity,
+            stock_or_flow,
             point: KpiPoint {
                 period,
                 actual,
                 target,
-                rebase,
+                rebase: rebase || rebase_reason.is_some(),
+                rebase_reason,
                 origin,
             },
             origin: row_origin,
@@ -210,6 +224,37 @@ fn header_period(cell: &Cell) -> Result<Period, String> {
     }
 }
 
+/// The period column where a wide row's new SPC phase starts: its `rebase` cell names the period
+/// (`2025-06`, `Jun 2025` or a date cell in that month), the wide layout having one row per KPI.
+/// A yes/no value cannot say where, so it is an error naming the columns.
+fn wide_rebase_period(f: &mut Fields, periods: &[(usize, Period)]) -> Option<usize> {
+    if f.is_blank("rebase") {
+        return None;
+    }
+    let text = f.text("rebase").unwrap_or_default();
+    let at = if super::fields::parse_bool(&text).is_some() {
+        None
+    } else {
+        f.period("rebase").and_then(|r| {
+            periods
+                .iter()
+                .find(|(_, p)| p.start <= r.start && r.start <= p.end)
+                .map(|(i, _)| *i)
+        })
+    };
+    if at.is_none() {
+        let first = periods.first().map(|(_, p)| p.label.as_str()).unwrap_or("");
+        let d = f
+            .error("rebase", "rebase does not name one of the period columns")
+            .value(text)
+            .hint(format!(
+                "in the wide layout, rebase names the period where the new phase starts, e.g. {first}"
+            ));
+        f.diags.push(d);
+    }
+    at
+}
+
 fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
     const FIXED: [&str; 6] = [
         "contract_id",
@@ -222,14 +267,21 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
     let Some(cols) = Columns::resolve(
         table,
         &["contract_id", "kpi_id", "kpi_name"],
-        &["unit", "polarity", "target", "rebase"],
+        &[
+            "unit",
+            "polarity",
+            "target",
+            "rebase",
+            "rebase_reason",
+            "stock_or_flow",
+        ],
         diags,
     ) else {
         return Vec::new();
     };
     let fixed: Vec<String> = FIXED
         .iter()
-        .chain(["rebase"].iter())
+        .chain(["rebase", "rebase_reason", "stock_or_flow"].iter())
         .map(|n| normalise_header(n))
         .collect();
     let mut periods: Vec<(usize, Period)> = Vec::new();
@@ -262,6 +314,9 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         let unit = f.text("unit");
         let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
         let target = f.number("target");
+        let stock_or_flow = f.choice("stock_or_flow", &StockOrFlow::ALL, StockOrFlow::parse);
+        let rebase_at = wide_rebase_period(&mut f, &periods);
+        let rebase_reason = f.text("rebase_reason");
         let row_origin = f.origin_at("contract_id");
         let (Some(contract_id), Some(kpi_id), Some(kpi_name)) = (contract_id, kpi_id, kpi_name)
         else {
@@ -307,11 +362,13 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
                 kpi_name: kpi_name.clone(),
                 unit: unit.clone(),
                 polarity,
+                stock_or_flow,
                 point: KpiPoint {
                     period: period.clone(),
                     actual,
                     target,
-                    rebase: false,
+                    rebase: rebase_at == Some(*i),
+                    rebase_reason: rebase_reason.clone().filter(|_| rebase_at == Some(*i)),
                     origin: crate::model::Origin {
                         file: table.file.clone(),
                         location: Some(location),

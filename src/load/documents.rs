@@ -5,7 +5,7 @@ use super::markdown::{parse_front, safe_link, split_front_matter, Document};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{
     Engagement, EvaluationWeights, FreePage, Funding, Link, Milestone, Origin,
-    SocialValueCommitment, SpecStatus, Specification,
+    SocialValueCommitment, SpecStatus, Specification, StockOrFlow,
 };
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -88,6 +88,7 @@ struct SpecFront {
     funding: Option<String>,
     output_kpi: Option<String>,
     output_unit: Option<String>,
+    output_stock_or_flow: Option<String>,
     #[serde(default)]
     links: Vec<LinkFront>,
 }
@@ -111,6 +112,7 @@ const SPEC_KEYS: &[&str] = &[
     "funding",
     "output_kpi",
     "output_unit",
+    "output_stock_or_flow",
     "links",
 ];
 const SPEC_NESTED: &[(&str, &[&str])] = &[
@@ -219,6 +221,22 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
             Funding::Contract
         }
     };
+    let output_stock_or_flow = front.output_stock_or_flow.as_deref().and_then(|text| {
+        let parsed = StockOrFlow::parse(text);
+        if parsed.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    key_location(&doc, "output_stock_or_flow"),
+                    "unknown value",
+                )
+                .column("output_stock_or_flow")
+                .value(text.to_string())
+                .hint("expected stock (a caseload, places) or flow (referrals, starts)"),
+            );
+        }
+        parsed
+    });
     let evaluation = front.evaluation.map(|e| EvaluationWeights {
         price: e.price,
         quality: e.quality,
@@ -317,6 +335,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
         funding,
         output_kpi: front.output_kpi,
         output_unit: front.output_unit,
+        output_stock_or_flow,
         links,
         body_markdown: doc.body.clone(),
         origin: origin(rel, &doc),

@@ -310,6 +310,7 @@ fn group_kpis(
             name: r.kpi_name.clone(),
             unit: r.unit.clone(),
             polarity: r.polarity.unwrap_or_default(),
+            stock_or_flow: r.stock_or_flow,
             points: Vec::new(),
             origin: r.origin.clone(),
         });
@@ -318,6 +319,9 @@ fn group_kpis(
         }
         if let Some(p) = r.polarity {
             kpi.polarity = p;
+        }
+        if kpi.stock_or_flow.is_none() {
+            kpi.stock_or_flow = r.stock_or_flow;
         }
         if let Some(first) = kpi.points.iter().find(|p| p.period == r.point.period) {
             diags.push(

@@ -25,6 +25,8 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
             "seriousness",
             "effectiveness",
             "pearl",
+            "affected_share",
+            "decimals",
         ],
         diags,
     ) else {
@@ -95,6 +97,28 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
                 None
             }
         });
+        let affected_share = f.number("affected_share").and_then(|v| {
+            if (0.0..=100.0).contains(&v) {
+                return Some(v);
+            }
+            let d = f
+                .error("affected_share", "affected share out of range")
+                .value(v.to_string())
+                .hint("the percentage of the population affected, from 0 to 100");
+            f.diags.push(d);
+            None
+        });
+        let decimals = f.number("decimals").and_then(|v| {
+            if v.fract() == 0.0 && (0.0..=6.0).contains(&v) {
+                return Some(v as u32);
+            }
+            let d = f
+                .error("decimals", "decimals must be a whole number from 0 to 6")
+                .value(v.to_string())
+                .hint("the decimal places shown for the indicator's values, e.g. 1");
+            f.diags.push(d);
+            None
+        });
         let (Some(id), Some(name), Some(value_type), Some(polarity)) =
             (id, name, value_type, polarity)
         else {
@@ -121,6 +145,8 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
             seriousness,
             effectiveness,
             pearl,
+            affected_share,
+            decimals,
         };
         if out.insert(id.clone(), indicator).is_some() {
             let d = f
@@ -493,6 +519,8 @@ pub fn settle_indicators(
                         seriousness: None,
                         effectiveness: None,
                         pearl: None,
+                        affected_share: None,
+                        decimals: None,
                     },
                 );
             }

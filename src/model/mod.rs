@@ -1,6 +1,7 @@
 //! The validated domain model of a commissioning project: plain data, no IO. Every loader produces
 //! these types; analysis and pages read only these types.
 
+pub mod category;
 pub mod config;
 pub mod period;
 pub mod validate;
@@ -111,6 +112,14 @@ impl ValueType {
             _ => return None,
         })
     }
+    /// Decimal places shown when `indicators.csv` sets none (FORMATS.md, `decimals`): one for
+    /// every measure but a count, which has none (Fingertips shows most indicators to one place).
+    pub fn default_decimals(self) -> u32 {
+        match self {
+            ValueType::Count => 0,
+            _ => 1,
+        }
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             ValueType::Proportion => "proportion",
@@ -143,6 +152,21 @@ pub struct Indicator {
     pub effectiveness: Option<f64>,
     /// PEARL flags: propriety, economics, acceptability, resources, legality.
     pub pearl: Option<[bool; 5]>,
+    /// The percentage of the population affected, set by the needs assessment team; used for the
+    /// Hanlon size score when `size` is not set (METHODS.md 5.1).
+    pub affected_share: Option<f64>,
+    /// Decimal places shown for values, intervals and differences (`indicators.csv` `decimals`);
+    /// `None` uses [`ValueType::default_decimals`].
+    pub decimals: Option<u32>,
+}
+
+impl Indicator {
+    /// Decimal places every page shows this indicator's values, intervals and differences with,
+    /// as Fingertips fixes one precision per indicator.
+    pub fn display_decimals(&self) -> u32 {
+        self.decimals
+            .unwrap_or_else(|| self.value_type.default_decimals())
+    }
 }
 
 /// A geography: a ward, the council, a region, England.
@@ -295,6 +319,8 @@ pub struct Specification {
     /// The KPI id whose actual is the service's output (people supported, hours delivered).
     pub output_kpi: Option<String>,
     pub output_unit: Option<String>,
+    /// Whether the output KPI is a stock or a flow (`output_stock_or_flow`); wins over the returns.
+    pub output_stock_or_flow: Option<StockOrFlow>,
     pub links: Vec<Link>,
     pub body_markdown: String,
     #[serde(skip)]
@@ -458,6 +484,58 @@ impl Contract {
     }
 }
 
+/// Whether a KPI's values count what is there at a moment (a stock: caseload, people in
+/// treatment, places) or what happened during the period (a flow: referrals, starts, completions).
+/// A stock is averaged over a year and a flow summed (METHODS.md 4.1, project copy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StockOrFlow {
+    Stock,
+    Flow,
+}
+
+/// Words in a KPI's name that mark a stock when the returns do not say (anything else is
+/// guessed to be a flow, the documented default).
+const STOCK_WORDS: &[&str] = &[
+    "caseload",
+    "in treatment",
+    "in structured treatment",
+    "on the caseload",
+    "places",
+    "beds",
+    "open cases",
+    "on the waiting list",
+    "registered",
+    "enrolled",
+    "active",
+    "in temporary accommodation",
+    "in contact",
+];
+
+impl StockOrFlow {
+    pub const ALL: [&'static str; 2] = ["stock", "flow"];
+    pub fn parse(text: &str) -> Option<StockOrFlow> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "stock" => Some(StockOrFlow::Stock),
+            "flow" => Some(StockOrFlow::Flow),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        ["stock", "flow"][self as usize]
+    }
+    /// The guess from a KPI's name when nothing says: a stock when the name holds one of
+    /// [`STOCK_WORDS`] ("People in structured treatment"), otherwise a flow.
+    pub fn guess(kpi_name: &str) -> StockOrFlow {
+        let name = kpi_name.to_lowercase();
+        if STOCK_WORDS.iter().any(|w| name.contains(w)) {
+            StockOrFlow::Stock
+        } else {
+            StockOrFlow::Flow
+        }
+    }
+}
+
 /// One reported value of a KPI.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KpiPoint {
@@ -466,6 +544,8 @@ pub struct KpiPoint {
     pub target: Option<f64>,
     /// True on the first period of a new phase: SPC limits restart here.
     pub rebase: bool,
+    /// Why the phase starts here (a service redesign, a new provider), published beside the chart.
+    pub rebase_reason: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -478,6 +558,8 @@ pub struct Kpi {
     pub name: String,
     pub unit: Option<String>,
     pub polarity: Polarity,
+    /// Stock or flow, as the returns say (`stock_or_flow` column); `None` when they do not.
+    pub stock_or_flow: Option<StockOrFlow>,
     pub points: Vec<KpiPoint>,
     #[serde(skip)]
     pub origin: Origin,

@@ -85,6 +85,58 @@ fn slug_collisions<'a>(
 }
 
 /// Runs every cross-reference check, appending to `diags`.
+/// A specification's output KPI must say whether it is a stock or a flow, since cost per unit
+/// averages a stock and sums a flow (METHODS.md 4.1): a warning when it was guessed from the KPI's
+/// name, and when the specification and the returns disagree (the specification wins).
+fn output_stock_or_flow(project: &Project, diags: &mut Diagnostics) {
+    for spec in project.specifications.values() {
+        let Some(kpi_id) = &spec.output_kpi else {
+            continue;
+        };
+        let at_key = Origin {
+            location: Some(spec.origin.key("output_kpi")),
+            ..spec.origin.clone()
+        };
+        let kpis = project
+            .contracts
+            .values()
+            .filter(|c| c.spec_id == spec.id)
+            .filter_map(|c| project.kpis.get(&(c.contract_id.clone(), kpi_id.clone())));
+        for kpi in kpis {
+            let stated = kpi.stock_or_flow;
+            match (spec.output_stock_or_flow, stated) {
+                (None, None) => {
+                    let guess = super::StockOrFlow::guess(&kpi.name);
+                    diags.push(
+                        Diagnostic::warning(
+                            &at_key.file,
+                            at_key.location(),
+                            format!(
+                                "output KPI is not marked stock or flow; guessed {} from its name",
+                                guess.as_str()
+                            ),
+                        )
+                        .column("output_kpi")
+                        .value(format!("{} {}: {}", kpi.contract_id, kpi.kpi_id, kpi.name))
+                        .hint("add output_stock_or_flow = \"stock\" (a caseload or places: averaged over a year) or \"flow\" (referrals, starts: summed over a year), or a stock_or_flow column in the KPI returns"),
+                    );
+                    break;
+                }
+                (Some(a), Some(b)) if a != b => diags.push(
+                    Diagnostic::warning(
+                        &at_key.file,
+                        at_key.location(),
+                        "the specification and the KPI returns disagree on stock or flow; the specification's is used",
+                    )
+                    .column("output_stock_or_flow")
+                    .value(format!("{} here, {} in the returns of {}", a.as_str(), b.as_str(), kpi.contract_id)),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
+
 pub fn validate(project: &Project, diags: &mut Diagnostics) {
     let config_origin = Origin {
         file: "commission.toml".into(),
@@ -235,6 +287,7 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
+    output_stock_or_flow(project, diags);
     // Grants → specifications and areas.
     for g in project.grants.values() {
         if let Some(s) = &g.spec_id {

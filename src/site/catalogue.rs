@@ -23,6 +23,8 @@ struct PriorityRow<'a> {
     pearl: &'a str,
     opr: f64,
     addressed_by: String,
+    affected_share: Option<f64>,
+    size_basis: &'static str,
 }
 
 #[derive(Serialize)]
@@ -255,6 +257,8 @@ pub fn pages_and_files<'a>(
             pearl: &p.pearl,
             opr: p.opr,
             addressed_by: p.addressed_by_joined(),
+            affected_share: p.affected_share,
+            size_basis: p.size_basis.as_str(),
         })
         .collect();
     t.add(
@@ -276,6 +280,16 @@ pub fn pages_and_files<'a>(
             ("pearl", "text", "PEARL flags"),
             ("opr", "number", "overall priority rating BPR × PEARL"),
             ("addressed_by", "text", "specification ids, ;-separated"),
+            (
+                "affected_share",
+                "number",
+                "percentage of the population affected that A was scored from (METHODS.md 5.1)",
+            ),
+            (
+                "size_basis",
+                "text",
+                "how A was found: set_by_team, share_set_by_team, value, complement, rate_per_person, middle_score",
+            ),
         ],
     )?;
     let options: Vec<OptionRow> = analysis

@@ -46,6 +46,7 @@ fn spec(id: &str, title: &str, funding: Funding) -> Specification {
         funding,
         output_kpi: None,
         output_unit: None,
+        output_stock_or_flow: None,
         links: vec![],
         body_markdown: String::new(),
         origin: Default::default(),
@@ -158,6 +159,7 @@ pub(crate) fn project() -> Project {
         contract_id: "C1".into(),
         kpi_id: "K1".into(),
         name: "People supported".into(),
+        stock_or_flow: None,
         unit: Some("people".into()),
         polarity: Polarity::HigherIsBetter,
         points: [(4, 30.0), (5, 40.0), (6, 50.0), (7, 60.0)]
@@ -167,6 +169,7 @@ pub(crate) fn project() -> Project {
                 actual: Some(actual),
                 target: Some(40.0),
                 rebase: false,
+                rebase_reason: None,
                 origin: Default::default(),
             })
             .collect(),

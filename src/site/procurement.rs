@@ -56,7 +56,8 @@ pub struct VfmRow {
     pub output: String,
     pub cost_per_unit: String,
     pub unit: String,
-    pub basis: String,
+    /// How the output was found, for the words the template shows.
+    pub basis: crate::analysis::unit_cost::OutputBasis,
 }
 
 /// The procurement overview page.
@@ -152,7 +153,7 @@ fn vfm_groups(ix: &Index) -> Vec<VfmGroup> {
                 output: number(v.output_per_year, 0),
                 cost_per_unit: v.cost_per_unit.map(money).unwrap_or_else(|| "–".into()),
                 unit: v.unit.clone().unwrap_or_else(|| "unit".into()),
-                basis: v.basis.to_string(),
+                basis: v.basis,
             });
     }
     groups
@@ -212,9 +213,10 @@ mod tests {
             ),
             ("£90,000", "540", "£167")
         );
-        assert_eq!(
-            (row.unit.as_str(), row.basis.as_str()),
-            ("person", "annualised_mean")
-        );
+        assert_eq!(row.unit, "person");
+        // Nothing says stock or flow: "People supported" is guessed a flow.
+        use crate::analysis::unit_cost::OutputMethod;
+        assert_eq!(row.basis.method, OutputMethod::AnnualisedMean);
+        assert_eq!((row.basis.periods, row.basis.guessed), (4, true));
     }
 }

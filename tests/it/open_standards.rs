@@ -44,6 +44,7 @@ fn spec(id: &str, budget: Option<f64>) -> Specification {
         funding: Funding::Contract,
         output_kpi: None,
         output_unit: None,
+        output_stock_or_flow: None,
         links: vec![],
         body_markdown: String::new(),
         origin: Default::default(),
