@@ -395,17 +395,26 @@ def area_list():
     return out
 
 
+# Decimal places where Fingertips publishes a rate per 100,000 as a whole number (others: the default).
+DECIMALS = {"93763": 0, "22401": 0, "41401": 0, "91306": 0, "90776": 0}
+# The team's share of the population affected where the value says none: about one adult in ten
+# is an unpaid carer (a score says nothing of how many people it concerns).
+AFFECTED_SHARE = {"90637": 10}
+
+
 def make_needs(out):
     ind_rows = []
     for (iid, name, domain, vt, mult, unit, pol, _pk, _den, _b, _s, _et, _lx, _lt, definition, source, ov) in IND:
         ind_rows.append([iid, name, domain, vt, mult, unit, pol, definition, source,
-                         ov.get("size"), ov.get("seriousness"), ov.get("effectiveness"), ov.get("pearl")])
+                         ov.get("size"), ov.get("seriousness"), ov.get("effectiveness"), ov.get("pearl"),
+                         AFFECTED_SHARE.get(iid), DECIMALS.get(iid)])
     for (iid, name, domain, vt, mult, unit, pol, definition, source, ov) in FT_IND:
         ind_rows.append([iid, name, domain, vt, mult, unit, pol, definition, source,
-                         ov.get("size"), ov.get("seriousness"), ov.get("effectiveness"), ov.get("pearl")])
+                         ov.get("size"), ov.get("seriousness"), ov.get("effectiveness"), ov.get("pearl"),
+                         AFFECTED_SHARE.get(iid), DECIMALS.get(iid)])
     write_csv(out / "needs" / "indicators.csv",
               ["indicator_id", "name", "domain", "value_type", "multiplier", "unit", "polarity", "definition", "source",
-               "size", "seriousness", "effectiveness", "pearl"], ind_rows)
+               "size", "seriousness", "effectiveness", "pearl", "affected_share", "decimals"], ind_rows)
 
     rows = []
     for (iid, name, domain, vt, mult, unit, pol, pk, den, base, sens, eng_tr, local_x, local_tr, *_rest) in IND:
@@ -901,6 +910,13 @@ KPIS = [
     ("C-2024-011", "WM-04", "Participants living in the most deprived fifth of areas", "%", "higher_is_better", 40, ("stable", 36.2, 2.4), 1, "common", None),
 ]
 KPI_MONTHS = months()
+# Known changes of service: the SPC limits are recalculated from the month given (a rebase in the
+# returns, with its reason). HCP-04 was drawn as a shift without a rebase; the rebase is written
+# only, so every series is drawn as before.
+REBASES = {
+    ("C-2022-003", "HCP-04"): (14, "New review pathway: 2 to 2\u00bd year reviews offered at children's centres and by video call from June 2025"),
+    ("C-2023-005", "DOM-02"): (12, "Electronic call monitoring and a new rota system introduced in April 2025"),
+}
 SH_LAST = 10  # the sexual health provider's returns stop after January 2025
 
 
@@ -986,20 +1002,30 @@ def make_kpi_series():
 
 
 def kpi_long_rows(series, contract_ids):
+    """Long-layout rows; a rebase_reason column is added when one of the KPIs has a known change."""
     rows = []
+    with_reason = any((cid, kid) in REBASES for cid, kid, *_r in KPIS if cid in contract_ids)
     for cid, kid, name, unit, pol, target, g, dec, _w, _a in KPIS:
         if cid not in contract_ids:
             continue
         y = series[(cid, kid)]
-        rebase_at = g[4] if g[0] == "shift" and g[5] else None
+        rebase_at, reason = REBASES.get((cid, kid), (None, ""))
         for i, (yy, mm) in enumerate(KPI_MONTHS):
             if cid == "C-2022-007" and i >= SH_LAST:
                 break
-            rows.append([cid, kid, name, f"{yy}-{mm:02d}", y[i], target_at(target, i), unit, pol, "true" if rebase_at == i else ""])
+            row = [cid, kid, name, f"{yy}-{mm:02d}", y[i], target_at(target, i), unit, pol, "true" if rebase_at == i else ""]
+            if with_reason:
+                row.append(reason if rebase_at == i else "")
+            rows.append(row)
     return rows
 
 
 LONG_HEADER = ["contract_id", "kpi_id", "kpi_name", "period", "actual", "target", "unit", "polarity", "rebase"]
+
+
+def long_header(contract_ids):
+    with_reason = any((cid, kid) in REBASES for cid, kid, *_r in KPIS if cid in contract_ids)
+    return LONG_HEADER + (["rebase_reason"] if with_reason else [])
 
 
 def make_kpis(out, series):
@@ -1007,13 +1033,14 @@ def make_kpis(out, series):
     for fname, ids in [("drug-and-alcohol.csv", ["C-2023-001", "C-2024-013"]), ("falls-prevention.csv", ["C-2023-002"]),
                        ("homelessness.csv", ["C-2021-004", "C-2022-012"]), ("home-care-lot-2-and-rapid-response.csv", ["C-2023-006", "C-2024-014"]),
                        ("sexual-health.csv", ["C-2022-007"]), ("mental-health-wellbeing.csv", ["C-2024-010"])]:
-        write_csv(kdir / fname, LONG_HEADER, kpi_long_rows(series, ids))
+        write_csv(kdir / fname, long_header(ids), kpi_long_rows(series, ids))
 
     # Healthy child programme: the provider's wide spreadsheet, one column per month headed by a date cell.
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "HCP returns 2024-26"
-    header = ["contract_id", "kpi_id", "kpi_name", "unit", "polarity", "target"] + [dt.date(y, m, 1) for y, m in KPI_MONTHS]
+    # The wide layout names the month a new SPC phase starts in its rebase column.
+    header = ["contract_id", "kpi_id", "kpi_name", "unit", "polarity", "target", "rebase", "rebase_reason"] + [dt.date(y, m, 1) for y, m in KPI_MONTHS]
     ws.append(header)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -1021,7 +1048,9 @@ def make_kpis(out, series):
             cell.number_format = "mmm yyyy"
     for cid, kid, name, unit, pol, target, *_r in KPIS:
         if cid == "C-2022-003":
-            ws.append([cid, kid, name, unit, pol, target] + series[(cid, kid)])
+            at, reason = REBASES.get((cid, kid), (None, None))
+            rebase = "%d-%02d" % KPI_MONTHS[at] if at is not None else None
+            ws.append([cid, kid, name, unit, pol, target, rebase, reason] + series[(cid, kid)])
     ws.column_dimensions["C"].width = 60
     save_xlsx(wb, kdir / "healthy-child-programme.xlsx")
 
@@ -1039,7 +1068,7 @@ def make_kpis(out, series):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Quarterly submission"
-    ws.append(LONG_HEADER)
+    ws.append(long_header(["C-2021-008"]))
     for r in kpi_long_rows(series, ["C-2021-008"]):
         ws.append([v if v != "" else None for v in r])
     save_xlsx(wb, kdir / "nhs-health-checks.xlsx")
@@ -1047,7 +1076,7 @@ def make_kpis(out, series):
     # Home care Lot 1: long layout in an OpenDocument spreadsheet, with the rebase flag.
     doc = OpenDocumentSpreadsheet()
     table = Table(name="Lot 1 returns")
-    for r in [LONG_HEADER] + kpi_long_rows(series, ["C-2023-005"]):
+    for r in [long_header(["C-2023-005"])] + kpi_long_rows(series, ["C-2023-005"]):
         tr = TableRow()
         for v in r:
             if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -1158,6 +1187,7 @@ outcomes = [
 ]
 output_kpi = "DA-01"
 output_unit = "person in treatment"
+output_stock_or_flow = "stock"
 
 [[social_value]]
 theme = "Jobs"
@@ -1255,6 +1285,7 @@ outcomes = [
 ]
 output_kpi = "FP-01"
 output_unit = "person starting a programme"
+output_stock_or_flow = "flow"
 
 [[social_value]]
 theme = "Social"
@@ -1342,6 +1373,7 @@ outcomes = [
 ]
 output_kpi = "HCP-06"
 output_unit = "school nursing contact"
+output_stock_or_flow = "flow"
 
 [[social_value]]
 theme = "Jobs"
@@ -1506,6 +1538,7 @@ outcomes = [
 ]
 output_kpi = "HPS-01"
 output_unit = "household supported"
+output_stock_or_flow = "flow"
 
 [[social_value]]
 theme = "Social"
@@ -1602,6 +1635,7 @@ outcomes = [
 ]
 output_kpi = "DOM-01"
 output_unit = "hour of care delivered"
+output_stock_or_flow = "flow"
 
 [[social_value]]
 theme = "Jobs"
@@ -1693,6 +1727,7 @@ outcomes = [
 ]
 output_kpi = "SH-01"
 output_unit = "clinic attendance"
+output_stock_or_flow = "flow"
 
 [[social_value]]
 theme = "Jobs"
@@ -1863,6 +1898,7 @@ outcomes = [
 ]
 output_kpi = "NHC-02"
 output_unit = "health check completed"
+output_stock_or_flow = "flow"
 
 [[milestones]]
 date = 2021-02-25
@@ -1936,6 +1972,7 @@ outcomes = [
 ]
 output_kpi = "MH-01"
 output_unit = "person supported"
+output_stock_or_flow = "flow"
 
 [[social_value]]
 theme = "Communities"
@@ -2025,6 +2062,7 @@ outcomes = [
 ]
 output_kpi = "WM-01"
 output_unit = "person starting a programme"
+output_stock_or_flow = "flow"
 
 [[social_value]]
 theme = "Health"
@@ -2445,7 +2483,8 @@ Build the sample site with:
 - An abnormally low bid (tender T-2025-004), non-compliant bids, a tender below the minimum social value weight (T-2021-003), and a contract awarded to the second-ranked bidder (C-2023-006, Lot 2).
 - A contract over £5 million with only two KPIs (C-2023-006), and one whose returns stopped in January 2025 (C-2022-007), so its yearly assessment is overdue.
 - Contracts ending within 18 months (the pipeline), one with an extension (C-2023-002), and one awarded but not yet started (C-2026-009, no KPI returns yet).
-- KPI series with common cause variation, a service redesign with a rebase (DOM-02 in Lot 1), a shift without a rebase (HCP-04), seven-point improving trends (DA-06, DOM-05, MH-02), outliers (DA-04, HCP-05), and targets consistently failed (FP-03, HCP-07).
+- KPI series with common cause variation, known changes of service with a rebase and its reason (DOM-02 in Lot 1 in the long layout; HCP-04 in the wide layout, whose `rebase` column names the month), seven-point improving trends (DA-06, DOM-05, MH-02), outliers (DA-04, HCP-05), and targets consistently failed (FP-03, HCP-07).
+- Output KPIs marked as a stock (DA-01, people in treatment: averaged over a year for cost per unit) or a flow (the others: summed over a year), a `decimals` column where Fingertips publishes whole numbers, and a team-set `affected_share` for the carers' quality of life score.
 
 Regenerate it with `python3 scripts/make_sample_data.py` (needs `openpyxl` and `odfpy`); the output is the same every time.
 '''
