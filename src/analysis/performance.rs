@@ -139,7 +139,7 @@ pub struct KpiAnalysis {
     pub special_causes: Vec<SpecialCauseRun>,
 }
 
-/// Groups a KPI's special-cause points by phase, rule and direction (METHODS.md 2.2), so a page
+/// Groups a KPI's special-cause points by phase, rule and direction (METHODS.md 2.2, 2.6), so a page
 /// can say "24 points above the upper limit since May 2025" instead of listing them. `points` are
 /// the SPC points of the rows with an actual, in the same order.
 pub fn summarise_special_causes(
@@ -797,6 +797,72 @@ mod tests {
         assert_eq!(a[0].rows[0].upper_limit, None);
         assert_eq!(a[0].summary.assurance, Assurance::NotApplicable);
         assert_eq!(a[0].summary.latest_rag, Some(Rag::NoTarget));
+    }
+
+    /// A step change: twelve months alternating 10 and 12, then six months of 20.
+    fn step_kpi(rebase: bool) -> Kpi {
+        let mut pts: Vec<Return> = (0..12)
+            .map(|i| {
+                (
+                    2024,
+                    i + 1,
+                    Some(if i % 2 == 0 { 10.0 } else { 12.0 }),
+                    None,
+                    false,
+                )
+            })
+            .collect();
+        pts.extend((1..=6).map(|m| (2025, m, Some(20.0), None, rebase && m == 1)));
+        let mut k = kpi("C1", "K1", HI, &pts);
+        if rebase {
+            k.points[12].rebase_reason = Some("New pathway".into());
+        }
+        k
+    }
+
+    #[test]
+    fn special_causes_are_summarised_and_a_rebase_publishes_its_reason() {
+        let mut p = Project::default();
+        add_kpi(&mut p, step_kpi(false));
+        let a = &analyse_kpis(&p)[0];
+        // One phase of 18: mean (12·11 + 6·20)/18 = 14; moving ranges 11 × 2, one 8, 5 × 0:
+        // AMR 30/17, upper limit 14 + 2.66·30/17 = 18.69. The six 20s are above it; the first
+        // twelve are all below the mean (a shift), and the six 10s are also beyond the lower 2σ
+        // line 14 − 1.7733·30/17 = 10.87, two in every three (which takes precedence).
+        assert_eq!(a.phases.len(), 1);
+        let runs: Vec<(Rule, i8, usize, &str, &str, bool)> = a
+            .special_causes
+            .iter()
+            .map(|r| {
+                let (f, l) = (r.first.label.as_str(), r.last.label.as_str());
+                (r.rule, r.direction, r.points, f, l, r.ongoing)
+            })
+            .collect();
+        assert_eq!(
+            runs,
+            vec![
+                (Rule::TwoInThree, -1, 6, "2024-01", "2024-11", false),
+                (Rule::Shift, -1, 6, "2024-02", "2024-12", false),
+                (Rule::OutsideLimits, 1, 6, "2025-01", "2025-06", true),
+            ]
+        );
+        assert_eq!(a.special_causes[0].special_cause, SpecialCause::Concern);
+        assert_eq!(a.special_causes[2].special_cause, SpecialCause::Improvement);
+        // Rebased at the change: two phases, the reason on the second, and no special cause
+        // (phase 1: 11 ± 5.32 with no run; phase 2: six 20s on their own mean).
+        let mut p = Project::default();
+        add_kpi(&mut p, step_kpi(true));
+        let a = &analyse_kpis(&p)[0];
+        let phases: Vec<(&str, Option<&str>, usize)> = a
+            .phases
+            .iter()
+            .map(|ph| (ph.start.label.as_str(), ph.reason.as_deref(), ph.points))
+            .collect();
+        assert_eq!(
+            phases,
+            vec![("2024-01", None, 12), ("2025-01", Some("New pathway"), 6)]
+        );
+        assert!(a.special_causes.is_empty());
     }
 
     fn summary(rag: Option<Rag>, variation: PointType, assurance: Assurance) -> KpiSummary {

@@ -562,6 +562,46 @@ fn kpi_wide_reads() {
     assert_eq!(k.unit.as_deref(), Some("visits"));
 }
 
+/// Stock or flow and rebase reasons in both layouts; the wide layout's rebase names the month.
+#[test]
+fn kpi_rebase_and_stock_or_flow() {
+    use commission::model::StockOrFlow;
+    let p = run("84-kpi-rebase-stock-flow", |_| {}).unwrap();
+    let k = |c: &str, id: &str| &p.kpis[&(c.to_string(), id.to_string())];
+    let k1 = k("C1", "K1");
+    assert_eq!(k1.stock_or_flow, Some(StockOrFlow::Stock));
+    let rebases: Vec<(&str, bool, Option<&str>)> = k1
+        .points
+        .iter()
+        .map(|p| {
+            (
+                p.period.label.as_str(),
+                p.rebase,
+                p.rebase_reason.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rebases,
+        vec![
+            ("2024-04", false, None),
+            ("2024-05", true, Some("New pathway from May 2024")),
+            ("2024-06", false, None),
+        ]
+    );
+    // "yes" cannot say where a wide row's phase starts: an error, and no rebase.
+    assert!(k("C1", "K2").points.iter().all(|p| !p.rebase));
+    // Long layout: a reason alone starts the phase.
+    let r1 = k("C2", "R1");
+    assert_eq!(r1.stock_or_flow, None);
+    assert!(r1.points[1].rebase);
+    assert_eq!(
+        r1.points[1].rebase_reason.as_deref(),
+        Some("Service moved to the hub")
+    );
+    assert_eq!(k("C2", "S1").stock_or_flow, Some(StockOrFlow::Flow));
+}
+
 #[test]
 fn kpi_wide_xlsx_date_headers() {
     let p = run("83-kpi-wide-xlsx-date-headers", |root| {
