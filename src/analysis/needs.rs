@@ -25,6 +25,25 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+/// Writes a count or denominator as an integer when it is whole (`18762`, not `18762.0`), so the
+/// CSV and JSON data files show counts as counts; a fractional count (a weighted survey) stays as
+/// it is.
+pub fn whole_when_integral<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => s.serialize_some(&(*x as i64)),
+        Some(x) => s.serialize_some(x),
+        None => s.serialize_none(),
+    }
+}
+
+/// The difference of a value from its benchmark as a percentage of the benchmark,
+/// (value − benchmark) / |benchmark| × 100, unclamped: 19.1 against 6.60 is +189%. `None` when
+/// the benchmark is 0 (no percentage follows) or either is not finite.
+pub fn percent_difference(value: f64, benchmark: f64) -> Option<f64> {
+    let d = (value - benchmark) / benchmark.abs() * 100.0;
+    (benchmark != 0.0 && d.is_finite()).then_some(d)
+}
+
 /// Where a row's 95% interval came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -165,7 +184,9 @@ pub struct NeedRow {
     pub trend: Option<Trend>,
     pub trend_chi_square: Option<f64>,
     pub trend_direction: Option<TrendDirection>,
+    #[serde(serialize_with = "whole_when_integral")]
     pub count: Option<f64>,
+    #[serde(serialize_with = "whole_when_integral")]
     pub denominator: Option<f64>,
     /// Why the trend could not be calculated, in plain words.
     pub trend_reason: Option<String>,
@@ -189,7 +210,9 @@ pub struct BreakdownRow {
     pub ci_method: CiMethod,
     pub benchmark_value: Option<f64>,
     pub comparison: Option<Comparison>,
+    #[serde(serialize_with = "whole_when_integral")]
     pub count: Option<f64>,
+    #[serde(serialize_with = "whole_when_integral")]
     pub denominator: Option<f64>,
 }
 
@@ -988,5 +1011,25 @@ mod tests {
         // Sorted with no category first: the Male variant, then the deprivation breakdown.
         assert_eq!(a.breakdowns[0].sex.as_deref(), Some("Male"));
         assert_eq!(a.breakdowns[1].category.as_deref(), Some("Most deprived"));
+    }
+
+    #[test]
+    fn differences_are_to_scale_and_counts_whole() {
+        // 19.1 against 6.60: (19.1 − 6.6) / 6.6 = 189.39%, not clamped at 100%.
+        let d = percent_difference(19.1, 6.60).unwrap();
+        assert!((d - 189.393_939_393_939_4).abs() < 1e-9);
+        assert_eq!(percent_difference(3.3, 6.6), Some(-50.0));
+        assert_eq!(percent_difference(1.0, 0.0), None);
+        #[derive(Serialize)]
+        struct W {
+            #[serde(serialize_with = "whole_when_integral")]
+            c: Option<f64>,
+        }
+        let json = |c| serde_json::to_string(&W { c }).unwrap();
+        assert_eq!(json(Some(18762.0)), r#"{"c":18762}"#);
+        assert_eq!(json(Some(2.5)), r#"{"c":2.5}"#);
+        assert_eq!(json(None), r#"{"c":null}"#);
+        let csv = crate::publish::data::to_csv(&[W { c: Some(18762.0) }], &["c"]).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "c\n18762\n");
     }
 }
