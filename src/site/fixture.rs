@@ -8,6 +8,9 @@ use crate::model::{
     AppraisalOption, Area, Bid, CashFlow, Contract, EvaluationWeights, Funding, Grant, Kpi,
     KpiPoint, Period, Polarity, Project, SpecStatus, Specification, SupplierType,
 };
+use crate::model::{
+    Engagement, Indicator, Milestone, Observation, Response, ResponseStatus, ValueType,
+};
 use chrono::NaiveDate;
 
 pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -21,7 +24,7 @@ fn area(code: &str, name: &str) -> (String, Area) {
             code: code.into(),
             name: name.into(),
             area_type: None,
-            parent_code: None,
+            parent_code: code.starts_with("E05").then(|| "E06000001".into()),
         },
     )
 }
@@ -124,16 +127,65 @@ fn grant(
     )
 }
 
+/// Falls admissions per 100,000 (lower is better).
+fn falls() -> Indicator {
+    Indicator {
+        id: "falls".into(),
+        name: "Falls admissions".into(),
+        domain: Some("Older people".into()),
+        value_type: ValueType::CrudeRate,
+        multiplier: 100_000.0,
+        unit: Some("per 100,000".into()),
+        polarity: Polarity::LowerIsBetter,
+        definition: None,
+        source: None,
+        size: None,
+        seriousness: None,
+        effectiveness: None,
+        pearl: None,
+    }
+}
+
+/// A value with its 95% interval given.
+fn observation(area: &str, year: i32, value: f64, lower: f64, upper: f64) -> Observation {
+    Observation {
+        indicator_id: "falls".into(),
+        area_code: area.into(),
+        period: Period::year(year).expect("a year"),
+        value: Some(value),
+        lower_ci_95: Some(lower),
+        upper_ci_95: Some(upper),
+        lower_ci_99_8: None,
+        upper_ci_99_8: None,
+        count: None,
+        denominator: None,
+        sex: None,
+        age: None,
+        category_type: None,
+        category: None,
+        value_note: None,
+        origin: Default::default(),
+    }
+}
+
 /// The small council's model.
 pub(crate) fn project() -> Project {
-    let mut falls = spec("S1", "Falls prevention", Funding::Contract);
-    falls.evaluation = Some(EvaluationWeights {
+    let mut prevention = spec("S1", "Falls prevention", Funding::Contract);
+    prevention.evaluation = Some(EvaluationWeights {
         price: 60.0,
         quality: 30.0,
         social_value: 10.0,
     });
-    falls.output_kpi = Some("K1".into());
-    falls.output_unit = Some("person".into());
+    prevention.output_kpi = Some("K1".into());
+    prevention.output_unit = Some("person".into());
+    prevention.addresses = vec!["falls".into()];
+    prevention.annual_budget = Some(120_000.0);
+    prevention.term_years = Some(3.0);
+    prevention.extension_years = Some(1.0);
+    prevention.milestones = vec![Milestone {
+        date: day(2023, 9, 12),
+        event: "Market engagement event".into(),
+    }];
     let contract = Contract {
         contract_id: "C1".into(),
         spec_id: "S1".into(),
@@ -182,14 +234,49 @@ pub(crate) fn project() -> Project {
             home_area: Some("E06000001".into()),
             ..Config::default()
         },
+        indicators: [("falls".to_string(), falls())].into_iter().collect(),
+        // Hartside (2,400; 2,200 to 2,600) is above England's 2,000 at 95%: worse, as lower is
+        // better. North Ward (2,100; 1,900 to 2,300) is similar.
+        observations: vec![
+            observation("E05000001", 2023, 2_100.0, 1_900.0, 2_300.0),
+            observation("E06000001", 2022, 2_300.0, 2_100.0, 2_500.0),
+            observation("E06000001", 2023, 2_400.0, 2_200.0, 2_600.0),
+            observation("E92000001", 2022, 1_950.0, 1_940.0, 1_960.0),
+            observation("E92000001", 2023, 2_000.0, 1_990.0, 2_010.0),
+        ],
+        engagements: [(
+            "E1".to_string(),
+            Engagement {
+                id: "E1".into(),
+                title: "Falls workshop".into(),
+                date: day(2023, 11, 20),
+                audience: vec!["Residents".into()],
+                participants: Some(25),
+                specs: vec!["S1".into()],
+                body_markdown: "We *listened*.".into(),
+                origin: Default::default(),
+            },
+        )]
+        .into_iter()
+        .collect(),
+        responses: vec![Response {
+            engagement_id: "E1".into(),
+            spec_id: "S1".into(),
+            you_said: "Evening sessions".into(),
+            we_did: "Added evening classes".into(),
+            status: ResponseStatus::Done,
+            reason: None,
+            origin: Default::default(),
+        }],
         areas: [
             area("E06000001", "Hartside"),
             area("E05000001", "North Ward"),
+            area("E92000001", "England"),
         ]
         .into_iter()
         .collect(),
         specifications: [
-            ("S1".to_string(), falls),
+            ("S1".to_string(), prevention),
             ("S2".into(), spec("S2", "Community grants", Funding::Grant)),
         ]
         .into_iter()

@@ -1,36 +1,88 @@
 //! The home page: the four-stage commissioning cycle with headline figures and the way into each
-//! stage; plus free pages and the generated accessibility statement.
+//! stage.
 
-use super::format::{money_short, percent};
-use super::{crumbs, link, view, Link, Page};
+use super::format::{date, money_short, percent};
+use super::index::Index;
+use super::{link, view, Link, Page};
 use crate::analysis::needs::Comparison;
-use crate::analysis::Analysis;
-use crate::model::Project;
-use crate::render::markdown::render_markdown;
+use crate::analysis::spc::PointType;
 use serde::Serialize;
 
-#[derive(Serialize)]
-struct Stage {
-    number: usize,
-    title: String,
-    link: Link,
-    lead: String,
-    figures: Vec<(String, String)>,
-    waiting: Option<String>,
-    links: Vec<Link>,
+/// The view of `index.html`.
+#[derive(Debug, Serialize)]
+pub struct HomeView {
+    pub description: String,
+    pub stages: Vec<Stage>,
+    pub as_of: String,
+    /// Contracts in the re-commissioning pipeline.
+    pub pipeline: usize,
 }
 
-/// The home page, free pages, and the accessibility statement.
-pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> {
-    let mut pages = Vec::new();
-    let home = project.config.home_area.clone().unwrap_or_default();
+/// A stage of the commissioning cycle.
+#[derive(Debug, Serialize)]
+pub struct Stage {
+    pub number: usize,
+    pub title: String,
+    pub link: Link,
+    pub lead: String,
+    pub figures: Vec<Figure>,
+    /// What the stage waits for, when the project has none of its data yet.
+    pub waiting: Option<String>,
+    pub links: Vec<Link>,
+}
+
+/// A headline figure: its value and what it counts.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct Figure {
+    pub label: String,
+    pub value: String,
+}
+
+fn figure(label: &str, value: String) -> Figure {
+    Figure {
+        label: label.into(),
+        value,
+    }
+}
+
+/// The home page.
+pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
+    let config = &ix.project.config;
+    Page {
+        path: String::new(),
+        template: "index.html",
+        title: config.title.clone(),
+        section: "home",
+        breadcrumbs: Vec::new(),
+        view: view(home_view(ix)),
+        description: config
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("How {} commissions public services.", config.organisation)),
+    }
+}
+
+/// The home page's view.
+pub fn home_view(ix: &Index) -> HomeView {
+    HomeView {
+        description: ix.project.config.description.clone().unwrap_or_default(),
+        stages: stages(ix),
+        as_of: ix.analysis.as_of.map(date).unwrap_or_default(),
+        pipeline: ix.analysis.pipeline.len(),
+    }
+}
+
+/// The four stages with their headline figures.
+fn stages(ix: &Index) -> Vec<Stage> {
+    let (project, analysis) = (ix.project, ix.analysis);
+    let home = ix.home_code();
     let worse = project
         .indicators
         .keys()
         .filter(|i| {
             analysis
                 .needs
-                .latest(i, &home)
+                .latest(i, home)
                 .and_then(|r| r.comparison)
                 .is_some_and(|c| matches!(c, Comparison::Worse | Comparison::Worst))
         })
@@ -44,25 +96,23 @@ pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> 
     let concern = analysis
         .kpis
         .iter()
-        .filter(|k| {
-            k.summary.variation == Some(crate::analysis::spc::PointType::SpecialCauseConcern)
-        })
+        .filter(|k| k.summary.variation == Some(PointType::SpecialCauseConcern))
         .count();
     let small_bids = project
         .bids
         .iter()
         .filter(|b| b.supplier_type.is_some_and(|t| t.is_sme_or_vcse()))
         .count();
-    let stages = vec![
+    vec![
         Stage {
             number: 1,
             title: "Joint needs assessment".into(),
             link: link("needs/", "Needs assessment"),
             lead: "What the area needs: indicators compared with England, recent trends, and a ranked list of priorities.".into(),
             figures: vec![
-                ("indicators".into(), project.indicators.len().to_string()),
-                ("significantly worse than the benchmark".into(), worse.to_string()),
-                ("priorities ranked".into(), analysis.priorities.len().to_string()),
+                figure("indicators", project.indicators.len().to_string()),
+                figure("significantly worse than the benchmark", worse.to_string()),
+                figure("priorities ranked", analysis.priorities.len().to_string()),
             ],
             waiting: project.observations.is_empty().then(|| "Waiting for needs data: add indicator values to needs/.".into()),
             links: vec![link("needs/priorities/", "Priorities")],
@@ -73,9 +123,9 @@ pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> 
             link: link("planning/", "Delivery planning"),
             lead: "How services are designed: specifications, social value, resources, co-design with residents and providers.".into(),
             figures: vec![
-                ("service specifications".into(), project.specifications.len().to_string()),
-                ("a year planned".into(), money_short(project.specifications.values().filter_map(|s| s.annual_budget).sum())),
-                ("engagement events".into(), project.engagements.len().to_string()),
+                figure("service specifications", project.specifications.len().to_string()),
+                figure("a year planned", money_short(project.specifications.values().filter_map(|s| s.annual_budget).sum())),
+                figure("engagement events", project.engagements.len().to_string()),
             ],
             waiting: project.specifications.is_empty().then(|| "Waiting for specifications: add Markdown files to specifications/.".into()),
             links: vec![link("planning/resources/", "Resources"), link("planning/engagement/", "You said, we did")],
@@ -86,9 +136,9 @@ pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> 
             link: link("procurement/", "Procurement"),
             lead: "How services are bought: options appraisal, competition, evaluation and award, and grants to the voluntary sector.".into(),
             figures: vec![
-                ("tenders evaluated".into(), analysis.tenders.len().to_string()),
-                ("bids from small and voluntary organisations".into(), if project.bids.is_empty() { "–".into() } else { percent(small_bids as f64 / project.bids.len() as f64) }),
-                ("grants awarded".into(), project.grants.len().to_string()),
+                figure("tenders evaluated", analysis.tenders.len().to_string()),
+                figure("bids from small and voluntary organisations", if project.bids.is_empty() { "–".into() } else { percent(small_bids as f64 / project.bids.len() as f64) }),
+                figure("grants awarded", project.grants.len().to_string()),
             ],
             waiting: (project.bids.is_empty() && project.options.is_empty()).then(|| "Waiting for procurement data: add procurement/options.csv and bids.csv.".into()),
             links: vec![link("procurement/grants/", "Grants")],
@@ -99,76 +149,65 @@ pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> 
             link: link("performance/", "Performance"),
             lead: "How services perform: every KPI judged with statistical process control, legal duties checked, and contracts due for re-commissioning.".into(),
             figures: vec![
-                ("live contracts".into(), live.to_string()),
-                ("a year under contract".into(), money_short(annual)),
-                ("KPIs showing concern".into(), concern.to_string()),
+                figure("live contracts", live.to_string()),
+                figure("a year under contract", money_short(annual)),
+                figure("KPIs showing concern", concern.to_string()),
             ],
             waiting: project.contracts.is_empty().then(|| "Waiting for contracts: add contracts/register and KPI returns.".into()),
             links: vec![link("performance/compliance/", "Compliance"), link("performance/pipeline/", "Pipeline")],
         },
-    ];
-    #[derive(Serialize)]
-    struct Home {
-        description: String,
-        stages: Vec<Stage>,
-        as_of: String,
-        pipeline: usize,
-    }
-    pages.push(Page {
-        path: String::new(),
-        template: "index.html",
-        title: project.config.title.clone(),
-        section: "home",
-        breadcrumbs: Vec::new(),
-        view: view(Home {
-            description: project.config.description.clone().unwrap_or_default(),
-            stages,
-            as_of: analysis.as_of.map(super::format::date).unwrap_or_default(),
-            pipeline: analysis.pipeline.len(),
-        }),
-        description: project.config.description.clone().unwrap_or_else(|| {
-            format!(
-                "How {} commissions public services.",
-                project.config.organisation
-            )
-        }),
-    });
+    ]
+}
 
-    #[derive(Serialize)]
-    struct FreePage {
-        body: String,
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::fixture;
+
+    #[test]
+    fn the_cycle_in_headline_figures() {
+        let (project, analysis) = fixture::project_and_analysis();
+        let ix = Index::new(&project, &analysis);
+        let v = home_view(&ix);
+        let figures: Vec<Vec<(&str, &str)>> = v
+            .stages
+            .iter()
+            .map(|s| {
+                s.figures
+                    .iter()
+                    .map(|f| (f.label.as_str(), f.value.as_str()))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            figures,
+            [
+                vec![
+                    ("indicators", "1"),
+                    ("significantly worse than the benchmark", "1"),
+                    ("priorities ranked", "1")
+                ],
+                vec![
+                    ("service specifications", "2"),
+                    ("a year planned", "£120k"),
+                    ("engagement events", "1")
+                ],
+                vec![
+                    ("tenders evaluated", "1"),
+                    ("bids from small and voluntary organisations", "50%"),
+                    ("grants awarded", "2")
+                ],
+                vec![
+                    ("live contracts", "1"),
+                    ("a year under contract", "£90k"),
+                    ("KPIs showing concern", "0")
+                ],
+            ]
+        );
+        assert!(v.stages.iter().all(|s| s.waiting.is_none()));
+        assert_eq!(
+            page(&ix).description,
+            "How Hartside Council commissions public services."
+        );
     }
-    for p in project.pages.values() {
-        pages.push(Page {
-            path: format!("{}/", crate::model::slug(&p.stem)),
-            template: "page.html",
-            title: p.title.clone(),
-            section: "about",
-            breadcrumbs: crumbs(&[]),
-            view: view(FreePage {
-                body: render_markdown(&p.body_markdown),
-            }),
-            description: p.title.clone(),
-        });
-    }
-    if !project.pages.contains_key("accessibility") {
-        #[derive(Serialize)]
-        struct Statement {
-            organisation: String,
-            contact: String,
-        }
-        pages.push(Page {
-            path: "accessibility/".into(),
-            template: "accessibility.html",
-            title: "Accessibility statement".into(),
-            section: "about",
-            breadcrumbs: crumbs(&[]),
-            view: view(Statement {
-                organisation: project.config.organisation.clone(),
-                contact: project.config.contact_email.clone().unwrap_or_default(),
-            }),
-            description: format!("Accessibility statement for {}.", project.config.title),
-        });
-    }
-    pages
 }

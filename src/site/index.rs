@@ -5,8 +5,8 @@
 use crate::analysis::performance::{ContractStatus, KpiAnalysis};
 use crate::analysis::tender::TenderEvaluation;
 use crate::analysis::Analysis;
-use crate::model::Project;
-use crate::site::{contract_path, link, spec_path, Link};
+use crate::model::{Project, Specification};
+use crate::site::{contract_path, indicator_path, link, spec_path, Link};
 use std::collections::BTreeMap;
 
 /// The project, its analysis and the joins between them: what every page kind is built from.
@@ -105,6 +105,32 @@ impl<'a> Index<'a> {
         out
     }
 
+    /// A contract's KPIs, in KPI order.
+    pub fn kpis(&self, contract_id: &str) -> &[&'a KpiAnalysis] {
+        self.kpis_by_contract
+            .get(contract_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The home area's code (empty when the project sets none).
+    pub fn home_code(&self) -> &'a str {
+        self.project.config.home_area.as_deref().unwrap_or_default()
+    }
+
+    /// The home area's name, or its code when the project does not name it.
+    pub fn home_name(&self) -> String {
+        self.area_name(self.home_code())
+    }
+
+    /// The benchmark area's name ("England" when the project does not name it).
+    pub fn benchmark_name(&self) -> String {
+        self.project
+            .areas
+            .get(&self.project.config.benchmark_area)
+            .map_or_else(|| "England".into(), |a| a.name.clone())
+    }
+
     /// An area's name, or its code when the project does not name it.
     pub fn area_name(&self, code: &str) -> String {
         self.project
@@ -119,6 +145,25 @@ impl<'a> Index<'a> {
             .specifications
             .get(spec_id)
             .map(|s| link(&spec_path(&s.id), s.title.clone()))
+    }
+
+    /// Links to the indicators a specification addresses, in its order.
+    pub fn needs_links(&self, spec: &Specification) -> Vec<Link> {
+        spec.addresses
+            .iter()
+            .filter_map(|i| self.project.indicators.get(i))
+            .map(|i| link(&indicator_path(&i.id), i.name.clone()))
+            .collect()
+    }
+
+    /// Links to the contracts let for a specification, titled "title — supplier".
+    pub fn contract_links(&self, spec_id: &str) -> Vec<Link> {
+        self.contracts_by_spec
+            .get(spec_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| self.contract_link(c))
+            .collect()
     }
 
     /// A link to a contract's page, titled "title — supplier".

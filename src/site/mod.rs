@@ -1,19 +1,31 @@
 //! Pages: decides which pages the site has, their addresses (FORMATS.md section 3), navigation,
 //! breadcrumbs and the typed views each template receives. Pure: returns pages and files in memory.
 
+pub mod area;
 pub mod catalogue;
+pub mod compliance;
+pub mod contract;
+pub mod engagement;
 #[cfg(test)]
 mod fixture;
 pub mod format;
 pub mod grant;
 pub mod home;
 pub mod index;
+pub mod indicator;
+pub mod kpi;
 pub mod needs;
 pub mod options;
+pub mod page;
 pub mod performance;
+pub mod pipeline;
 pub mod planning;
+pub mod priorities;
 pub mod procurement;
+pub mod resources;
+pub mod specification;
 pub mod tender;
+pub mod words;
 
 use crate::analysis::Analysis;
 use crate::model::{slug, Project};
@@ -45,6 +57,13 @@ pub struct Crumb {
 pub struct Link {
     pub href: String,
     pub text: String,
+}
+
+/// A label and how many things it counts (specifications at a status, contracts with a rating).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Count {
+    pub label: String,
+    pub count: usize,
 }
 
 /// Root-relative href of a page folder, pointing at its `index.html` so links work from disk too.
@@ -135,22 +154,42 @@ impl<T: Serialize + Send + Sync> PageView for T {
     }
 }
 
-/// Builds a deferred view.
-pub type BuildView<'a> = Box<dyn FnOnce() -> Box<dyn PageView + 'a> + Send + 'a>;
-/// Feeds what a deferred view is built from to a hasher.
-pub type Fingerprint<'a> = Box<dyn Fn(&mut dyn std::hash::Hasher) + Send + 'a>;
+/// A view built only when its page is rendered, from an input that keys the render cache.
+pub trait DeferredView<'a>: Send {
+    /// Builds the view.
+    fn build(self: Box<Self>) -> Box<dyn PageView + 'a>;
+    /// Feeds everything the view is built from to a hasher, so the render cache can tell
+    /// whether the page changed without building the view (and drawing its chart).
+    fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher);
+}
+
+/// A view's input and the function that builds the view from it (and from nothing else).
+struct Deferred<I, T> {
+    input: I,
+    build: fn(&I) -> T,
+}
+
+impl<'a, I, T> DeferredView<'a> for Deferred<I, T>
+where
+    I: std::fmt::Debug + Send + 'a,
+    T: Serialize + Send + Sync + 'a,
+{
+    fn build(self: Box<Self>) -> Box<dyn PageView + 'a> {
+        Box::new((self.build)(&self.input))
+    }
+
+    fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) {
+        use std::fmt::Write as _;
+        let _ = write!(crate::cache::HashFmt(hasher), "{:?}", self.input);
+    }
+}
 
 /// A page's view: built with the page, or built only when the page is rendered.
 pub enum View<'a> {
     Ready(Box<dyn PageView + 'a>),
     /// Pages of which a large site has thousands (a KPI's, with its chart) build their view as
     /// they render, so the views of every such page never exist at once.
-    Deferred {
-        build: BuildView<'a>,
-        /// Feeds everything the view is built from to a hasher, so the render cache can tell
-        /// whether the page changed without building the view (and drawing its chart).
-        fingerprint: Fingerprint<'a>,
-    },
+    Deferred(Box<dyn DeferredView<'a> + 'a>),
 }
 
 impl<'a> View<'a> {
@@ -158,7 +197,7 @@ impl<'a> View<'a> {
     pub fn build(self) -> Box<dyn PageView + 'a> {
         match self {
             View::Ready(v) => v,
-            View::Deferred { build, .. } => build(),
+            View::Deferred(d) => d.build(),
         }
     }
 
@@ -166,7 +205,7 @@ impl<'a> View<'a> {
     pub fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) {
         match self {
             View::Ready(v) => v.hash_into(hasher),
-            View::Deferred { fingerprint, .. } => fingerprint(hasher),
+            View::Deferred(d) => d.fingerprint(hasher),
         }
     }
 }
@@ -176,18 +215,44 @@ pub fn view<'a, T: Serialize + Send + Sync + 'a>(v: T) -> View<'a> {
     View::Ready(Box::new(v))
 }
 
-/// A page's view, built when the page is rendered. `fingerprint` must feed the hasher everything
-/// `build` reads: the render cache reuses the page while the fingerprint is unchanged.
-pub fn deferred_view<'a, T, F, K>(fingerprint: K, build: F) -> View<'a>
+/// A page's view, built by `build` from `input` when the page is rendered. `build` is a plain
+/// function of `input` alone, and the render cache keys the page by `input`'s derived `Debug`
+/// form: whatever the view reads is in its key, with no list of fields to keep up to date.
+pub fn deferred_view<'a, I, T>(input: I, build: fn(&I) -> T) -> View<'a>
 where
+    I: std::fmt::Debug + Send + 'a,
     T: Serialize + Send + Sync + 'a,
-    F: FnOnce() -> T + Send + 'a,
-    K: Fn(&mut dyn std::hash::Hasher) + Send + 'a,
 {
-    View::Deferred {
-        build: Box::new(move || Box::new(build()) as Box<dyn PageView + 'a>),
-        fingerprint: Box::new(fingerprint),
+    View::Deferred(Box::new(Deferred { input, build }))
+}
+
+/// Each contract's page followed by its KPIs' pages. KPI pages are most of a large site: they
+/// are made in parallel (their views are deferred), in page order.
+fn performance_pages<'a>(ix: &index::Index<'a>) -> Vec<Page<'a>> {
+    use rayon::prelude::*;
+    let contracts: Vec<&crate::model::Contract> = ix.project.contracts.values().collect();
+    let screen_outliers = ix.project.config.performance.spc_screen_outliers;
+    let kpi_pages: Vec<Vec<Page>> = contracts
+        .par_iter()
+        .map(|&contract| {
+            ix.kpis(&contract.contract_id)
+                .iter()
+                .map(|&kpi| {
+                    kpi::page(kpi::KpiInput {
+                        contract,
+                        kpi,
+                        screen_outliers,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let mut pages = Vec::new();
+    for (c, kpis) in contracts.into_iter().zip(kpi_pages) {
+        pages.push(contract::page(ix, c));
+        pages.extend(kpis);
     }
+    pages
 }
 
 /// Everything the site publishes besides rendered pages.
@@ -201,14 +266,24 @@ pub struct Site<'a> {
 pub fn build_site<'a>(project: &'a Project, analysis: &'a Analysis) -> anyhow::Result<Site<'a>> {
     let ix = index::Index::new(project, analysis);
     let mut pages = Vec::new();
-    pages.extend(home::pages(project, analysis));
-    pages.extend(needs::pages(project, analysis));
-    pages.extend(planning::pages(project, analysis));
+    pages.push(home::page(&ix));
+    pages.extend(page::pages(&ix));
+    pages.push(needs::page(&ix));
+    pages.extend(indicator::pages(&ix));
+    pages.extend(area::pages(&ix));
+    pages.push(priorities::page(&ix));
+    pages.push(planning::page(&ix));
+    pages.extend(specification::pages(&ix));
+    pages.push(resources::page(&ix));
+    pages.extend(engagement::pages(&ix));
     pages.push(procurement::page(&ix));
     pages.extend(options::pages(&ix));
     pages.extend(tender::pages(&ix));
     pages.extend(grant::pages(&ix));
-    pages.extend(performance::pages(project, analysis));
+    pages.push(performance::page(&ix));
+    pages.extend(performance_pages(&ix));
+    pages.push(compliance::page(&ix));
+    pages.push(pipeline::page(&ix));
     let (catalogue_pages, files) = catalogue::pages_and_files(project, analysis, &pages)?;
     pages.extend(catalogue_pages);
     Ok(Site { pages, files })

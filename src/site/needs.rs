@@ -1,15 +1,46 @@
-//! Needs assessment pages: the overview, one page per indicator and per area, and the priorities.
+//! The needs assessment overview (every indicator's latest value in every area, grouped by
+//! domain), and what the needs pages share: areas in display order, the comparison of a value
+//! with the benchmark in words, and contracts with their KPI judgements.
 
-use super::format::{number, opt_value};
+use super::format::opt_value;
 use super::index::Index;
-use super::{area_path, contract_path, crumbs, indicator_path, link, spec_path, view, Link, Page};
+use super::performance::kpi_summary_counts;
+use super::{area_path, contract_path, crumbs, indicator_path, link, view, Count, Link, Page};
 use crate::analysis::needs::{Comparison, NeedRow};
-use crate::analysis::Analysis;
-use crate::model::{Indicator, Project};
-use crate::render::charts::{bar_chart, line_chart, Bar, Chart, Line};
+use crate::model::{Area, Indicator, Project};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
-#[derive(Serialize)]
+/// The view of `needs.html`.
+#[derive(Debug, Serialize)]
+pub struct NeedsView {
+    pub areas: Vec<Link>,
+    pub domains: Vec<Domain>,
+    pub benchmark_name: String,
+    /// The home area's indicators counted by comparison with the benchmark.
+    pub counts: Vec<Count>,
+    pub indicator_count: usize,
+}
+
+/// The indicators of one domain.
+#[derive(Debug, Serialize)]
+pub struct Domain {
+    pub name: String,
+    pub rows: Vec<OverviewRow>,
+}
+
+/// An indicator's latest value in every area.
+#[derive(Debug, Serialize)]
+pub struct OverviewRow {
+    pub indicator: Link,
+    pub unit: String,
+    pub period: String,
+    pub benchmark: String,
+    pub cells: Vec<Cell>,
+}
+
+/// A value with its comparison with the benchmark, by colour class and in words.
+#[derive(Debug, Serialize, PartialEq)]
 pub struct Cell {
     pub value: String,
     pub comparison: String,
@@ -17,28 +48,15 @@ pub struct Cell {
     pub period: String,
 }
 
-#[derive(Serialize)]
-struct OverviewRow {
-    indicator: Link,
-    unit: String,
-    period: String,
-    benchmark: String,
-    cells: Vec<Cell>,
-}
-
-#[derive(Serialize)]
-struct Domain {
-    name: String,
-    rows: Vec<OverviewRow>,
-}
-
-#[derive(Serialize)]
-struct Overview {
-    areas: Vec<Link>,
-    domains: Vec<Domain>,
-    benchmark_name: String,
-    counts: Vec<(String, usize)>,
-    indicator_count: usize,
+/// A contract answering a need, with its KPI judgements and rating.
+#[derive(Debug, Serialize)]
+pub struct ContractRef {
+    pub link: Link,
+    pub supplier: String,
+    pub variation: String,
+    pub assurance: String,
+    pub rating: String,
+    pub rating_class: String,
 }
 
 /// The comparison shown by colour class and by text.
@@ -54,9 +72,6 @@ pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str) -> Cell {
             let cmp = r.comparison.unwrap_or(Comparison::NotCompared);
             let label = match cmp {
                 Comparison::NotCompared => "Not compared".to_string(),
-                Comparison::Higher | Comparison::Lower => {
-                    format!("{} than {benchmark}", cmp.label())
-                }
                 Comparison::Similar => format!("Similar to {benchmark}"),
                 other => format!("{} than {benchmark}", other.label()),
             };
@@ -70,15 +85,36 @@ pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str) -> Cell {
     }
 }
 
-fn unit(ind: &Indicator) -> String {
+/// How an area's latest values compare with the benchmark, counted by comparison.
+pub fn comparison_counts<'r>(rows: impl Iterator<Item = &'r NeedRow>) -> Vec<Count> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for r in rows {
+        let label = r.comparison.unwrap_or(Comparison::NotCompared).label();
+        *counts.entry(label.to_string()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(label, count)| Count { label, count })
+        .collect()
+}
+
+pub(crate) fn unit(ind: &Indicator) -> String {
     ind.unit.clone().unwrap_or_default()
 }
 
+/// "l to h", or "–" without both ends of the interval.
+pub(crate) fn ci_text(lo: Option<f64>, hi: Option<f64>) -> String {
+    match (lo, hi) {
+        (Some(l), Some(h)) => format!("{} to {}", opt_value(Some(l)), opt_value(Some(h))),
+        _ => "–".into(),
+    }
+}
+
 /// Areas in display order: home area, then its wards, then the rest, benchmark last.
-pub fn ordered_areas(project: &Project) -> Vec<&crate::model::Area> {
+pub fn ordered_areas(project: &Project) -> Vec<&Area> {
     let home = project.config.home_area.as_deref();
     let bench = project.config.benchmark_area.as_str();
-    let mut areas: Vec<&crate::model::Area> = project.areas.values().collect();
+    let mut areas: Vec<&Area> = project.areas.values().collect();
     areas.sort_by_key(|a| {
         let rank = if Some(a.code.as_str()) == home {
             0
@@ -94,22 +130,13 @@ pub fn ordered_areas(project: &Project) -> Vec<&crate::model::Area> {
     areas
 }
 
-#[derive(Serialize)]
-struct ContractRef {
-    link: Link,
-    supplier: String,
-    variation: String,
-    assurance: String,
-    rating: String,
-    rating_class: String,
-}
-
-fn contract_refs(project: &Project, ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
+/// Contracts with their KPI judgements and rating.
+pub fn contract_refs(ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
     ids.iter()
-        .filter_map(|id| project.contracts.get(*id))
+        .filter_map(|id| ix.project.contracts.get(*id))
         .map(|c| {
             let status = ix.status.get(c.contract_id.as_str());
-            let (variation, assurance) = super::performance::kpi_summary_counts(ix, &c.contract_id);
+            let (variation, assurance) = kpi_summary_counts(ix.kpis(&c.contract_id));
             ContractRef {
                 link: link(&contract_path(&c.contract_id), c.title.clone()),
                 supplier: c.supplier.clone(),
@@ -126,129 +153,35 @@ fn contract_refs(project: &Project, ix: &Index, ids: &[&str]) -> Vec<ContractRef
         .collect()
 }
 
-#[derive(Serialize)]
-struct AreaRow {
-    area: Link,
-    is_home: bool,
-    is_benchmark: bool,
-    value: String,
-    ci: String,
-    count: String,
-    denominator: String,
-    method: String,
-    comparison: String,
-    label: String,
-}
-
-#[derive(Serialize)]
-struct TrendRow {
-    period: String,
-    home: String,
-    home_ci: String,
-    benchmark: String,
-}
-
-#[derive(Serialize)]
-struct BreakdownView {
-    category_type: String,
-    area: String,
-    period: String,
-    rows: Vec<(String, String, String)>,
-    chart: Option<Chart>,
-}
-
-#[derive(Serialize)]
-struct IndicatorView {
-    id: String,
-    name: String,
-    domain: String,
-    definition: String,
-    source: String,
-    unit: String,
-    polarity: String,
-    value_type: String,
-    method: String,
-    latest_period: String,
-    areas: Vec<AreaRow>,
-    bar_chart: Option<Chart>,
-    trend_chart: Option<Chart>,
-    trend_rows: Vec<TrendRow>,
-    trend_summary: String,
-    home_name: String,
-    benchmark_name: String,
-    breakdowns: Vec<BreakdownView>,
-    specifications: Vec<Link>,
-    contracts: Vec<ContractRef>,
-    grants: Vec<Link>,
-    priority: Option<Link>,
-}
-
-fn ci_text(lo: Option<f64>, hi: Option<f64>) -> String {
-    match (lo, hi) {
-        (Some(l), Some(h)) => format!("{} to {}", opt_value(Some(l)), opt_value(Some(h))),
-        _ => "–".into(),
+/// The needs overview page.
+pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
+    let project = ix.project;
+    Page {
+        path: "needs/".into(),
+        template: "needs.html",
+        title: "Joint needs assessment".into(),
+        section: "needs",
+        breadcrumbs: crumbs(&[]),
+        view: view(needs_view(ix)),
+        description: format!(
+            "{} indicators of need across {} areas, compared with {}.",
+            project.indicators.len(),
+            project.areas.len(),
+            ix.benchmark_name()
+        ),
     }
 }
 
-fn polarity_text(ind: &Indicator) -> &'static str {
-    match ind.polarity {
-        crate::model::Polarity::HigherIsBetter => "A higher value is better",
-        crate::model::Polarity::LowerIsBetter => "A lower value is better",
-        crate::model::Polarity::NoJudgement => "Neither higher nor lower is judged better",
-    }
-}
-
-fn method_text(project: &Project) -> String {
-    let level = if project.config.needs.confidence == 99.8 {
-        "99.8%"
-    } else {
-        "95%"
-    };
-    match project.config.needs.comparison {
-        crate::model::config::ComparisonMethod::CiOverlap => format!("Compared with the benchmark by whether the benchmark value lies within the area's {level} confidence interval (Fingertips single overlapping interval, one level)."),
-        crate::model::config::ComparisonMethod::CiOverlapTwoLevels => "Compared with the benchmark at two levels: within the 95% interval is similar; outside 95% but within 99.8% is better or worse; outside 99.8% is best or worst.".into(),
-        crate::model::config::ComparisonMethod::None => "Areas are not compared with the benchmark.".into(),
-    }
-}
-
-/// All needs pages.
-pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> {
-    let ix = Index::new(project, analysis);
-    let mut pages = Vec::new();
+/// The overview's view.
+pub fn needs_view(ix: &Index) -> NeedsView {
+    let (project, needs) = (ix.project, &ix.analysis.needs);
     let areas = ordered_areas(project);
     let bench_code = project.config.benchmark_area.as_str();
-    let bench_name = project
-        .areas
-        .get(bench_code)
-        .map(|a| a.name.clone())
-        .unwrap_or_else(|| "England".into());
-    let home = project.config.home_area.clone().unwrap_or_default();
-    let home_name = project
-        .areas
-        .get(&home)
-        .map(|a| a.name.clone())
-        .unwrap_or_else(|| home.clone());
-
-    // Overview, grouped by domain.
-    let mut domains: std::collections::BTreeMap<String, Vec<OverviewRow>> = Default::default();
-    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    let bench_name = ix.benchmark_name();
+    let home = ix.home_code();
+    let mut domains: BTreeMap<String, Vec<OverviewRow>> = BTreeMap::new();
     for ind in project.indicators.values() {
-        let cells: Vec<Cell> = areas
-            .iter()
-            .map(|a| comparison_cell(analysis.needs.latest(&ind.id, &a.code), &bench_name))
-            .collect();
-        if let Some(home_cell) = analysis.needs.latest(&ind.id, &home) {
-            *counts
-                .entry(
-                    home_cell
-                        .comparison
-                        .unwrap_or(Comparison::NotCompared)
-                        .label()
-                        .to_string(),
-                )
-                .or_default() += 1;
-        }
-        let latest_bench = analysis.needs.latest(&ind.id, bench_code);
+        let latest_bench = needs.latest(&ind.id, bench_code);
         domains
             .entry(ind.domain.clone().unwrap_or_else(|| "Other".into()))
             .or_default()
@@ -259,10 +192,13 @@ pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> 
                     .map(|r| r.period.label.clone())
                     .unwrap_or_default(),
                 benchmark: opt_value(latest_bench.and_then(|r| r.value)),
-                cells,
+                cells: areas
+                    .iter()
+                    .map(|a| comparison_cell(needs.latest(&ind.id, &a.code), &bench_name))
+                    .collect(),
             });
     }
-    let overview = Overview {
+    NeedsView {
         areas: areas
             .iter()
             .map(|a| link(&area_path(&a.code), a.name.clone()))
@@ -271,427 +207,67 @@ pub fn pages<'a>(project: &'a Project, analysis: &'a Analysis) -> Vec<Page<'a>> 
             .into_iter()
             .map(|(name, rows)| Domain { name, rows })
             .collect(),
-        benchmark_name: bench_name.clone(),
-        counts: counts.into_iter().collect(),
-        indicator_count: project.indicators.len(),
-    };
-    pages.push(Page {
-        path: "needs/".into(),
-        template: "needs.html",
-        title: "Joint needs assessment".into(),
-        section: "needs",
-        breadcrumbs: crumbs(&[]),
-        view: view(overview),
-        description: format!(
-            "{} indicators of need across {} areas, compared with {bench_name}.",
-            project.indicators.len(),
-            areas.len()
-        ),
-    });
-
-    // One page per indicator.
-    for ind in project.indicators.values() {
-        let mut rows = Vec::new();
-        let mut bars = Vec::new();
-        let mut latest_period = String::new();
-        for a in &areas {
-            let Some(r) = analysis.needs.latest(&ind.id, &a.code) else {
-                continue;
-            };
-            let cell = comparison_cell(Some(r), &bench_name);
-            if a.code == home {
-                latest_period = r.period.label.clone();
-            }
-            if let Some(v) = r.value {
-                if a.code != bench_code {
-                    bars.push(Bar {
-                        label: a.name.clone(),
-                        value: v,
-                        lower: r.lower_ci_95,
-                        upper: r.upper_ci_95,
-                        highlight: a.code == home,
-                    });
-                }
-            }
-            rows.push(AreaRow {
-                area: link(&area_path(&a.code), a.name.clone()),
-                is_home: a.code == home,
-                is_benchmark: a.code == bench_code,
-                value: opt_value(r.value),
-                ci: ci_text(r.lower_ci_95, r.upper_ci_95),
-                count: r.count.map(|c| number(c, 0)).unwrap_or_else(|| "–".into()),
-                denominator: r
-                    .denominator
-                    .map(|c| number(c, 0))
-                    .unwrap_or_else(|| "–".into()),
-                method: r.ci_method.label().into(),
-                comparison: cell.comparison,
-                label: cell.label,
-            });
-        }
-        if latest_period.is_empty() {
-            latest_period = rows
-                .first()
-                .map(|_| {
-                    analysis
-                        .needs
-                        .latest(&ind.id, bench_code)
-                        .map(|r| r.period.label.clone())
-                        .unwrap_or_default()
-                })
-                .unwrap_or_default();
-        }
-        let bench_value = analysis
-            .needs
-            .latest(&ind.id, bench_code)
-            .and_then(|r| r.value);
-        let bar = bar_chart(
-            &format!("bar-{}", crate::model::slug(&ind.id)),
-            &format!("{} by area, {}", ind.name, latest_period),
-            &format!(
-                "Bar chart of the latest value for each area with 95% confidence intervals{}. The same figures are in the table below.",
-                bench_value.map(|b| format!("; the dashed line marks {bench_name} at {}", opt_value(Some(b)))).unwrap_or_default()
-            ),
-            &bars,
-            bench_value,
-        );
-        // Trend of the home area against the benchmark.
-        let home_series = analysis.needs.series(&ind.id, &home);
-        let bench_series = analysis.needs.series(&ind.id, bench_code);
-        let mut periods: Vec<&crate::model::Period> = home_series
-            .iter()
-            .chain(bench_series)
-            .map(|r| &r.period)
-            .collect();
-        periods.sort();
-        periods.dedup();
-        let find =
-            |s: &[NeedRow], p: &crate::model::Period| s.iter().find(|r| &r.period == p).cloned();
-        let labels: Vec<String> = periods.iter().map(|p| p.label.clone()).collect();
-        let home_values: Vec<Option<f64>> = periods
-            .iter()
-            .map(|p| find(home_series, p).and_then(|r| r.value))
-            .collect();
-        let bench_values: Vec<Option<f64>> = periods
-            .iter()
-            .map(|p| find(bench_series, p).and_then(|r| r.value))
-            .collect();
-        let trend_rows: Vec<TrendRow> = periods
-            .iter()
-            .map(|p| {
-                let h = find(home_series, p);
-                TrendRow {
-                    period: p.label.clone(),
-                    home: opt_value(h.as_ref().and_then(|r| r.value)),
-                    home_ci: h
-                        .as_ref()
-                        .map(|r| ci_text(r.lower_ci_95, r.upper_ci_95))
-                        .unwrap_or_else(|| "–".into()),
-                    benchmark: opt_value(find(bench_series, p).and_then(|r| r.value)),
-                }
-            })
-            .collect();
-        let latest_home = analysis.needs.latest(&ind.id, &home);
-        let trend_summary = match latest_home.and_then(|r| r.trend.map(|t| (t, r))) {
-            Some((t, r)) => {
-                let dir = r
-                    .trend_direction
-                    .map(|d| d.label().to_lowercase())
-                    .unwrap_or_default();
-                let base = format!("Recent trend for {home_name}: {}", t.label().to_lowercase());
-                let detail = match (r.trend_chi_square, &r.trend_reason) {
-                    (_, Some(reason)) => format!(" ({reason})"),
-                    (Some(chi), None) => format!(" (χ² = {}, judged at 99.8%)", number(chi, 2)),
-                    _ => String::new(),
-                };
-                if dir.is_empty() || dir == "not applicable" {
-                    format!("{base}{detail}.")
-                } else {
-                    format!("{base}, {dir}{detail}.")
-                }
-            }
-            None => String::new(),
-        };
-        let trend = line_chart(
-            &format!("trend-{}", crate::model::slug(&ind.id)),
-            &format!("{}: {} and {} over time", ind.name, home_name, bench_name),
-            &format!("Line chart of {home_name} (solid) and {bench_name} (dashed) from {} to {}. The same figures are in the table below.", labels.first().cloned().unwrap_or_default(), labels.last().cloned().unwrap_or_default()),
-            &labels,
-            &[Line { name: home_name.clone(), values: home_values, dashed: false }, Line { name: bench_name.clone(), values: bench_values, dashed: true }],
-            false,
-        );
-        // Inequality breakdowns.
-        let mut groups: std::collections::BTreeMap<
-            (String, String, String),
-            Vec<&crate::analysis::needs::BreakdownRow>,
-        > = Default::default();
-        for b in analysis
-            .needs
-            .breakdowns
-            .iter()
-            .filter(|b| b.indicator_id == ind.id)
-        {
-            groups
-                .entry((
-                    b.category_type.clone().unwrap_or_default(),
-                    b.area_code.clone(),
-                    b.period.label.clone(),
-                ))
-                .or_default()
-                .push(b);
-        }
-        // Keep the latest period of each breakdown type and area.
-        let mut latest_groups: std::collections::BTreeMap<
-            (String, String),
-            (String, Vec<&crate::analysis::needs::BreakdownRow>),
-        > = Default::default();
-        for ((t, a, p), rows) in groups {
-            let keep = latest_groups
-                .get(&(t.clone(), a.clone()))
-                .is_none_or(|(_, r)| rows[0].period > r[0].period);
-            if keep {
-                latest_groups.insert((t, a), (p, rows));
-            }
-        }
-        let breakdowns: Vec<BreakdownView> = latest_groups
-            .into_iter()
-            .enumerate()
-            .map(|(i, ((t, a), (p, rows)))| {
-                let area_name = project.areas.get(&a).map(|x| x.name.clone()).unwrap_or(a.clone());
-                let bars: Vec<Bar> = rows.iter().filter_map(|r| r.value.map(|v| Bar { label: r.category.clone().unwrap_or_default(), value: v, lower: r.lower_ci_95, upper: r.upper_ci_95, highlight: true })).collect();
-                BreakdownView {
-                    chart: bar_chart(&format!("bd-{}-{i}", crate::model::slug(&ind.id)), &format!("{} by {}: {area_name}, {p}", ind.name, t), "Bar chart of each category's value with 95% confidence intervals. The same figures are in the table beside it.", &bars, None),
-                    category_type: t,
-                    area: area_name,
-                    period: p,
-                    rows: rows.iter().map(|r| (r.category.clone().unwrap_or_default(), opt_value(r.value), ci_text(r.lower_ci_95, r.upper_ci_95))).collect(),
-                }
-            })
-            .collect();
-        let specs: Vec<Link> = ix
-            .specs_by_indicator
-            .get(ind.id.as_str())
-            .into_iter()
-            .flatten()
-            .filter_map(|s| project.specifications.get(*s))
-            .map(|s| link(&spec_path(&s.id), s.title.clone()))
-            .collect();
-        let grants: Vec<Link> = ix
-            .specs_by_indicator
-            .get(ind.id.as_str())
-            .into_iter()
-            .flatten()
-            .flat_map(|s| ix.grants_by_spec.get(s).into_iter().flatten())
-            .filter_map(|g| project.grants.get(*g))
-            .map(|g| {
-                link(
-                    &super::grant_path(&g.grant_id),
-                    format!(
-                        "{} — {} ({})",
-                        g.title,
-                        g.recipient_name,
-                        super::format::money(g.amount_awarded)
-                    ),
-                )
-            })
-            .collect();
-        let contracts = contract_refs(project, &ix, &ix.contracts_for_indicator(&ind.id));
-        let priority = analysis
-            .priorities
-            .iter()
-            .find(|p| p.indicator_id == ind.id)
-            .map(|p| {
-                link(
-                    "needs/priorities/",
-                    format!("Priority rank {} of {}", p.rank, analysis.priorities.len()),
-                )
-            });
-        let v = IndicatorView {
-            id: ind.id.clone(),
-            name: ind.name.clone(),
-            domain: ind.domain.clone().unwrap_or_default(),
-            definition: ind.definition.clone().unwrap_or_default(),
-            source: ind.source.clone().unwrap_or_default(),
-            unit: unit(ind),
-            polarity: polarity_text(ind).into(),
-            value_type: ind.value_type.as_str().replace('_', " "),
-            method: method_text(project),
-            latest_period,
-            areas: rows,
-            bar_chart: bar,
-            trend_chart: trend,
-            trend_rows,
-            trend_summary,
-            home_name: home_name.clone(),
-            benchmark_name: bench_name.clone(),
-            breakdowns,
-            specifications: specs,
-            contracts,
-            grants,
-            priority,
-        };
-        pages.push(Page {
-            path: indicator_path(&ind.id),
-            template: "indicator.html",
-            title: ind.name.clone(),
-            section: "needs",
-            breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
-            view: view(v),
-            description: format!("{}: values by area, confidence intervals, comparison with {bench_name} and recent trend.", ind.name),
-        });
-    }
-
-    // One page per area: a spine-chart style summary.
-    for a in &areas {
-        #[derive(Serialize)]
-        struct SpineRow {
-            indicator: Link,
-            domain: String,
-            period: String,
-            value: String,
-            benchmark: String,
-            comparison: String,
-            label: String,
-            trend: String,
-            /// Position of the value relative to the benchmark, −100..100, for the spine bar.
-            position: i32,
-        }
-        #[derive(Serialize)]
-        struct AreaView {
-            name: String,
-            code: String,
-            area_type: String,
-            parent: Option<Link>,
-            rows: Vec<SpineRow>,
-            counts: Vec<(String, usize)>,
-            benchmark_name: String,
-        }
-        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
-        let mut rows = Vec::new();
-        for ind in project.indicators.values() {
-            let Some(r) = analysis.needs.latest(&ind.id, &a.code) else {
-                continue;
-            };
-            let cell = comparison_cell(Some(r), &bench_name);
-            *counts
-                .entry(
-                    r.comparison
-                        .unwrap_or(Comparison::NotCompared)
-                        .label()
-                        .to_string(),
-                )
-                .or_default() += 1;
-            let position = match (r.value, r.benchmark_value) {
-                (Some(v), Some(b)) if b != 0.0 => {
-                    (((v - b) / b.abs()) * 100.0).clamp(-100.0, 100.0).round() as i32
-                }
-                _ => 0,
-            };
-            rows.push(SpineRow {
-                indicator: link(&indicator_path(&ind.id), ind.name.clone()),
-                domain: ind.domain.clone().unwrap_or_default(),
-                period: r.period.label.clone(),
-                value: opt_value(r.value),
-                benchmark: opt_value(r.benchmark_value),
-                comparison: cell.comparison,
-                label: cell.label,
-                trend: r.trend.map(|t| t.label().to_string()).unwrap_or_default(),
-                position,
-            });
-        }
-        rows.sort_by(|x, y| (&x.domain, &x.indicator.text).cmp(&(&y.domain, &y.indicator.text)));
-        let v = AreaView {
-            name: a.name.clone(),
-            code: a.code.clone(),
-            area_type: a.area_type.clone().unwrap_or_default(),
-            parent: a
-                .parent_code
-                .as_ref()
-                .and_then(|p| project.areas.get(p))
-                .map(|p| link(&area_path(&p.code), p.name.clone())),
-            rows,
-            counts: counts.into_iter().collect(),
-            benchmark_name: bench_name.clone(),
-        };
-        pages.push(Page {
-            path: area_path(&a.code),
-            template: "area.html",
-            title: format!("{} ({})", a.name, a.code),
-            section: "needs",
-            breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
-            view: view(v),
-            description: format!(
-                "Profile of {}: every indicator compared with {bench_name}.",
-                a.name
-            ),
-        });
-    }
-
-    // Priorities.
-    #[derive(Serialize)]
-    struct PriorityRow {
-        rank: usize,
-        indicator: Link,
-        size_a: String,
-        seriousness_b: String,
-        effectiveness_c: String,
-        bpr: String,
-        pearl: String,
-        opr: String,
-        explanation: Vec<String>,
-        specifications: Vec<Link>,
-        contracts: Vec<ContractRef>,
-    }
-    #[derive(Serialize)]
-    struct PrioritiesView {
-        home_name: String,
-        method: String,
-        rows: Vec<PriorityRow>,
-        gaps: usize,
-    }
-    let rows: Vec<PriorityRow> = analysis
-        .priorities
-        .iter()
-        .map(|p| {
-            let ind_name = project
+        benchmark_name: bench_name,
+        counts: comparison_counts(
+            project
                 .indicators
-                .get(&p.indicator_id)
-                .map(|i| i.name.clone())
-                .unwrap_or_else(|| p.indicator_id.clone());
-            PriorityRow {
-                rank: p.rank,
-                indicator: link(&indicator_path(&p.indicator_id), ind_name),
-                size_a: number(p.size_a, 1),
-                seriousness_b: number(p.seriousness_b, 1),
-                effectiveness_c: number(p.effectiveness_c, 1),
-                bpr: number(p.bpr, 1),
-                pearl: p.pearl.clone(),
-                opr: number(p.opr, 1),
-                explanation: p.explanation.clone(),
-                specifications: p
-                    .addressed_by
-                    .iter()
-                    .filter_map(|s| project.specifications.get(s))
-                    .map(|s| link(&spec_path(&s.id), s.title.clone()))
-                    .collect(),
-                contracts: contract_refs(
-                    project,
-                    &ix,
-                    &ix.contracts_for_indicator(&p.indicator_id),
-                ),
+                .values()
+                .filter_map(|ind| needs.latest(&ind.id, home)),
+        ),
+        indicator_count: project.indicators.len(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::fixture;
+
+    #[test]
+    fn every_area_compared_with_the_benchmark() {
+        let (project, analysis) = fixture::project_and_analysis();
+        let ix = Index::new(&project, &analysis);
+        let v = needs_view(&ix);
+        // Home area first, then its wards, the benchmark last.
+        let areas: Vec<&str> = v.areas.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(areas, ["Hartside", "North Ward", "England"]);
+        assert_eq!(v.benchmark_name, "England");
+        assert_eq!(
+            v.counts,
+            vec![Count {
+                label: "Worse".into(),
+                count: 1
+            }]
+        );
+        assert_eq!(v.domains[0].name, "Older people");
+        let row = &v.domains[0].rows[0];
+        assert_eq!(
+            (
+                row.period.as_str(),
+                row.benchmark.as_str(),
+                row.unit.as_str()
+            ),
+            ("2023", "2,000", "per 100,000")
+        );
+        // Hartside 2,400 (2,200 to 2,600) excludes 2,000: worse, as lower is better; North Ward
+        // 2,100 (1,900 to 2,300) includes it: similar.
+        assert_eq!(
+            row.cells[0],
+            Cell {
+                value: "2,400".into(),
+                comparison: "worse".into(),
+                label: "Worse than England".into(),
+                period: "2023".into()
             }
-        })
-        .collect();
-    let gaps = rows.iter().filter(|r| r.specifications.is_empty()).count();
-    pages.push(Page {
-        path: "needs/priorities/".into(),
-        template: "priorities.html",
-        title: "Priorities".into(),
-        section: "needs",
-        breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
-        view: view(PrioritiesView { home_name: home_name.clone(), method: crate::analysis::priorities::METHOD_DESCRIPTION.to_string(), rows, gaps }),
-        description: format!("The needs of {home_name} ranked by the Hanlon basic priority rating, with the services that answer each."),
-    });
-    let _ = contract_path;
-    pages
+        );
+        assert_eq!(
+            (
+                row.cells[1].comparison.as_str(),
+                row.cells[1].label.as_str()
+            ),
+            ("similar", "Similar to England")
+        );
+        assert_eq!(comparison_cell(None, "England").label, "No data");
+        assert_eq!(ci_text(Some(1.0), None), "–");
+    }
 }

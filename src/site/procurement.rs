@@ -3,8 +3,9 @@
 
 use super::format::{money, number, percent};
 use super::index::Index;
+use super::words;
 use super::{contract_path, crumbs, link, options_path, spec_path, tender_path, view, Link, Page};
-use crate::model::{Funding, Specification};
+use crate::model::Specification;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -105,10 +106,7 @@ fn route(ix: &Index, s: &Specification) -> Route {
     Route {
         spec: link(&spec_path(&s.id), s.title.clone()),
         status: s.status.label().into(),
-        funding: match s.funding {
-            Funding::Contract => "Contract".into(),
-            Funding::Grant => "Grants".into(),
-        },
+        funding: words::funding(s.funding).into(),
         options: ix
             .options_by_spec
             .contains_key(s.id.as_str())

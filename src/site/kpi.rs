@@ -1,0 +1,300 @@
+//! KPI pages: a KPI's SPC chart (METHODS.md 2), its variation and assurance with their icons, a
+//! summary in words and every period's values and limits. Built as the page renders: KPI pages
+//! are most of a large site.
+
+use super::format::{number, opt_value};
+use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
+use crate::analysis::performance::KpiAnalysis;
+use crate::analysis::spc::SpecialCause;
+use crate::model::Contract;
+use crate::render::charts::{spc_chart, Chart, Mark};
+use serde::Serialize;
+
+/// Everything a KPI's view is built from. The render cache keys a KPI page by this struct's
+/// derived `Debug` form, so a field added here is in the key without being listed anywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct KpiInput<'a> {
+    pub contract: &'a Contract,
+    pub kpi: &'a KpiAnalysis,
+    /// `performance.spc_screen_outliers`: which limits the page says were used.
+    pub screen_outliers: bool,
+}
+
+/// The view of `kpi.html`.
+#[derive(Debug, Serialize)]
+pub struct KpiView {
+    pub name: String,
+    pub id: String,
+    pub unit: String,
+    pub polarity: String,
+    pub contract: Link,
+    pub supplier: String,
+    pub chart: Option<Chart>,
+    pub variation_icon: String,
+    pub variation_label: String,
+    pub assurance_icon: String,
+    pub assurance_label: String,
+    /// The judgement in sentences: variation, assurance, limits, special causes, trend.
+    pub summary: Vec<String>,
+    pub rows: Vec<KpiRowView>,
+    /// How the limits treat outlying moving ranges, in words.
+    pub screening: String,
+}
+
+/// One period of a KPI.
+#[derive(Debug, Serialize)]
+pub struct KpiRowView {
+    pub period: String,
+    pub actual: String,
+    pub target: String,
+    pub rag: String,
+    pub rag_label: String,
+    pub mean: String,
+    pub lower: String,
+    pub upper: String,
+    pub special: String,
+    pub special_class: String,
+}
+
+/// A KPI's page; its view (with the SPC chart) is built when the page is rendered.
+pub fn page<'a>(input: KpiInput<'a>) -> Page<'a> {
+    let (c, k) = (input.contract, input.kpi);
+    let s = &k.summary;
+    Page {
+        path: kpi_path(&c.contract_id, &k.kpi_id),
+        template: "kpi.html",
+        title: format!("{} — {}", s.kpi_name, c.title),
+        section: "performance",
+        breadcrumbs: crumbs(&[
+            ("Performance", "performance/"),
+            (&c.title, &contract_path(&c.contract_id)),
+        ]),
+        view: deferred_view(input, kpi_view),
+        description: format!(
+            "{} for {}: SPC chart, variation and assurance.",
+            s.kpi_name, c.title
+        ),
+    }
+}
+
+/// A KPI's view.
+pub fn kpi_view(input: &KpiInput) -> KpiView {
+    let (c, k) = (input.contract, input.kpi);
+    let s = &k.summary;
+    let (variation_icon, variation_label) = words::variation_icon(s.variation, s.polarity);
+    let (assurance_icon, assurance_label) = words::assurance_icon(s.assurance);
+    let summary = summary(k, &variation_label, &assurance_label);
+    KpiView {
+        name: s.kpi_name.clone(),
+        id: k.kpi_id.clone(),
+        unit: s.unit.clone().unwrap_or_default(),
+        polarity: words::polarity(s.polarity).into(),
+        contract: link(&contract_path(&c.contract_id), c.title.clone()),
+        supplier: c.supplier.clone(),
+        chart: chart(k, &summary),
+        variation_icon,
+        variation_label,
+        assurance_icon,
+        assurance_label,
+        summary,
+        rows: k.rows.iter().map(row_view).collect(),
+        screening: if input.screen_outliers {
+            "Moving ranges of 3.267 times the average or more are screened out before the limits are computed (NHSRplotthedots default).".into()
+        } else {
+            "Limits use every moving range, as the NHS England Making Data Count Excel tool does."
+                .into()
+        },
+    }
+}
+
+/// The KPI's judgement in sentences.
+fn summary(k: &KpiAnalysis, variation: &str, assurance: &str) -> Vec<String> {
+    let s = &k.summary;
+    let specials: Vec<String> = k
+        .rows
+        .iter()
+        .filter(|r| r.rule.is_some())
+        .map(|r| {
+            format!(
+                "{} ({})",
+                r.period.label,
+                r.rule
+                    .map(|x| x.as_str().replace('_', " "))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    let mut summary = vec![variation.to_string(), assurance.to_string()];
+    if let Some(last) = k
+        .rows
+        .iter()
+        .rev()
+        .find(|r| r.mean.is_some_and(f64::is_finite))
+    {
+        summary.push(format!(
+            "The process mean is {} with limits from {} to {}: month to month, values between these limits are expected from common-cause variation alone.",
+            opt_value(last.mean),
+            opt_value(last.lower_limit),
+            opt_value(last.upper_limit)
+        ));
+    }
+    if !specials.is_empty() {
+        summary.push(format!("Special-cause points: {}.", specials.join(", ")));
+    }
+    if s.trial_limits {
+        summary.push(
+            "Fewer than 13 points: these are trial limits and may change as data arrives.".into(),
+        );
+    }
+    if let Some(slope) = s.trend_slope {
+        summary.push(format!("Linear trend: {} per period.", number(slope, 3)));
+    }
+    summary
+}
+
+/// The XmR chart: values, mean, limits (gaps where not finite), target, special-cause marks.
+fn chart(k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
+    let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+    let series =
+        |f: &dyn Fn(&crate::analysis::performance::KpiRow) -> Option<f64>| -> Vec<Option<f64>> {
+            k.rows.iter().map(f).collect()
+        };
+    let labels: Vec<String> = k.rows.iter().map(|r| r.period.label.clone()).collect();
+    let marks: Vec<Mark> = k
+        .rows
+        .iter()
+        .map(|r| match r.special_cause {
+            Some(SpecialCause::Improvement) => Mark::Improvement,
+            Some(SpecialCause::Concern) => Mark::Concern,
+            Some(SpecialCause::Neutral) => Mark::Neutral,
+            _ => Mark::Common,
+        })
+        .collect();
+    spc_chart(
+        &format!("spc-{}", crate::model::slug(&k.kpi_id)),
+        &format!("{}: statistical process control chart", k.summary.kpi_name),
+        &format!("XmR chart of {} periods with the mean (solid line), process limits (dashed grey) and target (dotted red). Improvement points are triangles, concern points squares, neutral points crosses. {}", k.rows.len(), summary.join(" ")),
+        &labels,
+        &series(&|r| r.actual),
+        &series(&|r| finite(r.mean)),
+        &series(&|r| finite(r.lower_limit)),
+        &series(&|r| finite(r.upper_limit)),
+        &series(&|r| r.target),
+        &marks,
+    )
+}
+
+fn row_view(r: &crate::analysis::performance::KpiRow) -> KpiRowView {
+    let (rag, rag_label) = words::rag(r.rag);
+    let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+    KpiRowView {
+        period: r.period.label.clone(),
+        actual: opt_value(r.actual),
+        target: opt_value(r.target),
+        rag,
+        rag_label,
+        mean: opt_value(finite(r.mean)),
+        lower: opt_value(finite(r.lower_limit)),
+        upper: opt_value(finite(r.upper_limit)),
+        special: match (r.special_cause, r.rule) {
+            (Some(sc), Some(rule)) if sc != SpecialCause::None => {
+                format!("{} ({})", sc.as_str(), rule.as_str().replace('_', " "))
+            }
+            _ => String::new(),
+        },
+        special_class: r
+            .special_cause
+            .map(|x| x.as_str().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::fixture;
+
+    #[test]
+    fn a_kpi_judged_with_trial_limits() {
+        let (project, analysis) = fixture::project_and_analysis();
+        let input = KpiInput {
+            contract: &project.contracts["C1"],
+            kpi: &analysis.kpis[0],
+            screen_outliers: false,
+        };
+        let v = kpi_view(&input);
+        assert_eq!(
+            (v.name.as_str(), v.polarity.as_str()),
+            ("People supported", "Higher is better")
+        );
+        // 30, 40, 50, 60: mean 45, average moving range 10, limits 45 ± 2.66 × 10.
+        assert_eq!(
+            v.summary[0],
+            "Common cause variation: no significant change"
+        );
+        assert_eq!(v.summary[1], "Assurance: will hit and miss the target");
+        assert!(
+            v.summary[2].starts_with("The process mean is 45 with limits from 18.4 to 71.6:"),
+            "{}",
+            v.summary[2]
+        );
+        assert!(v.summary.contains(
+            &"Fewer than 13 points: these are trial limits and may change as data arrives."
+                .to_string()
+        ));
+        let first = &v.rows[0];
+        assert_eq!(
+            (
+                first.period.as_str(),
+                first.actual.as_str(),
+                first.target.as_str()
+            ),
+            ("2024-04", "30", "40")
+        );
+        assert_eq!(
+            (
+                first.mean.as_str(),
+                first.lower.as_str(),
+                first.upper.as_str()
+            ),
+            ("45", "18.4", "71.6")
+        );
+        assert!(v.screening.starts_with("Limits use every moving range"));
+        assert_eq!(v.chart.as_ref().map(|c| c.id.as_str()), Some("spc-k1"));
+    }
+
+    #[test]
+    fn the_cache_key_follows_every_input() {
+        use std::hash::Hasher;
+        let (project, analysis) = fixture::project_and_analysis();
+        let key = |input: KpiInput| {
+            let page = page(input);
+            let mut h = std::hash::DefaultHasher::new();
+            page.view.fingerprint(&mut h);
+            h.finish()
+        };
+        let mut renamed = project.contracts["C1"].clone();
+        renamed.supplier = "Other supplier".into();
+        let input = KpiInput {
+            contract: &project.contracts["C1"],
+            kpi: &analysis.kpis[0],
+            screen_outliers: false,
+        };
+        let base = key(input);
+        assert_eq!(base, key(input));
+        assert_ne!(
+            base,
+            key(KpiInput {
+                screen_outliers: true,
+                ..input
+            })
+        );
+        assert_ne!(
+            base,
+            key(KpiInput {
+                contract: &renamed,
+                ..input
+            })
+        );
+    }
+}
