@@ -18,3 +18,4 @@ mod publish_safety;
 mod published_schemas;
 mod serve;
 mod theme_override;
+mod trust;

@@ -1,0 +1,81 @@
+//! Issue 14, numbers a reader can trust: the `trust` fixture council built once, and each figure
+//! the issue names asserted as published, worked by hand from `tests/fixtures/trust`.
+
+use crate::common::{fixture, Built};
+use std::sync::OnceLock;
+
+fn site() -> &'static Built {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    SITE.get_or_init(|| Built::new(&fixture("trust")))
+}
+
+/// A page's text with tags dropped and white space collapsed (entities decoded), for assertions
+/// on what a reader sees.
+fn words(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = crate::common::unescape(&out).replace("&#8722;", "−");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn page(rel: &str) -> String {
+    words(&site().text(rel))
+}
+
+/// 1. A higher-is-better percentage is sized by the people without the outcome: 78% still at
+/// home → 22% affected → A = 8 (the old rule took 78% → 10).
+#[test]
+fn priorities_of_a_higher_is_better_indicator() {
+    let rows = site().csv("priorities");
+    let r = rows.iter().find(|r| r["indicator_id"] == "20001").unwrap();
+    assert_eq!(r["size_a"], "8.0");
+    assert_eq!(r["affected_share"], "22.0");
+    assert_eq!(r["size_basis"], "complement");
+    // Worse than England (82 outside 76–80) by 4.9%: B = 6; C = 5; BPR = (8 + 12) × 5 / 3.
+    assert_eq!(r["seriousness_b"], "6.0");
+    assert_eq!(r["bpr"], (100.0_f64 / 3.0).to_string());
+    // 19.1 per 100,000 is 0.0191% → A = 2; life expectancy: no share, the middle score.
+    let rate = rows.iter().find(|r| r["indicator_id"] == "20002").unwrap();
+    assert_eq!(
+        (rate["size_a"].as_str(), rate["size_basis"].as_str()),
+        ("2.0", "rate_per_person")
+    );
+    let le = rows.iter().find(|r| r["indicator_id"] == "90366").unwrap();
+    assert_eq!(
+        (le["size_a"].as_str(), le["size_basis"].as_str()),
+        ("5.0", "middle_score")
+    );
+    let text = page("needs/priorities/index.html");
+    assert!(
+        text.contains("Size 8: higher is better, so the people affected are those without this outcome: 100% − 78% = 22% in 2024."),
+        "{text}"
+    );
+    assert!(text.contains("Size 5: an average (such as life expectancy) does not say what share of people is affected, so the middle score is used."));
+}
+
+/// 2. Cost per unit of a stock (average caseload) and of a flow (yearly sum), with the basis in
+/// words, never a code.
+#[test]
+fn cost_per_unit_of_a_stock_and_a_flow() {
+    let text = page("procurement/index.html");
+    // £1,200,000 ÷ the average of the latest 12 monthly caseloads (1,000 each) = £1,200 a person
+    // a year (adding the twelve caseloads would give £100).
+    assert!(
+        text.contains("£1,200,000 1,000 £1,200 per person in treatment a year average of 12 monthly caseloads"),
+        "{text}"
+    );
+    // £240,000 ÷ the sum of the latest 12 monthly referrals (20 each) = £1,000 a referral.
+    assert!(text.contains("£240,000 240 £1,000 per referral sum of 12 monthly totals"));
+    assert!(!text.contains("sum_of_last_year") && !text.contains("annualised_mean"));
+}
