@@ -33,7 +33,7 @@ fn run(case: &str, setup: impl FnOnce(&Path)) -> Option<Project> {
     let got: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
     let got = got.join("\n");
     let expected_path = source.join("expected.txt");
-    if std::env::var_os("COMMISSION_BLESS").is_some() {
+    if crate::common::golden::blessing() {
         std::fs::write(&expected_path, format!("{got}\n")).unwrap();
     }
     let expected = std::fs::read_to_string(&expected_path)

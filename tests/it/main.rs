@@ -17,5 +17,6 @@ mod open_standards;
 mod publish_safety;
 mod published_schemas;
 mod serve;
+mod snapshots;
 mod theme_override;
 mod trust;
