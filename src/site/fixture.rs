@@ -143,6 +143,8 @@ fn falls() -> Indicator {
         seriousness: None,
         effectiveness: None,
         pearl: None,
+        affected_share: None,
+        decimals: None,
     }
 }
 

@@ -33,7 +33,7 @@ fn page(rel: &str) -> String {
     words(&site().text(rel))
 }
 
-/// 1. A higher-is-better percentage is sized by the people without the outcome: 78% still at
+/// Item 1: a higher-is-better percentage is sized by the people without the outcome: 78% still at
 /// home → 22% affected → A = 8 (the old rule took 78% → 10).
 #[test]
 fn priorities_of_a_higher_is_better_indicator() {
@@ -64,7 +64,7 @@ fn priorities_of_a_higher_is_better_indicator() {
     assert!(text.contains("Size 5: an average (such as life expectancy) does not say what share of people is affected, so the middle score is used."));
 }
 
-/// 2. Cost per unit of a stock (average caseload) and of a flow (yearly sum), with the basis in
+/// Item 2: cost per unit of a stock (average caseload) and of a flow (yearly sum), with the basis in
 /// words, never a code.
 #[test]
 fn cost_per_unit_of_a_stock_and_a_flow() {
