@@ -240,7 +240,7 @@ mod tests {
             (v.supplier_type.as_str(), v.award_date.as_str()),
             ("VCSE", "1 March 2024")
         );
-        assert_eq!((v.rating.as_str(), v.status.as_str()), ("Good", "live"));
+        assert_eq!((v.rating.as_str(), v.status.as_str()), ("Good", "Live"));
         assert_eq!(
             v.specification,
             Some(link("planning/s1/", "Falls prevention"))

@@ -4,8 +4,6 @@
 use super::format::{date, money_short, percent};
 use super::index::Index;
 use super::{link, view, Link, Page};
-use crate::analysis::needs::Comparison;
-use crate::analysis::spc::PointType;
 use serde::Serialize;
 
 /// The view of `index.html`.
@@ -36,12 +34,24 @@ pub struct Stage {
 pub struct Figure {
     pub label: String,
     pub value: String,
+    /// What the figure counts, where its label alone could be read more than one way.
+    pub note: Option<String>,
 }
 
 fn figure(label: &str, value: String) -> Figure {
     Figure {
         label: label.into(),
         value,
+        note: None,
+    }
+}
+
+/// The "KPIs showing concern" headline with its definition; the dashboard shows the same.
+pub fn concern_figure(count: usize) -> Figure {
+    Figure {
+        label: super::words::KPIS_OF_CONCERN.into(),
+        value: count.to_string(),
+        note: Some(super::words::KPIS_OF_CONCERN_MEANS.into()),
     }
 }
 
@@ -75,29 +85,14 @@ pub fn home_view(ix: &Index) -> HomeView {
 /// The four stages with their headline figures.
 fn stages(ix: &Index) -> Vec<Stage> {
     let (project, analysis) = (ix.project, ix.analysis);
-    let home = ix.home_code();
-    let worse = project
-        .indicators
-        .keys()
-        .filter(|i| {
-            analysis
-                .needs
-                .latest(i, home)
-                .and_then(|r| r.comparison)
-                .is_some_and(|c| matches!(c, Comparison::Worse | Comparison::Worst))
-        })
-        .count();
-    let live = analysis
-        .contracts
-        .iter()
-        .filter(|c| matches!(c.status.as_str(), "live" | "in_extension"))
-        .count();
-    let annual: f64 = project.contracts.values().map(|c| c.annual_value).sum();
-    let concern = analysis
-        .kpis
-        .iter()
-        .filter(|k| k.summary.variation == Some(PointType::SpecialCauseConcern))
-        .count();
+    // Headline figures are computed once (analysis::headlines) so other pages show the same.
+    let h = &analysis.headlines;
+    let (worse, live, annual, concern) = (
+        h.indicators_worse,
+        h.live_contracts,
+        h.annual_value_live,
+        h.kpis_of_concern,
+    );
     let small_bids = project
         .bids
         .iter()
@@ -151,7 +146,7 @@ fn stages(ix: &Index) -> Vec<Stage> {
             figures: vec![
                 figure("live contracts", live.to_string()),
                 figure("a year under contract", money_short(annual)),
-                figure("KPIs showing concern", concern.to_string()),
+                concern_figure(concern),
             ],
             waiting: project.contracts.is_empty().then(|| "Waiting for contracts: add contracts/register and KPI returns.".into()),
             links: vec![link("performance/compliance/", "Compliance"), link("performance/pipeline/", "Pipeline")],

@@ -2,7 +2,7 @@
 //! summary in words and every period's values and limits. Built as the page renders: KPI pages
 //! are most of a large site.
 
-use super::format::{number, opt_value};
+use super::format::opt_value;
 use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
 use crate::analysis::performance::KpiAnalysis;
 use crate::analysis::spc::SpecialCause;
@@ -34,8 +34,10 @@ pub struct KpiView {
     pub variation_label: String,
     pub assurance_icon: String,
     pub assurance_label: String,
-    /// The judgement in sentences: variation, assurance, limits, special causes, trend.
+    /// The judgement in sentences: variation, assurance, limits, special causes summarised.
     pub summary: Vec<String>,
+    /// Each rebase at a known change of service, with its reason, shown beside the chart.
+    pub phases: Vec<String>,
     pub rows: Vec<KpiRowView>,
     /// How the limits treat outlying moving ranges, in words.
     pub screening: String,
@@ -97,7 +99,15 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
         assurance_icon,
         assurance_label,
         summary,
-        rows: k.rows.iter().map(row_view).collect(),
+        phases: k.phases.iter().skip(1).map(words::phase).collect(),
+        rows: {
+            // Each row with an actual has an SPC point, in order: its direction words the cell.
+            let mut points = k.points.iter();
+            k.rows
+                .iter()
+                .map(|r| row_view(r, r.actual.and_then(|_| points.next())))
+                .collect()
+        },
         screening: if input.screen_outliers {
             "Moving ranges of 3.267 times the average or more are screened out before the limits are computed (NHSRplotthedots default).".into()
         } else {
@@ -110,20 +120,6 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
 /// The KPI's judgement in sentences.
 fn summary(k: &KpiAnalysis, variation: &str, assurance: &str) -> Vec<String> {
     let s = &k.summary;
-    let specials: Vec<String> = k
-        .rows
-        .iter()
-        .filter(|r| r.rule.is_some())
-        .map(|r| {
-            format!(
-                "{} ({})",
-                r.period.label,
-                r.rule
-                    .map(|x| x.as_str().replace('_', " "))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
     let mut summary = vec![variation.to_string(), assurance.to_string()];
     if let Some(last) = k
         .rows
@@ -138,16 +134,18 @@ fn summary(k: &KpiAnalysis, variation: &str, assurance: &str) -> Vec<String> {
             opt_value(last.upper_limit)
         ));
     }
-    if !specials.is_empty() {
-        summary.push(format!("Special-cause points: {}.", specials.join(", ")));
+    if !k.special_causes.is_empty() {
+        let runs: Vec<String> = k
+            .special_causes
+            .iter()
+            .map(words::special_cause_run)
+            .collect();
+        summary.push(format!("Special-cause variation: {}.", runs.join("; ")));
     }
     if s.trial_limits {
         summary.push(
             "Fewer than 13 points: these are trial limits and may change as data arrives.".into(),
         );
-    }
-    if let Some(slope) = s.trend_slope {
-        summary.push(format!("Linear trend: {} per period.", number(slope, 3)));
     }
     summary
 }
@@ -184,7 +182,10 @@ fn chart(k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
     )
 }
 
-fn row_view(r: &crate::analysis::performance::KpiRow) -> KpiRowView {
+fn row_view(
+    r: &crate::analysis::performance::KpiRow,
+    point: Option<&crate::analysis::spc::SpcPoint>,
+) -> KpiRowView {
     let (rag, rag_label) = words::rag(r.rag);
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
     KpiRowView {
@@ -196,10 +197,8 @@ fn row_view(r: &crate::analysis::performance::KpiRow) -> KpiRowView {
         mean: opt_value(finite(r.mean)),
         lower: opt_value(finite(r.lower_limit)),
         upper: opt_value(finite(r.upper_limit)),
-        special: match (r.special_cause, r.rule) {
-            (Some(sc), Some(rule)) if sc != SpecialCause::None => {
-                format!("{} ({})", sc.as_str(), rule.as_str().replace('_', " "))
-            }
+        special: match (r.special_cause, r.rule, point) {
+            (Some(sc), Some(rule), Some(p)) => words::special_point(sc, rule, p.direction),
             _ => String::new(),
         },
         special_class: r

@@ -2,14 +2,14 @@
 //! how many contracts have each rating. Shared with other page kinds: a contract's KPI counts in
 //! words.
 
-use super::format::{date, money};
+use super::format::{date, money, money_short};
+use super::home::Figure;
 use super::index::Index;
 use super::{contract_path, crumbs, link, view, words, Count, Link, Page};
-use crate::analysis::performance::{ContractStatus, KpiAnalysis};
+use crate::analysis::performance::{shows_concern, ContractStatus, KpiAnalysis};
 use crate::analysis::spc::{Assurance, PointType};
 use crate::model::Contract;
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// The view of `performance.html`.
 #[derive(Debug, Serialize)]
@@ -18,6 +18,8 @@ pub struct DashboardView {
     pub contracts: Vec<ContractLine>,
     pub ratings: Vec<Count>,
     pub rating_rule: String,
+    /// The headline figures the home page also shows, worded and formatted alike.
+    pub figures: Vec<Figure>,
 }
 
 /// One contract as a row of the dashboard.
@@ -64,10 +66,12 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
 
 /// The dashboard's view.
 pub fn dashboard_view(ix: &Index) -> DashboardView {
-    let mut ratings: BTreeMap<&str, usize> = BTreeMap::new();
-    for s in &ix.analysis.contracts {
-        *ratings.entry(s.rating.label()).or_default() += 1;
-    }
+    let h = &ix.analysis.headlines;
+    let figure = |label: &str, value: String| Figure {
+        label: label.to_string(),
+        value,
+        note: None,
+    };
     DashboardView {
         as_of: as_of(ix),
         contracts: ix
@@ -76,14 +80,21 @@ pub fn dashboard_view(ix: &Index) -> DashboardView {
             .values()
             .map(|c| contract_line(ix, c))
             .collect(),
-        ratings: ratings
-            .into_iter()
-            .map(|(label, count)| Count {
-                label: label.to_string(),
-                count,
+        ratings: h
+            .contracts_by_rating
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(r, n)| Count {
+                label: r.label().to_string(),
+                count: *n,
             })
             .collect(),
         rating_rule: crate::analysis::performance::CPN_RATING_RULE.to_string(),
+        figures: vec![
+            figure("live contracts", h.live_contracts.to_string()),
+            figure("a year under contract", money_short(h.annual_value_live)),
+            super::home::concern_figure(h.kpis_of_concern),
+        ],
     }
 }
 
@@ -110,7 +121,7 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
             .map(|s| s.rating.as_str().to_string())
             .unwrap_or_default(),
         kpi_count: kpis.len(),
-        concern: count(PointType::SpecialCauseConcern),
+        concern: kpis.iter().filter(|k| shows_concern(&k.summary)).count(),
         improvement: count(PointType::SpecialCauseImprovement),
         flags: flag_words(status),
     }
@@ -119,7 +130,7 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
 /// A contract's status (not started, live, in extension, ended) in words.
 pub fn status_words(status: Option<&ContractStatus>) -> String {
     status
-        .map(|s| s.status.as_str().replace('_', " "))
+        .map(|s| words::contract_state(s.status).to_string())
         .unwrap_or_default()
 }
 
@@ -194,7 +205,7 @@ mod tests {
                 c.rating_class.as_str(),
                 c.status.as_str()
             ),
-            ("Good", "good", "live")
+            ("Good", "good", "Live")
         );
         assert_eq!((c.kpi_count, c.concern, c.improvement), (1, 0, 0));
         assert!(c.flags.is_empty());

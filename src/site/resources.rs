@@ -98,16 +98,6 @@ pub fn resources_view(ix: &Index) -> ResourcesView {
             "–".into()
         },
     };
-    let live_contracts: f64 = project
-        .contracts
-        .values()
-        .filter(|c| {
-            analysis
-                .as_of
-                .is_none_or(|d| c.start_date <= d && c.final_end_date() >= d)
-        })
-        .map(|c| c.annual_value)
-        .sum();
     let bids = &project.bids;
     let sme_vcse = bids
         .iter()
@@ -120,7 +110,8 @@ pub fn resources_view(ix: &Index) -> ResourcesView {
             .map(|(k, v)| sum(k.label().to_string(), v))
             .collect(),
         by_area: by_area.into_iter().map(|(k, v)| sum(k, v)).collect(),
-        live_contracts_annual: money(live_contracts),
+        // The home page's "a year under contract", computed and formatted once.
+        live_contracts_annual: money_short(analysis.headlines.annual_value_live),
         grants_total: money(project.grants.values().map(|g| g.amount_awarded).sum()),
         grant_count: project.grants.len(),
         providers_engaged: specs.values().filter_map(|s| s.providers_engaged).sum(),

@@ -1,9 +1,11 @@
 //! The words pages show for codes: funding, contract status, ratings, RAG, flags, SPC icons and
 //! their text alternatives. One place, so every page kind words a code alike.
 
-use crate::analysis::performance::{Flag, Rag};
+use crate::analysis::performance::{ContractState, Flag, Phase, Rag, SpecialCauseRun};
 use crate::analysis::spc::{Assurance, PointType};
+use crate::analysis::spc::{Rule, SpecialCause};
 use crate::model::{Funding, Polarity};
+use crate::model::{Period, PeriodKind};
 
 /// How a specification is funded, in a table cell.
 pub fn funding(f: Funding) -> &'static str {
@@ -21,6 +23,24 @@ pub fn rag(r: Option<Rag>) -> (String, String) {
         Some(Rag::Red) => ("red".into(), "Missed target".into()),
         Some(Rag::NoTarget) => ("none".into(), "No target".into()),
         None => ("none".into(), "No data".into()),
+    }
+}
+
+/// The label of the "KPIs showing concern" headline, with its definition (the same test that
+/// rates a contract "Requires improvement": `analysis::performance::shows_concern`).
+pub const KPIS_OF_CONCERN: &str = "KPIs showing concern";
+/// What "showing concern" means, printed beside the count.
+pub const KPIS_OF_CONCERN_MEANS: &str = "a KPI whose latest value missed its target, that shows \
+special-cause concern at its latest point, or whose process will consistently fail its target; \
+any one rates its contract \"Requires improvement\" or worse";
+
+/// A contract's status in words.
+pub fn contract_state(s: ContractState) -> &'static str {
+    match s {
+        ContractState::NotStarted => "Not started",
+        ContractState::Live => "Live",
+        ContractState::InExtension => "In extension",
+        ContractState::Ended => "Ended",
     }
 }
 
@@ -107,4 +127,77 @@ pub fn assurance_icon(a: Assurance) -> (String, String) {
             "Assurance: not applicable (no target, or no judgement)".into(),
         ),
     }
+}
+
+/// A period as a reader says it: a month is "May 2025", anything else its label.
+pub fn period(p: &Period) -> String {
+    match p.kind {
+        PeriodKind::Month => p.start.format("%B %Y").to_string(),
+        _ => p.label.clone(),
+    }
+}
+
+/// Where a special-cause rule puts points, with their direction.
+fn rule_place(rule: Rule, direction: i8) -> &'static str {
+    match (rule, direction >= 0) {
+        (Rule::OutsideLimits, true) => "above the upper limit",
+        (Rule::OutsideLimits, false) => "below the lower limit",
+        (Rule::Trend, true) => "in a run of seven or more rising points",
+        (Rule::Trend, false) => "in a run of seven or more falling points",
+        (Rule::TwoInThree, true) => "close to the upper limit, two in three",
+        (Rule::TwoInThree, false) => "close to the lower limit, two in three",
+        (Rule::Shift, true) => "in a run of seven or more above the mean",
+        (Rule::Shift, false) => "in a run of seven or more below the mean",
+    }
+}
+
+/// A special cause's judgement in words.
+pub fn special_cause(sc: SpecialCause) -> &'static str {
+    match sc {
+        SpecialCause::Improvement => "improvement",
+        SpecialCause::Concern => "concern",
+        SpecialCause::Neutral => "neither better nor worse",
+        SpecialCause::None => "",
+    }
+}
+
+/// A summary of special-cause points (METHODS.md 2.6): "24 points above the upper limit since
+/// May 2025 (improvement)".
+pub fn special_cause_run(run: &SpecialCauseRun) -> String {
+    let points = if run.points == 1 {
+        "1 point".to_string()
+    } else {
+        format!("{} points", run.points)
+    };
+    let when = if run.first == run.last {
+        format!("in {}", period(&run.first))
+    } else if run.ongoing {
+        format!("since {}", period(&run.first))
+    } else {
+        format!("from {} to {}", period(&run.first), period(&run.last))
+    };
+    format!(
+        "{points} {} {when} ({})",
+        rule_place(run.rule, run.direction),
+        special_cause(run.special_cause)
+    )
+}
+
+/// A rebase beside the chart: "Limits recalculated from April 2025: a new pathway."
+pub fn phase(p: &Phase) -> String {
+    match &p.reason {
+        Some(why) => format!("Limits recalculated from {}: {why}", period(&p.start)),
+        None => format!("Limits recalculated from {}.", period(&p.start)),
+    }
+}
+
+/// A point's special cause in a table cell: "Concern: above the upper limit".
+pub fn special_point(sc: SpecialCause, rule: Rule, direction: i8) -> String {
+    let judgement = match sc {
+        SpecialCause::Improvement => "Improvement",
+        SpecialCause::Concern => "Concern",
+        SpecialCause::Neutral => "Neither better nor worse",
+        SpecialCause::None => return String::new(),
+    };
+    format!("{judgement}: {}", rule_place(rule, direction))
 }

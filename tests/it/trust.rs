@@ -79,3 +79,74 @@ fn cost_per_unit_of_a_stock_and_a_flow() {
     assert!(text.contains("£240,000 240 £1,000 per referral sum of 12 monthly totals"));
     assert!(!text.contains("sum_of_last_year") && !text.contains("annualised_mean"));
 }
+
+/// Item 6: the home page and the performance dashboard show the same headline figures, the
+/// concern count is defined beside it and agrees with the ratings, and no code is shown.
+#[test]
+fn home_and_performance_concern_counts_agree() {
+    let home = page("index.html");
+    let dash = page("performance/index.html");
+    // One KPI shows concern: C-REFER's referrals (20 against a target of 25: red, and a flat 20
+    // will consistently fail it). C-TREAT's KPIs are green with no concern at the latest point.
+    // Live contracts: C-TREAT £1,200,000 + C-REFER £240,000 = £1.4m a year (C-LATER starts in
+    // June 2026).
+    for text in [&home, &dash] {
+        assert!(
+            text.contains("1 KPIs showing concern (a KPI whose latest value missed its target"),
+            "{text}"
+        );
+        assert!(text.contains("£1.4m a year under contract"), "{text}");
+        assert!(text.contains("2 live contracts"), "{text}");
+    }
+    // Ratings in rating order: one rated Inadequate (its one KPI is red) agrees with the concern
+    // count; the contract that has not started is "Not yet rated", not "Other".
+    assert!(
+        dash.contains("Good: 1 Inadequate: 1 Not yet rated: 1"),
+        "{dash}"
+    );
+    assert!(
+        dash.contains(
+            "Next service Later Ltd £500,000 31 May 2029 Not started 0 0 0 Not yet rated"
+        ),
+        "{dash}"
+    );
+    for code in [
+        "not_started",
+        "not_yet_rated",
+        "in_extension",
+        "requires_improvement",
+    ] {
+        assert!(!dash.contains(code), "{code}");
+    }
+    let resources = page("planning/resources/index.html");
+    assert!(
+        resources.contains("Live contracts: £1.4m a year"),
+        "{resources}"
+    );
+}
+
+/// Item 8: special-cause points summarised, not listed; a rebase at a known change of service
+/// publishes its reason beside the chart; no linear trend on the page.
+#[test]
+fn spc_summaries_and_rebase_reasons() {
+    // T1: 12 months of 900 then 12 of 1,000, one phase: mean 950, AMR 100/23, limits
+    // 950 ± 11.57. The first twelve are below 938.4, the last twelve above 961.6.
+    let t1 = page("performance/contracts/c-treat/t1/index.html");
+    assert!(
+        t1.contains("Special-cause variation: 12 points below the lower limit from April 2024 to March 2025 (concern); 12 points above the upper limit since April 2025 (improvement)."),
+        "{t1}"
+    );
+    assert!(!t1.contains("Linear trend"));
+    // T2 rebased in April 2025 with its reason: 70/72 then 80/82, no special cause in either
+    // phase; the second phase's limits are 81 ± 5.32.
+    let t2 = page("performance/contracts/c-treat/t2/index.html");
+    assert!(
+        t2.contains("Limits recalculated from April 2025: New pathway from April 2025"),
+        "{t2}"
+    );
+    assert!(
+        t2.contains("The process mean is 81 with limits from 75.7 to 86.3"),
+        "{t2}"
+    );
+    assert!(!t2.contains("Special-cause variation"));
+}
