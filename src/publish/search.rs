@@ -36,29 +36,112 @@ pub fn search_records(pages: &[OutputFile]) -> Vec<(String, SearchRecord)> {
         .collect()
 }
 
+/// Records per shard of the search index: a site with more records is indexed as several
+/// Pagefind bundles built in parallel and merged by the search page (`pagefind/shards.js`).
+pub const RECORDS_PER_SHARD: usize = 3_000;
+/// At most this many shards: each search fetches a little of every shard's index.
+pub const MAX_SHARDS: usize = 4;
+
+/// How many shards `records` records are indexed in: a function of the count alone (never of
+/// the machine), so the same site gives the same files everywhere; a power of two, so shards
+/// divide evenly between two or four cores.
+pub fn shard_count(records: usize) -> usize {
+    records
+        .div_ceil(RECORDS_PER_SHARD)
+        .clamp(1, MAX_SHARDS)
+        .next_power_of_two()
+        .min(MAX_SHARDS)
+}
+
+/// The folder (under the site root) of shard `k`'s bundle: `pagefind/` for the first, whose
+/// bundle also carries the search UI, `pagefind/shard-K/` for the others.
+fn shard_folder(k: usize) -> String {
+    if k == 0 {
+        "pagefind/".to_string()
+    } else {
+        format!("pagefind/shard-{k}/")
+    }
+}
+
 /// Builds the index from pages' records, ticking `observer` once per record.
 ///
 /// Records reach Pagefind as custom records, so Pagefind parses no HTML: on a national site its
 /// one-thread parser was two thirds of the build. Taking records rather than pages lets the build
 /// write and free the pages' HTML before Pagefind, the largest user of memory, starts.
+///
+/// Pagefind indexes on one thread, so a large site is cut into [`shard_count`] runs of records
+/// in page order (neighbouring pages share words, which keeps each shard's index small), each
+/// indexed on its own thread into its own bundle. `pagefind/shards.js` lists the other bundles
+/// for the search page, which merges them into one result list (Pagefind's `mergeIndex`).
 pub fn search_index_of(
     records: Vec<(String, SearchRecord)>,
     language: &str,
     observer: &dyn crate::stages::Observer,
 ) -> Result<Vec<OutputFile>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the search indexer")?;
     let lang = language
         .split('-')
         .next()
         .unwrap_or("en")
         .to_ascii_lowercase();
+    let shards = shard_count(records.len());
+    let per_shard = records.len().div_ceil(shards).max(1);
+    let mut runs: Vec<Vec<(String, SearchRecord)>> = Vec::with_capacity(shards);
+    let mut rest = records.into_iter();
+    for _ in 0..shards {
+        runs.push(rest.by_ref().take(per_shard).collect());
+    }
+    let bundles: Vec<Vec<OutputFile>> = runs
+        .into_par_iter()
+        .enumerate()
+        .map(|(k, run)| {
+            let folder = shard_folder(k);
+            let files = index_shard(run, &lang, observer)?;
+            Ok(files
+                .into_iter()
+                .filter(|(name, _)| k == 0 || shard_keeps(name))
+                .map(|(name, bytes)| OutputFile {
+                    path: format!("{folder}{name}"),
+                    bytes,
+                })
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    let mut out: Vec<OutputFile> = bundles.into_iter().flatten().collect();
+    let others: Vec<String> = (1..shards)
+        .map(|k| format!("\"{}\"", &shard_folder(k)["pagefind/".len()..]))
+        .collect();
+    out.push(OutputFile {
+        path: "pagefind/shards.js".to_string(),
+        bytes: format!(
+            "// The search index's other bundles, relative to pagefind/ (written by commission).\nwindow.commissionSearchShards = [{}];\n",
+            others.join(", ")
+        )
+        .into_bytes(),
+    });
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Whether a file of a shard other than the first is needed to search it: its index, fragments,
+/// filters, entry, metadata and search engine — not the UI, which the first bundle carries.
+fn shard_keeps(name: &str) -> bool {
+    !(name.contains("-ui.") || name == "pagefind-highlight.js")
+}
+
+/// One Pagefind bundle from `records`, on a one-thread runtime of its own: (file name, bytes).
+fn index_shard(
+    records: Vec<(String, SearchRecord)>,
+    lang: &str,
+    observer: &dyn crate::stages::Observer,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the search indexer")?;
     runtime.block_on(async move {
         let options = PagefindServiceConfig::builder()
             .keep_index_url(true)
-            .force_language(lang.clone())
+            .force_language(lang.to_string())
             .build();
         let mut index =
             PagefindIndex::new(Some(options)).map_err(|e| anyhow!("search index options: {e}"))?;
@@ -72,7 +155,7 @@ pub fn search_index_of(
                 .add_custom_record(
                     url.clone(),
                     record.content,
-                    lang.clone(),
+                    lang.to_string(),
                     Some(meta),
                     None,
                     None,
@@ -84,18 +167,15 @@ pub fn search_index_of(
             .get_files()
             .await
             .map_err(|e| anyhow!("building the search index: {e}"))?;
-        let mut out: Vec<OutputFile> = files
+        Ok(files
             .into_iter()
-            .map(|f| OutputFile {
-                path: format!(
-                    "pagefind/{}",
-                    f.filename.to_string_lossy().replace('\\', "/")
-                ),
-                bytes: f.contents,
+            .map(|f| {
+                (
+                    f.filename.to_string_lossy().replace('\\', "/"),
+                    f.contents,
+                )
             })
-            .collect();
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+            .collect())
     })
 }
 
@@ -130,5 +210,57 @@ mod tests {
             "{}",
             String::from_utf8_lossy(&entry.bytes)
         );
+    }
+
+    fn record(n: usize) -> (String, SearchRecord) {
+        (
+            format!("/p/{n}/index.html"),
+            SearchRecord {
+                title: format!("Page {n}"),
+                content: format!("Contract {n} for domiciliary care in ward {n}"),
+            },
+        )
+    }
+
+    #[test]
+    fn shard_count_depends_on_the_record_count_alone() {
+        assert_eq!(shard_count(0), 1);
+        assert_eq!(shard_count(192), 1);
+        assert_eq!(shard_count(3_000), 1);
+        assert_eq!(shard_count(3_001), 2);
+        assert_eq!(shard_count(3_788), 2);
+        assert_eq!(shard_count(9_001), 4);
+        assert_eq!(shard_count(11_128), 4);
+        assert_eq!(shard_count(36_638), 4);
+    }
+
+    #[test]
+    fn a_large_site_is_indexed_in_shards_that_the_search_page_merges() {
+        let records: Vec<_> = (0..3_001).map(record).collect();
+        let files = search_index_of(records, "en-GB", &crate::stages::Silent).unwrap();
+        let entry = |path: &str| {
+            let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path}"));
+            String::from_utf8_lossy(&f.bytes).into_owned()
+        };
+        // 3,001 records in two runs of 1,501 and 1,500 pages.
+        assert!(entry("pagefind/pagefind-entry.json").contains("\"page_count\":1501"));
+        assert!(entry("pagefind/shard-1/pagefind-entry.json").contains("\"page_count\":1500"));
+        assert_eq!(
+            entry("pagefind/shards.js"),
+            "// The search index's other bundles, relative to pagefind/ (written by commission).\nwindow.commissionSearchShards = [\"shard-1/\"];\n"
+        );
+        // The UI comes once, with the first bundle; each bundle has its own engine.
+        assert!(files.iter().any(|f| f.path == "pagefind/pagefind-ui.js"));
+        assert!(!files.iter().any(|f| f.path.starts_with("pagefind/shard-1/") && f.path.contains("-ui.")));
+        assert!(files.iter().any(|f| f.path == "pagefind/shard-1/pagefind.js"));
+        assert!(files.iter().any(|f| f.path.starts_with("pagefind/shard-1/fragment/")));
+    }
+
+    #[test]
+    fn a_small_site_has_one_bundle_and_no_other_shards() {
+        let files = search_index_of((0..10).map(record).collect(), "en-GB", &crate::stages::Silent).unwrap();
+        assert!(!files.iter().any(|f| f.path.starts_with("pagefind/shard-")));
+        let shards = files.iter().find(|f| f.path == "pagefind/shards.js").unwrap();
+        assert!(String::from_utf8_lossy(&shards.bytes).contains("window.commissionSearchShards = [];"));
     }
 }

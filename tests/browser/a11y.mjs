@@ -583,6 +583,10 @@ async function main() {
       const search = (q) =>
         page.evaluate(async (query) => {
           const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+          // A large site's index comes in shards (pagefind/shards.js): search them all.
+          for (const shard of window.commissionSearchShards || []) {
+            await pf.mergeIndex(new URL('../pagefind/' + shard, location.href).pathname);
+          }
           const found = await pf.search(query);
           const data = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
           return data.map((d) => new URL(d.url, location.href).pathname.replace(/index\.html$/, ''));

@@ -1,11 +1,16 @@
 // Starts the Pagefind search UI on the search page. The index is chunked: the browser fetches only
 // the fragments a query needs. The site root is resolved from this page, so search works under any
 // sub-path; the query in ?q= (from the header form, which works without JavaScript) is run at once.
+// A large site's index comes in shards built in parallel (pagefind/shards.js lists the others):
+// they are merged into one result list.
 (function () {
   var box = document.getElementById("search");
   if (!box || typeof PagefindUI === "undefined") return;
   var base = new URL(box.getAttribute("data-root") || "./", window.location.href).pathname;
-  var ui = new PagefindUI({ element: "#search", baseUrl: base, showImages: false, resetStyles: false, showSubResults: true });
+  var shards = (window.commissionSearchShards || []).map(function (folder) {
+    return { bundlePath: base + "pagefind/" + folder, baseUrl: base };
+  });
+  var ui = new PagefindUI({ element: "#search", baseUrl: base, showImages: false, resetStyles: false, showSubResults: true, mergeIndex: shards });
   var q = new URLSearchParams(window.location.search).get("q");
   if (q) ui.triggerSearch(q);
 })();
