@@ -169,12 +169,7 @@ fn index_shard(
             .map_err(|e| anyhow!("building the search index: {e}"))?;
         Ok(files
             .into_iter()
-            .map(|f| {
-                (
-                    f.filename.to_string_lossy().replace('\\', "/"),
-                    f.contents,
-                )
-            })
+            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
             .collect())
     })
 }
@@ -239,7 +234,10 @@ mod tests {
         let records: Vec<_> = (0..3_001).map(record).collect();
         let files = search_index_of(records, "en-GB", &crate::stages::Silent).unwrap();
         let entry = |path: &str| {
-            let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("{path}"));
+            let f = files
+                .iter()
+                .find(|f| f.path == path)
+                .unwrap_or_else(|| panic!("{path}"));
             String::from_utf8_lossy(&f.bytes).into_owned()
         };
         // 3,001 records in two runs of 1,501 and 1,500 pages.
@@ -251,16 +249,32 @@ mod tests {
         );
         // The UI comes once, with the first bundle; each bundle has its own engine.
         assert!(files.iter().any(|f| f.path == "pagefind/pagefind-ui.js"));
-        assert!(!files.iter().any(|f| f.path.starts_with("pagefind/shard-1/") && f.path.contains("-ui.")));
-        assert!(files.iter().any(|f| f.path == "pagefind/shard-1/pagefind.js"));
-        assert!(files.iter().any(|f| f.path.starts_with("pagefind/shard-1/fragment/")));
+        assert!(!files
+            .iter()
+            .any(|f| f.path.starts_with("pagefind/shard-1/") && f.path.contains("-ui.")));
+        assert!(files
+            .iter()
+            .any(|f| f.path == "pagefind/shard-1/pagefind.js"));
+        assert!(files
+            .iter()
+            .any(|f| f.path.starts_with("pagefind/shard-1/fragment/")));
     }
 
     #[test]
     fn a_small_site_has_one_bundle_and_no_other_shards() {
-        let files = search_index_of((0..10).map(record).collect(), "en-GB", &crate::stages::Silent).unwrap();
+        let files = search_index_of(
+            (0..10).map(record).collect(),
+            "en-GB",
+            &crate::stages::Silent,
+        )
+        .unwrap();
         assert!(!files.iter().any(|f| f.path.starts_with("pagefind/shard-")));
-        let shards = files.iter().find(|f| f.path == "pagefind/shards.js").unwrap();
-        assert!(String::from_utf8_lossy(&shards.bytes).contains("window.commissionSearchShards = [];"));
+        let shards = files
+            .iter()
+            .find(|f| f.path == "pagefind/shards.js")
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&shards.bytes).contains("window.commissionSearchShards = [];")
+        );
     }
 }
