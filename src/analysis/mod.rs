@@ -2,6 +2,7 @@
 //! nothing of templates, charts or files.
 
 pub mod appraisal;
+pub mod disclosure;
 pub mod headlines;
 pub mod needs;
 pub mod performance;
@@ -36,10 +37,10 @@ pub fn analyse(project: &Project) -> Analysis {
     let needs = needs::analyse_needs(project);
     let priorities = priorities::prioritise(project, &needs);
     let options = appraisal::appraise(project);
-    let tenders = tender::evaluate_tenders(project);
+    let as_of = performance::default_as_of(project);
+    let tenders = tender::evaluate_tenders(project, as_of);
     let value_for_money = unit_cost::value_for_money(project);
     let kpis = performance::analyse_kpis(project);
-    let as_of = performance::default_as_of(project);
     let not_top = tender::award_not_top_ranked(&tenders);
     let (contracts, pipeline) = match as_of {
         Some(d) => {

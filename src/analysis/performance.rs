@@ -323,7 +323,8 @@ pub enum Flag {
     AssessmentOverdue,
     /// Final end date on or after as_of and no more than 18 months after it.
     ExpiringSoon,
-    /// The tender evaluation found the award went to a bidder that was not top-ranked.
+    /// The tender evaluation found the award went to a bidder that was not top-ranked, and the
+    /// tender records no reason for it.
     AwardNotTopRanked,
 }
 

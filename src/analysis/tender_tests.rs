@@ -49,6 +49,7 @@ fn bid(supplier: &str, price: f64, q: f64, sv: f64, compliant: bool) -> Bid {
         social_value_score: sv,
         social_value_max: 10.0,
         compliant,
+        excluded: false,
         supplier_type: None,
         supplier_id: None,
         origin: Default::default(),
@@ -111,7 +112,7 @@ fn hand_worked_three_bid_evaluation() {
     let mut p = three_bid_project();
     p.contracts
         .insert("C1".into(), contract("C1", Some("T1"), "  supplier a "));
-    let evals = evaluate_tenders(&p);
+    let evals = evaluate_tenders(&p, None);
     assert_eq!(evals.len(), 1);
     let e = &evals[0];
     let expected = [
@@ -152,10 +153,19 @@ fn hand_worked_three_bid_evaluation() {
     assert_eq!(e.bids.len(), 3);
     for (r, (sup, ps, qs, svs, tot, rank, tied, low, awarded)) in e.bids.iter().zip(expected) {
         assert_eq!(r.supplier, sup);
-        assert!(close(r.price_score, ps), "{sup} price {}", r.price_score);
-        assert!(close(r.quality_score, qs), "{sup} quality");
-        assert!(close(r.social_value_score, svs), "{sup} social value");
-        assert!(close(r.total_score, tot), "{sup} total {}", r.total_score);
+        let got = |x: Option<f64>| x.expect("an evaluated bid is scored");
+        assert!(
+            close(got(r.price_score), ps),
+            "{sup} price {:?}",
+            r.price_score
+        );
+        assert!(close(got(r.quality_score), qs), "{sup} quality");
+        assert!(close(got(r.social_value_score), svs), "{sup} social value");
+        assert!(
+            close(got(r.total_score), tot),
+            "{sup} total {:?}",
+            r.total_score
+        );
         assert_eq!(r.rank, rank, "{sup}");
         assert_eq!(r.tied, tied, "{sup}");
         assert_eq!(r.abnormally_low, low, "{sup}");
@@ -180,7 +190,7 @@ fn award_to_the_top_bid_is_not_flagged_and_default_weights_apply() {
     p.config.procurement.min_social_value_weight = 15.0;
     p.contracts
         .insert("C1".into(), contract("C1", Some("T1"), "SUPPLIER C"));
-    let e = &evaluate_tenders(&p)[0];
+    let e = &evaluate_tenders(&p, None)[0];
     assert_eq!(e.weights, DEFAULT_WEIGHTS);
     assert!(!e.award_not_top_ranked);
     assert!(e.social_value_weight_low);
@@ -188,24 +198,35 @@ fn award_to_the_top_bid_is_not_flagged_and_default_weights_apply() {
 }
 
 #[test]
-fn non_compliant_bids_are_unranked_and_do_not_set_the_lowest_price() {
+fn non_compliant_and_excluded_bids_are_never_scored_or_ranked() {
     let mut p = three_bid_project();
     p.bids.push(bid("Supplier D", 50_000.0, 50.0, 10.0, false));
-    let e = &evaluate_tenders(&p)[0];
-    let d = e.bids.last().unwrap();
-    assert_eq!(
-        (d.supplier.as_str(), d.rank, d.tied),
-        ("Supplier D", None, false)
-    );
-    // Still 80,000 is the lowest: B keeps the full price weight; D's score is capped at W.
+    let mut e_bid = bid("Supplier E", 60_000.0, 50.0, 10.0, true);
+    e_bid.excluded = true;
+    p.bids.push(e_bid);
+    let e = &evaluate_tenders(&p, None)[0];
+    let d = &e.bids[3];
+    let x = &e.bids[4];
+    for (b, name) in [(d, "Supplier D"), (x, "Supplier E")] {
+        assert_eq!(
+            (b.supplier.as_str(), b.rank, b.tied, b.abnormally_low),
+            (name, None, false, false)
+        );
+        assert_eq!(
+            [
+                b.price_score,
+                b.quality_score,
+                b.social_value_score,
+                b.total_score
+            ],
+            [None; 4]
+        );
+    }
+    assert!(x.excluded && x.compliant && !d.compliant);
+    // Still 80,000 is the lowest evaluated price: B keeps the full price weight.
     let b = e.bids.iter().find(|b| b.supplier == "Supplier B").unwrap();
-    assert!(close(b.price_score, 40.0));
-    assert!(close(d.price_score, 40.0));
-    assert!(
-        d.abnormally_low,
-        "50,000 < 0.8 × mean of the three compliant bids"
-    );
-    assert_eq!(e.compliant_count, 3);
+    assert_eq!(b.price_score, Some(40.0));
+    assert_eq!((e.bid_count, e.compliant_count), (5, 3));
 }
 
 #[test]
@@ -236,20 +257,20 @@ fn ceiling_is_the_whole_term_budget_when_given() {
     let s = p.specifications.get_mut("S1").unwrap();
     s.annual_budget = Some(30_000.0);
     s.term_years = Some(5.0);
-    let e = &evaluate_tenders(&p)[0];
+    let e = &evaluate_tenders(&p, None)[0];
     let a = e.bids.iter().find(|b| b.supplier == "Supplier A").unwrap();
     // 40 × (150,000 − 100,000)/(150,000 − 80,000)
-    assert!(close(a.price_score, 40.0 * 50.0 / 70.0));
+    assert!(close(a.price_score.unwrap(), 40.0 * 50.0 / 70.0));
     // Without a budget the ceiling is the highest compliant bid: C scores 0.
     p.specifications.get_mut("S1").unwrap().annual_budget = None;
-    let e = &evaluate_tenders(&p)[0];
+    let e = &evaluate_tenders(&p, None)[0];
     let c = e.bids.iter().find(|b| b.supplier == "Supplier C").unwrap();
-    assert!(close(c.price_score, 0.0));
+    assert_eq!(c.price_score, Some(0.0));
 }
 
 #[test]
 fn bid_row_serialises_fields_in_formats_order() {
-    let e = &evaluate_tenders(&three_bid_project())[0];
+    let e = &evaluate_tenders(&three_bid_project(), None)[0];
     let text = serde_json::to_string(&e.bids[0]).unwrap();
     let keys = [
         "tender_id",
@@ -299,10 +320,10 @@ proptest! {
     fn lowest_compliant_bid_gets_the_full_price_weight(bids in arb_bids()) {
         let mut p = three_bid_project();
         p.bids = bids;
-        let e = &evaluate_tenders(&p)[0];
+        let e = &evaluate_tenders(&p, None)[0];
         let lowest = e.bids.iter().filter(|b| b.compliant).map(|b| b.price).fold(f64::INFINITY, f64::min);
         for b in e.bids.iter().filter(|b| b.compliant && b.price == lowest) {
-            prop_assert_eq!(b.price_score, e.weights.price);
+            prop_assert_eq!(b.price_score, Some(e.weights.price));
         }
     }
 
@@ -311,13 +332,18 @@ proptest! {
         let mut p = three_bid_project();
         p.config.procurement.price_scoring = method;
         p.bids = bids;
-        let e = &evaluate_tenders(&p)[0];
+        let e = &evaluate_tenders(&p, None)[0];
         let w = e.weights;
         for b in &e.bids {
-            prop_assert!((0.0..=w.price).contains(&b.price_score), "{:?}", b);
-            prop_assert!((0.0..=w.quality).contains(&b.quality_score), "{:?}", b);
-            prop_assert!((0.0..=w.social_value).contains(&b.social_value_score), "{:?}", b);
-            prop_assert!(b.total_score <= w.price + w.quality + w.social_value + 1e-9);
+            if !b.compliant {
+                prop_assert_eq!(b.total_score, None);
+                continue;
+            }
+            let s = |x: Option<f64>| x.unwrap_or(f64::NAN);
+            prop_assert!((0.0..=w.price).contains(&s(b.price_score)), "{:?}", b);
+            prop_assert!((0.0..=w.quality).contains(&s(b.quality_score)), "{:?}", b);
+            prop_assert!((0.0..=w.social_value).contains(&s(b.social_value_score)), "{:?}", b);
+            prop_assert!(s(b.total_score) <= w.price + w.quality + w.social_value + 1e-9);
             prop_assert_eq!(b.rank.is_some(), b.compliant);
         }
     }

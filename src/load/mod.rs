@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod needs;
 pub mod procurement;
 pub mod table;
+pub mod tenders;
 pub mod theme;
 pub mod workbook;
 
@@ -180,6 +181,17 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
             project
                 .options
                 .extend(procurement::read_options(&t, &mut diags));
+        }
+    }
+    if let Some((path, rel)) = one_table(root, "procurement", "tenders", &mut diags) {
+        inputs.push(rel.clone());
+        for t in table::read_tables(&path, &rel, &mut diags) {
+            for id in fields::column_values(&t, "tender_id") {
+                project.mentioned.insert(("tender".into(), id));
+            }
+            for tender in tenders::read_tenders(&t, &mut diags) {
+                project.tenders.insert(tender.tender_id.clone(), tender);
+            }
         }
     }
     if let Some((path, rel)) = one_table(root, "procurement", "bids", &mut diags) {

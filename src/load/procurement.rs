@@ -1,5 +1,5 @@
 //! Loads `procurement/options.csv` (options appraisal cash flows) and `procurement/bids.csv`
-//! (tender evaluation scores).
+//! (tender evaluation scores; a bid may be marked `excluded`).
 
 use super::fields::{Columns, Fields};
 use super::table::Table;
@@ -135,7 +135,7 @@ pub fn read_bids(table: &Table, diags: &mut Diagnostics) -> Vec<Bid> {
             "social_value_max",
             "compliant",
         ],
-        &["supplier_type", "supplier_id"],
+        &["supplier_type", "supplier_id", "excluded"],
         diags,
     ) else {
         return Vec::new();
@@ -188,6 +188,7 @@ pub fn read_bids(table: &Table, diags: &mut Diagnostics) -> Vec<Bid> {
         };
         let supplier_type = f.choice("supplier_type", SUPPLIER_TYPES, SupplierType::parse);
         let supplier_id = f.text("supplier_id");
+        let excluded = f.boolean("excluded").unwrap_or(false);
         let origin = f.origin();
         let (
             Some(tender_id),
@@ -225,6 +226,7 @@ pub fn read_bids(table: &Table, diags: &mut Diagnostics) -> Vec<Bid> {
             social_value_score: social.0,
             social_value_max: social.1,
             compliant,
+            excluded,
             supplier_type,
             supplier_id,
             origin,

@@ -167,6 +167,9 @@ pub struct ProcurementConfig {
     pub price_scoring: PriceScoring,
     pub min_social_value_weight: f64,
     pub abnormally_low_ratio: f64,
+    /// How much of each tender's bids is published (FORMATS.md, `[procurement]`); a tender's
+    /// `bid_publication` column overrides it.
+    pub bid_publication: super::tender::BidPublication,
 }
 
 impl Default for ProcurementConfig {
@@ -176,6 +179,7 @@ impl Default for ProcurementConfig {
             price_scoring: PriceScoring::LowestOverBid,
             min_social_value_weight: 10.0,
             abnormally_low_ratio: 0.8,
+            bid_publication: super::tender::BidPublication::NamedWithoutScores,
         }
     }
 }
@@ -232,6 +236,7 @@ const SECTION_KEYS: &[(&str, &[&str])] = &[
             "price_scoring",
             "min_social_value_weight",
             "abnormally_low_ratio",
+            "bid_publication",
         ],
     ),
     (

@@ -4,6 +4,7 @@
 pub mod category;
 pub mod config;
 pub mod period;
+pub mod tender;
 pub mod validate;
 
 use chrono::NaiveDate;
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 
 pub use config::Config;
 pub use period::{Period, PeriodKind};
+pub use tender::{AwardReason, BidPublication, Procedure, Tender};
 
 /// Where a record came from, for diagnostics raised after loading (cross-reference checks).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -402,10 +404,20 @@ pub struct Bid {
     pub social_value_score: f64,
     pub social_value_max: f64,
     pub compliant: bool,
+    /// The supplier was excluded (a mandatory or discretionary exclusion ground): the bid is
+    /// listed as excluded and never scored.
+    pub excluded: bool,
     pub supplier_type: Option<SupplierType>,
     pub supplier_id: Option<String>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Bid {
+    /// A bid that is evaluated: compliant and from a supplier that was not excluded.
+    pub fn is_evaluated(&self) -> bool {
+        self.compliant && !self.excluded
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -668,6 +680,8 @@ pub struct Project {
     pub observations: Vec<Observation>,
     pub specifications: BTreeMap<String, Specification>,
     pub options: Vec<AppraisalOption>,
+    /// Tender notices by tender id (`procurement/tenders.csv`).
+    pub tenders: BTreeMap<String, Tender>,
     pub bids: Vec<Bid>,
     pub contracts: BTreeMap<String, Contract>,
     /// Keyed by (contract_id, kpi_id).

@@ -161,11 +161,30 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
-    // Bids → specifications; one specification per tender.
+    // Tender notices → specifications; lots of one procurement.
     let mut tender_spec: BTreeMap<&str, &str> = BTreeMap::new();
+    for t in project.tenders.values() {
+        spec_ref(project, &t.spec_id, &t.origin, "spec_id", diags);
+        tender_spec.insert(&t.tender_id, &t.spec_id);
+    }
+    check_lots(project, diags);
+    // Bids → specifications; one specification per tender.
     for bid in &project.bids {
         spec_ref(project, &bid.spec_id, &bid.origin, "spec_id", diags);
         match tender_spec.get(bid.tender_id.as_str()) {
+            Some(s) if *s != bid.spec_id && project.tenders.contains_key(&bid.tender_id) => diags
+                .push(
+                    at(
+                        &bid.origin,
+                        "bid is for a different specification from its tender",
+                    )
+                    .column("spec_id")
+                    .value(bid.spec_id.clone())
+                    .hint(format!(
+                        "tenders.csv gives tender {} for {s}",
+                        bid.tender_id
+                    )),
+                ),
             Some(s) if *s != bid.spec_id => diags.push(
                 at(&bid.origin, "tender has bids for two specifications")
                     .column("spec_id")
@@ -393,6 +412,9 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
         diags,
     );
     let mut tender_origins: BTreeMap<&str, &Origin> = BTreeMap::new();
+    for t in project.tenders.values() {
+        tender_origins.insert(&t.tender_id, &t.origin);
+    }
     for b in &project.bids {
         tender_origins.entry(&b.tender_id).or_insert(&b.origin);
     }
@@ -441,5 +463,62 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     }
     for list in by_contract.into_values() {
         slug_collisions("KPI", list.into_iter(), &[], diags);
+    }
+}
+
+/// Lots of one procurement: every tender sharing a `procurement_id` with another is a lot, with a
+/// lot id of its own, for the same specification; an award reason of `lot_rules` needs lots.
+fn check_lots(project: &Project, diags: &mut Diagnostics) {
+    let mut groups: BTreeMap<&str, Vec<&super::Tender>> = BTreeMap::new();
+    for t in project.tenders.values() {
+        groups.entry(&t.procurement_id).or_default().push(t);
+    }
+    for lots in groups.values() {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for t in lots {
+            if lots.len() > 1 && t.lot.is_none() {
+                diags.push(
+                    at(&t.origin, "tender shares its procurement_id with another but has no lot")
+                        .column("lot")
+                        .value(t.procurement_id.clone())
+                        .hint("give each lot of a procurement its lot number, or give the tenders different procurement ids"),
+                );
+            }
+            if let Some(lot) = &t.lot {
+                if let Some(first) = seen.insert(lot.to_lowercase(), &t.tender_id) {
+                    diags.push(
+                        at(
+                            &t.origin,
+                            "two lots of one procurement have the same lot id",
+                        )
+                        .column("lot")
+                        .value(lot.clone())
+                        .hint(format!("tender {first} is already lot {lot}")),
+                    );
+                }
+            }
+            if t.spec_id != lots[0].spec_id {
+                diags.push(
+                    at(
+                        &t.origin,
+                        "lots of one procurement are for different specifications",
+                    )
+                    .column("spec_id")
+                    .value(t.spec_id.clone())
+                    .hint(format!(
+                        "tender {} is for {}",
+                        lots[0].tender_id, lots[0].spec_id
+                    )),
+                );
+            }
+            if t.award_reason == Some(super::AwardReason::LotRules) && lots.len() < 2 {
+                diags.push(
+                    at(&t.origin, "award reason lot_rules, but the tender is not one of several lots")
+                        .column("award_reason")
+                        .value("lot_rules")
+                        .hint("give the lots of the procurement the same procurement_id, or record another reason"),
+                );
+            }
+        }
     }
 }

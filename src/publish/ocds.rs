@@ -5,6 +5,8 @@
 //! Keys come out in sorted order (serde_json's default `BTreeMap`-backed map; the crate must not
 //! enable `preserve_order`), arrays in id order, so the same project gives the same bytes.
 
+use super::ocds_tender::{bids, notice_fields, tender_status, Lot, EXTENSIONS};
+use crate::analysis::disclosure::published as published_bids;
 use crate::analysis::tender::{same_supplier, TenderEvaluation};
 use crate::model::{slug, Config, Contract, ProcurementRoute, Project, Specification};
 use chrono::NaiveDate;
@@ -224,71 +226,103 @@ fn latest(dates: impl Iterator<Item = NaiveDate>, fallback: &str) -> String {
         .unwrap_or_else(|| as_date_time(fallback))
 }
 
+/// The release of one procurement: its tenders (one, or one per lot), their bids as the
+/// publication policy allows, and the contracts awarded from them.
 fn tender_release(
     project: &Project,
-    eval: &TenderEvaluation,
+    lots: &[Lot],
     contracts: &[&Contract],
     published: &str,
     as_of: NaiveDate,
 ) -> Value {
     let config = &project.config;
-    let spec = project.specifications.get(&eval.spec_id);
+    let first = lots[0].eval;
+    let process_id = lots[0]
+        .notice
+        .map_or(first.tender_id.as_str(), |t| t.procurement_id.as_str());
+    let spec = project.specifications.get(&first.spec_id);
+    let lotted = lots.len() > 1
+        || lots
+            .iter()
+            .any(|l| l.notice.is_some_and(|t| t.lot.is_some()));
     let mut parties = Parties::default();
     let mut tenderers: BTreeMap<String, Value> = BTreeMap::new();
-    for bid in project
-        .bids
-        .iter()
-        .filter(|b| b.tender_id == eval.tender_id)
-    {
-        parties.supplier(&bid.supplier, bid.supplier_id.as_deref(), "tenderer");
-        let id = supplier_party_id(&bid.supplier);
-        tenderers
-            .entry(id.clone())
-            .or_insert_with(|| org_ref(id, &bid.supplier));
-    }
-    for c in contracts {
-        let bid_id = project
+    let mut number_of_tenderers: BTreeSet<String> = BTreeSet::new();
+    for lot in lots {
+        for bid in project
             .bids
             .iter()
-            .find(|b| b.tender_id == eval.tender_id && same_supplier(&b.supplier, &c.supplier))
-            .and_then(|b| b.supplier_id.as_deref());
+            .filter(|b| b.tender_id == lot.eval.tender_id)
+        {
+            number_of_tenderers.insert(supplier_party_id(&bid.supplier));
+            if !lot
+                .published
+                .bids
+                .iter()
+                .any(|p| p.supplier == bid.supplier)
+            {
+                continue;
+            }
+            parties.supplier(&bid.supplier, bid.supplier_id.as_deref(), "tenderer");
+            let id = supplier_party_id(&bid.supplier);
+            tenderers
+                .entry(id.clone())
+                .or_insert_with(|| org_ref(id, &bid.supplier));
+        }
+    }
+    let bid_of = |c: &Contract| {
+        project.bids.iter().find(|b| {
+            c.tender_id.as_deref() == Some(b.tender_id.as_str())
+                && same_supplier(&b.supplier, &c.supplier)
+        })
+    };
+    for c in contracts {
+        let bid_id = bid_of(c).and_then(|b| b.supplier_id.as_deref());
         parties.supplier(&c.supplier, c.supplier_id.as_deref().or(bid_id), "supplier");
     }
     let awarded = !contracts.is_empty();
+    let status = tender_status(lots);
     let tags: &[&str] = if awarded {
         &["award", "contract"]
+    } else if status == "cancelled" {
+        &["tenderCancellation"]
     } else {
         &["tender"]
     };
     let milestones = spec.map(|s| s.milestones.as_slice()).unwrap_or_default();
+    let notice_dates = lots.iter().filter_map(|l| l.notice).flat_map(|t| {
+        let d = t.dates;
+        [
+            d.publication,
+            d.clarification_deadline,
+            d.submission_deadline,
+            d.award_decision,
+            d.standstill_end,
+            d.contract_signature,
+        ]
+        .into_iter()
+        .flatten()
+    });
     let dates = milestones
         .iter()
         .map(|m| m.date)
+        .chain(notice_dates)
         .chain(contracts.iter().filter_map(|c| c.award_date))
         .chain(contracts.iter().map(|c| c.start_date));
-    let mut r = release_head(
-        config,
-        &eval.tender_id,
-        tags,
-        latest(dates, published),
-        parties,
-    );
+    let mut r = release_head(config, process_id, tags, latest(dates, published), parties);
 
     if let Some(p) = planning(spec, config) {
         r.insert("planning".into(), p);
     }
     let mut t = Map::new();
-    t.insert("id".into(), json!(eval.tender_id));
+    t.insert("id".into(), json!(process_id));
     if let Some(s) = spec {
         t.insert("title".into(), json!(s.title));
         if let Some(summary) = &s.summary {
             t.insert("description".into(), json!(summary));
         }
     }
-    t.insert(
-        "status".into(),
-        json!(if awarded { "complete" } else { "active" }),
-    );
+    t.insert("status".into(), json!(status));
     t.insert("mainProcurementCategory".into(), json!("services"));
     let route = contracts.iter().find_map(|c| c.procurement_route);
     if let Some(method) = route.and_then(procurement_method) {
@@ -298,8 +332,9 @@ fn tender_release(
             json!(route.map(|r| r.label())),
         );
     }
+    notice_fields(&mut t, lots, config);
     t.insert("awardCriteria".into(), json!("ratedCriteria"));
-    let w = eval.weights;
+    let w = first.weights;
     t.insert(
         "awardCriteriaDetails".into(),
         json!(format!(
@@ -307,7 +342,7 @@ fn tender_release(
             w.price, w.quality, w.social_value
         )),
     );
-    t.insert("numberOfTenderers".into(), json!(tenderers.len()));
+    t.insert("numberOfTenderers".into(), json!(number_of_tenderers.len()));
     t.insert(
         "tenderers".into(),
         Value::Array(tenderers.into_values().collect()),
@@ -317,30 +352,47 @@ fn tender_release(
             .iter()
             .enumerate()
             .map(|(i, m)| {
-                json!({ "id": format!("{}-M{}", eval.tender_id, i + 1), "title": m.event,
+                json!({ "id": format!("{}-M{}", process_id, i + 1), "title": m.event,
                         "dueDate": ocds_date(m.date) })
             })
             .collect();
         t.insert("milestones".into(), Value::Array(ms));
     }
     r.insert("tender".into(), Value::Object(t));
+    if let Some(b) = bids(project, lots, lotted) {
+        r.insert("bids".into(), b);
+    }
     if awarded {
+        let lot_of = |c: &Contract| {
+            lots.iter()
+                .find(|l| c.tender_id.as_deref() == Some(l.eval.tender_id.as_str()))
+                .and_then(|l| l.notice?.lot.clone())
+                .filter(|_| lotted)
+        };
         let awards = contracts
             .iter()
             .map(|c| {
-                let name = project
-                    .bids
-                    .iter()
-                    .find(|b| {
-                        b.tender_id == eval.tender_id && same_supplier(&b.supplier, &c.supplier)
-                    })
-                    .map_or(c.supplier.as_str(), |b| b.supplier.as_str());
-                award_json(c, name, config)
+                let name = bid_of(c).map_or(c.supplier.as_str(), |b| b.supplier.as_str());
+                let mut a = award_json(c, name, config);
+                if let (Some(lot), Some(a)) = (lot_of(c), a.as_object_mut()) {
+                    a.insert("relatedLots".into(), json!([lot]));
+                }
+                a
             })
             .collect();
         let ks = contracts
             .iter()
-            .map(|c| contract_json(c, config, as_of))
+            .map(|c| {
+                let signed = lots
+                    .iter()
+                    .find(|l| c.tender_id.as_deref() == Some(l.eval.tender_id.as_str()))
+                    .and_then(|l| l.notice?.dates.contract_signature);
+                let mut k = contract_json(c, config, as_of);
+                if let (Some(d), Some(k)) = (signed, k.as_object_mut()) {
+                    k.insert("dateSigned".into(), json!(ocds_date(d)));
+                }
+                k
+            })
             .collect();
         r.insert("awards".into(), Value::Array(awards));
         r.insert("contracts".into(), Value::Array(ks));
@@ -382,10 +434,16 @@ fn contract_release(project: &Project, c: &Contract, published: &str, as_of: Nai
 
 /// The OCDS 1.1 release package of the project (METHODS.md 6).
 ///
-/// - One release per evaluated tender, ocid `{ocid_prefix}-{tender_id}`: tag `["tender"]`, or
-///   `["award", "contract"]` once the register holds a contract for it (the release then carries
-///   its awards and contracts, so both stages are tagged). Tender status `active`, or `complete`
-///   once awarded; `procurementMethod` from the contracts' route when one is given.
+/// - One release per procurement, ocid `{ocid_prefix}-{procurement_id}` (the tender id unless
+///   tenders.csv groups lots under one procurement id): tag `["tender"]`,
+///   `["tenderCancellation"]` when every lot was cancelled, or `["award", "contract"]` once the
+///   register holds a contract for it (the release then carries its awards and contracts, so
+///   both stages are tagged). Tender status `active`, `cancelled`, or `complete` once every lot
+///   is awarded or cancelled; `procurementMethod` from the notice's procedure, else from the
+///   contracts' route. The notice adds items with CPV classifications, value, tender, enquiry and
+///   award periods, documents and lots (lots extension); `bids` (bid extension) carries counts
+///   for every lot and a bid's value only where the publication policy publishes it, and a
+///   tenderer is a party only where the policy names it.
 /// - One release per other contract (no tender id, or a tender id with no bids), ocid
 ///   `{ocid_prefix}-{contract_id}`, tag `["contract"]`, with the one award the contract's
 ///   required `awardID` points to.
@@ -404,14 +462,27 @@ pub fn ocds_package(project: &Project, evals: &[TenderEvaluation], published_dat
         .unwrap_or(NaiveDate::MIN);
     let mut releases = Vec::new();
     let mut covered = BTreeSet::new();
+    let mut procurements: BTreeMap<&str, Vec<Lot>> = BTreeMap::new();
     for eval in evals {
+        let notice = project.tenders.get(&eval.tender_id);
+        let key = notice.map_or(eval.tender_id.as_str(), |t| t.procurement_id.as_str());
+        procurements.entry(key).or_default().push(Lot {
+            eval,
+            notice,
+            published: published_bids(eval),
+        });
+    }
+    for lots in procurements.values() {
         let contracts: Vec<&Contract> = project
             .contracts
             .values()
-            .filter(|c| c.tender_id.as_deref() == Some(eval.tender_id.as_str()))
+            .filter(|c| {
+                lots.iter()
+                    .any(|l| c.tender_id.as_deref() == Some(l.eval.tender_id.as_str()))
+            })
             .collect();
         covered.extend(contracts.iter().map(|c| c.contract_id.clone()));
-        releases.push(tender_release(project, eval, &contracts, &published, as_of));
+        releases.push(tender_release(project, lots, &contracts, &published, as_of));
     }
     for c in project.contracts.values() {
         if !covered.contains(&c.contract_id) {
@@ -434,6 +505,7 @@ pub fn ocds_package(project: &Project, evals: &[TenderEvaluation], published_dat
         "publishedDate": published,
         "publisher": publisher,
         "license": config.licence_url,
+        "extensions": EXTENSIONS,
         "releases": releases,
     })
 }

@@ -143,16 +143,20 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
                 format!("Tender {}", t.tender_id),
             )
         }),
+        // Only the bids whose figures the tender's publication policy publishes.
         award_rows: tender
             .map(|t| {
-                t.bids
-                    .iter()
-                    .filter(|b| b.rank.is_some())
-                    .map(|b| AwardRow {
-                        supplier: b.supplier.clone(),
-                        rank: b.rank.map(|r| r.to_string()).unwrap_or_default(),
-                        total: number(b.total_score, 1),
-                        awarded: b.awarded,
+                crate::analysis::disclosure::published(t)
+                    .bids
+                    .into_iter()
+                    .filter_map(|b| {
+                        let f = b.figures?;
+                        Some(AwardRow {
+                            supplier: b.supplier,
+                            rank: f.rank?.to_string(),
+                            total: number(f.total_score?, 1),
+                            awarded: b.awarded,
+                        })
                     })
                     .collect()
             })
@@ -262,8 +266,8 @@ mod tests {
                 )
             })
             .collect();
-        assert!(ranks.contains(&("Helping Hands", "1", "89.0", true)));
-        assert!(ranks.contains(&("Acme Ltd", "2", "83.0", false)));
+        // Under the default publication policy only the winner's rank and score are shown.
+        assert_eq!(ranks, vec![("Helping Hands", "1", "89.0", true)]);
         assert!(!v.award_not_top);
         let k = &v.kpis[0];
         assert_eq!(

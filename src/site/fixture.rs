@@ -87,6 +87,7 @@ fn bid(supplier: &str, price: f64, quality: f64, social: f64, kind: SupplierType
         social_value_score: social,
         social_value_max: 10.0,
         compliant: true,
+        excluded: false,
         supplier_type: Some(kind),
         supplier_id: None,
         origin: Default::default(),

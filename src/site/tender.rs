@@ -117,10 +117,13 @@ fn bid_view(b: &BidResult) -> BidView {
             .map(|x| x.label().to_string())
             .unwrap_or_default(),
         price: money(b.price),
-        price_score: number(b.price_score, 2),
-        quality_score: number(b.quality_score, 2),
-        social_value_score: number(b.social_value_score, 2),
-        total_score: number(b.total_score, 2),
+        price_score: b.price_score.map(|x| number(x, 2)).unwrap_or_default(),
+        quality_score: b.quality_score.map(|x| number(x, 2)).unwrap_or_default(),
+        social_value_score: b
+            .social_value_score
+            .map(|x| number(x, 2))
+            .unwrap_or_default(),
+        total_score: b.total_score.map(|x| number(x, 2)).unwrap_or_default(),
         rank: b
             .rank
             .map(|r| r.to_string())

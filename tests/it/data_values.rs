@@ -216,6 +216,19 @@ fn evaluation_scores_ranks_and_award() {
         "",
         "a non-compliant bid is not ranked"
     );
+    for c in [
+        "price_score",
+        "quality_score",
+        "social_value_score",
+        "total_score",
+    ] {
+        assert_eq!(
+            text(&gamma, c),
+            "",
+            "a non-compliant bid is not scored: {c}"
+        );
+    }
+    assert_eq!(text(&gamma, "price"), "50000.0");
     assert_eq!(text(&gamma, "awarded"), "false");
 }
 

@@ -63,6 +63,7 @@ fn bid(supplier: &str, price: f64, q: f64, kind: SupplierType) -> Bid {
         social_value_score: 3.0,
         social_value_max: 5.0,
         compliant: true,
+        excluded: false,
         supplier_type: Some(kind),
         supplier_id: Some("GB-CHC-1234567".into()).filter(|_| kind == SupplierType::Vcse),
         origin: Default::default(),
@@ -197,7 +198,7 @@ fn project() -> Project {
 
 fn ocds() -> Value {
     let p = project();
-    ocds_package(&p, &evaluate_tenders(&p), "2026-03-31")
+    ocds_package(&p, &evaluate_tenders(&p, None), "2026-03-31")
 }
 
 #[test]
