@@ -1,7 +1,7 @@
 //! Area pages: a spine-chart style profile of one area, every indicator's latest value against
 //! the benchmark with its comparison and trend.
 
-use super::format::opt_value;
+use super::format::{fixed, number};
 use super::index::Index;
 use super::needs::{comparison_cell, comparison_counts, ordered_areas};
 use super::{area_path, crumbs, indicator_path, link, view, Count, Link, Page};
@@ -32,7 +32,13 @@ pub struct SpineRow {
     pub comparison: String,
     pub label: String,
     pub trend: String,
-    /// Position of the value relative to the benchmark, −100..100, for the spine bar.
+    /// The difference from the benchmark in percent of it, unclamped and signed: "+189%".
+    pub difference: String,
+    /// The difference's size without a sign ("189%") and its direction (`higher`, `lower`,
+    /// `same`, or empty when there is none), for the words of the text alternative.
+    pub difference_size: String,
+    pub direction: String,
+    /// The bar's length and side, −100..100, to scale with the largest difference on the page.
     pub position: i32,
 }
 
@@ -68,20 +74,42 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
     let mut rows: Vec<SpineRow> = latest
         .iter()
         .map(|(ind, r)| {
-            let cell = comparison_cell(Some(r), &bench_name);
+            let decimals = ind.display_decimals();
+            let cell = comparison_cell(Some(r), &bench_name, decimals);
+            let diff = difference(r.value, r.benchmark_value);
             SpineRow {
                 indicator: link(&indicator_path(&ind.id), ind.name.clone()),
                 domain: ind.domain.clone().unwrap_or_default(),
                 period: r.period.label.clone(),
-                value: opt_value(r.value),
-                benchmark: opt_value(r.benchmark_value),
+                value: fixed(r.value, decimals),
+                benchmark: fixed(r.benchmark_value, decimals),
                 comparison: cell.comparison,
                 label: cell.label,
                 trend: r.trend.map(|t| t.label().to_string()).unwrap_or_default(),
-                position: spine_position(r.value, r.benchmark_value),
+                difference: diff.map_or_else(|| "–".into(), signed_percent),
+                difference_size: diff
+                    .map(|d| format!("{}%", number(d.abs(), 0)))
+                    .unwrap_or_default(),
+                direction: match diff.map(|d| d.round()) {
+                    Some(d) if d > 0.0 => "higher",
+                    Some(d) if d < 0.0 => "lower",
+                    Some(_) => "same",
+                    None => "",
+                }
+                .into(),
+                position: 0,
             }
         })
         .collect();
+    // Bars to scale: the largest difference on the page fills its half of the bar.
+    let diffs: Vec<Option<f64>> = latest
+        .iter()
+        .map(|(_, r)| difference(r.value, r.benchmark_value))
+        .collect();
+    let largest = diffs.iter().flatten().fold(0.0_f64, |m, d| m.max(d.abs()));
+    for (row, d) in rows.iter_mut().zip(&diffs) {
+        row.position = bar_position(*d, largest);
+    }
     rows.sort_by(|x, y| (&x.domain, &x.indicator.text).cmp(&(&y.domain, &y.indicator.text)));
     AreaView {
         name: a.name.clone(),
@@ -98,12 +126,26 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
     }
 }
 
-/// How far a value lies from the benchmark, in percent of the benchmark, within ±100.
-fn spine_position(value: Option<f64>, benchmark: Option<f64>) -> i32 {
-    match (value, benchmark) {
-        (Some(v), Some(b)) if b != 0.0 => {
-            (((v - b) / b.abs()) * 100.0).clamp(-100.0, 100.0).round() as i32
-        }
+/// The difference from the benchmark in percent of it, unclamped (METHODS.md: 19.1 against 6.60
+/// is +189%).
+fn difference(value: Option<f64>, benchmark: Option<f64>) -> Option<f64> {
+    crate::analysis::needs::percent_difference(value?, benchmark?)
+}
+
+/// "+189%", "-50%", "0%".
+fn signed_percent(d: f64) -> String {
+    let whole = number(d, 0);
+    if d.round() > 0.0 {
+        format!("+{whole}%")
+    } else {
+        format!("{whole}%")
+    }
+}
+
+/// A bar's length, −100..100, as a share of the largest difference on the page.
+fn bar_position(d: Option<f64>, largest: f64) -> i32 {
+    match d {
+        Some(d) if largest > 0.0 => (d / largest * 100.0).round() as i32,
         _ => 0,
     }
 }
@@ -121,9 +163,19 @@ mod tests {
         // (2,400 − 2,000) / 2,000 = 20% above the benchmark.
         let r = &home.rows[0];
         assert_eq!(
-            (r.value.as_str(), r.benchmark.as_str(), r.position),
-            ("2,400", "2,000", 20)
+            (
+                r.value.as_str(),
+                r.benchmark.as_str(),
+                r.difference.as_str()
+            ),
+            ("2,400", "2,000", "+20%")
         );
+        assert_eq!(
+            (r.difference_size.as_str(), r.direction.as_str()),
+            ("20%", "higher")
+        );
+        // The only row is the largest difference on its page: a full half bar.
+        assert_eq!(r.position, 100);
         assert_eq!(r.label, "Worse than England");
         assert_eq!(
             home.counts,
@@ -138,8 +190,21 @@ mod tests {
             ward.parent,
             Some(link("needs/areas/e06000001/", "Hartside"))
         );
-        assert_eq!(ward.rows[0].position, 5);
-        assert_eq!(spine_position(Some(5.0), Some(1.0)), 100);
-        assert_eq!(spine_position(Some(5.0), Some(0.0)), 0);
+        assert_eq!(ward.rows[0].difference, "+5%");
+        // Unclamped: 19.1 against 6.60 is +189%, 5 against 1 is +400%; no percentage of 0.
+        assert_eq!(
+            signed_percent(difference(Some(19.1), Some(6.60)).unwrap()),
+            "+189%"
+        );
+        assert_eq!(
+            signed_percent(difference(Some(5.0), Some(1.0)).unwrap()),
+            "+400%"
+        );
+        assert_eq!(
+            signed_percent(difference(Some(3.3), Some(6.6)).unwrap()),
+            "-50%"
+        );
+        assert_eq!(difference(Some(5.0), Some(0.0)), None);
+        assert_eq!(bar_position(Some(-50.0), 400.0), -13);
     }
 }

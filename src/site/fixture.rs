@@ -145,7 +145,8 @@ fn falls() -> Indicator {
         effectiveness: None,
         pearl: None,
         affected_share: None,
-        decimals: None,
+        // Whole numbers, as Fingertips publishes falls admissions per 100,000.
+        decimals: Some(0),
     }
 }
 

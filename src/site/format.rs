@@ -34,6 +34,14 @@ pub fn value(v: f64) -> String {
     }
 }
 
+/// An indicator's value, interval end or difference at the indicator's fixed decimal places
+/// (`Indicator::display_decimals`), as Fingertips shows one precision per indicator: "7.0"
+/// beside "7.1", never "7" beside "7.1".
+pub fn fixed(v: Option<f64>, decimals: u32) -> String {
+    v.map(|x| number(x, decimals as usize))
+        .unwrap_or_else(|| "–".into())
+}
+
 pub fn opt_value(v: Option<f64>) -> String {
     v.map(value).unwrap_or_else(|| "–".into())
 }
@@ -91,5 +99,13 @@ mod tests {
         assert_eq!(value(99.0), "99");
         assert_eq!(value(0.1234), "0.12");
         assert_eq!(value(1234.6), "1,235");
+        // One precision per indicator: 7 beside 7.10 reads 7.0 beside 7.1.
+        assert_eq!(
+            (fixed(Some(7.0), 1), fixed(Some(7.10), 1)),
+            ("7.0".into(), "7.1".into())
+        );
+        assert_eq!(fixed(Some(81.0), 1), "81.0");
+        assert_eq!(fixed(Some(18762.0), 0), "18,762");
+        assert_eq!(fixed(None, 1), "–");
     }
 }

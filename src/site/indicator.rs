@@ -2,7 +2,7 @@
 //! comparison with the benchmark (METHODS.md 1), its trend in the home area, its inequality
 //! breakdowns, and the priority, specifications, contracts and grants that answer it.
 
-use super::format::{money, number, opt_value};
+use super::format::{fixed, money, number};
 use super::index::Index;
 use super::needs::{ci_text, comparison_cell, contract_refs, ordered_areas, unit, ContractRef};
 use super::{area_path, crumbs, grant_path, indicator_path, link, view, Link, Page};
@@ -116,7 +116,7 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         &format!("{} by area, {}", ind.name, latest_period),
         &format!(
             "Bar chart of the latest value for each area with 95% confidence intervals{}. The same figures are in the table below.",
-            bench_value.map(|b| format!("; the dashed line marks {bench_name} at {}", opt_value(Some(b)))).unwrap_or_default()
+            bench_value.map(|b| format!("; the dashed line marks {bench_name} at {}", fixed(Some(b), ind.display_decimals()))).unwrap_or_default()
         ),
         &bars,
         bench_value,
@@ -191,7 +191,7 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
         let Some(r) = needs.latest(&ind.id, &a.code) else {
             continue;
         };
-        let cell = comparison_cell(Some(r), &bench_name);
+        let cell = comparison_cell(Some(r), &bench_name, ind.display_decimals());
         if a.code == home {
             latest_period = r.period.label.clone();
         }
@@ -210,8 +210,8 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
             area: link(&area_path(&a.code), a.name.clone()),
             is_home: a.code == home,
             is_benchmark: a.code == bench_code,
-            value: opt_value(r.value),
-            ci: ci_text(r.lower_ci_95, r.upper_ci_95),
+            value: fixed(r.value, ind.display_decimals()),
+            ci: ci_text(r.lower_ci_95, r.upper_ci_95, ind.display_decimals()),
             count: r.count.map(|c| number(c, 0)).unwrap_or_else(|| "–".into()),
             denominator: r
                 .denominator
@@ -237,6 +237,7 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
     let (home_name, bench_name) = (ix.home_name(), ix.benchmark_name());
     let home_series = needs.series(&ind.id, ix.home_code());
     let bench_series = needs.series(&ind.id, &ix.project.config.benchmark_area);
+    let decimals = ind.display_decimals();
     let mut periods: Vec<&Period> = home_series
         .iter()
         .chain(bench_series)
@@ -258,12 +259,12 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
             let h = find(home_series, p);
             TrendRow {
                 period: p.label.clone(),
-                home: opt_value(h.as_ref().and_then(|r| r.value)),
+                home: fixed(h.as_ref().and_then(|r| r.value), decimals),
                 home_ci: h
                     .as_ref()
-                    .map(|r| ci_text(r.lower_ci_95, r.upper_ci_95))
+                    .map(|r| ci_text(r.lower_ci_95, r.upper_ci_95, decimals))
                     .unwrap_or_else(|| "–".into()),
-                benchmark: opt_value(find(bench_series, p).and_then(|r| r.value)),
+                benchmark: fixed(find(bench_series, p).and_then(|r| r.value), decimals),
             }
         })
         .collect();
@@ -362,8 +363,8 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
                     .iter()
                     .map(|r| CategoryRow {
                         category: r.category.clone().unwrap_or_default(),
-                        value: opt_value(r.value),
-                        ci: ci_text(r.lower_ci_95, r.upper_ci_95),
+                        value: fixed(r.value, ind.display_decimals()),
+                        ci: ci_text(r.lower_ci_95, r.upper_ci_95, ind.display_decimals()),
                     })
                     .collect(),
             }

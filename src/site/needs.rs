@@ -2,7 +2,7 @@
 //! domain), and what the needs pages share: areas in display order, the comparison of a value
 //! with the benchmark in words, and contracts with their KPI judgements.
 
-use super::format::opt_value;
+use super::format::fixed;
 use super::index::Index;
 use super::performance::kpi_summary_counts;
 use super::{area_path, contract_path, crumbs, indicator_path, link, view, Count, Link, Page};
@@ -60,7 +60,7 @@ pub struct ContractRef {
 }
 
 /// The comparison shown by colour class and by text.
-pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str) -> Cell {
+pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str, decimals: u32) -> Cell {
     match row {
         None => Cell {
             value: "–".into(),
@@ -76,7 +76,7 @@ pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str) -> Cell {
                 other => format!("{} than {benchmark}", other.label()),
             };
             Cell {
-                value: opt_value(r.value),
+                value: fixed(r.value, decimals),
                 comparison: cmp.as_str().into(),
                 label,
                 period: r.period.label.clone(),
@@ -102,10 +102,14 @@ pub(crate) fn unit(ind: &Indicator) -> String {
     ind.unit.clone().unwrap_or_default()
 }
 
-/// "l to h", or "–" without both ends of the interval.
-pub(crate) fn ci_text(lo: Option<f64>, hi: Option<f64>) -> String {
+/// "l to h" at the indicator's decimal places ("80.2 to 81.0"), or "–" without both ends.
+pub(crate) fn ci_text(lo: Option<f64>, hi: Option<f64>, decimals: u32) -> String {
     match (lo, hi) {
-        (Some(l), Some(h)) => format!("{} to {}", opt_value(Some(l)), opt_value(Some(h))),
+        (Some(l), Some(h)) => format!(
+            "{} to {}",
+            fixed(Some(l), decimals),
+            fixed(Some(h), decimals)
+        ),
         _ => "–".into(),
     }
 }
@@ -191,10 +195,13 @@ pub fn needs_view(ix: &Index) -> NeedsView {
                 period: latest_bench
                     .map(|r| r.period.label.clone())
                     .unwrap_or_default(),
-                benchmark: opt_value(latest_bench.and_then(|r| r.value)),
+                benchmark: fixed(latest_bench.and_then(|r| r.value), ind.display_decimals()),
                 cells: areas
                     .iter()
-                    .map(|a| comparison_cell(needs.latest(&ind.id, &a.code), &bench_name))
+                    .map(|a| {
+                        let row = needs.latest(&ind.id, &a.code);
+                        comparison_cell(row, &bench_name, ind.display_decimals())
+                    })
                     .collect(),
             });
     }
@@ -267,7 +274,8 @@ mod tests {
             ),
             ("similar", "Similar to England")
         );
-        assert_eq!(comparison_cell(None, "England").label, "No data");
-        assert_eq!(ci_text(Some(1.0), None), "–");
+        assert_eq!(comparison_cell(None, "England", 1).label, "No data");
+        assert_eq!(ci_text(Some(1.0), None, 1), "–");
+        assert_eq!(ci_text(Some(80.2), Some(81.0), 1), "80.2 to 81.0");
     }
 }

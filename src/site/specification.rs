@@ -229,7 +229,11 @@ fn need_refs(ix: &Index, s: &Specification) -> Vec<NeedRef> {
         .iter()
         .filter_map(|i| project.indicators.get(i))
         .map(|i| {
-            let cell = super::needs::comparison_cell(analysis.needs.latest(&i.id, home), &bench);
+            let cell = super::needs::comparison_cell(
+                analysis.needs.latest(&i.id, home),
+                &bench,
+                i.display_decimals(),
+            );
             NeedRef {
                 link: link(&indicator_path(&i.id), i.name.clone()),
                 priority: analysis

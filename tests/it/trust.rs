@@ -150,3 +150,39 @@ fn spc_summaries_and_rebase_reasons() {
     );
     assert!(!t2.contains("Special-cause variation"));
 }
+
+/// Item 4: one precision per indicator (decimals = 1 here) for values and intervals alike, and
+/// counts as whole numbers on the page and in the data.
+#[test]
+fn decimals_in_a_table_row() {
+    let text = page("needs/indicators/20003/index.html");
+    // Trustford 7 (6.2 to 7.1), 126 of 1,800; England 7.1, 18,762 of 264,254.
+    assert!(text.contains("Trustford 7.0 6.2 to 7.1"), "{text}");
+    assert!(text.contains("126 1,800"), "{text}");
+    assert!(text.contains("18,762 264,254"), "{text}");
+    assert!(!text.contains("18762.0") && !text.contains("Trustford 7 "));
+    let needs = site().csv("needs");
+    let eng = needs
+        .iter()
+        .find(|r| r["indicator_id"] == "20003" && r["area_code"] == "E92000001")
+        .unwrap();
+    assert_eq!(
+        (eng["count"].as_str(), eng["denominator"].as_str()),
+        ("18762", "264254")
+    );
+    // Data files keep the measure unrounded.
+    assert_eq!(eng["value"], "7.1");
+}
+
+/// Item 7: the difference from England to scale, unclamped, with its text alternative.
+#[test]
+fn a_difference_of_189_percent() {
+    let text = page("needs/areas/e07000002/index.html");
+    // (19.1 − 6.6) / 6.6 = 189.4%: shown as +189% (it was clamped at 100%).
+    assert!(
+        text.contains("Admissions for self-harm Mental health 2024 19.1 6.6 Worse than England 189% higher than England +189%"),
+        "{text}"
+    );
+    // 78 against 82: 4.9% lower.
+    assert!(text.contains("5% lower than England -5%"), "{text}");
+}
