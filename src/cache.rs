@@ -3,8 +3,8 @@
 //! search record, and the search index with the hash of the records it was built from. In memory
 //! only; a `commission build` starts without one and renders everything.
 
+use crate::output::OutputFile;
 use crate::publish::search_text::SearchRecord;
-use crate::write::OutputFile;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -90,30 +90,6 @@ impl BuildCache {
     /// Whether a search index waits to be built by `build::finish_search`.
     pub fn search_pending(&self) -> bool {
         self.pending.is_some()
-    }
-}
-
-/// Feeds serialised bytes straight into a hasher, so a view is hashed without building its JSON.
-pub struct HashWriter<'a>(pub &'a mut dyn Hasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Feeds formatted text straight into a hasher (a fingerprint from `Debug` without a string).
-pub struct HashFmt<'a>(pub &'a mut dyn Hasher);
-
-impl std::fmt::Write for HashFmt<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
     }
 }
 

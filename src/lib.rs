@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod init;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod progress;
 pub mod publish;
 pub mod render;

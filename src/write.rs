@@ -8,12 +8,7 @@ use std::path::{Path, PathBuf};
 /// Name of the marker file that identifies a folder as `commission` output.
 pub const MARKER: &str = ".commission-site";
 
-/// A file of the built site: a `/`-separated path under the output root and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+pub use crate::output::OutputFile;
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     let abs = if path.is_absolute() {

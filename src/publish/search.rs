@@ -2,7 +2,7 @@
 //! index that the search page loads lazily, fragment by fragment, so a large site's search stays
 //! fast. Pure: pages in, files out.
 
-use crate::write::OutputFile;
+use crate::output::OutputFile;
 use anyhow::{anyhow, Context, Result};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;

@@ -2,12 +2,13 @@
 //! description wired to `role="img"` so screen readers announce it; pages always put the data
 //! table beside the chart.
 
+use crate::site::chart::{Bar, Chart, Line, Mark, PairedBar, Plot};
 use plotters::prelude::*;
 use serde::Serialize;
 
-/// A drawn chart ready to embed.
+/// A drawn chart ready to embed: what a template receives for each chart of a view.
 #[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Chart {
+pub struct DrawnChart {
     pub id: String,
     pub title: String,
     pub description: String,
@@ -15,31 +16,52 @@ pub struct Chart {
     pub svg: String,
 }
 
-/// One bar with an optional confidence interval.
-#[derive(Debug, Clone)]
-pub struct Bar {
-    pub label: String,
-    pub value: f64,
-    pub lower: Option<f64>,
-    pub upper: Option<f64>,
-    pub highlight: bool,
+/// Draws a chart; `None` when plotters cannot draw it.
+pub fn draw(chart: &Chart) -> Option<DrawnChart> {
+    let (id, title, description) = (&chart.id, &chart.title, &chart.description);
+    match &chart.plot {
+        Plot::Bars { bars, benchmark } => bar_chart(id, title, description, bars, *benchmark),
+        Plot::Lines {
+            x_labels,
+            lines,
+            include_zero,
+        } => line_chart(id, title, description, x_labels, lines, *include_zero),
+        Plot::Spc {
+            x_labels,
+            values,
+            mean,
+            lower,
+            upper,
+            target,
+            marks,
+        } => spc_chart(
+            id,
+            title,
+            description,
+            x_labels,
+            [values, mean, lower, upper, target],
+            marks,
+        ),
+        Plot::PairedBars { groups } => paired_bars(id, title, description, groups),
+    }
 }
 
-/// One line of a line chart; `None` values leave a gap.
-#[derive(Debug, Clone)]
-pub struct Line {
-    pub name: String,
-    pub values: Vec<Option<f64>>,
-    pub dashed: bool,
-}
-
-/// How an SPC point is marked: by shape as well as colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
-    Common,
-    Improvement,
-    Concern,
-    Neutral,
+/// Replaces every chart in a view's template data (an object with a `$chart` plot, as
+/// [`Chart`] serialises) with the drawn chart, or with null when it cannot be drawn.
+pub fn draw_charts(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) if map.contains_key("$chart") => {
+            let drawn = serde_json::from_value::<Chart>(Value::Object(std::mem::take(map)))
+                .ok()
+                .and_then(|c| draw(&c))
+                .and_then(|d| serde_json::to_value(d).ok());
+            *value = drawn.unwrap_or(Value::Null);
+        }
+        Value::Object(map) => map.values_mut().for_each(draw_charts),
+        Value::Array(items) => items.iter_mut().for_each(draw_charts),
+        _ => {}
+    }
 }
 
 const BLUE: RGBColor = RGBColor(29, 112, 184);
@@ -84,7 +106,7 @@ impl Dashes {
 
 /// Adds `role="img"`, a title and a description to plotters' SVG, drops its XML declaration (the
 /// SVG is inline), and gives dashed lines their colour and pattern; one pass over the markup.
-fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str) -> Chart {
+fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str) -> DrawnChart {
     let mut svg = String::with_capacity(raw.len() + title.len() + description.len() + 200);
     let mut rest = raw.as_str();
     if let Some(start) = rest.find("<?xml") {
@@ -121,7 +143,7 @@ fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str
         }
     }
     svg.push_str(rest);
-    Chart {
+    DrawnChart {
         id: id.to_string(),
         title: title.to_string(),
         description: description.to_string(),
@@ -187,13 +209,13 @@ fn period_label(x: f64, labels: &[String], step: usize) -> String {
 }
 
 /// Horizontal bars with confidence-interval whiskers and an optional benchmark line.
-pub fn bar_chart(
+fn bar_chart(
     id: &str,
     title: &str,
     description: &str,
     bars: &[Bar],
     benchmark: Option<f64>,
-) -> Option<Chart> {
+) -> Option<DrawnChart> {
     if bars.is_empty() {
         return None;
     }
@@ -280,14 +302,14 @@ pub fn bar_chart(
 }
 
 /// Lines over labelled periods.
-pub fn line_chart(
+fn line_chart(
     id: &str,
     title: &str,
     description: &str,
     x_labels: &[String],
     lines: &[Line],
     include_zero: bool,
-) -> Option<Chart> {
+) -> Option<DrawnChart> {
     if x_labels.is_empty() || lines.iter().all(|l| l.values.iter().all(Option::is_none)) {
         return None;
     }
@@ -358,19 +380,16 @@ pub fn line_chart(
 
 /// A Making Data Count XmR chart: points, mean, process limits, target; special-cause points are
 /// marked by shape (triangle up: improvement, square: concern, diamond: neutral) and colour.
-#[allow(clippy::too_many_arguments)]
-pub fn spc_chart(
+/// `series` are the values, mean, lower and upper limits and target, one per period.
+fn spc_chart(
     id: &str,
     title: &str,
     description: &str,
     x_labels: &[String],
-    values: &[Option<f64>],
-    mean: &[Option<f64>],
-    lower: &[Option<f64>],
-    upper: &[Option<f64>],
-    target: &[Option<f64>],
+    series: [&[Option<f64>]; 5],
     marks: &[Mark],
-) -> Option<Chart> {
+) -> Option<DrawnChart> {
+    let [values, mean, lower, upper, target] = series;
     let all = values
         .iter()
         .chain(mean)
@@ -507,16 +526,16 @@ pub fn spc_chart(
 }
 
 /// Pairs of bars (discounted costs and benefits) per option.
-pub fn paired_bars(
+fn paired_bars(
     id: &str,
     title: &str,
     description: &str,
-    groups: &[(String, f64, f64)],
-) -> Option<Chart> {
+    groups: &[PairedBar],
+) -> Option<DrawnChart> {
     if groups.is_empty() {
         return None;
     }
-    let (lo, hi) = nice_range(groups.iter().flat_map(|g| [g.1, g.2]), true);
+    let (lo, hi) = nice_range(groups.iter().flat_map(|g| [g.costs, g.benefits]), true);
     let n = groups.len() as f64;
     let mut raw = String::new();
     let dashes = Dashes::default();
@@ -529,7 +548,7 @@ pub fn paired_bars(
             .y_label_area_size(72)
             .build_cartesian_2d(0.0..n, lo..hi)
             .ok()?;
-        let labels: Vec<String> = groups.iter().map(|g| short(&g.0, 22)).collect();
+        let labels: Vec<String> = groups.iter().map(|g| short(&g.label, 22)).collect();
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -552,13 +571,13 @@ pub fn paired_bars(
             let x = i as f64;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(x + 0.12, 0.0), (x + 0.48, g.1)],
+                    [(x + 0.12, 0.0), (x + 0.48, g.costs)],
                     ORANGE.filled(),
                 )))
                 .ok()?;
             chart
                 .draw_series(std::iter::once(Rectangle::new(
-                    [(x + 0.52, 0.0), (x + 0.88, g.2)],
+                    [(x + 0.52, 0.0), (x + 0.88, g.benefits)],
                     BLUE.filled(),
                 )))
                 .ok()?;

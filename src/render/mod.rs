@@ -1,8 +1,7 @@
-//! Rendering: turns page views into HTML with tera (the theme's templates), Markdown into safe HTML,
-//! and chart data into SVG. Knows nothing of files on disk.
+//! Rendering: turns page views into HTML with tera (the theme's templates) and the views' charts
+//! into SVG. Knows nothing of files on disk.
 
 pub mod charts;
-pub mod markdown;
 pub mod pages;
 
 use crate::load::theme::Theme;

@@ -4,11 +4,11 @@
 
 use crate::cache::BuildCache;
 use crate::model::Project;
+use crate::output::OutputFile;
 use crate::publish::search_text::{search_record, SearchRecord};
 use crate::render::Renderer;
 use crate::site::Page;
 use crate::stages::{Observer, Silent};
-use crate::write::OutputFile;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -202,8 +202,10 @@ impl PageContext {
                 let page_path = page.path;
                 // A deferred view is built here, so it lives only while its page renders.
                 let view = page.view.build();
-                ctx.insert("page".into(), view.to_value());
+                let mut data = view.to_value();
                 drop(view);
+                crate::render::charts::draw_charts(&mut data);
+                ctx.insert("page".into(), data);
                 ctx.insert("title".into(), Value::String(page.title));
                 ctx.insert("description".into(), Value::String(page.description));
                 ctx.insert("section".into(), Value::String(page.section.into()));

@@ -3,11 +3,11 @@
 //! Atom feed, robots.txt, and the search and 404 pages.
 
 use super::format::{date, number};
+use super::OutputFile;
 use super::{crumbs, href, view, Page};
 use crate::analysis::Analysis;
 use crate::model::Project;
 use crate::publish::data::{to_csv, to_json};
-use crate::write::OutputFile;
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;

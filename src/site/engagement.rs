@@ -3,9 +3,9 @@
 
 use super::format::date;
 use super::index::Index;
+use super::markdown::render_markdown;
 use super::{crumbs, engagement_path, link, view, Link, Page};
 use crate::model::{Engagement, Response, ResponseStatus};
-use crate::render::markdown::render_markdown;
 use serde::Serialize;
 
 /// The view of `engagement_index.html`.

@@ -2,6 +2,7 @@
 //! comparison with the benchmark (METHODS.md 1), its trend in the home area, its inequality
 //! breakdowns, and the priority, specifications, contracts and grants that answer it.
 
+use super::chart::{bar_chart, line_chart, Bar, Chart, Line};
 use super::format::{fixed, money, number};
 use super::index::Index;
 use super::needs::{ci_text, comparison_cell, contract_refs, ordered_areas, unit, ContractRef};
@@ -9,7 +10,6 @@ use super::{area_path, crumbs, grant_path, indicator_path, link, view, Link, Pag
 use crate::analysis::needs::{BreakdownRow, NeedRow};
 use crate::model::config::ComparisonMethod;
 use crate::model::{Indicator, Period, Polarity};
-use crate::render::charts::{bar_chart, line_chart, Bar, Chart, Line};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -118,7 +118,7 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
             "Bar chart of the latest value for each area with 95% confidence intervals{}. The same figures are in the table below.",
             bench_value.map(|b| format!("; the dashed line marks {bench_name} at {}", fixed(Some(b), ind.display_decimals()))).unwrap_or_default()
         ),
-        &bars,
+        bars,
         bench_value,
     );
     let (trend_chart, trend_rows) = trend(ix, ind);
@@ -272,8 +272,8 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
         &format!("trend-{}", crate::model::slug(&ind.id)),
         &format!("{}: {} and {} over time", ind.name, home_name, bench_name),
         &format!("Line chart of {home_name} (solid) and {bench_name} (dashed) from {} to {}. The same figures are in the table below.", labels.first().cloned().unwrap_or_default(), labels.last().cloned().unwrap_or_default()),
-        &labels,
-        &[
+        labels,
+        vec![
             Line { name: home_name.clone(), values: values(home_series), dashed: false },
             Line { name: bench_name.clone(), values: values(bench_series), dashed: true },
         ],
@@ -355,7 +355,7 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
                 })
                 .collect();
             BreakdownView {
-                chart: bar_chart(&format!("bd-{}-{i}", crate::model::slug(&ind.id)), &format!("{} by {}: {area_name}, {p}", ind.name, t), "Bar chart of each category's value with 95% confidence intervals. The same figures are in the table beside it.", &bars, None),
+                chart: bar_chart(&format!("bd-{}-{i}", crate::model::slug(&ind.id)), &format!("{} by {}: {area_name}, {p}", ind.name, t), "Bar chart of each category's value with 95% confidence intervals. The same figures are in the table beside it.", bars, None),
                 category_type: t,
                 area: area_name,
                 period: p,

@@ -2,12 +2,12 @@
 //! summary in words and every period's values and limits. Built as the page renders: KPI pages
 //! are most of a large site.
 
+use super::chart::{spc_chart, Chart, Mark, SpcSeries};
 use super::format::opt_value;
 use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
 use crate::analysis::performance::KpiAnalysis;
 use crate::analysis::spc::SpecialCause;
 use crate::model::Contract;
-use crate::render::charts::{spc_chart, Chart, Mark};
 use serde::Serialize;
 
 /// Everything a KPI's view is built from. The render cache keys a KPI page by this struct's
@@ -172,13 +172,15 @@ fn chart(k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
         &format!("spc-{}", crate::model::slug(&k.kpi_id)),
         &format!("{}: statistical process control chart", k.summary.kpi_name),
         &format!("XmR chart of {} periods with the mean (solid line), process limits (dashed grey) and target (dotted red). Improvement points are triangles, concern points squares, neutral points crosses. {}", k.rows.len(), summary.join(" ")),
-        &labels,
-        &series(&|r| r.actual),
-        &series(&|r| finite(r.mean)),
-        &series(&|r| finite(r.lower_limit)),
-        &series(&|r| finite(r.upper_limit)),
-        &series(&|r| r.target),
-        &marks,
+        SpcSeries {
+            x_labels: labels,
+            values: series(&|r| r.actual),
+            mean: series(&|r| finite(r.mean)),
+            lower: series(&|r| finite(r.lower_limit)),
+            upper: series(&|r| finite(r.upper_limit)),
+            target: series(&|r| r.target),
+            marks,
+        },
     )
 }
 

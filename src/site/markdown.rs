@@ -36,7 +36,7 @@ fn shift(level: HeadingLevel, top: usize) -> HeadingLevel {
 }
 
 /// Renders Markdown to sanitised HTML fit to place inside a page's `<main>`.
-pub fn render_markdown(source: &str) -> String {
+pub(crate) fn render_markdown(source: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let events: Vec<Event> = Parser::new_ext(source, options).collect();
@@ -94,7 +94,7 @@ pub fn render_markdown(source: &str) -> String {
 }
 
 /// Cleans HTML with an allow-list.
-pub fn sanitise(html: &str) -> String {
+pub(crate) fn sanitise(html: &str) -> String {
     let mut builder = ammonia::Builder::default();
     let schemes: HashSet<&str> = ["http", "https", "mailto"].into_iter().collect();
     builder

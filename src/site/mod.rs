@@ -3,6 +3,7 @@
 
 pub mod area;
 pub mod catalogue;
+pub mod chart;
 pub mod compliance;
 pub mod contract;
 pub mod engagement;
@@ -14,6 +15,7 @@ pub mod home;
 pub mod index;
 pub mod indicator;
 pub mod kpi;
+pub(crate) mod markdown;
 pub mod needs;
 pub mod options;
 pub mod page;
@@ -25,7 +27,7 @@ pub mod procurement;
 pub mod resources;
 pub mod specification;
 pub mod tender;
-pub mod words;
+pub(crate) mod words;
 
 use crate::analysis::Analysis;
 use crate::model::{slug, Project};
@@ -150,7 +152,7 @@ impl<T: Serialize + Send + Sync> PageView for T {
     }
 
     fn hash_into(&self, hasher: &mut dyn std::hash::Hasher) {
-        let _ = serde_json::to_writer(crate::cache::HashWriter(hasher), self);
+        let _ = serde_json::to_writer(HashWriter(hasher), self);
     }
 }
 
@@ -180,7 +182,7 @@ where
 
     fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) {
         use std::fmt::Write as _;
-        let _ = write!(crate::cache::HashFmt(hasher), "{:?}", self.input);
+        let _ = write!(HashFmt(hasher), "{:?}", self.input);
     }
 }
 
@@ -255,11 +257,37 @@ fn performance_pages<'a>(ix: &index::Index<'a>) -> Vec<Page<'a>> {
     pages
 }
 
+pub use crate::output::OutputFile;
+
+/// Feeds serialised bytes straight into a hasher, so a view is hashed without building its JSON.
+pub struct HashWriter<'a>(pub &'a mut dyn std::hash::Hasher);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Feeds formatted text straight into a hasher (a fingerprint from `Debug` without a string).
+pub struct HashFmt<'a>(pub &'a mut dyn std::hash::Hasher);
+
+impl std::fmt::Write for HashFmt<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}
+
 /// Everything the site publishes besides rendered pages.
 pub struct Site<'a> {
     pub pages: Vec<Page<'a>>,
     /// Data files and other non-HTML outputs: path under the site root → bytes.
-    pub files: Vec<crate::write::OutputFile>,
+    pub files: Vec<OutputFile>,
 }
 
 /// Builds every page and data file of the site.

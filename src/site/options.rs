@@ -1,13 +1,13 @@
 //! Options appraisal pages, one per specification: each option's discounted costs and benefits
 //! (Green Book, METHODS.md 3), its value-for-money category and its yearly cash flows.
 
+use super::chart::{paired_bars, Chart, PairedBar};
 use super::format::{money, number};
 use super::index::Index;
 use super::{crumbs, link, options_path, spec_path, view, Link, Page};
 use crate::analysis::appraisal::{DiscountedYear, OptionResult};
 use crate::model::config::DiscountSchedule;
 use crate::model::{AppraisalOption, Specification};
-use crate::render::charts::{paired_bars, Chart};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -91,7 +91,14 @@ pub fn appraisal_view(
         &format!("options-{}", crate::model::slug(&spec.id)),
         &format!("Discounted costs and benefits of each option: {}", spec.title),
         "Pairs of bars per option: present value of costs (orange, left) and of benefits (blue, right). The same figures are in the table below.",
-        &options.iter().map(|o| (o.option_name.clone(), o.pv_costs, o.pv_benefits)).collect::<Vec<_>>(),
+        options
+            .iter()
+            .map(|o| PairedBar {
+                label: o.option_name.clone(),
+                costs: o.pv_costs,
+                benefits: o.pv_benefits,
+            })
+            .collect(),
     );
     AppraisalView {
         spec: link(&spec_path(&spec.id), spec.title.clone()),

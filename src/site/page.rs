@@ -2,8 +2,8 @@
 //! writes its own.
 
 use super::index::Index;
+use super::markdown::render_markdown;
 use super::{crumbs, view, Page};
-use crate::render::markdown::render_markdown;
 use serde::Serialize;
 
 /// The view of `page.html`.

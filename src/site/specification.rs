@@ -5,12 +5,12 @@
 use super::engagement::{response_view, ResponseView};
 use super::format::{date, money, number};
 use super::index::Index;
+use super::markdown::render_markdown;
 use super::{
     crumbs, engagement_path, grant_path, indicator_path, link, options_path, spec_path,
     tender_path, view, Link, Page,
 };
 use crate::model::{SocialValueCommitment, SpecStatus, Specification};
-use crate::render::markdown::render_markdown;
 use serde::Serialize;
 
 /// The view of `specification.html`.

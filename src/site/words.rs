@@ -8,7 +8,7 @@ use crate::model::{Funding, Polarity};
 use crate::model::{Period, PeriodKind};
 
 /// How a specification is funded, in a table cell.
-pub fn funding(f: Funding) -> &'static str {
+pub(crate) fn funding(f: Funding) -> &'static str {
     match f {
         Funding::Contract => "Contract",
         Funding::Grant => "Grants",
@@ -16,7 +16,7 @@ pub fn funding(f: Funding) -> &'static str {
 }
 
 /// A RAG status's class and words.
-pub fn rag(r: Option<Rag>) -> (String, String) {
+pub(crate) fn rag(r: Option<Rag>) -> (String, String) {
     match r {
         Some(Rag::Green) => ("green".into(), "Met target".into()),
         Some(Rag::Amber) => ("amber".into(), "Just missed target".into()),
@@ -28,14 +28,15 @@ pub fn rag(r: Option<Rag>) -> (String, String) {
 
 /// The label of the "KPIs showing concern" headline, with its definition (the same test that
 /// rates a contract "Requires improvement": `analysis::performance::shows_concern`).
-pub const KPIS_OF_CONCERN: &str = "KPIs showing concern";
+pub(crate) const KPIS_OF_CONCERN: &str = "KPIs showing concern";
 /// What "showing concern" means, printed beside the count.
-pub const KPIS_OF_CONCERN_MEANS: &str = "a KPI whose latest value missed its target, that shows \
+pub(crate) const KPIS_OF_CONCERN_MEANS: &str =
+    "a KPI whose latest value missed its target, that shows \
 special-cause concern at its latest point, or whose process will consistently fail its target; \
 any one rates its contract \"Requires improvement\" or worse";
 
 /// A contract's status in words.
-pub fn contract_state(s: ContractState) -> &'static str {
+pub(crate) fn contract_state(s: ContractState) -> &'static str {
     match s {
         ContractState::NotStarted => "Not started",
         ContractState::Live => "Live",
@@ -45,7 +46,7 @@ pub fn contract_state(s: ContractState) -> &'static str {
 }
 
 /// A contract flag in words.
-pub fn flag(f: Flag) -> &'static str {
+pub(crate) fn flag(f: Flag) -> &'static str {
     match f {
         Flag::TooFewKpis => "Fewer than 3 KPIs (Procurement Act 2023 s.52)",
         Flag::AssessmentOverdue => "No performance assessment in the last 12 months (s.71)",
@@ -55,7 +56,7 @@ pub fn flag(f: Flag) -> &'static str {
 }
 
 /// Which way is better, in words.
-pub fn polarity(p: Polarity) -> &'static str {
+pub(crate) fn polarity(p: Polarity) -> &'static str {
     match p {
         Polarity::HigherIsBetter => "Higher is better",
         Polarity::LowerIsBetter => "Lower is better",
@@ -64,7 +65,7 @@ pub fn polarity(p: Polarity) -> &'static str {
 }
 
 /// Icon file and text alternative for a variation point type (METHODS.md 2.3).
-pub fn variation_icon(point: Option<PointType>, polarity: Polarity) -> (String, String) {
+pub(crate) fn variation_icon(point: Option<PointType>, polarity: Polarity) -> (String, String) {
     let increase = polarity != Polarity::LowerIsBetter;
     match point {
         None => ("none".into(), "No data".into()),
@@ -108,7 +109,7 @@ pub fn variation_icon(point: Option<PointType>, polarity: Polarity) -> (String, 
 }
 
 /// Icon file and text alternative for an assurance result (METHODS.md 2.4).
-pub fn assurance_icon(a: Assurance) -> (String, String) {
+pub(crate) fn assurance_icon(a: Assurance) -> (String, String) {
     match a {
         Assurance::ConsistentPass => (
             "pass".into(),
@@ -130,7 +131,7 @@ pub fn assurance_icon(a: Assurance) -> (String, String) {
 }
 
 /// A period as a reader says it: a month is "May 2025", anything else its label.
-pub fn period(p: &Period) -> String {
+pub(crate) fn period(p: &Period) -> String {
     match p.kind {
         PeriodKind::Month => p.start.format("%B %Y").to_string(),
         _ => p.label.clone(),
@@ -152,7 +153,7 @@ fn rule_place(rule: Rule, direction: i8) -> &'static str {
 }
 
 /// A special cause's judgement in words.
-pub fn special_cause(sc: SpecialCause) -> &'static str {
+pub(crate) fn special_cause(sc: SpecialCause) -> &'static str {
     match sc {
         SpecialCause::Improvement => "improvement",
         SpecialCause::Concern => "concern",
@@ -163,7 +164,7 @@ pub fn special_cause(sc: SpecialCause) -> &'static str {
 
 /// A summary of special-cause points (METHODS.md 2.6): "24 points above the upper limit since
 /// May 2025 (improvement)".
-pub fn special_cause_run(run: &SpecialCauseRun) -> String {
+pub(crate) fn special_cause_run(run: &SpecialCauseRun) -> String {
     let points = if run.points == 1 {
         "1 point".to_string()
     } else {
@@ -184,7 +185,7 @@ pub fn special_cause_run(run: &SpecialCauseRun) -> String {
 }
 
 /// A rebase beside the chart: "Limits recalculated from April 2025: a new pathway."
-pub fn phase(p: &Phase) -> String {
+pub(crate) fn phase(p: &Phase) -> String {
     match &p.reason {
         Some(why) => format!("Limits recalculated from {}: {why}", period(&p.start)),
         None => format!("Limits recalculated from {}.", period(&p.start)),
@@ -192,7 +193,7 @@ pub fn phase(p: &Phase) -> String {
 }
 
 /// A point's special cause in a table cell: "Concern: above the upper limit".
-pub fn special_point(sc: SpecialCause, rule: Rule, direction: i8) -> String {
+pub(crate) fn special_point(sc: SpecialCause, rule: Rule, direction: i8) -> String {
     let judgement = match sc {
         SpecialCause::Improvement => "Improvement",
         SpecialCause::Concern => "Concern",

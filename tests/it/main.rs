@@ -1,6 +1,9 @@
 //! The integration tests, as one test binary (`cargo test --test it`): one module per area, and
 //! `common` for the helpers they share. One binary links the library once instead of once per
 //! test file. Run one area with a filter, e.g. `cargo test --test it corpus::`.
+// Test helpers are `pub` for the test modules; the crate-wide `unreachable_pub` lint is for
+// the library.
+#![allow(unreachable_pub)]
 
 mod common;
 
