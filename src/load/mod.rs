@@ -9,9 +9,11 @@ pub mod markdown;
 pub mod needs;
 pub mod procurement;
 pub mod table;
+pub mod tables;
 pub mod tenders;
 pub mod theme;
 pub mod workbook;
+pub mod workbook_limits;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Config, Kpi, Project};
@@ -123,7 +125,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     let mut values = needs::NeedsValues::default();
     for (path, rel) in files_in(root, "needs", TABLE_EXTENSIONS) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             if stem(&rel).eq_ignore_ascii_case("indicators") {
                 for (id, ind) in needs::read_indicators(&t, &mut diags) {
                     project.indicators.insert(id, ind);
@@ -177,7 +179,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     // procurement/
     if let Some((path, rel)) = one_table(root, "procurement", "options", &mut diags) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             project
                 .options
                 .extend(procurement::read_options(&t, &mut diags));
@@ -185,7 +187,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     }
     if let Some((path, rel)) = one_table(root, "procurement", "tenders", &mut diags) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             for id in fields::column_values(&t, "tender_id") {
                 project.mentioned.insert(("tender".into(), id));
             }
@@ -196,7 +198,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     }
     if let Some((path, rel)) = one_table(root, "procurement", "bids", &mut diags) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             for id in fields::column_values(&t, "tender_id") {
                 project.mentioned.insert(("tender".into(), id));
             }
@@ -207,7 +209,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     // contracts/
     if let Some((path, rel)) = one_table(root, "contracts", "register", &mut diags) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             for id in fields::column_values(&t, "contract_id") {
                 project.mentioned.insert(("contract".into(), id));
             }
@@ -236,7 +238,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     let mut returns = Vec::new();
     for (path, rel) in files_in(root, "contracts/kpis", TABLE_EXTENSIONS) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             returns.extend(contracts::read_kpis(&t, &mut diags));
         }
     }
@@ -245,7 +247,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     // grants/
     if let Some((path, rel)) = one_table(root, "grants", "grants", &mut diags) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             for g in grants::read_grants(&t, &mut diags) {
                 if project.grants.contains_key(&g.grant_id) {
                     diags.push(
@@ -283,7 +285,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     }
     if let Some((path, rel)) = one_table(root, "engagement", "you-said-we-did", &mut diags) {
         inputs.push(rel.clone());
-        for t in table::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, &mut diags) {
             project
                 .responses
                 .extend(grants::read_responses(&t, &mut diags));

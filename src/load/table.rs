@@ -1,22 +1,10 @@
-//! Reads any tabular input — CSV in UTF-8 or Windows-1252 with comma or semicolon delimiters, or a
-//! sheet of an .xlsx/.ods workbook — into one `Table` shape, so every loader reads cells the same
-//! way and every diagnostic can name the line or the sheet and cell.
+//! The one `Table` shape every tabular input is read into — CSV in UTF-8 or Windows-1252 with comma
+//! or semicolon delimiters (read here), or a sheet of an .xlsx/.ods workbook (`workbook.rs`) — so
+//! every loader reads cells the same way and every diagnostic can name the line or the sheet and
+//! cell. `tables.rs` opens a file of either kind.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use chrono::NaiveDate;
-use std::path::Path;
-
-/// Inputs larger than this are refused with a message rather than read into memory.
-pub const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// The table size limit in force: `MAX_TABLE_BYTES`, or `COMMISSION_MAX_TABLE_BYTES` when set to a
-/// number (for tests of the limit, and for councils that must load a larger file).
-pub fn max_table_bytes() -> u64 {
-    std::env::var("COMMISSION_MAX_TABLE_BYTES")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(MAX_TABLE_BYTES)
-}
 
 /// `256 MiB`, or `1000 bytes` for a limit that is not a whole number of MiB.
 pub(crate) fn limit_text(bytes: u64) -> String {
@@ -182,61 +170,6 @@ pub fn normalise_header(h: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Reads a table file: one table for CSV, one per non-empty sheet for .xlsx/.ods/.xls.
-/// `rel` is the path shown in diagnostics.
-pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
-    let limit = max_table_bytes();
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > limit => {
-            diags.push(
-                Diagnostic::error(
-                    rel,
-                    Location::File,
-                    format!("file is larger than the {} limit", limit_text(limit)),
-                )
-                .value(format!("{} bytes", m.len()))
-                .hint("split the file, or keep only the periods the site should publish"),
-            );
-            return Vec::new();
-        }
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                rel,
-                Location::File,
-                format!("cannot read the file: {e}"),
-            ));
-            return Vec::new();
-        }
-        _ => {}
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" | "txt" | "tsv" => match std::fs::read(path) {
-            Ok(bytes) => read_csv_bytes(&bytes, rel, diags).into_iter().collect(),
-            Err(e) => {
-                diags.push(Diagnostic::error(
-                    rel,
-                    Location::File,
-                    format!("cannot read the file: {e}"),
-                ));
-                Vec::new()
-            }
-        },
-        "xlsx" | "xlsm" | "xls" | "ods" => super::workbook::read_workbook(path, rel, diags),
-        _ => {
-            diags.push(
-                Diagnostic::error(rel, Location::File, "not a table file")
-                    .hint("use .csv, .xlsx or .ods"),
-            );
-            Vec::new()
-        }
-    }
 }
 
 /// Decodes CSV bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning.

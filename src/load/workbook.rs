@@ -1,31 +1,21 @@
 //! Reads the sheets of .xlsx, .ods and .xls workbooks into `Table`s, within a cell limit: .xlsx is
 //! streamed cell by cell (a stray cell at XFD1048576 costs one cell, not a dense 17-billion-cell
-//! range), and an .ods file's repeated rows and columns are counted before calamine expands them.
+//! range), its cells counted before any is kept and its shared strings counted before calamine
+//! opens it, and an .ods file's repeated rows and columns are counted before calamine expands them
+//! (`workbook_limits`).
 
 use super::table::{limit_text, Cell, Merged, Row, Table};
+use super::workbook_limits::{
+    count_shared_strings, max_shared_strings, max_sheet_cells, ods_sheet_spans, MAX_ROWS,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use calamine::{Data, Reader, Sheets};
 use chrono::NaiveDate;
 use std::io::Read;
 use std::path::Path;
 
-/// A sheet that would expand to more cells than this is refused with a message.
-pub const MAX_SHEET_CELLS: u64 = 10_000_000;
-
 /// An .ods `content.xml` larger than this, uncompressed, is refused before it is parsed.
 const MAX_ODS_XML_BYTES: u64 = 1024 * 1024 * 1024;
-
-/// Excel's (and calamine's) sheet size: rows and columns beyond are never read.
-const MAX_ROWS: u64 = 1_048_576;
-const MAX_COLUMNS: u64 = 16_384;
-
-/// The cell limit in force: `MAX_SHEET_CELLS`, or `COMMISSION_MAX_SHEET_CELLS` when set.
-pub fn max_sheet_cells() -> u64 {
-    std::env::var("COMMISSION_MAX_SHEET_CELLS")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(MAX_SHEET_CELLS)
-}
 
 fn too_many_cells(rel: &str, sheet: &str, rows: u64, cols: u64, limit: u64) -> Diagnostic {
     Diagnostic::error(
@@ -118,13 +108,57 @@ fn range_table(rel: &str, sheet: &str, range: &calamine::Range<Data>) -> Option<
     table(rel, sheet, start_col as usize, Vec::new(), rows)
 }
 
-/// Reads an .xlsx sheet cell by cell, so only cells holding a value cost memory, and lays them out
-/// as rows spanning the used columns once the span is known to be within the limit. `Ok(None)` for
-/// a chart sheet or an empty one.
+/// The limits a workbook is read within.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkbookLimits {
+    /// The most cells a sheet may span (rows × columns from its first to its last value).
+    pub sheet_cells: u64,
+    /// The most shared strings an .xlsx file may hold (or claim to hold).
+    pub shared_strings: u64,
+}
+
+impl WorkbookLimits {
+    /// The limits in force: the defaults, or `COMMISSION_MAX_SHEET_CELLS` and
+    /// `COMMISSION_MAX_SHARED_STRINGS` when set.
+    pub fn from_env() -> WorkbookLimits {
+        WorkbookLimits {
+            sheet_cells: max_sheet_cells(),
+            shared_strings: max_shared_strings(),
+        }
+    }
+}
+
+/// Rows present (as a bitset over Excel's 1,048,576 rows) and the columns used, counted in a first
+/// pass over an .xlsx sheet so that nothing is kept for a sheet over the limit.
+struct XlsxSpan {
+    rows: Vec<u64>,
+    row_count: u64,
+    columns: Option<(u32, u32)>,
+}
+
+impl XlsxSpan {
+    fn add(&mut self, row: u32, col: u32) {
+        let row = row.min(MAX_ROWS as u32 - 1) as usize;
+        let (word, bit) = (row / 64, 1u64 << (row % 64));
+        if self.rows[word] & bit == 0 {
+            self.rows[word] |= bit;
+            self.row_count += 1;
+        }
+        self.columns = Some(match self.columns {
+            Some((first, last)) => (first.min(col), last.max(col)),
+            None => (col, col),
+        });
+    }
+}
+
+/// Reads an .xlsx sheet cell by cell, twice: first counting the rows and columns its values span
+/// (nothing kept), then, once the span is known to be within the limit, laying the values out as
+/// rows spanning the used columns. `Ok(None)` for a chart sheet or an empty one.
 fn xlsx_table<RS: std::io::Read + std::io::Seek>(
     x: &mut calamine::Xlsx<RS>,
     rel: &str,
     sheet: &str,
+    limit: u64,
 ) -> Result<Option<Table>, Box<Diagnostic>> {
     let unreadable = |e: calamine::XlsxError| Box::new(cannot_read(rel, sheet, e));
     let mut reader = match x.worksheet_cells_reader(sheet) {
@@ -132,42 +166,47 @@ fn xlsx_table<RS: std::io::Read + std::io::Seek>(
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(None),
         Err(e) => return Err(unreadable(e)),
     };
-    let mut cells: Vec<(u32, u32, Data)> = Vec::new();
+    let mut span = XlsxSpan {
+        rows: vec![0; MAX_ROWS as usize / 64],
+        row_count: 0,
+        columns: None,
+    };
     while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-        let (row, col) = cell.get_position();
-        let value: Data = cell.get_value().clone().into();
-        if !matches!(value, Data::Empty) {
-            cells.push((row + 1, col, value));
+        if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+            let (row, col) = cell.get_position();
+            span.add(row, col);
         }
     }
     drop(reader);
-    let (Some(first_col), Some(last_col)) = (
-        cells.iter().map(|c| c.1).min(),
-        cells.iter().map(|c| c.1).max(),
-    ) else {
+    let Some((first_col, last_col)) = span.columns else {
         return Ok(None);
     };
     let width = (last_col - first_col + 1) as usize;
-    let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> =
-        cells.iter().map(|(row, _, _)| (*row, Vec::new())).collect();
-    let limit = max_sheet_cells();
-    if rows.len() as u64 * width as u64 > limit {
+    if span.row_count * width as u64 > limit {
         return Err(Box::new(too_many_cells(
             rel,
             sheet,
-            rows.len() as u64,
+            span.row_count,
             width as u64,
             limit,
         )));
     }
-    for row in rows.values_mut() {
-        *row = vec![Cell::Empty; width];
-    }
-    for (row, col, value) in cells {
-        if let Some(row) = rows.get_mut(&row) {
-            row[(col - first_col) as usize] = data_to_cell(&value);
+    let mut rows: std::collections::BTreeMap<u32, Vec<Cell>> = std::collections::BTreeMap::new();
+    let mut reader = x.worksheet_cells_reader(sheet).map_err(unreadable)?;
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let value: Data = cell.get_value().clone().into();
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        let cells = rows
+            .entry(row.min(MAX_ROWS as u32 - 1) + 1)
+            .or_insert_with(|| vec![Cell::Empty; width]);
+        if let Some(slot) = cells.get_mut((col - first_col) as usize) {
+            *slot = data_to_cell(&value);
         }
     }
+    drop(reader);
     let merged = x
         .merge_cells_by_sheet_name(sheet)
         .unwrap_or_default()
@@ -191,11 +230,30 @@ fn cannot_read(rel: &str, sheet: &str, e: impl std::fmt::Display) -> Diagnostic 
     )
 }
 
+/// Reads every sheet of a workbook within the limits in force (`WorkbookLimits::from_env`).
 pub fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
-    let is_ods = path
+    read_workbook_within(path, rel, WorkbookLimits::from_env(), diags)
+}
+
+/// Reads every sheet of a workbook into a `Table`, refusing by name, before anything is expanded,
+/// an .xlsx file with more shared strings than the limit and any sheet spanning more cells.
+pub fn read_workbook_within(
+    path: &Path,
+    rel: &str,
+    limits: WorkbookLimits,
+    diags: &mut Diagnostics,
+) -> Vec<Table> {
+    let extension = path
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("ods"));
-    if is_ods && !ods_within_limit(path, rel, diags) {
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let within = match extension.as_deref() {
+        Some("ods") => ods_within_limit(path, rel, limits.sheet_cells, diags),
+        Some("xlsx" | "xlsm") => {
+            shared_strings_within_limit(path, rel, limits.shared_strings, diags)
+        }
+        _ => true,
+    };
+    if !within {
         return Vec::new();
     }
     let mut workbook = match calamine::open_workbook_auto(path) {
@@ -214,7 +272,7 @@ pub fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Tab
     let mut reported = false;
     for name in workbook.sheet_names().to_vec() {
         let sheet = match &mut workbook {
-            Sheets::Xlsx(x) => xlsx_table(x, rel, &name),
+            Sheets::Xlsx(x) => xlsx_table(x, rel, &name, limits.sheet_cells),
             other => other
                 .worksheet_range(&name)
                 .map(|r| range_table(rel, &name, &r))
@@ -240,7 +298,7 @@ pub fn read_workbook(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Tab
 
 /// Checks, before calamine expands them, that no sheet of an .ods file spans more cells than the
 /// limit once its repeated rows and columns are counted; reports each sheet that does.
-fn ods_within_limit(path: &Path, rel: &str, diags: &mut Diagnostics) -> bool {
+fn ods_within_limit(path: &Path, rel: &str, limit: u64, diags: &mut Diagnostics) -> bool {
     let Ok(file) = std::fs::File::open(path) else {
         return true; // calamine reports it
     };
@@ -265,15 +323,7 @@ fn ods_within_limit(path: &Path, rel: &str, diags: &mut Diagnostics) -> bool {
         );
         return false;
     }
-    let mut xml = Vec::new();
-    if content
-        .take(MAX_ODS_XML_BYTES)
-        .read_to_end(&mut xml)
-        .is_err()
-    {
-        return true;
-    }
-    let scan = ods_sheet_spans(&xml);
+    let scan = ods_sheet_spans(content.take(MAX_ODS_XML_BYTES));
     if let Some(element) = scan.unclosed {
         diags.push(
             Diagnostic::error(
@@ -285,7 +335,6 @@ fn ods_within_limit(path: &Path, rel: &str, diags: &mut Diagnostics) -> bool {
         );
         return false;
     }
-    let limit = max_sheet_cells();
     let mut ok = true;
     for sheet in scan.spans {
         if sheet.rows * sheet.cols > limit {
@@ -302,229 +351,62 @@ fn ods_within_limit(path: &Path, rel: &str, diags: &mut Diagnostics) -> bool {
     ok
 }
 
-/// The rows and columns an .ods sheet's used range spans once repeats are expanded, counted the
-/// way calamine builds its range: from the first to the last row with a value, as wide as the
-/// widest such row.
-#[derive(Debug, PartialEq)]
-struct OdsSpan {
-    name: String,
-    rows: u64,
-    cols: u64,
-}
-
-/// The next tag at or after `at`: its name, its attributes text, whether it closes itself, and
-/// the position after it. Comments and CDATA sections are skipped whole, as an XML parser does.
-fn next_tag(xml: &[u8], mut at: usize) -> Option<(&[u8], &[u8], bool, usize)> {
-    let start = loop {
-        let start = at + xml.get(at..)?.iter().position(|b| *b == b'<')?;
-        let rest = &xml[start..];
-        let skip_to = if rest.starts_with(b"<!--") {
-            Some(&b"-->"[..])
-        } else if rest.starts_with(b"<![CDATA[") {
-            Some(&b"]]>"[..])
-        } else {
-            None
+/// Checks, before calamine opens an .xlsx file (and reads every shared string into memory, after
+/// reserving room for as many as the file claims), that it holds and claims no more shared strings
+/// than the limit. Any part named `sharedStrings.xml` is counted, wherever the package puts it.
+fn shared_strings_within_limit(
+    path: &Path,
+    rel: &str,
+    limit: u64,
+    diags: &mut Diagnostics,
+) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return true; // calamine reports it
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return true;
+    };
+    let parts: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    for part in parts {
+        let Ok(xml) = archive.by_name(&part) else {
+            continue;
         };
-        match skip_to {
-            Some(end) => {
-                let i = rest.windows(end.len()).position(|w| w == end)?;
-                at = start + i + end.len();
-            }
-            None => break start,
-        }
-    };
-    let end = start + xml[start..].iter().position(|b| *b == b'>')?;
-    let inner = &xml[start + 1..end];
-    let self_closing = inner.last() == Some(&b'/');
-    let inner = if self_closing {
-        &inner[..inner.len() - 1]
-    } else {
-        inner
-    };
-    let name_end = inner
-        .iter()
-        .position(|b| b.is_ascii_whitespace())
-        .unwrap_or(inner.len());
-    Some((
-        &inner[..name_end],
-        &inner[name_end..],
-        self_closing,
-        end + 1,
-    ))
-}
-
-fn attribute<'a>(attrs: &'a [u8], name: &str) -> Option<&'a [u8]> {
-    let key = format!("{name}=\"");
-    let i = attrs.windows(key.len()).position(|w| w == key.as_bytes())?;
-    let rest = &attrs[i + key.len()..];
-    Some(&rest[..rest.iter().position(|b| *b == b'"')?])
-}
-
-fn repeats(attrs: &[u8], name: &str, max: u64) -> u64 {
-    attribute(attrs, name)
-        .and_then(|v| std::str::from_utf8(v).ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(1)
-        .clamp(1, max)
-}
-
-/// What the scan of an .ods `content.xml` found: each sheet's span, and the first element that
-/// is opened but never closed (calamine 0.38 loops for ever on a sheet or a cell comment cut short).
-#[derive(Debug, PartialEq)]
-struct OdsScan {
-    spans: Vec<OdsSpan>,
-    unclosed: Option<&'static str>,
-}
-
-fn ods_sheet_spans(xml: &[u8]) -> OdsScan {
-    let mut spans = Vec::new();
-    // Open and not yet closed: sheets, and cell comments.
-    let (mut tables, mut annotations) = (0i64, 0i64);
-    let mut at = 0;
-    // The sheet being read: name, rows so far, first and end row with a value, widest such row.
-    let mut sheet: Option<(String, u64, Option<u64>, u64, u64)> = None;
-    // The row being read: repeats, columns so far, columns up to the last value.
-    let mut row: Option<(u64, u64, u64)> = None;
-    // The cell being read: whether it has a value, its repeats.
-    let mut cell: Option<(bool, u64)> = None;
-    while let Some((name, attrs, closes, next)) = next_tag(xml, at) {
-        at = next;
-        match name {
-            b"office:annotation" if !closes => annotations += 1,
-            b"/office:annotation" => annotations -= 1,
-            b"table:table" if !closes => tables += 1,
-            b"/table:table" => tables -= 1,
-            _ => {}
-        }
-        match name {
-            b"table:table" => {
-                sheet = Some((
-                    attribute(attrs, "table:name")
-                        .map(|n| String::from_utf8_lossy(n).into_owned())
-                        .unwrap_or_default(),
-                    0,
-                    None,
-                    0,
-                    0,
-                ))
-            }
-            b"/table:table" => {
-                if let Some((name, _, first, end, cols)) = sheet.take() {
-                    let rows = first.map_or(0, |f| end - f);
-                    spans.push(OdsSpan { name, rows, cols });
-                }
-            }
-            b"table:table-row" => {
-                let n = repeats(attrs, "table:number-rows-repeated", MAX_ROWS);
-                if closes {
-                    if let Some(s) = sheet.as_mut() {
-                        s.1 = (s.1 + n).min(MAX_ROWS);
-                    }
-                } else {
-                    row = Some((n, 0, 0));
-                }
-            }
-            b"/table:table-row" => {
-                if let (Some((n, _, width)), Some(s)) = (row.take(), sheet.as_mut()) {
-                    let n = n.min(MAX_ROWS - s.1.min(MAX_ROWS));
-                    if width > 0 {
-                        s.2.get_or_insert(s.1);
-                        s.3 = s.1 + n;
-                        s.4 = s.4.max(width);
-                    }
-                    s.1 += n;
-                }
-            }
-            b"table:table-cell" | b"table:covered-table-cell" => {
-                let m = repeats(attrs, "table:number-columns-repeated", MAX_COLUMNS);
-                let valued = attribute(attrs, "office:value-type").is_some();
-                if closes {
-                    if let Some(r) = row.as_mut() {
-                        r.1 = (r.1 + m).min(MAX_COLUMNS);
-                        if valued {
-                            r.2 = r.1;
-                        }
-                    }
-                } else {
-                    cell = Some((valued, m));
-                }
-            }
-            b"text:p" if cell.is_some() => {
-                if let Some(c) = cell.as_mut() {
-                    c.0 = true;
-                }
-            }
-            b"/table:table-cell" | b"/table:covered-table-cell" => {
-                if let (Some((valued, m)), Some(r)) = (cell.take(), row.as_mut()) {
-                    r.1 = (r.1 + m).min(MAX_COLUMNS);
-                    if valued {
-                        r.2 = r.1;
-                    }
-                }
-            }
-            _ => {}
-        }
+        let strings = count_shared_strings(xml, limit);
+        let value = if strings.counted > limit {
+            format!("more than {} counted", limit_text_cells(limit))
+        } else if strings.claimed > limit {
+            format!(
+                "{} claimed by uniqueCount",
+                limit_text_cells(strings.claimed)
+            )
+        } else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::error(
+                rel,
+                Location::File,
+                format!(
+                    "the workbook's shared strings ({part}) are more than the {}-string limit",
+                    limit_text_cells(limit)
+                ),
+            )
+            .value(value)
+            .hint("copy the data into a new workbook (Paste Special > Values), or save it as .csv"),
+        );
+        return false;
     }
-    let unclosed = if tables > 0 {
-        Some("table:table")
-    } else if annotations > 0 {
-        Some("office:annotation")
-    } else {
-        None
-    };
-    OdsScan { spans, unclosed }
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ods_spans_count_repeated_rows_and_columns_with_values_only() {
-        let xml = br#"<office:body><table:table table:name="Returns">
-<table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p></table:table-cell><table:table-cell table:number-columns-repeated="3" office:value-type="float" office:value="1"/></table:table-row>
-<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>
-<table:table-row table:number-rows-repeated="5"><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>
-<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>
-</table:table><table:table table:name="Empty"><table:table-row table:number-rows-repeated="9"/></table:table></office:body>"#;
-        assert_eq!(
-            ods_sheet_spans(xml),
-            OdsScan {
-                spans: vec![
-                    OdsSpan {
-                        name: "Returns".into(),
-                        rows: 1006,
-                        cols: 4
-                    },
-                    OdsSpan {
-                        name: "Empty".into(),
-                        rows: 0,
-                        cols: 0
-                    },
-                ],
-                unclosed: None
-            }
-        );
-    }
-
-    #[test]
-    fn ods_elements_cut_short_are_found_and_comments_skipped() {
-        let unclosed = |xml: &[u8]| ods_sheet_spans(xml).unclosed;
-        assert_eq!(
-            unclosed(b"<table:table table:name=\"S\"><table:table-row>"),
-            Some("table:table")
-        );
-        assert_eq!(
-            unclosed(b"<table:table><office:annotation><text:p>x</table:table>"),
-            Some("office:annotation")
-        );
-        // A closing tag inside a comment or CDATA closes nothing.
-        assert_eq!(
-            unclosed(b"<table:table><!-- </table:table> --><![CDATA[</table:table>]]>"),
-            Some("table:table")
-        );
-        assert_eq!(unclosed(b"<table:table/><table:table></table:table>"), None);
-    }
 
     #[test]
     fn cell_limits_read_with_separators() {

@@ -10,7 +10,7 @@
 
 use commission::build::check;
 use commission::diagnostics::Diagnostics;
-use commission::load::{load_project, markdown, table};
+use commission::load::{load_project, markdown, table, tables};
 use commission::model::{Config, Period};
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
@@ -491,7 +491,7 @@ fn rezipped_workbooks_read_whole() {
             let path = dir.path().join(name);
             std::fs::write(&path, bytes).unwrap();
             let mut d = Diagnostics::new();
-            let tables = table::read_tables(&path, name, &mut d);
+            let tables = tables::read_tables(&path, name, &mut d);
             assert!(d.is_empty(), "{name}");
             tables
                 .iter()

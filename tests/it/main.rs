@@ -7,6 +7,10 @@
 
 mod common;
 
+/// Counts each thread's allocations, for the tests that bound what reading an input costs.
+#[global_allocator]
+static ALLOCATOR: common::alloc::Counting = common::alloc::Counting;
+
 mod build_site;
 mod corpus;
 mod data_values;
@@ -23,3 +27,4 @@ mod serve;
 mod snapshots;
 mod theme_override;
 mod trust;
+mod workbook_limits;

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: fixture paths, building a project into a temporary
 //! folder, reading every output file, parsing CSV data files and the links of a page.
 
+pub mod alloc;
 pub mod golden;
 pub mod schemas;
 

@@ -1,0 +1,75 @@
+//! Opens a table file of any kind: refuses one over the size limit, then reads CSV (`table.rs`) or
+//! a workbook's sheets (`workbook.rs`) by extension. Both readers produce `table::Table`; neither
+//! imports this module, so the load modules import each other in one direction only.
+
+use super::table::{limit_text, read_csv_bytes, Table};
+use super::workbook::read_workbook;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use std::path::Path;
+
+/// Inputs larger than this are refused with a message rather than read into memory.
+pub const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The table size limit in force: `MAX_TABLE_BYTES`, or `COMMISSION_MAX_TABLE_BYTES` when set to a
+/// number (for tests of the limit, and for councils that must load a larger file).
+pub fn max_table_bytes() -> u64 {
+    std::env::var("COMMISSION_MAX_TABLE_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MAX_TABLE_BYTES)
+}
+
+/// Reads a table file: one table for CSV, one per non-empty sheet for .xlsx/.ods/.xls.
+/// `rel` is the path shown in diagnostics.
+pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
+    let limit = max_table_bytes();
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > limit => {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    Location::File,
+                    format!("file is larger than the {} limit", limit_text(limit)),
+                )
+                .value(format!("{} bytes", m.len()))
+                .hint("split the file, or keep only the periods the site should publish"),
+            );
+            return Vec::new();
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                rel,
+                Location::File,
+                format!("cannot read the file: {e}"),
+            ));
+            return Vec::new();
+        }
+        _ => {}
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" | "txt" | "tsv" => match std::fs::read(path) {
+            Ok(bytes) => read_csv_bytes(&bytes, rel, diags).into_iter().collect(),
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    rel,
+                    Location::File,
+                    format!("cannot read the file: {e}"),
+                ));
+                Vec::new()
+            }
+        },
+        "xlsx" | "xlsm" | "xls" | "ods" => read_workbook(path, rel, diags),
+        _ => {
+            diags.push(
+                Diagnostic::error(rel, Location::File, "not a table file")
+                    .hint("use .csv, .xlsx or .ods"),
+            );
+            Vec::new()
+        }
+    }
+}
