@@ -113,7 +113,9 @@ fn shared_strings_over_the_limit_are_refused_before_calamine_reads_them() {
 }
 
 /// A 1 KB .xlsx whose `<sst>` claims four billion strings: calamine reserved room for all of them
-/// (96 GB) and the process aborted. Now it is refused by name, with exit code 1, at the defaults.
+/// (96 GB of address space), so under a memory limit (here 4 GiB of address space, as a container
+/// or `ulimit -v` sets) the process aborted (exit 134); with overcommit and no limit it read on.
+/// Now it is refused by name, with exit code 1, at the default limits.
 #[test]
 fn a_workbook_claiming_billions_of_shared_strings_is_refused_not_reserved() {
     let dir = tempfile::tempdir().unwrap();
@@ -128,12 +130,29 @@ fn a_workbook_claiming_billions_of_shared_strings_is_refused_not_reserved() {
         "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row>",
         "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"1\" uniqueCount=\"4000000000\"><si><t>contract_id</t></si></sst>",
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_commission"));
+    command
         .arg("check")
         .arg(root)
-        .env_remove("COMMISSION_MAX_SHARED_STRINGS")
-        .output()
-        .unwrap();
+        .env_remove("COMMISSION_MAX_SHARED_STRINGS");
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: 4 << 30,
+                    rlim_max: 4 << 30,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let output = command.output().unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(
