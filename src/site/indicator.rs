@@ -73,12 +73,18 @@ pub struct BreakdownView {
     pub period: String,
     pub rows: Vec<CategoryRow>,
     pub chart: Option<Chart>,
+    /// The rows hold more than one sex (or age band): each row says which (never mixed unseen).
+    pub show_sex: bool,
+    pub show_age: bool,
 }
 
 /// One category of a breakdown.
 #[derive(Debug, Serialize)]
 pub struct CategoryRow {
     pub category: String,
+    /// The row's sex and age band, when the table holds more than one.
+    pub sex: String,
+    pub age: String,
     pub value: String,
     pub ci: String,
 }
@@ -342,11 +348,25 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
         .enumerate()
         .map(|(i, ((t, a), (p, rows)))| {
             let area_name = ix.area_name(&a);
+            let distinct = |f: &dyn Fn(&BreakdownRow) -> Option<&str>| {
+                rows.iter().map(|r| f(r)).collect::<std::collections::BTreeSet<_>>().len() > 1
+            };
+            let show_sex = distinct(&|r| r.sex.as_deref());
+            let show_age = distinct(&|r| r.age.as_deref());
+            let shown = |v: &Option<String>, show: bool| {
+                v.clone().filter(|_| show).unwrap_or_default()
+            };
+            let label = |r: &BreakdownRow| {
+                let mut parts = vec![r.category.clone().unwrap_or_default()];
+                parts.extend([shown(&r.sex, show_sex), shown(&r.age, show_age)]);
+                parts.retain(|p| !p.is_empty());
+                parts.join(", ")
+            };
             let bars: Vec<Bar> = rows
                 .iter()
                 .filter_map(|r| {
                     r.value.map(|v| Bar {
-                        label: r.category.clone().unwrap_or_default(),
+                        label: label(r),
                         value: v,
                         lower: r.lower_ci_95,
                         upper: r.upper_ci_95,
@@ -363,10 +383,14 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
                     .iter()
                     .map(|r| CategoryRow {
                         category: r.category.clone().unwrap_or_default(),
+                        sex: shown(&r.sex, show_sex),
+                        age: shown(&r.age, show_age),
                         value: fixed(r.value, ind.display_decimals()),
                         ci: ci_text(r.lower_ci_95, r.upper_ci_95, ind.display_decimals()),
                     })
                     .collect(),
+                show_sex,
+                show_age,
             }
         })
         .collect()

@@ -186,3 +186,41 @@ fn a_difference_of_189_percent() {
     // 78 against 82: 4.9% lower.
     assert!(text.contains("5% lower than England -5%"), "{text}");
 }
+
+/// Items 3 and 5: the deprivation deciles of a Male/Female-only indicator run from most to least
+/// deprived, each row saying its sex, in the table and in the data.
+#[test]
+fn male_female_deciles_in_natural_order() {
+    let text = page("needs/indicators/90366/index.html");
+    assert!(
+        text.contains(
+            "Category Sex Value 95% confidence interval \
+             Most deprived decile (IMD2019) Female 78.7 78.5 to 78.9 \
+             Most deprived decile (IMD2019) Male 73.5 73.3 to 73.7 \
+             Second most deprived decile (IMD2019) Female 80.3 80.1 to 80.5 \
+             Second most deprived decile (IMD2019) Male 75.9 75.7 to 76.1 \
+             Least deprived decile (IMD2019) Female 86.1 85.9 to 86.3 \
+             Least deprived decile (IMD2019) Male 83.2 83.0 to 83.4"
+        ),
+        "{text}"
+    );
+    let deciles: Vec<(String, String)> = site()
+        .csv("needs_breakdowns")
+        .into_iter()
+        .filter(|r| r["indicator_id"] == "90366" && r["category_type"].contains("deciles"))
+        .map(|r| (r["category"].clone(), r["sex"].clone()))
+        .collect();
+    let most = "Most deprived decile (IMD2019)";
+    let second = "Second most deprived decile (IMD2019)";
+    let least = "Least deprived decile (IMD2019)";
+    let want: Vec<(String, String)> = [most, second, least]
+        .iter()
+        .flat_map(|c| {
+            [
+                (c.to_string(), "Female".into()),
+                (c.to_string(), "Male".into()),
+            ]
+        })
+        .collect();
+    assert_eq!(deciles, want);
+}
