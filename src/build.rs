@@ -185,6 +185,9 @@ pub fn rendered_site(
         .filter(|f| f.path.starts_with("data/"))
         .count();
     let mut files = site.files;
+    for document in site.documents {
+        files.push(renderer.render_document(document)?);
+    }
     for (path, bytes) in theme_static {
         files.push(OutputFile {
             path: format!("assets/{path}"),

@@ -5,6 +5,7 @@ pub mod charts;
 pub mod pages;
 
 use crate::load::theme::Theme;
+use crate::output::OutputFile;
 use anyhow::{anyhow, Result};
 use tera::Tera;
 
@@ -16,9 +17,32 @@ pub fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Escapes text for XML content and attributes, and drops the characters XML 1.0 does not allow
+/// at all (control characters other than tab, line feed and carriage return; U+FFFE, U+FFFF),
+/// which no escape can carry: every XML document the site publishes goes through here.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The compiled templates of a theme.
 pub struct Renderer {
     tera: Tera,
+    /// The templates of documents that are not HTML (`sitemap.xml`, `feed.xml`, `robots.txt`):
+    /// `.xml` templates are autoescaped with [`escape_xml`].
+    documents: Tera,
     /// A hash of every template's name and source, so a cache of rendered pages knows when the
     /// theme changed.
     fingerprint: u64,
@@ -39,13 +63,20 @@ impl Renderer {
     /// Compiles every template; a broken template (theme or project override) is an error naming it.
     pub fn new(theme: &Theme) -> Result<Renderer> {
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        let templates: Vec<(String, String)> = theme
+        tera.autoescape_on(vec![".html"]);
+        let mut documents = Tera::default();
+        documents.autoescape_on(vec![".xml"]);
+        documents.set_escape_fn(escape_xml);
+        type Sources = Vec<(String, String)>;
+        let (pages, others): (Sources, Sources) = theme
             .templates
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        tera.add_raw_templates(templates).map_err(|e| {
+            .partition(|(k, _)| k.ends_with(".html"));
+        let added = tera
+            .add_raw_templates(pages)
+            .and_then(|()| documents.add_raw_templates(others));
+        added.map_err(|e| {
             let overridden = if theme.overridden.is_empty() {
                 String::new()
             } else {
@@ -62,6 +93,7 @@ impl Renderer {
         }
         Ok(Renderer {
             tera,
+            documents,
             fingerprint: std::hash::Hasher::finish(&hasher),
         })
     }
@@ -71,10 +103,100 @@ impl Renderer {
         self.fingerprint
     }
 
+    /// Renders a document (the sitemap, feed, robots.txt) from its template; its view is `page`.
+    pub fn render_document(&self, document: crate::site::feeds::Document) -> Result<OutputFile> {
+        let mut context = tera::Context::new();
+        context.insert("page", &document.view.build().to_value());
+        let text = self
+            .documents
+            .render(document.template, &context)
+            .map_err(|e| anyhow!("rendering {}: {}", document.template, describe(&e)))?;
+        Ok(OutputFile {
+            path: document.path,
+            bytes: text.into_bytes(),
+        })
+    }
+
     /// Renders `template` with a serialisable context.
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
         self.tera
             .render(template, context)
             .map_err(|e| anyhow!("rendering {template}: {}", describe(&e)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::feeds::{Document, FeedEntry, FeedView, SitemapView};
+    use crate::site::view;
+
+    /// Reads `xml` to the end with a conforming parser: panics unless it is well-formed.
+    fn well_formed(xml: &str) {
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut depth = 0usize;
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                quick_xml::events::Event::Eof => break,
+                quick_xml::events::Event::Start(_) => depth += 1,
+                quick_xml::events::Event::End(_) => depth -= 1,
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0, "every element closed");
+    }
+
+    #[test]
+    fn xml_documents_stay_well_formed_with_control_characters() {
+        let renderer = Renderer::new(&crate::load::theme::default_theme()).unwrap();
+        let title = "Hart\u{0B}side & <Co> \"council's\"\u{1}";
+        let feed = renderer
+            .render_document(Document {
+                path: "feed.xml".into(),
+                template: "feed.xml",
+                view: view(FeedView {
+                    title: title.into(),
+                    id: "https://example.org/feed.xml".into(),
+                    link: "https://example.org/".into(),
+                    updated: "2025-04-01".into(),
+                    author: "Hart\u{0B}side".into(),
+                    entries: vec![FeedEntry {
+                        title: format!("Contract awarded: {title}"),
+                        url: "https://example.org/a\u{0B}b/".into(),
+                        updated: "2025-04-01".into(),
+                        day: "20250401".into(),
+                        summary: "Summary\u{0C}.".into(),
+                    }],
+                }),
+            })
+            .unwrap();
+        let text = String::from_utf8(feed.bytes).unwrap();
+        assert!(!text.contains(['\u{0B}', '\u{0C}', '\u{1}']), "{text}");
+        assert!(text.contains(
+            "<title>Hartside &amp; &lt;Co&gt; &quot;council&apos;s&quot;</title>"
+        ));
+        assert!(text.contains("<link href=\"https://example.org/ab/\"/>"));
+        well_formed(&text);
+        let sitemap = renderer
+            .render_document(Document {
+                path: "sitemap.xml".into(),
+                template: "sitemap.xml",
+                view: view(SitemapView {
+                    urls: vec!["https://example.org/a\u{0B}&b/".into()],
+                }),
+            })
+            .unwrap();
+        let text = String::from_utf8(sitemap.bytes).unwrap();
+        assert_eq!(
+            text,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>https://example.org/a&amp;b/</loc></url>\n</urlset>\n"
+        );
+        well_formed(&text);
+    }
+
+    #[test]
+    fn escape_xml_keeps_whitespace_and_drops_what_xml_forbids() {
+        assert_eq!(escape_xml("a\tb\nc\rd"), "a\tb\nc\rd");
+        assert_eq!(escape_xml("\u{0}\u{8}\u{B}\u{1F}x\u{FFFE}\u{FFFF}é"), "xé");
     }
 }

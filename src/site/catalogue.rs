@@ -1,10 +1,9 @@
 //! The open-data catalogue and the site's machine-readable files: every computed table as CSV and
-//! JSON, the Transparency Code contracts register, OCDS and 360Giving packages, the sitemap, the
-//! Atom feed, robots.txt, and the search and 404 pages.
+//! JSON, the Transparency Code contracts register, OCDS and 360Giving packages, and the search
+//! and 404 pages.
 
-use super::format::{date, number};
 use super::OutputFile;
-use super::{crumbs, href, view, Page};
+use super::{crumbs, view, Page};
 use crate::analysis::Analysis;
 use crate::model::Project;
 use crate::publish::data::{to_csv, to_json};
@@ -182,19 +181,10 @@ impl Tables {
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
-/// Builds the data files, the catalogue page, search, 404, sitemap, feed and robots.txt.
+/// Builds the data files, the catalogue page, search and 404.
 pub fn pages_and_files<'a>(
     project: &'a Project,
     analysis: &'a Analysis,
-    pages: &[Page<'a>],
 ) -> Result<(Vec<Page<'a>>, Vec<OutputFile>)> {
     let mut t = Tables {
         files: Vec::new(),
@@ -677,44 +667,7 @@ pub fn pages_and_files<'a>(
         description: String::new(),
     });
 
-    // Sitemap, feed and robots.txt.
-    let base = project.config.base_url_normalised();
-    let mut files = t.files;
-    if !base.is_empty() {
-        let mut sitemap = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        let mut paths: Vec<&str> = pages
-            .iter()
-            .chain(&out_pages)
-            .filter(|p| !p.path.ends_with(".html"))
-            .map(|p| p.path.as_str())
-            .collect();
-        paths.sort();
-        for p in paths {
-            sitemap.push_str(&format!(
-                "  <url><loc>{}</loc></url>\n",
-                xml_escape(&format!("{base}{p}"))
-            ));
-        }
-        sitemap.push_str("</urlset>\n");
-        files.push(OutputFile {
-            path: "sitemap.xml".into(),
-            bytes: sitemap.into_bytes(),
-        });
-        files.push(OutputFile {
-            path: "robots.txt".into(),
-            bytes: format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n").into_bytes(),
-        });
-    } else {
-        files.push(OutputFile {
-            path: "robots.txt".into(),
-            bytes: b"User-agent: *\nAllow: /\n".to_vec(),
-        });
-    }
-    files.push(OutputFile {
-        path: "feed.xml".into(),
-        bytes: feed(project, analysis, &base).into_bytes(),
-    });
-    let _ = (href, number, date);
+    let files = t.files;
     Ok((out_pages, files))
 }
 
@@ -722,84 +675,4 @@ fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(v)?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-/// Atom feed of contract awards, specifications and performance assessments, dated by the data.
-fn feed(project: &Project, analysis: &Analysis, base: &str) -> String {
-    let mut entries: Vec<(NaiveDate, String, String, String)> = Vec::new();
-    for c in project.contracts.values() {
-        if let Some(d) = c.award_date {
-            entries.push((
-                d,
-                format!("Contract awarded: {} to {}", c.title, c.supplier),
-                super::contract_path(&c.contract_id),
-                format!(
-                    "{} awarded to {} for {} a year.",
-                    c.title,
-                    c.supplier,
-                    super::format::money(c.annual_value)
-                ),
-            ));
-        }
-    }
-    for s in project.specifications.values() {
-        if let Some(m) = s.milestones.first() {
-            entries.push((
-                m.date,
-                format!("Specification: {}", s.title),
-                super::spec_path(&s.id),
-                format!("{} — status: {}.", s.title, s.status.label()),
-            ));
-        }
-    }
-    for st in &analysis.contracts {
-        if let (Some(p), Some(c)) = (&st.last_assessed, project.contracts.get(&st.contract_id)) {
-            entries.push((
-                p.end,
-                format!("Performance assessed: {} ({})", c.title, p.label),
-                super::contract_path(&c.contract_id),
-                format!(
-                    "Latest KPI returns for {}: rated {}.",
-                    c.title,
-                    st.rating.label()
-                ),
-            ));
-        }
-    }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries.truncate(50);
-    let updated = entries.first().map(|e| e.0).unwrap_or_default();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    out.push_str(&format!(
-        "  <title>{}</title>\n",
-        xml_escape(&project.config.title)
-    ));
-    out.push_str(&format!(
-        "  <id>{}</id>\n",
-        xml_escape(&format!("{base}feed.xml"))
-    ));
-    out.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(base)));
-    out.push_str(&format!(
-        "  <link rel=\"self\" href=\"{}\"/>\n",
-        xml_escape(&format!("{base}feed.xml"))
-    ));
-    out.push_str(&format!(
-        "  <updated>{}T00:00:00Z</updated>\n  <author><name>{}</name></author>\n",
-        updated.format("%Y-%m-%d"),
-        xml_escape(&project.config.organisation)
-    ));
-    for (d, title, path, summary) in entries {
-        let url = format!("{base}{path}");
-        out.push_str(&format!(
-            "  <entry>\n    <title>{}</title>\n    <id>{}#{}</id>\n    <link href=\"{}\"/>\n    <updated>{}T00:00:00Z</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            xml_escape(&title),
-            xml_escape(&url),
-            d.format("%Y%m%d"),
-            xml_escape(&url),
-            d.format("%Y-%m-%d"),
-            xml_escape(&summary)
-        ));
-    }
-    out.push_str("</feed>\n");
-    out
 }

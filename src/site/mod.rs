@@ -7,6 +7,7 @@ pub mod chart;
 pub mod compliance;
 pub mod contract;
 pub mod engagement;
+pub mod feeds;
 #[cfg(test)]
 mod fixture;
 pub mod format;
@@ -288,6 +289,8 @@ pub struct Site<'a> {
     pub pages: Vec<Page<'a>>,
     /// Data files and other non-HTML outputs: path under the site root → bytes.
     pub files: Vec<OutputFile>,
+    /// The sitemap, feed and robots.txt, still to render from their theme templates.
+    pub documents: Vec<feeds::Document<'a>>,
 }
 
 /// Builds every page and data file of the site.
@@ -312,7 +315,12 @@ pub fn build_site<'a>(project: &'a Project, analysis: &'a Analysis) -> anyhow::R
     pages.extend(performance_pages(&ix));
     pages.push(compliance::page(&ix));
     pages.push(pipeline::page(&ix));
-    let (catalogue_pages, files) = catalogue::pages_and_files(project, analysis, &pages)?;
+    let (catalogue_pages, files) = catalogue::pages_and_files(project, analysis)?;
     pages.extend(catalogue_pages);
-    Ok(Site { pages, files })
+    let documents = feeds::documents(&ix, &pages);
+    Ok(Site {
+        pages,
+        files,
+        documents,
+    })
 }
