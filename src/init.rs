@@ -1,5 +1,5 @@
 //! `commission init`: writes a new project folder copied from the sample council embedded in the
-//! binary.
+//! binary, or (`--empty`) only `commission.toml` and the input folders, for a council's own files.
 
 use anyhow::{bail, Context, Result};
 use include_dir::{include_dir, Dir};
@@ -25,8 +25,35 @@ pub fn sample_files() -> Vec<(String, &'static [u8])> {
     out
 }
 
-/// Writes the sample project into `dir`, which must be missing or empty.
-pub fn init(dir: &Path) -> Result<usize> {
+/// The input folders of a project (FORMATS.md section 1), written by `init --empty`.
+pub const PROJECT_FOLDERS: [&str; 8] = [
+    "needs",
+    "specifications",
+    "procurement",
+    "contracts",
+    "contracts/kpis",
+    "grants",
+    "engagement",
+    "pages",
+];
+
+/// The `commission.toml` of an empty project: the two required keys, and every optional one
+/// commented out with its default.
+pub const EMPTY_CONFIG: &str = r#"# Settings of this commissioning project (FORMATS.md section 1). Only title and organisation are
+# required; each commented key shows its default or an example.
+title = "Commissioning"
+organisation = "Our council"
+# description = "How the council assesses need, plans, buys and monitors public services."
+# base_url = "https://example.gov.uk/commissioning/"   # needed for the sitemap, feed and OCDS
+# home_area = "E08000099"        # the council's own area code: the subject of priorities
+# benchmark_area = "E92000001"   # the comparator (England)
+# as_of = "2026-03-31"           # reporting date; default: the latest period in the data
+# org_id = "GB-LAE-XXX"          # org-id.guide identifier (OCDS buyer, 360Giving funder)
+# grant_prefix = "360G-xxx"      # registered 360Giving prefix
+# ocid_prefix = "ocds-xxxxxx"    # registered OCDS prefix
+"#;
+
+fn refuse_non_empty(dir: &Path) -> Result<()> {
     if dir.exists()
         && std::fs::read_dir(dir)
             .with_context(|| format!("reading {}", dir.display()))?
@@ -38,6 +65,27 @@ pub fn init(dir: &Path) -> Result<usize> {
             dir.display()
         );
     }
+    Ok(())
+}
+
+/// Writes an empty project into `dir` (missing or empty): `commission.toml` and the input folders
+/// only, so a council can drop its own files in without the sample's cross-references. Returns the
+/// number of files written (one).
+pub fn init_empty(dir: &Path) -> Result<usize> {
+    refuse_non_empty(dir)?;
+    for folder in PROJECT_FOLDERS {
+        let path = dir.join(folder);
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+    }
+    let config = dir.join("commission.toml");
+    std::fs::write(&config, EMPTY_CONFIG)
+        .with_context(|| format!("writing {}", config.display()))?;
+    Ok(1)
+}
+
+/// Writes the sample project into `dir`, which must be missing or empty.
+pub fn init(dir: &Path) -> Result<usize> {
+    refuse_non_empty(dir)?;
     let files = sample_files();
     for (rel, bytes) in &files {
         let path = dir.join(rel);

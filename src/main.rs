@@ -79,7 +79,12 @@ enum Command {
         project: PathBuf,
     },
     /// Start a new project in DIR, copied from the sample council.
-    Init { dir: PathBuf },
+    Init {
+        dir: PathBuf,
+        /// Write only commission.toml and the empty input folders, for the council's own files.
+        #[arg(long)]
+        empty: bool,
+    },
 }
 
 fn print(diags: &Diagnostics, quiet: bool) {
@@ -193,7 +198,11 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Init { dir } => match commission::init::init(&dir) {
+        Command::Init { dir, empty } => match if empty {
+            commission::init::init_empty(&dir)
+        } else {
+            commission::init::init(&dir)
+        } {
             Ok(n) => {
                 eprintln!(
                     "wrote {n} files to {}; build it with: commission build {}",

@@ -3,18 +3,20 @@
 //!
 //! Rules this module fixes (the project's documented choices):
 //! - **Headline series.** Only observations without a category (`Observation::is_headline`) form
-//!   series. For each indicator and area: if any observation has no sex or sex "Persons", only those
-//!   are kept; otherwise, if every observation has the same sex (a female-only indicator), they are
-//!   kept; otherwise the alphabetically first sex is kept. Within that, the most frequent age label
-//!   is the headline age (ties: the alphabetically first, `None` first). One row per period: a
-//!   further observation for the same period is kept as a breakdown row instead.
+//!   series. For each indicator (over all areas): if any observation has no sex or sex "Persons",
+//!   those are the headline sex; otherwise the alphabetically first sex (a female-only indicator).
+//!   Within that, the most frequent age label is the indicator's own age band (ties: the
+//!   alphabetically first, `None` first). One row per period: a further observation for the same
+//!   period, and every other sex and age, is kept as a breakdown row (category type `Sex`, `Age`).
 //! - **Intervals.** Each level (95%, 99.8%) keeps its given limits when both are present; otherwise
 //!   it is computed from count and denominator where possible (proportion: Wilson × multiplier;
 //!   crude rate: exact below 10 events, Byar's from 10). `ci_method` says where the 95% interval came
 //!   from (`given` when the 95% limits were given, even if the 99.8% ones were computed).
-//! - **Comparison** uses the 95% interval, or the 99.8% one when `[needs] confidence = 99.8`.
-//!   `benchmark_value` is filled on every row where the benchmark has a value for that period, so
-//!   charts can draw it; comparison and trend are only on the latest row of each headline series.
+//! - **Comparison** uses the 95% interval, or the 99.8% one when `[needs] confidence = 99.8`,
+//!   against the benchmark's value for the same period, sex and age (an age-specific series is
+//!   compared with the benchmark's same age band, as Fingertips does). Every row is compared; the
+//!   benchmark's own uncategorised rows are `not_compared`. The trend is only on the latest row of
+//!   each headline series.
 //! - **Trend.** A missing period (the next period does not start the day after the previous one
 //!   ends) breaks the unbroken run, as an invalid point does.
 
@@ -190,6 +192,8 @@ pub struct NeedRow {
     pub denominator: Option<f64>,
     /// Why the trend could not be calculated, in plain words.
     pub trend_reason: Option<String>,
+    /// The publisher's note on the value (Fingertips `Value note`), as given.
+    pub value_note: Option<String>,
 }
 
 /// An inequality breakdown (category) or non-headline sex/age row: intervals and comparison, no trend.
@@ -214,6 +218,8 @@ pub struct BreakdownRow {
     pub count: Option<f64>,
     #[serde(serialize_with = "whole_when_integral")]
     pub denominator: Option<f64>,
+    /// The publisher's note on the value (Fingertips `Value note`), as given.
+    pub value_note: Option<String>,
 }
 
 /// Every needs statistic of a project, with an index by (indicator, area).
@@ -520,28 +526,74 @@ fn is_persons(sex: &Option<String>) -> bool {
         .is_none_or(|s| s.trim().eq_ignore_ascii_case("persons"))
 }
 
-/// Splits the headline observations of one (indicator, area) into the headline series (one per
-/// period, sorted) and the rest; see the module doc for the rule.
-fn pick_headline(obs: Vec<&Observation>) -> (Vec<&Observation>, Vec<&Observation>) {
-    let sex_ok: Box<dyn Fn(&Observation) -> bool> = if obs.iter().any(|o| is_persons(&o.sex)) {
-        Box::new(|o: &Observation| is_persons(&o.sex))
-    } else {
-        let first = obs.iter().filter_map(|o| o.sex.clone()).min();
-        Box::new(move |o: &Observation| o.sex == first)
-    };
-    let mut ages: BTreeMap<Option<&str>, usize> = BTreeMap::new();
-    for o in obs.iter().filter(|o| sex_ok(o)) {
-        *ages.entry(o.age.as_deref()).or_default() += 1;
+/// The headline series of an indicator: its sex (`None` matches rows with no sex or `Persons`)
+/// and its age band.
+#[derive(Debug, Clone, PartialEq)]
+struct Headline {
+    persons: bool,
+    sex: Option<String>,
+    age: Option<String>,
+}
+
+impl Headline {
+    fn matches(&self, o: &Observation) -> bool {
+        let sex_ok = if self.persons {
+            is_persons(&o.sex)
+        } else {
+            o.sex == self.sex
+        };
+        sex_ok && o.age == self.age
     }
-    let top = ages.values().copied().max().unwrap_or(0);
-    let age = ages
-        .iter()
-        .find(|(_, &n)| n == top)
-        .and_then(|(a, _)| a.map(str::to_string));
+}
+
+/// The headline series of each indicator, over every area: Persons (or no sex given) where the
+/// indicator has such rows, else the alphabetically first sex; at the indicator's own age band, the
+/// most frequent age among those rows (ties: the alphabetically first, `None` first).
+fn headlines(observations: &[Observation]) -> BTreeMap<&str, Headline> {
+    let mut by_indicator: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
+    for o in observations.iter().filter(|o| o.is_headline()) {
+        by_indicator.entry(&o.indicator_id).or_default().push(o);
+    }
+    by_indicator
+        .into_iter()
+        .map(|(id, obs)| {
+            let persons = obs.iter().any(|o| is_persons(&o.sex));
+            let sex = if persons {
+                None
+            } else {
+                obs.iter().filter_map(|o| o.sex.clone()).min()
+            };
+            let sex_ok = |o: &&&Observation| {
+                if persons {
+                    is_persons(&o.sex)
+                } else {
+                    o.sex == sex
+                }
+            };
+            let mut ages: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+            for o in obs.iter().filter(sex_ok) {
+                *ages.entry(o.age.as_deref()).or_default() += 1;
+            }
+            let top = ages.values().copied().max().unwrap_or(0);
+            let age = ages
+                .iter()
+                .find(|(_, &n)| n == top)
+                .and_then(|(a, _)| a.map(str::to_string));
+            (id, Headline { persons, sex, age })
+        })
+        .collect()
+}
+
+/// Splits the uncategorised observations of one (indicator, area) into the headline series (one
+/// per period, sorted) and the rest (other sexes and ages, and a second row for a period).
+fn pick_headline<'o>(
+    obs: Vec<&'o Observation>,
+    headline: Option<&Headline>,
+) -> (Vec<&'o Observation>, Vec<&'o Observation>) {
     let (mut head, mut rest) = (Vec::new(), Vec::new());
     let mut seen: BTreeMap<&Period, ()> = BTreeMap::new();
     for o in obs {
-        if sex_ok(o) && o.age == age && seen.insert(&o.period, ()).is_none() {
+        if headline.is_none_or(|h| h.matches(o)) && seen.insert(&o.period, ()).is_none() {
             head.push(o);
         } else {
             rest.push(o);
@@ -551,8 +603,58 @@ fn pick_headline(obs: Vec<&Observation>) -> (Vec<&Observation>, Vec<&Observation
     (head, rest)
 }
 
-/// Computes every needs statistic of the project (METHODS.md 1.1–1.4).
+/// The breakdown an uncategorised row that is not the headline series stands for: its sex, its
+/// age, or both, against the headline's.
+fn sex_age_breakdown(o: &Observation, h: Option<&Headline>) -> (Option<String>, Option<String>) {
+    let Some(h) = h else {
+        return (None, None);
+    };
+    let sex_differs = if h.persons {
+        !is_persons(&o.sex)
+    } else {
+        o.sex != h.sex
+    };
+    let age_differs = o.age != h.age;
+    let sex = o.sex.clone().unwrap_or_default();
+    let age = o.age.clone().unwrap_or_default();
+    match (sex_differs, age_differs) {
+        (true, false) => (Some("Sex".into()), Some(sex)),
+        (false, true) => (Some("Age".into()), Some(age)),
+        (true, true) => (Some("Sex and age".into()), Some(format!("{sex}, {age}"))),
+        (false, false) => (None, None),
+    }
+}
+
+/// The benchmark's value for each (indicator, period, sex, age): its uncategorised rows only, so an
+/// age- or sex-specific series is compared with the benchmark's same age and sex (as Fingertips
+/// compares them), never with its all-ages or persons value.
+type BenchKey<'a> = (&'a str, &'a Period, Option<&'a str>, Option<&'a str>);
+
+fn bench_key(o: &Observation) -> BenchKey<'_> {
+    let sex = if is_persons(&o.sex) {
+        None
+    } else {
+        o.sex.as_deref()
+    };
+    (&o.indicator_id, &o.period, sex, o.age.as_deref())
+}
+
+/// Computes every needs statistic of the project (METHODS.md 1.1–1.4). Every row of every series
+/// is compared with the benchmark's value for the same period, sex and age (Fingertips compares
+/// each period); the benchmark's own uncategorised rows are not compared. The trend is on the
+/// latest row of each headline series.
 pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
+    let headline = headlines(&project.observations);
+    let bench_area = project.config.benchmark_area.as_str();
+    let mut bench: BTreeMap<BenchKey, f64> = BTreeMap::new();
+    for o in &project.observations {
+        if o.area_code == bench_area && o.is_headline() {
+            let indicator = project.indicators.get(&o.indicator_id);
+            if let Some(v) = intervals(o, indicator).value {
+                bench.entry(bench_key(o)).or_insert(v);
+            }
+        }
+    }
     let mut groups: BTreeMap<(&str, &str), Vec<&Observation>> = BTreeMap::new();
     let mut others: Vec<&Observation> = Vec::new();
     for o in &project.observations {
@@ -565,31 +667,20 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
             others.push(o);
         }
     }
-    let mut series: Vec<Vec<(&Observation, Intervals)>> = Vec::new();
-    for ((ind_id, _), obs) in groups {
-        let indicator = project.indicators.get(ind_id);
-        let (head, rest) = pick_headline(obs);
-        others.extend(rest);
-        series.push(
-            head.into_iter()
-                .map(|o| (o, intervals(o, indicator)))
-                .collect(),
-        );
-    }
-    // Benchmark values by (indicator, period).
-    let bench_area = project.config.benchmark_area.as_str();
-    let mut bench: BTreeMap<(&str, &Period), f64> = BTreeMap::new();
-    for s in &series {
-        for (o, ci) in s {
-            if let (true, Some(v)) = (o.area_code == bench_area, ci.value) {
-                bench.insert((o.indicator_id.as_str(), &o.period), v);
-            }
-        }
-    }
     let mut rows = Vec::new();
-    for s in &series {
+    for ((ind_id, area), obs) in groups {
+        let indicator = project.indicators.get(ind_id);
+        let (head, rest) = pick_headline(obs, headline.get(ind_id));
+        others.extend(rest);
         let first = rows.len();
-        for (o, ci) in s {
+        for o in head {
+            let ci = intervals(o, indicator);
+            let benchmark_value = bench.get(&bench_key(o)).copied();
+            let comparison = if area == bench_area {
+                Comparison::NotCompared
+            } else {
+                compare(project, indicator, ci.value, &ci, benchmark_value)
+            };
             rows.push(NeedRow {
                 indicator_id: o.indicator_id.clone(),
                 area_code: o.area_code.clone(),
@@ -600,26 +691,20 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
                 lower_ci_99_8: ci.l998,
                 upper_ci_99_8: ci.u998,
                 ci_method: ci.method,
-                benchmark_value: bench.get(&(o.indicator_id.as_str(), &o.period)).copied(),
-                comparison: None,
+                benchmark_value,
+                comparison: Some(comparison),
                 trend: None,
                 trend_chi_square: None,
                 trend_direction: None,
                 count: o.count,
                 denominator: o.denominator,
                 trend_reason: None,
+                value_note: o.value_note.clone(),
             });
         }
-        let Some((o, ci)) = s.last() else {
+        if rows.len() == first {
             continue;
-        };
-        let benchmark_value = rows.last().and_then(|r: &NeedRow| r.benchmark_value);
-        let indicator = project.indicators.get(&o.indicator_id);
-        let comparison = if o.area_code == bench_area {
-            Comparison::NotCompared
-        } else {
-            compare(project, indicator, ci.value, ci, benchmark_value)
-        };
+        }
         let t = recent_trend(
             &rows[first..],
             indicator.map(|i| i.value_type),
@@ -629,7 +714,6 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
             .map(|i| i.polarity)
             .unwrap_or(Polarity::NoJudgement);
         let row = rows.last_mut().expect("series is not empty");
-        row.comparison = Some(comparison);
         row.trend = Some(t.trend);
         row.trend_chi_square = t.chi_square;
         row.trend_direction = Some(trend_direction(t.trend, polarity));
@@ -640,13 +724,23 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
         .map(|o| {
             let indicator = project.indicators.get(&o.indicator_id);
             let ci = intervals(o, indicator);
-            let benchmark_value = bench.get(&(o.indicator_id.as_str(), &o.period)).copied();
+            let benchmark_value = bench.get(&bench_key(o)).copied();
+            let (category_type, category) = if o.is_headline() {
+                sex_age_breakdown(o, headline.get(o.indicator_id.as_str()))
+            } else {
+                (o.category_type.clone(), o.category.clone())
+            };
+            let comparison = if o.area_code == bench_area && o.is_headline() {
+                Comparison::NotCompared
+            } else {
+                compare(project, indicator, ci.value, &ci, benchmark_value)
+            };
             BreakdownRow {
                 indicator_id: o.indicator_id.clone(),
                 area_code: o.area_code.clone(),
                 period: o.period.clone(),
-                category_type: o.category_type.clone(),
-                category: o.category.clone(),
+                category_type,
+                category,
                 sex: o.sex.clone(),
                 age: o.age.clone(),
                 value: ci.value,
@@ -656,9 +750,10 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
                 upper_ci_99_8: ci.u998,
                 ci_method: ci.method,
                 benchmark_value,
-                comparison: Some(compare(project, indicator, ci.value, &ci, benchmark_value)),
+                comparison: Some(comparison),
                 count: o.count,
                 denominator: o.denominator,
+                value_note: o.value_note.clone(),
             }
         })
         .collect();
@@ -689,6 +784,7 @@ mod tests {
             multiplier,
             unit: None,
             polarity: p,
+            polarity_source: Default::default(),
             definition: None,
             source: None,
             size: None,
@@ -799,7 +895,8 @@ mod tests {
         // Latest home rate 20 per 100,000 vs England 20: inside [9.57, 36.78] → similar.
         assert_eq!(rs[1].benchmark_value, Some(20.0));
         assert_eq!(rs[1].comparison, Some(Comparison::Similar));
-        assert_eq!(rs[0].comparison, None);
+        // Every period is compared: 2022's home rate has no England value to compare with.
+        assert_eq!(rs[0].comparison, Some(Comparison::NotCompared));
         // Given limits are kept and marked given; the benchmark itself is not compared.
         let e = a.latest("R", ENG).unwrap();
         assert_eq!((e.ci_method, e.lower_ci_95), (CiMethod::Given, Some(1.0)));
@@ -1006,11 +1103,19 @@ mod tests {
         let r = a.latest("P", HOME).unwrap();
         assert_eq!(r.value, Some(5.0));
         assert_eq!(r.ci_method, CiMethod::None);
-        assert_eq!(a.latest("P", "X").unwrap().value, Some(7.0));
-        assert_eq!(a.breakdowns.len(), 2);
-        // Sorted with no category first: the Male variant, then the deprivation breakdown.
-        assert_eq!(a.breakdowns[0].sex.as_deref(), Some("Male"));
-        assert_eq!(a.breakdowns[1].category.as_deref(), Some("Most deprived"));
+        // The headline is Persons for the indicator as a whole: an area with only a Female row
+        // has no headline series, and its row is a sex breakdown.
+        assert!(a.latest("P", "X").is_none());
+        assert_eq!(a.breakdowns.len(), 3);
+        assert_eq!(a.breakdowns[0].category.as_deref(), Some("Most deprived"));
+        assert_eq!(
+            (
+                a.breakdowns[1].category_type.as_deref(),
+                a.breakdowns[1].category.as_deref()
+            ),
+            (Some("Sex"), Some("Male"))
+        );
+        assert_eq!(a.breakdowns[2].category.as_deref(), Some("Female"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! pipeline of contracts ending soon.
 
 use super::spc::{self, Assurance, PointType, Rule, SpcOptions, SpcPoint, SpecialCause};
-use crate::model::{Period, Polarity, Project};
+use crate::model::{Contract, Period, Polarity, Project};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -496,6 +496,25 @@ fn within_months_after(as_of: NaiveDate, date: NaiveDate, months: u32) -> bool {
         .is_some_and(|limit| date <= limit)
 }
 
+/// The day the Procurement Act 2023 came into force (the Procurement Act 2023 (Commencement No. 3
+/// and Transitional and Saving Provisions) Regulations 2024): procurements begun before it run
+/// under the Public Contracts Regulations 2015, and the Act's KPI (s.52) and assessment (s.71)
+/// duties do not apply to the contracts they award.
+pub const PROCUREMENT_ACT_IN_FORCE: NaiveDate = match NaiveDate::from_ymd_opt(2025, 2, 24) {
+    Some(d) => d,
+    None => panic!("a valid date"),
+};
+
+/// Whether a contract was procured under the Procurement Act 2023: as the register marks it
+/// (`procurement_act_2023`), else awarded on or after the day the Act came into force (its award
+/// date, or its start date when no award date is given — a contract cannot start before it is
+/// awarded).
+pub fn procurement_act_applies(c: &Contract) -> bool {
+    c.details
+        .procurement_act_2023
+        .unwrap_or_else(|| c.award_date.unwrap_or(c.start_date) >= PROCUREMENT_ACT_IN_FORCE)
+}
+
 /// Status, flags and rating of every contract (sorted by contract id) as of `as_of`.
 /// `not_top_ranked` holds the contracts the tender evaluation found awarded to a bidder that was
 /// not top-ranked.
@@ -540,7 +559,7 @@ pub fn analyse_contracts(
             let recent = assessed
                 .clone()
                 .any(|r| r.period.start <= as_of && year_before.is_some_and(|y| r.period.end >= y));
-            let over = c.total_value > perf.kpi_threshold_value;
+            let over = c.total_value > perf.kpi_threshold_value && procurement_act_applies(c);
             let running = matches!(status, ContractState::Live | ContractState::InExtension);
             let year_in = year_before.is_some_and(|y| c.start_date <= y);
             let mut flags = Vec::new();
@@ -673,6 +692,7 @@ mod tests {
             extension_end_date: None,
             procurement_route: None,
             irrecoverable_vat: None,
+            details: Default::default(),
             origin: Origin::default(),
         }
     }
@@ -946,9 +966,36 @@ mod tests {
     }
 
     #[test]
+    fn procurement_act_duties_apply_from_24_february_2025_or_where_marked() {
+        let mut c = contract("A", d(2025, 3, 1), d(2028, 3, 31), 6e6);
+        c.award_date = Some(d(2025, 2, 23));
+        assert!(!procurement_act_applies(&c));
+        c.award_date = Some(d(2025, 2, 24));
+        assert!(procurement_act_applies(&c));
+        // No award date: the start date stands in (a contract starts after its award).
+        c.award_date = None;
+        assert!(procurement_act_applies(&c));
+        c.start_date = d(2025, 2, 23);
+        assert!(!procurement_act_applies(&c));
+        c.details.procurement_act_2023 = Some(true);
+        assert!(procurement_act_applies(&c));
+        // A big contract awarded before the Act, with no KPIs, is not flagged.
+        let mut p = Project::default();
+        add_contract(&mut p, contract("OLD", d(2023, 4, 1), d(2028, 3, 31), 6e6));
+        let s = analyse_contracts(&p, &analyse_kpis(&p), d(2025, 3, 31), &BTreeSet::new());
+        assert!(s[0].flags.is_empty(), "{:?}", s[0].flags);
+    }
+
+    #[test]
     fn contract_status_and_flags() {
         let as_of = d(2025, 3, 31);
         let mut p = Project::default();
+        // Every contract here is marked as procured under the Procurement Act 2023.
+        let contract = |id: &str, start, end, total| {
+            let mut c = contract(id, start, end, total);
+            c.details.procurement_act_2023 = Some(true);
+            c
+        };
         // Big, two KPIs, last actual 2024-02 (ends before 2024-03-31): too few KPIs, overdue.
         add_contract(&mut p, contract("A", d(2023, 4, 1), d(2028, 3, 31), 6e6));
         for k in ["K1", "K2"] {

@@ -404,6 +404,7 @@ mod tests {
             multiplier,
             unit: None,
             polarity: p,
+            polarity_source: Default::default(),
             definition: None,
             source: None,
             size: None,
@@ -434,6 +435,7 @@ mod tests {
             count: None,
             denominator: None,
             trend_reason: None,
+            value_note: None,
         }
     }
 

@@ -77,6 +77,7 @@ fn contract(id: &str, tender: Option<&str>, supplier: &str) -> Contract {
         extension_end_date: None,
         procurement_route: None,
         irrecoverable_vat: None,
+        details: Default::default(),
         origin: Default::default(),
     }
 }

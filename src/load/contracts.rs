@@ -1,122 +1,11 @@
-//! Loads `contracts/register` and the KPI returns in `contracts/kpis/`, in long or wide layout,
-//! from CSV, .xlsx or .ods.
+//! Loads the KPI returns in `contracts/kpis/`, in long or wide layout, from CSV, .xlsx or .ods
+//! (the register itself is `register.rs`).
 
 use super::fields::{Columns, Fields};
 use super::table::{normalise_header, Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{
-    Contract, KpiPoint, Period, Polarity, ProcurementRoute, StockOrFlow, SupplierType,
-};
-
-const SUPPLIER_TYPES: &[&str] = &["sme", "vcse", "large", "public"];
-const ROUTES: &[&str] = &["quote", "open_tender", "framework", "direct_award", "grant"];
+use crate::model::{KpiPoint, Period, Polarity, StockOrFlow};
 const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
-
-/// Reads the contract register.
-pub fn read_register(table: &Table, diags: &mut Diagnostics) -> Vec<Contract> {
-    let Some(cols) = Columns::resolve(
-        table,
-        &[
-            "contract_id",
-            "spec_id",
-            "title",
-            "supplier",
-            "start_date",
-            "end_date",
-            "annual_value",
-            "total_value",
-        ],
-        &[
-            "tender_id",
-            "supplier_id",
-            "supplier_type",
-            "department",
-            "description",
-            "award_date",
-            "review_date",
-            "extension_end_date",
-            "procurement_route",
-            "irrecoverable_vat",
-        ],
-        diags,
-    ) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for row in &table.rows {
-        let mut f = Fields::new(table, row, &cols, diags);
-        let contract_id = f.id("contract_id");
-        let spec_id = f.id("spec_id");
-        let title = f.required_text("title");
-        let supplier = f.required_text("supplier");
-        let start = f.required_date("start_date");
-        let end = f.required_date("end_date");
-        let annual = f.required_number("annual_value");
-        let total = f.required_number("total_value");
-        for (col, v) in [("annual_value", annual), ("total_value", total)] {
-            if matches!(v, Some(x) if x < 0.0) {
-                let d = f
-                    .error(col, "value must not be negative")
-                    .value(v.unwrap_or(0.0).to_string());
-                f.diags.push(d);
-            }
-        }
-        if let (Some(s), Some(e)) = (start, end) {
-            if e < s {
-                let d = f
-                    .error("end_date", "contract ends before it starts")
-                    .value(format!("{e} is before {s}"));
-                f.diags.push(d);
-            }
-        }
-        let tender_id = f.text("tender_id");
-        let extension_end_date = f.date("extension_end_date");
-        if let (Some(x), Some(e)) = (extension_end_date, end) {
-            if x < e {
-                let d = f
-                    .error(
-                        "extension_end_date",
-                        "extension ends before the contract's end date",
-                    )
-                    .value(format!("{x} is before {e}"));
-                f.diags.push(d);
-            }
-        }
-        let complete = contract_id.is_some()
-            && spec_id.is_some()
-            && title.is_some()
-            && supplier.is_some()
-            && start.is_some()
-            && end.is_some()
-            && annual.is_some()
-            && total.is_some();
-        let contract = Contract {
-            contract_id: contract_id.unwrap_or_default(),
-            spec_id: spec_id.unwrap_or_default(),
-            title: title.unwrap_or_default(),
-            supplier: supplier.unwrap_or_default(),
-            start_date: start.unwrap_or_default(),
-            end_date: end.unwrap_or_default(),
-            annual_value: annual.unwrap_or_default(),
-            total_value: total.unwrap_or_default(),
-            tender_id,
-            supplier_id: f.text("supplier_id"),
-            supplier_type: f.choice("supplier_type", SUPPLIER_TYPES, SupplierType::parse),
-            department: f.text("department"),
-            description: f.text("description"),
-            award_date: f.date("award_date"),
-            review_date: f.date("review_date"),
-            extension_end_date,
-            procurement_route: f.choice("procurement_route", ROUTES, ProcurementRoute::parse),
-            irrecoverable_vat: f.number("irrecoverable_vat"),
-            origin: f.origin(),
-        };
-        if complete {
-            out.push(contract);
-        }
-    }
-    out
-}
 
 /// One KPI value as read from a return, before grouping into series.
 #[derive(Debug, Clone)]
@@ -133,6 +22,11 @@ pub struct KpiReturn {
     pub origin: crate::model::Origin,
 }
 
+/// True when a table is KPI returns in either layout.
+pub fn is_kpi_return(table: &Table) -> bool {
+    table.has_columns(&["contract_id", "kpi_id"])
+}
+
 /// True when a KPI table is in the wide layout (no `period` column, one column per period).
 pub fn is_wide(table: &Table) -> bool {
     let h: Vec<String> = table
@@ -140,7 +34,7 @@ pub fn is_wide(table: &Table) -> bool {
         .iter()
         .map(|h| normalise_header(h))
         .collect();
-    !h.iter().any(|x| x == "period") && h.iter().any(|x| x == "kpi id")
+    !h.iter().any(|x| x == "period") && h.iter().any(|x| x == "kpiid")
 }
 
 /// Reads a KPI return table in either layout.

@@ -17,7 +17,8 @@ pub struct Columns {
 
 impl Columns {
     /// Finds `required` and `optional` columns in the header; reports missing and duplicated ones.
-    /// Returns `None` when a required column is missing.
+    /// Returns `None` only when the header has none of them; with a required column missing the
+    /// rows are still read, so their other problems are reported in the same run.
     pub fn resolve(
         table: &Table,
         required: &[&str],
@@ -27,6 +28,7 @@ impl Columns {
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         let header = table.header_text();
         let mut ok = true;
+        let mut duplicated = false;
         for (i, h) in header.iter().enumerate() {
             let key = normalise_header(h);
             if key.is_empty() {
@@ -48,6 +50,7 @@ impl Columns {
                         .hint(format!("column {} has the same name; keep one", first + 1)),
                     );
                     ok = false;
+                    duplicated = true;
                 }
                 continue;
             }
@@ -75,7 +78,16 @@ impl Columns {
                 ok = false;
             }
         }
-        if !ok {
+        // Every other problem of the file is still wanted in the same run (all problems at
+        // once, in file order): only a header with no usable column at all stops here. A missing
+        // required column is reported once, above, not again on every row.
+        if !ok
+            && (duplicated
+                || required
+                    .iter()
+                    .chain(optional)
+                    .all(|n| !seen.contains_key(&normalise_header(n))))
+        {
             return None;
         }
         let mut index = BTreeMap::new();
@@ -133,6 +145,18 @@ pub fn parse_number(text: &str) -> Result<f64, &'static str> {
         return Err("number is too large");
     }
     Ok(if n == 0.0 { 0.0 } else { n })
+}
+
+/// Cells that statistical publishers write for "no value": R's `NA`, `N/A`, SQL's `NULL`, and the
+/// suppression marks of ONS and Eurostat tables (`-`, `..`, `x`, `:`). Compared after trimming,
+/// case-insensitively. In a Fingertips export (in any of its forms) every such cell is missing,
+/// never an error or zero.
+pub const MISSING_MARKERS: [&str; 7] = ["NA", "N/A", "NULL", "-", "..", "x", ":"];
+
+/// True when `text` is one of [`MISSING_MARKERS`].
+pub fn is_missing_marker(text: &str) -> bool {
+    let t = text.trim();
+    MISSING_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
 
 /// A date in ISO (`2025-04-01`) or UK (`01/04/2025`, day first) form.
@@ -217,6 +241,15 @@ impl<'a> Fields<'a> {
         self.error(name, "missing value").hint(hint)
     }
 
+    /// Reports a missing value in column `name`, unless the header has no such column (reported
+    /// once at the header, not on every row).
+    pub fn push_missing(&mut self, name: &str, hint: String) {
+        if self.columns.has(name) {
+            let d = self.missing(name, hint);
+            self.diags.push(d);
+        }
+    }
+
     pub fn warning(&self, name: &str, message: impl Into<String>) -> Diagnostic {
         let col = self.columns.get(name);
         Diagnostic::warning(
@@ -272,10 +305,10 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Text that must be present.
+    /// Text that must be present. A column missing from the header was reported there once.
     pub fn required_text(&mut self, name: &str) -> Option<String> {
         let t = self.text(name);
-        if t.is_none() {
+        if t.is_none() && self.columns.has(name) {
             let d = self.missing(name, format!("every row needs a {name}"));
             self.diags.push(d);
         }
@@ -345,8 +378,10 @@ impl<'a> Fields<'a> {
     }
 
     pub fn required_number(&mut self, name: &str) -> Option<f64> {
-        let (cell, _) = self.cell(name);
-        if cell.is_empty() {
+        if !self.columns.has(name) {
+            return None;
+        }
+        if self.is_blank(name) {
             let d = self.missing(name, "expected a number like 1234.5".into());
             self.diags.push(d);
             return None;
@@ -382,6 +417,9 @@ impl<'a> Fields<'a> {
 
     pub fn required_date(&mut self, name: &str) -> Option<NaiveDate> {
         let (cell, _) = self.cell(name);
+        if !self.columns.has(name) {
+            return None;
+        }
         if cell.is_empty() {
             let d = self.missing(name, "expected a date like 2025-04-01 or 01/04/2025".into());
             self.diags.push(d);
@@ -414,6 +452,7 @@ impl<'a> Fields<'a> {
     pub fn period(&mut self, name: &str) -> Option<Period> {
         let (cell, _) = self.cell(name);
         match cell.clone() {
+            Cell::Empty if !self.columns.has(name) => None,
             Cell::Empty => {
                 let d = self.missing(
                     name,
@@ -521,6 +560,18 @@ mod tests {
         assert_eq!(parse_number("inf"), Err("not a number"));
         assert_eq!(parse_number("abc"), Err("not a number"));
         assert_eq!(parse_number(""), Err("not a number"));
+    }
+
+    #[test]
+    fn each_missing_value_marker_is_missing() {
+        for m in [
+            "NA", "na", "N/A", "n/a", "NULL", "null", "-", "..", "x", "X", ":", " NA ",
+        ] {
+            assert!(is_missing_marker(m), "{m:?}");
+        }
+        for v in ["0", "", "-1", "NaN", "xx", "...", "none", "N", "A"] {
+            assert!(!is_missing_marker(v), "{v:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,12 @@ use super::table::Table;
 use crate::diagnostics::Diagnostics;
 use crate::model::{Grant, Response, ResponseStatus};
 
+/// True when a table is grants in the project's own layout (its missing columns, if any, are
+/// reported when it is read).
+pub fn is_own_grants(table: &Table) -> bool {
+    table.has_columns(&["grant_id"])
+}
+
 /// Reads the grants register.
 pub fn read_grants(table: &Table, diags: &mut Diagnostics) -> Vec<Grant> {
     let Some(cols) = Columns::resolve(
@@ -110,6 +116,7 @@ pub fn read_grants(table: &Table, diags: &mut Diagnostics) -> Vec<Grant> {
             end_date,
             from_open_call: f.boolean("from_open_call"),
             small_local: f.boolean("small_local"),
+            record: None,
             origin: f.origin(),
         };
         if grant_id.is_some()
@@ -146,11 +153,10 @@ pub fn read_responses(table: &Table, diags: &mut Diagnostics) -> Vec<Response> {
         let status = match f.text("status") {
             Some(_) => f.choice("status", STATUSES, ResponseStatus::parse),
             None => {
-                let d = f.missing(
+                f.push_missing(
                     "status",
                     format!("expected one of: {}", STATUSES.join(", ")),
                 );
-                f.diags.push(d);
                 None
             }
         };

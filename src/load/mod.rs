@@ -4,50 +4,113 @@
 pub mod contracts;
 pub mod documents;
 pub mod fields;
+pub mod giving;
 pub mod grants;
 pub mod markdown;
 pub mod needs;
+pub mod ocds;
 pub mod procurement;
+pub mod register;
 pub mod table;
 pub mod tables;
 pub mod tenders;
 pub mod theme;
+pub mod walk;
 pub mod workbook;
 pub mod workbook_limits;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::model::{Config, Kpi, Project};
+use crate::model::{Config, Contract, Kpi, Project};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const TABLE_EXTENSIONS: &[&str] = &["csv", "xlsx", "xlsm", "xls", "ods"];
 
-/// Files directly in `dir` (not recursive), sorted by name, skipping hidden and lock files.
-fn files_in(root: &Path, dir: &str, extensions: &[&str]) -> Vec<(PathBuf, String)> {
-    let path = root.join(dir);
-    if !path.is_dir() {
-        return Vec::new();
-    }
-    let mut out: Vec<(PathBuf, String)> = walkdir::WalkDir::new(&path)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
+/// The files in `root/dir` with one of `extensions` (see [`walk::files_in`] for what else is
+/// reported); any other file is named in a warning as not used.
+fn files_in(
+    root: &Path,
+    dir: &str,
+    extensions: &[&str],
+    diags: &mut Diagnostics,
+) -> Vec<(PathBuf, String)> {
+    let subfolders: &[&str] = if dir == "contracts" { &["kpis"] } else { &[] };
+    walk::files_in(root, dir, subfolders, diags)
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') || name.starts_with("~$") {
-                return None;
+        .filter(|(_, rel)| {
+            let ok = extensions.contains(&walk::extension(rel).as_str());
+            if !ok {
+                diags.push(
+                    Diagnostic::warning(rel, Location::File, "file not used").hint(format!(
+                        "commission reads {} files in {dir}/",
+                        extensions
+                            .iter()
+                            .map(|e| format!(".{e}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                );
             }
-            let ext = e.path().extension()?.to_string_lossy().to_ascii_lowercase();
-            extensions
-                .contains(&ext.as_str())
-                .then(|| (e.path().to_path_buf(), format!("{dir}/{name}")))
+            ok
         })
+        .collect()
+}
+
+/// A table file whose content `commission` does not recognise: named in a warning with what it
+/// looked for, never skipped in silence.
+fn not_recognised(table: &table::Table, expected: &str, diags: &mut Diagnostics) {
+    let header: Vec<String> = table
+        .header_text()
+        .into_iter()
+        .filter(|h| !h.is_empty())
+        .map(|h| h.chars().take(40).collect())
+        .take(8)
         .collect();
-    out.sort_by(|a, b| a.1.cmp(&b.1));
-    out
+    let place = match &table.sheet {
+        Some(sheet) => Location::Sheet(sheet.clone()),
+        None => Location::File,
+    };
+    diags.push(
+        Diagnostic::warning(
+            &table.file,
+            place,
+            "file not used: its columns are not recognised",
+        )
+        .hint(format!(
+            "expected {expected}; the header has: {}",
+            header.join(", ")
+        )),
+    );
+}
+
+/// Reads a JSON input, with a diagnostic when it is not JSON.
+fn read_json(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<serde_json::Value> {
+    let limit = tables::max_table_bytes();
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > limit => {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    Location::File,
+                    format!("file is larger than the {} limit", table::limit_text(limit)),
+                )
+                .value(format!("{} bytes", m.len())),
+            );
+            return None;
+        }
+        _ => {}
+    }
+    let text = read_text(path, rel, diags)?;
+    match serde_json::from_str(&text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(rel, Location::Line(e.line()), "not valid JSON")
+                    .hint(e.to_string()),
+            );
+            None
+        }
+    }
 }
 
 fn stem(rel: &str) -> String {
@@ -58,16 +121,17 @@ fn stem(rel: &str) -> String {
         .to_string()
 }
 
-/// The single table file `dir/NAME.{csv,xlsx,ods}`; two of them is an error.
+/// The single table file `NAME.{csv,xlsx,ods}` among a folder's `files`; two of them is an error.
 fn one_table(
-    root: &Path,
-    dir: &str,
+    files: &[(PathBuf, String)],
     name: &str,
     diags: &mut Diagnostics,
 ) -> Option<(PathBuf, String)> {
-    let found: Vec<_> = files_in(root, dir, TABLE_EXTENSIONS)
-        .into_iter()
+    let found: Vec<_> = files
+        .iter()
+        .filter(|(_, rel)| TABLE_EXTENSIONS.contains(&walk::extension(rel).as_str()))
         .filter(|(_, rel)| stem(rel).eq_ignore_ascii_case(name))
+        .cloned()
         .collect();
     if found.len() > 1 {
         let names: Vec<&str> = found.iter().map(|(_, r)| r.as_str()).collect();
@@ -97,21 +161,68 @@ fn read_text(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> 
     }
 }
 
-/// Loads a whole project. Returns `None` for the project only when `commission.toml` cannot be
-/// read; every other problem is a diagnostic and loading carries on.
-pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
-    let mut diags = Diagnostics::new();
+/// Reads `commission.toml`, refusing anything but a regular file before opening it (a FIFO
+/// there would block the build for ever).
+fn read_config(root: &Path, diags: &mut Diagnostics) -> Option<String> {
     let config_path = root.join("commission.toml");
-    let config_text = match std::fs::read(&config_path) {
-        Ok(bytes) => table::decode_text(&bytes, "commission.toml", &mut diags),
+    match std::fs::symlink_metadata(&config_path) {
+        Ok(m) if !m.file_type().is_file() && !m.file_type().is_symlink() => {
+            diags.push(
+                Diagnostic::error(
+                    "commission.toml",
+                    Location::File,
+                    "commission.toml is not a regular file",
+                )
+                .hint("replace it with the settings file itself"),
+            );
+            return None;
+        }
+        Ok(_) => {}
         Err(_) => {
             diags.push(
                 Diagnostic::error("commission.toml", Location::File, "no commission.toml in the project folder")
                     .value(root.display().to_string())
                     .hint("run `commission init DIR` to start a project, or point at a folder that has one"),
             );
-            return (None, diags);
+            return None;
         }
+    }
+    match std::fs::metadata(&config_path) {
+        Ok(m) if !m.is_file() => {
+            diags.push(
+                Diagnostic::error(
+                    "commission.toml",
+                    Location::File,
+                    "commission.toml is not a regular file",
+                )
+                .hint("replace it with the settings file itself"),
+            );
+            return None;
+        }
+        _ => {}
+    }
+    match std::fs::read(&config_path) {
+        Ok(bytes) => Some(table::decode_text(&bytes, "commission.toml", diags)),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(
+                    "commission.toml",
+                    Location::File,
+                    format!("cannot read commission.toml: {e}"),
+                )
+                .hint("give the user running commission permission to read it"),
+            );
+            None
+        }
+    }
+}
+
+/// Loads a whole project. Returns `None` for the project only when `commission.toml` cannot be
+/// read; every other problem is a diagnostic and loading carries on.
+pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let Some(config_text) = read_config(root, &mut diags) else {
+        return (None, diags);
     };
     let (config, config_diags) = Config::parse(&config_text, "commission.toml");
     diags.extend(config_diags);
@@ -120,24 +231,42 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
         ..Project::default()
     };
     let mut inputs = vec!["commission.toml".to_string()];
+    load_needs(root, &mut project, &mut inputs, &mut diags);
+    load_documents(root, &mut project, &mut inputs, &mut diags);
+    load_procurement(root, &mut project, &mut inputs, &mut diags);
+    load_contracts(root, &mut project, &mut inputs, &mut diags);
+    load_grants(root, &mut project, &mut inputs, &mut diags);
+    inputs.sort();
+    project.inputs = inputs;
+    crate::model::validate::validate(&project, &mut diags);
+    (config.map(|_| project), diags)
+}
 
-    // needs/
+/// `needs/`: every table file, recognised by its columns: indicator metadata, a Fingertips export
+/// in any form, or values in the project's own layout.
+fn load_needs(
+    root: &Path,
+    project: &mut Project,
+    inputs: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
     let mut values = needs::NeedsValues::default();
-    for (path, rel) in files_in(root, "needs", TABLE_EXTENSIONS) {
+    for (path, rel) in files_in(root, "needs", TABLE_EXTENSIONS, diags) {
         inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
-            if stem(&rel).eq_ignore_ascii_case("indicators") {
-                for (id, ind) in needs::read_indicators(&t, &mut diags) {
+        for t in tables::read_tables(&path, &rel, diags) {
+            if needs::is_indicators(&t) || stem(&rel).eq_ignore_ascii_case("indicators") {
+                for (id, ind) in needs::read_indicators(&t, diags) {
                     project.indicators.insert(id, ind);
                 }
+            } else if needs::is_fingertips(&t) || needs::is_own_values(&t) {
+                needs::read_values(&t, &mut values, diags);
             } else {
-                needs::read_values(&t, &mut values, &mut diags);
+                not_recognised(&t, "indicator metadata (indicator_id, name, value_type, polarity), a Fingertips export (Indicator ID, Area Code, Time period, Value) or values (indicator_id, area_code, period, value)", diags);
             }
         }
     }
-    needs::settle_indicators(&mut project.indicators, &values, &mut diags);
-    needs::settle_headlines(&mut values.observations);
-    needs::check_duplicates(&values.observations, &mut diags);
+    needs::settle_indicators(&mut project.indicators, &values, diags);
+    needs::check_duplicates(&values.observations, diags);
     values.observations.sort_by(|a, b| {
         (
             &a.indicator_id,
@@ -156,157 +285,280 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     });
     project.observations = values.observations;
     project.areas = values.areas;
+}
 
-    // specifications/
-    for (path, rel) in files_in(root, "specifications", &["md"]) {
+/// `specifications/`, `engagement/` and `pages/`: Markdown with front matter.
+fn load_documents(
+    root: &Path,
+    project: &mut Project,
+    inputs: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
+    for (path, rel) in files_in(root, "specifications", &["md"], diags) {
         inputs.push(rel.clone());
-        if let Some(text) = read_text(&path, &rel, &mut diags) {
-            if let Some(spec) = documents::read_specification(&text, &rel, &mut diags) {
-                if let Some(first) = project.specifications.get(&spec.id) {
-                    diags.push(
-                        Diagnostic::error(&rel, Location::Line(2), "duplicate specification id")
-                            .column("id")
-                            .value(spec.id.clone())
-                            .hint(format!("also used by {}", first.origin.file)),
-                    );
-                } else {
-                    project.specifications.insert(spec.id.clone(), spec);
-                }
-            }
+        let Some(text) = read_text(&path, &rel, diags) else {
+            continue;
+        };
+        let Some(spec) = documents::read_specification(&text, &rel, diags) else {
+            continue;
+        };
+        if let Some(first) = project.specifications.get(&spec.id) {
+            diags.push(
+                Diagnostic::error(&rel, Location::Line(2), "duplicate specification id")
+                    .column("id")
+                    .value(spec.id.clone())
+                    .hint(format!("also used by {}", first.origin.file)),
+            );
+        } else {
+            project.specifications.insert(spec.id.clone(), spec);
         }
     }
-
-    // procurement/
-    if let Some((path, rel)) = one_table(root, "procurement", "options", &mut diags) {
+    let engagement = files_in(
+        root,
+        "engagement",
+        &["md", "csv", "xlsx", "xlsm", "xls", "ods"],
+        diags,
+    );
+    for (path, rel) in engagement
+        .iter()
+        .filter(|(_, r)| walk::extension(r) == "md")
+    {
         inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
-            project
-                .options
-                .extend(procurement::read_options(&t, &mut diags));
+        let Some(text) = read_text(path, rel, diags) else {
+            continue;
+        };
+        let Some(e) = documents::read_engagement(&text, rel, diags) else {
+            continue;
+        };
+        if project.engagements.contains_key(&e.id) {
+            diags.push(
+                Diagnostic::error(rel, Location::Line(2), "duplicate engagement id")
+                    .column("id")
+                    .value(e.id.clone()),
+            );
+        } else {
+            project.engagements.insert(e.id.clone(), e);
         }
     }
-    if let Some((path, rel)) = one_table(root, "procurement", "tenders", &mut diags) {
+    if let Some((path, rel)) = one_table(&engagement, "you-said-we-did", diags) {
         inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, diags) {
+            project.responses.extend(grants::read_responses(&t, diags));
+        }
+    }
+    for (path, rel) in files_in(root, "pages", &["md"], diags) {
+        inputs.push(rel.clone());
+        let Some(text) = read_text(&path, &rel, diags) else {
+            continue;
+        };
+        let stem = stem(&rel);
+        if let Some(page) = documents::read_page(&stem, &text, &rel, diags) {
+            project.pages.insert(stem, page);
+        }
+    }
+}
+
+/// `procurement/options` and `procurement/bids`.
+fn load_procurement(
+    root: &Path,
+    project: &mut Project,
+    inputs: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
+    let files = files_in(root, "procurement", TABLE_EXTENSIONS, diags);
+    if let Some((path, rel)) = one_table(&files, "options", diags) {
+        inputs.push(rel.clone());
+        for t in tables::read_tables(&path, &rel, diags) {
+            project.options.extend(procurement::read_options(&t, diags));
+        }
+    }
+    if let Some((path, rel)) = one_table(&files, "tenders", diags) {
+        inputs.push(rel.clone());
+        for t in tables::read_tables(&path, &rel, diags) {
             for id in fields::column_values(&t, "tender_id") {
                 project.mentioned.insert(("tender".into(), id));
             }
-            for tender in tenders::read_tenders(&t, &mut diags) {
+            for tender in tenders::read_tenders(&t, diags) {
                 project.tenders.insert(tender.tender_id.clone(), tender);
             }
         }
     }
-    if let Some((path, rel)) = one_table(root, "procurement", "bids", &mut diags) {
+    if let Some((path, rel)) = one_table(&files, "bids", diags) {
         inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
+        for t in tables::read_tables(&path, &rel, diags) {
             for id in fields::column_values(&t, "tender_id") {
                 project.mentioned.insert(("tender".into(), id));
             }
-            project.bids.extend(procurement::read_bids(&t, &mut diags));
+            project.bids.extend(procurement::read_bids(&t, diags));
         }
     }
+}
 
-    // contracts/
-    if let Some((path, rel)) = one_table(root, "contracts", "register", &mut diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
-            for id in fields::column_values(&t, "contract_id") {
-                project.mentioned.insert(("contract".into(), id));
-            }
-            for c in contracts::read_register(&t, &mut diags) {
-                if let Some(first) = project.contracts.get(&c.contract_id) {
-                    diags.push(
-                        Diagnostic::error(
-                            &c.origin.file,
-                            c.origin.location(),
-                            "duplicate contract id",
-                        )
-                        .column("contract_id")
-                        .value(c.contract_id.clone())
-                        .hint(format!(
-                            "first given at {}",
-                            Diagnostic::error(&first.origin.file, first.origin.location(), "")
-                                .place()
-                        )),
-                    );
-                } else {
-                    project.contracts.insert(c.contract_id.clone(), c);
-                }
-            }
-        }
-    }
+/// `contracts/` and `contracts/kpis/`: every file recognised by its content — a contract register
+/// in any accepted layout, KPI returns, or OCDS release and record packages.
+fn load_contracts(
+    root: &Path,
+    project: &mut Project,
+    inputs: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
+    let mut extensions = TABLE_EXTENSIONS.to_vec();
+    extensions.push("json");
     let mut returns = Vec::new();
-    for (path, rel) in files_in(root, "contracts/kpis", TABLE_EXTENSIONS) {
+    let mut releases = Vec::new();
+    let mut registered = Vec::new();
+    for (path, rel) in files_in(root, "contracts", &extensions, diags) {
         inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
-            returns.extend(contracts::read_kpis(&t, &mut diags));
+        if walk::extension(&rel) == "json" {
+            let Some(v) = read_json(&path, &rel, diags) else {
+                continue;
+            };
+            if ocds::is_ocds(&v) {
+                releases.extend(ocds::releases(v, &rel));
+            } else {
+                diags.push(
+                    Diagnostic::warning(&rel, Location::File, "file not used: not an OCDS release or record package")
+                        .hint("contracts/ reads OCDS 1.1 packages ({\"releases\": [...]} or {\"records\": [...]})"),
+                );
+            }
+            continue;
         }
-    }
-    project.kpis = group_kpis(returns, &mut diags);
-
-    // grants/
-    if let Some((path, rel)) = one_table(root, "grants", "grants", &mut diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
-            for g in grants::read_grants(&t, &mut diags) {
-                if project.grants.contains_key(&g.grant_id) {
-                    diags.push(
-                        Diagnostic::error(
-                            &g.origin.file,
-                            g.origin.location(),
-                            "duplicate grant id",
-                        )
-                        .column("grant_id")
-                        .value(g.grant_id.clone()),
-                    );
-                } else {
-                    project.grants.insert(g.grant_id.clone(), g);
+        for t in tables::read_tables(&path, &rel, diags) {
+            if register::is_register(&t) {
+                for id in fields::column_values(&t, "contract_id") {
+                    project.mentioned.insert(("contract".into(), id));
                 }
+                let (contracts, extra) = register::read_register(&t, diags);
+                registered.push((contracts, extra));
+            } else if contracts::is_kpi_return(&t) {
+                returns.extend(contracts::read_kpis(&t, diags));
+            } else {
+                not_recognised(&t, "a contract register (a reference, title and supplier column, e.g. Reference number, Title of agreement, Supplier name) or KPI returns (contract_id, kpi_id)", diags);
             }
         }
     }
-
-    // engagement/
-    for (path, rel) in files_in(root, "engagement", &["md"]) {
+    for (contracts, extra) in registered {
+        add_register(project, contracts, &extra, diags);
+    }
+    for c in ocds::read_contracts(releases, diags) {
+        add_contract(project, c, diags);
+    }
+    for (path, rel) in files_in(root, "contracts/kpis", TABLE_EXTENSIONS, diags) {
         inputs.push(rel.clone());
-        if let Some(text) = read_text(&path, &rel, &mut diags) {
-            if let Some(e) = documents::read_engagement(&text, &rel, &mut diags) {
-                if project.engagements.contains_key(&e.id) {
-                    diags.push(
-                        Diagnostic::error(&rel, Location::Line(2), "duplicate engagement id")
-                            .column("id")
-                            .value(e.id.clone()),
-                    );
-                } else {
-                    project.engagements.insert(e.id.clone(), e);
+        for t in tables::read_tables(&path, &rel, diags) {
+            returns.extend(contracts::read_kpis(&t, diags));
+        }
+    }
+    project.kpis = group_kpis(returns, diags);
+}
+
+/// Adds a register's contracts, aligning each supplier's extra columns with the project's list of
+/// register columns.
+fn add_register(
+    project: &mut Project,
+    contracts: Vec<Contract>,
+    extra: &[String],
+    diags: &mut Diagnostics,
+) {
+    let positions: Vec<usize> = extra
+        .iter()
+        .map(
+            |h| match project.register_columns.iter().position(|c| c == h) {
+                Some(i) => i,
+                None => {
+                    project.register_columns.push(h.clone());
+                    project.register_columns.len() - 1
                 }
+            },
+        )
+        .collect();
+    for mut c in contracts {
+        for s in &mut c.details.suppliers {
+            let mut aligned = vec![None; project.register_columns.len()];
+            for (value, &at) in s.extra.drain(..).zip(&positions) {
+                aligned[at] = value;
+            }
+            s.extra = aligned;
+        }
+        add_contract(project, c, diags);
+    }
+}
+
+/// Adds a contract; a further row of the same reference is another supplier of the same award (a
+/// framework) when every contract column agrees, and otherwise a duplicate-id error.
+fn add_contract(project: &mut Project, c: Contract, diags: &mut Diagnostics) {
+    let Some(first) = project.contracts.get_mut(&c.contract_id) else {
+        project.contracts.insert(c.contract_id.clone(), c);
+        return;
+    };
+    let first_place = Diagnostic::error(&first.origin.file, first.origin.location(), "").place();
+    let (file, location, id) = (
+        c.origin.file.clone(),
+        c.origin.location(),
+        c.contract_id.clone(),
+    );
+    if let Err(why) = register::join_supplier(first, c) {
+        diags.push(
+            Diagnostic::error(&file, location, "duplicate contract id")
+                .column("contract_id")
+                .value(id)
+                .hint(format!("first given at {first_place}; {why}")),
+        );
+    }
+}
+
+/// `grants/`: a grants register in the project's own layout, the 360Giving CSV layout, or a
+/// 360Giving JSON package.
+fn load_grants(
+    root: &Path,
+    project: &mut Project,
+    inputs: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
+    let mut extensions = TABLE_EXTENSIONS.to_vec();
+    extensions.push("json");
+    let mut found = Vec::new();
+    for (path, rel) in files_in(root, "grants", &extensions, diags) {
+        inputs.push(rel.clone());
+        if walk::extension(&rel) == "json" {
+            let Some(v) = read_json(&path, &rel, diags) else {
+                continue;
+            };
+            if giving::is_360giving_json(&v) {
+                found.extend(giving::read_package(v, &rel, diags));
+            } else {
+                diags.push(
+                    Diagnostic::warning(
+                        &rel,
+                        Location::File,
+                        "file not used: not a 360Giving package",
+                    )
+                    .hint("grants/ reads 360Giving JSON packages ({\"grants\": [...]})"),
+                );
+            }
+            continue;
+        }
+        for t in tables::read_tables(&path, &rel, diags) {
+            if giving::is_360giving_csv(&t) {
+                found.extend(giving::read_csv(&t, diags));
+            } else if grants::is_own_grants(&t) {
+                found.extend(grants::read_grants(&t, diags));
+            } else {
+                not_recognised(&t, "grants (grant_id, title, recipient_name, amount_awarded, award_date) or the 360Giving CSV headings (Identifier, Title, Amount Awarded, Award Date, Recipient Org:Name)", diags);
             }
         }
     }
-    if let Some((path, rel)) = one_table(root, "engagement", "you-said-we-did", &mut diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, &mut diags) {
-            project
-                .responses
-                .extend(grants::read_responses(&t, &mut diags));
+    for g in found {
+        if project.grants.contains_key(&g.grant_id) {
+            diags.push(
+                Diagnostic::error(&g.origin.file, g.origin.location(), "duplicate grant id")
+                    .column("grant_id")
+                    .value(g.grant_id.clone()),
+            );
+        } else {
+            project.grants.insert(g.grant_id.clone(), g);
         }
     }
-
-    // pages/
-    for (path, rel) in files_in(root, "pages", &["md"]) {
-        inputs.push(rel.clone());
-        if let Some(text) = read_text(&path, &rel, &mut diags) {
-            let stem = stem(&rel);
-            if let Some(page) = documents::read_page(&stem, &text, &rel, &mut diags) {
-                project.pages.insert(stem, page);
-            }
-        }
-    }
-
-    inputs.sort();
-    project.inputs = inputs;
-    crate::model::validate::validate(&project, &mut diags);
-    (config.map(|_| project), diags)
 }
 
 /// Groups KPI returns into series per contract and KPI, in period order; two values for the same

@@ -1,10 +1,10 @@
 //! Loads `needs/`: indicator metadata, values in the project's own layout, and OHID Fingertips
 //! "download data" exports read unchanged (recognised by their header).
 
-use super::fields::{Columns, Fields};
-use super::table::{normalise_header, Table};
+use super::fields::{is_missing_marker, Columns, Fields};
+use super::table::{normalise_header, Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::model::{Area, Indicator, Observation, Polarity, ValueType};
+use crate::model::{Area, Indicator, Observation, Polarity, PolaritySource, ValueType};
 use std::collections::BTreeMap;
 
 const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
@@ -39,22 +39,20 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
         let value_type = match f.text("value_type") {
             Some(_) => f.choice("value_type", &ValueType::ALL, ValueType::parse),
             None => {
-                let d = f.missing(
+                f.push_missing(
                     "value_type",
                     format!("expected one of: {}", ValueType::ALL.join(", ")),
                 );
-                f.diags.push(d);
                 None
             }
         };
         let polarity = match f.text("polarity") {
             Some(_) => f.choice("polarity", POLARITIES, Polarity::parse),
             None => {
-                let d = f.missing(
+                f.push_missing(
                     "polarity",
                     format!("expected one of: {}", POLARITIES.join(", ")),
                 );
-                f.diags.push(d);
                 None
             }
         };
@@ -139,6 +137,7 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
                 .unwrap_or(default_multiplier),
             unit: f.text("unit"),
             polarity,
+            polarity_source: PolaritySource::Metadata,
             definition: f.text("definition"),
             source: f.text("source"),
             size,
@@ -159,21 +158,62 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
     out
 }
 
-/// True when the header is a Fingertips "download data" export.
+/// True when the header is a Fingertips "download data" export, in any of the forms analysts
+/// hand it on (the download itself, R's `write.csv` with dots for spaces and a row-number column,
+/// fingertipsR's names, a copy saved as .xlsx): headers are compared on letters and digits only.
 pub fn is_fingertips(table: &Table) -> bool {
     let h: Vec<String> = table
         .header_text()
         .iter()
         .map(|h| normalise_header(h))
         .collect();
-    [
-        "indicator id",
-        "area code",
-        "time period",
-        "lower ci 95.0 limit",
-    ]
-    .iter()
-    .all(|k| h.iter().any(|x| x == k))
+    ["indicatorid", "areacode", "timeperiod"]
+        .iter()
+        .all(|k| h.iter().any(|x| x == k))
+}
+
+/// True when a table is indicator metadata (`needs/indicators.csv` under any name).
+pub fn is_indicators(table: &Table) -> bool {
+    table.has_columns(&["indicator_id", "name", "value_type", "polarity"])
+}
+
+/// True when a table is needs values in the project's own layout (its missing columns, if any,
+/// are reported when it is read).
+pub fn is_own_values(table: &Table) -> bool {
+    table.has_columns(&["indicator_id", "area_code"])
+        || table.has_columns(&["indicator_id", "period"])
+}
+
+/// England's area code: the area a Fingertips export's "Compared to England" column judges against.
+pub const ENGLAND: &str = "E92000001";
+
+/// The column holding Fingertips' own judgement of each row against England.
+const COMPARED_TO_ENGLAND: &str = "Compared to England value or percentiles";
+
+/// One Fingertips row's own comparison with England, kept to read the indicator's polarity from.
+#[derive(Debug, Clone)]
+pub struct Judgement {
+    pub indicator_id: String,
+    pub period: String,
+    pub sex: Option<String>,
+    pub age: Option<String>,
+    pub value: f64,
+    /// As published: `Better`, `Worse`, `Similar`, `Higher`, `Lower`, `Not compared`, ...
+    pub label: String,
+}
+
+/// A copy of a Fingertips table with every missing-value marker (`NA`, `..`, ...) emptied, so
+/// text columns such as `Value note` read them as missing too.
+fn without_markers(table: &Table) -> Table {
+    let mut t = table.clone();
+    for row in &mut t.rows {
+        for cell in &mut row.cells {
+            if matches!(cell, Cell::Text(s) if is_missing_marker(s)) {
+                *cell = Cell::Empty;
+            }
+        }
+    }
+    t
 }
 
 /// Values read from one needs file, before cross-checking against indicator metadata.
@@ -183,11 +223,20 @@ pub struct NeedsValues {
     pub areas: BTreeMap<String, Area>,
     /// Indicator names seen in Fingertips exports (a fallback when indicators.csv lacks one).
     pub fingertips_names: BTreeMap<String, String>,
+    /// Fingertips' own comparisons with England, for the polarity of indicators without metadata.
+    pub judgements: Vec<Judgement>,
 }
 
 /// Reads a needs values table in either layout.
 pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics) {
     let fingertips = is_fingertips(table);
+    let cleaned;
+    let table = if fingertips {
+        cleaned = without_markers(table);
+        &cleaned
+    } else {
+        table
+    };
     let (required, optional): (&[&str], &[&str]) = if fingertips {
         (
             &["Indicator ID", "Area Code", "Time period", "Value"],
@@ -207,6 +256,7 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
                 "Count",
                 "Denominator",
                 "Value note",
+                COMPARED_TO_ENGLAND,
             ],
         )
     } else {
@@ -346,6 +396,20 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
             if let (Some(id), Some(n)) = (&indicator_id, f.text("Indicator Name")) {
                 out.fingertips_names.entry(id.clone()).or_insert(n);
             }
+            if let (Some(id), Some(p), Some(v), Some(label)) =
+                (&indicator_id, &period, value, f.text(COMPARED_TO_ENGLAND))
+            {
+                if category.is_none() {
+                    out.judgements.push(Judgement {
+                        indicator_id: id.clone(),
+                        period: p.label.clone(),
+                        sex: sex.clone(),
+                        age: age.clone(),
+                        value: v,
+                        label,
+                    });
+                }
+            }
         }
         let origin = f.origin();
         let (Some(indicator_id), Some(area_code), Some(period)) = (indicator_id, area_code, period)
@@ -355,8 +419,11 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
         if !ok {
             continue;
         }
-        // A Fingertips row with no value (suppressed) is kept out of the series.
-        if value.is_none() && count.is_none() {
+        // A Fingertips row with no value (suppressed, or "Value missing in source data") is kept:
+        // it is published with its value note and left out of comparisons and trends. A row
+        // whose value could not be read has its own diagnostic and is left out.
+        let value_given = cols.has(name("value", "Value"));
+        if value.is_none() && count.is_none() && !(fingertips && value_given && value_blank) {
             continue;
         }
         let area = out.areas.entry(area_code.clone()).or_insert_with(|| Area {
@@ -388,65 +455,6 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
             value_note,
             origin,
         });
-    }
-}
-
-/// Marks Fingertips sex/age variants that are not the headline series as breakdowns: the headline is
-/// "Persons" (or, where an indicator has no Persons rows, the first sex in order) at the indicator's
-/// most common age.
-pub fn settle_headlines(observations: &mut [Observation]) {
-    let mut sexes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut ages: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for o in observations.iter().filter(|o| o.category.is_none()) {
-        if let Some(s) = &o.sex {
-            let list = sexes.entry(o.indicator_id.clone()).or_default();
-            if !list.contains(s) {
-                list.push(s.clone());
-            }
-        }
-        if let Some(a) = &o.age {
-            *ages
-                .entry(o.indicator_id.clone())
-                .or_default()
-                .entry(a.clone())
-                .or_default() += 1;
-        }
-    }
-    let headline_sex: BTreeMap<String, String> = sexes
-        .into_iter()
-        .map(|(id, mut list)| {
-            list.sort();
-            let pick = if list.iter().any(|s| s == "Persons") {
-                "Persons".to_string()
-            } else {
-                list[0].clone()
-            };
-            (id, pick)
-        })
-        .collect();
-    let headline_age: BTreeMap<String, String> = ages
-        .into_iter()
-        .filter_map(|(id, counts)| {
-            counts
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(age, _)| (id, age))
-        })
-        .collect();
-    for o in observations.iter_mut().filter(|o| o.category.is_none()) {
-        if let (Some(s), Some(h)) = (&o.sex, headline_sex.get(&o.indicator_id)) {
-            if s != h {
-                o.category_type = Some("Sex".into());
-                o.category = Some(s.clone());
-                continue;
-            }
-        }
-        if let (Some(a), Some(h)) = (&o.age, headline_age.get(&o.indicator_id)) {
-            if a != h {
-                o.category_type = Some("Age".into());
-                o.category = Some(a.clone());
-            }
-        }
     }
 }
 
@@ -498,8 +506,13 @@ pub fn settle_indicators(
         reported.insert(o.indicator_id.clone());
         match values.fingertips_names.get(&o.indicator_id) {
             Some(name) => {
+                let from_labels = polarity_from_labels(&o.indicator_id, values);
+                let (polarity, polarity_source, message) = match from_labels {
+                    Some(p) => (p, PolaritySource::FingertipsLabels, "indicator has no row in needs/indicators.csv; using the Fingertips name and the polarity its own Better/Worse comparisons show; no confidence intervals are computed"),
+                    None => (Polarity::NoJudgement, PolaritySource::NotGiven, "indicator has no row in needs/indicators.csv; using the Fingertips name, no confidence intervals are computed and comparisons show higher/lower"),
+                };
                 diags.push(
-                    Diagnostic::warning(&o.origin.file, o.origin.location(), "indicator has no row in needs/indicators.csv; using the Fingertips name, no confidence intervals are computed and comparisons show higher/lower")
+                    Diagnostic::warning(&o.origin.file, o.origin.location(), message)
                         .value(o.indicator_id.clone())
                         .hint("add a row to needs/indicators.csv with its value_type and polarity"),
                 );
@@ -512,7 +525,8 @@ pub fn settle_indicators(
                         value_type: ValueType::Score,
                         multiplier: 1.0,
                         unit: None,
-                        polarity: Polarity::NoJudgement,
+                        polarity,
+                        polarity_source,
                         definition: None,
                         source: Some("OHID Fingertips".into()),
                         size: None,
@@ -561,4 +575,110 @@ pub fn settle_indicators(
         }
     }
     let _ = Location::File;
+}
+
+/// The polarity a Fingertips export's own comparisons with England imply for one indicator: a row
+/// judged `Better` with a value above England's (same period, sex and age) means higher is better,
+/// below it lower is better, and `Worse` the reverse; `Higher`/`Lower` labels mean no judgement.
+/// `None` when the labels say nothing (only `Similar` or `Not compared`) or contradict each other.
+pub fn polarity_from_labels(indicator_id: &str, values: &NeedsValues) -> Option<Polarity> {
+    type Key<'a> = (&'a str, &'a Option<String>, &'a Option<String>);
+    let england: BTreeMap<Key, f64> = values
+        .observations
+        .iter()
+        .filter(|o| o.indicator_id == indicator_id && o.area_code == ENGLAND)
+        .filter(|o| o.category.is_none() && o.category_type.is_none())
+        .filter_map(|o| Some(((o.period.label.as_str(), &o.sex, &o.age), o.value?)))
+        .collect();
+    let (mut higher_better, mut lower_better, mut no_judgement) = (0, 0, 0);
+    for j in values
+        .judgements
+        .iter()
+        .filter(|j| j.indicator_id == indicator_id)
+    {
+        let label = j.label.trim().to_ascii_lowercase();
+        if label == "higher" || label == "lower" {
+            no_judgement += 1;
+            continue;
+        }
+        let good = match label.as_str() {
+            "better" => true,
+            "worse" => false,
+            _ => continue,
+        };
+        let Some(&e) = england.get(&(j.period.as_str(), &j.sex, &j.age)) else {
+            continue;
+        };
+        if j.value == e {
+            continue;
+        }
+        if (j.value > e) == good {
+            higher_better += 1;
+        } else {
+            lower_better += 1;
+        }
+    }
+    match (higher_better, lower_better, no_judgement) {
+        (h, 0, 0) if h > 0 => Some(Polarity::HigherIsBetter),
+        (0, l, 0) if l > 0 => Some(Polarity::LowerIsBetter),
+        (0, 0, n) if n > 0 => Some(Polarity::NoJudgement),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::table::read_csv_bytes;
+
+    /// A Fingertips export as R's `write.csv` saves it: a row-number column, dots for spaces,
+    /// `NA` for missing — and the other markers — all read as missing, with no diagnostic.
+    #[test]
+    fn an_r_saved_fingertips_export_reads_each_missing_marker_as_missing() {
+        let mut csv = String::from("\"\",\"Indicator.ID\",\"Indicator.Name\",\"Area.Code\",\"Sex\",\"Age\",\"Time.period\",\"Value\",\"Lower.CI.95.0.limit\",\"Upper.CI.95.0.limit\",\"Count\",\"Value.note\"\n");
+        for (i, m) in MISSING.iter().enumerate() {
+            csv.push_str(&format!("\"{i}\",1,\"Obesity\",\"E0{i}\",\"Persons\",\"All ages\",2020,7.5,{m},{m},{m},{m}\n"));
+        }
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(csv.as_bytes(), "needs/r.csv", &mut d).unwrap();
+        assert!(is_fingertips(&t));
+        let mut values = NeedsValues::default();
+        read_values(&t, &mut values, &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!(values.observations.len(), MISSING.len());
+        for o in &values.observations {
+            assert_eq!(o.value, Some(7.5));
+            assert_eq!((o.lower_ci_95, o.upper_ci_95, o.count), (None, None, None));
+            assert_eq!(o.value_note, None);
+        }
+    }
+
+    const MISSING: [&str; 8] = ["NA", "N/A", "NULL", "-", "..", "x", ":", "na"];
+
+    #[test]
+    fn polarity_is_read_from_fingertips_own_better_and_worse_labels() {
+        let csv = "Indicator ID,Indicator Name,Area Code,Sex,Age,Time period,Value,Compared to England value or percentiles\n\
+                   1,Obesity,E92000001,Persons,All ages,2020,10,Not compared\n\
+                   1,Obesity,E06000001,Persons,All ages,2020,12,Worse\n\
+                   1,Obesity,E06000002,Persons,All ages,2020,8,Better\n\
+                   1,Obesity,E06000003,Persons,All ages,2020,10.5,Similar\n";
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(csv.as_bytes(), "needs/f.csv", &mut d).unwrap();
+        let mut values = NeedsValues::default();
+        read_values(&t, &mut values, &mut d);
+        assert_eq!(
+            polarity_from_labels("1", &values),
+            Some(Polarity::LowerIsBetter)
+        );
+        let mut indicators = BTreeMap::new();
+        settle_indicators(&mut indicators, &values, &mut d);
+        assert_eq!(indicators["1"].polarity, Polarity::LowerIsBetter);
+        assert_eq!(
+            indicators["1"].polarity_source,
+            PolaritySource::FingertipsLabels
+        );
+        // Labels that contradict each other give no polarity.
+        values.judgements[2].label = "Worse".into();
+        assert_eq!(polarity_from_labels("1", &values), None);
+    }
 }

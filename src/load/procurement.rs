@@ -180,8 +180,7 @@ pub fn read_bids(table: &Table, diags: &mut Diagnostics) -> Vec<Bid> {
         let compliant = match f.boolean("compliant") {
             Some(b) => Some(b),
             None if f.text("compliant").is_none() => {
-                let d = f.missing("compliant", "expected yes or no".into());
-                f.diags.push(d);
+                f.push_missing("compliant", "expected yes or no".into());
                 None
             }
             None => None,

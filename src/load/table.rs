@@ -161,15 +161,28 @@ impl Table {
     }
 }
 
-/// Normalises a header for matching: case-insensitive, surrounding spaces ignored, `_` same as space.
+/// Normalises a header for matching: its letters and digits only, lowercased, so `Indicator ID`,
+/// `Indicator.ID` (R's `write.csv`), `IndicatorID` (fingertipsR), `indicator_id` (janitor) and
+/// `Lower CI 95.0 limit` / `LowerCI95.0limit` each compare equal.
 pub fn normalise_header(h: &str) -> String {
-    h.trim()
-        .trim_start_matches('\u{feff}')
-        .to_lowercase()
-        .replace('_', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Table {
+    /// True when the header has a column for each of `names` (compared as [`normalise_header`]).
+    pub fn has_columns(&self, names: &[&str]) -> bool {
+        let h: Vec<String> = self
+            .header_text()
+            .iter()
+            .map(|h| normalise_header(h))
+            .collect();
+        names
+            .iter()
+            .all(|n| h.iter().any(|x| *x == normalise_header(n)))
+    }
 }
 
 /// Decodes CSV bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning.
@@ -411,8 +424,27 @@ mod tests {
     }
 
     #[test]
-    fn header_matching_ignores_case_spaces_and_underscores() {
-        assert_eq!(normalise_header("  Indicator_ID "), "indicator id");
-        assert_eq!(normalise_header("Indicator ID"), "indicator id");
+    fn header_matching_compares_letters_and_digits_only() {
+        for h in [
+            "  Indicator_ID ",
+            "Indicator ID",
+            "Indicator.ID",
+            "IndicatorID",
+            "\u{feff}indicator id",
+        ] {
+            assert_eq!(normalise_header(h), "indicatorid", "{h:?}");
+        }
+        assert_eq!(normalise_header("Lower CI 95.0 limit"), "lowerci950limit");
+        assert_eq!(normalise_header("LowerCI95.0limit"), "lowerci950limit");
+        assert_eq!(normalise_header("Lower.CI.95.0.limit"), "lowerci950limit");
+        assert_eq!(normalise_header("lower_ci_95_0_limit"), "lowerci950limit");
+        assert_eq!(
+            normalise_header("Description of goods and/or services"),
+            normalise_header("DESCRIPTION OF GOODS AND / OR SERVICES")
+        );
+        assert_ne!(
+            normalise_header("Lower CI 95.0 limit"),
+            normalise_header("Lower CI 99.8 limit")
+        );
     }
 }

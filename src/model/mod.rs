@@ -76,6 +76,26 @@ impl Polarity {
     }
 }
 
+/// Where an indicator's polarity was taken from (said on its page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum PolaritySource {
+    /// `needs/indicators.csv`.
+    #[default]
+    Metadata,
+    /// A Fingertips export's own "Better"/"Worse" (or "Higher"/"Lower") comparisons with England,
+    /// read against the values they judge, when `indicators.csv` has no row for the indicator.
+    FingertipsLabels,
+    /// Neither: comparisons say higher or lower, not better or worse.
+    NotGiven,
+}
+
+impl PolaritySource {
+    pub fn as_str(self) -> &'static str {
+        ["metadata", "fingertips_labels", "not_given"][self as usize]
+    }
+}
+
 /// How an indicator's value is built, which decides its confidence-interval method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -146,6 +166,8 @@ pub struct Indicator {
     pub multiplier: f64,
     pub unit: Option<String>,
     pub polarity: Polarity,
+    /// Where the polarity came from: `indicators.csv`, or a Fingertips export's own labels.
+    pub polarity_source: PolaritySource,
     pub definition: Option<String>,
     pub source: Option<String>,
     /// Hanlon overrides (METHODS.md 5): A, B, C on 0–10.
@@ -483,8 +505,49 @@ pub struct Contract {
     pub extension_end_date: Option<NaiveDate>,
     pub procurement_route: Option<ProcurementRoute>,
     pub irrecoverable_vat: Option<f64>,
+    /// What a council's own register or an OCDS release says beyond the columns above.
+    pub details: ContractDetails,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+/// One supplier of a contract as the source gives it: a framework awarded to several suppliers
+/// is one contract with one of these per supplier (one register row each).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ContractSupplier {
+    pub name: String,
+    /// LGTC `Supplier details` (an address or postcode), as given.
+    pub details: Option<String>,
+    /// LGTC `Company or charity registration number` (or an OCDS identifier's id), as given.
+    pub registration: Option<String>,
+    /// The register the registration number is in (an OCDS identifier's scheme, `GB-COH`).
+    pub scheme: Option<String>,
+    /// `SME` and `VCSE` exactly as given (`Yes`, `No`, ...); `None` when the source says nothing.
+    pub sme: Option<String>,
+    pub vcse: Option<String>,
+    /// The values of the register's other columns ([`Project::register_columns`]), as given.
+    pub extra: Vec<Option<String>>,
+}
+
+/// The parts of a contract that only some sources give, kept so they can be republished as given.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ContractDetails {
+    /// Every supplier, in the order given; empty for a register in the project's own layout,
+    /// which names one supplier in `Contract::supplier`.
+    pub suppliers: Vec<ContractSupplier>,
+    /// The procurement process in the source's own words (LGTC `Procurement process`, OCDS
+    /// `procurementMethodDetails`), republished as given.
+    pub procurement_process: Option<String>,
+    /// The annual value was derived from the total value and the term (or the reverse).
+    pub annual_value_derived: bool,
+    pub total_value_derived: bool,
+    /// The contracting process id given by an OCDS source, kept (never re-minted).
+    pub ocid: Option<String>,
+    /// The buyer named by the source when it is not the council (Contracts Finder notices).
+    pub buyer: Option<String>,
+    pub buyer_id: Option<String>,
+    /// Marked as procured under the Procurement Act 2023 (`procurement_act_2023` column).
+    pub procurement_act_2023: Option<bool>,
 }
 
 impl Contract {
@@ -597,8 +660,22 @@ pub struct Grant {
     pub from_open_call: Option<bool>,
     /// Small local organisation (annual income under £1m or similar); drives the "small local" share.
     pub small_local: Option<bool>,
+    /// The grant's 360Giving record as its source gave it (a 360Giving CSV row or JSON package
+    /// entry), republished with every field it came with.
+    #[serde(skip)]
+    pub record: Option<serde_json::Value>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Grant {
+    /// Whether the id already carries a registered 360Giving prefix (`360G-…`): such an id is
+    /// the grant's 360Giving id as it stands and is never prefixed again.
+    pub fn has_registered_prefix(&self) -> bool {
+        self.grant_id
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("360G-"))
+    }
 }
 
 /// A co-design or consultation event.
@@ -692,6 +769,9 @@ pub struct Project {
     pub pages: BTreeMap<String, FreePage>,
     /// Relative paths of the inputs that were read, sorted (for the build summary and watching).
     pub inputs: Vec<String>,
+    /// Headings of the contract register's columns beyond the ones `commission` reads, in the
+    /// order first given: republished as given in `contracts-register.csv`.
+    pub register_columns: Vec<String>,
     /// Ids named in input rows, including rows rejected for other errors, as (kind, id) — e.g.
     /// ("tender", "T-1"), ("contract", "C-1") — so a reference to a row that already has an error
     /// is not reported a second time as unknown.

@@ -212,7 +212,10 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     // Contracts → specifications and tenders.
     let tenders: Vec<&str> = tender_spec.keys().copied().collect();
     for c in project.contracts.values() {
-        spec_ref(project, &c.spec_id, &c.origin, "spec_id", diags);
+        // A contract need not be linked to a specification (a council's own register).
+        if !c.spec_id.is_empty() {
+            spec_ref(project, &c.spec_id, &c.origin, "spec_id", diags);
+        }
         if let Some(t) = &c.tender_id {
             match tender_spec.get(t.as_str()) {
                 None if project
@@ -224,7 +227,7 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
                         .value(t.clone())
                         .hint(known_hint("tenders", &tenders)),
                 ),
-                Some(s) if *s != c.spec_id => diags.push(
+                Some(s) if *s != c.spec_id && !c.spec_id.is_empty() => diags.push(
                     at(
                         &c.origin,
                         "contract and its tender are for different specifications",

@@ -46,6 +46,34 @@ pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
     out.into_inner().context("finishing CSV")
 }
 
+/// CSV bytes for rows that serialise as sequences (a header known only at run time, such as a
+/// register's own extra columns): `header` first, then each row, cells neutralised as in [`to_csv`].
+pub fn to_csv_rows<T: Serialize>(header: &[String], rows: &[T]) -> Result<Vec<u8>> {
+    let mut raw = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    for row in rows {
+        raw.serialize(row).context("serialising a data row")?;
+    }
+    let raw = raw.into_inner().context("finishing CSV")?;
+    let mut out = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    out.write_record(header)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(raw.as_slice());
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record)? {
+        for cell in record.iter() {
+            out.write_field(neutralise(cell).as_bytes())?;
+        }
+        out.write_record(None::<&[u8]>)?;
+    }
+    out.into_inner().context("finishing CSV")
+}
+
 /// JSON bytes: an array of objects, pretty-printed with a final newline.
 pub fn to_json<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(rows)?;

@@ -104,13 +104,26 @@ pub fn geo_code_type(code: &str) -> Option<&'static str> {
     })
 }
 
+/// The grant's 360Giving id: its own id when it already carries a registered prefix (`360G-…`),
+/// else `{grant_prefix}-{grant_id}`.
+pub fn grant_package_id(grant: &Grant, config: &Config) -> String {
+    if grant.has_registered_prefix() {
+        grant.grant_id.clone()
+    } else {
+        format!("{}-{}", grant_prefix(config), grant.grant_id)
+    }
+}
+
 fn grant_json(grant: &Grant, project: &Project) -> Value {
     let config = &project.config;
+    if let Some(Value::Object(record)) = &grant.record {
+        // A grant read from 360Giving data is republished as given, every field kept.
+        let mut g = record.clone();
+        g.insert("id".into(), json!(grant_package_id(grant, config)));
+        return Value::Object(g);
+    }
     let mut g = Map::new();
-    g.insert(
-        "id".into(),
-        json!(format!("{}-{}", grant_prefix(config), grant.grant_id)),
-    );
+    g.insert("id".into(), json!(grant_package_id(grant, config)));
     g.insert("title".into(), json!(grant.title));
     // Description is required; 360Giving's guidance allows reusing the title when there is none.
     let description = if grant.description.trim().is_empty() {
@@ -205,6 +218,37 @@ mod tests {
         assert_eq!(geo_code_type("E08000099"), Some("MD"));
         assert_eq!(geo_code_type("E06000001"), Some("UA"));
         assert_eq!(geo_code_type("E92000001"), None);
+    }
+
+    #[test]
+    fn an_id_with_a_registered_prefix_is_not_prefixed_again() {
+        let c = Config {
+            grant_prefix: Some("360G-nbc".into()),
+            ..Config::default()
+        };
+        let mut g = Grant {
+            grant_id: "360G-traffordmbc-VSG1342".into(),
+            title: String::new(),
+            description: String::new(),
+            recipient_name: String::new(),
+            amount_awarded: 1.0,
+            award_date: Default::default(),
+            recipient_charity_number: None,
+            recipient_company_number: None,
+            recipient_org_id: None,
+            programme: None,
+            spec_id: None,
+            area_code: None,
+            start_date: None,
+            end_date: None,
+            from_open_call: None,
+            small_local: None,
+            record: None,
+            origin: Default::default(),
+        };
+        assert_eq!(grant_package_id(&g, &c), "360G-traffordmbc-VSG1342");
+        g.grant_id = "G-1".into();
+        assert_eq!(grant_package_id(&g, &c), "360G-nbc-G-1");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod data;
 pub mod giving;
 pub mod ocds;
 pub mod ocds_tender;
+pub mod register;
 pub mod search;
 pub mod search_text;
 pub mod tender_data;

@@ -8,7 +8,9 @@
 use super::ocds_tender::{bids, notice_fields, tender_status, Lot, EXTENSIONS};
 use crate::analysis::disclosure::published as published_bids;
 use crate::analysis::tender::{same_supplier, TenderEvaluation};
-use crate::model::{slug, Config, Contract, ProcurementRoute, Project, Specification};
+use crate::model::{
+    slug, Config, Contract, ContractSupplier, ProcurementRoute, Project, Specification,
+};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,6 +121,19 @@ impl Parties {
             .map(|(scheme, id)| json!({ "scheme": scheme, "id": id }));
         self.add(supplier_party_id(name), name, role, identifier);
     }
+    /// A supplier as its source listed it, with the register and number it gave.
+    fn listed_supplier(&mut self, s: &ContractSupplier) {
+        let identifier = match (&s.scheme, &s.registration) {
+            (Some(scheme), Some(id)) if !id.is_empty() => {
+                Some(json!({ "scheme": scheme, "id": id }))
+            }
+            (None, Some(id)) => {
+                split_org_id(id).map(|(scheme, id)| json!({ "scheme": scheme, "id": id }))
+            }
+            _ => None,
+        };
+        self.add(supplier_party_id(&s.name), &s.name, "supplier", identifier);
+    }
     fn into_json(self) -> Value {
         let parties = self.map.into_iter().map(|(id, (name, roles, identifier))| {
             let mut p = Map::new();
@@ -138,21 +153,44 @@ fn org_ref(id: String, name: &str) -> Value {
     json!({ "id": id, "name": name.trim() })
 }
 
+/// A buyer other than the council, named by the contract's source (a Contracts Finder notice).
+struct OtherBuyer<'a> {
+    id: Option<&'a str>,
+    name: &'a str,
+}
+
 /// The release's common head: ocid, id, date, tag, initiationType, language, buyer, parties.
+/// `given_ocid` is the contracting process id a source gave, kept as it is.
 fn release_head(
     config: &Config,
     process_id: &str,
     tags: &[&str],
     date: String,
     mut parties: Parties,
+    given_ocid: Option<&str>,
+    other_buyer: Option<OtherBuyer>,
 ) -> Map<String, Value> {
-    let buyer = buyer_id(config);
-    let identifier = config.org_id.as_deref().and_then(split_org_id).map(
-        |(scheme, id)| json!({ "scheme": scheme, "id": id, "legalName": config.organisation }),
-    );
-    parties.add(buyer.clone(), &config.organisation, "buyer", identifier);
+    let (buyer, buyer_name) = match &other_buyer {
+        Some(b) => (
+            b.id.map(str::to_string)
+                .unwrap_or_else(|| format!("org-{}", slug(b.name.trim()))),
+            b.name,
+        ),
+        None => (buyer_id(config), config.organisation.as_str()),
+    };
+    let identifier = if other_buyer.is_some() {
+        None
+    } else {
+        config.org_id.as_deref().and_then(split_org_id).map(
+            |(scheme, id)| json!({ "scheme": scheme, "id": id, "legalName": config.organisation }),
+        )
+    };
+    parties.add(buyer.clone(), buyer_name, "buyer", identifier);
     let mut r = Map::new();
-    r.insert("ocid".into(), json!(ocid(config, process_id)));
+    r.insert(
+        "ocid".into(),
+        json!(given_ocid.map_or_else(|| ocid(config, process_id), str::to_string)),
+    );
     r.insert(
         "id".into(),
         json!(format!("{process_id}-{}", tags.join("-"))),
@@ -162,7 +200,7 @@ fn release_head(
     r.insert("initiationType".into(), json!("tender"));
     let language = config.language.split('-').next().unwrap_or("en");
     r.insert("language".into(), json!(language.to_ascii_lowercase()));
-    r.insert("buyer".into(), org_ref(buyer, &config.organisation));
+    r.insert("buyer".into(), org_ref(buyer, buyer_name));
     r.insert("parties".into(), parties.into_json());
     r
 }
@@ -177,6 +215,37 @@ fn planning(spec: Option<&Specification>, config: &Config) -> Option<Value> {
     }}))
 }
 
+/// A supplier in an award as its source gave it: name, SME and VCO flags as given (the fields
+/// Contracts Finder publishes), and postcode.
+fn listed_supplier_ref(s: &ContractSupplier) -> Value {
+    let mut o = Map::new();
+    o.insert("id".into(), json!(supplier_party_id(&s.name)));
+    o.insert("name".into(), json!(s.name.trim()));
+    let flag = |v: &Option<String>| match v.as_deref().map(|t| t.trim().to_ascii_lowercase()) {
+        Some(t) if matches!(t.as_str(), "yes" | "y" | "true" | "1") => Some(true),
+        Some(t) if matches!(t.as_str(), "no" | "n" | "false" | "0") => Some(false),
+        _ => None,
+    };
+    if let Some(b) = flag(&s.sme) {
+        o.insert("sme".into(), json!(b));
+    }
+    if let Some(b) = flag(&s.vcse) {
+        o.insert("vco".into(), json!(b));
+    }
+    if let Some(p) = s.details.as_deref().filter(|p| !p.is_empty()) {
+        o.insert("address".into(), json!({ "postalCode": p }));
+    }
+    if let Some(id) = s.registration.as_deref().filter(|i| !i.is_empty()) {
+        let mut i = Map::new();
+        i.insert("id".into(), json!(id));
+        if let Some(scheme) = &s.scheme {
+            i.insert("scheme".into(), json!(scheme));
+        }
+        o.insert("identifier".into(), Value::Object(i));
+    }
+    Value::Object(o)
+}
+
 /// An award for contract `c`; `supplier` is the spelling of the supplier's name used in parties.
 fn award_json(c: &Contract, supplier: &str, config: &Config) -> Value {
     let mut a = Map::new();
@@ -187,10 +256,21 @@ fn award_json(c: &Contract, supplier: &str, config: &Config) -> Value {
         a.insert("date".into(), json!(ocds_date(d)));
     }
     a.insert("value".into(), value(c.total_value, config));
-    a.insert(
-        "suppliers".into(),
-        json!([org_ref(supplier_party_id(&c.supplier), supplier)]),
-    );
+    let listed = c.details.suppliers.len() > 1 || c.details.ocid.is_some();
+    if listed {
+        let suppliers: Vec<Value> = c
+            .details
+            .suppliers
+            .iter()
+            .map(listed_supplier_ref)
+            .collect();
+        a.insert("suppliers".into(), Value::Array(suppliers));
+    } else {
+        a.insert(
+            "suppliers".into(),
+            json!([org_ref(supplier_party_id(&c.supplier), supplier)]),
+        );
+    }
     a.insert(
         "contractPeriod".into(),
         json!({ "startDate": ocds_date(c.start_date), "endDate": ocds_date(c.end_date) }),
@@ -309,7 +389,15 @@ fn tender_release(
         .chain(notice_dates)
         .chain(contracts.iter().filter_map(|c| c.award_date))
         .chain(contracts.iter().map(|c| c.start_date));
-    let mut r = release_head(config, process_id, tags, latest(dates, published), parties);
+    let mut r = release_head(
+        config,
+        process_id,
+        tags,
+        latest(dates, published),
+        parties,
+        None,
+        None,
+    );
 
     if let Some(p) = planning(spec, config) {
         r.insert("planning".into(), p);
@@ -404,27 +492,44 @@ fn contract_release(project: &Project, c: &Contract, published: &str, as_of: Nai
     let config = &project.config;
     let spec = project.specifications.get(&c.spec_id);
     let mut parties = Parties::default();
-    parties.supplier(&c.supplier, c.supplier_id.as_deref(), "supplier");
+    if c.details.suppliers.len() > 1 || c.details.ocid.is_some() {
+        for s in &c.details.suppliers {
+            parties.listed_supplier(s);
+        }
+    } else {
+        parties.supplier(&c.supplier, c.supplier_id.as_deref(), "supplier");
+    }
     let dates = c.award_date.into_iter().chain([c.start_date]);
+    let other_buyer = c.details.buyer.as_deref().map(|name| OtherBuyer {
+        id: c.details.buyer_id.as_deref(),
+        name,
+    });
     let mut r = release_head(
         config,
         &c.contract_id,
         &["contract"],
         latest(dates, published),
         parties,
+        c.details.ocid.as_deref(),
+        other_buyer,
     );
     if let Some(p) = planning(spec, config) {
         r.insert("planning".into(), p);
     }
-    if let Some(route) = c.procurement_route {
+    if c.procurement_route.is_some() || c.details.procurement_process.is_some() {
         let mut t = Map::new();
         t.insert("id".into(), json!(c.contract_id));
         t.insert("title".into(), json!(c.title));
         t.insert("status".into(), json!("complete"));
-        if let Some(m) = procurement_method(route) {
+        if let Some(m) = c.procurement_route.and_then(procurement_method) {
             t.insert("procurementMethod".into(), json!(m));
         }
-        t.insert("procurementMethodDetails".into(), json!(route.label()));
+        let details = c
+            .details
+            .procurement_process
+            .as_deref()
+            .or(c.procurement_route.map(|r| r.label()));
+        t.insert("procurementMethodDetails".into(), json!(details));
         r.insert("tender".into(), Value::Object(t));
     }
     r.insert("awards".into(), json!([award_json(c, &c.supplier, config)]));

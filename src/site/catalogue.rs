@@ -65,43 +65,8 @@ struct ContractRow<'a> {
     last_assessed: Option<String>,
     flags: String,
     performance_rating: Option<&'a str>,
-}
-
-/// Local Government Transparency Code 2015 contracts register, in the Code's field order.
-#[derive(Serialize)]
-struct TransparencyRow<'a> {
-    #[serde(rename = "Reference number")]
-    reference: &'a str,
-    #[serde(rename = "Title of agreement")]
-    title: &'a str,
-    #[serde(rename = "Department responsible")]
-    department: &'a str,
-    #[serde(rename = "Description of goods and/or services")]
-    description: &'a str,
-    #[serde(rename = "Supplier name")]
-    supplier: &'a str,
-    #[serde(rename = "Supplier details")]
-    supplier_details: String,
-    #[serde(rename = "Total value")]
-    total_value: f64,
-    #[serde(rename = "Annual value")]
-    annual_value: f64,
-    #[serde(rename = "Irrecoverable VAT")]
-    vat: Option<f64>,
-    #[serde(rename = "Start date")]
-    start: NaiveDate,
-    #[serde(rename = "End date")]
-    end: NaiveDate,
-    #[serde(rename = "Review date")]
-    review: Option<NaiveDate>,
-    #[serde(rename = "Procurement process")]
-    process: &'a str,
-    #[serde(rename = "SME")]
-    sme: &'a str,
-    #[serde(rename = "VCSE")]
-    vcse: &'a str,
-    #[serde(rename = "Company or charity registration number")]
-    registration: &'a str,
+    annual_value_derived: bool,
+    total_value_derived: bool,
 }
 
 #[derive(Serialize)]
@@ -201,13 +166,14 @@ pub fn pages_and_files<'a>(
         ("upper_ci_99_8", "number", "upper 99.8% confidence limit"),
         ("ci_method", "text", "given, wilson, byar, exact or none"),
         ("benchmark_value", "number", "the benchmark area's value for the same period"),
-        ("comparison", "text", "better, similar, worse, best, worst, higher, lower or not_compared (latest period only)"),
+        ("comparison", "text", "better, similar, worse, best, worst, higher, lower or not_compared, against the benchmark's same period, sex and age"),
         ("trend", "text", "increasing, decreasing, no_significant_change or cannot_be_calculated (latest period only)"),
         ("trend_chi_square", "number", "χ² statistic of the trend test"),
         ("trend_direction", "text", "improving, worsening, no_change or not_applicable"),
         ("count", "number", "numerator"),
         ("denominator", "number", "denominator"),
         ("trend_reason", "text", "why the trend could not be calculated"),
+        ("value_note", "text", "the publisher's note on the value (Fingertips Value note), as given"),
     ])?;
     t.add(
         "needs_breakdowns",
@@ -232,6 +198,11 @@ pub fn pages_and_files<'a>(
             ("comparison", "text", "comparison with the benchmark"),
             ("count", "number", "numerator"),
             ("denominator", "number", "denominator"),
+            (
+                "value_note",
+                "text",
+                "the publisher's note on the value, as given",
+            ),
         ],
     )?;
     let priorities: Vec<PriorityRow> = analysis
@@ -405,6 +376,8 @@ pub fn pages_and_files<'a>(
                 last_assessed: s.and_then(|s| s.last_assessed.as_ref().map(|p| p.label.clone())),
                 flags: s.map(|s| s.flags_joined()).unwrap_or_default(),
                 performance_rating: s.map(|s| s.rating.as_str()),
+                annual_value_derived: c.details.annual_value_derived,
+                total_value_derived: c.details.total_value_derived,
             }
         })
         .collect();
@@ -433,69 +406,12 @@ pub fn pages_and_files<'a>(
         ("last_assessed", "text", "latest KPI period with a value"),
         ("flags", "text", "too_few_kpis, assessment_overdue, expiring_soon, award_not_top_ranked; ;-separated"),
         ("performance_rating", "text", "contract performance notice rating"),
+        ("annual_value_derived", "boolean", "the annual value was derived from the total value and the term (days from start to end date inclusive ÷ 365.25)"),
+        ("total_value_derived", "boolean", "the total value was derived from the annual value and the term"),
     ])?;
-    let transparency: Vec<TransparencyRow> = project
-        .contracts
-        .values()
-        .map(|c| TransparencyRow {
-            reference: &c.contract_id,
-            title: &c.title,
-            department: c.department.as_deref().unwrap_or(""),
-            description: c.description.as_deref().unwrap_or(""),
-            supplier: &c.supplier,
-            supplier_details: c.supplier_id.clone().unwrap_or_default(),
-            total_value: c.total_value,
-            annual_value: c.annual_value,
-            vat: c.irrecoverable_vat,
-            start: c.start_date,
-            end: c.end_date,
-            review: c.review_date,
-            process: match c.procurement_route {
-                Some(crate::model::ProcurementRoute::Quote) => "Invitation to quote",
-                Some(crate::model::ProcurementRoute::OpenTender) => {
-                    "Published invitation to tender"
-                }
-                Some(r) => r.label(),
-                None => "",
-            },
-            sme: if c.supplier_type == Some(crate::model::SupplierType::Sme) {
-                "Yes"
-            } else {
-                "No"
-            },
-            vcse: if c.supplier_type == Some(crate::model::SupplierType::Vcse) {
-                "Yes"
-            } else {
-                "No"
-            },
-            registration: if c.supplier_type.is_some_and(|t| t.is_sme_or_vcse()) {
-                c.supplier_id.as_deref().unwrap_or("")
-            } else {
-                ""
-            },
-        })
-        .collect();
-    let header = [
-        "Reference number",
-        "Title of agreement",
-        "Department responsible",
-        "Description of goods and/or services",
-        "Supplier name",
-        "Supplier details",
-        "Total value",
-        "Annual value",
-        "Irrecoverable VAT",
-        "Start date",
-        "End date",
-        "Review date",
-        "Procurement process",
-        "SME",
-        "VCSE",
-        "Company or charity registration number",
-    ];
     t.files.push(OutputFile {
         path: "data/contracts-register.csv".into(),
-        bytes: to_csv(&transparency, &header)?,
+        bytes: crate::publish::register::transparency_register(project)?,
     });
     let kpi_rows: Vec<&crate::analysis::performance::KpiRow> =
         analysis.kpis.iter().flat_map(|k| &k.rows).collect();

@@ -5,7 +5,7 @@ use super::format::money;
 use super::index::Index;
 use super::performance::as_of;
 use super::{contract_path, crumbs, link, view, words, Link, Page};
-use crate::analysis::performance::Flag;
+use crate::analysis::performance::{procurement_act_applies, Flag, PROCUREMENT_ACT_IN_FORCE};
 use serde::Serialize;
 
 /// The view of `compliance.html`.
@@ -13,8 +13,10 @@ use serde::Serialize;
 pub struct ComplianceView {
     pub as_of: String,
     pub threshold: String,
-    /// Contracts whose total value is over the threshold.
+    /// Contracts procured under the Act whose total value is over the threshold.
     pub in_scope: usize,
+    /// The day the Act came into force, for the rule the page states.
+    pub in_force: String,
     pub rows: Vec<ComplianceRow>,
 }
 
@@ -80,8 +82,9 @@ pub fn compliance_view(ix: &Index) -> ComplianceView {
         in_scope: project
             .contracts
             .values()
-            .filter(|c| c.total_value > threshold)
+            .filter(|c| c.total_value > threshold && procurement_act_applies(c))
             .count(),
+        in_force: super::format::date(PROCUREMENT_ACT_IN_FORCE),
         rows,
     }
 }

@@ -143,7 +143,13 @@ pub fn grants_view(ix: &Index) -> GrantsView {
     GrantsView {
         total: money(total),
         count: grants.len(),
-        small_share: share(small),
+        // Empty when no grant says whether its recipient is small and local: the page says "not
+        // recorded" rather than 0%.
+        small_share: if grants.values().any(|g| g.small_local.is_some()) {
+            share(small)
+        } else {
+            String::new()
+        },
         by_programme: totals(by_programme),
         by_area: totals(by_area),
         by_year: totals(by_year),

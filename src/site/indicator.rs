@@ -23,11 +23,15 @@ pub struct IndicatorView {
     pub source: String,
     pub unit: String,
     pub polarity: String,
+    /// `metadata`, `fingertips_labels` or `not_given`: the page says where the polarity came from.
+    pub polarity_source: &'static str,
     pub value_type: String,
     /// How areas are compared with the benchmark, in words.
     pub method: String,
     pub latest_period: String,
     pub areas: Vec<AreaRow>,
+    /// Some area's value has a note: the table shows a notes column.
+    pub has_value_notes: bool,
     pub bar_chart: Option<Chart>,
     pub trend_chart: Option<Chart>,
     pub trend_rows: Vec<TrendRow>,
@@ -54,6 +58,8 @@ pub struct AreaRow {
     pub method: String,
     pub comparison: String,
     pub label: String,
+    /// The publisher's note on the value (Fingertips `Value note`), shown beside it.
+    pub value_note: String,
 }
 
 /// One period of the home area's trend beside the benchmark's.
@@ -141,9 +147,11 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         source: ind.source.clone().unwrap_or_default(),
         unit: unit(ind),
         polarity: polarity_text(ind.polarity).into(),
+        polarity_source: ind.polarity_source.as_str(),
         value_type: ind.value_type.as_str().replace('_', " "),
         method: method_text(ix),
         latest_period,
+        has_value_notes: rows.iter().any(|r| !r.value_note.is_empty()),
         areas: rows,
         bar_chart: bar,
         trend_chart,
@@ -226,6 +234,7 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
             method: r.ci_method.label().into(),
             comparison: cell.comparison,
             label: cell.label,
+            value_note: r.value_note.clone().unwrap_or_default(),
         });
     }
     if latest_period.is_empty() && !rows.is_empty() {

@@ -145,7 +145,9 @@ fn needs_score_without_intervals_is_not_compared_and_has_no_trend() {
     assert_eq!(text(&r, "comparison"), "not_compared");
     assert_eq!(text(&r, "trend"), "cannot_be_calculated");
     assert_eq!(text(&r, "trend_direction"), "not_applicable");
-    // Comparison and trend sit on the latest row of a series only.
+    // Every period is compared (as Fingertips does); the trend sits on the latest row only.
+    // 10001 in 2023: 42/100, Wilson 95% interval 32.8% to 51.8%, below England's 60%, and higher
+    // is better: worse.
     let earlier = row(
         "needs",
         &[
@@ -154,7 +156,7 @@ fn needs_score_without_intervals_is_not_compared_and_has_no_trend() {
             ("period", "2023"),
         ],
     );
-    assert_eq!(text(&earlier, "comparison"), "");
+    assert_eq!(text(&earlier, "comparison"), "worse");
     assert_eq!(text(&earlier, "trend"), "");
     assert_eq!(small().csv("needs").len(), 3 * 4 * 6);
 }
@@ -297,8 +299,9 @@ fn kpi_summary_takes_variation_from_the_last_point() {
 #[test]
 fn contract_flags_as_of_the_reporting_date() {
     // as_of 2026-03-31. C-ACT-1 (£300,000, 2 KPIs) ends 2026-12-31, within 18 months:
-    // expiring_soon only. C-FALLS-1 (£6m > £5m) has no KPIs (too_few_kpis), has run over a year
-    // with no assessment (assessment_overdue), and ends 2026-05-31 (expiring_soon).
+    // expiring_soon only. C-FALLS-1 (£6m > £5m, marked as procured under the Procurement Act
+    // 2023) has no KPIs (too_few_kpis), has run over a year with no assessment
+    // (assessment_overdue), and ends 2026-05-31 (expiring_soon).
     let act = row("contracts", &[("contract_id", "C-ACT-1")]);
     assert_eq!(text(&act, "flags"), "expiring_soon");
     assert_eq!(text(&act, "kpi_count"), "2");

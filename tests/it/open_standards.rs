@@ -96,6 +96,7 @@ fn contract(
         extension_end_date: Some(date(2032, 3, 31)),
         procurement_route: Some(ProcurementRoute::OpenTender),
         irrecoverable_vat: None,
+        details: Default::default(),
         origin: Default::default(),
     }
 }
@@ -118,6 +119,7 @@ fn grant(id: &str, name: &str) -> Grant {
         end_date: None,
         from_open_call: None,
         small_local: None,
+        record: None,
         origin: Default::default(),
     }
 }

@@ -1,0 +1,398 @@
+//! Reads Open Contracting Data Standard 1.1 data in `contracts/` — release packages and record
+//! packages, as Contracts Finder publishes them — into contracts. Releases of one contracting
+//! process (one `ocid`) are merged in date order by the OCDS merge rules (objects merge key by key,
+//! arrays of objects with ids merge item by id), so an `awardUpdate` or `contractAmendment`
+//! release overrides what it changes. The `ocid` is kept; HTML entities in text (`&amp;`,
+//! `&#039;`) are decoded once.
+
+use super::register::{decode_entities, route_from_process, term_years};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::model::{Contract, ContractDetails, ContractSupplier, Origin, ProcurementRoute};
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// True when a JSON value is an OCDS release package, record package or single release.
+pub fn is_ocds(value: &Value) -> bool {
+    value.get("releases").is_some_and(Value::is_array)
+        || value.get("records").is_some_and(Value::is_array)
+        || (value.get("ocid").is_some() && value.get("tag").is_some())
+}
+
+/// A release with the file it came from and its place there (`releases[3]`).
+pub struct SourcedRelease {
+    pub release: Value,
+    pub file: String,
+    pub path: String,
+}
+
+/// The releases a package holds: every release of a release package; a record's compiled release
+/// (or, without one, its embedded releases); a single release as it stands.
+pub fn releases(value: Value, file: &str) -> Vec<SourcedRelease> {
+    let sourced = |release: Value, path: String| SourcedRelease {
+        release,
+        file: file.to_string(),
+        path,
+    };
+    let mut out = Vec::new();
+    match value {
+        Value::Object(mut o) if o.contains_key("records") => {
+            if let Some(Value::Array(records)) = o.remove("records") {
+                for (i, mut record) in records.into_iter().enumerate() {
+                    if let Some(c) = record.get_mut("compiledRelease").map(Value::take) {
+                        out.push(sourced(c, format!("records[{i}].compiledRelease")));
+                    } else if let Some(Value::Array(rs)) =
+                        record.get_mut("releases").map(Value::take)
+                    {
+                        for (j, r) in rs.into_iter().enumerate() {
+                            if r.get("ocid").is_some() {
+                                out.push(sourced(r, format!("records[{i}].releases[{j}]")));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Value::Object(mut o) if o.contains_key("releases") => {
+            if let Some(Value::Array(rs)) = o.remove("releases") {
+                for (i, r) in rs.into_iter().enumerate() {
+                    out.push(sourced(r, format!("releases[{i}]")));
+                }
+            }
+        }
+        other => out.push(sourced(other, String::new())),
+    }
+    out
+}
+
+/// OCDS merge: objects merge key by key (a `null` removes the key), arrays of objects that all
+/// have an `id` merge item by id, anything else is replaced by the later value.
+pub fn merge(into: &mut Value, later: &Value) {
+    match (into, later) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                if v.is_null() {
+                    a.remove(k);
+                } else if let Some(existing) = a.get_mut(k) {
+                    merge(existing, v);
+                } else {
+                    a.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if identified(a) && identified(b) => {
+            for item in b {
+                let id = item.get("id");
+                match a.iter_mut().find(|x| x.get("id") == id) {
+                    Some(existing) => merge(existing, item),
+                    None => a.push(item.clone()),
+                }
+            }
+        }
+        (slot, v) => *slot = v.clone(),
+    }
+}
+
+fn identified(items: &[Value]) -> bool {
+    !items.is_empty()
+        && items
+            .iter()
+            .all(|i| i.get("id").is_some_and(|id| !id.is_null()))
+}
+
+fn text(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(decode_entities(s.trim())).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn date(v: Option<&Value>) -> Option<NaiveDate> {
+    super::fields::parse_date(v?.as_str()?)
+}
+
+fn yes_no(v: Option<&Value>) -> Option<String> {
+    v?.as_bool()
+        .map(|b| if b { "Yes" } else { "No" }.to_string())
+}
+
+/// Merges the releases of each contracting process in date order and reads each process's awards
+/// as contracts (one per award: id the `ocid`, or `{ocid}-{award id}` when a process has several).
+pub fn read_contracts(all: Vec<SourcedRelease>, diags: &mut Diagnostics) -> Vec<Contract> {
+    let mut by_ocid: BTreeMap<String, Vec<SourcedRelease>> = BTreeMap::new();
+    for r in all {
+        match r.release.get("ocid").and_then(Value::as_str) {
+            Some(ocid) if !ocid.trim().is_empty() => {
+                by_ocid.entry(ocid.trim().to_string()).or_default().push(r)
+            }
+            _ => diags.push(
+                Diagnostic::error(&r.file, Location::File, "release has no ocid")
+                    .column(r.path.clone())
+                    .hint("every OCDS release names its contracting process in ocid"),
+            ),
+        }
+    }
+    let mut out = Vec::new();
+    for (ocid, mut group) in by_ocid {
+        // OCDS dates are ISO 8601 date-times: in one publisher's data they sort as text.
+        group.sort_by(|a, b| {
+            let d = |r: &SourcedRelease| {
+                r.release
+                    .get("date")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            };
+            d(a).cmp(&d(b))
+        });
+        let first = &group[0];
+        let (file, path) = (first.file.clone(), first.path.clone());
+        let mut compiled = Value::Object(Map::new());
+        for r in &group {
+            merge(&mut compiled, &r.release);
+        }
+        out.extend(process_contracts(&ocid, &compiled, &file, &path, diags));
+    }
+    out
+}
+
+fn route(tender: Option<&Value>, details: Option<&str>) -> Option<ProcurementRoute> {
+    let method = tender
+        .and_then(|t| t.get("procurementMethod"))
+        .and_then(Value::as_str);
+    match method {
+        Some("open") => Some(ProcurementRoute::OpenTender),
+        Some("direct") => Some(ProcurementRoute::DirectAward),
+        _ => details.and_then(route_from_process),
+    }
+}
+
+fn supplier(s: &Value) -> ContractSupplier {
+    let identifier = s.get("identifier");
+    let address = s.get("address");
+    ContractSupplier {
+        name: text(s.get("name")).unwrap_or_default(),
+        details: address.and_then(|a| text(a.get("postalCode"))),
+        registration: identifier.and_then(|i| text(i.get("id"))),
+        scheme: identifier.and_then(|i| text(i.get("scheme"))),
+        sme: yes_no(s.get("sme")),
+        vcse: yes_no(s.get("vco")),
+        extra: Vec::new(),
+    }
+}
+
+fn process_contracts(
+    ocid: &str,
+    release: &Value,
+    file: &str,
+    path: &str,
+    diags: &mut Diagnostics,
+) -> Vec<Contract> {
+    let awards: Vec<&Value> = release
+        .get("awards")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let tender = release.get("tender");
+    let contracts = release.get("contracts").and_then(Value::as_array);
+    let buyer = release.get("buyer");
+    let mut out = Vec::new();
+    for (i, award) in awards.iter().enumerate() {
+        let status = award
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("active");
+        if matches!(status, "cancelled" | "unsuccessful") {
+            continue;
+        }
+        let award_id = text(award.get("id"));
+        let contract = contracts.and_then(|cs| {
+            cs.iter()
+                .find(|c| award_id.is_some() && text(c.get("awardID")) == award_id)
+        });
+        let at = |field: &str| format!("{path}.awards[{i}].{field}");
+        let problem = |field: &str, message: &str| {
+            Diagnostic::error(file, Location::File, message.to_string()).column(at(field))
+        };
+        let period = contract
+            .and_then(|c| c.get("period"))
+            .or_else(|| award.get("contractPeriod"));
+        let start = date(period.and_then(|p| p.get("startDate")));
+        let end = date(
+            period
+                .and_then(|p| p.get("endDate"))
+                .or_else(|| period.and_then(|p| p.get("maxExtentDate"))),
+        );
+        let value = contract
+            .and_then(|c| c.get("value"))
+            .filter(|v| v.get("amount").is_some_and(|a| !a.is_null()))
+            .or_else(|| award.get("value"));
+        let amount = value.and_then(|v| v.get("amount")).and_then(Value::as_f64);
+        let suppliers: Vec<ContractSupplier> = award
+            .get("suppliers")
+            .and_then(Value::as_array)
+            .map(|s| {
+                s.iter()
+                    .map(supplier)
+                    .filter(|s| !s.name.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let title = text(award.get("title"))
+            .or_else(|| contract.and_then(|c| text(c.get("title"))))
+            .or_else(|| tender.and_then(|t| text(t.get("title"))));
+        let mut ok = true;
+        for (missing, field, message) in [
+            (
+                start.is_none(),
+                "contractPeriod.startDate",
+                "award has no contract start date",
+            ),
+            (
+                end.is_none(),
+                "contractPeriod.endDate",
+                "award has no contract end date",
+            ),
+            (amount.is_none(), "value.amount", "award has no value"),
+            (suppliers.is_empty(), "suppliers", "award names no supplier"),
+            (
+                title.is_none(),
+                "title",
+                "award, contract and tender have no title",
+            ),
+        ] {
+            if missing {
+                diags.push(problem(field, message).value(ocid.to_string()));
+                ok = false;
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let (start, end, amount) = (
+            start.unwrap_or_default(),
+            end.unwrap_or_default(),
+            amount.unwrap_or_default(),
+        );
+        if end < start {
+            diags.push(
+                problem("contractPeriod.endDate", "contract ends before it starts")
+                    .value(format!("{end} is before {start}")),
+            );
+            continue;
+        }
+        let contract_id = if awards.len() == 1 {
+            ocid.to_string()
+        } else {
+            format!(
+                "{ocid}-{}",
+                award_id.clone().unwrap_or_else(|| (i + 1).to_string())
+            )
+        };
+        if let Err(why) = super::fields::check_id(&contract_id) {
+            diags.push(problem("id", why).value(contract_id));
+            continue;
+        }
+        let process = tender.and_then(|t| text(t.get("procurementMethodDetails")));
+        let years = term_years(start, end);
+        let names: Vec<&str> = suppliers.iter().map(|s| s.name.as_str()).collect();
+        let buyer_identifier = buyer.and_then(|b| b.get("identifier"));
+        let buyer_id = match (
+            buyer_identifier.and_then(|i| text(i.get("scheme"))),
+            buyer_identifier.and_then(|i| text(i.get("id"))),
+        ) {
+            (Some(s), Some(id)) => Some(format!("{s}-{id}")),
+            _ => buyer.and_then(|b| text(b.get("id"))),
+        };
+        out.push(Contract {
+            contract_id,
+            spec_id: String::new(),
+            title: title.unwrap_or_default(),
+            supplier: names.join("; "),
+            start_date: start,
+            end_date: end,
+            annual_value: if years > 0.0 { amount / years } else { amount },
+            total_value: amount,
+            tender_id: None,
+            supplier_id: suppliers
+                .first()
+                .and_then(|s| s.registration.clone())
+                .filter(|_| suppliers.len() == 1),
+            supplier_type: None,
+            department: None,
+            description: contract
+                .and_then(|c| text(c.get("description")))
+                .or_else(|| tender.and_then(|t| text(t.get("description"))))
+                .or_else(|| text(award.get("description"))),
+            award_date: date(award.get("date")),
+            review_date: None,
+            extension_end_date: contract
+                .and_then(|c| date(c.get("period").and_then(|p| p.get("maxExtentDate")))),
+            procurement_route: route(tender, process.as_deref()),
+            irrecoverable_vat: None,
+            details: ContractDetails {
+                suppliers,
+                procurement_process: process,
+                annual_value_derived: true,
+                total_value_derived: false,
+                ocid: Some(ocid.to_string()),
+                buyer: buyer.and_then(|b| text(b.get("name"))),
+                buyer_id,
+                procurement_act_2023: None,
+            },
+            origin: Origin {
+                file: file.to_string(),
+                location: Some(Location::File),
+                keys: Default::default(),
+            },
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_award_update_overrides_what_it_changes_in_date_order() {
+        let award = |date: &str, amount: f64, title: &str| {
+            json!({"ocid": "ocds-x-1", "date": date, "tag": ["award"],
+                   "tender": {"title": "Tyres &amp; services", "procurementMethodDetails": "Open procedure"},
+                   "awards": [{"id": "A1", "title": title, "value": {"amount": amount},
+                               "contractPeriod": {"startDate": "2020-06-01T00:00:00Z", "endDate": "2022-05-31T00:00:00Z"},
+                               "suppliers": [{"name": "MCCONECHY&#039;S TYRES", "sme": true, "vco": false,
+                                              "identifier": {"scheme": "GB-COH", "id": "SC062229"}}]}]})
+        };
+        let later = award("2020-07-01T00:00:00Z", 3000.0, "");
+        let earlier = award("2020-05-26T11:56:14Z", 2000.0, "");
+        let mut all = releases(json!({"releases": [later]}), "contracts/b.json");
+        all.extend(releases(json!({"releases": [earlier]}), "contracts/a.json"));
+        let mut d = Diagnostics::new();
+        let cs = read_contracts(all, &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        let c = &cs[0];
+        assert_eq!(c.contract_id, "ocds-x-1");
+        assert_eq!(c.total_value, 3000.0);
+        assert_eq!(c.title, "Tyres & services");
+        assert_eq!(c.supplier, "MCCONECHY'S TYRES");
+        let s = &c.details.suppliers[0];
+        assert_eq!(
+            (s.sme.as_deref(), s.vcse.as_deref()),
+            (Some("Yes"), Some("No"))
+        );
+        assert_eq!(s.registration.as_deref(), Some("SC062229"));
+        assert_eq!(c.procurement_route, Some(ProcurementRoute::OpenTender));
+        assert_eq!(c.details.ocid.as_deref(), Some("ocds-x-1"));
+    }
+
+    #[test]
+    fn a_record_package_is_read_from_its_compiled_release() {
+        let pkg = json!({"records": [{"ocid": "ocds-x-2", "compiledRelease": {"ocid": "ocds-x-2", "id": "r"}}]});
+        let rs = releases(pkg, "contracts/r.json");
+        assert_eq!(rs.len(), 1);
+        assert_eq!(rs[0].path, "records[0].compiledRelease");
+    }
+}
