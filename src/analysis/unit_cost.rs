@@ -217,6 +217,7 @@ mod tests {
             extension_end_date: None,
             procurement_route: None,
             irrecoverable_vat: None,
+            details: Default::default(),
             origin: Default::default(),
         }
     }

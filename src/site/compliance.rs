@@ -102,8 +102,18 @@ mod tests {
         // £270,000 is under the £5m threshold.
         assert_eq!((v.threshold.as_str(), v.in_scope), ("£5,000,000", 0));
         assert!(v.rows.is_empty());
-        // Over the threshold with one KPI: flagged under s.52.
+        // Over the threshold with one KPI, but awarded (1 March 2024) before the Procurement Act
+        // 2023 came into force: not in scope.
         project.config.performance.kpi_threshold_value = 100_000.0;
+        let analysis = crate::analysis::analyse(&project);
+        let ix = Index::new(&project, &analysis);
+        let v = compliance_view(&ix);
+        assert_eq!((v.in_scope, v.in_force.as_str()), (0, "24 February 2025"));
+        assert!(v.rows.is_empty());
+        // Marked as procured under the Act: flagged under s.52.
+        for c in project.contracts.values_mut() {
+            c.details.procurement_act_2023 = Some(true);
+        }
         let analysis = crate::analysis::analyse(&project);
         let ix = Index::new(&project, &analysis);
         let v = compliance_view(&ix);

@@ -123,6 +123,7 @@ fn grant(
             end_date: None,
             from_open_call: Some(small),
             small_local: Some(small),
+            record: None,
             origin: Default::default(),
         },
     )
@@ -138,6 +139,7 @@ fn falls() -> Indicator {
         multiplier: 100_000.0,
         unit: Some("per 100,000".into()),
         polarity: Polarity::LowerIsBetter,
+        polarity_source: Default::default(),
         definition: None,
         source: None,
         size: None,
@@ -209,6 +211,7 @@ pub(crate) fn project() -> Project {
         extension_end_date: None,
         procurement_route: None,
         irrecoverable_vat: None,
+        details: Default::default(),
         origin: Default::default(),
     };
     let kpi = Kpi {
