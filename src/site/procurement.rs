@@ -4,7 +4,7 @@
 use super::format::{money, number, percent};
 use super::index::Index;
 use super::words;
-use super::{contract_path, crumbs, link, options_path, spec_path, tender_path, view, Link, Page};
+use super::{contract_path, crumbs, link, options_path, spec_path, view, Link, Page};
 use crate::model::Specification;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -33,7 +33,8 @@ pub struct Route {
     pub contracts: Vec<Link>,
 }
 
-/// A tender on a specification's route: its page, how many bids it drew, its top-ranked bidder.
+/// A tender on a specification's route: its page, how many bids it drew, the suppliers it was
+/// awarded to (never the ranking, which the publication policy may withhold).
 #[derive(Debug, Serialize)]
 pub struct RouteTender {
     pub link: Link,
@@ -117,9 +118,9 @@ fn route(ix: &Index, s: &Specification) -> Route {
             .into_iter()
             .flatten()
             .map(|t| RouteTender {
-                link: link(&tender_path(&t.tender_id), t.tender_id.clone()),
+                link: super::tender::tender_link(ix, t),
                 bid_count: t.bid_count,
-                winner: t.winner.clone().unwrap_or_default(),
+                winner: super::tender::awarded_suppliers(ix, t).join("; "),
             })
             .collect(),
         grants: ix.grants_by_spec.get(s.id.as_str()).map_or(0, Vec::len),
@@ -187,7 +188,7 @@ mod tests {
         );
         assert_eq!(falls.tenders.len(), 1);
         let t = &falls.tenders[0];
-        assert_eq!(t.link, link("procurement/tenders/t1/", "T1"));
+        assert_eq!(t.link, link("procurement/tenders/t1/", "Tender T1"));
         assert_eq!((t.bid_count, t.winner.as_str()), (2, "Helping Hands"));
         assert_eq!(
             falls.contracts,

@@ -3,7 +3,7 @@
 
 use super::format::{date, money, money_short, percent};
 use super::index::Index;
-use super::{crumbs, link, spec_path, tender_path, view, Link, Page};
+use super::{crumbs, link, spec_path, view, Link, Page};
 use crate::model::SpecStatus;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -45,6 +45,8 @@ pub struct MarketEvent {
 #[derive(Debug, Serialize, PartialEq)]
 pub struct TenderMarket {
     pub tender: Link,
+    /// The specification the tender buys.
+    pub service: Option<Link>,
     pub bid_count: usize,
     pub sme_vcse_share: String,
 }
@@ -126,10 +128,8 @@ pub fn resources_view(ix: &Index) -> ResourcesView {
             .tenders
             .iter()
             .map(|t| TenderMarket {
-                tender: link(
-                    &tender_path(&t.tender_id),
-                    format!("Tender {}", t.tender_id),
-                ),
+                tender: super::tender::tender_link(ix, t),
+                service: ix.spec_link(&t.spec_id),
                 bid_count: t.bid_count,
                 sme_vcse_share: percent(t.sme_vcse_share),
             })
@@ -192,6 +192,7 @@ mod tests {
             v.tenders,
             vec![TenderMarket {
                 tender: link("procurement/tenders/t1/", "Tender T1"),
+                service: Some(link("planning/s1/", "Falls prevention")),
                 bid_count: 2,
                 sme_vcse_share: "50%".into(),
             }]

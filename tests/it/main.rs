@@ -25,6 +25,7 @@ mod publish_safety;
 mod published_schemas;
 mod serve;
 mod snapshots;
+mod tenders;
 mod theme_override;
 mod trust;
 mod workbook_limits;
