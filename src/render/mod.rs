@@ -172,9 +172,9 @@ mod tests {
             .unwrap();
         let text = String::from_utf8(feed.bytes).unwrap();
         assert!(!text.contains(['\u{0B}', '\u{0C}', '\u{1}']), "{text}");
-        assert!(text.contains(
-            "<title>Hartside &amp; &lt;Co&gt; &quot;council&apos;s&quot;</title>"
-        ));
+        assert!(
+            text.contains("<title>Hartside &amp; &lt;Co&gt; &quot;council&apos;s&quot;</title>")
+        );
         assert!(text.contains("<link href=\"https://example.org/ab/\"/>"));
         well_formed(&text);
         let sitemap = renderer

@@ -225,6 +225,13 @@ case!(bids_duplicate_supplier, "62-bids-duplicate-supplier");
 case!(bids_price_zero, "63-bids-price-zero");
 case!(bids_two_files, "64-bids-two-files");
 
+// procurement/tenders.csv
+case!(tenders_bad_cells, "100-tenders-bad-cells");
+case!(
+    tenders_lots_and_references,
+    "101-tenders-lots-and-references"
+);
+
 // contracts/register
 case!(
     register_duplicate_contract_id,
