@@ -77,8 +77,13 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
             let decimals = ind.display_decimals();
             let cell = comparison_cell(Some(r), &bench_name, decimals);
             let diff = difference(r.value, r.benchmark_value);
+            // An indicator without Persons figures says which sex its row is.
+            let name = match super::needs::headline_sex(project, &ind.id) {
+                Some(sex) => format!("{} ({sex})", ind.name),
+                None => ind.name.clone(),
+            };
             SpineRow {
-                indicator: link(&indicator_path(&ind.id), ind.name.clone()),
+                indicator: link(&indicator_path(&ind.id), name),
                 domain: ind.domain.clone().unwrap_or_default(),
                 period: r.period.label.clone(),
                 value: fixed(r.value, decimals),

@@ -28,6 +28,8 @@ pub struct IndicatorView {
     pub value_type: String,
     /// How areas are compared with the benchmark, in words.
     pub method: String,
+    /// The sex the headline figures are for, when the indicator has no Persons figures.
+    pub headline_sex: Option<String>,
     pub latest_period: String,
     pub areas: Vec<AreaRow>,
     /// Some area's value has a note: the table shows a notes column.
@@ -150,6 +152,7 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         polarity_source: ind.polarity_source.as_str(),
         value_type: ind.value_type.as_str().replace('_', " "),
         method: method_text(ix),
+        headline_sex: super::needs::headline_sex(project, &ind.id),
         latest_period,
         has_value_notes: rows.iter().any(|r| !r.value_note.is_empty()),
         areas: rows,

@@ -224,3 +224,22 @@ fn male_female_deciles_in_natural_order() {
         .collect();
     assert_eq!(deciles, want);
 }
+
+/// Item 3: an indicator published only for Male and Female says which sex its headline figures
+/// are for, on the indicator page and on the area profile.
+#[test]
+fn a_male_female_only_indicator_says_its_sex() {
+    let text = page("needs/indicators/90366/index.html");
+    assert!(
+        text.contains("Sex Female: no figures for persons are published, so the figures by area and over time are for Female"),
+        "{text}"
+    );
+    assert!(text.contains("By area, 2021 - 23 (Female)"));
+    let area = page("needs/areas/e07000002/index.html");
+    assert!(
+        area.contains("Life expectancy at birth (Female) Life expectancy 2021 - 23 80.2 83.0"),
+        "{area}"
+    );
+    // An indicator with Persons figures says nothing of sex.
+    assert!(!page("needs/indicators/20001/index.html").contains("no figures for persons"));
+}
