@@ -242,4 +242,26 @@ fn a_male_female_only_indicator_says_its_sex() {
     );
     // An indicator with Persons figures says nothing of sex.
     assert!(!page("needs/indicators/20001/index.html").contains("no figures for persons"));
+    // Like with like: each sex is compared with England's same sex (Male 79.1, Female 83.0), in
+    // the data as on the page; Trustford's men (76.2, 75.6 to 76.8) are worse than England's.
+    let rows = site().csv("needs_breakdowns");
+    let bench = |area: &str, cat: &str, sex: &str| {
+        let r = rows
+            .iter()
+            .find(|r| {
+                r["indicator_id"] == "90366"
+                    && r["area_code"] == area
+                    && r["category"] == cat
+                    && r["sex"] == sex
+            })
+            .unwrap_or_else(|| panic!("{area} {cat} {sex}"));
+        (r["benchmark_value"].clone(), r["comparison"].clone())
+    };
+    assert_eq!(
+        bench("E07000002", "Male", "Male"),
+        ("79.1".into(), "worse".into())
+    );
+    let most = "Most deprived decile (IMD2019)";
+    assert_eq!(bench("E92000001", most, "Male").0, "79.1");
+    assert_eq!(bench("E92000001", most, "Female").0, "83.0");
 }
