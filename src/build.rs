@@ -4,7 +4,8 @@
 use crate::analysis::{analyse, Analysis};
 use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch};
 use crate::diagnostics::Diagnostics;
-use crate::load::{load_project, theme::load_theme};
+use crate::load::load_project;
+use crate::load::theme::{load_theme, Theme};
 use crate::model::Project;
 use crate::publish::search::{record_url, search_index_of};
 use crate::publish::search_text::SearchRecord;
@@ -90,14 +91,14 @@ pub fn site_files(
     project: &Project,
     analysis: &Analysis,
     renderer: &Renderer,
-    theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
+    theme: &Theme,
 ) -> Result<(Vec<OutputFile>, usize, usize)> {
     let mut files = Vec::new();
     let site = rendered_site(
         project,
         analysis,
         renderer,
-        theme_static,
+        theme,
         &Silent,
         None,
         &mut |pages, _| {
@@ -128,13 +129,14 @@ pub fn rendered_site(
     project: &Project,
     analysis: &Analysis,
     renderer: &Renderer,
-    theme_static: &std::collections::BTreeMap<String, Vec<u8>>,
+    theme: &Theme,
     observer: &dyn Observer,
     cache: Option<&mut BuildCache>,
     sink: &mut dyn FnMut(Vec<OutputFile>, Vec<bool>) -> Result<()>,
 ) -> Result<RenderedSite> {
     observer.start(Stage::Pages, None);
-    let site = build_site(project, analysis)?;
+    let words = theme.strings_for(&project.config.language);
+    let site = build_site(project, analysis, &words)?;
     observer.finish(Stage::Pages);
     let context = PageContext::new(project, renderer, &project.config.base_url_normalised())?;
     let page_count = site.pages.len();
@@ -188,7 +190,7 @@ pub fn rendered_site(
     for document in site.documents {
         files.push(renderer.render_document(document)?);
     }
-    for (path, bytes) in theme_static {
+    for (path, bytes) in &theme.static_files {
         files.push(OutputFile {
             path: format!("assets/{path}"),
             bytes: bytes.clone(),
@@ -255,7 +257,7 @@ pub fn build_cached(
         &project,
         &analysis,
         &renderer,
-        &theme.static_files,
+        &theme,
         observer,
         cache.as_deref_mut(),
         &mut |pages, reused| {

@@ -1,5 +1,6 @@
 //! Reads the theme: the default theme embedded in the binary, overridden file by file by the
-//! project's `templates/` and `static/` folders.
+//! project's `templates/` and `static/` folders, and its string tables (`i18n/LANG.toml`),
+//! overridden key by key by the project's `i18n/LANG.toml`.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use include_dir::{include_dir, Dir};
@@ -17,6 +18,89 @@ pub struct Theme {
     pub overridden: Vec<String>,
     /// Output path under the site root (e.g. `assets/style.css`) → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Language tag (e.g. `en-GB`) → its string table, the project's keys over the theme's.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+/// The language whose table every other language falls back to, key by key.
+pub const BASE_LANGUAGE: &str = "en-GB";
+
+/// The words of one language: dotted key (`flag.too_few_kpis`) → text. A key the language's
+/// table lacks comes from the base language's.
+#[derive(Clone, Default)]
+pub struct Strings {
+    words: BTreeMap<String, String>,
+    /// A hash of every key and text, standing for the table in render keys.
+    fingerprint: u64,
+}
+
+impl std::fmt::Debug for Strings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Strings({:016x})", self.fingerprint)
+    }
+}
+
+impl Strings {
+    /// The text of `key`; the key itself when no table has it (so a missing string shows).
+    pub fn get<'s>(&'s self, key: &'s str) -> &'s str {
+        self.words.get(key).map_or(key, String::as_str)
+    }
+
+    /// The embedded theme's base-language words.
+    pub fn base() -> &'static Strings {
+        static BASE: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
+        BASE.get_or_init(|| default_theme().strings_for(BASE_LANGUAGE))
+    }
+}
+
+impl Theme {
+    /// The words of `language`, falling back key by key to the base language.
+    pub fn strings_for(&self, language: &str) -> Strings {
+        let mut words = self.strings.get(BASE_LANGUAGE).cloned().unwrap_or_default();
+        if let Some(table) = self.strings.get(language) {
+            words.extend(table.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let mut hasher = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(&words, &mut hasher);
+        Strings {
+            fingerprint: std::hash::Hasher::finish(&hasher),
+            words,
+        }
+    }
+}
+
+/// Flattens a string table (`[flag] too_few_kpis = "..."` → `flag.too_few_kpis`); a value that
+/// is not text is returned as the key in error.
+fn flatten(
+    prefix: &str,
+    table: &toml::Table,
+    out: &mut BTreeMap<String, String>,
+) -> Result<(), String> {
+    for (k, v) in table {
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            toml::Value::String(text) => {
+                out.insert(key, text.clone());
+            }
+            toml::Value::Table(t) => flatten(&key, t, out)?,
+            _ => return Err(key),
+        }
+    }
+    Ok(())
+}
+
+/// Reads a string table's source.
+fn parse_strings(source: &str) -> Result<BTreeMap<String, String>, String> {
+    let table: toml::Table = source
+        .parse()
+        .map_err(|e: toml::de::Error| e.message().to_string())?;
+    let mut out = BTreeMap::new();
+    flatten("", &table, &mut out).map_err(|key| format!("{key} is not text"))?;
+    Ok(out)
 }
 
 fn collect(dir: &Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
@@ -44,6 +128,13 @@ pub fn default_theme() -> Theme {
             );
         } else if let Some(name) = path.strip_prefix("static/") {
             theme.static_files.insert(name.to_string(), bytes);
+        } else if let Some(name) = path.strip_prefix("i18n/") {
+            if let (Some(language), Ok(table)) = (
+                name.strip_suffix(".toml"),
+                parse_strings(&String::from_utf8_lossy(&bytes)),
+            ) {
+                theme.strings.insert(language.to_string(), table);
+            }
         }
     }
     theme
@@ -88,6 +179,7 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Theme {
             }
         }
     }
+    read_string_overrides(root, &mut theme, diags);
     let statics = root.join("static");
     if statics.is_dir() {
         for entry in walkdir::WalkDir::new(&statics)
@@ -117,4 +209,109 @@ pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Theme {
         }
     }
     theme
+}
+
+/// Applies the project's `i18n/LANG.toml` files over the theme's tables, key by key. A key the
+/// base language's table does not have is a warning (it would never be shown); a file that is not
+/// a table of text is an error.
+fn read_string_overrides(root: &Path, theme: &mut Theme, diags: &mut Diagnostics) {
+    let Ok(entries) = std::fs::read_dir(root.join("i18n")) else {
+        return;
+    };
+    let mut files: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    files.sort();
+    for path in files {
+        let Some(language) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".toml"))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        let shown = format!("i18n/{language}.toml");
+        let table = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read the string table: {e}"))
+            .and_then(|text| parse_strings(&text).map_err(|e| format!("not a string table: {e}")));
+        match table {
+            Ok(table) => {
+                let known = theme
+                    .strings
+                    .get(BASE_LANGUAGE)
+                    .cloned()
+                    .unwrap_or_default();
+                for key in table.keys().filter(|k| !known.contains_key(*k)) {
+                    diags.push(
+                        Diagnostic::warning(
+                            &shown,
+                            Location::File,
+                            "not a key of the theme's string table",
+                        )
+                        .value(key.clone())
+                        .hint("see themes/default/i18n/en-GB.toml for the keys"),
+                    );
+                }
+                theme.strings.entry(language).or_default().extend(table);
+            }
+            Err(message) => diags.push(Diagnostic::error(&shown, Location::File, message)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod string_tests {
+    use super::*;
+
+    #[test]
+    fn a_project_rewords_a_string_and_a_language_falls_back_key_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("i18n")).unwrap();
+        std::fs::write(
+            dir.path().join("i18n/en-GB.toml"),
+            "[flag]\nexpiring_soon = \"Ends soon\"\nunknown_key = \"x\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("i18n/cy-GB.toml"),
+            "[rag]\ngreen = \"Wedi cyrraedd y targed\"\n",
+        )
+        .unwrap();
+        let mut diags = Diagnostics::default();
+        let theme = load_theme(dir.path(), &mut diags);
+        let english = theme.strings_for("en-GB");
+        assert_eq!(english.get("flag.expiring_soon"), "Ends soon");
+        assert_eq!(english.get("rag.green"), "Met target");
+        let welsh = theme.strings_for("cy-GB");
+        assert_eq!(welsh.get("rag.green"), "Wedi cyrraedd y targed");
+        // Not in the Welsh table: the base language's words.
+        assert_eq!(welsh.get("rag.red"), "Missed target");
+        let warnings: Vec<_> = diags
+            .iter()
+            .map(|d| (d.file.as_str(), d.value.as_deref()))
+            .collect();
+        assert_eq!(warnings, [("i18n/en-GB.toml", Some("flag.unknown_key"))]);
+        assert_eq!(
+            Strings::base().get("flag.expiring_soon"),
+            "Ends within 18 months"
+        );
+    }
+
+    #[test]
+    fn a_table_that_is_not_text_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("i18n")).unwrap();
+        std::fs::write(
+            dir.path().join("i18n/en-GB.toml"),
+            "[flag]\nexpiring_soon = 3\n",
+        )
+        .unwrap();
+        let mut diags = Diagnostics::default();
+        load_theme(dir.path(), &mut diags);
+        assert!(diags.has_errors());
+        let d = diags.iter().next().unwrap();
+        assert_eq!(
+            d.message,
+            "not a string table: flag.expiring_soon is not text"
+        );
+    }
 }

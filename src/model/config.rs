@@ -454,6 +454,13 @@ impl Config {
                 .hint("use a share between 0 and 1, e.g. 0.8"),
             );
         }
+        if self.theme != "default" {
+            diags.push(
+                Diagnostic::error(file, location(text, None, "theme"), "unknown theme")
+                    .value(self.theme.clone())
+                    .hint("\"default\" is the theme built in; replace its templates, static files and strings file by file in the project's templates/, static/ and i18n/ folders (docs/THEMES.md)"),
+            );
+        }
         let http = self.base_url.starts_with("https://") || self.base_url.starts_with("http://");
         if !self.base_url.is_empty() && !http {
             diags.push(
@@ -492,6 +499,22 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_built_in_theme_is_accepted() {
+        let ok = "title = \"T\"\norganisation = \"O\"\ntheme = \"default\"\n";
+        assert!(Config::parse(ok, "commission.toml").0.is_some());
+        let (config, diags) = Config::parse(
+            "title = \"T\"\norganisation = \"O\"\ntheme = \"fancy\"\n",
+            "commission.toml",
+        );
+        assert!(config.is_none());
+        let d = diags.iter().next().expect("a diagnostic");
+        assert_eq!(
+            (d.message.as_str(), d.value.as_deref()),
+            ("unknown theme", Some("fancy"))
+        );
+    }
 
     #[test]
     fn minimal_config_takes_documented_defaults() {

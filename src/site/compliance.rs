@@ -72,7 +72,7 @@ pub fn compliance_view(ix: &Index) -> ComplianceView {
                 .flags
                 .iter()
                 .filter(|f| is_compliance(f))
-                .map(|f| words::flag(*f).to_string())
+                .map(|f| words::flag(ix.words, *f))
                 .collect(),
         })
         .collect();

@@ -129,11 +129,11 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
             .map(|s| s.rating.as_str().to_string())
             .unwrap_or_default(),
         rating_rule: crate::analysis::performance::CPN_RATING_RULE.to_string(),
-        flags: flag_words(status),
+        flags: flag_words(ix, status),
         kpis: ix
             .kpis(&c.contract_id)
             .iter()
-            .map(|k| kpi_line(k))
+            .map(|k| kpi_line(ix, k))
             .collect(),
         specification: ix.spec_link(&c.spec_id),
         needs: spec.map(|s| ix.needs_links(s)).unwrap_or_default(),
@@ -197,11 +197,12 @@ fn delivered(kpis: &[&KpiAnalysis], kpi_id: Option<&str>) -> String {
         .unwrap_or_else(|| "Not yet reported".into())
 }
 
-fn kpi_line(k: &KpiAnalysis) -> KpiLine {
+fn kpi_line(ix: &Index, k: &KpiAnalysis) -> KpiLine {
     let s = &k.summary;
-    let (rag, rag_label) = words::rag(s.latest_rag);
-    let (variation_icon, variation_label) = words::variation_icon(s.variation, s.polarity);
-    let (assurance_icon, assurance_label) = words::assurance_icon(s.assurance);
+    let (rag, rag_label) = words::rag(ix.words, s.latest_rag);
+    let (variation_icon, variation_label) =
+        words::variation_icon(ix.words, s.variation, s.polarity);
+    let (assurance_icon, assurance_label) = words::assurance_icon(ix.words, s.assurance);
     KpiLine {
         link: link(&kpi_path(&k.contract_id, &k.kpi_id), s.kpi_name.clone()),
         unit: s.unit.clone().unwrap_or_default(),

@@ -5,6 +5,7 @@
 use crate::analysis::performance::{ContractStatus, KpiAnalysis};
 use crate::analysis::tender::TenderEvaluation;
 use crate::analysis::Analysis;
+use crate::load::theme::Strings;
 use crate::model::{Project, Specification};
 use crate::site::{contract_path, indicator_path, link, spec_path, Link};
 use std::collections::BTreeMap;
@@ -13,6 +14,8 @@ use std::collections::BTreeMap;
 pub struct Index<'a> {
     pub project: &'a Project,
     pub analysis: &'a Analysis,
+    /// The theme's words in the site's language.
+    pub words: &'a Strings,
     pub specs_by_indicator: BTreeMap<&'a str, Vec<&'a str>>,
     pub contracts_by_spec: BTreeMap<&'a str, Vec<&'a str>>,
     pub tenders_by_spec: BTreeMap<&'a str, Vec<&'a TenderEvaluation>>,
@@ -25,10 +28,21 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
+    /// The index with the embedded theme's base-language words.
     pub fn new(project: &'a Project, analysis: &'a Analysis) -> Index<'a> {
+        Index::with_words(project, analysis, Strings::base())
+    }
+
+    /// The index with the given words.
+    pub fn with_words(
+        project: &'a Project,
+        analysis: &'a Analysis,
+        words: &'a Strings,
+    ) -> Index<'a> {
         let mut ix = Index {
             project,
             analysis,
+            words,
             specs_by_indicator: BTreeMap::new(),
             contracts_by_spec: BTreeMap::new(),
             tenders_by_spec: BTreeMap::new(),

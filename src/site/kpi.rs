@@ -7,6 +7,7 @@ use super::format::opt_value;
 use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
 use crate::analysis::performance::KpiAnalysis;
 use crate::analysis::spc::SpecialCause;
+use crate::load::theme::Strings;
 use crate::model::Contract;
 use serde::Serialize;
 
@@ -18,6 +19,8 @@ pub struct KpiInput<'a> {
     pub kpi: &'a KpiAnalysis,
     /// `performance.spc_screen_outliers`: which limits the page says were used.
     pub screen_outliers: bool,
+    /// The theme's words (in the key as the hash of the whole table).
+    pub words: &'a Strings,
 }
 
 /// The view of `kpi.html`.
@@ -83,14 +86,15 @@ pub fn page<'a>(input: KpiInput<'a>) -> Page<'a> {
 pub fn kpi_view(input: &KpiInput) -> KpiView {
     let (c, k) = (input.contract, input.kpi);
     let s = &k.summary;
-    let (variation_icon, variation_label) = words::variation_icon(s.variation, s.polarity);
-    let (assurance_icon, assurance_label) = words::assurance_icon(s.assurance);
+    let (variation_icon, variation_label) =
+        words::variation_icon(input.words, s.variation, s.polarity);
+    let (assurance_icon, assurance_label) = words::assurance_icon(input.words, s.assurance);
     let summary = summary(k, &variation_label, &assurance_label);
     KpiView {
         name: s.kpi_name.clone(),
         id: k.kpi_id.clone(),
         unit: s.unit.clone().unwrap_or_default(),
-        polarity: words::polarity(s.polarity).into(),
+        polarity: words::polarity(input.words, s.polarity),
         contract: link(&contract_path(&c.contract_id), c.title.clone()),
         supplier: c.supplier.clone(),
         chart: chart(k, &summary),
@@ -105,7 +109,7 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
             let mut points = k.points.iter();
             k.rows
                 .iter()
-                .map(|r| row_view(r, r.actual.and_then(|_| points.next())))
+                .map(|r| row_view(input.words, r, r.actual.and_then(|_| points.next())))
                 .collect()
         },
         screening: if input.screen_outliers {
@@ -185,10 +189,11 @@ fn chart(k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
 }
 
 fn row_view(
+    words: &Strings,
     r: &crate::analysis::performance::KpiRow,
     point: Option<&crate::analysis::spc::SpcPoint>,
 ) -> KpiRowView {
-    let (rag, rag_label) = words::rag(r.rag);
+    let (rag, rag_label) = words::rag(words, r.rag);
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
     KpiRowView {
         period: r.period.label.clone(),
@@ -222,6 +227,7 @@ mod tests {
             contract: &project.contracts["C1"],
             kpi: &analysis.kpis[0],
             screen_outliers: false,
+            words: Strings::base(),
         };
         let v = kpi_view(&input);
         assert_eq!(
@@ -280,6 +286,7 @@ mod tests {
             contract: &project.contracts["C1"],
             kpi: &analysis.kpis[0],
             screen_outliers: false,
+            words: Strings::base(),
         };
         let base = key(input);
         assert_eq!(base, key(input));

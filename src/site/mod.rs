@@ -245,6 +245,7 @@ fn performance_pages<'a>(ix: &index::Index<'a>) -> Vec<Page<'a>> {
                         contract,
                         kpi,
                         screen_outliers,
+                        words: ix.words,
                     })
                 })
                 .collect()
@@ -294,8 +295,12 @@ pub struct Site<'a> {
 }
 
 /// Builds every page and data file of the site.
-pub fn build_site<'a>(project: &'a Project, analysis: &'a Analysis) -> anyhow::Result<Site<'a>> {
-    let ix = index::Index::new(project, analysis);
+pub fn build_site<'a>(
+    project: &'a Project,
+    analysis: &'a Analysis,
+    words: &'a crate::load::theme::Strings,
+) -> anyhow::Result<Site<'a>> {
+    let ix = index::Index::with_words(project, analysis, words);
     let mut pages = Vec::new();
     pages.push(home::page(&ix));
     pages.extend(page::pages(&ix));

@@ -123,7 +123,7 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
         kpi_count: kpis.len(),
         concern: kpis.iter().filter(|k| shows_concern(&k.summary)).count(),
         improvement: count(PointType::SpecialCauseImprovement),
-        flags: flag_words(status),
+        flags: flag_words(ix, status),
     }
 }
 
@@ -135,14 +135,9 @@ pub fn status_words(status: Option<&ContractStatus>) -> String {
 }
 
 /// A contract's flags in words.
-pub fn flag_words(status: Option<&ContractStatus>) -> Vec<String> {
+pub fn flag_words(ix: &Index, status: Option<&ContractStatus>) -> Vec<String> {
     status
-        .map(|s| {
-            s.flags
-                .iter()
-                .map(|f| words::flag(*f).to_string())
-                .collect()
-        })
+        .map(|s| s.flags.iter().map(|f| words::flag(ix.words, *f)).collect())
         .unwrap_or_default()
 }
 

@@ -74,7 +74,7 @@ fn spec_line(ix: &Index, s: &Specification) -> SpecLine {
         service_area: s.service_area.clone().unwrap_or_default(),
         annual_budget: s.annual_budget.map(money).unwrap_or_else(|| "–".into()),
         summary: s.summary.clone().unwrap_or_default(),
-        funding: words::funding(s.funding).into(),
+        funding: words::funding(ix.words, s.funding),
         needs: ix.needs_links(s),
     }
 }

@@ -107,7 +107,7 @@ fn route(ix: &Index, s: &Specification) -> Route {
     Route {
         spec: link(&spec_path(&s.id), s.title.clone()),
         status: s.status.label().into(),
-        funding: words::funding(s.funding).into(),
+        funding: words::funding(ix.words, s.funding),
         options: ix
             .options_by_spec
             .contains_key(s.id.as_str())

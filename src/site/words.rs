@@ -1,29 +1,33 @@
 //! The words pages show for codes: funding, contract status, ratings, RAG, flags, SPC icons and
-//! their text alternatives. One place, so every page kind words a code alike.
+//! their text alternatives. One place, so every page kind words a code alike; the words come from
+//! the theme's string table where it has them (`themes/default/i18n/en-GB.toml`).
 
 use crate::analysis::performance::{ContractState, Flag, Phase, Rag, SpecialCauseRun};
 use crate::analysis::spc::{Assurance, PointType};
 use crate::analysis::spc::{Rule, SpecialCause};
+use crate::load::theme::Strings;
 use crate::model::{Funding, Polarity};
 use crate::model::{Period, PeriodKind};
 
 /// How a specification is funded, in a table cell.
-pub(crate) fn funding(f: Funding) -> &'static str {
-    match f {
-        Funding::Contract => "Contract",
-        Funding::Grant => "Grants",
-    }
+pub(crate) fn funding(w: &Strings, f: Funding) -> String {
+    w.get(match f {
+        Funding::Contract => "funding.contract",
+        Funding::Grant => "funding.grant",
+    })
+    .to_string()
 }
 
 /// A RAG status's class and words.
-pub(crate) fn rag(r: Option<Rag>) -> (String, String) {
-    match r {
-        Some(Rag::Green) => ("green".into(), "Met target".into()),
-        Some(Rag::Amber) => ("amber".into(), "Just missed target".into()),
-        Some(Rag::Red) => ("red".into(), "Missed target".into()),
-        Some(Rag::NoTarget) => ("none".into(), "No target".into()),
-        None => ("none".into(), "No data".into()),
-    }
+pub(crate) fn rag(w: &Strings, r: Option<Rag>) -> (String, String) {
+    let (class, key) = match r {
+        Some(Rag::Green) => ("green", "rag.green"),
+        Some(Rag::Amber) => ("amber", "rag.amber"),
+        Some(Rag::Red) => ("red", "rag.red"),
+        Some(Rag::NoTarget) => ("none", "rag.no_target"),
+        None => ("none", "rag.no_data"),
+    };
+    (class.into(), w.get(key).into())
 }
 
 /// The label of the "KPIs showing concern" headline, with its definition (the same test that
@@ -46,88 +50,44 @@ pub(crate) fn contract_state(s: ContractState) -> &'static str {
 }
 
 /// A contract flag in words.
-pub(crate) fn flag(f: Flag) -> &'static str {
-    match f {
-        Flag::TooFewKpis => "Fewer than 3 KPIs (Procurement Act 2023 s.52)",
-        Flag::AssessmentOverdue => "No performance assessment in the last 12 months (s.71)",
-        Flag::ExpiringSoon => "Ends within 18 months",
-        Flag::AwardNotTopRanked => "Awarded to a bidder who was not ranked first",
-    }
+pub(crate) fn flag(w: &Strings, f: Flag) -> String {
+    w.get(&format!("flag.{}", f.as_str())).to_string()
 }
 
 /// Which way is better, in words.
-pub(crate) fn polarity(p: Polarity) -> &'static str {
-    match p {
-        Polarity::HigherIsBetter => "Higher is better",
-        Polarity::LowerIsBetter => "Lower is better",
-        Polarity::NoJudgement => "No judgement",
-    }
+pub(crate) fn polarity(w: &Strings, p: Polarity) -> String {
+    w.get(&format!("polarity.{}", p.as_str())).to_string()
 }
 
 /// Icon file and text alternative for a variation point type (METHODS.md 2.3).
-pub(crate) fn variation_icon(point: Option<PointType>, polarity: Polarity) -> (String, String) {
+pub(crate) fn variation_icon(
+    w: &Strings,
+    point: Option<PointType>,
+    polarity: Polarity,
+) -> (String, String) {
     let increase = polarity != Polarity::LowerIsBetter;
-    match point {
-        None => ("none".into(), "No data".into()),
-        Some(PointType::CommonCause) => (
-            "common_cause".into(),
-            "Common cause variation: no significant change".into(),
-        ),
-        Some(PointType::SpecialCauseImprovement) => (
-            if increase {
-                "improvement_high"
-            } else {
-                "improvement_low"
-            }
-            .into(),
-            format!(
-                "Special cause variation: improvement ({} values)",
-                if increase { "higher" } else { "lower" }
-            ),
-        ),
-        Some(PointType::SpecialCauseConcern) => (
-            if increase {
-                "concern_low"
-            } else {
-                "concern_high"
-            }
-            .into(),
-            format!(
-                "Special cause variation: concern ({} values)",
-                if increase { "lower" } else { "higher" }
-            ),
-        ),
-        Some(PointType::SpecialCauseNeutralHigh) => (
-            "neutral_high".into(),
-            "Special cause variation: higher values (neither good nor bad)".into(),
-        ),
-        Some(PointType::SpecialCauseNeutralLow) => (
-            "neutral_low".into(),
-            "Special cause variation: lower values (neither good nor bad)".into(),
-        ),
-    }
+    let icon = match point {
+        None => "none",
+        Some(PointType::CommonCause) => "common_cause",
+        Some(PointType::SpecialCauseImprovement) if increase => "improvement_high",
+        Some(PointType::SpecialCauseImprovement) => "improvement_low",
+        Some(PointType::SpecialCauseConcern) if increase => "concern_low",
+        Some(PointType::SpecialCauseConcern) => "concern_high",
+        Some(PointType::SpecialCauseNeutralHigh) => "neutral_high",
+        Some(PointType::SpecialCauseNeutralLow) => "neutral_low",
+    };
+    (icon.into(), w.get(&format!("variation.{icon}")).into())
 }
 
 /// Icon file and text alternative for an assurance result (METHODS.md 2.4).
-pub(crate) fn assurance_icon(a: Assurance) -> (String, String) {
-    match a {
-        Assurance::ConsistentPass => (
-            "pass".into(),
-            "Assurance: will consistently meet the target".into(),
-        ),
-        Assurance::ConsistentFail => (
-            "fail".into(),
-            "Assurance: will consistently fail the target".into(),
-        ),
-        Assurance::Inconsistent => (
-            "inconsistent".into(),
-            "Assurance: will hit and miss the target".into(),
-        ),
-        Assurance::NotApplicable => (
-            "none".into(),
-            "Assurance: not applicable (no target, or no judgement)".into(),
-        ),
-    }
+pub(crate) fn assurance_icon(w: &Strings, a: Assurance) -> (String, String) {
+    let icon = match a {
+        Assurance::ConsistentPass => "pass",
+        Assurance::ConsistentFail => "fail",
+        Assurance::Inconsistent => "inconsistent",
+        Assurance::NotApplicable => "none",
+    };
+    (icon.into(), w.get(&format!("assurance.{icon}")).into())
 }
 
 /// A period as a reader says it: a month is "May 2025", anything else its label.
