@@ -444,7 +444,7 @@ pub fn pages_and_files<'a>(
                 "text",
                 "consistent_pass, consistent_fail, inconsistent or not_applicable",
             ),
-            ("trend_slope", "number", "least-squares change per period"),
+            ("trend_slope", "number", "least-squares change per period of the actuals (not part of Making Data Count; not shown on the pages, METHODS.md 2.6)"),
             ("kpi_name", "text", "name"),
             ("unit", "text", "unit"),
             ("polarity", "text", "polarity"),
