@@ -1,0 +1,462 @@
+//! Real public-sector files (issue 13), read in place from `<crate root>/../shared/realworld/`
+//! (never copied into the repository): each is dropped unchanged into a project made by
+//! `init --empty` in a temporary folder, built with 0 errors, and what is published is checked
+//! against the source file cell by cell. The published register, 360Giving package and OCDS
+//! package each read back into an empty project republish byte for byte. Without the folder (a
+//! user's own clone) each test prints that it was skipped and why; under `CI=true` that fails.
+
+use super::common::{manifest, read_csv};
+use commission::build::{build, BuildOptions};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// `../shared/realworld/REL`, or `None` (after saying why) when it is not there.
+fn source(rel: &str) -> Option<PathBuf> {
+    let path = manifest().join("../shared/realworld").join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    let why = format!(
+        "{} is missing: the real-world files live beside the checkout in ../shared/realworld",
+        path.display()
+    );
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+    eprintln!("skipped: {why}");
+    None
+}
+
+/// A project made by `init --empty` with `files` dropped unchanged into `folder`, built with 0
+/// errors; returns the temporary folder (kept alive) and the site's root.
+fn built(files: &[PathBuf], folder: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let project = dir.path().join("project");
+    commission::init::init_empty(&project).expect("init --empty");
+    for f in files {
+        std::fs::copy(f, project.join(folder).join(f.file_name().unwrap())).expect("copy");
+    }
+    let site = dir.path().join("site");
+    let report = build(&BuildOptions {
+        project: project.clone(),
+        output: Some(site.clone()),
+        base_url: None,
+    })
+    .expect("build runs");
+    let errors: Vec<String> = report
+        .diagnostics
+        .sorted()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert!(errors.is_empty(), "errors:\n{}", errors.join("\n"));
+    assert!(report.output.is_some(), "not built");
+    (dir, site)
+}
+
+/// Headings compared on letters and digits only, as the loader compares them.
+fn key(h: &str) -> String {
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A source file's rows with their headings normalised (a row may stop short of the header:
+/// the older Fingertips layout leaves trailing empty cells out).
+fn source_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .expect("source file");
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(key).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("CSV record");
+            headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (h.clone(), r.get(i).unwrap_or("").to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+/// A cell as a number; the missing-value markers and an empty cell are `None`.
+fn number(cell: &str) -> Option<f64> {
+    let t = cell.trim();
+    if ["", "NA", "N/A", "NULL", "-", "..", "x", ":"].contains(&t) {
+        return None;
+    }
+    Some(t.parse().unwrap_or_else(|_| panic!("not a number: {t:?}")))
+}
+
+/// Checks a Fingertips export against the published needs and breakdown rows, cell by cell:
+/// every row is published once with its value, intervals, count, denominator and value note
+/// exactly, and the comparison agrees with Fingertips' own judgement on every row.
+fn check_fingertips(file: &str) {
+    let Some(path) = source(&format!("fingertips/{file}")) else {
+        return;
+    };
+    let (_dir, site) = built(std::slice::from_ref(&path), "needs");
+    let headline = read_csv(&site.join("data/needs.csv"));
+    let breakdowns = read_csv(&site.join("data/needs_breakdowns.csv"));
+    let rows = source_rows(&path);
+    assert_eq!(
+        headline.len() + breakdowns.len(),
+        rows.len(),
+        "rows in and out"
+    );
+    type Key = (String, String, String);
+    let mut index: BTreeMap<Key, Vec<&BTreeMap<String, String>>> = BTreeMap::new();
+    for r in headline.iter().chain(&breakdowns) {
+        index
+            .entry((
+                r["indicator_id"].clone(),
+                r["area_code"].clone(),
+                r["period"].clone(),
+            ))
+            .or_default()
+            .push(r);
+    }
+    let mut compared = 0;
+    for s in &rows {
+        let found = &index[&(
+            s["indicatorid"].clone(),
+            s["areacode"].clone(),
+            s["timeperiod"].clone(),
+        )];
+        let category = s["category"].trim();
+        let matches: Vec<_> = if !category.is_empty() {
+            found
+                .iter()
+                .filter(|p| p.get("category").map(String::as_str) == Some(category))
+                .filter(|p| {
+                    p.get("category_type").map(String::as_str) == Some(s["categorytype"].trim())
+                })
+                .collect()
+        } else {
+            let by_sex_age: Vec<_> = found
+                .iter()
+                .filter(|p| {
+                    matches!(
+                        p.get("category_type").map(String::as_str),
+                        Some("Sex" | "Age" | "Sex and age")
+                    ) && p["sex"] == s["sex"]
+                        && p["age"] == s["age"]
+                })
+                .collect();
+            if by_sex_age.is_empty() {
+                found.iter().filter(|p| !p.contains_key("sex")).collect()
+            } else {
+                by_sex_age
+            }
+        };
+        assert_eq!(matches.len(), 1, "one published row for {s:?}");
+        let p = matches[0];
+        for (from, to) in [
+            ("value", "value"),
+            ("lowerci950limit", "lower_ci_95"),
+            ("upperci950limit", "upper_ci_95"),
+            ("lowerci998limit", "lower_ci_99_8"),
+            ("upperci998limit", "upper_ci_99_8"),
+            ("count", "count"),
+            ("denominator", "denominator"),
+        ] {
+            assert_eq!(number(&p[to]), number(&s[from]), "{to} of {s:?}");
+        }
+        let note = s["valuenote"].trim();
+        let note = if note == "NA" { "" } else { note };
+        assert_eq!(p["value_note"], note, "value note of {s:?}");
+        let judged = match s["comparedtoenglandvalueorpercentiles"].as_str() {
+            "Better" => "better",
+            "Worse" => "worse",
+            "Similar" => "similar",
+            "Not compared" => "not_compared",
+            other => panic!("unexpected Fingertips judgement {other:?}"),
+        };
+        assert_eq!(p["comparison"], judged, "comparison of {s:?}");
+        compared += 1;
+    }
+    assert_eq!(compared, rows.len());
+}
+
+#[test]
+fn fingertips_download_with_sex_age_and_inequality_breakdowns() {
+    // 1,414 rows: every one published, and 646 better, 319 worse, 295 similar, 154 not compared
+    // exactly as Fingertips judged them, England's own sex and age series compared with nothing.
+    check_fingertips("adult_obesity_93088_93881.csv");
+}
+
+#[test]
+fn fingertips_older_layout_with_an_age_specific_series_and_value_notes() {
+    // The 0-9 yrs series is compared with England's 0-9 yrs value, not its all-ages one; the ten
+    // suppressed rows are published with their value notes.
+    check_fingertips("indicators-CountyUA.data.csv");
+}
+
+#[test]
+fn fingertips_saved_by_r_write_csv() {
+    // A row-number column, dots for spaces, NA for missing: every NA is missing, nothing is an
+    // error, and no row is compared (the export has no intervals).
+    check_fingertips("sdg391_new_series_from_stable_link.csv");
+}
+
+#[test]
+fn fingertips_polarity_comes_from_its_own_labels_and_the_page_says_so() {
+    let Some(path) = source("fingertips/adult_obesity_93088_93881.csv") else {
+        return;
+    };
+    let (_dir, site) = built(&[path], "needs");
+    let page = std::fs::read_to_string(site.join("needs/indicators/93088/index.html")).unwrap();
+    assert!(page.contains("A lower value is better (taken from the Better and Worse comparisons with England in the Fingertips export"), "{page}");
+}
+
+/// HTML entities decoded once, surrounding space trimmed: what the register should publish.
+fn decoded(s: &str) -> String {
+    html_escape::decode_html_entities(s.trim()).into_owned()
+}
+
+#[test]
+fn transparency_code_register_is_republished_cell_by_cell_and_reads_back_identically() {
+    let Some(path) = source("lgtc/register-from-contracts-finder-awards.csv") else {
+        return;
+    };
+    let (_dir, site) = built(std::slice::from_ref(&path), "contracts");
+    let input = read_csv(&path);
+    let register_path = site.join("data/contracts-register.csv");
+    let output = read_csv(&register_path);
+    assert_eq!((input.len(), output.len()), (141, 141), "rows in and out");
+    let by_key: BTreeMap<(String, String), &BTreeMap<String, String>> = output
+        .iter()
+        .map(|r| {
+            (
+                (r["Reference number"].clone(), r["Supplier name"].clone()),
+                r,
+            )
+        })
+        .collect();
+    for row in &input {
+        let out = by_key[&(
+            row["Reference number"].clone(),
+            decoded(&row["Supplier name"]),
+        )];
+        for (column, given) in row {
+            let published = &out[column];
+            match column.as_str() {
+                "Total value" | "Irrecoverable VAT" => {
+                    assert_eq!(number(published), number(given), "{column}")
+                }
+                "Annual value" => {
+                    // Not given: derived from the total and the term, and flagged.
+                    assert!(given.is_empty());
+                    let day =
+                        |s: &str| chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").unwrap();
+                    let days = (day(&row["End date"]) - day(&row["Start date"])).num_days() + 1;
+                    let expected = number(&row["Total value"]).unwrap() / (days as f64 / 365.25);
+                    assert_eq!(number(published), Some(expected), "annual value");
+                    assert_eq!(out["annual_value_derived"], "yes");
+                }
+                "Start date" | "End date" | "Review date" => {
+                    assert_eq!(
+                        published,
+                        &given.get(..10).unwrap_or("").to_string(),
+                        "{column}"
+                    )
+                }
+                // SME and VCSE exactly as given; every other column, the extra ones included,
+                // with entities decoded once.
+                _ => assert_eq!(
+                    published,
+                    &decoded(given),
+                    "{column} of {}",
+                    row["Reference number"]
+                ),
+            }
+        }
+    }
+    let contracts = read_csv(&site.join("data/contracts.csv"));
+    // 141 rows, 47 of them frameworks' further suppliers: 59 awards.
+    let references: std::collections::BTreeSet<&String> =
+        input.iter().map(|r| &r["Reference number"]).collect();
+    assert_eq!(contracts.len(), references.len());
+
+    let (_again, site2) = built(std::slice::from_ref(&register_path), "contracts");
+    assert_eq!(
+        std::fs::read(site2.join("data/contracts-register.csv")).unwrap(),
+        std::fs::read(&register_path).unwrap(),
+        "the published register read back republishes identically"
+    );
+}
+
+/// Two JSON values equal, numbers compared by value (`2266` and `2266.0` are one amount).
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The 360Giving package published from `file` holds exactly the council's own package: the same
+/// 555 grants, ids as given (never double-prefixed), every field as given.
+fn check_360giving(file: &str) -> Option<(tempfile::TempDir, PathBuf)> {
+    let path = source(&format!("360giving/{file}"))?;
+    let json = source("360giving/trafford_council_voluntary_sector_grants.json")?;
+    let (dir, site) = built(&[path], "grants");
+    let published = read_json(&site.join("data/grants-360giving.json"));
+    let given = read_json(&json);
+    let by_id = |v: &Value| -> BTreeMap<String, Value> {
+        v["grants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["id"].as_str().unwrap().to_string(), g.clone()))
+            .collect()
+    };
+    let (published, given) = (by_id(&published), by_id(&given));
+    assert_eq!(published.len(), 555);
+    assert_eq!(
+        published.keys().collect::<Vec<_>>(),
+        given.keys().collect::<Vec<_>>()
+    );
+    for (id, g) in &given {
+        assert!(id.starts_with("360G-traffordmbc-") && !id.starts_with("360G-traffordmbc-360G"));
+        assert!(
+            same_json(&published[id], g),
+            "{id}:\n{}\n{}",
+            published[id],
+            g
+        );
+    }
+    let total: f64 = read_csv(&site.join("data/grants.csv"))
+        .iter()
+        .map(|r| number(&r["amount_awarded"]).unwrap())
+        .sum();
+    assert!((total - 1_291_436.54).abs() < 1e-6, "{total}");
+    let page = std::fs::read_to_string(site.join("procurement/grants/index.html")).unwrap();
+    assert!(page
+        .contains("the share that went to small local organisations is not recorded in the data"));
+    Some((dir, site.join("data/grants-360giving.json")))
+}
+
+#[test]
+fn giving_csv_is_published_as_the_councils_own_package() {
+    check_360giving("trafford_council_voluntary_sector_grants.csv");
+}
+
+#[test]
+fn giving_json_is_republished_as_given_and_reads_back_identically() {
+    let Some((_first, package)) = check_360giving("trafford_council_voluntary_sector_grants.json")
+    else {
+        return;
+    };
+    let (_dir, site) = built(std::slice::from_ref(&package), "grants");
+    assert_eq!(
+        std::fs::read(site.join("data/grants-360giving.json")).unwrap(),
+        std::fs::read(&package).unwrap()
+    );
+}
+
+#[test]
+fn contracts_finder_ocds_becomes_contracts_with_ocids_kept_and_reads_back_identically() {
+    let Some(folder) = source("contracts-finder") else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 100);
+    let (_dir, site) = built(&files, "contracts");
+    let ocds_path = site.join("data/ocds.json");
+    let published = read_json(&ocds_path);
+    let releases: BTreeMap<&str, &Value> = published["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["ocid"].as_str().unwrap(), r))
+        .collect();
+    assert_eq!(releases.len(), 100);
+    let text = |v: &Value| decoded(v.as_str().unwrap_or(""));
+    for f in &files {
+        let source = read_json(f);
+        let r = &source["releases"][0];
+        let p = releases[r["ocid"].as_str().unwrap()];
+        let (a, pa) = (&r["awards"][0], &p["awards"][0]);
+        let title = if text(&a["title"]).is_empty() {
+            text(&r["tender"]["title"])
+        } else {
+            text(&a["title"])
+        };
+        assert_eq!(pa["title"], Value::String(title), "{}", f.display());
+        assert_eq!(
+            pa["value"]["amount"].as_f64(),
+            a["value"]["amount"].as_f64()
+        );
+        assert_eq!(pa["date"], a["date"]);
+        assert_eq!(
+            pa["contractPeriod"]["startDate"],
+            a["contractPeriod"]["startDate"]
+        );
+        assert_eq!(
+            pa["contractPeriod"]["endDate"],
+            a["contractPeriod"]["endDate"]
+        );
+        assert_eq!(p["buyer"]["name"], Value::String(text(&r["buyer"]["name"])));
+        let given: Vec<(String, &Value, &Value)> = a["suppliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (text(&s["name"]), &s["sme"], &s["vco"]))
+            .collect();
+        let out: Vec<(String, &Value, &Value)> = pa["suppliers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap().to_string(),
+                    &s["sme"],
+                    &s["vco"],
+                )
+            })
+            .collect();
+        assert_eq!(
+            out,
+            given,
+            "suppliers and their SME/VCO flags of {}",
+            f.display()
+        );
+    }
+    // Entities decoded once, escaped once on the page.
+    let page =
+        std::fs::read_to_string(site.join(
+            "performance/contracts/ocds-b5fd17-2c04fd94-41c1-4679-aa1a-95d7e84acedb/index.html",
+        ))
+        .unwrap();
+    assert!(
+        page.contains("NEPO201 Tyres &amp; Associated Services") && !page.contains("&amp;amp;")
+    );
+
+    let (_again, site2) = built(std::slice::from_ref(&ocds_path), "contracts");
+    assert_eq!(
+        std::fs::read(site2.join("data/ocds.json")).unwrap(),
+        std::fs::read(&ocds_path).unwrap(),
+        "the published OCDS read back republishes identically"
+    );
+}
