@@ -1,6 +1,7 @@
 //! Loading: the only stage that reads the project folder. Turns files into the domain model plus
 //! every diagnostic found on the way; never stops at the first problem.
 
+pub mod boundaries;
 pub mod contracts;
 pub mod documents;
 pub mod fields;
@@ -232,6 +233,7 @@ pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
     };
     let mut inputs = vec!["commission.toml".to_string()];
     load_needs(root, &mut project, &mut inputs, &mut diags);
+    load_maps(root, &mut project, &mut inputs, &mut diags);
     load_documents(root, &mut project, &mut inputs, &mut diags);
     load_procurement(root, &mut project, &mut inputs, &mut diags);
     load_contracts(root, &mut project, &mut inputs, &mut diags);
@@ -285,6 +287,19 @@ fn load_needs(
     });
     project.observations = values.observations;
     project.areas = values.areas;
+}
+
+/// `maps/`: boundary files, one layer each.
+fn load_maps(root: &Path, project: &mut Project, inputs: &mut Vec<String>, diags: &mut Diagnostics) {
+    for (path, rel) in files_in(root, "maps", &["geojson", "json"], diags) {
+        inputs.push(rel.clone());
+        if let Some(text) = read_text(&path, &rel, diags) {
+            let maps = &project.config.maps;
+            if let Some(layer) = boundaries::read_boundaries(&text, &rel, maps, diags) {
+                project.maps.push(layer);
+            }
+        }
+    }
 }
 
 /// `specifications/`, `engagement/` and `pages/`: Markdown with front matter.

@@ -49,6 +49,8 @@ pub struct Config {
     pub procurement: ProcurementConfig,
     #[serde(default)]
     pub performance: PerformanceConfig,
+    #[serde(default)]
+    pub maps: MapsConfig,
 }
 
 impl Default for Config {
@@ -74,6 +76,7 @@ impl Default for Config {
             priorities: PrioritiesConfig::default(),
             procurement: ProcurementConfig::default(),
             performance: PerformanceConfig::default(),
+            maps: MapsConfig::default(),
         }
     }
 }
@@ -204,6 +207,20 @@ impl Default for PerformanceConfig {
     }
 }
 
+/// Boundary files in `maps/` (FORMATS.md 4, maps): which property holds the area code and name,
+/// and the attribution line their licence requires, printed under every map.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct MapsConfig {
+    /// Feature property holding the area code; detected when not set (`LAD22CD`, `WD22CD`,
+    /// `MSOA21CD` and other ONS `…CD` properties, `area_code`, `code`).
+    pub code_property: Option<String>,
+    /// Feature property holding the area name; detected when not set.
+    pub name_property: Option<String>,
+    /// The attribution the boundaries' licence requires; the theme prints the ONS/OS line when unset.
+    pub attribution: Option<String>,
+}
+
 const TOP_KEYS: &[&str] = &[
     "title",
     "organisation",
@@ -225,6 +242,7 @@ const TOP_KEYS: &[&str] = &[
     "priorities",
     "procurement",
     "performance",
+    "maps",
 ];
 const SECTION_KEYS: &[(&str, &[&str])] = &[
     ("needs", &["confidence", "comparison", "trend_points"]),
@@ -248,6 +266,7 @@ const SECTION_KEYS: &[(&str, &[&str])] = &[
             "kpi_threshold_value",
         ],
     ),
+    ("maps", &["code_property", "name_property", "attribution"]),
 ];
 
 /// Levenshtein distance, for "did you mean" hints.

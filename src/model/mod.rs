@@ -202,6 +202,35 @@ pub struct Area {
     pub parent_code: Option<String>,
 }
 
+/// The coordinate system a boundary file is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Crs {
+    /// WGS84 longitude and latitude in degrees (`CRS84`, `EPSG:4326`).
+    Wgs84,
+    /// British National Grid eastings and northings in metres (`EPSG:27700`).
+    BritishNationalGrid,
+}
+
+/// One area's outline: polygons, each a list of rings (the first the outer edge, the rest holes),
+/// each ring a closed list of `[x, y]` positions in its layer's coordinate system.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Boundary {
+    pub code: String,
+    pub name: Option<String>,
+    pub polygons: Vec<Vec<Vec<[f64; 2]>>>,
+}
+
+/// The areas of one boundary file in `maps/`, sorted by code.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BoundaryLayer {
+    /// The file, relative to the project (`maps/wards.geojson`).
+    pub file: String,
+    pub crs: Crs,
+    /// The feature property the codes were read from.
+    pub code_property: String,
+    pub areas: Vec<Boundary>,
+}
+
 /// One value of an indicator for an area and period, as read (CIs may be missing).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Observation {
@@ -753,6 +782,8 @@ pub struct Project {
     pub config: Config,
     pub indicators: BTreeMap<String, Indicator>,
     pub areas: BTreeMap<String, Area>,
+    /// Boundary files from `maps/`, in file-name order.
+    pub maps: Vec<BoundaryLayer>,
     /// Sorted by indicator, area, period.
     pub observations: Vec<Observation>,
     pub specifications: BTreeMap<String, Specification>,

@@ -2,6 +2,7 @@
 //! into SVG. Knows nothing of files on disk.
 
 pub mod charts;
+pub mod map;
 pub mod pages;
 
 use crate::load::theme::Theme;

@@ -22,6 +22,8 @@ struct SiteInfo<'a> {
     licence: &'a str,
     licence_url: &'a str,
     contact_email: Option<&'a str>,
+    /// The attribution line the boundary files' licence requires (the theme's default when unset).
+    map_attribution: Option<&'a str>,
     has_pages: Vec<(String, String)>,
 }
 
@@ -132,6 +134,7 @@ impl PageContext {
             licence: &project.config.licence,
             licence_url: &project.config.licence_url,
             contact_email: project.config.contact_email.as_deref(),
+            map_attribution: project.config.maps.attribution.as_deref(),
             has_pages: project
                 .pages
                 .values()

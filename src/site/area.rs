@@ -1,11 +1,12 @@
-//! Area pages: a spine-chart style profile of one area, every indicator's latest value against
-//! the benchmark with its comparison and trend.
+//! Area pages: a spine-chart profile of one area, every indicator's latest value against the
+//! benchmark and the spread of the areas of its type, with its comparison, difference and trend.
 
 use super::format::{fixed, number};
 use super::index::Index;
 use super::needs::{comparison_cell, comparison_counts, ordered_areas};
+use super::spine::{spine, Spine};
 use super::{area_path, crumbs, indicator_path, link, view, Count, Link, Page};
-use crate::model::Area;
+use crate::model::{Area, Indicator};
 use serde::Serialize;
 
 /// The view of `area.html`.
@@ -40,6 +41,15 @@ pub struct SpineRow {
     pub direction: String,
     /// The bar's length and side, −100..100, to scale with the largest difference on the page.
     pub position: i32,
+    /// The trend's key (`increasing`, `decreasing`, `no_significant_change`,
+    /// `cannot_be_calculated`) and whether it is `improving`, `worsening`, `no_change` or
+    /// `not_applicable`; empty without a trend.
+    pub trend_key: String,
+    pub trend_direction: String,
+    /// Where the value sits among the comparable areas (site/spine.rs).
+    pub spine: Option<Spine>,
+    /// The comparable areas' lowest, 25th percentile, 75th percentile and highest, formatted.
+    pub spine_figures: Vec<String>,
 }
 
 /// One page per area, in display order.
@@ -82,6 +92,10 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
                 Some(sex) => format!("{} ({sex})", ind.name),
                 None => ind.name.clone(),
             };
+            let spine = match (r.value, r.benchmark_value) {
+                (Some(v), Some(b)) => spine(&comparable(ix, ind, a), b, v, ind.polarity),
+                _ => None,
+            };
             SpineRow {
                 indicator: link(&indicator_path(&ind.id), name),
                 domain: ind.domain.clone().unwrap_or_default(),
@@ -103,6 +117,17 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
                 }
                 .into(),
                 position: 0,
+                trend_key: r.trend.map(|t| t.as_str().to_string()).unwrap_or_default(),
+                trend_direction: r
+                    .trend_direction
+                    .map(|d| d.as_str().to_string())
+                    .unwrap_or_default(),
+                spine_figures: spine
+                    .iter()
+                    .flat_map(|s| [s.lowest, s.p25, s.p75, s.highest])
+                    .map(|v| fixed(Some(v), decimals))
+                    .collect(),
+                spine,
             }
         })
         .collect();
@@ -129,6 +154,23 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
         counts: comparison_counts(latest.iter().map(|(_, r)| *r)),
         benchmark_name: bench_name,
     }
+}
+
+/// The latest values of an indicator in the areas `a` is compared with: those of its type (the
+/// benchmark aside), itself included.
+fn comparable(ix: &Index, ind: &Indicator, a: &Area) -> Vec<f64> {
+    let bench = ix.project.config.benchmark_area.as_str();
+    ix.project
+        .areas
+        .values()
+        .filter(|o| o.area_type == a.area_type && o.code != bench)
+        .filter_map(|o| {
+            ix.analysis
+                .needs
+                .latest(&ind.id, &o.code)
+                .and_then(|r| r.value)
+        })
+        .collect()
 }
 
 /// The difference from the benchmark in percent of it, unclamped (METHODS.md: 19.1 against 6.60
@@ -182,6 +224,21 @@ mod tests {
         // The only row is the largest difference on its page: a full half bar.
         assert_eq!(r.position, 100);
         assert_eq!(r.label, "Worse than England");
+        // Spine: compared with North Ward (2,100; no area has a type). Against England's 2,000 the
+        // farthest is 2,400, 400 away, so x = 50 + 50 (v − 2,000) / 400, mirrored as lower is
+        // better: 2,400 → 0, 2,100 → 37.5; 25th percentile 2,175 → 28.1, 75th 2,325 → 9.4.
+        let s = r.spine.as_ref().unwrap();
+        assert_eq!(
+            (
+                s.range_left,
+                s.range_width,
+                s.middle_left,
+                s.middle_width,
+                s.value_at
+            ),
+            (0.0, 37.5, 9.4, 18.7, 0.0)
+        );
+        assert_eq!(r.spine_figures, ["2,100", "2,175", "2,325", "2,400"]);
         assert_eq!(
             home.counts,
             vec![Count {
@@ -196,6 +253,8 @@ mod tests {
             Some(link("needs/areas/e06000001/", "Hartside"))
         );
         assert_eq!(ward.rows[0].difference, "+5%");
+        // North Ward's 2,100 is 100 from 2,000 on the same scale: 50 − 12.5 = 37.5.
+        assert_eq!(ward.rows[0].spine.as_ref().unwrap().value_at, 37.5);
         // Unclamped: 19.1 against 6.60 is +189%, 5 against 1 is +400%; no percentage of 0.
         assert_eq!(
             signed_percent(difference(Some(19.1), Some(6.60)).unwrap()),

@@ -31,6 +31,8 @@ pub struct IndicatorView {
     /// The sex the headline figures are for, when the indicator has no Persons figures.
     pub headline_sex: Option<String>,
     pub latest_period: String,
+    /// One choropleth per boundary file with areas that have data (site/maps.rs).
+    pub maps: Vec<super::maps::MapView>,
     pub areas: Vec<AreaRow>,
     /// Some area's value has a note: the table shows a notes column.
     pub has_value_notes: bool,
@@ -153,6 +155,14 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         value_type: ind.value_type.as_str().replace('_', " "),
         method: method_text(ix),
         headline_sex: super::needs::headline_sex(project, &ind.id),
+        maps: super::maps::indicator_maps(
+            project,
+            analysis,
+            ind,
+            &bench_name,
+            &latest_period,
+            &indicator_path(&ind.id),
+        ),
         latest_period,
         has_value_notes: rows.iter().any(|r| !r.value_note.is_empty()),
         areas: rows,

@@ -10,6 +10,7 @@ pub mod engagement;
 pub mod feeds;
 #[cfg(test)]
 mod fixture;
+pub mod folders;
 pub mod format;
 pub mod grant;
 pub mod home;
@@ -17,6 +18,7 @@ pub mod index;
 pub mod indicator;
 pub mod kpi;
 pub(crate) mod markdown;
+pub mod maps;
 pub mod needs;
 pub mod options;
 pub mod page;
@@ -27,6 +29,7 @@ pub mod priorities;
 pub mod procurement;
 pub mod resources;
 pub mod specification;
+pub mod spine;
 pub mod tender;
 pub(crate) mod words;
 
@@ -320,6 +323,8 @@ pub fn build_site<'a>(
     pages.extend(performance_pages(&ix));
     pages.push(compliance::page(&ix));
     pages.push(pipeline::page(&ix));
+    let folders = folders::folder_pages(&pages);
+    pages.extend(folders);
     let (catalogue_pages, files) = catalogue::pages_and_files(project, analysis)?;
     pages.extend(catalogue_pages);
     let documents = feeds::documents(&ix, &pages);

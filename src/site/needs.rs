@@ -14,12 +14,18 @@ use std::collections::BTreeMap;
 /// The view of `needs.html`.
 #[derive(Debug, Serialize)]
 pub struct NeedsView {
+    /// Every area but the benchmark, home area first.
     pub areas: Vec<Link>,
+    pub home_name: String,
+    /// The benchmark's own profile.
+    pub benchmark_link: Option<Link>,
     pub domains: Vec<Domain>,
     pub benchmark_name: String,
     /// The home area's indicators counted by comparison with the benchmark.
     pub counts: Vec<Count>,
     pub indicator_count: usize,
+    /// Small maps of each indicator, when the project has boundaries.
+    pub maps: Option<super::maps::OverviewMaps>,
 }
 
 /// The indicators of one domain.
@@ -33,10 +39,18 @@ pub struct Domain {
 #[derive(Debug, Serialize)]
 pub struct OverviewRow {
     pub indicator: Link,
+    /// The indicator's id, to find its small map.
+    pub id: String,
     pub unit: String,
     pub period: String,
     pub benchmark: String,
     pub cells: Vec<Cell>,
+    /// The home area's recent trend in words, its key (`increasing`, `decreasing`,
+    /// `no_significant_change`, `cannot_be_calculated`) and its direction (`improving`,
+    /// `worsening`, `no_change`, `not_applicable`); empty without a trend.
+    pub trend: String,
+    pub trend_key: String,
+    pub direction: String,
 }
 
 /// A value with its comparison with the benchmark, by colour class and in words.
@@ -206,11 +220,15 @@ pub fn needs_view(ix: &Index) -> NeedsView {
     let mut domains: BTreeMap<String, Vec<OverviewRow>> = BTreeMap::new();
     for ind in project.indicators.values() {
         let latest_bench = needs.latest(&ind.id, bench_code);
+        let home_latest = needs.latest(&ind.id, home);
+        let trend = home_latest.and_then(|r| r.trend);
+        let direction = home_latest.and_then(|r| r.trend_direction);
         domains
             .entry(ind.domain.clone().unwrap_or_else(|| "Other".into()))
             .or_default()
             .push(OverviewRow {
                 indicator: link(&indicator_path(&ind.id), ind.name.clone()),
+                id: ind.id.clone(),
                 unit: unit(ind),
                 period: latest_bench
                     .map(|r| r.period.label.clone())
@@ -218,18 +236,31 @@ pub fn needs_view(ix: &Index) -> NeedsView {
                 benchmark: fixed(latest_bench.and_then(|r| r.value), ind.display_decimals()),
                 cells: areas
                     .iter()
+                    .filter(|a| a.code != bench_code)
                     .map(|a| {
                         let row = needs.latest(&ind.id, &a.code);
                         comparison_cell(row, &bench_name, ind.display_decimals())
                     })
                     .collect(),
+                trend: trend.map(|t| t.label().to_string()).unwrap_or_default(),
+                trend_key: trend.map(|t| t.as_str().to_string()).unwrap_or_default(),
+                direction: direction
+                    .map(|d| d.as_str().to_string())
+                    .unwrap_or_default(),
             });
     }
     NeedsView {
         areas: areas
             .iter()
+            .filter(|a| a.code != bench_code)
             .map(|a| link(&area_path(&a.code), a.name.clone()))
             .collect(),
+        home_name: ix.home_name(),
+        benchmark_link: project
+            .areas
+            .get(bench_code)
+            .map(|a| link(&area_path(&a.code), a.name.clone())),
+        maps: super::maps::overview_maps(project, ix.analysis, &bench_name),
         domains: domains
             .into_iter()
             .map(|(name, rows)| Domain { name, rows })
@@ -255,9 +286,13 @@ mod tests {
         let (project, analysis) = fixture::project_and_analysis();
         let ix = Index::new(&project, &analysis);
         let v = needs_view(&ix);
-        // Home area first, then its wards, the benchmark last.
+        // Home area first, then its wards; the benchmark has its own column, not an area's.
         let areas: Vec<&str> = v.areas.iter().map(|a| a.text.as_str()).collect();
-        assert_eq!(areas, ["Hartside", "North Ward", "England"]);
+        assert_eq!(areas, ["Hartside", "North Ward"]);
+        assert_eq!(
+            v.benchmark_link.as_ref().map(|l| l.text.as_str()),
+            Some("England")
+        );
         assert_eq!(v.benchmark_name, "England");
         assert_eq!(
             v.counts,

@@ -27,7 +27,8 @@ pub struct PriorityRow {
     pub seriousness_b: String,
     pub effectiveness_c: String,
     pub bpr: String,
-    pub pearl: String,
+    /// The five PEARL checks in order: propriety, economics, acceptability, resources, legality.
+    pub pearl: Vec<bool>,
     pub opr: String,
     pub explanation: Vec<String>,
     pub specifications: Vec<Link>,
@@ -78,7 +79,7 @@ fn priority_row(ix: &Index, p: &Priority) -> PriorityRow {
         seriousness_b: number(p.seriousness_b, 1),
         effectiveness_c: number(p.effectiveness_c, 1),
         bpr: number(p.bpr, 1),
-        pearl: p.pearl.clone(),
+        pearl: p.pearl.chars().map(|c| c == '1').collect(),
         opr: number(p.opr, 1),
         explanation: p.explanation.clone(),
         specifications: p
