@@ -19,6 +19,7 @@ mod hostile;
 mod incremental;
 mod invalid;
 mod limits;
+mod maps;
 mod nothing_lost;
 mod open_standards;
 mod publish_safety;

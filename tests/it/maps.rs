@@ -2,13 +2,11 @@
 //! coloured by the area's comparison; real ONS files are read in place from
 //! `../shared/realworld/boundaries/` (skipped with a message when missing, a failure under CI).
 
-mod common;
-
+use crate::common::{self, fixture, Built};
 use commission::diagnostics::Diagnostics;
 use commission::load::boundaries::read_boundaries;
 use commission::model::config::MapsConfig;
 use commission::model::Crs;
-use common::{fixture, Built};
 
 /// Each `<figure class="map">` of a page: the (class, title) of each area path in it.
 fn maps(html: &str) -> Vec<Vec<(String, String)>> {
