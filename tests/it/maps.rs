@@ -36,15 +36,15 @@ fn both_coordinate_systems_draw_one_path_per_area_coloured_by_comparison() {
     let want = vec![
         (
             "cmp-better".to_string(),
-            "North Ward: 70%. Better than England".to_string(),
+            "North Ward: 70.0%. Better than England".to_string(),
         ),
         (
             "cmp-similar".to_string(),
-            "Middle Ward: 50%. Similar to England".to_string(),
+            "Middle Ward: 50.0%. Similar to England".to_string(),
         ),
         (
             "cmp-worse".to_string(),
-            "South Ward: 30%. Worse than England".to_string(),
+            "South Ward: 30.0%. Worse than England".to_string(),
         ),
     ];
     let found = maps(&html);
