@@ -203,7 +203,7 @@ pub struct Area {
 }
 
 /// The coordinate system a boundary file is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Crs {
     /// WGS84 longitude and latitude in degrees (`CRS84`, `EPSG:4326`).
     Wgs84,

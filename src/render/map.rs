@@ -2,11 +2,14 @@
 //! as it is, WGS84 lon/lat by an equirectangular projection scaled by the cosine of the middle
 //! latitude), quantised to a tenth of a drawing unit and drawn one path per area with its
 //! comparison as a CSS class. Positions are only rounded, never simplified, so two areas that share
-//! a border share every rounded vertex: no slivers, no gaps.
+//! a border share every rounded vertex: no slivers, no gaps. Draws the map specifications of a
+//! view (site/maps.rs, serialised under `$map`) as the page renders.
 
 use crate::model::{Boundary, Crs};
 use crate::render::escape_html;
+use crate::site::maps::{Map, MapArea, Style};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Width of every map's drawing, in SVG units; the height follows the areas' shape.
 pub const WIDTH: f64 = 400.0;
@@ -29,17 +32,6 @@ pub struct Projected {
     pub width: f64,
     pub height: f64,
     pub shapes: Vec<Shape>,
-}
-
-/// How one area is shown: its comparison class, its visible label, the text of its tooltip and
-/// the page it links to (root-relative).
-#[derive(Debug, Clone, Serialize)]
-pub struct MapArea {
-    pub code: String,
-    pub class: String,
-    pub label: String,
-    pub tooltip: String,
-    pub href: String,
 }
 
 /// A drawn map ready to embed (same shape as a chart, so templates treat them alike).
@@ -292,6 +284,78 @@ pub fn small_multiple(
     }
 }
 
+/// The areas of a map as boundaries, to project.
+fn boundaries(areas: &[MapArea]) -> Vec<Boundary> {
+    areas
+        .iter()
+        .map(|a| Boundary {
+            code: a.code.clone(),
+            name: None,
+            polygons: a.polygons.clone(),
+        })
+        .collect()
+}
+
+fn projected(map: &Map) -> Projected {
+    let b = boundaries(&map.drawing.areas);
+    project(map.drawing.crs, &b.iter().collect::<Vec<_>>())
+}
+
+/// Draws one map; small maps take their size from the outlines drawn under their prefix.
+fn draw(map: &Map, outlines: &BTreeMap<String, Projected>) -> Option<MapSvg> {
+    let d = &map.drawing;
+    Some(match d.style {
+        Style::Full => choropleth(
+            &map.id,
+            &map.title,
+            &map.description,
+            &projected(map),
+            &d.areas,
+            &d.root,
+        ),
+        Style::Outlines => MapSvg {
+            id: map.id.clone(),
+            title: String::new(),
+            description: String::new(),
+            svg: format!(
+                "<svg class=\"map-defs\" width=\"0\" height=\"0\" aria-hidden=\"true\" focusable=\"false\"><defs>{}</defs></svg>",
+                outline_defs(&projected(map), &d.prefix)
+            ),
+        },
+        Style::Small => small_multiple(&map.title, outlines.get(&d.prefix)?, &d.areas, &d.prefix),
+    })
+}
+
+/// Replaces every map in a view's template data (an object with a `$map` drawing, as [`Map`]
+/// serialises) with the drawn map, or with null when it cannot be drawn. Outlines are drawn
+/// first, so the small maps that reuse them know their size.
+pub fn draw_maps(value: &mut serde_json::Value) {
+    fn walk(value: &mut serde_json::Value, visit: &mut dyn FnMut(&mut serde_json::Value)) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) if map.contains_key("$map") => visit(value),
+            Value::Object(map) => map.values_mut().for_each(|v| walk(v, visit)),
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, visit)),
+            _ => {}
+        }
+    }
+    let mut outlines: BTreeMap<String, Projected> = BTreeMap::new();
+    walk(value, &mut |v| {
+        if let Ok(map) = serde_json::from_value::<Map>(v.clone()) {
+            if map.drawing.style == Style::Outlines {
+                outlines.insert(map.drawing.prefix.clone(), projected(&map));
+            }
+        }
+    });
+    walk(value, &mut |v| {
+        let drawn = serde_json::from_value::<Map>(std::mem::take(v))
+            .ok()
+            .and_then(|m| draw(&m, &outlines))
+            .and_then(|d| serde_json::to_value(d).ok());
+        *v = drawn.unwrap_or(serde_json::Value::Null);
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,6 +418,7 @@ mod tests {
             &p,
             &[MapArea {
                 code: "A".into(),
+                polygons: Vec::new(),
                 class: "cmp-worse".into(),
                 label: "Ay".into(),
                 tooltip: "Ay: 5 <worse>".into(),

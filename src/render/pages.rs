@@ -208,6 +208,7 @@ impl PageContext {
                 let mut data = view.to_value();
                 drop(view);
                 crate::render::charts::draw_charts(&mut data);
+                crate::render::map::draw_maps(&mut data);
                 ctx.insert("page".into(), data);
                 ctx.insert("title".into(), Value::String(page.title));
                 ctx.insert("description".into(), Value::String(page.description));

@@ -1,14 +1,64 @@
-//! Maps on needs pages: for an indicator, each boundary layer that has areas with data becomes a
-//! choropleth of the latest values coloured by comparison with the benchmark, with its legend;
-//! the overview gets one small map per indicator drawn from shared outlines.
+//! Maps as data on needs pages: for an indicator, each boundary layer that has areas with data
+//! becomes a choropleth of the latest values coloured by comparison with the benchmark, with its
+//! legend; the overview gets one small map per indicator that reuses outlines drawn once. Each map
+//! is a specification serialised under `$map`; `render` projects and draws it (render/map.rs).
 
 use super::needs::comparison_cell;
 use super::{area_path, href};
 use crate::analysis::needs::Comparison;
 use crate::analysis::Analysis;
+use crate::model::Crs;
 use crate::model::{Boundary, BoundaryLayer, Indicator, Project};
-use crate::render::map::{self, choropleth, MapArea, MapSvg, Projected};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// A map of a page: its id, title and text alternative, with what it draws under `$map` (how
+/// `render` finds the maps to draw in a view). A template receives the drawn map (`id`, `title`,
+/// `description`, `svg`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Map {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    #[serde(rename = "$map")]
+    pub drawing: Drawing,
+}
+
+/// What a map draws.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Drawing {
+    pub crs: Crs,
+    pub style: Style,
+    /// The areas in drawing order.
+    pub areas: Vec<MapArea>,
+    /// Prefix of the outline ids (`outlines` and `small` maps).
+    pub prefix: String,
+    /// Relative prefix from the page to the site root, for the areas' links.
+    pub root: String,
+}
+
+/// How a map is drawn.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Style {
+    /// One linked path per area, labelled when there are few.
+    Full,
+    /// The areas' outlines as `<defs>`, for small maps on the same page.
+    Outlines,
+    /// One `<use>` per area of the outlines with the same prefix, no labels.
+    Small,
+}
+
+/// One area of a map: its outline (empty for a small map, which reuses the page's outlines), its
+/// comparison class, its label, the text of its tooltip and the page it links to.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct MapArea {
+    pub code: String,
+    pub polygons: Vec<Vec<Vec<[f64; 2]>>>,
+    pub class: String,
+    pub label: String,
+    pub tooltip: String,
+    pub href: String,
+}
 
 /// One legend entry: the comparison's class, its words and how many areas have it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -21,7 +71,7 @@ pub struct LegendItem {
 /// A map with its legend.
 #[derive(Debug, Clone, Serialize)]
 pub struct MapView {
-    pub map: MapSvg,
+    pub map: Map,
     pub legend: Vec<LegendItem>,
 }
 
@@ -120,6 +170,7 @@ fn shade(
                 None => format!("{name}: {}", cell.label),
             };
             MapArea {
+                polygons: b.polygons.clone(),
                 href: if project.areas.contains_key(&b.code) {
                     href(&area_path(&b.code))
                 } else {
@@ -166,7 +217,6 @@ pub fn indicator_maps(
             if areas.is_empty() {
                 return None;
             }
-            let projected: Projected = map::project(layer.crs, &areas);
             let (shaded, legend) = shade(project, analysis, indicator, &areas, bench_name);
             let title = format!("Map of {} by area, {period}", indicator.name);
             let description = format!(
@@ -175,7 +225,18 @@ pub fn indicator_maps(
             );
             let id = format!("map-{}-{i}", crate::model::slug(&indicator.id));
             Some(MapView {
-                map: choropleth(&id, &title, &description, &projected, &shaded, &root),
+                map: Map {
+                    id,
+                    title,
+                    description,
+                    drawing: Drawing {
+                        crs: layer.crs,
+                        style: Style::Full,
+                        areas: shaded,
+                        prefix: String::new(),
+                        root: root.clone(),
+                    },
+                },
                 legend,
             })
         })
@@ -217,14 +278,23 @@ mod tests {
     }
 }
 
-/// The overview's small maps: each layer's outlines drawn once (`defs`), and for each indicator a
-/// small map that reuses them, coloured by comparison.
+/// The overview's small maps: each layer's outlines drawn once, and for each indicator a small
+/// map that reuses them, coloured by comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct OverviewMaps {
-    /// An SVG of `<defs>` holding every outline the small maps use.
-    pub defs: String,
+    /// The outlines of every layer with data, one `<defs>` map each.
+    pub outlines: Vec<Map>,
     /// Small map of each indicator with data on a layer, by indicator id.
-    pub by_indicator: std::collections::BTreeMap<String, MapSvg>,
+    pub by_indicator: std::collections::BTreeMap<String, Map>,
+}
+
+fn with_data<'x>(analysis: &'x Analysis, ind: &'x Indicator) -> impl Fn(&str) -> bool + 'x {
+    move |code| {
+        analysis
+            .needs
+            .latest(&ind.id, code)
+            .is_some_and(|r| r.value.is_some())
+    }
 }
 
 /// Small maps for the needs overview; `None` when the project has no boundaries with data.
@@ -233,25 +303,13 @@ pub fn overview_maps(
     analysis: &Analysis,
     bench_name: &str,
 ) -> Option<OverviewMaps> {
-    use crate::render::map::{outline_defs, small_multiple};
-    let mut defs = String::new();
+    let mut outlines = Vec::new();
     let mut by_indicator = std::collections::BTreeMap::new();
     for (i, layer) in project.maps.iter().enumerate() {
-        fn with_data<'x>(analysis: &'x Analysis, ind: &'x Indicator) -> impl Fn(&str) -> bool + 'x {
-            move |code| {
-                analysis
-                    .needs
-                    .latest(&ind.id, code)
-                    .is_some_and(|r| r.value.is_some())
-            }
-        }
         let mut union: std::collections::BTreeSet<&str> = Default::default();
         for ind in project.indicators.values() {
-            union.extend(
-                drawn(layer, with_data(analysis, ind))
-                    .iter()
-                    .map(|b| b.code.as_str()),
-            );
+            let drawn = drawn(layer, with_data(analysis, ind));
+            union.extend(drawn.iter().map(|b| b.code.as_str()));
         }
         if union.is_empty() {
             continue;
@@ -261,28 +319,60 @@ pub fn overview_maps(
             .iter()
             .filter(|a| union.contains(a.code.as_str()))
             .collect();
-        let projected = map::project(layer.crs, &areas);
         let prefix = format!("outline-{i}-");
-        defs.push_str(&outline_defs(&projected, &prefix));
+        let drawing = |style: Style, areas: Vec<MapArea>| Drawing {
+            crs: layer.crs,
+            style,
+            areas,
+            prefix: prefix.clone(),
+            root: String::new(),
+        };
+        outlines.push(Map {
+            id: format!("outlines-{i}"),
+            title: String::new(),
+            description: String::new(),
+            drawing: drawing(
+                Style::Outlines,
+                areas
+                    .iter()
+                    .map(|b| MapArea {
+                        code: b.code.clone(),
+                        polygons: b.polygons.clone(),
+                        class: String::new(),
+                        label: String::new(),
+                        tooltip: String::new(),
+                        href: String::new(),
+                    })
+                    .collect(),
+            ),
+        });
         for ind in project.indicators.values() {
             if by_indicator.contains_key(&ind.id)
                 || !areas.iter().any(|a| with_data(analysis, ind)(&a.code))
             {
                 continue;
             }
-            let (shaded, _) = shade(project, analysis, ind, &areas, bench_name);
-            let label = format!(
+            let (mut shaded, _) = shade(project, analysis, ind, &areas, bench_name);
+            for a in &mut shaded {
+                a.polygons.clear();
+            }
+            let title = format!(
                 "Map of {} by area, coloured by comparison with {bench_name}",
                 ind.name
             );
             by_indicator.insert(
                 ind.id.clone(),
-                small_multiple(&label, &projected, &shaded, &prefix),
+                Map {
+                    id: String::new(),
+                    title,
+                    description: String::new(),
+                    drawing: drawing(Style::Small, shaded),
+                },
             );
         }
     }
-    (!by_indicator.is_empty()).then(|| OverviewMaps {
-        defs: format!("<svg class=\"map-defs\" width=\"0\" height=\"0\" aria-hidden=\"true\" focusable=\"false\"><defs>{defs}</defs></svg>"),
+    (!by_indicator.is_empty()).then_some(OverviewMaps {
+        outlines,
         by_indicator,
     })
 }
