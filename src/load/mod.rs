@@ -290,7 +290,12 @@ fn load_needs(
 }
 
 /// `maps/`: boundary files, one layer each.
-fn load_maps(root: &Path, project: &mut Project, inputs: &mut Vec<String>, diags: &mut Diagnostics) {
+fn load_maps(
+    root: &Path,
+    project: &mut Project,
+    inputs: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) {
     for (path, rel) in files_in(root, "maps", &["geojson", "json"], diags) {
         inputs.push(rel.clone());
         if let Some(text) = read_text(&path, &rel, diags) {
