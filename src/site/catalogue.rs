@@ -155,6 +155,66 @@ pub fn pages_and_files<'a>(
         files: Vec::new(),
         datasets: Vec::new(),
     };
+    needs_tables(&mut t, analysis)?;
+    procurement_tables(&mut t, project, analysis)?;
+    performance_tables(&mut t, project, analysis)?;
+    grant_and_engagement_tables(&mut t, project)?;
+    let standards = standards(&mut t, project, analysis)?;
+    let mut out_pages = Vec::new();
+    #[derive(Serialize)]
+    struct Catalogue {
+        datasets: Vec<Dataset>,
+        standards: Vec<(String, String)>,
+        licence: String,
+        licence_url: String,
+    }
+    out_pages.push(Page {
+        path: "data/".into(),
+        template: "data.html",
+        title: "Open data".into(),
+        section: "data",
+        breadcrumbs: crumbs(&[]),
+        view: view(Catalogue {
+            datasets: t.datasets,
+            standards,
+            licence: project.config.licence.clone(),
+            licence_url: project.config.licence_url.clone(),
+        }),
+        description:
+            "Every table behind this site as CSV and JSON, with field definitions and the licence."
+                .into(),
+    });
+    out_pages.push(Page {
+        path: "search/".into(),
+        template: "search.html",
+        title: "Search".into(),
+        section: "search",
+        breadcrumbs: crumbs(&[]),
+        view: view(serde_json::json!({})),
+        description: "Search the site.".into(),
+    });
+    out_pages.push(Page {
+        path: "404.html".into(),
+        template: "404.html",
+        title: "Page not found".into(),
+        section: "none",
+        breadcrumbs: Vec::new(),
+        view: view(serde_json::json!({})),
+        description: String::new(),
+    });
+
+    let files = t.files;
+    Ok((out_pages, files))
+}
+
+fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(v)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The needs data: indicator values, inequality breakdowns, priorities.
+fn needs_tables(t: &mut Tables, analysis: &Analysis) -> Result<()> {
     t.add("needs", "Needs indicators", "Every value of every indicator for every area and period (headline series), with confidence intervals, the benchmark comparison and the recent trend on each series' latest period (METHODS.md section 1).", &analysis.needs.rows, &[
         ("indicator_id", "text", "indicator id (Fingertips ids where they exist)"),
         ("area_code", "text", "ONS area code"),
@@ -253,6 +313,11 @@ pub fn pages_and_files<'a>(
             ),
         ],
     )?;
+    Ok(())
+}
+
+/// The procurement data: options appraisals, bid evaluations, tenders.
+fn procurement_tables(t: &mut Tables, project: &Project, analysis: &Analysis) -> Result<()> {
     let options: Vec<OptionRow> = analysis
         .options
         .iter()
@@ -340,6 +405,11 @@ pub fn pages_and_files<'a>(
             ("award_not_top_ranked_unexplained", "boolean", "the award did not go to the top-ranked bid and no reason is recorded"),
         ],
     )?;
+    Ok(())
+}
+
+/// The performance data: the contract register (ours and the Transparency Code's), KPI returns and summaries.
+fn performance_tables(t: &mut Tables, project: &Project, analysis: &Analysis) -> Result<()> {
     let status: std::collections::BTreeMap<&str, &crate::analysis::performance::ContractStatus> =
         analysis
             .contracts
@@ -456,6 +526,11 @@ pub fn pages_and_files<'a>(
             ("trial_limits", "boolean", "fewer than 13 points"),
         ],
     )?;
+    Ok(())
+}
+
+/// Grants and "you said, we did".
+fn grant_and_engagement_tables(t: &mut Tables, project: &Project) -> Result<()> {
     let grants: Vec<GrantRow> = project
         .grants
         .values()
@@ -514,6 +589,15 @@ pub fn pages_and_files<'a>(
             ("reason", "text", "why not taken forward"),
         ],
     )?;
+    Ok(())
+}
+
+/// The open-standard packages (OCDS, 360Giving) and the list of standard files for the catalogue page.
+fn standards(
+    t: &mut Tables,
+    project: &Project,
+    analysis: &Analysis,
+) -> Result<Vec<(String, String)>> {
     let published = analysis.as_of.unwrap_or_default();
     let published_text = format!("{}T00:00:00Z", published.format("%Y-%m-%d"));
     let mut standards = vec![(
@@ -540,55 +624,5 @@ pub fn pages_and_files<'a>(
         ));
     }
 
-    let mut out_pages = Vec::new();
-    #[derive(Serialize)]
-    struct Catalogue {
-        datasets: Vec<Dataset>,
-        standards: Vec<(String, String)>,
-        licence: String,
-        licence_url: String,
-    }
-    out_pages.push(Page {
-        path: "data/".into(),
-        template: "data.html",
-        title: "Open data".into(),
-        section: "data",
-        breadcrumbs: crumbs(&[]),
-        view: view(Catalogue {
-            datasets: t.datasets,
-            standards,
-            licence: project.config.licence.clone(),
-            licence_url: project.config.licence_url.clone(),
-        }),
-        description:
-            "Every table behind this site as CSV and JSON, with field definitions and the licence."
-                .into(),
-    });
-    out_pages.push(Page {
-        path: "search/".into(),
-        template: "search.html",
-        title: "Search".into(),
-        section: "search",
-        breadcrumbs: crumbs(&[]),
-        view: view(serde_json::json!({})),
-        description: "Search the site.".into(),
-    });
-    out_pages.push(Page {
-        path: "404.html".into(),
-        template: "404.html",
-        title: "Page not found".into(),
-        section: "none",
-        breadcrumbs: Vec::new(),
-        view: view(serde_json::json!({})),
-        description: String::new(),
-    });
-
-    let files = t.files;
-    Ok((out_pages, files))
-}
-
-fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(v)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    Ok(standards)
 }
