@@ -460,3 +460,40 @@ fn contracts_finder_ocds_becomes_contracts_with_ocids_kept_and_reads_back_identi
         "the published OCDS read back republishes identically"
     );
 }
+
+#[test]
+fn fingertips_opened_and_saved_as_xlsx_publishes_what_the_csv_does() {
+    let Some(path) = source("fingertips/adult_obesity_93088_93881.csv") else {
+        return;
+    };
+    // The export as Excel saves it: numbers become number cells, empty cells stay empty.
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("adult_obesity.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(&path)
+        .unwrap();
+    for (r, record) in reader.records().enumerate() {
+        for (c, cell) in record.unwrap().iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => sheet.write_number(r, c, n).map(|_| ()),
+                _ if cell.is_empty() => Ok(()),
+                _ => sheet.write_string(r, c, cell).map(|_| ()),
+            }
+            .unwrap();
+        }
+    }
+    book.save(&xlsx).unwrap();
+    let (_a, from_csv) = built(&[path], "needs");
+    let (_b, from_xlsx) = built(&[xlsx], "needs");
+    for name in ["data/needs.csv", "data/needs_breakdowns.csv"] {
+        assert_eq!(
+            read_csv(&from_xlsx.join(name)),
+            read_csv(&from_csv.join(name)),
+            "{name}"
+        );
+    }
+}
