@@ -2,8 +2,13 @@
 //! the output and swaps it in only when every file is written, so a failed or killed build leaves
 //! the previous site untouched; refuses output folders that could destroy a user's files.
 
+mod lock;
+mod swap;
+
 use anyhow::{bail, Context, Result};
+use lock::OutputLock;
 use std::path::{Path, PathBuf};
+use swap::{recover, swap, unique, Place};
 
 /// Name of the marker file that identifies a folder as `commission` output.
 pub const MARKER: &str = ".commission-site";
@@ -44,7 +49,22 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(resolved)
 }
 
-/// Refuses output folders that are `/`, the home folder, the project folder, or contain it.
+/// The folders of a project the build reads (FORMATS.md section 1): a site written inside one
+/// would be read back, or republished inside itself, by the next build.
+const INPUT_FOLDERS: &[&str] = &[
+    "needs",
+    "specifications",
+    "procurement",
+    "contracts",
+    "grants",
+    "engagement",
+    "pages",
+    "templates",
+    "static",
+];
+
+/// Refuses output folders that are `/`, the home folder, the project folder, a folder containing
+/// it, or one inside its input folders.
 pub fn check_output_dir(output: &Path, project: &Path) -> Result<PathBuf> {
     let out = absolute(output)?;
     let proj = absolute(project)?;
@@ -67,6 +87,14 @@ pub fn check_output_dir(output: &Path, project: &Path) -> Result<PathBuf> {
             "refusing to write the site to {}: it is the project folder",
             out.display()
         );
+    }
+    for folder in INPUT_FOLDERS {
+        if out.starts_with(proj.join(folder)) {
+            bail!(
+                "refusing to write the site to {}: it is inside the project's {folder}/ folder, which the build reads; choose an --output outside it",
+                out.display()
+            );
+        }
     }
     if proj.starts_with(&out) {
         bail!(
@@ -92,61 +120,9 @@ pub fn check_output_dir(output: &Path, project: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    out.with_file_name(format!(".{name}.commission-{tag}"))
-}
-
-/// Removes leftovers of an interrupted earlier build and restores a site a killed swap left aside.
-fn recover(out: &Path) -> Result<()> {
-    let parent = out.parent().context("output folder has no parent")?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let old_prefix = format!(".{name}.commission-old");
-    let tmp_prefix = format!(".{name}.commission-tmp");
-    let trash_prefix = format!(".{name}.commission-trash-");
-    // This process's own trash is being removed by one of its threads (`Staging::commit_aside`).
-    let own_trash = format!("{trash_prefix}{}-", std::process::id());
-    if !parent.exists() {
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(parent)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let file = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if file.starts_with(&old_prefix) {
-            if !out.exists() {
-                std::fs::rename(&path, out).with_context(|| {
-                    format!("restoring the previous site from {}", path.display())
-                })?;
-            } else {
-                std::fs::remove_dir_all(&path)
-                    .with_context(|| format!("removing {}", path.display()))?;
-            }
-        } else if file.starts_with(&trash_prefix) && !file.starts_with(&own_trash) {
-            std::fs::remove_dir_all(&path)
-                .with_context(|| format!("removing a previous site at {}", path.display()))?;
-        } else if file.starts_with(&tmp_prefix) {
-            std::fs::remove_dir_all(&path)
-                .with_context(|| format!("removing an unfinished build at {}", path.display()))?;
-        }
-    }
-    Ok(())
-}
-
 /// Writes every file into a fresh temporary folder, then swaps it in for `out`.
-/// `out` must have passed `check_output_dir`.
-pub fn publish(out: &Path, files: &[OutputFile]) -> Result<()> {
+/// `out` must have passed `check_output_dir`. Returns the warnings of [`Staging::commit`].
+pub fn publish(out: &Path, files: &[OutputFile]) -> Result<Vec<String>> {
     publish_observed(out, files, &crate::stages::Silent)
 }
 
@@ -195,14 +171,68 @@ fn write_file(
         }
     }
     std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    keep_mtime(&path, old.as_deref())
+}
+
+/// Gives `path` the modification time of the previous site's identical file `old`.
+fn keep_mtime(path: &Path, old: Option<&Path>) -> Result<()> {
     if let Some(mtime) = old.and_then(|old| old.metadata().and_then(|m| m.modified()).ok()) {
         std::fs::File::options()
             .write(true)
-            .open(&path)
+            .open(path)
             .and_then(|f| f.set_modified(mtime))
             .with_context(|| format!("keeping the modification time of {}", path.display()))?;
     }
     Ok(())
+}
+
+/// True when `old` is a regular file with the same bytes as `source`, compared a chunk at a time.
+fn same_contents(old: &Path, source: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(a), Ok(b)) = (std::fs::symlink_metadata(old), std::fs::metadata(source)) else {
+        return false;
+    };
+    if !a.is_file() || a.len() != b.len() {
+        return false;
+    }
+    let (Ok(mut a), Ok(mut b)) = (std::fs::File::open(old), std::fs::File::open(source)) else {
+        return false;
+    };
+    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = match a.read(&mut x) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return b.read(&mut y[..1]).is_ok_and(|m| m == 0);
+        }
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
+        }
+    }
+}
+
+/// Copies one file of the new site from `source`, streamed (never held in memory); like
+/// [`write_file`], a file the previous site holds unchanged is linked and keeps its mtime.
+fn copy_file(tmp: &Path, previous: Option<&Path>, rel: &str, source: &Path) -> Result<()> {
+    let path = tmp.join(rel);
+    let old = previous
+        .map(|p| p.join(rel))
+        .filter(|old| same_contents(old, source));
+    if let Some(old) = &old {
+        if std::fs::hard_link(old, &path).is_ok() {
+            return Ok(());
+        }
+    }
+    let mut from =
+        std::fs::File::open(source).with_context(|| format!("reading {}", source.display()))?;
+    let mut to =
+        std::fs::File::create(&path).with_context(|| format!("writing {}", path.display()))?;
+    std::io::copy(&mut from, &mut to)
+        .with_context(|| format!("copying {} to {}", source.display(), path.display()))?;
+    drop(to);
+    keep_mtime(&path, old.as_deref())
 }
 
 /// [`publish`], ticking `observer` once per file written.
@@ -210,7 +240,7 @@ pub fn publish_observed(
     out: &Path,
     files: &[OutputFile],
     observer: &dyn crate::stages::Observer,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     let staging = Staging::begin(out)?;
     staging.write(files, observer)?;
     staging.commit()
@@ -221,34 +251,40 @@ pub fn publish_observed(
 /// commit (an error on the way), the temporary folder is removed and the previous site stays.
 /// Writing in several calls lets a build free what it has written before building the rest.
 pub struct Staging {
-    out: PathBuf,
+    place: Place,
     tmp: PathBuf,
     /// The previous commission site, compared with so unchanged files keep their inode and mtime.
     previous: Option<PathBuf>,
     committed: bool,
+    /// Held until the new site is in place (or abandoned): no other build writes this output.
+    _lock: OutputLock,
+    /// Leftovers of earlier builds that could not be removed.
+    warnings: Vec<String>,
 }
 
 impl Staging {
-    /// Starts a new site for `out`, which must have passed `check_output_dir`: recovers from an
-    /// interrupted earlier build and creates the temporary folder.
+    /// Starts a new site for `out`, which must have passed `check_output_dir`: takes the output's
+    /// lock (refusing while another build holds it), recovers from an interrupted earlier build
+    /// and creates the temporary folder.
     pub fn begin(out: &Path) -> Result<Staging> {
-        recover(out)?;
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
         }
-        let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
-        if tmp.exists() {
-            std::fs::remove_dir_all(&tmp)?;
-        }
+        let place = Place::new(out);
+        let lock = OutputLock::acquire(&place.named("lock"), out)?;
+        let warnings = recover(&place)?;
+        let tmp = place.named(&unique("tmp"));
         std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         // Only a previous commission site is compared with; anything else is replaced as before.
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
         Ok(Staging {
-            out: out.to_path_buf(),
+            place,
             tmp,
             previous,
             committed: false,
+            _lock: lock,
+            warnings,
         })
     }
 
@@ -300,30 +336,46 @@ impl Staging {
             })
     }
 
-    /// Marks the new site as commission's and swaps it in for the output folder.
-    pub fn commit(self) -> Result<()> {
-        let aside = self.swap_in()?;
-        remove_site(&aside)
+    /// Copies files into the new site from the paths they are read from (a project's static
+    /// files), streamed: (path in the site, source file) pairs.
+    pub fn copy(&self, files: &[(String, PathBuf)]) -> Result<()> {
+        use rayon::prelude::*;
+        self.make_dirs(files.iter().map(|(path, _)| path.as_str()))?;
+        let previous = self.previous.as_deref();
+        files
+            .par_iter()
+            .try_for_each(|(path, source)| copy_file(&self.tmp, previous, path, source))
+    }
+
+    /// Marks the new site as commission's, swaps it in for the output folder and removes the
+    /// previous site. Returns warnings: leftovers of earlier builds, or the previous site, that
+    /// could not be removed (the new site is published whole either way).
+    pub fn commit(self) -> Result<Vec<String>> {
+        let (aside, mut warnings) = self.swap_in()?;
+        if let Err(e) = remove_site(&aside) {
+            warnings.push(format!(
+                "{e:#}; the new site is published, and the next build tries again"
+            ));
+        }
+        Ok(warnings)
     }
 
     /// [`Staging::commit`], leaving the previous site's removal to the caller (a server removes
-    /// it in the background): it is renamed to a trash folder beside the output, whose path is
-    /// returned for [`remove_site`]. A trash folder left by a process that died is removed by
-    /// the next build.
-    pub fn commit_aside(self) -> Result<PathBuf> {
-        let out = self.out.clone();
-        let aside = self.swap_in()?;
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let trash = sibling(&out, &format!("trash-{}-{n}", std::process::id()));
+    /// it in the background): it is renamed to a trash folder, whose path is returned for
+    /// [`remove_site`]. A trash folder left by a process that died is removed by the next build.
+    pub fn commit_aside(self) -> Result<(PathBuf, Vec<String>)> {
+        let place = self.place.clone();
+        let (aside, warnings) = self.swap_in()?;
+        let trash = place.named(&unique("trash"));
         match std::fs::rename(&aside, &trash) {
-            Ok(()) => Ok(trash),
-            Err(_) => remove_site(&aside).map(|()| aside),
+            Ok(()) => Ok((trash, warnings)),
+            Err(_) => Ok((aside, warnings)),
         }
     }
 
-    /// Writes the marker and swaps the new site in; returns where the previous site now is.
-    fn swap_in(mut self) -> Result<PathBuf> {
+    /// Writes the marker and swaps the new site in; returns where the previous site now is, and
+    /// the warnings so far.
+    fn swap_in(mut self) -> Result<(PathBuf, Vec<String>)> {
         write_file(
             &self.tmp,
             self.previous.as_deref(),
@@ -334,7 +386,8 @@ impl Staging {
         // From here the temporary folder is the site being published (or, after the exchange,
         // the previous one): `swap` and the next build's `recover` own it.
         self.committed = true;
-        swap(&self.tmp, &self.out)
+        let aside = swap(&self.place, &self.tmp)?;
+        Ok((aside, std::mem::take(&mut self.warnings)))
     }
 
     /// Refuses any path that could leave the new site, and creates the folders of the others.
@@ -378,62 +431,6 @@ impl Drop for Staging {
     }
 }
 
-/// Puts the finished new site at `tmp` in place of `out`; returns where the previous site now is
-/// (for the caller to remove).
-fn swap(tmp: &Path, out: &Path) -> Result<PathBuf> {
-    if out.exists() && exchange(tmp, out).is_ok() {
-        // `out` now holds the new site and `tmp` the previous one; a kill from here on leaves a
-        // whole new site, and the next build's `recover` removes the leftover.
-        return Ok(tmp.to_path_buf());
-    }
-    let old = sibling(out, &format!("old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old)
-            .with_context(|| format!("moving the previous site aside from {}", out.display()))?;
-    }
-    if let Err(e) = std::fs::rename(tmp, out) {
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
-        }
-        return Err(e).with_context(|| format!("moving the new site into {}", out.display()));
-    }
-    Ok(old)
-}
-
-/// Swaps two folders in one atomic step (Linux `renameat2` with `RENAME_EXCHANGE`), so there is
-/// no moment at which the output folder is missing or half-written. Fails where the kernel or the
-/// file system cannot; the caller then falls back to two renames and `recover`.
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let path = |p: &Path| {
-        CString::new(p.as_os_str().as_bytes())
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
-    };
-    let (a, b) = (path(a)?, path(b)?);
-    // SAFETY: both pointers are valid NUL-terminated strings that outlive the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +467,198 @@ mod tests {
             .to_string()
             .contains("was not written by commission"));
         assert!(check_output_dir(&project.join("public"), &project).is_ok());
+        assert_eq!(
+            check_output_dir(&project.join("static/site"), &project)
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "refusing to write the site to {}: it is inside the project's static/ folder, which the build reads; choose an --output outside it",
+                absolute(&project.join("static/site")).unwrap().display()
+            )
+        );
+    }
+
+    #[test]
+    fn a_second_build_into_the_same_output_is_refused_while_the_first_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let first = Staging::begin(&out).unwrap();
+        first
+            .write(&[file("a.txt", b"first")], &crate::stages::Silent)
+            .unwrap();
+        let second = publish(&out, &[file("b.txt", b"second")]).unwrap_err();
+        assert_eq!(
+            second.to_string(),
+            format!(
+                "another commission build is writing to {} (process {}); wait for it to finish, or build into another --output",
+                out.display(),
+                std::process::id()
+            )
+        );
+        first.commit().unwrap();
+        assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"first");
+        publish(&out, &[file("b.txt", b"second")]).unwrap();
+        assert!(!out.join("a.txt").exists());
+    }
+
+    #[test]
+    fn a_live_process_s_staging_folder_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        // Process 1 always runs: its folders are not this build's to remove.
+        let live = dir.path().join(".site.commission-tmp-1");
+        std::fs::create_dir_all(live.join("pagefind")).unwrap();
+        let dead = dir.path().join(".site.commission-tmp-4294967294");
+        std::fs::create_dir_all(&dead).unwrap();
+        publish(&out, &[file("index.html", b"x")]).unwrap();
+        assert!(live.join("pagefind").is_dir());
+        assert!(!dead.exists());
+    }
+
+    /// Sets or clears the immutable attribute (root only); false where it cannot.
+    fn immutable(path: &Path, on: bool) -> bool {
+        std::process::Command::new("chattr")
+            .arg(if on { "+i" } else { "-i" })
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    #[test]
+    fn a_previous_site_that_cannot_be_removed_is_a_warning_and_later_builds_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        publish(&out, &[file("d/locked.txt", b"old")]).unwrap();
+        if !immutable(&out.join("d/locked.txt"), true) {
+            eprintln!("skipped: chattr +i is not available here (needs root and a file system with attributes)");
+            return;
+        }
+        let first = publish(&out, &[file("new.txt", b"1")]);
+        let second = publish(&out, &[file("new.txt", b"2")]);
+        // Release whichever copy of the old site holds the file, so the folder can be removed.
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let locked = entry.unwrap().path().join("d/locked.txt");
+            if locked.exists() {
+                immutable(&locked, false);
+            }
+        }
+        let first = first.unwrap();
+        assert_eq!(first.len(), 1, "{first:?}");
+        assert!(
+            first[0].starts_with("removing the previous site at "),
+            "{}",
+            first[0]
+        );
+        assert!(
+            first[0].ends_with("; the new site is published, and the next build tries again"),
+            "{}",
+            first[0]
+        );
+        let second = second.unwrap();
+        assert_eq!(second.len(), 1, "{second:?}");
+        assert!(second[0].starts_with("could not remove "), "{}", second[0]);
+        assert!(
+            second[0].contains(", left by an earlier build: "),
+            "{}",
+            second[0]
+        );
+        assert_eq!(std::fs::read(out.join("new.txt")).unwrap(), b"2");
+    }
+
+    #[test]
+    fn a_mount_point_s_contents_are_swapped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("html");
+        std::fs::create_dir_all(&out).unwrap();
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "commission-test"])
+            .arg(&out)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+            return;
+        }
+        let result = std::panic::catch_unwind(|| {
+            publish(
+                &out,
+                &[file("a/index.html", b"one"), file("gone.txt", b"x")],
+            )
+            .unwrap();
+            let warnings = publish(&out, &[file("a/index.html", b"two")]).unwrap();
+            assert!(warnings.is_empty(), "{warnings:?}");
+            let mut names: Vec<String> = std::fs::read_dir(&out)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            assert_eq!(names, [".commission-lock", MARKER, "a"]);
+            assert_eq!(std::fs::read(out.join("a/index.html")).unwrap(), b"two");
+        });
+        std::process::Command::new("umount")
+            .arg(&out)
+            .status()
+            .unwrap();
+        result.unwrap();
+    }
+
+    /// A contents swap killed in each phase, as the next build's `recover` finds it.
+    #[test]
+    fn a_killed_contents_swap_is_rolled_back_or_forward() {
+        for (phase, expected) in [("leaving", "old"), ("arriving", "new"), ("done", "new")] {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("html");
+            let place = Place {
+                out: out.clone(),
+                mount: true,
+            };
+            let (tmp, old) = (
+                place.named("tmp-4294967294-0"),
+                place.named("old-4294967294-0"),
+            );
+            for d in [&tmp, &old] {
+                std::fs::create_dir_all(d).unwrap();
+            }
+            let put =
+                |dir: &Path, name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+            match phase {
+                // One old file has left; the old marker and the other are still in place.
+                "leaving" => {
+                    put(&old, "a.html", "old");
+                    put(&out, "b.html", "old");
+                    put(&out, MARKER, "old");
+                    put(&tmp, "a.html", "new");
+                    put(&tmp, "b.html", "new");
+                    put(&tmp, MARKER, "new");
+                }
+                // Every old file has left; one new file has arrived.
+                "arriving" => {
+                    put(&old, "a.html", "old");
+                    put(&old, "b.html", "old");
+                    put(&old, MARKER, "old");
+                    put(&out, "a.html", "new");
+                    put(&tmp, "b.html", "new");
+                    put(&tmp, MARKER, "new");
+                }
+                _ => {
+                    put(&old, "a.html", "old");
+                    put(&old, "b.html", "old");
+                    put(&old, MARKER, "old");
+                    put(&out, "a.html", "new");
+                    put(&out, "b.html", "new");
+                    put(&out, MARKER, "new");
+                }
+            }
+            assert!(recover(&place).unwrap().is_empty());
+            for name in ["a.html", "b.html", MARKER] {
+                assert_eq!(
+                    std::fs::read_to_string(out.join(name)).unwrap(),
+                    expected,
+                    "{phase} {name}"
+                );
+            }
+            assert!(!tmp.exists() && !old.exists(), "{phase}");
+        }
     }
 
     #[test]
@@ -484,7 +673,7 @@ mod tests {
             }],
         )
         .unwrap();
-        std::fs::create_dir_all(dir.path().join(".site.commission-tmp-999")).unwrap();
+        std::fs::create_dir_all(dir.path().join(".site.commission-tmp-4294967293")).unwrap();
         publish(
             &out,
             &[OutputFile {
@@ -495,7 +684,7 @@ mod tests {
         .unwrap();
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b.txt")).unwrap(), b"two");
-        assert!(!dir.path().join(".site.commission-tmp-999").exists());
+        assert!(!dir.path().join(".site.commission-tmp-4294967293").exists());
     }
 
     #[test]
@@ -515,7 +704,7 @@ mod tests {
         staging
             .write(&[file("new.txt", b"new")], &crate::stages::Silent)
             .unwrap();
-        let aside = staging.commit_aside().unwrap();
+        let (aside, _) = staging.commit_aside().unwrap();
         assert_eq!(std::fs::read(out.join("p/index.html")).unwrap(), b"old");
         assert_eq!(std::fs::read(out.join("new.txt")).unwrap(), b"new");
         assert!(!out.join("gone.txt").exists());
@@ -568,9 +757,10 @@ mod tests {
     fn a_killed_swap_is_restored() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        std::fs::create_dir_all(dir.path().join(".site.commission-old-7")).unwrap();
-        std::fs::write(dir.path().join(".site.commission-old-7/index.html"), b"old").unwrap();
-        recover(&out).unwrap();
+        let old = dir.path().join(".site.commission-old-4294967294-0");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("index.html"), b"old").unwrap();
+        recover(&Place::new(&out)).unwrap();
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
     }
 }

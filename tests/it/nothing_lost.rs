@@ -79,7 +79,8 @@ fn leftovers(parent: &Path) -> Vec<String> {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".commission-"))
+        // The lock file beside the output stays: it is the lock, not a leftover.
+        .filter(|n| n.contains(".commission-") && !n.ends_with(".commission-lock"))
         .collect()
 }
 

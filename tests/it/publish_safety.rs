@@ -51,12 +51,13 @@ fn failed_build_leaves_the_previous_site_untouched() {
          not built: 1 error(s), 0 warning(s); the previous site, if any, is unchanged\n"
     );
     assert!(all_files(&out) == before, "the previous site changed");
-    // No temporary or set-aside folders are left beside it.
-    let siblings: Vec<String> = std::fs::read_dir(dir.path())
+    // No temporary or set-aside folders are left beside it, only the output's lock file.
+    let mut siblings: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(siblings, ["site"]);
+    siblings.sort();
+    assert_eq!(siblings, [".site.commission-lock", "site"]);
 }
 
 /// Runs `commission build PROJECT -o OUTPUT` and checks it is refused with exit code 2 and
