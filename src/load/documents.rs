@@ -22,9 +22,12 @@ enum DateValue {
 impl DateValue {
     fn to_date(&self) -> Option<NaiveDate> {
         match self {
-            DateValue::Toml(dt) => dt
+            // A date alone: a time after it, or a year outside 1900 to 2100, is refused.
+            DateValue::Toml(dt) if dt.time.is_none() && dt.offset.is_none() => dt
                 .date
+                .filter(|d| super::fields::YEARS.contains(&(d.year as i32)))
                 .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)),
+            DateValue::Toml(_) => None,
             DateValue::Text(s) => super::fields::parse_date(s),
         }
     }
@@ -161,6 +164,18 @@ fn key_location(doc: &Document, key: &str) -> Location {
     Location::Line(doc.front_line)
 }
 
+/// The line of the `n`th (0-based) `key = ...` of the front matter (a key of an array of
+/// tables, such as each link's `url`), or the first one's.
+fn nth_key_location(doc: &Document, key: &str, n: usize) -> Location {
+    doc.front
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.split_once('=').is_some_and(|(k, _)| k.trim() == key))
+        .nth(n)
+        .map(|(i, _)| Location::Line(doc.front_line + i))
+        .unwrap_or_else(|| key_location(doc, key))
+}
+
 fn checked_id(id: &str, doc: &Document, rel: &str, diags: &mut Diagnostics) -> bool {
     match check_id(id) {
         Ok(()) => true,
@@ -284,7 +299,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
     }
     milestones.sort_by(|a, b| a.date.cmp(&b.date).then(a.event.cmp(&b.event)));
     let mut links = Vec::new();
-    for l in front.links {
+    for (n, l) in front.links.into_iter().enumerate() {
         if safe_link(&l.url) {
             links.push(Link {
                 title: l.title,
@@ -294,7 +309,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
             diags.push(
                 Diagnostic::error(
                     rel,
-                    key_location(&doc, "url"),
+                    nth_key_location(&doc, "url", n),
                     "link is not an http, https or mailto address",
                 )
                 .column("links.url")

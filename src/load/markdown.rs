@@ -161,11 +161,9 @@ pub fn parse_front<T: DeserializeOwned>(
     }
 }
 
-/// Only http(s) and mailto links may be published from front matter.
+/// Only http(s) and mailto links may be published from front matter (`model::url`).
 pub fn safe_link(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
-        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+    crate::model::url::check_url(url.trim(), crate::model::url::UrlUse::Link).is_ok()
 }
 
 #[cfg(test)]

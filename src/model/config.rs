@@ -269,6 +269,18 @@ const SECTION_KEYS: &[(&str, &[&str])] = &[
     ("maps", &["code_property", "name_property", "attribution"]),
 ];
 
+/// True for a well-formed BCP 47 language tag as a site uses one (`en-GB`, `cy`, `zh-Hant-TW`):
+/// a language of two or three letters, then subtags of one to eight letters or digits. The tag
+/// names the pages' language and reaches the search indexer, so nothing else may pass.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or("");
+    tag.len() <= 35
+        && (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 /// Levenshtein distance, for "did you mean" hints.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
@@ -323,6 +335,14 @@ fn location(text: &str, section: Option<&str>, key: &str) -> Location {
     line_of(text, section, key)
         .map(Location::Line)
         .unwrap_or(Location::File)
+}
+
+/// Checks a base address given on the command line (`--base-url`) by the same policy as
+/// `base_url` in the config; the error is the command line's.
+pub fn check_base_url_argument(url: &str) -> Result<(), String> {
+    super::url::check_url(url, super::url::UrlUse::Web).map_err(|why| {
+        format!("{url:?} is {why}: give the address the site will be published at, e.g. https://example.gov.uk/commissioning/")
+    })
 }
 
 impl Config {
@@ -480,17 +500,67 @@ impl Config {
                     .hint("\"default\" is the theme built in; replace its templates, static files and strings file by file in the project's templates/, static/ and i18n/ folders (docs/THEMES.md)"),
             );
         }
-        let http = self.base_url.starts_with("https://") || self.base_url.starts_with("http://");
-        if !self.base_url.is_empty() && !http {
+        use super::url::{check_email, check_url, url_hint, UrlUse};
+        if !self.base_url.is_empty() {
+            if let Err(why) = check_url(&self.base_url, UrlUse::Web) {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        location(text, None, "base_url"),
+                        format!("base_url is {why}"),
+                    )
+                    .value(self.base_url.clone())
+                    .hint("e.g. https://example.gov.uk/commissioning/"),
+                );
+            }
+        }
+        if let Err(why) = check_url(&self.licence_url, UrlUse::Web) {
             diags.push(
                 Diagnostic::error(
                     file,
-                    location(text, None, "base_url"),
-                    "base_url is not an http(s) address",
+                    location(text, None, "licence_url"),
+                    format!("licence_url is {why}"),
                 )
-                .value(self.base_url.clone())
-                .hint("e.g. https://example.gov.uk/commissioning/"),
+                .value(self.licence_url.clone())
+                .hint(url_hint(UrlUse::Web)),
             );
+        }
+        if let Some(email) = &self.contact_email {
+            if let Err(why) = check_email(email) {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        location(text, None, "contact_email"),
+                        format!("contact_email is {why}"),
+                    )
+                    .value(email.clone())
+                    .hint("e.g. accessibility@example.gov.uk"),
+                );
+            }
+        }
+        if !is_language_tag(&self.language) {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    location(text, None, "language"),
+                    "language is not a BCP 47 language tag",
+                )
+                .value(self.language.clone())
+                .hint("e.g. en-GB, or cy for Welsh: a language of two or three letters, then region or script parts"),
+            );
+        }
+        if let Some(as_of) = self.as_of {
+            if !(1900..=2100).contains(&chrono::Datelike::year(&as_of)) {
+                diags.push(
+                    Diagnostic::error(
+                        file,
+                        location(text, None, "as_of"),
+                        "as_of is outside 1900 to 2100",
+                    )
+                    .value(as_of.to_string())
+                    .hint("the reporting date, e.g. as_of = \"2026-03-31\""),
+                );
+            }
         }
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_uppercase()) {
             diags.push(
@@ -556,6 +626,28 @@ mod tests {
             msgs,
             vec!["error: commission.toml:5: unknown key: \"needs.confidance\"\n  = hint: did you mean `needs.confidence`?"]
         );
+    }
+
+    #[test]
+    fn language_tags_are_checked_before_they_reach_a_path_or_the_indexer() {
+        for ok in ["en", "en-GB", "cy", "zh-Hant-TW", "sgn-BE-FR", "de-CH-1996"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        let long = format!("{}-GB", "a".repeat(32));
+        for bad in [
+            "",
+            "../../x",
+            "en_GB",
+            "e",
+            "english",
+            "en-",
+            "en--GB",
+            &long,
+            "en-GB/x",
+            "en-123456789",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

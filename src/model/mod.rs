@@ -5,6 +5,7 @@ pub mod category;
 pub mod config;
 pub mod period;
 pub mod tender;
+pub mod url;
 pub mod validate;
 
 use chrono::NaiveDate;

@@ -237,7 +237,7 @@ fn javascript_link_in_front_matter_is_an_error() {
         (
             "specifications/s1.md",
             spec.replace(
-                "url = \"https://example.org/?q=\\\"><script>alert(1)</script>\"",
+                "url = \"https://example.org/?q='onmouseover='alert(1)&x=1\"",
                 "url = \" JavaScript:alert(1)\"",
             ),
         ),
