@@ -15,6 +15,8 @@ pub struct BuildCache {
     pages: BTreeMap<String, CachedPage>,
     /// The previous build's files other than pages and the search index (data, feeds, assets).
     files: Vec<OutputFile>,
+    /// The previous build's files copied from the project (static files): path, source.
+    copies: Vec<(String, std::path::PathBuf)>,
     search: Option<(u64, Vec<OutputFile>)>,
     /// When set, a build whose pages' indexed text changed publishes its pages with the previous
     /// search index and leaves the new one to `build::finish_search`, so a preview reloads
@@ -77,6 +79,15 @@ impl BuildCache {
 
     pub fn set_files(&mut self, files: Vec<OutputFile>) {
         self.files = files;
+    }
+
+    /// The files the previous build copied from the project: (path in the site, source).
+    pub fn copies(&self) -> &[(String, std::path::PathBuf)] {
+        &self.copies
+    }
+
+    pub fn set_copies(&mut self, copies: Vec<(String, std::path::PathBuf)>) {
+        self.copies = copies;
     }
 
     pub fn set_pending(&mut self, pending: PendingSearch) {

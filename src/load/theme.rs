@@ -5,7 +5,7 @@
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -16,8 +16,11 @@ pub struct Theme {
     pub templates: BTreeMap<String, String>,
     /// Names of templates that came from the project (for error messages).
     pub overridden: Vec<String>,
-    /// Output path under the site root (e.g. `assets/style.css`) → bytes.
+    /// The embedded theme's static files: path under `assets/` (e.g. `style.css`) → bytes.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// The project's `static/` files: path under `assets/` → the file, copied into the site as
+    /// it is written (never read whole); each replaces the embedded file of the same path.
+    pub static_sources: BTreeMap<String, PathBuf>,
     /// Language tag (e.g. `en-GB`) → its string table, the project's keys over the theme's.
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -140,73 +143,155 @@ pub fn default_theme() -> Theme {
     theme
 }
 
-/// The default theme with the project's `templates/` and `static/` applied over it.
-pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Theme {
-    let mut theme = default_theme();
-    let templates = root.join("templates");
-    if templates.is_dir() {
-        for entry in walkdir::WalkDir::new(&templates)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if !entry.file_type().is_file() {
+/// The largest template a project may override (`COMMISSION_MAX_TEMPLATE_BYTES` raises it): a
+/// theme's templates are a few KiB each.
+pub const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
+
+/// A file of the project's `templates/` or `static/` folder that may be read: a regular file
+/// inside the project (a symlink is followed only to a target inside the project folder).
+struct Found {
+    /// `/`-separated path under the folder.
+    rel: String,
+    /// The file's real path.
+    path: PathBuf,
+    len: u64,
+}
+
+/// Every readable file under `root/folder`, in name order; a symlink whose target is outside
+/// the project, a special file (FIFO, socket, device) or an unreadable folder is an error naming
+/// it, and is not read.
+fn walk_folder(root: &Path, folder: &str, diags: &mut Diagnostics) -> Vec<Found> {
+    let top = root.join(folder);
+    if std::fs::symlink_metadata(&top).is_err() {
+        return Vec::new();
+    }
+    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut found = Vec::new();
+    let mut walk = walkdir::WalkDir::new(&top)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let shown = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_else(|| format!("{folder}/"));
+                diags.push(
+                    Diagnostic::error(shown, Location::File, format!("cannot read: {e}"))
+                        .hint("every file of the theme folders must be readable; a folder that contains itself is refused"),
+                );
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&templates)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            let shown = format!("templates/{rel}");
-            match std::fs::read_to_string(entry.path()) {
-                Ok(text) => {
-                    if !theme.templates.contains_key(&rel) {
-                        diags.push(
-                            Diagnostic::warning(&shown, Location::File, "template does not replace a theme template and can only be included by other templates")
-                                .hint(format!("theme templates are: {}", theme.templates.keys().cloned().collect::<Vec<_>>().join(", "))),
-                        );
-                    }
-                    theme.templates.insert(rel.clone(), text);
-                    theme.overridden.push(rel);
+        };
+        let shown = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize();
+            let inside = target.as_ref().is_ok_and(|t| t.starts_with(&project));
+            if !inside {
+                let to = target
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_else(|e| e.to_string());
+                diags.push(
+                    Diagnostic::error(&shown, Location::File, "symlink to a place outside the project; not read")
+                        .value(to)
+                        .hint("copy the files into the project folder; a symlink is followed only within it"),
+                );
+                if entry.file_type().is_dir() {
+                    walk.skip_current_dir();
                 }
-                Err(e) => diags.push(Diagnostic::error(
+                continue;
+            }
+        }
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            diags.push(
+                Diagnostic::error(&shown, Location::File, "not a regular file; not read")
+                    .hint("a FIFO, socket or device cannot be part of a theme; remove it"),
+            );
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&top)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        let path = entry
+            .path()
+            .canonicalize()
+            .unwrap_or_else(|_| entry.path().to_path_buf());
+        let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+        found.push(Found { rel, path, len });
+    }
+    found
+}
+
+/// The template size limit in force: `MAX_TEMPLATE_BYTES`, or `COMMISSION_MAX_TEMPLATE_BYTES`.
+fn max_template_bytes() -> u64 {
+    std::env::var("COMMISSION_MAX_TEMPLATE_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MAX_TEMPLATE_BYTES)
+}
+
+/// The default theme with the project's `templates/` and `static/` applied over it. Templates
+/// are read; static files are only listed (`Theme::static_sources`), to be copied into the site
+/// as it is written, so a large file is never held in memory.
+pub fn load_theme(root: &Path, diags: &mut Diagnostics) -> Theme {
+    let mut theme = default_theme();
+    let limit = max_template_bytes();
+    for file in walk_folder(root, "templates", diags) {
+        let shown = format!("templates/{}", file.rel);
+        if file.len > limit {
+            diags.push(
+                Diagnostic::error(
                     &shown,
                     Location::File,
-                    format!("cannot read the template: {e}"),
-                )),
+                    format!(
+                        "template is larger than the {} limit",
+                        super::table::limit_text(limit)
+                    ),
+                )
+                .value(format!("{} bytes", file.len))
+                .hint("a template holds markup, not data; COMMISSION_MAX_TEMPLATE_BYTES raises the limit"),
+            );
+            continue;
+        }
+        match std::fs::read_to_string(&file.path) {
+            Ok(text) => {
+                let rel = file.rel;
+                if !theme.templates.contains_key(&rel) {
+                    diags.push(
+                        Diagnostic::warning(&shown, Location::File, "template does not replace a theme template and can only be included by other templates")
+                            .hint(format!("theme templates are: {}", theme.templates.keys().cloned().collect::<Vec<_>>().join(", "))),
+                    );
+                }
+                theme.templates.insert(rel.clone(), text);
+                theme.overridden.push(rel);
             }
+            Err(e) => diags.push(Diagnostic::error(
+                &shown,
+                Location::File,
+                format!("cannot read the template: {e}"),
+            )),
         }
     }
     read_string_overrides(root, &mut theme, diags);
-    let statics = root.join("static");
-    if statics.is_dir() {
-        for entry in walkdir::WalkDir::new(&statics)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry
-                .path()
-                .strip_prefix(&statics)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            match std::fs::read(entry.path()) {
-                Ok(bytes) => {
-                    theme.static_files.insert(rel, bytes);
-                }
-                Err(e) => diags.push(Diagnostic::error(
-                    format!("static/{rel}"),
-                    Location::File,
-                    format!("cannot read the file: {e}"),
-                )),
-            }
-        }
+    for file in walk_folder(root, "static", diags) {
+        theme.static_files.remove(&file.rel);
+        theme.static_sources.insert(file.rel, file.path);
     }
     theme
 }

@@ -62,10 +62,7 @@ pub fn check_email(address: &str) -> Result<(), &'static str> {
         && !address.chars().any(|c| {
             c.is_control()
                 || c.is_whitespace()
-                || matches!(
-                    c,
-                    '"' | '<' | '>' | '`' | '?' | '&' | '#' | '/' | ':'
-                )
+                || matches!(c, '"' | '<' | '>' | '`' | '?' | '&' | '#' | '/' | ':')
         });
     if ok {
         Ok(())

@@ -4,10 +4,11 @@
 pub mod charts;
 pub mod map;
 pub mod pages;
+mod recursion;
 
 use crate::load::theme::Theme;
 use crate::output::OutputFile;
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use tera::Tera;
 
 /// Escapes text for HTML content and double-quoted attributes (inline SVG, the dev server's pages).
@@ -36,6 +37,46 @@ pub fn escape_xml(text: &str) -> String {
         }
     }
     out
+}
+
+/// A template that does not compile, recurses, or fails to render a page: a problem of the
+/// project's theme (reported like any other project error), not of the machine.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    /// The template being rendered, when one was.
+    pub template: Option<String>,
+    pub message: String,
+}
+
+impl TemplateError {
+    fn new(message: String) -> TemplateError {
+        TemplateError {
+            template: None,
+            message,
+        }
+    }
+
+    fn rendering(template: &str, e: &tera::Error) -> anyhow::Error {
+        TemplateError {
+            template: Some(template.to_string()),
+            message: format!("rendering {template}: {}", describe(e)),
+        }
+        .into()
+    }
+}
+
+/// Takes from templates what would let them read the environment (CI secrets) or make two
+/// builds of the same project differ: `get_env` fails with a message.
+fn sandbox(tera: &mut Tera) {
+    tera.register_function(
+        "get_env",
+        |_: &std::collections::HashMap<String, tera::Value>| {
+            Err(tera::Error::msg(
+                "get_env is not available: templates cannot read the environment",
+            ))
+        },
+    );
 }
 
 /// The compiled templates of a theme.
@@ -77,17 +118,30 @@ impl Renderer {
         let added = tera
             .add_raw_templates(pages)
             .and_then(|()| documents.add_raw_templates(others));
+        let overridden = if theme.overridden.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (project overrides: templates/{})",
+                theme.overridden.join(", templates/")
+            )
+        };
         added.map_err(|e| {
-            let overridden = if theme.overridden.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " (project overrides: templates/{})",
-                    theme.overridden.join(", templates/")
-                )
-            };
-            anyhow!("a template does not compile{overridden}: {}", describe(&e))
+            TemplateError::new(format!(
+                "a template does not compile{overridden}: {}",
+                describe(&e)
+            ))
         })?;
+        sandbox(&mut tera);
+        sandbox(&mut documents);
+        if let Some(cycle) =
+            recursion::find_cycle(&tera).or_else(|| recursion::find_cycle(&documents))
+        {
+            return Err(TemplateError::new(format!(
+                "a template calls itself for ever{overridden}: {cycle}; an include or macro may not reach itself again"
+            ))
+            .into());
+        }
         let mut hasher = std::hash::DefaultHasher::new();
         for (name, source) in &theme.templates {
             std::hash::Hash::hash(&(name, source), &mut hasher);
@@ -111,7 +165,7 @@ impl Renderer {
         let text = self
             .documents
             .render(document.template, &context)
-            .map_err(|e| anyhow!("rendering {}: {}", document.template, describe(&e)))?;
+            .map_err(|e| TemplateError::rendering(document.template, &e))?;
         Ok(OutputFile {
             path: document.path,
             bytes: text.into_bytes(),
@@ -122,7 +176,7 @@ impl Renderer {
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
         self.tera
             .render(template, context)
-            .map_err(|e| anyhow!("rendering {template}: {}", describe(&e)))
+            .map_err(|e| TemplateError::rendering(template, &e))
     }
 }
 
