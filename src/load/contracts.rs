@@ -234,18 +234,20 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
                     );
                     None
                 }
-                other => match super::fields::parse_number(&other.display()) {
-                    Ok(n) => Some(n),
-                    Err(why) => {
-                        diags.push(
-                            Diagnostic::error(&table.file, location.clone(), why)
-                                .column(period.label.clone())
-                                .value(other.display())
-                                .hint("expected a number like 1234.5"),
-                        );
-                        None
+                other => {
+                    match super::fields::parse_number_in(&other.display(), table.decimal_comma) {
+                        Ok(n) => Some(n),
+                        Err(why) => {
+                            diags.push(
+                                Diagnostic::error(&table.file, location.clone(), why)
+                                    .column(period.label.clone())
+                                    .value(other.display())
+                                    .hint(super::fields::number_hint(why)),
+                            );
+                            None
+                        }
                     }
-                },
+                }
             };
             if actual.is_none() && target.is_none() {
                 continue;

@@ -118,29 +118,122 @@ pub struct Fields<'a> {
     pub diags: &'a mut Diagnostics,
 }
 
-/// A number parsed from text, or the reason it is not one.
+/// A number parsed from text, or the reason it is not one, where a comma can only be a
+/// thousands separator (a comma-separated file, a workbook's text cell).
 pub fn parse_number(text: &str) -> Result<f64, &'static str> {
-    let mut t: String = text
-        .trim()
+    parse_number_in(text, false)
+}
+
+/// Why a cell is not a number: the message, and its hint.
+pub fn number_hint(why: &str) -> &'static str {
+    match why {
+        DECIMAL_COMMA => "a decimal comma is read only in a ;-separated file; write 12.5, or save the file with ; between columns",
+        MISPLACED_SEPARATOR => "thousands separators group three digits, as in 1,234,567.5",
+        _ => "expected a number like 1234.5, £1,234.50 or 12.5%",
+    }
+}
+
+const DECIMAL_COMMA: &str = "decimal comma in a file that is not ;-separated";
+const MISPLACED_SEPARATOR: &str = "thousands separator out of place";
+
+/// [`parse_number`], reading a comma as the decimal point when `decimal_comma` (a `;`-separated
+/// file, where `12,5` is unambiguous; there `.` groups thousands, as in `1.234,5`). A number is
+/// read exactly or refused: a separator is accepted only between groups of three digits.
+pub fn parse_number_in(text: &str, decimal_comma: bool) -> Result<f64, &'static str> {
+    const NOT: &str = "not a number";
+    let mut t = text.trim();
+    let parens = t.len() >= 2 && t.starts_with('(') && t.ends_with(')');
+    if parens {
+        t = t[1..t.len() - 1].trim();
+    }
+    t = t.strip_suffix('%').unwrap_or(t).trim_end();
+    let (mut negative, mut rest) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    rest = rest.strip_prefix('£').unwrap_or(rest).trim_start();
+    if !negative && !parens {
+        if let Some(r) = rest.strip_prefix('-') {
+            // `£-40`
+            negative = true;
+            rest = r;
+        }
+    }
+    if parens && negative {
+        return Err(NOT);
+    }
+    negative |= parens;
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    if let Some(e) = exponent {
+        let digits = e.strip_prefix(['+', '-']).unwrap_or(e);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(NOT);
+        }
+    }
+    let spaces = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{202f}');
+    if !mantissa
         .chars()
-        .filter(|c| !matches!(c, '£' | ',' | ' ' | '\u{a0}'))
-        .collect();
-    let negative_parens = t.starts_with('(') && t.ends_with(')');
-    if negative_parens {
-        t = format!("-{}", &t[1..t.len() - 1]);
+        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.') || spaces(c))
+    {
+        return Err(NOT);
     }
-    let t = t.strip_suffix('%').unwrap_or(&t).to_string();
-    let t = t.strip_prefix("-£").map(|r| format!("-{r}")).unwrap_or(t);
-    if t.is_empty() {
-        return Err("not a number");
+    let commas = mantissa.matches(',').count();
+    let comma_point = match (mantissa.rfind(','), mantissa.rfind('.')) {
+        // `1.234,5`
+        (Some(c), Some(d)) => c > d,
+        // `12,5` (but `1,234` groups thousands outside a `;`-separated file)
+        (Some(_), None) => commas == 1 && (decimal_comma || !grouped_by_three(mantissa, ',')),
+        _ => false,
+    };
+    if comma_point && !decimal_comma {
+        return Err(DECIMAL_COMMA);
     }
-    let valid = t
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
-    if !valid {
-        return Err("not a number");
+    let (point, group) = if comma_point { (',', '.') } else { ('.', ',') };
+    let (whole, fraction) = match mantissa.split_once(point) {
+        Some((w, f)) => (w, Some(f)),
+        None => (mantissa, None),
+    };
+    let fraction = fraction.unwrap_or("");
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(if fraction.contains(point) {
+            NOT
+        } else {
+            MISPLACED_SEPARATOR
+        });
     }
-    let n: f64 = t.parse().map_err(|_| "not a number")?;
+    let separator = whole.chars().find(|c| *c == group || spaces(*c));
+    let digits: String = match separator {
+        None => whole.to_string(),
+        Some(sep) => {
+            if whole.chars().any(|c| (c == group || spaces(c)) && c != sep) {
+                return Err(MISPLACED_SEPARATOR);
+            }
+            if !grouped_by_three(whole, sep) {
+                return Err(MISPLACED_SEPARATOR);
+            }
+            whole.chars().filter(|c| *c != sep).collect()
+        }
+    };
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || digits.is_empty() && fraction.is_empty() {
+        return Err(NOT);
+    }
+    let mut plain = String::with_capacity(rest.len() + 2);
+    if negative {
+        plain.push('-');
+    }
+    plain.push_str(if digits.is_empty() { "0" } else { &digits });
+    if !fraction.is_empty() {
+        plain.push('.');
+        plain.push_str(fraction);
+    }
+    if let Some(e) = exponent {
+        plain.push('e');
+        plain.push_str(e);
+    }
+    let n: f64 = plain.parse().map_err(|_| NOT)?;
     if !n.is_finite() {
         return Err("number is too large");
     }
@@ -159,21 +252,90 @@ pub fn is_missing_marker(text: &str) -> bool {
     MISSING_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
 
-/// A date in ISO (`2025-04-01`) or UK (`01/04/2025`, day first) form.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
+/// True when `whole` is digit groups split by `sep`: one to three digits, then groups of three.
+fn grouped_by_three(whole: &str, sep: char) -> bool {
+    let mut groups = whole.split(sep);
+    let first = groups.next().unwrap_or("");
+    (1..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The years a date or period may fall in: a wider range is a typing or conversion error (a
+/// two-digit year read as year 25, a spreadsheet serial of 0).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// Why text is not a date.
+pub fn date_problem(text: &str) -> Result<NaiveDate, &'static str> {
+    use chrono::Datelike;
     let t = text.trim();
-    let t = t
-        .get(..10)
-        .filter(|_| {
-            t.len() > 10 && t.as_bytes()[10] == b'T' || t.len() > 10 && t.as_bytes()[10] == b' '
-        })
-        .unwrap_or(t);
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d %B %Y"))
-        .or_else(|_| NaiveDate::parse_from_str(t, "%d %b %Y"))
-        .ok()
+    // A date with a time of day (spreadsheet exports): the time must be a time, not other text.
+    let (day, time) = match t.char_indices().find(|(_, c)| *c == 'T' || *c == ' ') {
+        Some((i, _)) if i == 10 && t.as_bytes()[4] == b'-' => (&t[..10], Some(&t[11..])),
+        _ => (t, None),
+    };
+    if let Some(time) = time {
+        let time = time.strip_suffix('Z').unwrap_or(time);
+        let ok = ["%H:%M:%S%.f", "%H:%M"]
+            .iter()
+            .any(|f| chrono::NaiveTime::parse_from_str(time, f).is_ok());
+        if !ok {
+            return Err("text after the date");
+        }
+    }
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    // The shape first: chrono alone reads `01/04/25` as year 25 and `+99999-01-01` as a year.
+    let parts: Vec<&str> = day.split(['-', '/', ' ']).collect();
+    let year = match parts.as_slice() {
+        [y, m, d]
+            if day.contains('-') && digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2) =>
+        {
+            y
+        }
+        [d, m, y]
+            if digits(d, 1..=2) && (digits(m, 1..=2) || m.chars().all(char::is_alphabetic)) =>
+        {
+            if digits(y, 2..=2) {
+                return Err("two-digit year");
+            }
+            if !digits(y, 4..=4) {
+                return Err("not a date");
+            }
+            y
+        }
+        _ => return Err("not a date"),
+    };
+    let _ = year;
+    let date = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(day, "%d/%m/%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(day, "%d-%m-%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(day, "%d %B %Y"))
+        .or_else(|_| NaiveDate::parse_from_str(day, "%d %b %Y"))
+        .map_err(|_| "not a date")?;
+    if !YEARS.contains(&date.year()) {
+        return Err("year outside 1900 to 2100");
+    }
+    Ok(date)
+}
+
+/// A date in ISO (`2025-04-01`) or UK (`01/04/2025`, day first) form, with a four-digit year
+/// from 1900 to 2100 ([`date_problem`] says why not).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    date_problem(text).ok()
+}
+
+/// The hint for a date refused for `why`.
+pub fn date_hint(why: &str) -> &'static str {
+    match why {
+        "two-digit year" => {
+            "write the year in full, e.g. 01/04/2025: a two-digit year could be in either century"
+        }
+        "year outside 1900 to 2100" => "check the year; dates are read from 1900 to 2100",
+        "text after the date" => "remove the text after the date, or put it in another column",
+        _ => "expected a date like 2025-04-01 or 01/04/2025 (day first)",
+    }
 }
 
 /// yes/no, y/n, true/false, 1/0, case-insensitive.
@@ -354,13 +516,13 @@ impl<'a> Fields<'a> {
                     self.error_cell(name, t);
                     return None;
                 }
-                match parse_number(t) {
+                match parse_number_in(t, self.table.decimal_comma) {
                     Ok(n) => Some(n),
                     Err(why) => {
                         let d = self
                             .error(name, why)
                             .value(s.clone())
-                            .hint("expected a number like 1234.5, £1,234.50 or 12.5%");
+                            .hint(number_hint(why));
                         self.diags.push(d);
                         None
                     }
@@ -393,20 +555,26 @@ impl<'a> Fields<'a> {
         let (cell, _) = self.cell(name);
         match cell.clone() {
             Cell::Empty => None,
-            Cell::Date(d) => Some(d),
+            Cell::Date(d) if YEARS.contains(&chrono::Datelike::year(&d)) => Some(d),
+            Cell::Date(d) => {
+                let why = "year outside 1900 to 2100";
+                let d = self
+                    .error(name, why)
+                    .value(d.to_string())
+                    .hint(date_hint(why));
+                self.diags.push(d);
+                None
+            }
             Cell::Error(code) => {
                 self.error_cell(name, &code);
                 None
             }
             other => {
                 let text = other.display();
-                match parse_date(&text) {
-                    Some(d) => Some(d),
-                    None => {
-                        let d = self
-                            .error(name, "not a date")
-                            .value(text)
-                            .hint("expected a date like 2025-04-01 or 01/04/2025 (day first)");
+                match date_problem(&text) {
+                    Ok(d) => Some(d),
+                    Err(why) => {
+                        let d = self.error(name, why).value(text).hint(date_hint(why));
                         self.diags.push(d);
                         None
                     }
@@ -461,15 +629,15 @@ impl<'a> Fields<'a> {
                 self.diags.push(d);
                 None
             }
-            Cell::Date(d) => Some(Period::day(d)),
+            Cell::Date(d) => self.period_in_range(name, Period::day(d)),
             // A year typed as a number; anything else falls through to "not a period".
             Cell::Number(n) if n.fract() == 0.0 && (1000.0..=9999.0).contains(&n) => {
-                Period::year(n as i32)
+                Period::year(n as i32).and_then(|p| self.period_in_range(name, p))
             }
             other => {
                 let text = other.display();
                 match Period::parse(&text) {
-                    Ok(p) => Some(p),
+                    Ok(p) => self.period_in_range(name, p),
                     Err(_) => {
                         let d = self.error(name, "not a period").value(text).hint(
                             "expected a period like 2024, 2024/25, 2024-Q1, 2024-04 or 2016 - 18",
@@ -480,6 +648,21 @@ impl<'a> Fields<'a> {
                 }
             }
         }
+    }
+
+    /// `period`, unless it starts or ends outside 1900 to 2100 (reported).
+    fn period_in_range(&mut self, name: &str, period: Period) -> Option<Period> {
+        use chrono::Datelike;
+        if YEARS.contains(&period.start.year()) && YEARS.contains(&period.end.year()) {
+            return Some(period);
+        }
+        let why = "year outside 1900 to 2100";
+        let d = self
+            .error(name, why)
+            .value(period.label.clone())
+            .hint("check the year; periods are read from 1900 to 2100");
+        self.diags.push(d);
+        None
     }
 
     /// Parses an enumerated value with `parse`, naming the allowed values in the hint.
@@ -560,6 +743,31 @@ mod tests {
         assert_eq!(parse_number("inf"), Err("not a number"));
         assert_eq!(parse_number("abc"), Err("not a number"));
         assert_eq!(parse_number(""), Err("not a number"));
+        assert_eq!(parse_number("1 234"), Ok(1234.0));
+        assert_eq!(parse_number("£-40"), Ok(-40.0));
+        assert_eq!(parse_number("(1,250.5)"), Ok(-1250.5));
+        assert_eq!(parse_number("1.5e3"), Ok(1500.0));
+    }
+
+    #[test]
+    fn separators_only_where_they_are_unambiguous() {
+        // A comma-separated file: a comma groups thousands, in threes, and is never a point.
+        assert_eq!(parse_number("1,234,567.5"), Ok(1234567.5));
+        assert_eq!(parse_number("1,2,3"), Err(MISPLACED_SEPARATOR));
+        assert_eq!(parse_number("12,34"), Err(DECIMAL_COMMA));
+        assert_eq!(parse_number("12,5"), Err(DECIMAL_COMMA));
+        assert_eq!(parse_number("1.234,5"), Err(DECIMAL_COMMA));
+        assert_eq!(parse_number("1,2345"), Err(DECIMAL_COMMA));
+        assert_eq!(parse_number("12,3456,789"), Err(MISPLACED_SEPARATOR));
+        assert_eq!(parse_number("1,234.5.6"), Err("not a number"));
+        assert_eq!(parse_number("1 2 3"), Err(MISPLACED_SEPARATOR));
+        // A ;-separated file: a lone comma is the decimal point, a dot then groups thousands.
+        assert_eq!(parse_number_in("12,5", true), Ok(12.5));
+        assert_eq!(parse_number_in("1.234,5", true), Ok(1234.5));
+        assert_eq!(parse_number_in("1,234.5", true), Ok(1234.5));
+        assert_eq!(parse_number_in("1.2.3,4", true), Err(MISPLACED_SEPARATOR));
+        assert_eq!(parse_number_in("12,5%", true), Ok(12.5));
+        assert_eq!(parse_number_in("1,2,3", true), Err(MISPLACED_SEPARATOR));
     }
 
     #[test]
@@ -590,6 +798,28 @@ mod tests {
         );
         assert_eq!(parse_date("31/02/2025"), None);
         assert_eq!(parse_date("04/31/2025"), None);
+        assert_eq!(
+            parse_date("2025-04-01 13:45"),
+            NaiveDate::from_ymd_opt(2025, 4, 1)
+        );
+        assert_eq!(
+            parse_date("1 April 2025"),
+            NaiveDate::from_ymd_opt(2025, 4, 1)
+        );
+    }
+
+    #[test]
+    fn dates_are_read_whole_with_a_full_year_in_range() {
+        assert_eq!(date_problem("01/04/25"), Err("two-digit year"));
+        assert_eq!(date_problem("+99999-01-01"), Err("not a date"));
+        assert_eq!(date_problem("99999-01-01"), Err("not a date"));
+        assert_eq!(date_problem("1899-12-31"), Err("year outside 1900 to 2100"));
+        assert_eq!(date_problem("01/01/2101"), Err("year outside 1900 to 2100"));
+        assert_eq!(date_problem("2025-04-01 junk"), Err("text after the date"));
+        assert_eq!(date_problem("2025-04-01T"), Err("text after the date"));
+        assert_eq!(date_problem("2025-04-01x"), Err("not a date"));
+        assert_eq!(date_problem("01/04/2025 and more"), Err("not a date"));
+        assert_eq!(date_problem("0025-04-01"), Err("year outside 1900 to 2100"));
     }
 
     #[test]

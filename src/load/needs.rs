@@ -333,6 +333,18 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
                 ok = false;
             }
         }
+        // An interval computed from a count needs a whole count; a Fingertips export's count is
+        // kept as published (some, like excess winter deaths, are fractional).
+        if let Some(n) = count.filter(|n| n.fract() != 0.0 && n >= &0.0) {
+            if !fingertips && (lower95.is_none() || upper95.is_none()) {
+                let d = f
+                    .error(name("count", "Count"), "count is not a whole number")
+                    .value(n.to_string())
+                    .hint("a confidence interval is computed from a count of events: give whole events, or give the interval (lower_ci, upper_ci)");
+                f.diags.push(d);
+                ok = false;
+            }
+        }
         if let Some(n) = denominator {
             if n <= 0.0 {
                 let d = f
@@ -554,6 +566,27 @@ pub fn settle_indicators(
                         }),
                 );
             }
+        }
+    }
+    // A proportion lies between none and all: 0 to its multiplier (100 for a percentage).
+    for o in &values.observations {
+        let (Some(ind), Some(v)) = (indicators.get(&o.indicator_id), o.value) else {
+            continue;
+        };
+        if ind.value_type == ValueType::Proportion && !(0.0..=ind.multiplier).contains(&v) {
+            diags.push(
+                Diagnostic::error(
+                    &o.origin.file,
+                    o.origin.location(),
+                    format!(
+                        "a proportion must lie between 0 and {} (its multiplier)",
+                        crate::load::table::format_number(ind.multiplier)
+                    ),
+                )
+                .column("value")
+                .value(crate::load::table::format_number(v))
+                .hint("check the value, or the indicator's value_type and multiplier in needs/indicators.csv"),
+            );
         }
     }
     // Proportions must not have more events than people.

@@ -81,6 +81,9 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Merged cell ranges of a spreadsheet sheet (.xlsx only; calamine reads no others).
     pub merged: Vec<Merged>,
+    /// A comma in a number is its decimal point (`12,5`): true only for a `;`-separated CSV,
+    /// where that reading is unambiguous.
+    pub decimal_comma: bool,
 }
 
 /// A merged cell range: 1-based sheet rows and 0-based sheet columns, both ends inclusive.
@@ -369,6 +372,7 @@ pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Optio
         first_column: 0,
         rows,
         merged: Vec::new(),
+        decimal_comma: delimiter == b';',
     })
 }
 

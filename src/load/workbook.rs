@@ -92,6 +92,8 @@ fn table(
         first_column,
         rows: rows.map(|(number, cells)| Row { number, cells }).collect(),
         merged,
+        // A workbook's text cell has no separator to tell a decimal comma from a thousands one.
+        decimal_comma: false,
     })
 }
 

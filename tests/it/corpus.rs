@@ -109,7 +109,7 @@ fn needs_bom_semicolon_crlf() {
         .collect();
     assert_eq!(
         values,
-        vec![("2023".into(), Some(125.0)), ("2024".into(), Some(1234.5))]
+        vec![("2023".into(), Some(12.5)), ("2024".into(), Some(1234.5))]
     );
     assert_eq!(p.areas["E1"].name, "North");
 }
@@ -539,7 +539,7 @@ case!(
 // 150 rows with the same mistake: the first 100 are listed, the rest counted in one line.
 case!(needs_many_bad_rows, "98-needs-many-bad-rows", |root| {
     let mut csv = String::from("indicator_id,area_code,period,value\n");
-    for year in 1801..=1950 {
+    for year in 1901..=2050 {
         csv.push_str(&format!("I1,E1,{year},n/a\n"));
     }
     std::fs::write(root.join("needs/values.csv"), csv).unwrap();
@@ -717,3 +717,26 @@ fn non_utf8_file_name() {
         vec!["error: needs/values-\u{fffd}\u{fffd}.csv:2: column \"value\": not a number: \"abc\"\n  = hint: expected a number like 1234.5, £1,234.50 or 12.5%"]
     );
 }
+
+// Issue 17: numbers and dates read exactly or refused, one URL policy, a checked language tag.
+#[test]
+fn needs_comma_misread() {
+    let p = run("100-needs-comma-misread", |_| {}).unwrap();
+    let values: Vec<(String, Option<f64>)> = p
+        .observations
+        .iter()
+        .map(|o| (o.period.label.clone(), o.value))
+        .collect();
+    assert_eq!(values, vec![("2023".into(), Some(1234.5))]);
+}
+case!(grants_bad_dates, "101-grants-bad-dates");
+case!(
+    needs_proportion_out_of_range,
+    "102-needs-proportion-out-of-range"
+);
+case!(needs_fractional_count, "103-needs-fractional-count");
+case!(
+    config_hostile_urls_and_language,
+    "104-config-hostile-urls-and-language"
+);
+case!(spec_link_schemes, "105-spec-link-schemes");
