@@ -4,13 +4,14 @@
 use crate::analysis::{analyse, Analysis};
 use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch};
 use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Location};
 use crate::load::load_project;
 use crate::load::theme::{load_theme, Theme};
 use crate::model::Project;
 use crate::publish::search::{record_url, search_index_of};
 use crate::publish::search_text::SearchRecord;
 use crate::render::pages::PageContext;
-use crate::render::Renderer;
+use crate::render::{Renderer, TemplateError};
 use crate::site::{build_site, Page};
 use crate::stages::{Observer, Silent, Stage};
 use crate::write::{check_output_dir, OutputFile, Staging};
@@ -57,18 +58,42 @@ pub enum SearchIndex {
     NotBuilt,
 }
 
-/// Loads and validates a project without building it.
+/// Loads and validates a project without building it. When the project overrides templates,
+/// every page is also rendered (and thrown away), so a template that fails on some page's data
+/// fails `check` as it would fail `build`.
 pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
     let (project, mut diags) = load_project(root);
     let theme = load_theme(root, &mut diags);
-    if let Err(e) = Renderer::new(&theme) {
-        diags.push(crate::diagnostics::Diagnostic::error(
-            "templates",
-            crate::diagnostics::Location::File,
-            format!("{e:#}"),
-        ));
+    match Renderer::new(&theme) {
+        Err(e) => diags.push(template_problem(&e).unwrap_or_else(|| templates_error(&e))),
+        Ok(renderer) => {
+            let renders = project
+                .as_ref()
+                .filter(|_| !diags.has_errors() && !theme.overridden.is_empty());
+            if let Some(project) = renders {
+                let analysis = analyse(project);
+                let sink = &mut |_: Vec<OutputFile>, _: Vec<bool>| Ok(());
+                let rendered =
+                    rendered_site(project, &analysis, &renderer, &theme, &Silent, None, sink);
+                if let Err(e) = rendered {
+                    diags.push(template_problem(&e).unwrap_or_else(|| templates_error(&e)));
+                }
+            }
+        }
     }
     (project, diags)
+}
+
+fn templates_error(e: &anyhow::Error) -> Diagnostic {
+    Diagnostic::error("templates", Location::File, format!("{e:#}"))
+}
+
+/// The diagnostic for a template that does not compile or render ([`TemplateError`]): the
+/// project's error, listed with the others, rather than a failure of the command.
+fn template_problem(e: &anyhow::Error) -> Option<Diagnostic> {
+    e.chain()
+        .any(|cause| cause.downcast_ref::<TemplateError>().is_some())
+        .then(|| templates_error(e))
 }
 
 /// A rendered site, before its search index, once its pages' HTML has gone to the caller's
@@ -205,6 +230,19 @@ pub fn rendered_site(
     })
 }
 
+/// The report of a build that stopped before publishing: the project has errors.
+fn not_built(diagnostics: Diagnostics) -> BuildReport {
+    BuildReport {
+        diagnostics,
+        output: None,
+        pages: 0,
+        data_files: 0,
+        rendered: Vec::new(),
+        search: SearchIndex::NotBuilt,
+        previous_site: None,
+    }
+}
+
 /// Builds a project into its output folder. Refuses to publish when any error was found.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     build_observed(options, &Silent)
@@ -223,20 +261,24 @@ pub fn build_cached(
     observer: &dyn Observer,
     mut cache: Option<&mut BuildCache>,
 ) -> Result<BuildReport> {
+    if let Some(url) = &options.base_url {
+        crate::model::config::check_base_url_argument(url)
+            .map_err(|e| anyhow::anyhow!("--base-url {e}"))?;
+    }
     observer.start(Stage::Load, None);
     let (project, mut diags) = load_project(&options.project);
-    let theme = load_theme(&options.project, &mut diags);
+    let mut theme = load_theme(&options.project, &mut diags);
     observer.finish(Stage::Load);
-    let Some(mut project) = project.filter(|_| !diags.has_errors()) else {
-        return Ok(BuildReport {
-            diagnostics: diags,
-            output: None,
-            pages: 0,
-            data_files: 0,
-            rendered: Vec::new(),
-            search: SearchIndex::NotBuilt,
-            previous_site: None,
-        });
+    let renderer = match Renderer::new(&theme) {
+        Ok(renderer) => Some(renderer),
+        Err(e) => {
+            diags.push(template_problem(&e).ok_or(e)?);
+            None
+        }
+    };
+    let (Some(mut project), Some(renderer)) = (project.filter(|_| !diags.has_errors()), renderer)
+    else {
+        return Ok(not_built(diags));
     };
     if let Some(url) = &options.base_url {
         project.config.base_url = url.clone();
@@ -246,14 +288,13 @@ pub fn build_cached(
         .clone()
         .unwrap_or_else(|| options.project.join("public"));
     let output = check_output_dir(&output, &options.project)?;
-    let renderer = Renderer::new(&theme)?;
     observer.start(Stage::Analyse, None);
     let analysis = analyse(&project);
     observer.finish(Stage::Analyse);
     // Pages are written into the new site as they are rendered, a chunk at a time, so their HTML
     // is never all in memory; nothing reaches the output folder before the swap.
     let staging = Staging::begin(&output)?;
-    let site = rendered_site(
+    let site = match rendered_site(
         &project,
         &analysis,
         &renderer,
@@ -275,8 +316,19 @@ pub fn build_cached(
             staging.write_unchanged(&same)?;
             staging.write_items(&new, &Silent)
         },
-    )?;
+    ) {
+        Ok(site) => site,
+        // A template that fails on a page is the project's error; the new site is dropped.
+        Err(e) => {
+            diags.push(template_problem(&e).ok_or(e)?);
+            return Ok(not_built(diags));
+        }
+    };
     let language = project.config.language.clone();
+    let copies: Vec<(String, PathBuf)> = std::mem::take(&mut theme.static_sources)
+        .into_iter()
+        .map(|(path, source)| (format!("assets/{path}"), source))
+        .collect();
     // Only the search index is left to build: free the model and the analysis first, so
     // Pagefind's memory is not added to theirs.
     drop((project, analysis, renderer, theme));
@@ -284,8 +336,12 @@ pub fn build_cached(
     let rendered = site.rendered;
     observer.start(Stage::Write, Some(site.files.len() as u64));
     staging.write(&site.files, observer)?;
+    staging.copy(&copies)?;
     match cache.as_deref_mut() {
-        Some(cache) => cache.set_files(site.files),
+        Some(cache) => {
+            cache.set_files(site.files);
+            cache.set_copies(copies);
+        }
         None => drop(site.files),
     }
     observer.finish(Stage::Write);
@@ -325,12 +381,19 @@ pub fn build_cached(
     observer.finish(Stage::Search);
     observer.start(Stage::Swap, None);
     // A server removes the previous site in the background; a build waits for it.
-    let previous_site = if cache.is_some() {
-        Some(staging.commit_aside()?)
+    let (previous_site, warnings) = if cache.is_some() {
+        let (aside, warnings) = staging.commit_aside()?;
+        (Some(aside), warnings)
     } else {
-        staging.commit()?;
-        None
+        (None, staging.commit()?)
     };
+    for warning in warnings {
+        diags.push(crate::diagnostics::Diagnostic::warning(
+            "output",
+            crate::diagnostics::Location::File,
+            warning,
+        ));
+    }
     observer.finish(Stage::Swap);
     Ok(BuildReport {
         diagnostics: diags,
@@ -362,8 +425,10 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
             .map(|f| (f.path.as_str(), f.bytes.as_slice()))
             .collect::<Vec<_>>(),
     )?;
+    staging.copy(cache.copies())?;
     staging.write(&index, &Silent)?;
-    let aside = staging.commit_aside()?;
+    // Leftovers that could not be removed were reported by the build this index completes.
+    let (aside, _) = staging.commit_aside()?;
     cache.set_search(pending.key, index);
     Ok(Some(aside))
 }

@@ -37,7 +37,7 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// The address the site will be published at (overrides base_url in commission.toml).
-        #[arg(long)]
+        #[arg(long, value_parser = base_url_argument)]
         base_url: Option<String>,
         /// Print nothing but errors.
         #[arg(short, long, conflicts_with = "verbose")]
@@ -64,7 +64,7 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// The address the site will be published at (overrides base_url in commission.toml).
-        #[arg(long)]
+        #[arg(long, value_parser = base_url_argument)]
         base_url: Option<String>,
         /// Print nothing but errors.
         #[arg(short, long)]
@@ -85,6 +85,11 @@ enum Command {
         #[arg(long)]
         empty: bool,
     },
+}
+
+/// `--base-url`, held to the policy of `base_url` in commission.toml.
+fn base_url_argument(url: &str) -> Result<String, String> {
+    commission::model::config::check_base_url_argument(url).map(|()| url.to_string())
 }
 
 fn print(diags: &Diagnostics, quiet: bool) {

@@ -162,60 +162,49 @@ fn read_text(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> 
     }
 }
 
-/// Reads `commission.toml`, refusing anything but a regular file before opening it (a FIFO
-/// there would block the build for ever).
+/// The text of `commission.toml`: missing, not a regular file (a FIFO is never opened, so it
+/// cannot block), and unreadable are three different errors.
 fn read_config(root: &Path, diags: &mut Diagnostics) -> Option<String> {
-    let config_path = root.join("commission.toml");
-    match std::fs::symlink_metadata(&config_path) {
-        Ok(m) if !m.file_type().is_file() && !m.file_type().is_symlink() => {
-            diags.push(
+    let path = root.join("commission.toml");
+    let file = "commission.toml";
+    let problem = match std::fs::metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let broken = std::fs::symlink_metadata(&path).is_ok();
+            let d = if broken {
                 Diagnostic::error(
-                    "commission.toml",
+                    file,
                     Location::File,
-                    "commission.toml is not a regular file",
+                    "commission.toml is a symlink to a file that does not exist",
                 )
-                .hint("replace it with the settings file itself"),
-            );
-            return None;
-        }
-        Ok(_) => {}
-        Err(_) => {
-            diags.push(
-                Diagnostic::error("commission.toml", Location::File, "no commission.toml in the project folder")
+                .value(
+                    std::fs::read_link(&path)
+                        .map(|t| t.display().to_string())
+                        .unwrap_or_default(),
+                )
+                .hint("point the symlink at the project's settings, or replace it with the file")
+            } else {
+                Diagnostic::error(file, Location::File, "no commission.toml in the project folder")
                     .value(root.display().to_string())
-                    .hint("run `commission init DIR` to start a project, or point at a folder that has one"),
-            );
+                    .hint("run `commission init DIR` to start a project, or point at a folder that has one")
+            };
+            diags.push(d);
             return None;
         }
-    }
-    match std::fs::metadata(&config_path) {
-        Ok(m) if !m.is_file() => {
-            diags.push(
-                Diagnostic::error(
-                    "commission.toml",
-                    Location::File,
-                    "commission.toml is not a regular file",
-                )
-                .hint("replace it with the settings file itself"),
-            );
-            return None;
+        Err(e) => format!("cannot read commission.toml: {e}"),
+        Ok(meta) if !meta.is_file() => {
+            "commission.toml is not a regular file (a folder, FIFO, socket or device)".to_string()
         }
-        _ => {}
-    }
-    match std::fs::read(&config_path) {
-        Ok(bytes) => Some(table::decode_text(&bytes, "commission.toml", diags)),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    "commission.toml",
-                    Location::File,
-                    format!("cannot read commission.toml: {e}"),
-                )
-                .hint("give the user running commission permission to read it"),
-            );
-            None
-        }
-    }
+        Ok(_) => match std::fs::read(&path) {
+            Ok(bytes) => return Some(table::decode_text(&bytes, file, diags)),
+            Err(e) => format!("cannot read commission.toml: {e}"),
+        },
+    };
+    diags.push(
+        Diagnostic::error(file, Location::File, problem)
+            .value(path.display().to_string())
+            .hint("the settings must be a readable file; check its type and permissions"),
+    );
+    None
 }
 
 /// Loads a whole project. Returns `None` for the project only when `commission.toml` cannot be
