@@ -91,9 +91,12 @@ fn templates_error(e: &anyhow::Error) -> Diagnostic {
 /// The diagnostic for a template that does not compile or render ([`TemplateError`]): the
 /// project's error, listed with the others, rather than a failure of the command.
 fn template_problem(e: &anyhow::Error) -> Option<Diagnostic> {
-    e.chain()
-        .any(|cause| cause.downcast_ref::<TemplateError>().is_some())
-        .then(|| templates_error(e))
+    let problem = e.chain().find_map(|c| c.downcast_ref::<TemplateError>())?;
+    let file = match &problem.template {
+        Some(name) => format!("templates/{name}"),
+        None => "templates".to_string(),
+    };
+    Some(Diagnostic::error(file, Location::File, format!("{e:#}")))
 }
 
 /// A rendered site, before its search index, once its pages' HTML has gone to the caller's

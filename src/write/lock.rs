@@ -14,7 +14,8 @@ pub struct OutputLock {
 }
 
 impl OutputLock {
-    /// Takes the lock for `out` in the file `path`, or refuses with the process holding it.
+    /// Takes the lock for `out` in the file `path` (waiting up to a second), or refuses with the
+    /// process holding it.
     pub fn acquire(path: &Path, out: &Path) -> Result<OutputLock> {
         let mut file = std::fs::File::options()
             .read(true)
@@ -23,7 +24,19 @@ impl OutputLock {
             .truncate(false)
             .open(path)
             .with_context(|| format!("creating the lock file {}", path.display()))?;
-        match try_lock(&file) {
+        // A lock can outlive its build for a moment (a child process forked while it was held
+        // keeps it until it execs), so a held lock is tried again for a second before refusing.
+        let mut tries = 0;
+        let locked = loop {
+            match try_lock(&file) {
+                Ok(false) if tries < 20 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other,
+            }
+        };
+        match locked {
             Ok(true) => {}
             Ok(false) => {
                 let mut holder = String::new();

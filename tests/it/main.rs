@@ -15,6 +15,7 @@ mod build_site;
 mod corpus;
 mod data_values;
 mod fuzz;
+mod hardening;
 mod hostile;
 mod incremental;
 mod invalid;
