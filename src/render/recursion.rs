@@ -160,7 +160,7 @@ fn graph(tera: &Tera) -> BTreeMap<Unit, Vec<Unit>> {
 }
 
 /// The first cycle of includes, extends and macro calls, as `a.html → b.html → a.html`.
-pub fn find_cycle(tera: &Tera) -> Option<String> {
+pub(super) fn find_cycle(tera: &Tera) -> Option<String> {
     let edges = graph(tera);
     let mut done: BTreeSet<&Unit> = BTreeSet::new();
     for start in edges.keys() {

@@ -9,14 +9,14 @@ use std::path::Path;
 /// An exclusive lock on one output folder, released when dropped (or when its process dies: the
 /// kernel drops an advisory lock with its last open file).
 #[derive(Debug)]
-pub struct OutputLock {
+pub(super) struct OutputLock {
     _file: std::fs::File,
 }
 
 impl OutputLock {
     /// Takes the lock for `out` in the file `path` (waiting up to a second), or refuses with the
     /// process holding it.
-    pub fn acquire(path: &Path, out: &Path) -> Result<OutputLock> {
+    pub(super) fn acquire(path: &Path, out: &Path) -> Result<OutputLock> {
         let mut file = std::fs::File::options()
             .read(true)
             .write(true)
@@ -90,7 +90,7 @@ fn try_lock(_: &std::fs::File) -> std::io::Result<bool> {
 /// True while the process `pid` runs (another user's process included). A leftover folder named
 /// by a process that is gone belongs to no one and may be removed.
 #[cfg(unix)]
-pub fn process_alive(pid: u32) -> bool {
+pub(super) fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// `.NAME.commission-TAG` beside it, or `.commission-TAG` inside it when it is a mount point (a
 /// Docker volume, a web server's html folder), whose contents are swapped instead.
 #[derive(Debug, Clone)]
-pub struct Place {
+pub(super) struct Place {
     pub out: PathBuf,
     pub mount: bool,
 }
@@ -28,7 +28,7 @@ enum Leftover {
 }
 
 impl Place {
-    pub fn new(out: &Path) -> Place {
+    pub(super) fn new(out: &Path) -> Place {
         Place {
             out: out.to_path_buf(),
             mount: is_mount_point(out),
@@ -59,7 +59,7 @@ impl Place {
     }
 
     /// The path of a leftover or lock named `TAG` (`tmp-PID`, `old-PID`, `trash-PID-N`, `lock`).
-    pub fn named(&self, tag: &str) -> PathBuf {
+    pub(super) fn named(&self, tag: &str) -> PathBuf {
         let name = format!("{}{tag}", self.prefix());
         match self.holder() {
             Some(holder) => holder.join(name),
@@ -153,7 +153,7 @@ fn remove_leftover(path: &Path, warnings: &mut Vec<String>) {
 }
 
 /// A leftover's tag unique to this process and call: `KIND-PID-N`.
-pub fn unique(kind: &str) -> String {
+pub(super) fn unique(kind: &str) -> String {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     format!("{kind}-{}-{n}", std::process::id())
@@ -162,7 +162,7 @@ pub fn unique(kind: &str) -> String {
 /// Removes the leftovers of interrupted earlier builds whose process is gone (a live build's are
 /// its own), restoring a site a killed swap left aside. Returns a warning for each leftover that
 /// could not be removed; fails only when a previous site could not be restored.
-pub fn recover(place: &Place) -> Result<Vec<String>> {
+pub(super) fn recover(place: &Place) -> Result<Vec<String>> {
     let mut warnings = Vec::new();
     let own = std::process::id();
     let Some(holder) = place.holder().filter(|h| h.is_dir()) else {
@@ -267,7 +267,7 @@ fn move_entries(from: &Path, to: &Path) -> Result<()> {
 /// Puts the finished new site at `tmp` in place of the output; returns where the previous site
 /// now is (for the caller to remove). On failure the new site is removed and the previous one
 /// is where it was.
-pub fn swap(place: &Place, tmp: &Path) -> Result<PathBuf> {
+pub(super) fn swap(place: &Place, tmp: &Path) -> Result<PathBuf> {
     let out = &place.out;
     let old = place.named(&unique("old"));
     if place.mount {
