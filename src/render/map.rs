@@ -183,7 +183,7 @@ pub fn choropleth(
     root: &str,
 ) -> MapSvg {
     let mut svg = format!(
-        "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" class=\"map-svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        "<svg role=\"group\" aria-labelledby=\"{id}-title {id}-desc\" class=\"map-svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         Num(projected.width),
         Num(projected.height),
         Num(projected.width),
@@ -212,9 +212,10 @@ pub fn choropleth(
             svg.push_str(&path);
         } else {
             svg.push_str(&format!(
-                "<a href=\"{}{}\">{path}</a>",
+                "<a href=\"{}{}\" aria-label=\"{}\">{path}</a>",
                 escape_html(root),
-                escape_html(&area.href)
+                escape_html(&area.href),
+                escape_html(&area.tooltip)
             ));
         }
     }
@@ -426,7 +427,7 @@ mod tests {
             }],
             "../../",
         );
-        assert!(m.svg.contains("<a href=\"../../needs/areas/a/index.html\"><path class=\"area cmp-worse\" d=\"M4 396L396 396L396 4L4 4Z\"><title>Ay: 5 &lt;worse&gt;</title></path></a>"), "{}", m.svg);
+        assert!(m.svg.contains("<a href=\"../../needs/areas/a/index.html\" aria-label=\"Ay: 5 &lt;worse&gt;\"><path class=\"area cmp-worse\" d=\"M4 396L396 396L396 4L4 4Z\"><title>Ay: 5 &lt;worse&gt;</title></path></a>"), "{}", m.svg);
         assert!(m.svg.contains("<title id=\"m-title\">T &amp; t</title>"));
         assert!(m.svg.contains("<text x=\"200\" y=\"200\">Ay</text>"));
     }

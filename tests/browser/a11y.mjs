@@ -11,8 +11,15 @@
 //   - checks for exactly one <h1>, a non-empty <html lang>, a skip link as
 //     the first focusable element pointing at the main landmark, no
 //     horizontal scrolling of the document at 320 CSS px, no same-site
-//     resource that fails to load and no uncaught script error.
-// Then runs the Nu HTML validator once over all visited files.
+//     resource that fails to load and no uncaught script error;
+//   - at a phone's 390 CSS px: no horizontal scrolling of the document and no
+//     visible text (HTML or SVG, after the SVG's scaling) under 11 px.
+// Then, on the sample's pages: an indicator page's map has one path per area
+// coloured as the area's row of the table says; a date column of a sortable
+// table sorts by date; the 404 page's links resolve when the site is served
+// under two different paths. It crawls every HTML file of the site for broken
+// relative links and fragments, and runs the Nu HTML validator once over all
+// visited files.
 //
 // Exits 1 if anything failed and ends with `browser: N passed, M failed`.
 // Environment: CHROMIUM_PATH overrides /usr/bin/chromium.
@@ -41,6 +48,8 @@ const CHROMIUM_ARGS = [
 ];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const REFLOW_WIDTH = 320;
+const PHONE_WIDTH = 390;
+const MIN_TEXT_PX = 11;
 const DESKTOP = { width: 1280, height: 800 };
 const SNIPPET = 200;
 
@@ -195,6 +204,14 @@ function discover(root) {
     ['home', isFile(path.join(root, 'index.html')) ? '/' : null],
     ['needs', page('needs')],
     ['needs indicator', first('needs/indicators')],
+    // The first indicator page with a map (the sample's ward boundaries), for the map checks.
+    ['needs map', first('needs/indicators', (n) => {
+      try {
+        return fs.readFileSync(path.join(root, 'needs/indicators', n, 'index.html'), 'utf8').includes('<figure class="map"');
+      } catch {
+        return false;
+      }
+    })],
     ['needs area', first('needs/areas')],
     ['needs priorities', page('needs/priorities')],
     ['planning', page('planning')],
@@ -414,6 +431,146 @@ function reflowCheck(width) {
   ];
 }
 
+// Runs in the page. Visible text smaller than `min` px: HTML text by its computed font size, SVG
+// text by its font size times the scale the SVG is drawn at.
+function smallTextCheck(min) {
+  const small = [];
+  const hidden = (e) => e.closest('[hidden], .visually-hidden, .skip-link, [aria-hidden="true"] title, title, desc');
+  for (const e of document.body.querySelectorAll('*')) {
+    const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.nodeValue.trim());
+    if (!own || hidden(e)) continue;
+    const cs = getComputedStyle(e);
+    if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    let size = parseFloat(cs.fontSize);
+    if (e instanceof SVGElement) {
+      const m = e.getScreenCTM();
+      if (m) size *= Math.hypot(m.a, m.b);
+    }
+    if (size < min - 0.05) small.push({ e, size });
+  }
+  if (!small.length) return [];
+  return [
+    {
+      id: 'text-size-390',
+      help: `Text under ${min} px at ${window.innerWidth} px wide`,
+      count: small.length,
+      nodes: small.map(({ e, size }) => ({ target: `${e.tagName.toLowerCase()} "${(e.textContent || '').trim().slice(0, 40)}" at ${size.toFixed(1)} px`, html: e.outerHTML })),
+    },
+  ];
+}
+
+// Runs in the page. Each map's areas: one path per area, classed as the table row of that area.
+function mapCheck() {
+  const out = [];
+  const maps = [...document.querySelectorAll('figure.map svg')];
+  if (!maps.length) return [{ id: 'map', help: 'indicator page has no map', nodes: [] }];
+  const rows = new Map();
+  for (const tr of document.querySelectorAll('table tr')) {
+    const name = tr.querySelector('th[scope="row"] a');
+    const cmp = [...tr.querySelectorAll('td.cmp')].pop();
+    if (name && cmp) rows.set(name.textContent.trim(), [...cmp.classList].find((c) => c.startsWith('cmp-')));
+  }
+  for (const svg of maps) {
+    const paths = [...svg.querySelectorAll('path.area')];
+    const names = paths.map((p) => (p.querySelector('title')?.textContent || '').split(':')[0]);
+    if (new Set(names).size !== paths.length) {
+      out.push({ id: 'map', help: `map paths are not one per area: ${names.join(', ')}`, nodes: [] });
+    }
+    for (const [i, p] of paths.entries()) {
+      const want = rows.get(names[i]) || 'cmp-none';
+      if (!p.classList.contains(want)) {
+        out.push({ id: 'map', help: `map colours ${names[i]} as ${p.getAttribute('class')}, the table says ${want}`, nodes: [] });
+      }
+    }
+    const fig = svg.closest('figure');
+    if (!fig.querySelector('.map-legend li') || !fig.querySelector('.attribution')?.textContent.trim()) {
+      out.push({ id: 'map', help: 'map has no legend or no attribution', nodes: [] });
+    }
+  }
+  return out;
+}
+
+// Runs in the page. Sorts the first date column of a sortable table and reads the order back.
+function dateSortCheck() {
+  const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+  const parse = (t) => {
+    const m = /^(\d{1,2}) ([A-Za-z]+) (\d{4})$/.exec(t.trim());
+    return m && MONTHS.includes(m[2].toLowerCase()) ? Date.UTC(+m[3], MONTHS.indexOf(m[2].toLowerCase()), +m[1]) : null;
+  };
+  for (const table of document.querySelectorAll('table.sortable')) {
+    const heads = [...table.querySelectorAll('thead th')];
+    for (const [col, th] of heads.entries()) {
+      const cells = () => [...table.tBodies[0].rows].map((r) => r.cells[col]?.textContent.trim() || '');
+      const values = cells().filter((t) => t && t !== '–');
+      if (values.length < 3 || !values.every((t) => parse(t) !== null)) continue;
+      const button = th.querySelector('button');
+      if (!button) return [{ id: 'sort-dates', help: `date column "${th.textContent.trim()}" has no sort button`, nodes: [] }];
+      button.click();
+      const sorted = cells().filter((t) => t && t !== '–').map(parse);
+      const ok = sorted.every((v, i) => i === 0 || sorted[i - 1] <= v);
+      return ok ? [] : [{ id: 'sort-dates', help: `sorting "${th.textContent.trim()}" gave ${cells().join(', ')}`, nodes: [] }];
+    }
+  }
+  return [{ id: 'sort-dates', help: 'no sortable date column found', nodes: [] }];
+}
+
+// ---------------------------------------------------------------- crawl
+
+// Every relative link and fragment in every HTML file of the site resolves to a file (a folder to
+// its index.html) and, for a fragment, to an element with that id. Root-absolute links (the 404
+// page's, made from base_url) are resolved under the mount path.
+function crawl(root, mount) {
+  const broken = [];
+  const ids = new Map();
+  const idsOf = (file) => {
+    if (!ids.has(file)) {
+      const html = fs.readFileSync(file, 'utf8');
+      ids.set(file, new Set([...html.matchAll(/\s(?:id|name)="([^"]*)"/g)].map((m) => m[1])));
+    }
+    return ids.get(file);
+  };
+  const files = [];
+  const walk = (dir) => {
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (d.name.endsWith('.html')) files.push(p);
+    }
+  };
+  walk(root);
+  let links = 0;
+  for (const file of files) {
+    const html = fs.readFileSync(file, 'utf8').replace(/<script\b[\s\S]*?<\/script>/gi, '');
+    for (const m of html.matchAll(/\s(?:href|src|action)="([^"]*)"/g)) {
+      const raw = m[1]
+        .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
+        .replace(/&#(\d+);/g, (_, d) => String.fromCodePoint(Number(d)))
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+      if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(raw)) continue;
+      links += 1;
+      const [pathPart, fragment] = raw.split('#');
+      const clean = decodeURIComponent(pathPart.split('?')[0]);
+      let target;
+      if (clean === '') target = file;
+      else if (clean.startsWith('/')) target = clean.startsWith(mount) ? path.join(root, clean.slice(mount.length)) : null;
+      else target = path.resolve(path.dirname(file), clean);
+      if (target && isDir(target)) target = path.join(target, 'index.html');
+      const where = path.relative(root, file);
+      if (!target || !isFile(target)) {
+        broken.push(`${where}: ${raw}`);
+      } else if (fragment && target.endsWith('.html') && !idsOf(target).has(decodeURIComponent(fragment))) {
+        broken.push(`${where}: ${raw} (no id "${fragment}")`);
+      }
+    }
+  }
+  return { files: files.length, links, broken };
+}
+
 // ---------------------------------------------------------------- validator
 
 function runValidator(files) {
@@ -552,6 +709,21 @@ async function main() {
       await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       res.failures.push(...(await page.evaluate(reflowCheck, REFLOW_WIDTH)));
+
+      await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      res.failures.push(
+        ...(await page.evaluate(reflowCheck, PHONE_WIDTH)).map((f) => ({ ...f, id: 'reflow-390' })),
+        ...(await page.evaluate(smallTextCheck, MIN_TEXT_PX)),
+      );
+      if (type === 'needs map') {
+        await page.setViewportSize(DESKTOP);
+        res.failures.push(...(await page.evaluate(mapCheck)));
+      }
+      if (type === 'performance pipeline') {
+        await page.setViewportSize(DESKTOP);
+        res.failures.push(...(await page.evaluate(dateSortCheck)));
+      }
     } catch (e) {
       res.failures.push({ id: 'page-error', help: `could not test page: ${clip(e.message, 500)}`, nodes: [] });
     }
@@ -611,6 +783,50 @@ async function main() {
       sres.failures.push({ id: 'search', help: `could not search: ${clip(e.message, 500)}`, nodes: [] });
     }
   }
+  // The 404 page, answering a missing address deep in the site, under the site's own path and
+  // under another one: every link on it must lead to a page.
+  if (results.some((r) => r.type === '404')) {
+    const mounts = [mount, '/another/deeper/'];
+    const nres = { type: '404 under two paths', url: '/404.html', file: path.join(root, '404.html'), failures: [], broken: [], jsErrors: [] };
+    results.push(nres);
+    for (const m of mounts) {
+      const other = m === mount ? server : await startServer(root, m);
+      const o = `http://127.0.0.1:${other.address().port}`;
+      try {
+        const resp = await page.goto(`${o}${m}no/such/page/here/`, { waitUntil: 'load', timeout: 30000 });
+        if (!resp || resp.status() !== 404) {
+          nres.failures.push({ id: '404', help: `a missing page under ${m} answered ${resp ? resp.status() : 'nothing'}`, nodes: [] });
+        }
+        const hrefs = await page.evaluate(() =>
+          [...document.querySelectorAll('a[href], link[href], form[action]')]
+            .filter((a) => !(a.getAttribute('href') || '').startsWith('#'))
+            .map((a) => a.href || new URL(a.getAttribute('action'), location.href).href),
+        );
+        const styled = await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).backgroundColor);
+        if (styled === 'rgba(0, 0, 0, 0)') nres.failures.push({ id: '404', help: `the 404 page under ${m} has no stylesheet`, nodes: [] });
+        for (const h of hrefs.filter((h) => h.startsWith(o))) {
+          const r = await fetch(h.split('#')[0]);
+          if (r.status !== 200) nres.failures.push({ id: '404', help: `under ${m}, the 404 page links to ${h.slice(o.length)}, which answers ${r.status}`, nodes: [] });
+        }
+        console.log(`a11y: 404 page under ${m}: ${hrefs.length} links checked`);
+      } catch (e) {
+        nres.failures.push({ id: '404', help: `could not test the 404 page under ${m}: ${clip(e.message, 300)}`, nodes: [] });
+      }
+      if (other !== server) await new Promise((r) => other.close(r));
+    }
+  }
+  const c = crawl(root, mount);
+  console.log(`a11y: crawl: ${c.files} HTML files, ${c.links} relative links, ${c.broken.length} broken`);
+  results.push({
+    type: 'crawl',
+    url: '(every page)',
+    file: '',
+    broken: [],
+    jsErrors: [],
+    failures: c.broken.length
+      ? [{ id: 'broken-link', help: `${c.broken.length} broken relative links or fragments`, count: c.broken.length, nodes: c.broken.slice(0, 20).map((b) => ({ target: b, html: '' })) }]
+      : [],
+  });
   const browserSeconds = ((Date.now() - started) / 1000).toFixed(1);
 
   await context.close();
