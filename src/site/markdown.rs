@@ -50,6 +50,9 @@ pub(crate) fn render_markdown(source: &str) -> String {
         .unwrap_or(1);
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut used = BTreeSet::new();
+    // The next suffix to try for each base id, so 20,000 headings alike cost 20,000 tries, not
+    // 200 million.
+    let mut next: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -69,9 +72,9 @@ pub(crate) fn render_markdown(source: &str) -> String {
                 }
                 let base = heading_slug(&text);
                 let mut id = base.clone();
-                let mut n = 1;
+                let n = next.entry(base.clone()).or_insert(1);
                 while !used.insert(id.clone()) {
-                    n += 1;
+                    *n += 1;
                     id = format!("{base}-{n}");
                 }
                 out.push(Event::Start(Tag::Heading {
@@ -127,6 +130,25 @@ mod tests {
         assert_eq!(
             html,
             "<h2 id=\"h-the-stages\">The stages</h2>\n<h3 id=\"h-needs\">Needs</h3>\n"
+        );
+    }
+
+    #[test]
+    fn many_headings_alike_get_numbered_anchors_in_linear_time() {
+        let source = "## Same\n\n".repeat(20_000);
+        let started = std::time::Instant::now();
+        let html = render_markdown(&source);
+        assert!(
+            html.starts_with("<h2 id=\"h-same\">Same</h2>\n<h2 id=\"h-same-2\">"),
+            "{}",
+            &html[..80]
+        );
+        assert!(html.contains("<h2 id=\"h-same-20000\">Same</h2>"));
+        // Quadratic, this took over a minute in a debug build.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
         );
     }
 
