@@ -37,11 +37,27 @@ pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
         .has_headers(false)
         .from_reader(raw.as_slice());
     let mut record = csv::StringRecord::new();
+    let mut names = csv::StringRecord::new();
+    let mut index = 0;
     while reader.read_record(&mut record)? {
-        for cell in record.iter() {
-            out.write_field(neutralise(cell).as_bytes())?;
+        // A number that is not finite (an overflowing sum, a ratio to zero) is written empty, as
+        // its JSON twin writes null: the same rule in both encodings. A text that reads `NaN`
+        // stays, since JSON keeps it as a string.
+        let json = (index > 0 && record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")))
+            .then(|| serde_json::to_value(&rows[index - 1]).ok())
+            .flatten();
+        for (i, cell) in record.iter().enumerate() {
+            let null = json
+                .as_ref()
+                .and_then(|j| j.get(names.get(i).unwrap_or("")))
+                .is_some_and(serde_json::Value::is_null);
+            out.write_field(if null { "".into() } else { neutralise(cell) }.as_bytes())?;
         }
         out.write_record(None::<&[u8]>)?;
+        if index == 0 {
+            names = record.clone();
+        }
+        index += 1;
     }
     out.into_inner().context("finishing CSV")
 }
@@ -65,11 +81,27 @@ pub fn to_csv_rows<T: Serialize>(header: &[String], rows: &[T]) -> Result<Vec<u8
         .flexible(true)
         .from_reader(raw.as_slice());
     let mut record = csv::StringRecord::new();
+    let mut names = csv::StringRecord::new();
+    let mut index = 0;
     while reader.read_record(&mut record)? {
-        for cell in record.iter() {
-            out.write_field(neutralise(cell).as_bytes())?;
+        // A number that is not finite (an overflowing sum, a ratio to zero) is written empty, as
+        // its JSON twin writes null: the same rule in both encodings. A text that reads `NaN`
+        // stays, since JSON keeps it as a string.
+        let json = (index > 0 && record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")))
+            .then(|| serde_json::to_value(&rows[index - 1]).ok())
+            .flatten();
+        for (i, cell) in record.iter().enumerate() {
+            let null = json
+                .as_ref()
+                .and_then(|j| j.get(names.get(i).unwrap_or("")))
+                .is_some_and(serde_json::Value::is_null);
+            out.write_field(if null { "".into() } else { neutralise(cell) }.as_bytes())?;
         }
         out.write_record(None::<&[u8]>)?;
+        if index == 0 {
+            names = record.clone();
+        }
+        index += 1;
     }
     out.into_inner().context("finishing CSV")
 }
@@ -89,6 +121,29 @@ mod tests {
     struct Row {
         name: String,
         value: Option<f64>,
+    }
+
+    #[test]
+    fn numbers_that_are_not_finite_are_empty_as_json_writes_null() {
+        let rows = vec![
+            Row {
+                name: "NaN".into(),
+                value: Some(f64::INFINITY),
+            },
+            Row {
+                name: "inf".into(),
+                value: Some(f64::NAN),
+            },
+            Row {
+                name: "b".into(),
+                value: Some(f64::NEG_INFINITY),
+            },
+        ];
+        let csv = String::from_utf8(to_csv(&rows, &["name", "value"]).unwrap()).unwrap();
+        assert_eq!(csv, "name,value\nNaN,\ninf,\nb,\n");
+        let json: serde_json::Value = serde_json::from_slice(&to_json(&rows).unwrap()).unwrap();
+        assert_eq!(json[0]["value"], serde_json::Value::Null);
+        assert_eq!(json[1]["name"], "inf");
     }
 
     #[test]
