@@ -1,9 +1,12 @@
 //! The `commission` command line: parses arguments, calls the library, prints diagnostics.
 
+mod progress;
+mod serve;
+
 use clap::{Parser, Subcommand};
 use commission::build::{build_observed, check, BuildOptions};
 use commission::diagnostics::Diagnostics;
-use commission::progress::{Reporter, Verbosity};
+use progress::{Reporter, Verbosity};
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -175,7 +178,7 @@ fn main() -> ExitCode {
             quiet,
             verbose,
         } => {
-            let options = commission::serve::ServeOptions {
+            let options = serve::ServeOptions {
                 project,
                 output,
                 base_url,
@@ -185,7 +188,7 @@ fn main() -> ExitCode {
                 quiet,
                 verbose,
             };
-            match commission::serve::serve(&options) {
+            match serve::serve(&options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e:#}");

@@ -2,7 +2,7 @@
 //! counts when stderr is a terminal, per-stage timings with `--verbose`, nothing with `--quiet`.
 //! Times are measured here, for display only; they never reach the built files.
 
-use crate::stages::{Observer, Stage};
+use commission::stages::{Observer, Stage};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -10,23 +10,22 @@ use std::time::{Duration, Instant};
 
 /// How much the command line prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verbosity {
+pub(crate) enum Verbosity {
     Quiet,
     Normal,
     Verbose,
 }
 
-/// An [`Observer`] that draws a progress bar (terminals only) and records stage timings.
-pub struct Reporter {
+/// An [`Observer`] that draws a progress bar (terminals only) and prints stage timings.
+pub(crate) struct Reporter {
     bar: Option<ProgressBar>,
     verbosity: Verbosity,
     started: Instant,
     current: Mutex<Option<(Stage, Instant)>>,
-    timings: Mutex<Vec<(Stage, Duration)>>,
 }
 
 impl Reporter {
-    pub fn new(verbosity: Verbosity) -> Self {
+    pub(crate) fn new(verbosity: Verbosity) -> Self {
         let bar = (verbosity != Verbosity::Quiet && std::io::stderr().is_terminal()).then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
@@ -41,22 +40,16 @@ impl Reporter {
             verbosity,
             started: Instant::now(),
             current: Mutex::new(None),
-            timings: Mutex::new(Vec::new()),
         }
     }
 
     /// Time since the reporter was created.
-    pub fn elapsed(&self) -> Duration {
+    pub(crate) fn elapsed(&self) -> Duration {
         self.started.elapsed()
     }
 
-    /// Stage timings recorded so far, in order.
-    pub fn timings(&self) -> Vec<(Stage, Duration)> {
-        self.timings.lock().map(|t| t.clone()).unwrap_or_default()
-    }
-
     /// Removes the bar; call before printing the summary.
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
@@ -93,9 +86,6 @@ impl Observer for Reporter {
             Some((s, at)) if s == stage => at.elapsed(),
             _ => return,
         };
-        if let Ok(mut timings) = self.timings.lock() {
-            timings.push((stage, took));
-        }
         if self.verbosity == Verbosity::Verbose {
             let peak = peak_memory_mb().map_or(String::new(), |mb| format!("  peak {mb} MB"));
             self.line(&format!(

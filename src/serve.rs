@@ -8,14 +8,14 @@
 
 mod path;
 
-pub use path::{resolve_request_path, Rejected, Resolved};
+pub(crate) use path::{resolve_request_path, Rejected, Resolved};
 
-use crate::build::{build_cached, finish_search, BuildOptions, SearchIndex};
-use crate::cache::BuildCache;
-use crate::diagnostics::Diagnostics;
 use crate::progress::{Reporter, Verbosity};
-use crate::stages::Silent;
 use anyhow::{bail, Context, Result};
+use commission::build::{build_cached, finish_search, BuildOptions, SearchIndex};
+use commission::cache::BuildCache;
+use commission::diagnostics::Diagnostics;
+use commission::stages::Silent;
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -24,26 +24,26 @@ use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// The address of the Server-Sent Events stream that open pages listen to.
-pub const EVENTS_PATH: &str = "/__commission/events";
+pub(crate) const EVENTS_PATH: &str = "/__commission/events";
 
 /// Quiet time after the last change before a rebuild starts.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
 /// What `commission serve` was asked to do.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
-    pub project: PathBuf,
+pub(crate) struct ServeOptions {
+    pub(crate) project: PathBuf,
     /// Where to build; default a folder under the system temp folder (never the project's `public/`).
-    pub output: Option<PathBuf>,
-    pub base_url: Option<String>,
-    pub bind: IpAddr,
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) bind: IpAddr,
     /// 0 picks a free port.
-    pub port: u16,
+    pub(crate) port: u16,
     /// Open the site in the default browser once it is served.
-    pub open: bool,
-    pub quiet: bool,
+    pub(crate) open: bool,
+    pub(crate) quiet: bool,
     /// Print each rebuild's stages with their times.
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 struct State {
@@ -63,7 +63,7 @@ struct Shared {
 }
 
 /// Builds, serves and watches until the process is stopped.
-pub fn serve(options: &ServeOptions) -> Result<()> {
+pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
     let project = options
         .project
         .canonicalize()
@@ -78,18 +78,17 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
         Some(o) => o.clone(),
         None => default_output(&project),
     };
-    let output = crate::write::check_output_dir(&output, &project)?;
+    let output = commission::write::check_output_dir(&output, &project)?;
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: serving on {}: other computers on the network can reach this preview",
             options.bind
         );
     }
-    let server = tiny_http::Server::http(SocketAddr::new(options.bind, options.port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
+    let listener = std::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
+        .with_context(|| format!("cannot listen on {}:{}", options.bind, options.port))?;
+    let addr = listener
+        .local_addr()
         .context("the server has no IP address")?;
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
@@ -121,12 +120,7 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
     rebuild(&build_options, &shared, options, &mut cache);
 
     let server_shared = shared.clone();
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let shared = server_shared.clone();
-            std::thread::spawn(move || handle(request, &shared));
-        }
-    });
+    std::thread::spawn(move || accept_for_ever(&listener, &server_shared));
     let url = format!("http://{addr}/");
     eprintln!(
         "serving {} at {url} (press Ctrl-C to stop)",
@@ -158,6 +152,76 @@ pub fn serve(options: &ServeOptions) -> Result<()> {
             }
         }
         rebuild(&build_options, &shared, options, &mut cache);
+    }
+}
+
+/// The most requests handled at once (each open page's event stream is one); a request beyond it
+/// is answered `503` with `Retry-After` at once rather than given a thread.
+const MAX_REQUESTS: usize = 256;
+
+/// The first and the longest wait before accepting again after accepting failed.
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(50), Duration::from_secs(2));
+
+/// Serves `listener` until the process ends. tiny_http's accept thread stops at the first accept
+/// error: the error is logged, and after a wait that doubles up to two seconds a new tiny_http
+/// server takes over a clone of the same listening socket, which stays open, so the port is not
+/// lost. Not yet covered: when the descriptors run out between accepting a connection and
+/// tiny_http's own clone of it, tiny_http 0.12 panics in its accept thread
+/// (`refined_tcp_stream.rs:18`) without reporting an error, and this loop waits for ever.
+fn accept_for_ever(listener: &std::net::TcpListener, shared: &Arc<Shared>) {
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut wait = ACCEPT_BACKOFF.0;
+    loop {
+        let server = listener
+            .try_clone()
+            .map_err(|e| e.to_string())
+            .and_then(|l| tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string()));
+        match server {
+            Ok(server) => loop {
+                match server.recv() {
+                    Ok(request) => {
+                        wait = ACCEPT_BACKOFF.0;
+                        dispatch(request, shared, &in_flight);
+                    }
+                    Err(e) => {
+                        eprintln!(
+                            "warning: accepting a connection failed: {e}; retrying in {wait:?}"
+                        );
+                        break;
+                    }
+                }
+            },
+            Err(e) => eprintln!("warning: cannot accept connections: {e}; retrying in {wait:?}"),
+        }
+        std::thread::sleep(wait);
+        wait = (wait * 2).min(ACCEPT_BACKOFF.1);
+    }
+}
+
+/// Hands a request to a thread of its own, or answers `503` when `MAX_REQUESTS` are in flight.
+fn dispatch(
+    request: tiny_http::Request,
+    shared: &Arc<Shared>,
+    in_flight: &Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::atomic::Ordering;
+    if in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_REQUESTS {
+        in_flight.fetch_sub(1, Ordering::SeqCst);
+        let response = tiny_http::Response::from_data(&b"busy: too many requests at once\n"[..])
+            .with_status_code(503)
+            .with_header(header("Retry-After", "1"))
+            .with_header(header("Content-Type", "text/plain"));
+        let _ = request.respond(response);
+        return;
+    }
+    let (shared, done) = (shared.clone(), in_flight.clone());
+    let spawned = std::thread::Builder::new().spawn(move || {
+        handle(request, &shared);
+        done.fetch_sub(1, Ordering::SeqCst);
+    });
+    if let Err(e) = spawned {
+        in_flight.fetch_sub(1, Ordering::SeqCst);
+        eprintln!("warning: cannot start a thread for a request: {e}");
     }
 }
 
@@ -290,7 +354,7 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
 fn remove_in_background(previous: Option<PathBuf>) {
     if let Some(path) = previous {
         std::thread::spawn(move || {
-            if let Err(e) = crate::write::remove_site(&path) {
+            if let Err(e) = commission::write::remove_site(&path) {
                 eprintln!("warning: {e:#}");
             }
         });
@@ -311,7 +375,12 @@ fn error_page_for(diags: &Diagnostics) -> String {
 fn error_page(problems: &[String]) -> String {
     let items: String = problems
         .iter()
-        .map(|p| format!("<li><pre>{}</pre></li>\n", crate::render::escape_html(p)))
+        .map(|p| {
+            format!(
+                "<li><pre>{}</pre></li>\n",
+                commission::render::escape_html(p)
+            )
+        })
         .collect();
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build failed</title>\n\
@@ -335,7 +404,7 @@ s.addEventListener(\"search\",function(){{if(document.querySelector('script[src*
 }
 
 /// Inserts the reload script before the last `</body>`, or at the end.
-pub fn inject(html: &str, generation: u64) -> String {
+pub(crate) fn inject(html: &str, generation: u64) -> String {
     let script = reload_script(generation);
     match html.rfind("</body>") {
         Some(i) => format!("{}{script}{}", &html[..i], &html[i..]),
@@ -343,32 +412,15 @@ pub fn inject(html: &str, generation: u64) -> String {
     }
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "csv" => "text/csv; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "webmanifest" => "application/manifest+json",
-        "pdf" => "application/pdf",
-        _ => "application/octet-stream",
+/// The `Content-Type` of a served file, from its extension (mime_guess); text types are UTF-8.
+fn content_type(path: &Path) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let text =
+        mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT;
+    if text && mime.get_param(mime_guess::mime::CHARSET).is_none() {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -407,6 +459,7 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
         }
         Ok(Resolved::File(file)) => {
             let kind = content_type(&file);
+            let kind = kind.as_str();
             let is_html = kind.starts_with("text/html");
             if let (true, Some(page)) = (is_html, &error) {
                 return respond(request, 500, kind, inject(page, generation).into_bytes());
@@ -519,6 +572,42 @@ mod tests {
         assert!(html.contains("var g=3"));
         assert!(html.ends_with("</script></body></html>"));
         assert!(inject("<p>no body</p>", 1).ends_with("</script>"));
+    }
+
+    #[test]
+    fn content_types_come_from_the_extension_and_text_is_utf8() {
+        let kinds: Vec<String> = [
+            "a.html",
+            "a.css",
+            "a.js",
+            "a.json",
+            "a.csv",
+            "a.svg",
+            "a.png",
+            "a.woff2",
+            "a.xml",
+            "a.txt",
+            "a.unknown",
+        ]
+        .iter()
+        .map(|f| content_type(Path::new(f)))
+        .collect();
+        assert_eq!(
+            kinds,
+            [
+                "text/html; charset=utf-8",
+                "text/css; charset=utf-8",
+                "text/javascript; charset=utf-8",
+                "application/json",
+                "text/csv; charset=utf-8",
+                "image/svg+xml",
+                "image/png",
+                "font/woff2",
+                "text/xml; charset=utf-8",
+                "text/plain; charset=utf-8",
+                "application/octet-stream",
+            ]
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// What a request path resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// A file inside the served folder (canonical path).
     File(PathBuf),
     /// A folder requested without its trailing slash: redirect so relative links work.
@@ -15,43 +15,50 @@ pub enum Resolved {
 
 /// Why a request path was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rejected {
+pub(crate) enum Rejected {
     /// Malformed or an attempt to leave the folder (400).
     BadRequest,
     /// Nothing there, or outside the folder after resolving links (404).
     NotFound,
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+/// Percent-decodes a path; `None` for a malformed escape or bytes that are not UTF-8 (the
+/// percent-encoding crate passes a `%` without two hex digits through unchanged).
+fn percent_decode(s: &str) -> Option<String> {
+    let malformed = s.match_indices('%').any(|(i, _)| {
+        s.as_bytes()
+            .get(i + 1..i + 3)
+            .is_none_or(|h| !h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|d| d.into_owned())
 }
 
-/// Percent-decodes a path; `None` for a malformed escape or bytes that are not UTF-8.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hi = hex(*bytes.get(i + 1)?)?;
-            let lo = hex(*bytes.get(i + 2)?)?;
-            out.push(hi * 16 + lo);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
+/// Characters escaped in a path segment of a redirect's `Location` (RFC 3986 `pchar` keeps the
+/// rest): controls, space, and `"#%<>?\^`{|}` — and `/`, which is not part of a segment.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
 
 /// Resolves the path part of a request URL (no query string) against `root`.
-pub fn resolve_request_path(root: &Path, url_path: &str) -> Result<Resolved, Rejected> {
+pub(crate) fn resolve_request_path(root: &Path, url_path: &str) -> Result<Resolved, Rejected> {
     if !url_path.starts_with('/') {
         return Err(Rejected::BadRequest);
     }
@@ -64,6 +71,7 @@ pub fn resolve_request_path(root: &Path, url_path: &str) -> Result<Resolved, Rej
         return Err(Rejected::BadRequest);
     }
     let mut relative = PathBuf::new();
+    let mut segments = Vec::new();
     for segment in decoded.split('/') {
         match segment {
             "" | "." => {}
@@ -72,7 +80,10 @@ pub fn resolve_request_path(root: &Path, url_path: &str) -> Result<Resolved, Rej
                 // Exactly one normal component: no drive prefixes or roots on any platform.
                 let mut components = Path::new(s).components();
                 match (components.next(), components.next()) {
-                    (Some(Component::Normal(_)), None) => relative.push(s),
+                    (Some(Component::Normal(_)), None) => {
+                        relative.push(s);
+                        segments.push(s);
+                    }
                     _ => return Err(Rejected::BadRequest),
                 }
             }
@@ -82,7 +93,13 @@ pub fn resolve_request_path(root: &Path, url_path: &str) -> Result<Resolved, Rej
     let mut candidate = root.join(&relative);
     if candidate.is_dir() {
         if !decoded.ends_with('/') {
-            return Ok(Resolved::Redirect(format!("{url_path}/")));
+            // Rebuilt from the segments, so it always starts with one `/`: `//host` would be a
+            // protocol-relative URL, and the browser would follow it to another site.
+            let path: String = segments
+                .iter()
+                .map(|s| format!("/{}", percent_encoding::utf8_percent_encode(s, SEGMENT)))
+                .collect();
+            return Ok(Resolved::Redirect(format!("{path}/")));
         }
         candidate.push("index.html");
     }
@@ -133,6 +150,27 @@ mod tests {
             resolve_request_path(&root, "/missing/"),
             Err(Rejected::NotFound)
         );
+    }
+
+    #[test]
+    fn a_redirect_never_leaves_the_site() {
+        let dir = site();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("evil.example").join("a b")).unwrap();
+        // `//evil.example/` in a Location header is a protocol-relative URL to another host.
+        for (request, location) in [
+            ("//evil.example", "/evil.example/"),
+            ("///evil.example", "/evil.example/"),
+            ("/./evil.example", "/evil.example/"),
+            ("//evil.example//a%20b", "/evil.example/a%20b/"),
+            ("//needs", "/needs/"),
+        ] {
+            assert_eq!(
+                resolve_request_path(&root, request),
+                Ok(Resolved::Redirect(location.into())),
+                "{request}"
+            );
+        }
     }
 
     #[test]

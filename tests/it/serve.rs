@@ -5,6 +5,7 @@ use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -39,20 +40,36 @@ fn get(port: u16, target: &str) -> (u16, String) {
     (status, response)
 }
 
-#[test]
-fn serves_refuses_escapes_and_streams_reloads() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("project");
-    common::copy_project(&common::sample(), &project);
-    let output = dir.path().join("site");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_commission"))
+/// Starts `commission serve` on `project` (built into `output`) with at most `max_files` open file
+/// descriptors when given, and returns it with its port once it prints its address.
+fn start(project: &Path, output: &Path, max_files: Option<u64>) -> (Server, u16) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_commission"));
+    command
         .args(["serve", "--port", "0", "--output"])
-        .arg(&output)
-        .arg(&project)
+        .arg(output)
+        .arg(project)
         .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::piped());
+    #[cfg(target_os = "linux")]
+    if let Some(limit) = max_files {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe; nothing else runs between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                let limit = libc::rlimit {
+                    rlim_cur: limit,
+                    rlim_max: limit,
+                };
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = max_files;
+    let mut child = command.spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let server = Server(child);
 
@@ -79,6 +96,16 @@ fn serves_refuses_escapes_and_streams_reloads() {
                 .unwrap();
         }
     };
+    (server, port)
+}
+
+#[test]
+fn serves_refuses_escapes_and_streams_reloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    common::copy_project(&common::sample(), &project);
+    let output = dir.path().join("site");
+    let (server, port) = start(&project, &output, None);
 
     let (status, home) = get(port, "/");
     assert_eq!(status, 200, "{home}");
@@ -146,5 +173,19 @@ fn serves_refuses_escapes_and_streams_reloads() {
     }
     assert!(seen.contains("event: search"), "no search event: {seen}");
     assert_eq!(get(port, "/pagefind/pagefind-entry.json").0, 200);
+    drop(server);
+}
+
+/// Issue 17 item 7: `//host` names another site to a browser; a folder requested as `//needs`
+/// redirects to `/needs/`, never to `//needs/`.
+#[test]
+fn a_double_slash_never_redirects_off_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    common::copy_project(&common::fixture("small"), &project);
+    let (server, port) = start(&project, &dir.path().join("site"), None);
+    let (status, response) = get(port, "//needs");
+    assert_eq!(status, 301, "{response}");
+    assert!(response.contains("\r\nLocation: /needs/\r\n"), "{response}");
     drop(server);
 }
