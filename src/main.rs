@@ -212,8 +212,13 @@ fn main() -> ExitCode {
             commission::init::init(&dir)
         } {
             Ok(n) => {
+                // The command as it was run (`commission` once installed, or the path cargo ran,
+                // such as target/release/commission), so the hint works as printed.
+                let command = std::env::args()
+                    .next()
+                    .unwrap_or_else(|| "commission".into());
                 eprintln!(
-                    "wrote {n} files to {}; build it with: commission build {}",
+                    "wrote {n} files to {}; build it with: {command} build {}",
                     dir.display(),
                     dir.display()
                 );

@@ -157,6 +157,16 @@ fn init_writes_a_project_that_builds_and_refuses_a_non_empty_folder() {
     let result = commission(&["init".as_ref(), project.as_os_str()]);
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     assert!(project.join("commission.toml").is_file());
+    // The closing hint names the command as it was run, so it works as printed.
+    assert!(
+        stderr(&result).ends_with(&format!(
+            "; build it with: {} build {}\n",
+            env!("CARGO_BIN_EXE_commission"),
+            project.display()
+        )),
+        "{}",
+        stderr(&result)
+    );
     // The project is the sample council, file for file.
     let written = all_files(&project);
     let shipped: Vec<String> = all_files(&sample())
