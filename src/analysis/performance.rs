@@ -195,7 +195,7 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-/// RAG and SPC for every KPI, sorted by contract then KPI. Periods without an actual stay as rows
+/// RAG and SPC for every KPI (METHODS.md 2.1–2.6), sorted by contract then KPI. Periods without an actual stay as rows
 /// with no SPC values; a rebase flag on such a period passes to the next period with an actual.
 /// Assurance uses the target of the latest period with an actual (else the latest target given).
 pub fn analyse_kpis(project: &Project) -> Vec<KpiAnalysis> {
@@ -405,7 +405,8 @@ pub fn shows_concern(s: &KpiSummary) -> bool {
         || s.assurance == Assurance::ConsistentFail
 }
 
-/// The contract performance notice rating by [`CPN_RATING_RULE`]; "rated" KPIs are those whose
+/// The contract performance notice rating (METHODS.md 4, Procurement Act 2023 KPIs and ratings)
+/// by [`CPN_RATING_RULE`]; "rated" KPIs are those whose
 /// latest RAG is green, amber or red. A contract is rated Requires improvement or Inadequate
 /// exactly when at least one of its KPIs [`shows_concern`].
 pub fn cpn_rating(summaries: &[&KpiSummary]) -> CpnRating {
@@ -515,7 +516,8 @@ pub fn procurement_act_applies(c: &Contract) -> bool {
         .unwrap_or_else(|| c.award_date.unwrap_or(c.start_date) >= PROCUREMENT_ACT_IN_FORCE)
 }
 
-/// Status, flags and rating of every contract (sorted by contract id) as of `as_of`.
+/// Status, flags (METHODS.md 4: Procurement Act 2023 and transparency code) and rating of every
+/// contract (sorted by contract id) as of `as_of`.
 /// `not_top_ranked` holds the contracts the tender evaluation found awarded to a bidder that was
 /// not top-ranked.
 pub fn analyse_contracts(
@@ -603,7 +605,8 @@ pub struct PipelineEntry {
     pub rating: CpnRating,
 }
 
-/// Contracts whose final end date is after `as_of` and no more than 18 months after it, sorted by
+/// The re-commissioning pipeline (METHODS.md 4, the s.93 pipeline notice's 18-month horizon):
+/// contracts whose final end date is after `as_of` and no more than 18 months after it, sorted by
 /// end date then id. The rating comes from `statuses` (not yet rated if the contract is missing).
 pub fn pipeline(
     project: &Project,

@@ -400,7 +400,8 @@ pub fn assurance(limits: &Limits, target: Option<f64>, polarity: Polarity) -> As
 }
 
 /// Ordinary least squares slope of the values against their index (change per period);
-/// `None` for fewer than two values.
+/// `None` for fewer than two values. Published as `trend_slope` in the KPI summary data, never on
+/// the pages: it is not part of Making Data Count (METHODS.md 2.6).
 pub fn linear_slope(values: &[f64]) -> Option<f64> {
     let n = values.len();
     if n < 2 {

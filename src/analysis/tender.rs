@@ -213,7 +213,7 @@ fn score_bid(
     ]
 }
 
-/// Standard competition ranking among evaluated bids; totals within 1e-9 (relative) tie. Sorts
+/// Standard competition ranking among evaluated bids by MEAT total (METHODS.md 4); totals within 1e-9 (relative) tie. Sorts
 /// the results by rank, then supplier, bids not evaluated last.
 fn rank(results: &mut [BidResult]) {
     let total = |r: &BidResult| r.total_score.unwrap_or(f64::NEG_INFINITY);
@@ -276,7 +276,7 @@ fn status(
     }
 }
 
-/// Scores, ranks and flags one tender's bids.
+/// Scores, ranks and flags one tender's bids (METHODS.md 4: MEAT scoring, abnormally low bids).
 fn evaluate_tender(
     project: &Project,
     tender_id: &str,
