@@ -384,17 +384,6 @@ impl CpnRating {
     }
 }
 
-/// How the site derives a contract performance notice rating from the contract's KPIs (for the page).
-pub const CPN_RATING_RULE: &str = "The rating is derived from the contract's KPIs, using each \
-KPI's latest red/amber/green status against its target, its SPC variation and its SPC assurance. \
-A KPI shows concern when its latest value is red, or its SPC shows special-cause variation of \
-concern at the latest point, or its process limits lie on the wrong side of the target so it will \
-consistently fail. Not yet rated: no KPI return has a value yet. Inadequate: more than half of \
-the KPIs with a target are red, or more than half consistently fail. Requires improvement: \
-otherwise, any KPI shows concern. Approaching target: otherwise, any KPI with a target is amber. \
-Good: every KPI with a target is green. Other: returns are in, but no KPI has a target to rate \
-against. This is the site's own summary of the published KPI data, not the council's formal notice.";
-
 /// A KPI "showing concern" (the definition the home and performance pages print beside the
 /// count, and the trigger of "Requires improvement" in [`cpn_rating`]): its latest value is red,
 /// its latest point is special-cause concern (METHODS.md 2.3), or it consistently fails its
@@ -406,8 +395,8 @@ pub fn shows_concern(s: &KpiSummary) -> bool {
 }
 
 /// The contract performance notice rating (METHODS.md 4, Procurement Act 2023 KPIs and ratings)
-/// by [`CPN_RATING_RULE`]; "rated" KPIs are those whose
-/// latest RAG is green, amber or red. A contract is rated Requires improvement or Inadequate
+/// by the rule the theme words as `rating.rule`; "rated" KPIs are those whose latest RAG is
+/// green, amber or red. A contract is rated Requires improvement or Inadequate
 /// exactly when at least one of its KPIs [`shows_concern`].
 pub fn cpn_rating(summaries: &[&KpiSummary]) -> CpnRating {
     if summaries.iter().all(|s| s.latest_actual.is_none()) {
@@ -954,7 +943,6 @@ mod tests {
         assert_eq!(rate(&[a, a, g], false, 0), CpnRating::ApproachingTarget);
         assert_eq!(CpnRating::ApproachingTarget.label(), "Approaching target");
         assert_eq!(CpnRating::NotYetRated.label(), "Not yet rated");
-        assert!(CPN_RATING_RULE.contains("Inadequate"));
     }
 
     #[test]

@@ -2,38 +2,13 @@
 //! (METHODS.md 5), producing the published `priorities` table.
 //!
 //! The project fixes the scale BPR = (A + 2B) × C / 3 (maximum 100) and OPR = BPR × P×E×A×R×L.
-//! How A, B and C are derived from the data is stated in [`METHOD_DESCRIPTION`], which the
-//! priorities page prints; an indicator's `size`, `seriousness`, `effectiveness` and `pearl` in
+//! How A, B and C are derived from the data is worded by the theme (`priorities.method` in
+//! `themes/default/i18n/en-GB.toml`), which the priorities page prints; an indicator's `size`, `seriousness`, `effectiveness` and `pearl` in
 //! `indicators.csv` always win over the derived scores.
 
 use crate::analysis::needs::{Comparison, NeedRow, NeedsAnalysis, TrendDirection};
 use crate::model::{Indicator, Polarity, Project, ValueType};
 use serde::Serialize;
-
-/// How the scores are derived, in words for the priorities page (METHODS.md 5).
-pub const METHOD_DESCRIPTION: &str = "\
-Each indicator is scored with the Hanlon method. The basic priority rating is (A + 2B) × C / 3, \
-from 0 to 100, and the overall priority rating multiplies it by the five PEARL checks \
-(propriety, economics, acceptability, resources, legality), each 1 or 0, so a problem that \
-fails any check drops to 0. Priorities are ranked by overall rating, then by basic rating; \
-equal ratings share a rank.
-A, the size of the problem (0 to 10), uses the share of the population affected in our area, \
-in the bands of the NACCHO Hanlon table: 25% or more scores 10, 10% to 25% scores 8, \
-1% to 10% scores 6, 0.1% to 1% scores 4, 0.01% to 0.1% scores 2, and less scores 0. The share \
-follows from what the indicator measures. For a percentage where lower is better (smokers), or \
-with no judgement, the share is the value itself. For a percentage where higher is better \
-(people still at home after reablement), the people affected are those without the good \
-outcome, so the share is 100 minus the value. For a rate, the share is the rate per person \
-(500 per 100,000 is 0.5%). A score, a ratio, an average such as life expectancy, a count, or a \
-rate where higher is better says nothing about how many people are affected, so these score 5. \
-The needs assessment team may set the share affected, or the score itself, for any indicator.
-B, the seriousness (0 to 10), starts from the comparison with the benchmark: 6 if we are \
-significantly worse, 3 if similar or not compared, 1 if better. When we are worse it adds a \
-point for every full 10% gap from the benchmark value, up to 3, and it adds 1 if the recent \
-trend is worsening. It is capped at 10.
-C, the effectiveness of the available interventions (0 to 10), cannot be read from the data: \
-it is 5 unless the needs assessment team sets it for the indicator.
-Scores the team sets in the indicator list replace the derived ones.";
 
 /// One row of the published `priorities` table (FORMATS.md section 2).
 #[derive(Debug, Clone, PartialEq, Serialize)]

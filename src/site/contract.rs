@@ -128,7 +128,7 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
         rating_class: status
             .map(|s| s.rating.as_str().to_string())
             .unwrap_or_default(),
-        rating_rule: crate::analysis::performance::CPN_RATING_RULE.to_string(),
+        rating_rule: ix.words.get("rating.rule").to_string(),
         flags: flag_words(ix, status),
         kpis: ix
             .kpis(&c.contract_id)

@@ -89,7 +89,7 @@ pub fn dashboard_view(ix: &Index) -> DashboardView {
                 count: *n,
             })
             .collect(),
-        rating_rule: crate::analysis::performance::CPN_RATING_RULE.to_string(),
+        rating_rule: ix.words.get("rating.rule").to_string(),
         figures: vec![
             figure("live contracts", h.live_contracts.to_string()),
             figure("a year under contract", money_short(h.annual_value_live)),
@@ -204,6 +204,11 @@ mod tests {
         );
         assert_eq!((c.kpi_count, c.concern, c.improvement), (1, 0, 0));
         assert!(c.flags.is_empty());
+        // The rating rule is the theme's, and names every rating.
+        assert!(v
+            .rating_rule
+            .starts_with("The rating is derived from the contract's KPIs"));
+        assert!(v.rating_rule.contains("Inadequate"));
         assert_eq!(
             kpi_summary_counts(ix.kpis("C1")),
             (

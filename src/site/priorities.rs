@@ -59,7 +59,7 @@ pub fn priorities_view(ix: &Index) -> PrioritiesView {
         .collect();
     PrioritiesView {
         home_name: ix.home_name(),
-        method: crate::analysis::priorities::METHOD_DESCRIPTION.to_string(),
+        method: ix.words.get("priorities.method").to_string(),
         gaps: rows.iter().filter(|r| r.specifications.is_empty()).count(),
         rows,
     }
@@ -102,6 +102,9 @@ mod tests {
         let ix = Index::new(&project, &analysis);
         let v = priorities_view(&ix);
         assert_eq!((v.home_name.as_str(), v.gaps), ("Hartside", 0));
+        assert!(v
+            .method
+            .starts_with("Each indicator is scored with the Hanlon method."));
         let r = &v.rows[0];
         assert_eq!(r.rank, 1);
         assert_eq!(
