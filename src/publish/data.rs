@@ -33,32 +33,7 @@ pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
     if rows.is_empty() {
         out.write_record(header)?;
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(raw.as_slice());
-    let mut record = csv::StringRecord::new();
-    let mut names = csv::StringRecord::new();
-    let mut index = 0;
-    while reader.read_record(&mut record)? {
-        // A number that is not finite (an overflowing sum, a ratio to zero) is written empty, as
-        // its JSON twin writes null: the same rule in both encodings. A text that reads `NaN`
-        // stays, since JSON keeps it as a string.
-        let json = (index > 0 && record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")))
-            .then(|| serde_json::to_value(&rows[index - 1]).ok())
-            .flatten();
-        for (i, cell) in record.iter().enumerate() {
-            let null = json
-                .as_ref()
-                .and_then(|j| j.get(names.get(i).unwrap_or("")))
-                .is_some_and(serde_json::Value::is_null);
-            out.write_field(if null { "".into() } else { neutralise(cell) }.as_bytes())?;
-        }
-        out.write_record(None::<&[u8]>)?;
-        if index == 0 {
-            names = record.clone();
-        }
-        index += 1;
-    }
+    copy_neutralised(&raw, rows, true, &mut out)?;
     out.into_inner().context("finishing CSV")
 }
 
@@ -76,34 +51,54 @@ pub fn to_csv_rows<T: Serialize>(header: &[String], rows: &[T]) -> Result<Vec<u8
         .flexible(true)
         .from_writer(Vec::new());
     out.write_record(header)?;
+    copy_neutralised(&raw, rows, false, &mut out)?;
+    out.into_inner().context("finishing CSV")
+}
+
+/// Copies the CSV records of `raw` (written from `rows`, after a header row when `has_header`)
+/// into `out`, each cell neutralised ([`neutralise`]). A number that is not finite (an
+/// overflowing sum, a ratio to zero) is written empty, as its JSON twin writes null: the same
+/// rule in both encodings. A text that reads `NaN` stays, since JSON keeps it as a string. A row
+/// that serialises as a map is matched to JSON by column name, one that serialises as a
+/// sequence by position.
+fn copy_neutralised<T: Serialize>(
+    raw: &[u8],
+    rows: &[T],
+    has_header: bool,
+    out: &mut csv::Writer<Vec<u8>>,
+) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(raw.as_slice());
+        .from_reader(raw);
     let mut record = csv::StringRecord::new();
     let mut names = csv::StringRecord::new();
-    let mut index = 0;
+    let mut index: usize = 0;
     while reader.read_record(&mut record)? {
-        // A number that is not finite (an overflowing sum, a ratio to zero) is written empty, as
-        // its JSON twin writes null: the same rule in both encodings. A text that reads `NaN`
-        // stays, since JSON keeps it as a string.
-        let json = (index > 0 && record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")))
-            .then(|| serde_json::to_value(&rows[index - 1]).ok())
-            .flatten();
+        let row = if has_header {
+            index.checked_sub(1)
+        } else {
+            Some(index)
+        };
+        let json = row
+            .filter(|_| record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")))
+            .and_then(|r| rows.get(r))
+            .and_then(|r| serde_json::to_value(r).ok());
         for (i, cell) in record.iter().enumerate() {
-            let null = json
-                .as_ref()
-                .and_then(|j| j.get(names.get(i).unwrap_or("")))
-                .is_some_and(serde_json::Value::is_null);
+            let value = json.as_ref().and_then(|j| match j {
+                serde_json::Value::Array(cells) => cells.get(i),
+                _ => j.get(names.get(i).unwrap_or("")),
+            });
+            let null = value.is_some_and(serde_json::Value::is_null);
             out.write_field(if null { "".into() } else { neutralise(cell) }.as_bytes())?;
         }
         out.write_record(None::<&[u8]>)?;
-        if index == 0 {
+        if has_header && index == 0 {
             names = record.clone();
         }
         index += 1;
     }
-    out.into_inner().context("finishing CSV")
+    Ok(())
 }
 
 /// JSON bytes: an array of objects, pretty-printed with a final newline.
@@ -144,6 +139,19 @@ mod tests {
         let json: serde_json::Value = serde_json::from_slice(&to_json(&rows).unwrap()).unwrap();
         assert_eq!(json[0]["value"], serde_json::Value::Null);
         assert_eq!(json[1]["name"], "inf");
+    }
+
+    #[test]
+    fn rows_of_a_run_time_header_follow_the_same_rule_by_position() {
+        // A register row serialises as a sequence: its cells are matched to JSON by position,
+        // so the first data row is read as data (not as the header) and `NaN` as text stays.
+        let rows = vec![
+            (String::from("NaN"), Some(f64::INFINITY)),
+            (String::from("=cmd"), Some(2.5)),
+        ];
+        let header = vec!["name".to_string(), "value".to_string()];
+        let csv = String::from_utf8(to_csv_rows(&header, &rows).unwrap()).unwrap();
+        assert_eq!(csv, "name,value\nNaN,\n'=cmd,2.5\n");
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! breakdowns, and the priority, specifications, contracts and grants that answer it.
 
 use super::chart::{bar_chart, line_chart, Bar, Chart, Line};
-use super::format::{fixed, money, number};
+use super::format::{fixed, number};
 use super::index::Index;
 use super::needs::{ci_text, comparison_cell, contract_refs, ordered_areas, unit, ContractRef};
-use super::{area_path, crumbs, grant_path, indicator_path, link, view, Link, Page};
+use super::{area_path, crumbs, grant_link, indicator_path, link, view, Link, Page};
 use crate::analysis::needs::{BreakdownRow, NeedRow};
 use crate::model::config::ComparisonMethod;
 use crate::model::{Indicator, Period, Polarity};
@@ -179,17 +179,7 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
             .iter()
             .flat_map(|s| ix.grants_by_spec.get(s).into_iter().flatten())
             .filter_map(|g| project.grants.get(*g))
-            .map(|g| {
-                link(
-                    &grant_path(&g.grant_id),
-                    format!(
-                        "{} — {} ({})",
-                        g.title,
-                        g.recipient_name,
-                        money(g.amount_awarded)
-                    ),
-                )
-            })
+            .map(grant_link)
             .collect(),
         priority: analysis
             .priorities

@@ -126,6 +126,20 @@ pub fn link(path: &str, text: impl Into<String>) -> Link {
     }
 }
 
+/// A link to a grant's page reading "title — recipient (amount)", as the indicator and
+/// specification pages list the grants that serve them.
+pub fn grant_link(g: &crate::model::Grant) -> Link {
+    link(
+        &grant_path(&g.grant_id),
+        format!(
+            "{} — {} ({})",
+            g.title,
+            g.recipient_name,
+            format::money(g.amount_awarded)
+        ),
+    )
+}
+
 pub fn crumbs(items: &[(&str, &str)]) -> Vec<Crumb> {
     let mut out = vec![Crumb {
         title: "Home".into(),

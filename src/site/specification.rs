@@ -7,7 +7,7 @@ use super::format::{date, money, number};
 use super::index::Index;
 use super::markdown::render_markdown;
 use super::{
-    crumbs, engagement_path, grant_path, indicator_path, link, options_path, spec_path,
+    crumbs, engagement_path, grant_link, indicator_path, link, options_path, spec_path,
     tender_path, view, Link, Page,
 };
 use crate::model::{SocialValueCommitment, SpecStatus, Specification};
@@ -175,17 +175,7 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
             .into_iter()
             .flatten()
             .filter_map(|g| project.grants.get(*g))
-            .map(|g| {
-                link(
-                    &grant_path(&g.grant_id),
-                    format!(
-                        "{} — {} ({})",
-                        g.title,
-                        g.recipient_name,
-                        money(g.amount_awarded)
-                    ),
-                )
-            })
+            .map(grant_link)
             .collect(),
         options: ix
             .options_by_spec
