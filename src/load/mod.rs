@@ -86,20 +86,8 @@ fn not_recognised(table: &table::Table, expected: &str, diags: &mut Diagnostics)
 
 /// Reads a JSON input, with a diagnostic when it is not JSON.
 fn read_json(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<serde_json::Value> {
-    let limit = tables::max_table_bytes();
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > limit => {
-            diags.push(
-                Diagnostic::error(
-                    rel,
-                    Location::File,
-                    format!("file is larger than the {} limit", table::limit_text(limit)),
-                )
-                .value(format!("{} bytes", m.len())),
-            );
-            return None;
-        }
-        _ => {}
+    if !tables::within_size_limit(path, rel, diags) {
+        return None;
     }
     let text = read_text(path, rel, diags)?;
     match serde_json::from_str(&text) {

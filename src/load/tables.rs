@@ -19,9 +19,9 @@ pub fn max_table_bytes() -> u64 {
         .unwrap_or(MAX_TABLE_BYTES)
 }
 
-/// Reads a table file: one table for CSV, one per non-empty sheet for .xlsx/.ods/.xls.
-/// `rel` is the path shown in diagnostics.
-pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
+/// Whether the input file at `path` may be read: false, with a diagnostic, when it is over the
+/// size limit (`max_table_bytes`) or its size cannot be read. Tables and JSON packages share it.
+pub fn within_size_limit(path: &Path, rel: &str, diags: &mut Diagnostics) -> bool {
     let limit = max_table_bytes();
     match std::fs::metadata(path) {
         Ok(m) if m.len() > limit => {
@@ -34,17 +34,25 @@ pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table
                 .value(format!("{} bytes", m.len()))
                 .hint("split the file, or keep only the periods the site should publish"),
             );
-            return Vec::new();
+            false
         }
+        Ok(_) => true,
         Err(e) => {
             diags.push(Diagnostic::error(
                 rel,
                 Location::File,
                 format!("cannot read the file: {e}"),
             ));
-            return Vec::new();
+            false
         }
-        _ => {}
+    }
+}
+
+/// Reads a table file: one table for CSV, one per non-empty sheet for .xlsx/.ods/.xls.
+/// `rel` is the path shown in diagnostics.
+pub fn read_tables(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<Table> {
+    if !within_size_limit(path, rel, diags) {
+        return Vec::new();
     }
     let ext = path
         .extension()

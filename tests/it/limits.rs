@@ -54,3 +54,29 @@ fn a_table_over_the_size_limit_is_refused_by_name() {
     assert!(stderr.contains("cannot open the workbook"), "{stderr}");
     assert!(!stderr.contains("limit"), "{stderr}");
 }
+
+#[test]
+fn a_json_package_over_the_size_limit_is_refused_like_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("commission.toml"),
+        "title = \"T\"\norganisation = \"O\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("contracts")).unwrap();
+    std::fs::write(root.join("contracts/releases.json"), vec![b' '; 1500]).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
+        .arg("check")
+        .arg(root)
+        .env("COMMISSION_MAX_TABLE_BYTES", "1000")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "error: contracts/releases.json: file is larger than the 1000 bytes limit: \"1500 bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n"
+        ),
+        "{stderr}"
+    );
+}
