@@ -4,7 +4,7 @@
 //! every field it came with (recipient ids, programme, beneficiary location, planned dates), and
 //! its id is kept when it already carries a registered prefix.
 
-use super::fields::{parse_date, Columns, Fields};
+use super::fields::{date_hint, date_problem, Columns, Fields};
 use super::table::{normalise_header, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::Grant;
@@ -316,13 +316,13 @@ fn grant_from_record(
     let date =
         |v: Option<&Value>, field: &str, diags: &mut Diagnostics| -> Option<chrono::NaiveDate> {
             let t = text_of(v)?;
-            let d = parse_date(&t);
-            if d.is_none() {
-                diags.push(
-                    problem(field, "not a date", Some(t)).hint("expected a date like 2025-04-01"),
-                );
+            match date_problem(&t) {
+                Ok(d) => Some(d),
+                Err(why) => {
+                    diags.push(problem(field, why, Some(t)).hint(date_hint(why)));
+                    None
+                }
             }
-            d
         };
     let award_date = date(record.get("awardDate"), "awardDate", diags);
     if award_date.is_none() {
@@ -502,6 +502,21 @@ mod tests {
                 "beneficiaryLocation": [{"geoCode": "E08000009"}],
                 "grantProgramme": [{"title": "VSG"}], "fromOpenCall": "Yes"
             })
+        );
+    }
+
+    #[test]
+    fn a_360giving_date_is_refused_for_the_same_reason_as_a_register_date() {
+        let csv = "Identifier,Title,Currency,Amount Awarded,Award Date,Recipient Org:Identifier,Recipient Org:Name\n\
+                   360G-x-1,Grant to A,GBP,100,18/01/13,GB-CHC-1,A\n";
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(csv.as_bytes(), "grants/g.csv", &mut d).unwrap();
+        let g = read_csv(&t, &mut d);
+        assert!(g.is_empty());
+        let text: Vec<String> = d.sorted().iter().map(|x| x.to_string()).collect();
+        assert_eq!(
+            text,
+            ["error: grants/g.csv:2: column \"awardDate\": two-digit year: \"18/01/13\"\n  = hint: write the year in full, e.g. 01/04/2025: a two-digit year could be in either century"]
         );
     }
 }
