@@ -1,6 +1,7 @@
 //! What is published of each tender's bids under its publication policy (FORMATS.md,
-//! `bid_publication`). The tender pages, `data/evaluation`, `data/tenders` and the OCDS package
-//! all read [`published`], so nothing withheld in one of them is published in another.
+//! `bid_publication`). [`published`] runs once per tender, in the evaluation
+//! ([`TenderEvaluation::published`]); the tender pages, `data/evaluation`, `data/tenders` and the
+//! OCDS package all read that, so nothing withheld in one of them is published in another.
 //!
 //! Why the default withholds: under the Procurement Act 2023 the assessment of each tender goes
 //! privately to its supplier (s.50 assessment summaries), and the contract award notice names the
@@ -8,7 +9,9 @@
 //! council does not publish them. The successful supplier's evaluated price and scores are
 //! published, since its contract value is public anyway.
 
-use super::tender::{BidResult, TenderEvaluation, TenderStatus};
+#[cfg(doc)]
+use super::tender::TenderEvaluation;
+use super::tender::{BidResult, TenderStatus};
 use crate::model::{BidPublication, SupplierType};
 use serde::Serialize;
 
@@ -121,15 +124,18 @@ fn shown(policy: BidPublication, bid: &BidResult, awarded: bool) -> (bool, bool)
     }
 }
 
-/// What `eval`'s publication policy publishes of its bids.
-pub fn published(eval: &TenderEvaluation) -> PublishedTender {
-    let policy = eval.publication;
-    let awarded = eval.status == TenderStatus::Awarded;
+/// What publication `policy` publishes of a tender's `bids` at its `status`.
+pub fn published(
+    policy: BidPublication,
+    status: TenderStatus,
+    bids: &[BidResult],
+) -> PublishedTender {
+    let awarded = status == TenderStatus::Awarded;
     let mut with_figures = Vec::new();
     let mut named = Vec::new();
     let mut withheld = Vec::new();
     let mut unnamed_count = 0;
-    for b in &eval.bids {
+    for b in bids {
         let (name, figures) = shown(policy, b, awarded);
         if !figures {
             withheld.push(b);

@@ -4,6 +4,7 @@
 //! cost per unit of output for live contracts. Pure functions of the model; weights that do not
 //! sum to 100 are the loader's diagnostic, not this module's.
 
+use super::disclosure::{self, PublishedTender};
 use crate::model::config::{PriceScoring, ProcurementConfig};
 use crate::model::{
     AwardReason, Bid, BidPublication, EvaluationWeights, Project, Specification, SupplierType,
@@ -108,6 +109,9 @@ pub struct TenderEvaluation {
     pub status: TenderStatus,
     /// What is published of the bids: the tender's own setting, else `[procurement]`'s.
     pub publication: BidPublication,
+    /// The bids as `publication` publishes them ([`disclosure::published`]), computed once for
+    /// the tender pages and every data file.
+    pub published: PublishedTender,
 }
 
 impl TenderEvaluation {
@@ -353,7 +357,12 @@ fn evaluate_tender(
         .iter()
         .filter(|b| b.supplier_type.is_some_and(SupplierType::is_sme_or_vcse))
         .count();
+    let status = status(tender, !contracts.is_empty(), !bids.is_empty(), as_of);
+    let publication = tender
+        .and_then(|t| t.bid_publication)
+        .unwrap_or(config.bid_publication);
     TenderEvaluation {
+        published: disclosure::published(publication, status, &results),
         tender_id: tender_id.to_string(),
         spec_id,
         weights,
@@ -370,10 +379,8 @@ fn evaluate_tender(
         award_not_top_ranked: !not_top.is_empty(),
         not_top_ranked_contract_ids: not_top,
         award_reason: tender.and_then(|t| t.award_reason),
-        status: status(tender, !contracts.is_empty(), !bids.is_empty(), as_of),
-        publication: tender
-            .and_then(|t| t.bid_publication)
-            .unwrap_or(config.bid_publication),
+        status,
+        publication,
         bids: results,
     }
 }

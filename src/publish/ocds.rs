@@ -6,7 +6,6 @@
 //! enable `preserve_order`), arrays in id order, so the same project gives the same bytes.
 
 use super::ocds_tender::{bids, notice_fields, tender_status, Lot, EXTENSIONS};
-use crate::analysis::disclosure::published as published_bids;
 use crate::analysis::tender::{same_supplier, TenderEvaluation};
 use crate::model::{
     slug, Config, Contract, ContractSupplier, ProcurementRoute, Project, Specification,
@@ -574,7 +573,7 @@ pub fn ocds_package(project: &Project, evals: &[TenderEvaluation], published_dat
         procurements.entry(key).or_default().push(Lot {
             eval,
             notice,
-            published: published_bids(eval),
+            published: &eval.published,
         });
     }
     for lots in procurements.values() {

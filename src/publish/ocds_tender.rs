@@ -19,7 +19,7 @@ pub const EXTENSIONS: [&str; 2] = [
 pub struct Lot<'a> {
     pub eval: &'a TenderEvaluation,
     pub notice: Option<&'a Tender>,
-    pub published: PublishedTender,
+    pub published: &'a PublishedTender,
 }
 
 impl Lot<'_> {

@@ -2,7 +2,7 @@
 //! each tender's publication policy publishes ([`crate::analysis::disclosure`]): a withheld
 //! price or score is an empty cell, an unnamed bid no row at all.
 
-use crate::analysis::disclosure::{published, PublishedTender};
+use crate::analysis::disclosure::PublishedTender;
 use crate::analysis::tender::TenderEvaluation;
 use crate::model::{Project, Tender};
 use chrono::NaiveDate;
@@ -66,7 +66,7 @@ pub struct TenderRow<'a> {
 pub fn evaluation_rows(evals: &[TenderEvaluation]) -> Vec<EvaluationRow<'_>> {
     let mut rows = Vec::new();
     for e in evals {
-        for b in published(e).bids {
+        for b in &e.published.bids {
             let f = b.figures.as_ref();
             rows.push(EvaluationRow {
                 tender_id: &e.tender_id,
@@ -83,7 +83,7 @@ pub fn evaluation_rows(evals: &[TenderEvaluation]) -> Vec<EvaluationRow<'_>> {
                 tied: f.map(|f| f.tied),
                 excluded: b.excluded,
                 figures_withheld: f.is_none(),
-                supplier: b.supplier,
+                supplier: b.supplier.clone(),
             });
         }
     }
@@ -104,7 +104,7 @@ pub fn tender_rows<'a>(project: &'a Project, evals: &'a [TenderEvaluation]) -> V
         .iter()
         .map(|e| {
             let t = project.tenders.get(&e.tender_id);
-            let p: PublishedTender = published(e);
+            let p: &PublishedTender = &e.published;
             let d = p.distribution;
             let dates = t.map(|t| t.dates).unwrap_or_default();
             TenderRow {

@@ -146,13 +146,13 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
         // Only the bids whose figures the tender's publication policy publishes.
         award_rows: tender
             .map(|t| {
-                crate::analysis::disclosure::published(t)
+                t.published
                     .bids
-                    .into_iter()
+                    .iter()
                     .filter_map(|b| {
-                        let f = b.figures?;
+                        let f = b.figures.as_ref()?;
                         Some(AwardRow {
-                            supplier: b.supplier,
+                            supplier: b.supplier.clone(),
                             rank: f.rank?.to_string(),
                             total: number(f.total_score?, 1),
                             awarded: b.awarded,

@@ -7,7 +7,7 @@
 use super::format::{date, money, number, percent};
 use super::index::Index;
 use super::{crumbs, tender_path, view, Link, Page};
-use crate::analysis::disclosure::{published, PublishedBid};
+use crate::analysis::disclosure::PublishedBid;
 use crate::analysis::tender::{TenderEvaluation, TenderStatus};
 use crate::model::config::PriceScoring;
 use crate::model::Tender;
@@ -268,7 +268,7 @@ fn dates(notice: &Tender) -> Vec<(&'static str, String)> {
 pub fn tender_view(ix: &Index, t: &TenderEvaluation) -> TenderView {
     let procurement = &ix.project.config.procurement;
     let notice = ix.project.tenders.get(&t.tender_id);
-    let p = published(t);
+    let p = &t.published;
     let awards = t
         .awarded_contract_ids
         .iter()
