@@ -80,13 +80,14 @@ fn periods_per_year(kind: PeriodKind, years: i32) -> f64 {
 }
 
 /// Yearly output of a KPI's actuals, in period order, as (kind, years spanned, value) (METHODS.md
-/// 4.1). Only returns of the latest return's period kind count. A stock is the mean of the latest
+/// 4.1), with how it was found, from how many returns, and their period kind. Only returns of the
+/// latest return's period kind count. A stock is the mean of the latest
 /// year's returns (all of them with less than a year); a flow is the sum of the latest year's
 /// returns, or with less than a year their mean times the periods in a year.
 pub fn output_per_year(
     points: &[(PeriodKind, i32, f64)],
     measure: StockOrFlow,
-) -> Option<(f64, OutputMethod, usize)> {
+) -> Option<(f64, OutputMethod, usize, PeriodKind)> {
     let &(kind, years, _) = points.last()?;
     let per_year = periods_per_year(kind, years);
     let same: Vec<f64> = points
@@ -97,7 +98,7 @@ pub fn output_per_year(
     let n = (per_year.round() as usize).max(1);
     let year = &same[same.len().saturating_sub(n)..];
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    Some(match measure {
+    let (output, method, periods) = match measure {
         StockOrFlow::Stock => (mean(year), OutputMethod::AverageOfStock, year.len()),
         StockOrFlow::Flow if per_year >= 1.0 && same.len() >= n => {
             (year.iter().sum(), OutputMethod::SumOfYear, n)
@@ -107,7 +108,8 @@ pub fn output_per_year(
             OutputMethod::AnnualisedMean,
             same.len(),
         ),
-    })
+    };
+    Some((output, method, periods, kind))
 }
 
 /// Cost per unit of output for every contract (in id order) whose specification sets
@@ -138,10 +140,9 @@ pub fn value_for_money(project: &Project) -> Vec<ValueForMoney> {
             .map(|(p, v)| (p.kind, p.year_range(), v))
             .collect();
         let (measure, guessed) = stock_or_flow(spec, kpi);
-        let Some((output, method, periods)) = output_per_year(&points, measure) else {
+        let Some((output, method, periods, period_kind)) = output_per_year(&points, measure) else {
             continue;
         };
-        let period_kind = points.last().map_or(PeriodKind::Month, |p| p.0);
         out.push(ValueForMoney {
             contract_id: contract.contract_id.clone(),
             service_area: spec.service_area.clone(),
