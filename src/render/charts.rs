@@ -202,23 +202,10 @@ fn period_label(x: f64, labels: &[String], step: usize) -> String {
     let i = x.round();
     let at_point = (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len();
     if at_point && (i as usize) % step == 0 {
-        human_period(&labels[i as usize])
+        crate::site::format::period(&labels[i as usize])
     } else {
         String::new()
     }
-}
-
-/// A month period as readers write it: `2024-04` → `Apr 2024`; any other label as it is.
-fn human_period(label: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month = label
-        .split_once('-')
-        .filter(|(y, m)| y.len() == 4 && m.len() == 2 && y.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?)))
-        .and_then(|(y, m)| Some(format!("{} {y}", MONTHS.get(m.checked_sub(1)?)?)));
-    month.unwrap_or_else(|| label.to_string())
 }
 
 /// Horizontal bars with confidence-interval whiskers and an optional benchmark line.
@@ -603,15 +590,6 @@ fn paired_bars(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn months_read_as_words_on_the_axis() {
-        assert_eq!(human_period("2024-04"), "Apr 2024");
-        assert_eq!(human_period("2024-12"), "Dec 2024");
-        assert_eq!(human_period("2024/25"), "2024/25");
-        assert_eq!(human_period("2024-13"), "2024-13");
-        assert_eq!(human_period("2016 - 18"), "2016 - 18");
-    }
 
     #[test]
     fn charts_are_labelled_images() {

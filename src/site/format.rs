@@ -42,6 +42,31 @@ pub fn fixed(v: Option<f64>, decimals: u32) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
+/// A month period as readers write it: `2024-04` → `Apr 2024`; any other label (a financial
+/// year `2024/25`, a range `2016 - 18`) as it is. Chart axes and tables alike.
+pub fn period(label: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = label
+        .split_once('-')
+        .filter(|(y, m)| y.len() == 4 && m.len() == 2 && y.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?)))
+        .and_then(|(y, m)| Some(format!("{} {y}", MONTHS.get(m.checked_sub(1)?)?)));
+    month.unwrap_or_else(|| label.to_string())
+}
+
+/// The decimal places that show every one of `values` as [`value`] would, so a column of one
+/// measure has one precision: "81.0" beside "80.2", never "81".
+pub fn decimals_for(values: impl IntoIterator<Item = f64>) -> usize {
+    values
+        .into_iter()
+        .filter(|v| v.is_finite() && v.fract() != 0.0 && v.abs() < 1000.0)
+        .map(|v| if v.abs() >= 10.0 { 1 } else { 2 })
+        .max()
+        .unwrap_or(0)
+}
+
 pub fn opt_value(v: Option<f64>) -> String {
     v.map(value).unwrap_or_else(|| "–".into())
 }
@@ -107,5 +132,21 @@ mod tests {
         assert_eq!(fixed(Some(81.0), 1), "81.0");
         assert_eq!(fixed(Some(18762.0), 0), "18,762");
         assert_eq!(fixed(None, 1), "–");
+    }
+    #[test]
+    fn months_read_as_words_on_the_axis() {
+        assert_eq!(period("2024-04"), "Apr 2024");
+        assert_eq!(period("2024-12"), "Dec 2024");
+        assert_eq!(period("2024/25"), "2024/25");
+        assert_eq!(period("2024-13"), "2024-13");
+        assert_eq!(period("2016 - 18"), "2016 - 18");
+    }
+
+    #[test]
+    fn one_precision_per_column() {
+        assert_eq!(decimals_for([81.0, 80.2, 73.5]), 1);
+        assert_eq!(decimals_for([81.0, 80.0]), 0);
+        assert_eq!(decimals_for([5.25, 12.5]), 2);
+        assert_eq!(decimals_for([1250.5, 3.0]), 0);
     }
 }

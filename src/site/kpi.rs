@@ -3,7 +3,7 @@
 //! are most of a large site.
 
 use super::chart::{spc_chart, Chart, Mark, SpcSeries};
-use super::format::opt_value;
+use super::format::{decimals_for, fixed, opt_value, period};
 use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
 use crate::analysis::performance::KpiAnalysis;
 use crate::analysis::spc::SpecialCause;
@@ -107,9 +107,17 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
         rows: {
             // Each row with an actual has an SPC point, in order: its direction words the cell.
             let mut points = k.points.iter();
+            let decimals = decimals_for(k.rows.iter().flat_map(|r| [r.actual, r.target]).flatten());
             k.rows
                 .iter()
-                .map(|r| row_view(input.words, r, r.actual.and_then(|_| points.next())))
+                .map(|r| {
+                    row_view(
+                        input.words,
+                        r,
+                        r.actual.and_then(|_| points.next()),
+                        decimals,
+                    )
+                })
                 .collect()
         },
         screening: if input.screen_outliers {
@@ -192,18 +200,19 @@ fn row_view(
     words: &Strings,
     r: &crate::analysis::performance::KpiRow,
     point: Option<&crate::analysis::spc::SpcPoint>,
+    decimals: usize,
 ) -> KpiRowView {
     let (rag, rag_label) = words::rag(words, r.rag);
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
     KpiRowView {
-        period: r.period.label.clone(),
-        actual: opt_value(r.actual),
-        target: opt_value(r.target),
+        period: period(&r.period.label),
+        actual: fixed(r.actual, decimals as u32),
+        target: fixed(r.target, decimals as u32),
         rag,
         rag_label,
-        mean: opt_value(finite(r.mean)),
-        lower: opt_value(finite(r.lower_limit)),
-        upper: opt_value(finite(r.upper_limit)),
+        mean: fixed(finite(r.mean), decimals.max(1) as u32),
+        lower: fixed(finite(r.lower_limit), decimals.max(1) as u32),
+        upper: fixed(finite(r.upper_limit), decimals.max(1) as u32),
         special: match (r.special_cause, r.rule, point) {
             (Some(sc), Some(rule), Some(p)) => words::special_point(sc, rule, p.direction),
             _ => String::new(),
@@ -256,7 +265,7 @@ mod tests {
                 first.actual.as_str(),
                 first.target.as_str()
             ),
-            ("2024-04", "30", "40")
+            ("Apr 2024", "30", "40")
         );
         assert_eq!(
             (
@@ -264,7 +273,7 @@ mod tests {
                 first.lower.as_str(),
                 first.upper.as_str()
             ),
-            ("45", "18.4", "71.6")
+            ("45.0", "18.4", "71.6")
         );
         assert!(v.screening.starts_with("Limits use every moving range"));
         assert_eq!(v.chart.as_ref().map(|c| c.id.as_str()), Some("spc-k1"));
