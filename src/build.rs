@@ -65,7 +65,7 @@ pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
     let (project, mut diags) = load_project(root);
     let theme = load_theme(root, &mut diags);
     match Renderer::new(&theme) {
-        Err(e) => diags.push(template_problem(&e).unwrap_or_else(|| templates_error(&e))),
+        Err(e) => diags.push(template_diagnostic(&e)),
         Ok(renderer) => {
             let renders = project
                 .as_ref()
@@ -76,7 +76,7 @@ pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
                 let rendered =
                     rendered_site(project, &analysis, &renderer, &theme, &Silent, None, sink);
                 if let Err(e) = rendered {
-                    diags.push(template_problem(&e).unwrap_or_else(|| templates_error(&e)));
+                    diags.push(template_diagnostic(&e));
                 }
             }
         }
@@ -84,8 +84,11 @@ pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
     (project, diags)
 }
 
-fn templates_error(e: &anyhow::Error) -> Diagnostic {
-    Diagnostic::error("templates", Location::File, format!("{e:#}"))
+/// The diagnostic for any failure to compile or render the templates under `check`: the
+/// template's own ([`template_problem`]) when it names one, else one for the templates folder.
+fn template_diagnostic(e: &anyhow::Error) -> Diagnostic {
+    template_problem(e)
+        .unwrap_or_else(|| Diagnostic::error("templates", Location::File, format!("{e:#}")))
 }
 
 /// The diagnostic for a template that does not compile or render ([`TemplateError`]): the
