@@ -29,12 +29,7 @@ pub fn is_kpi_return(table: &Table) -> bool {
 
 /// True when a KPI table is in the wide layout (no `period` column, one column per period).
 pub fn is_wide(table: &Table) -> bool {
-    let h: Vec<String> = table
-        .header_text()
-        .iter()
-        .map(|h| normalise_header(h))
-        .collect();
-    !h.iter().any(|x| x == "period") && h.iter().any(|x| x == "kpiid")
+    table.has_columns(&["kpi_id"]) && !table.has_columns(&["period"])
 }
 
 /// Reads a KPI return table in either layout.

@@ -227,14 +227,7 @@ const HEADINGS: &[Heading] = &[
 
 /// True when a table is in the 360Giving CSV layout: it has `Identifier` and `Amount Awarded`.
 pub fn is_360giving_csv(table: &Table) -> bool {
-    let h: Vec<String> = table
-        .header_text()
-        .iter()
-        .map(|h| normalise_header(h))
-        .collect();
-    ["identifier", "amountawarded"]
-        .iter()
-        .all(|k| h.iter().any(|x| x == k))
+    table.has_columns(&["identifier", "amount_awarded"])
 }
 
 /// True when a JSON value is a 360Giving package.

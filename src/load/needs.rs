@@ -2,7 +2,7 @@
 //! "download data" exports read unchanged (recognised by their header).
 
 use super::fields::{is_missing_marker, Columns, Fields};
-use super::table::{normalise_header, Cell, Table};
+use super::table::{Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Area, Indicator, Observation, Polarity, PolaritySource, ValueType};
 use std::collections::BTreeMap;
@@ -162,14 +162,7 @@ pub fn read_indicators(table: &Table, diags: &mut Diagnostics) -> BTreeMap<Strin
 /// hand it on (the download itself, R's `write.csv` with dots for spaces and a row-number column,
 /// fingertipsR's names, a copy saved as .xlsx): headers are compared on letters and digits only.
 pub fn is_fingertips(table: &Table) -> bool {
-    let h: Vec<String> = table
-        .header_text()
-        .iter()
-        .map(|h| normalise_header(h))
-        .collect();
-    ["indicatorid", "areacode", "timeperiod"]
-        .iter()
-        .all(|k| h.iter().any(|x| x == k))
+    table.has_columns(&["indicator_id", "area_code", "time_period"])
 }
 
 /// True when a table is indicator metadata (`needs/indicators.csv` under any name).
