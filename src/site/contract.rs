@@ -3,7 +3,7 @@
 
 use super::format::{date, money, number, opt_value};
 use super::index::Index;
-use super::performance::{flag_words, status_words};
+use super::performance::{flag_words, rating_class, rating_words, status_words};
 use super::{contract_path, crumbs, kpi_path, link, tender_path, view, words, Link, Page};
 use crate::analysis::performance::{Flag, KpiAnalysis};
 use crate::model::Contract;
@@ -122,12 +122,8 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
         months_remaining: status
             .map(|s| s.months_remaining.to_string())
             .unwrap_or_default(),
-        rating: status
-            .map(|s| s.rating.label().to_string())
-            .unwrap_or_default(),
-        rating_class: status
-            .map(|s| s.rating.as_str().to_string())
-            .unwrap_or_default(),
+        rating: rating_words(status),
+        rating_class: rating_class(status),
         rating_rule: ix.words.get("rating.rule").to_string(),
         flags: flag_words(ix, status),
         kpis: ix

@@ -4,7 +4,7 @@
 
 use super::format::fixed;
 use super::index::Index;
-use super::performance::kpi_summary_counts;
+use super::performance::{kpi_summary_counts, rating_class, rating_words};
 use super::{area_path, contract_path, crumbs, indicator_path, link, view, Count, Link, Page};
 use crate::analysis::needs::{Comparison, NeedRow};
 use crate::model::{Area, Indicator, Project};
@@ -173,19 +173,15 @@ pub fn contract_refs(ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
     ids.iter()
         .filter_map(|id| ix.project.contracts.get(*id))
         .map(|c| {
-            let status = ix.status.get(c.contract_id.as_str());
+            let status = ix.status.get(c.contract_id.as_str()).copied();
             let (variation, assurance) = kpi_summary_counts(ix.kpis(&c.contract_id));
             ContractRef {
                 link: link(&contract_path(&c.contract_id), c.title.clone()),
                 supplier: c.supplier.clone(),
                 variation,
                 assurance,
-                rating: status
-                    .map(|s| s.rating.label().to_string())
-                    .unwrap_or_default(),
-                rating_class: status
-                    .map(|s| s.rating.as_str().to_string())
-                    .unwrap_or_default(),
+                rating: rating_words(status),
+                rating_class: rating_class(status),
             }
         })
         .collect()

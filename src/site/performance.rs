@@ -114,12 +114,8 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
         annual_value_raw: c.annual_value,
         end_date: date(c.final_end_date()),
         status: status_words(status),
-        rating: status
-            .map(|s| s.rating.label().to_string())
-            .unwrap_or_default(),
-        rating_class: status
-            .map(|s| s.rating.as_str().to_string())
-            .unwrap_or_default(),
+        rating: rating_words(status),
+        rating_class: rating_class(status),
         kpi_count: kpis.len(),
         concern: kpis.iter().filter(|k| shows_concern(&k.summary)).count(),
         improvement: count(PointType::SpecialCauseImprovement),
@@ -131,6 +127,20 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
 pub fn status_words(status: Option<&ContractStatus>) -> String {
     status
         .map(|s| words::contract_state(s.status).to_string())
+        .unwrap_or_default()
+}
+
+/// A contract's performance rating in words (empty when the contract has no status).
+pub fn rating_words(status: Option<&ContractStatus>) -> String {
+    status
+        .map(|s| s.rating.label().to_string())
+        .unwrap_or_default()
+}
+
+/// A contract's performance rating as a CSS class suffix (`rating-…`), never page text.
+pub fn rating_class(status: Option<&ContractStatus>) -> String {
+    status
+        .map(|s| s.rating.as_str().to_string())
         .unwrap_or_default()
 }
 
