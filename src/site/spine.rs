@@ -94,6 +94,17 @@ fn order(a: f64, b: f64) -> (f64, f64) {
 mod tests {
     use super::*;
 
+    /// The positions left to right: range, middle half, middle half, range, then the value.
+    fn placed(s: &Spine) -> (f64, f64, f64, f64, f64) {
+        (
+            s.range_left,
+            s.middle_left,
+            s.middle_right,
+            s.range_right,
+            s.value_at,
+        )
+    }
+
     // Worked by hand. Values 10, 20, 30, 40, 50; benchmark 25; the area's value 40.
     // 25th percentile: rank (5 − 1) × 0.25 = 1 → 20; 75th: rank 3 → 40.
     // Half-width: the farthest of 10, 50 and 40 from 25 is 50, 25 away; x = 50 + 50 (v − 25) / 25.
@@ -107,16 +118,7 @@ mod tests {
             Polarity::HigherIsBetter,
         )
         .unwrap();
-        assert_eq!(
-            (
-                s.range_left,
-                s.middle_left,
-                s.middle_right,
-                s.range_right,
-                s.value_at
-            ),
-            (20.0, 40.0, 80.0, 100.0, 80.0)
-        );
+        assert_eq!(placed(&s), (20.0, 40.0, 80.0, 100.0, 80.0));
         assert_eq!(
             (s.lowest, s.p25, s.p75, s.highest, s.areas),
             (10.0, 20.0, 40.0, 50.0, 5)
@@ -134,16 +136,7 @@ mod tests {
             Polarity::LowerIsBetter,
         )
         .unwrap();
-        assert_eq!(
-            (
-                s.range_left,
-                s.middle_left,
-                s.middle_right,
-                s.range_right,
-                s.value_at
-            ),
-            (0.0, 20.0, 60.0, 80.0, 20.0)
-        );
+        assert_eq!(placed(&s), (0.0, 20.0, 60.0, 80.0, 20.0));
     }
 
     // Four values 2, 4, 6, 9 interpolate: 25th at rank 0.75 → 2 + 0.75 × 2 = 3.5; 75th at rank
@@ -153,16 +146,7 @@ mod tests {
     fn percentiles_interpolate_between_ranks() {
         let s = spine(&[9.0, 2.0, 6.0, 4.0], 5.0, 9.0, Polarity::NoJudgement).unwrap();
         assert_eq!((s.p25, s.p75), (3.5, 6.75));
-        assert_eq!(
-            (
-                s.range_left,
-                s.middle_left,
-                s.middle_right,
-                s.range_right,
-                s.value_at
-            ),
-            (12.5, 31.3, 71.9, 100.0, 100.0)
-        );
+        assert_eq!(placed(&s), (12.5, 31.3, 71.9, 100.0, 100.0));
         assert_eq!((s.range_width, s.middle_width), (87.5, 40.6));
     }
 
