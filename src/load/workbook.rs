@@ -6,7 +6,8 @@
 
 use super::table::{limit_text, Cell, Merged, Row, Table};
 use super::workbook_limits::{
-    count_shared_strings, max_shared_strings, max_sheet_cells, ods_sheet_spans, MAX_ROWS,
+    count_shared_strings, max_shared_strings, max_sheet_cells, ods_sheet_spans,
+    reference_beyond_excel, MAX_ROWS,
 };
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use calamine::{Data, Reader, Sheets};
@@ -252,6 +253,7 @@ pub fn read_workbook_within(
         Some("ods") => ods_within_limit(path, rel, limits.sheet_cells, diags),
         Some("xlsx" | "xlsm") => {
             shared_strings_within_limit(path, rel, limits.shared_strings, diags)
+                && references_within_excel(path, rel, diags)
         }
         _ => true,
     };
@@ -400,6 +402,47 @@ fn shared_strings_within_limit(
             )
             .value(value)
             .hint("copy the data into a new workbook (Paste Special > Values), or save it as .csv"),
+        );
+        return false;
+    }
+    true
+}
+
+/// Checks, before calamine reads an .xlsx file, that no cell reference in its sheets, tables or
+/// other XML parts lies beyond Excel's last cell (`workbook_limits::reference_beyond_excel`):
+/// calamine 0.38 would overflow reading one.
+fn references_within_excel(path: &Path, rel: &str, diags: &mut Diagnostics) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return true; // calamine reports it
+    };
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return true;
+    };
+    let parts: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| {
+            let n = n.to_ascii_lowercase();
+            n.ends_with(".xml") && !n.ends_with("sharedstrings.xml")
+        })
+        .map(|n| n.into_owned())
+        .collect();
+    for part in parts {
+        let Ok(xml) = archive.by_name(&part) else {
+            continue;
+        };
+        let Some(reference) = reference_beyond_excel(xml) else {
+            continue;
+        };
+        let shown: String = reference.chars().take(40).collect();
+        diags.push(
+            Diagnostic::error(
+                rel,
+                Location::File,
+                format!("the workbook's part {part} has a cell reference beyond Excel's last cell, XFD1048576"),
+            )
+            .value(shown)
+            .hint("the file is damaged or was not written by a spreadsheet program; open it in Excel or LibreOffice and save it again"),
         );
         return false;
     }

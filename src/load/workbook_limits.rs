@@ -68,6 +68,52 @@ pub(crate) fn count_shared_strings(xml: impl Read, limit: u64) -> SharedStrings 
     strings
 }
 
+/// Whether `reference` (`B7`, `7`, `A1:XFD1048576`) stays within Excel's last cell, XFD1048576.
+/// Anything not shaped like a reference passes: calamine reports it as damage. calamine 0.38
+/// accumulates column letters and row digits into a `u32` unchecked, so a reference like
+/// `AAAAAAAAA1` would overflow inside it; this is the check that keeps such a file out.
+pub(crate) fn reference_within_excel(reference: &[u8]) -> bool {
+    reference.split(|&b| b == b':').all(|part| {
+        let letters = part.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let (column, row) = part.split_at(letters);
+        if !row.iter().all(u8::is_ascii_digit) {
+            return true;
+        }
+        let column_ok = letters <= 3
+            && column.iter().fold(0u64, |n, b| {
+                n * 26 + u64::from(b.to_ascii_uppercase() - b'A') + 1
+            }) <= MAX_COLUMNS;
+        let row_ok = row.len() <= 7
+            && row.iter().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')) <= MAX_ROWS;
+        column_ok && row_ok
+    })
+}
+
+/// The first cell reference (an `r` or `ref` attribute: a cell, a row, a sheet's dimension, a
+/// merged range, a table, a shared formula) in an .xlsx part that lies beyond Excel's last cell.
+/// A parse error ends the scan: calamine reports the damage.
+pub(crate) fn reference_beyond_excel(xml: impl Read) -> Option<String> {
+    let mut reader = Reader::from_reader(BufReader::new(xml));
+    reader.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) => {
+                for attr in e.attributes().flatten() {
+                    if matches!(attr.key.as_ref(), "r" | "ref")
+                        && !reference_within_excel(attr.value.as_bytes())
+                    {
+                        return Some(attr.value.into_owned());
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
 /// An attribute's value as a whole number; `None` when missing or not a number.
 fn number(e: &BytesStart, name: &str) -> Option<u64> {
     let attr = e.try_get_attribute(name).ok().flatten()?;
@@ -340,6 +386,48 @@ mod tests {
         assert_eq!(
             count_shared_strings(&b"<sst><si/><si></x y=></sst>"[..], 10).counted,
             2
+        );
+    }
+
+    #[test]
+    fn references_beyond_xfd1048576_are_found_and_others_pass() {
+        for ok in [
+            &b"A1"[..],
+            b"XFD1048576",
+            b"A1:XFD1048576",
+            b"7",
+            b"xfd3",
+            b"A1B",
+            b"",
+        ] {
+            assert!(
+                reference_within_excel(ok),
+                "{}",
+                String::from_utf8_lossy(ok)
+            );
+        }
+        for bad in [
+            &b"XFE1"[..],
+            b"AAAA1",
+            b"A1048577",
+            b"A1:B99999999999",
+            b"AAAAAAAAAAAAAAAAA1",
+        ] {
+            assert!(
+                !reference_within_excel(bad),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        let sheet = br#"<worksheet><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="AAAAAAAAAAAAAAAAA1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
+        assert_eq!(
+            reference_beyond_excel(&sheet[..]).as_deref(),
+            Some("AAAAAAAAAAAAAAAAA1")
+        );
+        // Only the unprefixed attributes: a namespace declaration `xmlns:r` is not a reference.
+        assert_eq!(
+            reference_beyond_excel(&br#"<x xmlns:r="http://x/y"><c r="B2" r:id="rId1"/></x>"#[..]),
+            None
         );
     }
 }

@@ -6,17 +6,40 @@
 //!
 //! `COMMISSION_FUZZ_CASES` sets the number of cases per target (default 64);
 //! `COMMISSION_FUZZ_SECONDS` instead runs each target for that many seconds. Each target prints
-//! its case count (`--nocapture` to see them).
+//! its case count and seed (`--nocapture` to see them). The seed is fixed, so a run is repeatable
+//! and CI cannot fail by chance; `COMMISSION_FUZZ_SEED` sets another (a number, or `random` for a
+//! fresh one each run, as a long campaign wants).
 
 use commission::build::check;
 use commission::diagnostics::Diagnostics;
 use commission::load::{load_project, markdown, table, tables};
 use commission::model::{Config, Period};
 use proptest::prelude::*;
-use proptest::test_runner::{TestCaseError, TestRunner};
+use proptest::test_runner::{RngSeed, TestCaseError, TestRunner};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::time::Instant;
+
+/// The seed every target starts from unless `COMMISSION_FUZZ_SEED` says otherwise.
+const SEED: u64 = 0x00c0_441d_5eed;
+
+fn seed() -> RngSeed {
+    match std::env::var("COMMISSION_FUZZ_SEED")
+        .as_deref()
+        .map(str::trim)
+    {
+        Ok("random") => RngSeed::Fixed(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(SEED, |t| t.as_nanos() as u64),
+        ),
+        Ok(n) => RngSeed::Fixed(
+            n.parse()
+                .expect("COMMISSION_FUZZ_SEED: a number or `random`"),
+        ),
+        Err(_) => RngSeed::Fixed(SEED),
+    }
+}
 
 fn cases() -> u32 {
     std::env::var("COMMISSION_FUZZ_CASES")
@@ -38,6 +61,7 @@ where
     let config = ProptestConfig {
         cases: batch,
         failure_persistence: None,
+        rng_seed: seed(),
         ..ProptestConfig::default()
     };
     // Counted inside the test, so the figure printed is the number of inputs really tried.
@@ -66,8 +90,9 @@ where
     }
     let total = tried.load(std::sync::atomic::Ordering::Relaxed);
     eprintln!(
-        "fuzz {name}: {total} cases in {:.0} s",
-        started.elapsed().as_secs_f64()
+        "fuzz {name}: {total} cases in {:.0} s, seed {:?}",
+        started.elapsed().as_secs_f64(),
+        config.rng_seed
     );
 }
 

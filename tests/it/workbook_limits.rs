@@ -168,3 +168,21 @@ fn column_letters() {
         ["A", "Z", "AA", "IP", "XFD"]
     );
 }
+
+/// A cell reference past XFD1048576 (the fuzzer's `AAAAAAAAA…1`) overflowed inside calamine 0.38,
+/// a panic in a debug build and a wrapped, wrong position in a release one: it is refused first.
+#[test]
+fn a_cell_reference_beyond_excel_is_refused_before_calamine_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("k.xlsx");
+    xlsx(
+        &path,
+        r#"<row r="1"><c r="A1"><v>1</v></c><c r="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1"><v>2</v></c></row>"#,
+        "<sst/>",
+    );
+    let (diags, _) = read(&path, LIMITS);
+    assert_eq!(
+        diags,
+        ["error: k.xlsx: the workbook's part xl/worksheets/sheet1.xml has a cell reference beyond Excel's last cell, XFD1048576: \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"\n  = hint: the file is damaged or was not written by a spreadsheet program; open it in Excel or LibreOffice and save it again"]
+    );
+}
