@@ -6,6 +6,7 @@
 //! message) while assets keep coming from the last good site; the page reloads itself once a
 //! build succeeds again.
 
+mod http;
 mod path;
 
 pub(crate) use path::{resolve_request_path, Rejected, Resolved};
@@ -16,6 +17,7 @@ use commission::build::{build_cached, finish_search, BuildOptions, SearchIndex};
 use commission::cache::BuildCache;
 use commission::diagnostics::Diagnostics;
 use commission::stages::Silent;
+use http::Request;
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -120,7 +122,9 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
     rebuild(&build_options, &shared, options, &mut cache);
 
     let server_shared = shared.clone();
-    std::thread::spawn(move || accept_for_ever(&listener, &server_shared));
+    std::thread::spawn(move || {
+        http::accept_for_ever(&listener, move |request| handle(request, &server_shared));
+    });
     let url = format!("http://{addr}/");
     eprintln!(
         "serving {} at {url} (press Ctrl-C to stop)",
@@ -152,76 +156,6 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
             }
         }
         rebuild(&build_options, &shared, options, &mut cache);
-    }
-}
-
-/// The most requests handled at once (each open page's event stream is one); a request beyond it
-/// is answered `503` with `Retry-After` at once rather than given a thread.
-const MAX_REQUESTS: usize = 256;
-
-/// The first and the longest wait before accepting again after accepting failed.
-const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(50), Duration::from_secs(2));
-
-/// Serves `listener` until the process ends. tiny_http's accept thread stops at the first accept
-/// error: the error is logged, and after a wait that doubles up to two seconds a new tiny_http
-/// server takes over a clone of the same listening socket, which stays open, so the port is not
-/// lost. Not yet covered: when the descriptors run out between accepting a connection and
-/// tiny_http's own clone of it, tiny_http 0.12 panics in its accept thread
-/// (`refined_tcp_stream.rs:18`) without reporting an error, and this loop waits for ever.
-fn accept_for_ever(listener: &std::net::TcpListener, shared: &Arc<Shared>) {
-    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut wait = ACCEPT_BACKOFF.0;
-    loop {
-        let server = listener
-            .try_clone()
-            .map_err(|e| e.to_string())
-            .and_then(|l| tiny_http::Server::from_listener(l, None).map_err(|e| e.to_string()));
-        match server {
-            Ok(server) => loop {
-                match server.recv() {
-                    Ok(request) => {
-                        wait = ACCEPT_BACKOFF.0;
-                        dispatch(request, shared, &in_flight);
-                    }
-                    Err(e) => {
-                        eprintln!(
-                            "warning: accepting a connection failed: {e}; retrying in {wait:?}"
-                        );
-                        break;
-                    }
-                }
-            },
-            Err(e) => eprintln!("warning: cannot accept connections: {e}; retrying in {wait:?}"),
-        }
-        std::thread::sleep(wait);
-        wait = (wait * 2).min(ACCEPT_BACKOFF.1);
-    }
-}
-
-/// Hands a request to a thread of its own, or answers `503` when `MAX_REQUESTS` are in flight.
-fn dispatch(
-    request: tiny_http::Request,
-    shared: &Arc<Shared>,
-    in_flight: &Arc<std::sync::atomic::AtomicUsize>,
-) {
-    use std::sync::atomic::Ordering;
-    if in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_REQUESTS {
-        in_flight.fetch_sub(1, Ordering::SeqCst);
-        let response = tiny_http::Response::from_data(&b"busy: too many requests at once\n"[..])
-            .with_status_code(503)
-            .with_header(header("Retry-After", "1"))
-            .with_header(header("Content-Type", "text/plain"));
-        let _ = request.respond(response);
-        return;
-    }
-    let (shared, done) = (shared.clone(), in_flight.clone());
-    let spawned = std::thread::Builder::new().spawn(move || {
-        handle(request, &shared);
-        done.fetch_sub(1, Ordering::SeqCst);
-    });
-    if let Err(e) = spawned {
-        in_flight.fetch_sub(1, Ordering::SeqCst);
-        eprintln!("warning: cannot start a thread for a request: {e}");
     }
 }
 
@@ -424,25 +358,19 @@ fn content_type(path: &Path) -> String {
     }
 }
 
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| tiny_http::Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).unwrap())
+fn respond(request: Request, status: u16, kind: &str, body: Vec<u8>) {
+    request.respond(
+        status,
+        &[("Content-Type", kind), ("Cache-Control", "no-store")],
+        &body,
+    );
 }
 
-fn respond(request: tiny_http::Request, status: u16, kind: &str, body: Vec<u8>) {
-    let response = tiny_http::Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
-}
-
-fn handle(request: tiny_http::Request, shared: &Shared) {
-    use tiny_http::Method;
-    if !matches!(request.method(), Method::Get | Method::Head) {
+fn handle(request: Request, shared: &Shared) {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
         return respond(request, 405, "text/plain", b"method not allowed\n".to_vec());
     }
-    let url = request.url().to_string();
+    let url = request.target.clone();
     let path = url.split(['?', '#']).next().unwrap_or("").to_string();
     if path == EVENTS_PATH {
         return events(request, shared);
@@ -454,8 +382,7 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
     match resolve_request_path(&shared.root, &path) {
         Err(Rejected::BadRequest) => respond(request, 400, "text/plain", b"bad request\n".to_vec()),
         Ok(Resolved::Redirect(to)) => {
-            let response = tiny_http::Response::empty(301).with_header(header("Location", &to));
-            let _ = request.respond(response);
+            request.respond(301, &[("Location", &to)], b"");
         }
         Ok(Resolved::File(file)) => {
             let kind = content_type(&file);
@@ -493,15 +420,14 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
     }
 }
 
-/// The Server-Sent Events stream. tiny_http buffers its own streamed responses, so the headers
-/// are written by hand and every event is flushed.
-fn events(request: tiny_http::Request, shared: &Shared) {
+/// The Server-Sent Events stream: the headers are written by hand and every event is flushed.
+fn events(request: Request, shared: &Shared) {
     let (mut seen, mut seen_search) = shared
         .state
         .lock()
         .map(|s| (s.generation, s.search_generation))
         .unwrap_or((0, 0));
-    let mut out = request.into_writer();
+    let mut out = request.into_stream();
     let head = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
 Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\nevent: hello\ndata: {seen}\n\n"

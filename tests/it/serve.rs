@@ -9,7 +9,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Server(Child);
+/// A running `commission serve` and the lines it prints to stderr after its address.
+struct Server(Child, std::sync::mpsc::Receiver<String>);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -71,7 +72,6 @@ fn start(project: &Path, output: &Path, max_files: Option<u64>) -> (Server, u16)
     let _ = max_files;
     let mut child = command.spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
-    let server = Server(child);
 
     // The server prints its address once the first build is done and the watcher runs.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -81,9 +81,11 @@ fn start(project: &Path, output: &Path, max_files: Option<u64>) -> (Server, u16)
             let _ = tx.send(line);
         }
     });
+    let server = Server(child, rx);
     let deadline = Instant::now() + Duration::from_secs(120);
     let port: u16 = loop {
-        let line = rx
+        let line = server
+            .1
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .expect("the server did not start in time");
         if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
@@ -188,4 +190,64 @@ fn a_double_slash_never_redirects_off_the_site() {
     assert_eq!(status, 301, "{response}");
     assert!(response.contains("\r\nLocation: /needs/\r\n"), "{response}");
     drop(server);
+}
+
+/// Issue 17 item 7: with 64 file descriptors, connections held open until accepting fails with
+/// EMFILE must not cost the server its listener: once they close, it answers again.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_answers_again_after_running_out_of_file_descriptors() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    common::copy_project(&common::fixture("small"), &project);
+    let (server, port) = start(&project, &dir.path().join("site"), Some(64));
+    assert_eq!(get(port, "/").0, 200);
+    // More connections than the server has descriptors; each stays open without a request.
+    let held: Vec<TcpStream> = (0..150)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
+        .collect();
+    assert!(held.len() > 64, "only {} connections opened", held.len());
+    std::thread::sleep(Duration::from_secs(2));
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let answered = loop {
+        if let Some(status) = get_within(port, "/", Duration::from_secs(5)) {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(answered, Some(200), "serve stopped answering after EMFILE");
+    let printed: Vec<String> = server.1.try_iter().collect();
+    assert!(
+        printed.iter().any(|l| {
+            l.starts_with(
+            "warning: accepting a connection failed: Too many open files (os error 24); retrying in"
+        )
+        }),
+        "descriptors never ran out: {printed:?}"
+    );
+    drop(server);
+}
+
+/// The status of one request, or `None` when the server does not answer within `timeout`.
+#[cfg(target_os = "linux")]
+fn get_within(port: u16, target: &str, timeout: Duration) -> Option<u16> {
+    let mut stream =
+        TcpStream::connect_timeout(&(std::net::Ipv4Addr::LOCALHOST, port).into(), timeout).ok()?;
+    stream.set_read_timeout(Some(timeout)).ok()?;
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    String::from_utf8_lossy(&response)
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
 }
