@@ -102,9 +102,6 @@ impl VfmCategory {
     pub fn as_str(self) -> &'static str {
         ["very_poor", "poor", "low", "medium", "high", "very_high"][self as usize]
     }
-    pub fn label(self) -> &'static str {
-        ["Very poor", "Poor", "Low", "Medium", "High", "Very high"][self as usize]
-    }
 }
 
 /// One year of an option's cash flow, discounted.

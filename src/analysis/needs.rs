@@ -61,15 +61,6 @@ impl CiMethod {
     pub fn as_str(self) -> &'static str {
         ["given", "wilson", "byar", "exact", "none"][self as usize]
     }
-    pub fn label(self) -> &'static str {
-        [
-            "As published",
-            "Wilson score",
-            "Byar's method",
-            "Exact Poisson",
-            "None",
-        ][self as usize]
-    }
 }
 
 /// Result of comparing an area with the benchmark, after the polarity adjustment (METHODS.md 1.3).
@@ -97,18 +88,6 @@ impl Comparison {
             "higher",
             "lower",
             "not_compared",
-        ][self as usize]
-    }
-    pub fn label(self) -> &'static str {
-        [
-            "Better",
-            "Similar",
-            "Worse",
-            "Best",
-            "Worst",
-            "Higher",
-            "Lower",
-            "Not compared",
         ][self as usize]
     }
     /// Worse or worst: significantly worse than the benchmark.
@@ -139,14 +118,6 @@ impl Trend {
             "cannot_be_calculated",
         ][self as usize]
     }
-    pub fn label(self) -> &'static str {
-        [
-            "Increasing",
-            "Decreasing",
-            "No significant change",
-            "Cannot be calculated",
-        ][self as usize]
-    }
 }
 
 /// Whether the trend is good news, given the indicator's polarity.
@@ -162,9 +133,6 @@ pub enum TrendDirection {
 impl TrendDirection {
     pub fn as_str(self) -> &'static str {
         ["improving", "worsening", "no_change", "not_applicable"][self as usize]
-    }
-    pub fn label(self) -> &'static str {
-        ["Improving", "Worsening", "No change", "Not applicable"][self as usize]
     }
 }
 

@@ -372,16 +372,6 @@ impl CpnRating {
             "not_yet_rated",
         ][self as usize]
     }
-    pub fn label(self) -> &'static str {
-        [
-            "Good",
-            "Approaching target",
-            "Requires improvement",
-            "Inadequate",
-            "Other",
-            "Not yet rated",
-        ][self as usize]
-    }
 }
 
 /// A KPI "showing concern" (the definition the home and performance pages print beside the
@@ -941,8 +931,6 @@ mod tests {
         // One of three consistently failing shows concern.
         assert_eq!(rate(&[a, a, g], false, 1), CpnRating::RequiresImprovement);
         assert_eq!(rate(&[a, a, g], false, 0), CpnRating::ApproachingTarget);
-        assert_eq!(CpnRating::ApproachingTarget.label(), "Approaching target");
-        assert_eq!(CpnRating::NotYetRated.label(), "Not yet rated");
     }
 
     #[test]

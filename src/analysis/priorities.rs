@@ -29,8 +29,9 @@ pub struct Priority {
     pub size_basis: SizeBasis,
     /// Ids of the specifications that address the indicator, sorted.
     pub addressed_by: Vec<String>,
-    /// Sentences explaining each score, for councillors.
-    pub explanation: Vec<String>,
+    /// The home area's latest value the scores used, and its period's label.
+    pub value: f64,
+    pub period: String,
     /// The benchmark comparison and trend direction the scores used.
     pub comparison: Comparison,
     pub trend_direction: TrendDirection,
@@ -181,122 +182,19 @@ fn pearl_string(pearl: [bool; 5]) -> String {
     pearl.iter().map(|&f| if f { '1' } else { '0' }).collect()
 }
 
-fn fmt_num(x: f64) -> String {
-    let s = format!("{x:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
-
-/// The size explanation for the priorities page (METHODS.md 5.1): the share and how it follows.
-fn size_sentence(
-    a: f64,
-    share: Option<f64>,
-    basis: SizeBasis,
-    ind: &Indicator,
-    value: f64,
-    period: &str,
-) -> String {
-    let a = fmt_num(a);
-    let pct = share.map(fmt_num).unwrap_or_default();
-    let unit = ind.unit.as_deref().unwrap_or("");
-    match basis {
-        SizeBasis::ShareSetByTeam => format!(
-            "Size {a}: the needs assessment team puts the share of the population affected at {pct}%."
-        ),
-        SizeBasis::Value => format!(
-            "Size {a}: {pct}% of the population is affected in {period} (the value itself, as lower is better)."
-        ),
-        SizeBasis::Complement => format!(
-            "Size {a}: higher is better, so the people affected are those without this outcome: 100% − {}% = {pct}% in {period}.",
-            fmt_num(value / ind.multiplier * 100.0)
-        ),
-        SizeBasis::RatePerPerson => format!(
-            "Size {a}: {} {unit} is {pct}% of the population in {period}.",
-            fmt_num(value)
-        ),
-        SizeBasis::NoShare(why) => {
-            let what = match why {
-                NoShareReason::RateHigherIsBetter => {
-                    "a higher rate is better here, so the rate does not count people affected by a problem"
-                }
-                NoShareReason::Score => "a score does not say what share of people is affected",
-                NoShareReason::Ratio => "a ratio does not say what share of people is affected",
-                NoShareReason::Mean => {
-                    "an average (such as life expectancy) does not say what share of people is affected"
-                }
-                NoShareReason::Count => "a count without its population does not say what share of people is affected",
-            };
-            format!("Size 5: {what}, so the middle score is used.")
-        }
-        SizeBasis::SetByTeam => format!("Size {a} was set by the needs assessment team."),
-    }
-}
-
 /// Scores one indicator at the home area from its latest row (METHODS.md 5); rank is set later.
 fn score(project: &Project, ind: &Indicator, row: &NeedRow, value: f64) -> Priority {
     let comparison = row.comparison.unwrap_or(Comparison::NotCompared);
     let direction = row.trend_direction.unwrap_or(TrendDirection::NotApplicable);
-    let mut why = Vec::new();
     let (share, basis) = percent_affected(value, ind);
     let (size_a, size_basis) = match ind.size {
-        Some(a) => {
-            why.push(format!(
-                "Size {} was set by the needs assessment team.",
-                fmt_num(a)
-            ));
-            (a, SizeBasis::SetByTeam)
-        }
-        None => {
-            let a = share.map_or(5.0, size_from_percent);
-            why.push(size_sentence(
-                a,
-                share,
-                basis,
-                ind,
-                value,
-                &row.period.label,
-            ));
-            (a, basis)
-        }
+        Some(a) => (a, SizeBasis::SetByTeam),
+        None => (share.map_or(5.0, size_from_percent), basis),
     };
-    let seriousness_b = match ind.seriousness {
-        Some(b) => {
-            why.push(format!(
-                "Seriousness {} was set by the needs assessment team.",
-                fmt_num(b)
-            ));
-            b
-        }
-        None => {
-            let b = seriousness(comparison, value, row.benchmark_value, direction);
-            let mut s = format!(
-                "Seriousness {}: compared with the benchmark we are {}",
-                fmt_num(b),
-                comparison.label().to_lowercase()
-            );
-            if direction == TrendDirection::Worsening {
-                s.push_str(", and the recent trend is getting worse");
-            }
-            s.push('.');
-            why.push(s);
-            b
-        }
-    };
-    let effectiveness_c = match ind.effectiveness {
-        Some(c) => {
-            why.push(format!(
-                "Effectiveness {} was set by the needs assessment team.",
-                fmt_num(c)
-            ));
-            c
-        }
-        None => {
-            why.push(
-                "Effectiveness 5: no evidence score has been set, so the middle score is used."
-                    .into(),
-            );
-            5.0
-        }
-    };
+    let seriousness_b = ind
+        .seriousness
+        .unwrap_or_else(|| seriousness(comparison, value, row.benchmark_value, direction));
+    let effectiveness_c = ind.effectiveness.unwrap_or(5.0);
     let (size_a, seriousness_b, effectiveness_c) = (
         size_a.clamp(0.0, 10.0),
         seriousness_b.clamp(0.0, 10.0),
@@ -305,9 +203,6 @@ fn score(project: &Project, ind: &Indicator, row: &NeedRow, value: f64) -> Prior
     let pearl = ind.pearl.unwrap_or([true; 5]);
     let bpr = basic_priority_rating(size_a, seriousness_b, effectiveness_c);
     let opr = overall_priority_rating(bpr, pearl);
-    if opr == 0.0 && bpr > 0.0 {
-        why.push("It fails at least one PEARL check, so its overall rating is 0.".into());
-    }
     let mut addressed_by: Vec<String> = project
         .specifications
         .values()
@@ -327,7 +222,8 @@ fn score(project: &Project, ind: &Indicator, row: &NeedRow, value: f64) -> Prior
         affected_share: share.filter(|_| size_basis != SizeBasis::SetByTeam),
         size_basis,
         addressed_by,
-        explanation: why,
+        value,
+        period: row.period.label.clone(),
         comparison,
         trend_direction: direction,
     }
@@ -597,11 +493,8 @@ mod tests {
         assert!((got.affected_share.unwrap() - 22.0).abs() < 1e-12);
         assert_eq!(got.seriousness_b, 6.0);
         assert!((got.bpr - 100.0 / 3.0).abs() < 1e-12);
-        assert_eq!(
-            got.explanation[0],
-            "Size 8: higher is better, so the people affected are those without this outcome: \
-             100% − 78% = 22% in 2023."
-        );
+        // What the priorities page explains the scores from (site::priorities::explanation).
+        assert_eq!((got.value, got.period.as_str()), (78.0, "2023"));
     }
 
     #[test]
@@ -659,7 +552,6 @@ mod tests {
         assert_eq!((got[3].bpr, got[3].opr), (100.0, 0.0));
         assert_eq!(got[3].pearl, "11110");
         assert_eq!(got[1].pearl, "11111");
-        assert!(got[3].explanation.iter().any(|s| s.contains("PEARL")));
         p.config.home_area = None;
         assert!(prioritise(&p, &needs).is_empty());
     }

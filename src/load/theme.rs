@@ -49,6 +49,49 @@ impl Strings {
         self.words.get(key).map_or(key, String::as_str)
     }
 
+    /// The text of `key` with each `{name}` placeholder replaced by the value given for `name`
+    /// (`"{count} KPIs showing concern"`). Placeholders are read in one pass over the table's
+    /// text, so braces inside a value (a title from the project) are never read as placeholders;
+    /// a placeholder with no value given stays as written, so it shows.
+    pub fn fill(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        let text = self.get(key);
+        let mut out = String::with_capacity(text.len() + 16 * args.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let value = after.find('}').and_then(|close| {
+                let name = &after[..close];
+                args.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (v, close))
+            });
+            match value {
+                Some((v, close)) => {
+                    std::fmt::Write::write_fmt(&mut out, format_args!("{v}"))
+                        .expect("writing to a String");
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Whether the table has `key` (a key missing from every table shows as itself).
+    pub fn has(&self, key: &str) -> bool {
+        self.words.contains_key(key)
+    }
+
+    /// Every key of the table, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.words.keys().map(String::as_str)
+    }
+
     /// The embedded theme's base-language words.
     pub fn base() -> &'static Strings {
         static BASE: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
@@ -379,6 +422,34 @@ mod string_tests {
             Strings::base().get("flag.expiring_soon"),
             "Ends within 18 months"
         );
+    }
+
+    fn table(pairs: &[(&str, &str)]) -> Strings {
+        let mut theme = Theme::default();
+        theme.strings.insert(
+            BASE_LANGUAGE.into(),
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        theme.strings_for(BASE_LANGUAGE)
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders_once_and_leaves_unknown_ones_showing() {
+        let w = table(&[
+            ("kpi.concern", "{count} KPIs showing concern in {place}"),
+            ("odd", "{ {missing} {count}} {unclosed"),
+        ]);
+        assert_eq!(
+            w.fill("kpi.concern", &[("count", &3), ("place", &"{count}")]),
+            "3 KPIs showing concern in {count}"
+        );
+        assert_eq!(w.fill("odd", &[("count", &7)]), "{ {missing} 7} {unclosed");
+        // A key no table has shows as itself, so the page says which one is missing.
+        assert_eq!(w.fill("no.such", &[("count", &1)]), "no.such");
+        assert!(w.has("odd") && !w.has("no.such"));
     }
 
     #[test]

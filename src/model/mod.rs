@@ -306,17 +306,6 @@ impl SpecStatus {
     pub fn as_str(self) -> &'static str {
         Self::ALL[self as usize]
     }
-    pub fn label(self) -> &'static str {
-        [
-            "Needs assessed",
-            "Planning",
-            "Consultation",
-            "Procurement",
-            "Awarded",
-            "Live",
-            "Ended",
-        ][self as usize]
-    }
 }
 
 /// A social value commitment in a specification (TOMs / Social Value Model theme, measure, target).
@@ -435,9 +424,6 @@ impl SupplierType {
     pub fn as_str(self) -> &'static str {
         ["sme", "vcse", "large", "public"][self as usize]
     }
-    pub fn label(self) -> &'static str {
-        ["SME", "VCSE", "Large", "Public sector"][self as usize]
-    }
     /// Small and voluntary suppliers, the ones supplier development aims to bring in.
     pub fn is_sme_or_vcse(self) -> bool {
         matches!(self, SupplierType::Sme | SupplierType::Vcse)
@@ -502,15 +488,6 @@ impl ProcurementRoute {
     }
     pub fn as_str(self) -> &'static str {
         ["quote", "open_tender", "framework", "direct_award", "grant"][self as usize]
-    }
-    pub fn label(self) -> &'static str {
-        [
-            "Invitation to quote",
-            "Open tender",
-            "Framework call-off",
-            "Direct award",
-            "Grant",
-        ][self as usize]
     }
 }
 
@@ -748,9 +725,6 @@ impl ResponseStatus {
     }
     pub fn as_str(self) -> &'static str {
         ["done", "in_progress", "not_taken_forward"][self as usize]
-    }
-    pub fn label(self) -> &'static str {
-        ["Done", "In progress", "Not taken forward"][self as usize]
     }
 }
 

@@ -416,7 +416,7 @@ fn tender_release(
         t.insert("procurementMethod".into(), json!(method));
         t.insert(
             "procurementMethodDetails".into(),
-            json!(route.map(|r| r.label())),
+            json!(route.map(route_details)),
         );
     }
     notice_fields(&mut t, lots, config);
@@ -527,13 +527,25 @@ fn contract_release(project: &Project, c: &Contract, published: &str, as_of: Nai
             .details
             .procurement_process
             .as_deref()
-            .or(c.procurement_route.map(|r| r.label()));
+            .or(c.procurement_route.map(route_details));
         t.insert("procurementMethodDetails".into(), json!(details));
         r.insert("tender".into(), Value::Object(t));
     }
     r.insert("awards".into(), json!([award_json(c, &c.supplier, config)]));
     r.insert("contracts".into(), json!([contract_json(c, config, as_of)]));
     Value::Object(r)
+}
+
+/// A procurement route as OCDS `procurementMethodDetails` (free text of the published package,
+/// not page wording: the package reads the same whatever the site's language).
+pub(crate) fn route_details(r: ProcurementRoute) -> &'static str {
+    match r {
+        ProcurementRoute::Quote => "Invitation to quote",
+        ProcurementRoute::OpenTender => "Open tender",
+        ProcurementRoute::Framework => "Framework call-off",
+        ProcurementRoute::DirectAward => "Direct award",
+        ProcurementRoute::Grant => "Grant",
+    }
 }
 
 /// The OCDS 1.1 release package of the project (METHODS.md 6).

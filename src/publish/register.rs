@@ -53,7 +53,7 @@ fn process(c: &Contract) -> Out<'_> {
     Out::Text(match c.procurement_route {
         Some(ProcurementRoute::Quote) => "Invitation to quote",
         Some(ProcurementRoute::OpenTender) => "Published invitation to tender",
-        Some(r) => r.label(),
+        Some(r) => super::ocds::route_details(r),
         None => "",
     })
 }

@@ -5,6 +5,7 @@ use super::format::{fixed, number};
 use super::index::Index;
 use super::needs::{comparison_cell, comparison_counts, ordered_areas};
 use super::spine::{spine, Spine};
+use super::words;
 use super::{area_path, crumbs, indicator_path, link, view, Count, Link, Page};
 use crate::model::{Area, Indicator};
 use serde::Serialize;
@@ -85,7 +86,7 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
         .iter()
         .map(|(ind, r)| {
             let decimals = ind.display_decimals();
-            let cell = comparison_cell(Some(r), &bench_name, decimals);
+            let cell = comparison_cell(ix.words, Some(r), &bench_name, decimals);
             let diff = difference(r.value, r.benchmark_value);
             // An indicator without Persons figures says which sex its row is.
             let name = match super::needs::headline_sex(project, &ind.id) {
@@ -104,7 +105,7 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
                 benchmark: fixed(r.benchmark_value, decimals),
                 comparison: cell.comparison,
                 label: cell.label,
-                trend: r.trend.map(|t| t.label().to_string()).unwrap_or_default(),
+                trend: r.trend.map(|t| words::of(ix.words, t)).unwrap_or_default(),
                 difference: diff.map_or_else(|| "–".into(), signed_percent),
                 difference_size: diff
                     .map(|d| format!("{}%", number(d.abs(), 0)))
@@ -151,7 +152,7 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
             .and_then(|p| project.areas.get(p))
             .map(|p| link(&area_path(&p.code), p.name.clone())),
         rows,
-        counts: comparison_counts(latest.iter().map(|(_, r)| *r)),
+        counts: comparison_counts(ix.words, latest.iter().map(|(_, r)| *r)),
         benchmark_name: bench_name,
     }
 }

@@ -103,7 +103,7 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
         supplier: c.supplier.clone(),
         supplier_type: c
             .supplier_type
-            .map(|t| t.label().to_string())
+            .map(|t| words::of(ix.words, t))
             .unwrap_or_default(),
         supplier_id: c.supplier_id.clone().unwrap_or_default(),
         description: c.description.clone().unwrap_or_default(),
@@ -116,13 +116,13 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
         total_value: money(c.total_value),
         route: c
             .procurement_route
-            .map(|r| r.label().to_string())
+            .map(|r| words::of(ix.words, r))
             .unwrap_or_default(),
-        status: status_words(status),
+        status: status_words(ix, status),
         months_remaining: status
             .map(|s| s.months_remaining.to_string())
             .unwrap_or_default(),
-        rating: rating_words(status),
+        rating: rating_words(ix, status),
         rating_class: rating_class(status),
         rating_rule: ix.words.get("rating.rule").to_string(),
         flags: flag_words(ix, status),

@@ -4,6 +4,7 @@
 use super::format::date;
 use super::index::Index;
 use super::markdown::render_markdown;
+use super::words;
 use super::{crumbs, engagement_path, link, view, Link, Page};
 use crate::model::{Engagement, Response, ResponseStatus};
 use serde::Serialize;
@@ -137,7 +138,7 @@ pub fn response_view(ix: &Index, r: &Response) -> ResponseView {
     ResponseView {
         you_said: r.you_said.clone(),
         we_did: r.we_did.clone(),
-        status: r.status.label().into(),
+        status: words::of(ix.words, r.status),
         status_class: r.status.as_str().into(),
         reason: r.reason.clone().unwrap_or_default(),
         engagement: ix

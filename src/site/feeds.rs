@@ -3,7 +3,7 @@
 
 use super::format::money;
 use super::index::Index;
-use super::{contract_path, spec_path, view, Page, View};
+use super::{contract_path, spec_path, view, words, Page, View};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -91,19 +91,24 @@ pub fn documents<'a>(ix: &Index<'a>, pages: &[Page]) -> Vec<Document<'a>> {
 
 /// The Atom feed: contract awards, specifications and performance assessments, dated by the data.
 pub fn feed_view(ix: &Index, base: &str) -> FeedView {
-    let (project, analysis) = (ix.project, ix.analysis);
+    let (project, analysis, w) = (ix.project, ix.analysis, ix.words);
     let mut entries: Vec<(NaiveDate, String, String, String)> = Vec::new();
     for c in project.contracts.values() {
         if let Some(d) = c.award_date {
             entries.push((
                 d,
-                format!("Contract awarded: {} to {}", c.title, c.supplier),
+                w.fill(
+                    "feed.award_title",
+                    &[("contract", &c.title), ("supplier", &c.supplier)],
+                ),
                 contract_path(&c.contract_id),
-                format!(
-                    "{} awarded to {} for {} a year.",
-                    c.title,
-                    c.supplier,
-                    money(c.annual_value)
+                w.fill(
+                    "feed.award_summary",
+                    &[
+                        ("contract", &c.title),
+                        ("supplier", &c.supplier),
+                        ("annual_value", &money(c.annual_value)),
+                    ],
                 ),
             ));
         }
@@ -112,9 +117,15 @@ pub fn feed_view(ix: &Index, base: &str) -> FeedView {
         if let Some(m) = s.milestones.first() {
             entries.push((
                 m.date,
-                format!("Specification: {}", s.title),
+                w.fill("feed.specification_title", &[("specification", &s.title)]),
                 spec_path(&s.id),
-                format!("{} — status: {}.", s.title, s.status.label()),
+                w.fill(
+                    "feed.specification_summary",
+                    &[
+                        ("specification", &s.title),
+                        ("status", &words::of(w, s.status)),
+                    ],
+                ),
             ));
         }
     }
@@ -122,12 +133,14 @@ pub fn feed_view(ix: &Index, base: &str) -> FeedView {
         if let (Some(p), Some(c)) = (&st.last_assessed, project.contracts.get(&st.contract_id)) {
             entries.push((
                 p.end,
-                format!("Performance assessed: {} ({})", c.title, p.label),
+                w.fill(
+                    "feed.assessment_title",
+                    &[("contract", &c.title), ("period", &p.label)],
+                ),
                 contract_path(&c.contract_id),
-                format!(
-                    "Latest KPI returns for {}: rated {}.",
-                    c.title,
-                    st.rating.label()
+                w.fill(
+                    "feed.assessment_summary",
+                    &[("contract", &c.title), ("rating", &words::of(w, st.rating))],
                 ),
             ));
         }

@@ -47,11 +47,11 @@ fn figure(label: &str, value: String) -> Figure {
 }
 
 /// The "KPIs showing concern" headline with its definition; the dashboard shows the same.
-pub fn concern_figure(count: usize) -> Figure {
+pub fn concern_figure(ix: &Index, count: usize) -> Figure {
     Figure {
-        label: super::words::KPIS_OF_CONCERN.into(),
+        label: ix.words.get("kpi.concern").into(),
         value: count.to_string(),
-        note: Some(super::words::KPIS_OF_CONCERN_MEANS.into()),
+        note: Some(ix.words.get("kpi.concern_means").into()),
     }
 }
 
@@ -146,7 +146,7 @@ fn stages(ix: &Index) -> Vec<Stage> {
             figures: vec![
                 figure("live contracts", live.to_string()),
                 figure("a year under contract", money_short(annual)),
-                concern_figure(concern),
+                concern_figure(ix, concern),
             ],
             waiting: project.contracts.is_empty().then(|| "Waiting for contracts: add contracts/register and KPI returns.".into()),
             links: vec![link("performance/compliance/", "Compliance"), link("performance/pipeline/", "Pipeline")],

@@ -6,8 +6,10 @@ use super::chart::{bar_chart, line_chart, Bar, Chart, Line};
 use super::format::{fixed, number};
 use super::index::Index;
 use super::needs::{ci_text, comparison_cell, contract_refs, ordered_areas, unit, ContractRef};
+use super::words;
 use super::{area_path, crumbs, grant_link, indicator_path, link, view, Link, Page};
-use crate::analysis::needs::{BreakdownRow, NeedRow};
+use crate::analysis::needs::{BreakdownRow, NeedRow, TrendDirection};
+use crate::load::theme::Strings;
 use crate::model::config::ComparisonMethod;
 use crate::model::{Indicator, Period, Polarity};
 use serde::Serialize;
@@ -150,12 +152,13 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         definition: ind.definition.clone().unwrap_or_default(),
         source: ind.source.clone().unwrap_or_default(),
         unit: unit(ind),
-        polarity: polarity_text(ind.polarity).into(),
+        polarity: polarity_text(ix.words, ind.polarity),
         polarity_source: ind.polarity_source.as_str(),
         value_type: ind.value_type.as_str().replace('_', " "),
         method: method_text(ix),
         headline_sex: super::needs::headline_sex(project, &ind.id),
         maps: super::maps::indicator_maps(
+            ix.words,
             project,
             analysis,
             ind,
@@ -208,7 +211,7 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
         let Some(r) = needs.latest(&ind.id, &a.code) else {
             continue;
         };
-        let cell = comparison_cell(Some(r), &bench_name, ind.display_decimals());
+        let cell = comparison_cell(ix.words, Some(r), &bench_name, ind.display_decimals());
         if a.code == home {
             latest_period = r.period.label.clone();
         }
@@ -234,7 +237,7 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
                 .denominator
                 .map(|c| number(c, 0))
                 .unwrap_or_else(|| "–".into()),
-            method: r.ci_method.label().into(),
+            method: words::of(ix.words, r.ci_method),
             comparison: cell.comparison,
             label: cell.label,
             value_note: r.value_note.clone().unwrap_or_default(),
@@ -302,29 +305,37 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
 
 /// The recent trend in the home area in a sentence (empty without one).
 fn trend_summary(ix: &Index, ind: &Indicator) -> String {
+    let w = ix.words;
     let latest_home = ix.analysis.needs.latest(&ind.id, ix.home_code());
     let Some((t, r)) = latest_home.and_then(|r| r.trend.map(|t| (t, r))) else {
         return String::new();
     };
-    let dir = r
-        .trend_direction
-        .map(|d| d.label().to_lowercase())
-        .unwrap_or_default();
-    let base = format!(
-        "Recent trend for {}: {}",
-        ix.home_name(),
-        t.label().to_lowercase()
-    );
+    let direction = match r.trend_direction {
+        None | Some(TrendDirection::NotApplicable) => String::new(),
+        Some(d) => w
+            .get(&format!("indicator.trend_direction.{}", d.as_str()))
+            .into(),
+    };
     let detail = match (r.trend_chi_square, &r.trend_reason) {
-        (_, Some(reason)) => format!(" ({reason})"),
-        (Some(chi), None) => format!(" (χ² = {}, judged at 99.8%)", number(chi, 2)),
+        (_, Some(reason)) => w.fill("indicator.trend_reason", &[("reason", reason)]),
+        (Some(chi), None) => w.fill(
+            "indicator.trend_chi_square",
+            &[("chi_square", &number(chi, 2))],
+        ),
         _ => String::new(),
     };
-    if dir.is_empty() || dir == "not applicable" {
-        format!("{base}{detail}.")
-    } else {
-        format!("{base}, {dir}{detail}.")
-    }
+    w.fill(
+        "indicator.trend",
+        &[
+            ("area", &ix.home_name()),
+            (
+                "trend",
+                &w.get(&format!("indicator.trend_is.{}", t.as_str())),
+            ),
+            ("direction", &direction),
+            ("detail", &detail),
+        ],
+    )
 }
 
 /// The latest period of each inequality breakdown (category type) in each area.
@@ -408,12 +419,8 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
         .collect()
 }
 
-fn polarity_text(p: Polarity) -> &'static str {
-    match p {
-        Polarity::HigherIsBetter => "A higher value is better",
-        Polarity::LowerIsBetter => "A lower value is better",
-        Polarity::NoJudgement => "Neither higher nor lower is judged better",
-    }
+fn polarity_text(w: &Strings, p: Polarity) -> String {
+    w.get(&format!("indicator.polarity.{}", p.as_str())).into()
 }
 
 fn method_text(ix: &Index) -> String {
@@ -423,11 +430,12 @@ fn method_text(ix: &Index) -> String {
     } else {
         "95%"
     };
-    match needs.comparison {
-        ComparisonMethod::CiOverlap => format!("Compared with the benchmark by whether the benchmark value lies within the area's {level} confidence interval (Fingertips single overlapping interval, one level)."),
-        ComparisonMethod::CiOverlapTwoLevels => "Compared with the benchmark at two levels: within the 95% interval is similar; outside 95% but within 99.8% is better or worse; outside 99.8% is best or worst.".into(),
-        ComparisonMethod::None => "Areas are not compared with the benchmark.".into(),
-    }
+    let key = match needs.comparison {
+        ComparisonMethod::CiOverlap => "indicator.comparison_method.ci_overlap",
+        ComparisonMethod::CiOverlapTwoLevels => "indicator.comparison_method.ci_overlap_two_levels",
+        ComparisonMethod::None => "indicator.comparison_method.none",
+    };
+    ix.words.fill(key, &[("level", &level)])
 }
 
 #[cfg(test)]

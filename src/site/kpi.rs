@@ -89,7 +89,7 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
     let (variation_icon, variation_label) =
         words::variation_icon(input.words, s.variation, s.polarity);
     let (assurance_icon, assurance_label) = words::assurance_icon(input.words, s.assurance);
-    let summary = summary(k, &variation_label, &assurance_label);
+    let summary = summary(input.words, k, &variation_label, &assurance_label);
     KpiView {
         name: s.kpi_name.clone(),
         id: k.kpi_id.clone(),
@@ -103,7 +103,12 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
         assurance_icon,
         assurance_label,
         summary,
-        phases: k.phases.iter().skip(1).map(words::phase).collect(),
+        phases: k
+            .phases
+            .iter()
+            .skip(1)
+            .map(|p| words::phase(input.words, p))
+            .collect(),
         rows: {
             // Each row with an actual has an SPC point, in order: its direction words the cell.
             let mut points = k.points.iter();
@@ -130,7 +135,7 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
 }
 
 /// The KPI's judgement in sentences.
-fn summary(k: &KpiAnalysis, variation: &str, assurance: &str) -> Vec<String> {
+fn summary(w: &Strings, k: &KpiAnalysis, variation: &str, assurance: &str) -> Vec<String> {
     let s = &k.summary;
     let mut summary = vec![variation.to_string(), assurance.to_string()];
     if let Some(last) = k
@@ -150,7 +155,7 @@ fn summary(k: &KpiAnalysis, variation: &str, assurance: &str) -> Vec<String> {
         let runs: Vec<String> = k
             .special_causes
             .iter()
-            .map(words::special_cause_run)
+            .map(|run| words::special_cause_run(w, run))
             .collect();
         summary.push(format!("Special-cause variation: {}.", runs.join("; ")));
     }
@@ -214,7 +219,7 @@ fn row_view(
         lower: fixed(finite(r.lower_limit), decimals.max(1) as u32),
         upper: fixed(finite(r.upper_limit), decimals.max(1) as u32),
         special: match (r.special_cause, r.rule, point) {
-            (Some(sc), Some(rule), Some(p)) => words::special_point(sc, rule, p.direction),
+            (Some(sc), Some(rule), Some(p)) => words::special_point(words, sc, rule, p.direction),
             _ => String::new(),
         },
         special_class: r

@@ -7,6 +7,7 @@ use super::needs::comparison_cell;
 use super::{area_path, href};
 use crate::analysis::needs::Comparison;
 use crate::analysis::Analysis;
+use crate::load::theme::Strings;
 use crate::model::Crs;
 use crate::model::{Boundary, BoundaryLayer, Indicator, Project};
 use serde::{Deserialize, Serialize};
@@ -129,6 +130,7 @@ fn area_name(project: &Project, boundary: &Boundary) -> String {
 
 /// Each area's class, label, tooltip and link for one indicator, with the legend they make.
 fn shade(
+    w: &Strings,
     project: &Project,
     analysis: &Analysis,
     indicator: &Indicator,
@@ -148,7 +150,7 @@ fn shade(
                 .needs
                 .latest(&indicator.id, &b.code)
                 .filter(|r| r.value.is_some());
-            let cell = comparison_cell(row, bench_name, indicator.display_decimals());
+            let cell = comparison_cell(w, row, bench_name, indicator.display_decimals());
             let class = match row {
                 Some(r) => format!(
                     "cmp-{}",
@@ -166,8 +168,18 @@ fn shade(
             }
             let name = area_name(project, b);
             let tooltip = match row {
-                Some(_) => format!("{name}: {}{unit}. {}", cell.value, cell.label),
-                None => format!("{name}: {}", cell.label),
+                Some(_) => w.fill(
+                    "map.tooltip",
+                    &[
+                        ("area", &name),
+                        ("value", &format_args!("{}{unit}", cell.value)),
+                        ("comparison", &cell.label),
+                    ],
+                ),
+                None => w.fill(
+                    "map.tooltip_no_data",
+                    &[("area", &name), ("comparison", &cell.label)],
+                ),
             };
             MapArea {
                 polygons: b.polygons.clone(),
@@ -194,6 +206,7 @@ fn shade(
 
 /// The maps of an indicator's page at `page_path`: one per boundary layer with data.
 pub fn indicator_maps(
+    w: &Strings,
     project: &Project,
     analysis: &Analysis,
     indicator: &Indicator,
@@ -217,11 +230,14 @@ pub fn indicator_maps(
             if areas.is_empty() {
                 return None;
             }
-            let (shaded, legend) = shade(project, analysis, indicator, &areas, bench_name);
-            let title = format!("Map of {} by area, {period}", indicator.name);
-            let description = format!(
-                "{} areas coloured by their comparison with {bench_name}; the legend below counts them and the table below gives every value.",
-                shaded.len()
+            let (shaded, legend) = shade(w, project, analysis, indicator, &areas, bench_name);
+            let title = w.fill(
+                "map.title",
+                &[("indicator", &indicator.name), ("period", &period)],
+            );
+            let description = w.fill(
+                "map.description",
+                &[("count", &shaded.len()), ("benchmark", &bench_name)],
             );
             let id = format!("map-{}-{i}", crate::model::slug(&indicator.id));
             Some(MapView {
@@ -299,6 +315,7 @@ fn with_data<'x>(analysis: &'x Analysis, ind: &'x Indicator) -> impl Fn(&str) ->
 
 /// Small maps for the needs overview; `None` when the project has no boundaries with data.
 pub fn overview_maps(
+    w: &Strings,
     project: &Project,
     analysis: &Analysis,
     bench_name: &str,
@@ -352,13 +369,13 @@ pub fn overview_maps(
             {
                 continue;
             }
-            let (mut shaded, _) = shade(project, analysis, ind, &areas, bench_name);
+            let (mut shaded, _) = shade(w, project, analysis, ind, &areas, bench_name);
             for a in &mut shaded {
                 a.polygons.clear();
             }
-            let title = format!(
-                "Map of {} by area, coloured by comparison with {bench_name}",
-                ind.name
+            let title = w.fill(
+                "map.small_title",
+                &[("indicator", &ind.name), ("benchmark", &bench_name)],
             );
             by_indicator.insert(
                 ind.id.clone(),

@@ -5,8 +5,10 @@
 use super::format::fixed;
 use super::index::Index;
 use super::performance::{kpi_summary_counts, rating_class, rating_words};
+use super::words;
 use super::{area_path, contract_path, crumbs, indicator_path, link, view, Count, Link, Page};
 use crate::analysis::needs::{Comparison, NeedRow};
+use crate::load::theme::Strings;
 use crate::model::{Area, Indicator, Project};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -74,21 +76,20 @@ pub struct ContractRef {
 }
 
 /// The comparison shown by colour class and by text.
-pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str, decimals: u32) -> Cell {
+pub fn comparison_cell(w: &Strings, row: Option<&NeedRow>, benchmark: &str, decimals: u32) -> Cell {
     match row {
         None => Cell {
             value: "–".into(),
             comparison: "none".into(),
-            label: "No data".into(),
+            label: w.get("comparison_with.no_data").into(),
             period: String::new(),
         },
         Some(r) => {
             let cmp = r.comparison.unwrap_or(Comparison::NotCompared);
-            let label = match cmp {
-                Comparison::NotCompared => "Not compared".to_string(),
-                Comparison::Similar => format!("Similar to {benchmark}"),
-                other => format!("{} than {benchmark}", other.label()),
-            };
+            let label = w.fill(
+                &format!("comparison_with.{}", cmp.as_str()),
+                &[("benchmark", &benchmark)],
+            );
             Cell {
                 value: fixed(r.value, decimals),
                 comparison: cmp.as_str().into(),
@@ -100,11 +101,11 @@ pub fn comparison_cell(row: Option<&NeedRow>, benchmark: &str, decimals: u32) ->
 }
 
 /// How an area's latest values compare with the benchmark, counted by comparison.
-pub fn comparison_counts<'r>(rows: impl Iterator<Item = &'r NeedRow>) -> Vec<Count> {
+pub fn comparison_counts<'r>(w: &Strings, rows: impl Iterator<Item = &'r NeedRow>) -> Vec<Count> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for r in rows {
-        let label = r.comparison.unwrap_or(Comparison::NotCompared).label();
-        *counts.entry(label.to_string()).or_default() += 1;
+        let label = words::of(w, r.comparison.unwrap_or(Comparison::NotCompared));
+        *counts.entry(label).or_default() += 1;
     }
     counts
         .into_iter()
@@ -180,7 +181,7 @@ pub fn contract_refs(ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
                 supplier: c.supplier.clone(),
                 variation,
                 assurance,
-                rating: rating_words(status),
+                rating: rating_words(ix, status),
                 rating_class: rating_class(status),
             }
         })
@@ -235,10 +236,10 @@ pub fn needs_view(ix: &Index) -> NeedsView {
                     .filter(|a| a.code != bench_code)
                     .map(|a| {
                         let row = needs.latest(&ind.id, &a.code);
-                        comparison_cell(row, &bench_name, ind.display_decimals())
+                        comparison_cell(ix.words, row, &bench_name, ind.display_decimals())
                     })
                     .collect(),
-                trend: trend.map(|t| t.label().to_string()).unwrap_or_default(),
+                trend: trend.map(|t| words::of(ix.words, t)).unwrap_or_default(),
                 trend_key: trend.map(|t| t.as_str().to_string()).unwrap_or_default(),
                 direction: direction
                     .map(|d| d.as_str().to_string())
@@ -256,13 +257,14 @@ pub fn needs_view(ix: &Index) -> NeedsView {
             .areas
             .get(bench_code)
             .map(|a| link(&area_path(&a.code), a.name.clone())),
-        maps: super::maps::overview_maps(project, ix.analysis, &bench_name),
+        maps: super::maps::overview_maps(ix.words, project, ix.analysis, &bench_name),
         domains: domains
             .into_iter()
             .map(|(name, rows)| Domain { name, rows })
             .collect(),
         benchmark_name: bench_name,
         counts: comparison_counts(
+            ix.words,
             project
                 .indicators
                 .values()
@@ -325,7 +327,10 @@ mod tests {
             ),
             ("similar", "Similar to England")
         );
-        assert_eq!(comparison_cell(None, "England", 1).label, "No data");
+        assert_eq!(
+            comparison_cell(Strings::base(), None, "England", 1).label,
+            "No data"
+        );
         assert_eq!(ci_text(Some(1.0), None, 1), "–");
         assert_eq!(ci_text(Some(80.2), Some(81.0), 1), "80.2 to 81.0");
     }

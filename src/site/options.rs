@@ -4,6 +4,7 @@
 use super::chart::{paired_bars, Chart, PairedBar};
 use super::format::{money, number};
 use super::index::Index;
+use super::words;
 use super::{crumbs, link, options_path, spec_path, view, Link, Page};
 use crate::analysis::appraisal::{DiscountedYear, OptionResult};
 use crate::model::config::DiscountSchedule;
@@ -104,7 +105,7 @@ pub fn appraisal_view(
         spec: link(&spec_path(&spec.id), spec.title.clone()),
         options: options
             .iter()
-            .map(|o| option_view(o, models.get(o.option_id.as_str()).copied()))
+            .map(|o| option_view(ix, o, models.get(o.option_id.as_str()).copied()))
             .collect(),
         chart,
         preferred: options
@@ -119,7 +120,7 @@ pub fn appraisal_view(
     }
 }
 
-fn option_view(o: &OptionResult, model: Option<&AppraisalOption>) -> OptionView {
+fn option_view(ix: &Index, o: &OptionResult, model: Option<&AppraisalOption>) -> OptionView {
     OptionView {
         id: o.option_id.clone(),
         name: o.option_name.clone(),
@@ -133,7 +134,7 @@ fn option_view(o: &OptionResult, model: Option<&AppraisalOption>) -> OptionView 
         bcr: o.bcr.map(|b| number(b, 2)).unwrap_or_else(|| "–".into()),
         vfm: o
             .vfm_category
-            .map(|v| v.label().to_string())
+            .map(|v| words::of(ix.words, v))
             .unwrap_or_else(|| "Not defined".into()),
         vfm_class: o
             .vfm_category

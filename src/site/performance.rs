@@ -85,7 +85,7 @@ pub fn dashboard_view(ix: &Index) -> DashboardView {
             .iter()
             .filter(|(_, n)| *n > 0)
             .map(|(r, n)| Count {
-                label: r.label().to_string(),
+                label: words::of(ix.words, *r),
                 count: *n,
             })
             .collect(),
@@ -93,7 +93,7 @@ pub fn dashboard_view(ix: &Index) -> DashboardView {
         figures: vec![
             figure("live contracts", h.live_contracts.to_string()),
             figure("a year under contract", money_short(h.annual_value_live)),
-            super::home::concern_figure(h.kpis_of_concern),
+            super::home::concern_figure(ix, h.kpis_of_concern),
         ],
     }
 }
@@ -113,8 +113,8 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
         annual_value: money(c.annual_value),
         annual_value_raw: c.annual_value,
         end_date: date(c.final_end_date()),
-        status: status_words(status),
-        rating: rating_words(status),
+        status: status_words(ix, status),
+        rating: rating_words(ix, status),
         rating_class: rating_class(status),
         kpi_count: kpis.len(),
         concern: kpis.iter().filter(|k| shows_concern(&k.summary)).count(),
@@ -124,16 +124,16 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
 }
 
 /// A contract's status (not started, live, in extension, ended) in words.
-pub fn status_words(status: Option<&ContractStatus>) -> String {
+pub fn status_words(ix: &Index, status: Option<&ContractStatus>) -> String {
     status
-        .map(|s| words::contract_state(s.status).to_string())
+        .map(|s| words::of(ix.words, s.status))
         .unwrap_or_default()
 }
 
 /// A contract's performance rating in words (empty when the contract has no status).
-pub fn rating_words(status: Option<&ContractStatus>) -> String {
+pub fn rating_words(ix: &Index, status: Option<&ContractStatus>) -> String {
     status
-        .map(|s| s.rating.label().to_string())
+        .map(|s| words::of(ix.words, s.rating))
         .unwrap_or_default()
 }
 

@@ -4,6 +4,7 @@
 use super::format::{date, money};
 use super::index::Index;
 use super::performance::as_of;
+use super::words;
 use super::{contract_path, crumbs, link, view, Link, Page};
 use serde::Serialize;
 
@@ -58,7 +59,7 @@ pub fn pipeline_view(ix: &Index) -> PipelineView {
                 months_remaining: p.months_remaining,
                 annual_value: money(p.annual_value),
                 total_value: money(p.total_value),
-                rating: p.rating.label().to_string(),
+                rating: words::of(ix.words, p.rating),
                 rating_class: p.rating.as_str().to_string(),
                 spec: ix.spec_link(&p.spec_id),
                 needs: ix

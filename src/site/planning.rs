@@ -58,7 +58,7 @@ pub fn planning_view(ix: &Index) -> PlanningView {
         by_status: by_status
             .into_iter()
             .map(|(k, count)| Count {
-                label: k.label().to_string(),
+                label: words::of(ix.words, k),
                 count,
             })
             .collect(),
@@ -69,7 +69,7 @@ pub fn planning_view(ix: &Index) -> PlanningView {
 fn spec_line(ix: &Index, s: &Specification) -> SpecLine {
     SpecLine {
         link: link(&spec_path(&s.id), s.title.clone()),
-        status: s.status.label().into(),
+        status: words::of(ix.words, s.status),
         status_class: s.status.as_str().into(),
         service_area: s.service_area.clone().unwrap_or_default(),
         annual_budget: s.annual_budget.map(money).unwrap_or_else(|| "–".into()),

@@ -106,7 +106,7 @@ pub fn procurement_view(ix: &Index) -> ProcurementView {
 fn route(ix: &Index, s: &Specification) -> Route {
     Route {
         spec: link(&spec_path(&s.id), s.title.clone()),
-        status: s.status.label().into(),
+        status: words::of(ix.words, s.status),
         funding: words::funding(ix.words, s.funding),
         options: ix
             .options_by_spec

@@ -3,6 +3,7 @@
 
 use super::format::{date, money, money_short, percent};
 use super::index::Index;
+use super::words;
 use super::{crumbs, link, spec_path, view, Link, Page};
 use crate::model::SpecStatus;
 use serde::Serialize;
@@ -109,7 +110,7 @@ pub fn resources_view(ix: &Index) -> ResourcesView {
         total: money(total),
         by_status: by_status
             .into_iter()
-            .map(|(k, v)| sum(k.label().to_string(), v))
+            .map(|(k, v)| sum(words::of(ix.words, k), v))
             .collect(),
         by_area: by_area.into_iter().map(|(k, v)| sum(k, v)).collect(),
         // The home page's "a year under contract", computed and formatted once.

@@ -6,6 +6,7 @@ use super::engagement::{response_view, ResponseView};
 use super::format::{date, money, number};
 use super::index::Index;
 use super::markdown::render_markdown;
+use super::words;
 use super::{
     crumbs, engagement_path, grant_link, indicator_path, link, options_path, spec_path,
     tender_path, view, Link, Page,
@@ -118,7 +119,7 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
         id: s.id.clone(),
         title: s.title.clone(),
         summary: s.summary.clone().unwrap_or_default(),
-        status: s.status.label().into(),
+        status: words::of(ix.words, s.status),
         status_class: s.status.as_str().into(),
         service_area: s.service_area.clone().unwrap_or_default(),
         annual_budget: s.annual_budget.map(money).unwrap_or_else(|| "–".into()),
@@ -220,6 +221,7 @@ fn need_refs(ix: &Index, s: &Specification) -> Vec<NeedRef> {
         .filter_map(|i| project.indicators.get(i))
         .map(|i| {
             let cell = super::needs::comparison_cell(
+                ix.words,
                 analysis.needs.latest(&i.id, home),
                 &bench,
                 i.display_decimals(),

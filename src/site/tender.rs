@@ -6,6 +6,7 @@
 
 use super::format::{date, money, number, percent};
 use super::index::Index;
+use super::words;
 use super::{crumbs, tender_path, view, Link, Page};
 use crate::analysis::disclosure::PublishedBid;
 use crate::analysis::tender::{TenderEvaluation, TenderStatus};
@@ -330,7 +331,7 @@ pub fn tender_view(ix: &Index, t: &TenderEvaluation) -> TenderView {
             .map(|n| n.to_string())
             .unwrap_or_default(),
         policy: p.policy.as_str(),
-        bids: p.bids.iter().map(bid_view).collect(),
+        bids: p.bids.iter().map(|b| bid_view(ix, b)).collect(),
         unnamed_count: p.unnamed_count,
         withheld_count: p.withheld_count,
         withheld_evaluated_count: p.withheld_evaluated_count,
@@ -360,14 +361,14 @@ pub fn tender_view(ix: &Index, t: &TenderEvaluation) -> TenderView {
     }
 }
 
-fn bid_view(b: &PublishedBid) -> BidView {
+fn bid_view(ix: &Index, b: &PublishedBid) -> BidView {
     let f = b.figures.as_ref();
     let score = |x: Option<f64>| x.map(|x| number(x, 2)).unwrap_or_default();
     BidView {
         supplier: b.supplier.clone(),
         supplier_type: b
             .supplier_type
-            .map(|x| x.label().to_string())
+            .map(|x| words::of(ix.words, x))
             .unwrap_or_default(),
         figures: f.is_some(),
         price: f.map(|f| money(f.price)).unwrap_or_default(),

@@ -2,11 +2,13 @@
 //! their text alternatives. One place, so every page kind words a code alike; the words come from
 //! the theme's string table where it has them (`themes/default/i18n/en-GB.toml`).
 
-use crate::analysis::performance::{ContractState, Flag, Phase, Rag, SpecialCauseRun};
+use crate::analysis::appraisal::VfmCategory;
+use crate::analysis::needs::{CiMethod, Comparison, Trend, TrendDirection};
+use crate::analysis::performance::{ContractState, CpnRating, Flag, Phase, Rag, SpecialCauseRun};
 use crate::analysis::spc::{Assurance, PointType};
 use crate::analysis::spc::{Rule, SpecialCause};
 use crate::load::theme::Strings;
-use crate::model::{Funding, Polarity};
+use crate::model::{Funding, Polarity, ProcurementRoute, ResponseStatus, SpecStatus, SupplierType};
 use crate::model::{Period, PeriodKind};
 
 /// How a specification is funded, in a table cell.
@@ -30,23 +32,41 @@ pub(crate) fn rag(w: &Strings, r: Option<Rag>) -> (String, String) {
     (class.into(), w.get(key).into())
 }
 
-/// The label of the "KPIs showing concern" headline, with its definition (the same test that
-/// rates a contract "Requires improvement": `analysis::performance::shows_concern`).
-pub(crate) const KPIS_OF_CONCERN: &str = "KPIs showing concern";
-/// What "showing concern" means, printed beside the count.
-pub(crate) const KPIS_OF_CONCERN_MEANS: &str =
-    "a KPI whose latest value missed its target, that shows \
-special-cause concern at its latest point, or whose process will consistently fail its target; \
-any one rates its contract \"Requires improvement\" or worse";
+/// A code of the published data that pages show in words: the words are `SECTION.code` in the
+/// string table, so adding a variant without its words fails `every_code_has_words`.
+pub(crate) trait Worded: Copy {
+    const SECTION: &'static str;
+    fn code(self) -> &'static str;
+}
 
-/// A contract's status in words.
-pub(crate) fn contract_state(s: ContractState) -> &'static str {
-    match s {
-        ContractState::NotStarted => "Not started",
-        ContractState::Live => "Live",
-        ContractState::InExtension => "In extension",
-        ContractState::Ended => "Ended",
-    }
+macro_rules! worded {
+    ($($t:ty => $section:literal),* $(,)?) => {$(
+        impl Worded for $t {
+            const SECTION: &'static str = $section;
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    )*};
+}
+
+worded! {
+    CpnRating => "rating",
+    ContractState => "contract_state",
+    Comparison => "comparison",
+    Trend => "trend",
+    TrendDirection => "trend_direction",
+    CiMethod => "ci_method",
+    VfmCategory => "vfm",
+    SpecStatus => "spec_status",
+    SupplierType => "supplier_type",
+    ProcurementRoute => "route",
+    ResponseStatus => "response_status",
+}
+
+/// A code in words: a rating, a status, a comparison, a trend, ...
+pub(crate) fn of<T: Worded>(w: &Strings, x: T) -> String {
+    w.get(&format!("{}.{}", T::SECTION, x.code())).to_string()
 }
 
 /// A contract flag in words.
@@ -99,66 +119,176 @@ pub(crate) fn period(p: &Period) -> String {
 }
 
 /// Where a special-cause rule puts points, with their direction.
-fn rule_place(rule: Rule, direction: i8) -> &'static str {
-    match (rule, direction >= 0) {
-        (Rule::OutsideLimits, true) => "above the upper limit",
-        (Rule::OutsideLimits, false) => "below the lower limit",
-        (Rule::Trend, true) => "in a run of seven or more rising points",
-        (Rule::Trend, false) => "in a run of seven or more falling points",
-        (Rule::TwoInThree, true) => "close to the upper limit, two in three",
-        (Rule::TwoInThree, false) => "close to the lower limit, two in three",
-        (Rule::Shift, true) => "in a run of seven or more above the mean",
-        (Rule::Shift, false) => "in a run of seven or more below the mean",
-    }
-}
-
-/// A special cause's judgement in words.
-pub(crate) fn special_cause(sc: SpecialCause) -> &'static str {
-    match sc {
-        SpecialCause::Improvement => "improvement",
-        SpecialCause::Concern => "concern",
-        SpecialCause::Neutral => "neither better nor worse",
-        SpecialCause::None => "",
-    }
+fn rule_place(w: &Strings, rule: Rule, direction: i8) -> String {
+    let way = if direction >= 0 { "up" } else { "down" };
+    w.get(&format!("spc.place.{}_{way}", rule.as_str()))
+        .to_string()
 }
 
 /// A summary of special-cause points (METHODS.md 2.6): "24 points above the upper limit since
 /// May 2025 (improvement)".
-pub(crate) fn special_cause_run(run: &SpecialCauseRun) -> String {
+pub(crate) fn special_cause_run(w: &Strings, run: &SpecialCauseRun) -> String {
     let points = if run.points == 1 {
-        "1 point".to_string()
+        w.fill("spc.points_one", &[("count", &run.points)])
     } else {
-        format!("{} points", run.points)
+        w.fill("spc.points_many", &[("count", &run.points)])
     };
+    let (first, last) = (period(&run.first), period(&run.last));
     let when = if run.first == run.last {
-        format!("in {}", period(&run.first))
+        w.fill("spc.when_one", &[("period", &first)])
     } else if run.ongoing {
-        format!("since {}", period(&run.first))
+        w.fill("spc.when_since", &[("period", &first)])
     } else {
-        format!("from {} to {}", period(&run.first), period(&run.last))
+        w.fill("spc.when_range", &[("first", &first), ("last", &last)])
     };
-    format!(
-        "{points} {} {when} ({})",
-        rule_place(run.rule, run.direction),
-        special_cause(run.special_cause)
+    w.fill(
+        &format!("spc.run.{}", run.special_cause.as_str()),
+        &[
+            ("points", &points),
+            ("place", &rule_place(w, run.rule, run.direction)),
+            ("when", &when),
+        ],
     )
 }
 
 /// A rebase beside the chart: "Limits recalculated from April 2025: a new pathway."
-pub(crate) fn phase(p: &Phase) -> String {
+pub(crate) fn phase(w: &Strings, p: &Phase) -> String {
+    let start = period(&p.start);
     match &p.reason {
-        Some(why) => format!("Limits recalculated from {}: {why}", period(&p.start)),
-        None => format!("Limits recalculated from {}.", period(&p.start)),
+        Some(why) => w.fill("spc.phase", &[("period", &start), ("reason", why)]),
+        None => w.fill("spc.phase_no_reason", &[("period", &start)]),
     }
 }
 
 /// A point's special cause in a table cell: "Concern: above the upper limit".
-pub(crate) fn special_point(sc: SpecialCause, rule: Rule, direction: i8) -> String {
-    let judgement = match sc {
-        SpecialCause::Improvement => "Improvement",
-        SpecialCause::Concern => "Concern",
-        SpecialCause::Neutral => "Neither better nor worse",
-        SpecialCause::None => return String::new(),
-    };
-    format!("{judgement}: {}", rule_place(rule, direction))
+pub(crate) fn special_point(w: &Strings, sc: SpecialCause, rule: Rule, direction: i8) -> String {
+    if sc == SpecialCause::None {
+        return String::new();
+    }
+    w.fill(
+        &format!("spc.point.{}", sc.as_str()),
+        &[("place", &rule_place(w, rule, direction))],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code a page words has its words in the theme's base table: a variant added without
+    /// them would show its key.
+    #[test]
+    fn every_code_has_words() {
+        fn check<T: Worded>(all: &[T]) {
+            for &x in all {
+                let key = format!("{}.{}", T::SECTION, x.code());
+                assert!(Strings::base().has(&key), "{key} is not in en-GB.toml");
+            }
+        }
+        use crate::analysis::performance::CpnRating;
+        check(&CpnRating::ALL);
+        check(&[
+            ContractState::NotStarted,
+            ContractState::Live,
+            ContractState::InExtension,
+            ContractState::Ended,
+        ]);
+        check(&[
+            Comparison::Better,
+            Comparison::Similar,
+            Comparison::Worse,
+            Comparison::Best,
+            Comparison::Worst,
+            Comparison::Higher,
+            Comparison::Lower,
+            Comparison::NotCompared,
+        ]);
+        check(&[
+            Trend::Increasing,
+            Trend::Decreasing,
+            Trend::NoSignificantChange,
+            Trend::CannotBeCalculated,
+        ]);
+        check(&[
+            TrendDirection::Improving,
+            TrendDirection::Worsening,
+            TrendDirection::NoChange,
+            TrendDirection::NotApplicable,
+        ]);
+        check(&[
+            CiMethod::Given,
+            CiMethod::Wilson,
+            CiMethod::Byar,
+            CiMethod::Exact,
+            CiMethod::None,
+        ]);
+        check(&[
+            VfmCategory::VeryPoor,
+            VfmCategory::Poor,
+            VfmCategory::Low,
+            VfmCategory::Medium,
+            VfmCategory::High,
+            VfmCategory::VeryHigh,
+        ]);
+        let statuses: Vec<SpecStatus> = SpecStatus::ALL
+            .iter()
+            .filter_map(|s| SpecStatus::parse(s))
+            .collect();
+        assert_eq!(statuses.len(), SpecStatus::ALL.len());
+        check(&statuses);
+        check(&[
+            SupplierType::Sme,
+            SupplierType::Vcse,
+            SupplierType::Large,
+            SupplierType::Public,
+        ]);
+        check(&[
+            ProcurementRoute::Quote,
+            ProcurementRoute::OpenTender,
+            ProcurementRoute::Framework,
+            ProcurementRoute::DirectAward,
+            ProcurementRoute::Grant,
+        ]);
+        check(&[
+            ResponseStatus::Done,
+            ResponseStatus::InProgress,
+            ResponseStatus::NotTakenForward,
+        ]);
+    }
+
+    #[test]
+    fn special_causes_in_the_themes_words() {
+        let w = Strings::base();
+        let may = Period::parse("2025-05").unwrap();
+        let run = SpecialCauseRun {
+            rule: Rule::OutsideLimits,
+            direction: 1,
+            special_cause: SpecialCause::Improvement,
+            points: 24,
+            first: may.clone(),
+            last: Period::parse("2027-04").unwrap(),
+            ongoing: true,
+        };
+        assert_eq!(
+            special_cause_run(w, &run),
+            "24 points above the upper limit since May 2025 (improvement)"
+        );
+        let one = SpecialCauseRun {
+            points: 1,
+            last: may.clone(),
+            rule: Rule::Shift,
+            direction: -1,
+            special_cause: SpecialCause::Neutral,
+            ..run
+        };
+        assert_eq!(
+            special_cause_run(w, &one),
+            "1 point in a run of seven or more below the mean in May 2025 (neither better nor worse)"
+        );
+        assert_eq!(
+            special_point(w, SpecialCause::Concern, Rule::TwoInThree, -1),
+            "Concern: close to the lower limit, two in three"
+        );
+        assert_eq!(special_point(w, SpecialCause::None, Rule::Trend, 1), "");
+    }
 }
