@@ -63,11 +63,11 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
             template: "area.html",
             title: format!("{} ({})", a.name, a.code),
             section: "needs",
-            breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
+            breadcrumbs: crumbs(ix.words, &[(ix.words.get("crumb.needs"), "needs/")]),
             view: view(area_view(ix, a)),
-            description: format!(
-                "Profile of {}: every indicator compared with {bench_name}.",
-                a.name
+            description: ix.words.fill(
+                "page.area.description",
+                &[("area", &a.name), ("benchmark", &bench_name)],
             ),
         })
         .collect()

@@ -5,6 +5,7 @@
 use super::OutputFile;
 use super::{crumbs, view, Page};
 use crate::analysis::Analysis;
+use crate::load::theme::Strings;
 use crate::model::Project;
 use crate::publish::data::{to_csv, to_json};
 use anyhow::Result;
@@ -148,6 +149,7 @@ impl Tables {
 
 /// Builds the data files, the catalogue page, search and 404.
 pub fn pages_and_files<'a>(
+    w: &Strings,
     project: &'a Project,
     analysis: &'a Analysis,
 ) -> Result<(Vec<Page<'a>>, Vec<OutputFile>)> {
@@ -171,32 +173,30 @@ pub fn pages_and_files<'a>(
     out_pages.push(Page {
         path: "data/".into(),
         template: "data.html",
-        title: "Open data".into(),
+        title: w.get("page.data.title").into(),
         section: "data",
-        breadcrumbs: crumbs(&[]),
+        breadcrumbs: crumbs(w, &[]),
         view: view(Catalogue {
             datasets: t.datasets,
             standards,
             licence: project.config.licence.clone(),
             licence_url: project.config.licence_url.clone(),
         }),
-        description:
-            "Every table behind this site as CSV and JSON, with field definitions and the licence."
-                .into(),
+        description: w.get("page.data.description").into(),
     });
     out_pages.push(Page {
         path: "search/".into(),
         template: "search.html",
-        title: "Search".into(),
+        title: w.get("page.search.title").into(),
         section: "search",
-        breadcrumbs: crumbs(&[]),
+        breadcrumbs: crumbs(w, &[]),
         view: view(serde_json::json!({})),
-        description: "Search the site.".into(),
+        description: w.get("page.search.description").into(),
     });
     out_pages.push(Page {
         path: "404.html".into(),
         template: "404.html",
-        title: "Page not found".into(),
+        title: w.get("page.not_found.title").into(),
         section: "none",
         breadcrumbs: Vec::new(),
         view: view(serde_json::json!({})),

@@ -36,11 +36,14 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "performance/compliance/".into(),
         template: "compliance.html",
-        title: "Procurement Act 2023 compliance".into(),
+        title: ix.words.get("page.compliance.title").into(),
         section: "performance",
-        breadcrumbs: crumbs(&[("Performance", "performance/")]),
+        breadcrumbs: crumbs(
+            ix.words,
+            &[(ix.words.get("crumb.performance"), "performance/")],
+        ),
         view: view(compliance_view(ix)),
-        description: "Contracts over the KPI threshold with fewer than three KPIs or no assessment in the last 12 months.".into(),
+        description: ix.words.get("page.compliance.description").into(),
     }
 }
 

@@ -83,11 +83,14 @@ pub fn page<'a>(ix: &Index<'a>, c: &Contract) -> Page<'a> {
         template: "contract.html",
         title: c.title.clone(),
         section: "performance",
-        breadcrumbs: crumbs(&[("Performance", "performance/")]),
+        breadcrumbs: crumbs(
+            ix.words,
+            &[(ix.words.get("crumb.performance"), "performance/")],
+        ),
         view: view(contract_view(ix, c)),
-        description: format!(
-            "{} delivered by {}: KPIs, SPC judgements and contract details.",
-            c.title, c.supplier
+        description: ix.words.fill(
+            "page.contract.description",
+            &[("contract", &c.title), ("supplier", &c.supplier)],
         ),
     }
 }

@@ -54,32 +54,32 @@ pub struct ResponseView {
 
 /// The engagement index and one page per event.
 pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
-    let planning = ("Delivery planning", "planning/");
+    let planning = (ix.words.get("crumb.planning"), "planning/");
     let mut pages = vec![Page {
         path: "planning/engagement/".into(),
         template: "engagement_index.html",
-        title: "Co-design and consultation".into(),
+        title: ix.words.get("page.engagement_index.title").into(),
         section: "planning",
-        breadcrumbs: crumbs(&[planning]),
+        breadcrumbs: crumbs(ix.words, &[planning]),
         view: view(engagement_index_view(ix)),
-        description:
-            "What residents, service users and providers told us, and what changed because of it."
-                .into(),
+        description: ix.words.get("page.engagement_index.description").into(),
     }];
     pages.extend(ix.project.engagements.values().map(|e| Page {
         path: engagement_path(&e.id),
         template: "engagement.html",
         title: e.title.clone(),
         section: "planning",
-        breadcrumbs: crumbs(&[
-            planning,
-            ("Co-design and consultation", "planning/engagement/"),
-        ]),
+        breadcrumbs: crumbs(
+            ix.words,
+            &[
+                planning,
+                (ix.words.get("crumb.engagement"), "planning/engagement/"),
+            ],
+        ),
         view: view(event_view(ix, e)),
-        description: format!(
-            "{} ({}): what we heard and what we did.",
-            e.title,
-            date(e.date)
+        description: ix.words.fill(
+            "page.engagement.description",
+            &[("event", &e.title), ("date", &date(e.date))],
         ),
     }));
     pages

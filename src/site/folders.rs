@@ -3,47 +3,9 @@
 //! the site already has a page there.
 
 use super::{crumbs, href, view, Link, Page};
+use crate::load::theme::Strings;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// Titles of the folders the site makes; any other folder is titled by its last segment.
-const TITLES: &[(&str, &str, &str)] = &[
-    (
-        "needs/indicators/",
-        "Indicators",
-        "Every indicator of need, with its values by area and over time.",
-    ),
-    (
-        "needs/areas/",
-        "Area profiles",
-        "Every area's profile: each indicator against the benchmark in a spine chart.",
-    ),
-    (
-        "performance/contracts/",
-        "Contracts",
-        "Every contract in the register, with its KPIs and performance.",
-    ),
-    (
-        "procurement/options/",
-        "Options appraisals",
-        "The options appraised for each service, with their value for money.",
-    ),
-    (
-        "procurement/tenders/",
-        "Tenders",
-        "Every tender evaluated, with its bids and scores.",
-    ),
-    (
-        "procurement/grants/",
-        "Grants",
-        "Every grant to voluntary, community and social enterprise organisations.",
-    ),
-    (
-        "planning/engagement/",
-        "Engagement",
-        "Co-design and consultation events.",
-    ),
-];
 
 #[derive(Serialize)]
 struct Entry {
@@ -57,8 +19,10 @@ struct FolderView {
     entries: Vec<Entry>,
 }
 
-/// The index pages missing from `pages`' folders.
-pub fn folder_pages<'a>(pages: &[Page<'a>]) -> Vec<Page<'a>> {
+/// The index pages missing from `pages`' folders. The folders the site makes are titled and
+/// introduced by the string table (`folder.needs.indicators.title`, `.intro`); any other folder
+/// by its last segment.
+pub fn folder_pages<'a>(w: &Strings, pages: &[Page<'a>]) -> Vec<Page<'a>> {
     let existing: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
     let mut children: BTreeMap<String, Vec<&Page>> = BTreeMap::new();
     for page in pages
@@ -75,18 +39,16 @@ pub fn folder_pages<'a>(pages: &[Page<'a>]) -> Vec<Page<'a>> {
         .filter(|(folder, _)| !existing.contains(folder.as_str()))
         .map(|(folder, mut kids)| {
             kids.sort_by(|a, b| a.title.cmp(&b.title));
-            let (title, intro) = TITLES
-                .iter()
-                .find(|(f, _, _)| *f == folder)
-                .map(|(_, t, d)| (t.to_string(), d.to_string()))
-                .unwrap_or_else(|| {
-                    let last = folder
-                        .trim_end_matches('/')
-                        .rsplit('/')
-                        .next()
-                        .unwrap_or("");
-                    (last.to_string(), String::new())
-                });
+            let key = format!("folder.{}", folder.trim_end_matches('/').replace('/', "."));
+            let (title, intro) = if w.has(&format!("{key}.title")) {
+                (
+                    w.get(&format!("{key}.title")).to_string(),
+                    w.get(&format!("{key}.intro")).to_string(),
+                )
+            } else {
+                let last = folder.trim_end_matches('/').rsplit('/').next();
+                (last.unwrap_or("").to_string(), String::new())
+            };
             // Breadcrumbs: each folder above this one that has a page.
             let mut trail: Vec<(String, String)> = Vec::new();
             let mut prefix = String::new();
@@ -104,7 +66,7 @@ pub fn folder_pages<'a>(pages: &[Page<'a>]) -> Vec<Page<'a>> {
                 .collect();
             Page {
                 section: kids[0].section,
-                breadcrumbs: crumbs(&trail_refs),
+                breadcrumbs: crumbs(w, &trail_refs),
                 template: "folder.html",
                 description: intro.clone(),
                 view: view(FolderView {

@@ -61,16 +61,19 @@ pub struct GrantView {
 pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
     let project = ix.project;
     let grants_view = grants_view(ix);
-    let description = format!(
-        "{} grants worth {} to voluntary, community and social enterprise organisations.",
-        grants_view.count, grants_view.total
+    let description = ix.words.fill(
+        "page.grants.description",
+        &[("count", &grants_view.count), ("total", &grants_view.total)],
     );
     let mut pages = vec![Page {
         path: "procurement/grants/".into(),
         template: "grants.html",
-        title: "Grants to voluntary and community organisations".into(),
+        title: ix.words.get("page.grants.title").into(),
         section: "procurement",
-        breadcrumbs: crumbs(&[("Procurement", "procurement/")]),
+        breadcrumbs: crumbs(
+            ix.words,
+            &[(ix.words.get("crumb.procurement"), "procurement/")],
+        ),
         view: view(grants_view),
         description,
     }];
@@ -79,15 +82,20 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
         template: "grant.html",
         title: g.title.clone(),
         section: "procurement",
-        breadcrumbs: crumbs(&[
-            ("Procurement", "procurement/"),
-            ("Grants", "procurement/grants/"),
-        ]),
+        breadcrumbs: crumbs(
+            ix.words,
+            &[
+                (ix.words.get("crumb.procurement"), "procurement/"),
+                (ix.words.get("crumb.grants"), "procurement/grants/"),
+            ],
+        ),
         view: view(grant_view(ix, g)),
-        description: format!(
-            "Grant of {} to {}.",
-            money(g.amount_awarded),
-            g.recipient_name
+        description: ix.words.fill(
+            "page.grant.description",
+            &[
+                ("amount", &money(g.amount_awarded)),
+                ("recipient", &g.recipient_name),
+            ],
         ),
     }));
     pages

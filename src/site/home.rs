@@ -65,10 +65,12 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
         section: "home",
         breadcrumbs: Vec::new(),
         view: view(home_view(ix)),
-        description: config
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("How {} commissions public services.", config.organisation)),
+        description: config.description.clone().unwrap_or_else(|| {
+            ix.words.fill(
+                "page.home.description",
+                &[("organisation", &config.organisation)],
+            )
+        }),
     }
 }
 
@@ -98,58 +100,110 @@ fn stages(ix: &Index) -> Vec<Stage> {
         .iter()
         .filter(|b| b.supplier_type.is_some_and(|t| t.is_sme_or_vcse()))
         .count();
+    let w = ix.words;
+    let figure = |key: &str, value: String| figure(w.get(key), value);
+    let stage = |number: usize, key: &str, href: &str, figures: Vec<Figure>, empty: bool| Stage {
+        number,
+        title: w.get(&format!("home.{key}.title")).into(),
+        link: link(href, w.get(&format!("home.{key}.link"))),
+        lead: w.get(&format!("home.{key}.lead")).into(),
+        figures,
+        waiting: empty.then(|| w.get(&format!("home.{key}.waiting")).into()),
+        links: Vec::new(),
+    };
+    let small_share = if project.bids.is_empty() {
+        "–".into()
+    } else {
+        percent(small_bids as f64 / project.bids.len() as f64)
+    };
+    let planned: f64 = project
+        .specifications
+        .values()
+        .filter_map(|s| s.annual_budget)
+        .sum();
     vec![
         Stage {
-            number: 1,
-            title: "Joint needs assessment".into(),
-            link: link("needs/", "Needs assessment"),
-            lead: "What the area needs: indicators compared with England, recent trends, and a ranked list of priorities.".into(),
-            figures: vec![
-                figure("indicators", project.indicators.len().to_string()),
-                figure("significantly worse than the benchmark", worse.to_string()),
-                figure("priorities ranked", analysis.priorities.len().to_string()),
-            ],
-            waiting: project.observations.is_empty().then(|| "Waiting for needs data: add indicator values to needs/.".into()),
-            links: vec![link("needs/priorities/", "Priorities")],
+            links: vec![link("needs/priorities/", w.get("home.needs.priorities"))],
+            ..stage(
+                1,
+                "needs",
+                "needs/",
+                vec![
+                    figure(
+                        "home.needs.indicators",
+                        project.indicators.len().to_string(),
+                    ),
+                    figure("home.needs.worse", worse.to_string()),
+                    figure("home.needs.ranked", analysis.priorities.len().to_string()),
+                ],
+                project.observations.is_empty(),
+            )
         },
         Stage {
-            number: 2,
-            title: "Delivery planning".into(),
-            link: link("planning/", "Delivery planning"),
-            lead: "How services are designed: specifications, social value, resources, co-design with residents and providers.".into(),
-            figures: vec![
-                figure("service specifications", project.specifications.len().to_string()),
-                figure("a year planned", money_short(project.specifications.values().filter_map(|s| s.annual_budget).sum())),
-                figure("engagement events", project.engagements.len().to_string()),
+            links: vec![
+                link("planning/resources/", w.get("home.planning.resources")),
+                link("planning/engagement/", w.get("home.planning.engagement")),
             ],
-            waiting: project.specifications.is_empty().then(|| "Waiting for specifications: add Markdown files to specifications/.".into()),
-            links: vec![link("planning/resources/", "Resources"), link("planning/engagement/", "You said, we did")],
+            ..stage(
+                2,
+                "planning",
+                "planning/",
+                vec![
+                    figure(
+                        "home.planning.specifications",
+                        project.specifications.len().to_string(),
+                    ),
+                    figure("home.planning.planned", money_short(planned)),
+                    figure(
+                        "home.planning.events",
+                        project.engagements.len().to_string(),
+                    ),
+                ],
+                project.specifications.is_empty(),
+            )
         },
         Stage {
-            number: 3,
-            title: "Procurement".into(),
-            link: link("procurement/", "Procurement"),
-            lead: "How services are bought: options appraisal, competition, evaluation and award, and grants to the voluntary sector.".into(),
-            figures: vec![
-                figure("tenders evaluated", analysis.tenders.len().to_string()),
-                figure("bids from small and voluntary organisations", if project.bids.is_empty() { "–".into() } else { percent(small_bids as f64 / project.bids.len() as f64) }),
-                figure("grants awarded", project.grants.len().to_string()),
-            ],
-            waiting: (project.bids.is_empty() && project.options.is_empty()).then(|| "Waiting for procurement data: add procurement/options.csv and bids.csv.".into()),
-            links: vec![link("procurement/grants/", "Grants")],
+            links: vec![link(
+                "procurement/grants/",
+                w.get("home.procurement.grants"),
+            )],
+            ..stage(
+                3,
+                "procurement",
+                "procurement/",
+                vec![
+                    figure(
+                        "home.procurement.tenders",
+                        analysis.tenders.len().to_string(),
+                    ),
+                    figure("home.procurement.small_bids", small_share),
+                    figure(
+                        "home.procurement.grants_awarded",
+                        project.grants.len().to_string(),
+                    ),
+                ],
+                project.bids.is_empty() && project.options.is_empty(),
+            )
         },
         Stage {
-            number: 4,
-            title: "Performance management".into(),
-            link: link("performance/", "Performance"),
-            lead: "How services perform: every KPI judged with statistical process control, legal duties checked, and contracts due for re-commissioning.".into(),
-            figures: vec![
-                figure("live contracts", live.to_string()),
-                figure("a year under contract", money_short(annual)),
-                concern_figure(ix, concern),
+            links: vec![
+                link(
+                    "performance/compliance/",
+                    w.get("home.performance.compliance"),
+                ),
+                link("performance/pipeline/", w.get("home.performance.pipeline")),
             ],
-            waiting: project.contracts.is_empty().then(|| "Waiting for contracts: add contracts/register and KPI returns.".into()),
-            links: vec![link("performance/compliance/", "Compliance"), link("performance/pipeline/", "Pipeline")],
+            ..stage(
+                4,
+                "performance",
+                "performance/",
+                vec![
+                    figure("home.performance.live", live.to_string()),
+                    figure("home.performance.annual", money_short(annual)),
+                    concern_figure(ix, concern),
+                ],
+                project.contracts.is_empty(),
+            )
         },
     ]
 }

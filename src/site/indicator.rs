@@ -112,9 +112,12 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
             template: "indicator.html",
             title: ind.name.clone(),
             section: "needs",
-            breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
+            breadcrumbs: crumbs(ix.words, &[(ix.words.get("crumb.needs"), "needs/")]),
             view: view(indicator_view(ix, ind)),
-            description: format!("{}: values by area, confidence intervals, comparison with {bench_name} and recent trend.", ind.name),
+            description: ix.words.fill(
+                "page.indicator.description",
+                &[("indicator", &ind.name), ("benchmark", &bench_name)],
+            ),
         })
         .collect()
 }

@@ -70,14 +70,17 @@ pub fn page<'a>(input: KpiInput<'a>) -> Page<'a> {
         template: "kpi.html",
         title: format!("{} — {}", s.kpi_name, c.title),
         section: "performance",
-        breadcrumbs: crumbs(&[
-            ("Performance", "performance/"),
-            (&c.title, &contract_path(&c.contract_id)),
-        ]),
+        breadcrumbs: crumbs(
+            input.words,
+            &[
+                (input.words.get("crumb.performance"), "performance/"),
+                (&c.title, &contract_path(&c.contract_id)),
+            ],
+        ),
         view: deferred_view(input, kpi_view),
-        description: format!(
-            "{} for {}: SPC chart, variation and assurance.",
-            s.kpi_name, c.title
+        description: input.words.fill(
+            "page.kpi.description",
+            &[("kpi", &s.kpi_name), ("contract", &c.title)],
         ),
     }
 }
@@ -125,12 +128,14 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
                 })
                 .collect()
         },
-        screening: if input.screen_outliers {
-            "Moving ranges of 3.267 times the average or more are screened out before the limits are computed (NHSRplotthedots default).".into()
-        } else {
-            "Limits use every moving range, as the NHS England Making Data Count Excel tool does."
-                .into()
-        },
+        screening: input
+            .words
+            .get(if input.screen_outliers {
+                "kpi.screening_on"
+            } else {
+                "kpi.screening_off"
+            })
+            .into(),
     }
 }
 
@@ -144,11 +149,13 @@ fn summary(w: &Strings, k: &KpiAnalysis, variation: &str, assurance: &str) -> Ve
         .rev()
         .find(|r| r.mean.is_some_and(f64::is_finite))
     {
-        summary.push(format!(
-            "The process mean is {} with limits from {} to {}: month to month, values between these limits are expected from common-cause variation alone.",
-            opt_value(last.mean),
-            opt_value(last.lower_limit),
-            opt_value(last.upper_limit)
+        summary.push(w.fill(
+            "kpi.limits",
+            &[
+                ("mean", &opt_value(last.mean)),
+                ("lower", &opt_value(last.lower_limit)),
+                ("upper", &opt_value(last.upper_limit)),
+            ],
         ));
     }
     if !k.special_causes.is_empty() {
@@ -157,12 +164,13 @@ fn summary(w: &Strings, k: &KpiAnalysis, variation: &str, assurance: &str) -> Ve
             .iter()
             .map(|run| words::special_cause_run(w, run))
             .collect();
-        summary.push(format!("Special-cause variation: {}.", runs.join("; ")));
+        summary.push(w.fill(
+            "kpi.special_causes",
+            &[("runs", &runs.join(w.get("kpi.special_causes_separator")))],
+        ));
     }
     if s.trial_limits {
-        summary.push(
-            "Fewer than 13 points: these are trial limits and may change as data arrives.".into(),
-        );
+        summary.push(w.get("kpi.trial_limits").into());
     }
     summary
 }

@@ -140,9 +140,9 @@ pub fn grant_link(g: &crate::model::Grant) -> Link {
     )
 }
 
-pub fn crumbs(items: &[(&str, &str)]) -> Vec<Crumb> {
+pub fn crumbs(w: &crate::load::theme::Strings, items: &[(&str, &str)]) -> Vec<Crumb> {
     let mut out = vec![Crumb {
-        title: "Home".into(),
+        title: w.get("crumb.home").into(),
         href: href(""),
     }];
     for (title, path) in items {
@@ -337,9 +337,9 @@ pub fn build_site<'a>(
     pages.extend(performance_pages(&ix));
     pages.push(compliance::page(&ix));
     pages.push(pipeline::page(&ix));
-    let folders = folders::folder_pages(&pages);
+    let folders = folders::folder_pages(words, &pages);
     pages.extend(folders);
-    let (catalogue_pages, files) = catalogue::pages_and_files(project, analysis)?;
+    let (catalogue_pages, files) = catalogue::pages_and_files(words, project, analysis)?;
     pages.extend(catalogue_pages);
     let documents = feeds::documents(&ix, &pages);
     Ok(Site {

@@ -175,7 +175,7 @@ pub fn contract_refs(ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
         .filter_map(|id| ix.project.contracts.get(*id))
         .map(|c| {
             let status = ix.status.get(c.contract_id.as_str()).copied();
-            let (variation, assurance) = kpi_summary_counts(ix.kpis(&c.contract_id));
+            let (variation, assurance) = kpi_summary_counts(ix.words, ix.kpis(&c.contract_id));
             ContractRef {
                 link: link(&contract_path(&c.contract_id), c.title.clone()),
                 supplier: c.supplier.clone(),
@@ -194,15 +194,17 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "needs/".into(),
         template: "needs.html",
-        title: "Joint needs assessment".into(),
+        title: ix.words.get("page.needs.title").into(),
         section: "needs",
-        breadcrumbs: crumbs(&[]),
+        breadcrumbs: crumbs(ix.words, &[]),
         view: view(needs_view(ix)),
-        description: format!(
-            "{} indicators of need across {} areas, compared with {}.",
-            project.indicators.len(),
-            project.areas.len(),
-            ix.benchmark_name()
+        description: ix.words.fill(
+            "page.needs.description",
+            &[
+                ("indicators", &project.indicators.len()),
+                ("areas", &project.areas.len()),
+                ("benchmark", &ix.benchmark_name()),
+            ],
         ),
     }
 }

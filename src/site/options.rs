@@ -65,11 +65,19 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
             Some(Page {
                 path: options_path(spec_id),
                 template: "options.html",
-                title: format!("Options appraisal: {}", spec.title),
+                title: ix
+                    .words
+                    .fill("page.options.title", &[("specification", &spec.title)]),
                 section: "procurement",
-                breadcrumbs: crumbs(&[("Procurement", "procurement/")]),
+                breadcrumbs: crumbs(
+                    ix.words,
+                    &[(ix.words.get("crumb.procurement"), "procurement/")],
+                ),
                 view: view(appraisal_view(ix, spec, &options)),
-                description: format!("Green Book appraisal of the options for {}.", spec.title),
+                description: ix.words.fill(
+                    "page.options.description",
+                    &[("specification", &spec.title)],
+                ),
             })
         })
         .collect()

@@ -30,7 +30,7 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
             template: "page.html",
             title: p.title.clone(),
             section: "about",
-            breadcrumbs: crumbs(&[]),
+            breadcrumbs: crumbs(ix.words, &[]),
             view: view(FreePageView {
                 body: render_markdown(&p.body_markdown),
             }),
@@ -41,14 +41,17 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
         pages.push(Page {
             path: "accessibility/".into(),
             template: "accessibility.html",
-            title: "Accessibility statement".into(),
+            title: ix.words.get("page.accessibility.title").into(),
             section: "about",
-            breadcrumbs: crumbs(&[]),
+            breadcrumbs: crumbs(ix.words, &[]),
             view: view(StatementView {
                 organisation: project.config.organisation.clone(),
                 contact: project.config.contact_email.clone().unwrap_or_default(),
             }),
-            description: format!("Accessibility statement for {}.", project.config.title),
+            description: ix.words.fill(
+                "page.accessibility.description",
+                &[("site", &project.config.title)],
+            ),
         });
     }
     pages

@@ -8,6 +8,7 @@ use super::index::Index;
 use super::{contract_path, crumbs, link, view, words, Count, Link, Page};
 use crate::analysis::performance::{shows_concern, ContractStatus, KpiAnalysis};
 use crate::analysis::spc::{Assurance, PointType};
+use crate::load::theme::Strings;
 use crate::model::Contract;
 use serde::Serialize;
 
@@ -45,7 +46,7 @@ pub fn as_of(ix: &Index) -> String {
     ix.analysis
         .as_of
         .map(date)
-        .unwrap_or_else(|| "the latest data".into())
+        .unwrap_or_else(|| ix.words.get("page.performance.no_as_of").into())
 }
 
 /// The dashboard page.
@@ -53,14 +54,13 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "performance/".into(),
         template: "performance.html",
-        title: "Performance management".into(),
+        title: ix.words.get("page.performance.title").into(),
         section: "performance",
-        breadcrumbs: crumbs(&[]),
+        breadcrumbs: crumbs(ix.words, &[]),
         view: view(dashboard_view(ix)),
-        description: format!(
-            "Every contract's KPIs judged with statistical process control, as of {}.",
-            as_of(ix)
-        ),
+        description: ix
+            .words
+            .fill("page.performance.description", &[("as_of", &as_of(ix))]),
     }
 }
 
@@ -91,8 +91,14 @@ pub fn dashboard_view(ix: &Index) -> DashboardView {
             .collect(),
         rating_rule: ix.words.get("rating.rule").to_string(),
         figures: vec![
-            figure("live contracts", h.live_contracts.to_string()),
-            figure("a year under contract", money_short(h.annual_value_live)),
+            figure(
+                ix.words.get("home.performance.live"),
+                h.live_contracts.to_string(),
+            ),
+            figure(
+                ix.words.get("home.performance.annual"),
+                money_short(h.annual_value_live),
+            ),
             super::home::concern_figure(ix, h.kpis_of_concern),
         ],
     }
@@ -152,9 +158,9 @@ pub fn flag_words(ix: &Index, status: Option<&ContractStatus>) -> Vec<String> {
 }
 
 /// Plain-text counts of a contract's KPI variation and assurance, for pages along the cycle.
-pub fn kpi_summary_counts(kpis: &[&KpiAnalysis]) -> (String, String) {
+pub fn kpi_summary_counts(w: &Strings, kpis: &[&KpiAnalysis]) -> (String, String) {
     if kpis.is_empty() {
-        return ("No KPI returns".into(), String::new());
+        return (w.get("kpi.counts_none").into(), String::new());
     }
     let mut improvement = 0;
     let mut concern = 0;
@@ -175,8 +181,18 @@ pub fn kpi_summary_counts(kpis: &[&KpiAnalysis]) -> (String, String) {
         }
     }
     (
-        format!("{} KPIs: {improvement} improving, {concern} of concern", kpis.len()),
-        format!("{pass} consistently meeting target, {hit_miss} hit and miss, {fail} consistently failing"),
+        w.fill(
+            "kpi.counts_variation",
+            &[
+                ("count", &kpis.len()),
+                ("improvement", &improvement),
+                ("concern", &concern),
+            ],
+        ),
+        w.fill(
+            "kpi.counts_assurance",
+            &[("pass", &pass), ("hit_miss", &hit_miss), ("fail", &fail)],
+        ),
     )
 }
 
@@ -220,12 +236,12 @@ mod tests {
             .starts_with("The rating is derived from the contract's KPIs"));
         assert!(v.rating_rule.contains("Inadequate"));
         assert_eq!(
-            kpi_summary_counts(ix.kpis("C1")),
+            kpi_summary_counts(ix.words, ix.kpis("C1")),
             (
                 "1 KPIs: 0 improving, 0 of concern".to_string(),
                 "0 consistently meeting target, 1 hit and miss, 0 consistently failing".to_string()
             )
         );
-        assert_eq!(kpi_summary_counts(&[]).0, "No KPI returns");
+        assert_eq!(kpi_summary_counts(ix.words, &[]).0, "No KPI returns");
     }
 }

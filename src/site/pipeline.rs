@@ -36,12 +36,14 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "performance/pipeline/".into(),
         template: "pipeline.html",
-        title: "Re-commissioning pipeline".into(),
+        title: ix.words.get("page.pipeline.title").into(),
         section: "performance",
-        breadcrumbs: crumbs(&[("Performance", "performance/")]),
+        breadcrumbs: crumbs(
+            ix.words,
+            &[(ix.words.get("crumb.performance"), "performance/")],
+        ),
         view: view(pipeline_view(ix)),
-        description:
-            "Contracts ending within 18 months: where the commissioning cycle starts again.".into(),
+        description: ix.words.get("page.pipeline.description").into(),
     }
 }
 

@@ -34,11 +34,14 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "planning/".into(),
         template: "planning.html",
-        title: "Delivery planning".into(),
+        title: ix.words.get("page.planning.title").into(),
         section: "planning",
-        breadcrumbs: crumbs(&[]),
+        breadcrumbs: crumbs(ix.words, &[]),
         view: view(planning_view(ix)),
-        description: format!("{} service specifications: what each service must do, the needs it answers and how it is funded.", ix.project.specifications.len()),
+        description: ix.words.fill(
+            "page.planning.description",
+            &[("count", &ix.project.specifications.len())],
+        ),
     }
 }
 

@@ -44,11 +44,13 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "needs/priorities/".into(),
         template: "priorities.html",
-        title: "Priorities".into(),
+        title: ix.words.get("page.priorities.title").into(),
         section: "needs",
-        breadcrumbs: crumbs(&[("Needs assessment", "needs/")]),
+        breadcrumbs: crumbs(ix.words, &[(ix.words.get("crumb.needs"), "needs/")]),
         view: view(priorities_view(ix)),
-        description: format!("The needs of {home_name} ranked by the Hanlon basic priority rating, with the services that answer each."),
+        description: ix
+            .words
+            .fill("page.priorities.description", &[("area", &home_name)]),
     }
 }
 

@@ -67,11 +67,11 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "procurement/".into(),
         template: "procurement.html",
-        title: "Procurement".into(),
+        title: ix.words.get("page.procurement.title").into(),
         section: "procurement",
-        breadcrumbs: crumbs(&[]),
+        breadcrumbs: crumbs(ix.words, &[]),
         view: view(procurement_view(ix)),
-        description: "How each service is bought: options appraisal, competition, evaluation, award and value for money.".into(),
+        description: ix.words.get("page.procurement.description").into(),
     }
 }
 

@@ -63,13 +63,13 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
     Page {
         path: "planning/resources/".into(),
         template: "resources.html",
-        title: "Resources and supplier development".into(),
+        title: ix.words.get("page.resources.title").into(),
         section: "planning",
-        breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
+        breadcrumbs: crumbs(ix.words, &[(ix.words.get("crumb.planning"), "planning/")]),
         view: view(resources_view(ix)),
-        description: format!(
-            "Budgets by status and service area ({} a year in all), and the market of providers.",
-            money_short(total)
+        description: ix.words.fill(
+            "page.resources.description",
+            &[("total", &money_short(total))],
         ),
     }
 }

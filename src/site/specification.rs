@@ -89,12 +89,14 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
             template: "specification.html",
             title: s.title.clone(),
             section: "planning",
-            breadcrumbs: crumbs(&[("Delivery planning", "planning/")]),
+            breadcrumbs: crumbs(ix.words, &[(ix.words.get("crumb.planning"), "planning/")]),
             view: view(spec_view(ix, s)),
-            description: s
-                .summary
-                .clone()
-                .unwrap_or_else(|| format!("Service specification: {}", s.title)),
+            description: s.summary.clone().unwrap_or_else(|| {
+                ix.words.fill(
+                    "page.specification.description",
+                    &[("specification", &s.title)],
+                )
+            }),
         })
         .collect()
 }

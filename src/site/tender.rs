@@ -192,20 +192,28 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
                 template: "tender.html",
                 title: title(t, notice),
                 section: "procurement",
-                breadcrumbs: crumbs(&[
-                    ("Procurement", "procurement/"),
-                    ("Tenders", "procurement/tenders/"),
-                ]),
+                breadcrumbs: crumbs(
+                    ix.words,
+                    &[
+                        (ix.words.get("crumb.procurement"), "procurement/"),
+                        (ix.words.get("crumb.tenders"), "procurement/tenders/"),
+                    ],
+                ),
                 view: view(tender_view(ix, t)),
-                description: format!(
-                    "Tender {} for {}: {} bids.",
-                    t.tender_id,
-                    ix.project
-                        .specifications
-                        .get(&t.spec_id)
-                        .map(|s| s.title.as_str())
-                        .unwrap_or("a service"),
-                    t.bid_count
+                description: ix.words.fill(
+                    "page.tender.description",
+                    &[
+                        ("tender", &t.tender_id),
+                        (
+                            "specification",
+                            &ix.project
+                                .specifications
+                                .get(&t.spec_id)
+                                .map(|s| s.title.as_str())
+                                .unwrap_or(ix.words.get("page.tender.no_specification")),
+                        ),
+                        ("bids", &t.bid_count),
+                    ],
                 ),
             }
         })
@@ -214,13 +222,16 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
         pages.push(Page {
             path: "procurement/tenders/".into(),
             template: "tenders.html",
-            title: "Tenders".into(),
+            title: ix.words.get("page.tenders.title").into(),
             section: "procurement",
-            breadcrumbs: crumbs(&[("Procurement", "procurement/")]),
+            breadcrumbs: crumbs(
+                ix.words,
+                &[(ix.words.get("crumb.procurement"), "procurement/")],
+            ),
             view: view(tenders_view(ix)),
-            description: format!(
-                "{} tenders: open, in evaluation, awarded and cancelled.",
-                ix.analysis.tenders.len()
+            description: ix.words.fill(
+                "page.tenders.description",
+                &[("count", &ix.analysis.tenders.len())],
             ),
         });
     }

@@ -32,4 +32,5 @@ mod tenders;
 mod theme_override;
 mod trust;
 mod walk;
+mod wording;
 mod workbook_limits;
