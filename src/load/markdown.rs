@@ -15,7 +15,8 @@ pub struct Document {
     pub body_line: usize,
 }
 
-/// Splits `+++\nTOML\n+++\nbody`. Reports a missing or unterminated block.
+/// Splits `+++\nTOML\n+++\nbody`. Reports a missing or unterminated block, and a body nesting
+/// too deep to render (`nesting::check_nesting`).
 pub fn split_front_matter(text: &str, rel: &str, diags: &mut Diagnostics) -> Option<Document> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.split_inclusive('\n');
@@ -34,6 +35,7 @@ pub fn split_front_matter(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
         line_no += 1;
         consumed += line.len();
         if line.trim() == "+++" {
+            super::nesting::check_nesting(&text[consumed..], line_no + 1, rel, diags);
             return Some(Document {
                 front,
                 front_line: 2,

@@ -9,6 +9,7 @@ pub mod giving;
 pub mod grants;
 pub mod markdown;
 pub mod needs;
+pub mod nesting;
 pub mod ocds;
 pub mod procurement;
 pub mod register;
@@ -134,6 +135,41 @@ fn one_table(
         );
     }
     found.into_iter().next()
+}
+
+/// The largest Markdown file (specification, engagement event, page) read by default.
+pub const MAX_MARKDOWN_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The Markdown size limit in force: `MAX_MARKDOWN_BYTES`, or `COMMISSION_MAX_MARKDOWN_BYTES`
+/// when set to a number.
+pub fn max_markdown_bytes() -> u64 {
+    std::env::var("COMMISSION_MAX_MARKDOWN_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(MAX_MARKDOWN_BYTES)
+}
+
+/// The text of a Markdown document, refused by name when it is over `max_markdown_bytes`.
+fn read_markdown(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> {
+    let limit = max_markdown_bytes();
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > limit => {
+            diags.push(
+                Diagnostic::error(
+                    rel,
+                    Location::File,
+                    format!(
+                        "Markdown file is larger than the {} limit",
+                        table::limit_text(limit)
+                    ),
+                )
+                .value(format!("{} bytes", m.len()))
+                .hint("split the text into several pages; COMMISSION_MAX_MARKDOWN_BYTES raises the limit"),
+            );
+            None
+        }
+        _ => read_text(path, rel, diags),
+    }
 }
 
 fn read_text(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> {
@@ -275,6 +311,9 @@ fn load_maps(
 ) {
     for (path, rel) in files_in(root, "maps", &["geojson", "json"], diags) {
         inputs.push(rel.clone());
+        if !tables::within_size_limit(&path, &rel, diags) {
+            continue;
+        }
         if let Some(text) = read_text(&path, &rel, diags) {
             let maps = &project.config.maps;
             if let Some(layer) = boundaries::read_boundaries(&text, &rel, maps, diags) {
@@ -293,7 +332,7 @@ fn load_documents(
 ) {
     for (path, rel) in files_in(root, "specifications", &["md"], diags) {
         inputs.push(rel.clone());
-        let Some(text) = read_text(&path, &rel, diags) else {
+        let Some(text) = read_markdown(&path, &rel, diags) else {
             continue;
         };
         let Some(spec) = documents::read_specification(&text, &rel, diags) else {
@@ -321,7 +360,7 @@ fn load_documents(
         .filter(|(_, r)| walk::extension(r) == "md")
     {
         inputs.push(rel.clone());
-        let Some(text) = read_text(path, rel, diags) else {
+        let Some(text) = read_markdown(path, rel, diags) else {
             continue;
         };
         let Some(e) = documents::read_engagement(&text, rel, diags) else {
@@ -345,7 +384,7 @@ fn load_documents(
     }
     for (path, rel) in files_in(root, "pages", &["md"], diags) {
         inputs.push(rel.clone());
-        let Some(text) = read_text(&path, &rel, diags) else {
+        let Some(text) = read_markdown(&path, &rel, diags) else {
             continue;
         };
         let stem = stem(&rel);

@@ -1,6 +1,8 @@
-//! Limits: a table file over the size limit is refused with a message naming the file and the
-//! limit (lowered for the test through `COMMISSION_MAX_TABLE_BYTES`), and loading carries on.
+//! Limits: a table, Markdown, template or boundary file over its size limit is refused with a
+//! message naming the file and the limit (lowered for the test through the `COMMISSION_MAX_*`
+//! variables), and loading carries on.
 
+use crate::common;
 use std::process::Command;
 
 #[test]
@@ -25,6 +27,8 @@ fn a_table_over_the_size_limit_is_refused_by_name() {
     }
     std::fs::write(root.join("needs/values.csv"), &big).unwrap();
     std::fs::write(root.join("contracts/register.xlsx"), vec![b'x'; 1500]).unwrap();
+    std::fs::create_dir_all(root.join("maps")).unwrap();
+    std::fs::write(root.join("maps/wards.geojson"), vec![b' '; 1200]).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_commission"))
         .arg("check")
         .arg(root)
@@ -37,11 +41,12 @@ fn a_table_over_the_size_limit_is_refused_by_name() {
         stderr,
         format!(
             "error: contracts/register.xlsx: file is larger than the 1000 bytes limit: \"1500 bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n\
+             error: maps/wards.geojson: file is larger than the 1000 bytes limit: \"1200 bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n\
              error: needs/values.csv: file is larger than the 1000 bytes limit: \"{} bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n\
              1 error(s), 0 warning(s)\n",
             big.len()
         )
-        .replace("1 error(s)", "2 error(s)")
+        .replace("1 error(s)", "3 error(s)")
     );
     // Without the override the same project loads (the indicators file is well under any limit).
     let output = Command::new(env!("CARGO_BIN_EXE_commission"))
@@ -79,4 +84,66 @@ fn a_json_package_over_the_size_limit_is_refused_like_a_table() {
         ),
         "{stderr}"
     );
+}
+
+/// Issue 17 item 6: a specification, engagement event or page over the Markdown limit, and a
+/// template over the template limit, are refused by name before they are read; files under the
+/// limits load as before.
+#[test]
+fn markdown_and_templates_over_their_size_limits_are_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_project(&common::fixture("small"), root);
+    let padding = "Text.\n".repeat(1000);
+    let spec = std::fs::read_to_string(root.join("specifications/falls.md")).unwrap();
+    std::fs::write(root.join("specifications/falls.md"), spec + &padding).unwrap();
+    let page = std::fs::read_to_string(root.join("pages/about.md")).unwrap();
+    std::fs::write(root.join("pages/about.md"), page + &padding).unwrap();
+    let event = std::fs::read_to_string(root.join("engagement/e.md")).unwrap();
+    std::fs::write(root.join("engagement/e.md"), event + &padding).unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/page.html"),
+        format!("{{% extends \"base.html\" %}}{{# {padding} #}}"),
+    )
+    .unwrap();
+    let size = |rel: &str| std::fs::metadata(root.join(rel)).unwrap().len();
+    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
+        .arg("check")
+        .arg(root)
+        .env("COMMISSION_MAX_MARKDOWN_BYTES", "4096")
+        .env("COMMISSION_MAX_TEMPLATE_BYTES", "4096")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let refused = |rel: &str, what: &str, hint: &str| {
+        format!(
+            "error: {rel}: {what} is larger than the 4096 bytes limit: \"{} bytes\"\n  = hint: {hint}\n",
+            size(rel)
+        )
+    };
+    let markdown =
+        "split the text into several pages; COMMISSION_MAX_MARKDOWN_BYTES raises the limit";
+    let expected = [
+        refused("engagement/e.md", "Markdown file", markdown),
+        refused("pages/about.md", "Markdown file", markdown),
+        refused("specifications/falls.md", "Markdown file", markdown),
+        refused(
+            "templates/page.html",
+            "template",
+            "a template holds markup, not data; COMMISSION_MAX_TEMPLATE_BYTES raises the limit",
+        ),
+    ];
+    for line in &expected {
+        assert!(stderr.contains(line.as_str()), "missing {line}in {stderr}");
+    }
+    // With the default limits the same project checks clean of size errors.
+    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
+        .arg("check")
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("limit"), "{stderr}");
 }
