@@ -90,7 +90,10 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
             let diff = difference(r.value, r.benchmark_value);
             // An indicator without Persons figures says which sex its row is.
             let name = match super::needs::headline_sex(project, &ind.id) {
-                Some(sex) => format!("{} ({sex})", ind.name),
+                Some(sex) => ix.words.fill(
+                    "indicator.with_sex",
+                    &[("indicator", &ind.name), ("sex", &sex)],
+                ),
                 None => ind.name.clone(),
             };
             let spine = match (r.value, r.benchmark_value) {

@@ -139,7 +139,8 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
         tender: tender.map(|t| {
             link(
                 &tender_path(&t.tender_id),
-                format!("Tender {}", t.tender_id),
+                ix.words
+                    .fill("tender.untitled", &[("tender", &t.tender_id)]),
             )
         }),
         // Only the bids whose figures the tender's publication policy publishes.
@@ -169,7 +170,7 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
                         theme: sv.theme.clone(),
                         measure: sv.measure.clone(),
                         target: sv.target.map(|t| number(t, 0)).unwrap_or_default(),
-                        delivered: delivered(ix.kpis(&c.contract_id), sv.kpi_id.as_deref()),
+                        delivered: delivered(ix, ix.kpis(&c.contract_id), sv.kpi_id.as_deref()),
                     })
                     .collect()
             })
@@ -178,22 +179,21 @@ pub fn contract_view(ix: &Index, c: &Contract) -> ContractView {
 }
 
 /// The total a social value KPI has reported, to its latest period.
-fn delivered(kpis: &[&KpiAnalysis], kpi_id: Option<&str>) -> String {
+fn delivered(ix: &Index, kpis: &[&KpiAnalysis], kpi_id: Option<&str>) -> String {
     kpi_id
         .and_then(|k| kpis.iter().find(|x| x.kpi_id == k))
         .map(|k| {
             let total: f64 = k.rows.iter().filter_map(|r| r.actual).sum();
-            format!(
-                "{} to {}",
-                number(total, 0),
-                k.summary
-                    .latest_period
-                    .as_ref()
-                    .map(|p| p.label.clone())
-                    .unwrap_or_default()
+            let period = k.summary.latest_period.as_ref().map(|p| p.label.as_str());
+            ix.words.fill(
+                "social_value.delivered_to",
+                &[
+                    ("total", &number(total, 0)),
+                    ("period", &period.unwrap_or_default()),
+                ],
             )
         })
-        .unwrap_or_else(|| "Not yet reported".into())
+        .unwrap_or_else(|| ix.words.get("social_value.not_reported").into())
 }
 
 fn kpi_line(ix: &Index, k: &KpiAnalysis) -> KpiLine {

@@ -120,9 +120,14 @@ pub fn grants_view(ix: &Index) -> GrantsView {
         for (map, key) in [
             (
                 &mut by_programme,
-                g.programme.clone().unwrap_or_else(|| "No programme".into()),
+                g.programme
+                    .clone()
+                    .unwrap_or_else(|| ix.words.get("grants.no_programme").into()),
             ),
-            (&mut by_area, area.unwrap_or_else(|| "Whole area".into())),
+            (
+                &mut by_area,
+                area.unwrap_or_else(|| ix.words.get("grants.whole_area").into()),
+            ),
             (
                 &mut by_year,
                 chrono::Datelike::year(&g.award_date).to_string(),
@@ -175,8 +180,8 @@ pub fn grant_view(ix: &Index, g: &Grant) -> GrantView {
         start: g.start_date.map(date).unwrap_or_default(),
         end: g.end_date.map(date).unwrap_or_default(),
         open_call: match g.from_open_call {
-            Some(true) => "Yes".into(),
-            Some(false) => "No".into(),
+            Some(true) => ix.words.get("grants.open_call_yes").into(),
+            Some(false) => ix.words.get("grants.open_call_no").into(),
             None => String::new(),
         },
         org_id: crate::publish::giving::recipient_id(g, &ix.project.config),
@@ -187,7 +192,7 @@ fn grant_line(ix: &Index, g: &Grant) -> GrantLine {
     GrantLine {
         link: link(&grant_path(&g.grant_id), g.title.clone()),
         recipient: g.recipient_name.clone(),
-        register: register_link(g),
+        register: register_link(ix, g),
         amount: money(g.amount_awarded),
         award_date: date(g.award_date),
         programme: g.programme.clone().unwrap_or_default(),
@@ -201,11 +206,11 @@ fn grant_line(ix: &Index, g: &Grant) -> GrantLine {
 }
 
 /// The recipient's entry in the Charity Commission or Companies House register.
-fn register_link(g: &Grant) -> Option<Link> {
+fn register_link(ix: &Index, g: &Grant) -> Option<Link> {
     if let Some(n) = &g.recipient_charity_number {
         return Some(Link {
             href: format!("https://register-of-charities.charitycommission.gov.uk/charity-search/-/charity-details/{}", n.trim()),
-            text: format!("Charity {n}"),
+            text: ix.words.fill("grants.charity", &[("number", n)]),
         });
     }
     g.recipient_company_number.as_ref().map(|n| Link {
@@ -213,7 +218,7 @@ fn register_link(g: &Grant) -> Option<Link> {
             "https://find-and-update.company-information.service.gov.uk/company/{}",
             n.trim()
         ),
-        text: format!("Company {n}"),
+        text: ix.words.fill("grants.company", &[("number", n)]),
     })
 }
 

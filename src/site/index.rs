@@ -142,7 +142,10 @@ impl<'a> Index<'a> {
         self.project
             .areas
             .get(&self.project.config.benchmark_area)
-            .map_or_else(|| "England".into(), |a| a.name.clone())
+            .map_or_else(
+                || self.words.get("needs.default_benchmark").into(),
+                |a| a.name.clone(),
+            )
     }
 
     /// An area's name, or its code when the project does not name it.

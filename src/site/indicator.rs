@@ -194,7 +194,10 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
             .map(|p| {
                 link(
                     "needs/priorities/",
-                    format!("Priority rank {} of {}", p.rank, analysis.priorities.len()),
+                    ix.words.fill(
+                        "indicator.priority_rank",
+                        &[("rank", &p.rank), ("of", &analysis.priorities.len())],
+                    ),
                 )
             }),
     }
@@ -234,7 +237,12 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
             is_home: a.code == home,
             is_benchmark: a.code == bench_code,
             value: fixed(r.value, ind.display_decimals()),
-            ci: ci_text(r.lower_ci_95, r.upper_ci_95, ind.display_decimals()),
+            ci: ci_text(
+                ix.words,
+                r.lower_ci_95,
+                r.upper_ci_95,
+                ind.display_decimals(),
+            ),
             count: r.count.map(|c| number(c, 0)).unwrap_or_else(|| "–".into()),
             denominator: r
                 .denominator
@@ -286,7 +294,7 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
                 home: fixed(h.as_ref().and_then(|r| r.value), decimals),
                 home_ci: h
                     .as_ref()
-                    .map(|r| ci_text(r.lower_ci_95, r.upper_ci_95, decimals))
+                    .map(|r| ci_text(ix.words, r.lower_ci_95, r.upper_ci_95, decimals))
                     .unwrap_or_else(|| "–".into()),
                 benchmark: fixed(find(bench_series, p).and_then(|r| r.value), decimals),
             }
@@ -412,7 +420,7 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
                         sex: shown(&r.sex, show_sex),
                         age: shown(&r.age, show_age),
                         value: fixed(r.value, ind.display_decimals()),
-                        ci: ci_text(r.lower_ci_95, r.upper_ci_95, ind.display_decimals()),
+                        ci: ci_text(ix.words, r.lower_ci_95, r.upper_ci_95, ind.display_decimals()),
                     })
                     .collect(),
                 show_sex,

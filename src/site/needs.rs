@@ -138,12 +138,14 @@ pub(crate) fn unit(ind: &Indicator) -> String {
 }
 
 /// "l to h" at the indicator's decimal places ("80.2 to 81.0"), or "–" without both ends.
-pub(crate) fn ci_text(lo: Option<f64>, hi: Option<f64>, decimals: u32) -> String {
+pub(crate) fn ci_text(w: &Strings, lo: Option<f64>, hi: Option<f64>, decimals: u32) -> String {
     match (lo, hi) {
-        (Some(l), Some(h)) => format!(
-            "{} to {}",
-            fixed(Some(l), decimals),
-            fixed(Some(h), decimals)
+        (Some(l), Some(h)) => w.fill(
+            "needs.interval",
+            &[
+                ("lower", &fixed(Some(l), decimals)),
+                ("upper", &fixed(Some(h), decimals)),
+            ],
         ),
         _ => "–".into(),
     }
@@ -223,7 +225,11 @@ pub fn needs_view(ix: &Index) -> NeedsView {
         let trend = home_latest.and_then(|r| r.trend);
         let direction = home_latest.and_then(|r| r.trend_direction);
         domains
-            .entry(ind.domain.clone().unwrap_or_else(|| "Other".into()))
+            .entry(
+                ind.domain
+                    .clone()
+                    .unwrap_or_else(|| ix.words.get("needs.other_domain").into()),
+            )
             .or_default()
             .push(OverviewRow {
                 indicator: link(&indicator_path(&ind.id), ind.name.clone()),
@@ -333,7 +339,10 @@ mod tests {
             comparison_cell(Strings::base(), None, "England", 1).label,
             "No data"
         );
-        assert_eq!(ci_text(Some(1.0), None, 1), "–");
-        assert_eq!(ci_text(Some(80.2), Some(81.0), 1), "80.2 to 81.0");
+        assert_eq!(ci_text(Strings::base(), Some(1.0), None, 1), "–");
+        assert_eq!(
+            ci_text(Strings::base(), Some(80.2), Some(81.0), 1),
+            "80.2 to 81.0"
+        );
     }
 }

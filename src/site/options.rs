@@ -121,10 +121,13 @@ pub fn appraisal_view(
             .find(|o| o.preferred)
             .map(|o| o.option_name.clone())
             .unwrap_or_default(),
-        schedule: match ix.project.config.procurement.discount_rate_schedule {
-            DiscountSchedule::GreenBook => "HM Treasury Green Book social time preference rate: 3.5% a year for years 0 to 30, then 3.0%, 2.5%, 2.0%, 1.5% and 1.0%; year 0 is not discounted.".into(),
-            DiscountSchedule::GreenBookHealth => "Green Book health discount rate: 1.5% a year for years 0 to 30, then declining in proportion.".into(),
-        },
+        schedule: ix
+            .words
+            .get(match ix.project.config.procurement.discount_rate_schedule {
+                DiscountSchedule::GreenBook => "options.schedule_green_book",
+                DiscountSchedule::GreenBookHealth => "options.schedule_green_book_health",
+            })
+            .into(),
     }
 }
 
@@ -143,7 +146,7 @@ fn option_view(ix: &Index, o: &OptionResult, model: Option<&AppraisalOption>) ->
         vfm: o
             .vfm_category
             .map(|v| words::of(ix.words, v))
-            .unwrap_or_else(|| "Not defined".into()),
+            .unwrap_or_else(|| ix.words.get("options.vfm_not_defined").into()),
         vfm_class: o
             .vfm_category
             .map(|v| v.as_str().to_string())

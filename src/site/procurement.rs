@@ -108,10 +108,12 @@ fn route(ix: &Index, s: &Specification) -> Route {
         spec: link(&spec_path(&s.id), s.title.clone()),
         status: words::of(ix.words, s.status),
         funding: words::funding(ix.words, s.funding),
-        options: ix
-            .options_by_spec
-            .contains_key(s.id.as_str())
-            .then(|| link(&options_path(&s.id), "Options appraisal")),
+        options: ix.options_by_spec.contains_key(s.id.as_str()).then(|| {
+            link(
+                &options_path(&s.id),
+                ix.words.get("procurement.options_link"),
+            )
+        }),
         tenders: ix
             .tenders_by_spec
             .get(s.id.as_str())
@@ -143,7 +145,11 @@ fn vfm_groups(ix: &Index) -> Vec<VfmGroup> {
             continue;
         };
         groups
-            .entry(v.service_area.clone().unwrap_or_else(|| "Other".into()))
+            .entry(
+                v.service_area
+                    .clone()
+                    .unwrap_or_else(|| ix.words.get("procurement.other_service_area").into()),
+            )
             .or_default()
             .push(VfmRow {
                 contract,

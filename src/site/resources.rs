@@ -86,7 +86,11 @@ pub fn resources_view(ix: &Index) -> ResourcesView {
         e.0 += 1;
         e.1 += s.annual_budget.unwrap_or(0.0);
         let e = by_area
-            .entry(s.service_area.clone().unwrap_or_else(|| "Not set".into()))
+            .entry(
+                s.service_area
+                    .clone()
+                    .unwrap_or_else(|| ix.words.get("resources.no_service_area").into()),
+            )
             .or_default();
         e.0 += 1;
         e.1 += s.annual_budget.unwrap_or(0.0);

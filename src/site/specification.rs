@@ -109,12 +109,13 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
         _ => "–".into(),
     };
     let term = match (s.term_years, s.extension_years) {
-        (Some(t), Some(e)) if e > 0.0 => format!(
-            "{} years, with up to {} years' extension",
-            number(t, 0),
-            number(e, 0)
+        (Some(t), Some(e)) if e > 0.0 => ix.words.fill(
+            "specification.term_with_extension",
+            &[("years", &number(t, 0)), ("extension", &number(e, 0))],
         ),
-        (Some(t), _) => format!("{} years", number(t, 0)),
+        (Some(t), _) => ix
+            .words
+            .fill("specification.term", &[("years", &number(t, 0))]),
         _ => "–".into(),
     };
     SpecView {
@@ -152,10 +153,10 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
             social_value: number(e.social_value, 0),
         }),
         funding: match s.funding {
-            crate::model::Funding::Contract => "Contract".into(),
-            crate::model::Funding::Grant => {
-                "Grants to voluntary and community organisations".into()
+            crate::model::Funding::Contract => {
+                ix.words.get("specification.funding_contract").into()
             }
+            crate::model::Funding::Grant => ix.words.get("specification.funding_grant").into(),
         },
         body: render_markdown(&s.body_markdown),
         needs: need_refs(ix, s),
@@ -168,7 +169,10 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
             .map(|t| {
                 link(
                     &tender_path(&t.tender_id),
-                    format!("Tender {} ({} bids)", t.tender_id, t.bid_count),
+                    ix.words.fill(
+                        "specification.tender_link",
+                        &[("tender", &t.tender_id), ("bids", &t.bid_count)],
+                    ),
                 )
             })
             .collect(),
@@ -180,10 +184,12 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
             .filter_map(|g| project.grants.get(*g))
             .map(grant_link)
             .collect(),
-        options: ix
-            .options_by_spec
-            .contains_key(s.id.as_str())
-            .then(|| link(&options_path(&s.id), "Options appraisal")),
+        options: ix.options_by_spec.contains_key(s.id.as_str()).then(|| {
+            link(
+                &options_path(&s.id),
+                ix.words.get("procurement.options_link"),
+            )
+        }),
         engagements: ix
             .engagements_by_spec
             .get(s.id.as_str())
@@ -193,7 +199,10 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
             .map(|e| {
                 link(
                     &engagement_path(&e.id),
-                    format!("{} ({})", e.title, date(e.date)),
+                    ix.words.fill(
+                        "specification.engagement_link",
+                        &[("event", &e.title), ("date", &date(e.date))],
+                    ),
                 )
             })
             .collect(),
@@ -234,7 +243,10 @@ fn need_refs(ix: &Index, s: &Specification) -> Vec<NeedRef> {
                     .priorities
                     .iter()
                     .find(|p| p.indicator_id == i.id)
-                    .map(|p| format!("rank {}", p.rank))
+                    .map(|p| {
+                        ix.words
+                            .fill("specification.priority_rank", &[("rank", &p.rank)])
+                    })
                     .unwrap_or_default(),
                 comparison: cell.comparison,
                 comparison_label: cell.label,
@@ -264,13 +276,16 @@ fn social_value_view(ix: &Index, s: &Specification, sv: &SocialValueCommitment) 
                     total += ka.rows.iter().filter_map(|r| r.actual).sum::<f64>();
                 }
             }
-            found.then(|| format!("{} so far", number(total, 0)))
+            found.then(|| {
+                ix.words
+                    .fill("social_value.so_far", &[("total", &number(total, 0))])
+            })
         })
         .unwrap_or_else(|| {
             if matches!(s.status, SpecStatus::Live | SpecStatus::Awarded) {
-                "Not yet reported".into()
+                ix.words.get("social_value.not_reported").into()
             } else {
-                "Contract not yet live".into()
+                ix.words.get("social_value.not_live").into()
             }
         });
     SocialValueView {

@@ -10,6 +10,7 @@ use super::words;
 use super::{crumbs, tender_path, view, Link, Page};
 use crate::analysis::disclosure::PublishedBid;
 use crate::analysis::tender::{TenderEvaluation, TenderStatus};
+use crate::load::theme::Strings;
 use crate::model::config::PriceScoring;
 use crate::model::Tender;
 use serde::Serialize;
@@ -152,13 +153,13 @@ pub struct TenderLine {
 }
 
 /// The page title: the notice's title and lot title, else "Tender ID".
-fn title(t: &TenderEvaluation, notice: Option<&Tender>) -> String {
+fn title(w: &Strings, t: &TenderEvaluation, notice: Option<&Tender>) -> String {
     match notice {
         Some(n) => match &n.lot_title {
-            Some(lot) => format!("{} — {lot}", n.title),
+            Some(lot) => w.fill("tender.with_lot", &[("tender", &n.title), ("lot", lot)]),
             None => n.title.clone(),
         },
-        None => format!("Tender {}", t.tender_id),
+        None => w.fill("tender.untitled", &[("tender", &t.tender_id)]),
     }
 }
 
@@ -166,7 +167,7 @@ fn title(t: &TenderEvaluation, notice: Option<&Tender>) -> String {
 pub fn tender_link(ix: &Index, t: &TenderEvaluation) -> Link {
     super::link(
         &tender_path(&t.tender_id),
-        title(t, ix.project.tenders.get(&t.tender_id)),
+        title(ix.words, t, ix.project.tenders.get(&t.tender_id)),
     )
 }
 
@@ -190,7 +191,7 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
             Page {
                 path: tender_path(&t.tender_id),
                 template: "tender.html",
-                title: title(t, notice),
+                title: title(ix.words, t, notice),
                 section: "procurement",
                 breadcrumbs: crumbs(
                     ix.words,
