@@ -5,7 +5,7 @@
 //! release overrides what it changes. The `ocid` is kept; HTML entities in text (`&amp;`,
 //! `&#039;`) are decoded once.
 
-use super::register::{decode_entities, route_from_process, term_years};
+use super::register::{decode_entities, route_from_process, term_years, to_pence};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Contract, ContractDetails, ContractSupplier, Origin, ProcurementRoute};
 use chrono::NaiveDate;
@@ -312,7 +312,11 @@ fn process_contracts(
             supplier: names.join("; "),
             start_date: start,
             end_date: end,
-            annual_value: if years > 0.0 { amount / years } else { amount },
+            annual_value: if years > 0.0 {
+                to_pence(amount / years)
+            } else {
+                amount
+            },
             total_value: amount,
             tender_id: None,
             supplier_id: suppliers

@@ -279,6 +279,12 @@ pub fn term_years(start: NaiveDate, end: NaiveDate) -> f64 {
     ((end - start).num_days() + 1) as f64 / 365.25
 }
 
+/// A derived amount of money to the penny: the annual value of a £1,234,567 contract over 1,000
+/// days is £450,712.53, not 450712.5315…, in the data files and on the pages alike.
+pub fn to_pence(pounds: f64) -> f64 {
+    (pounds * 100.0).round() / 100.0
+}
+
 /// Text with HTML entities (`&amp;`, `&#039;`) decoded once: registers built from Contracts Finder
 /// carry them, and pages escape the text again when they show it.
 pub fn decode_entities(text: &str) -> String {
@@ -430,11 +436,11 @@ fn read_row(f: &mut Fields, cols: &Columns, extra: Vec<Option<String>>) -> Optio
         if years > 0.0 {
             match (total, annual) {
                 (Some(t), None) => {
-                    annual = Some(t / years);
+                    annual = Some(to_pence(t / years));
                     annual_derived = true;
                 }
                 (None, Some(a)) => {
-                    total = Some(a * years);
+                    total = Some(to_pence(a * years));
                     total_derived = true;
                 }
                 _ => {}
@@ -585,6 +591,22 @@ mod tests {
             &mut Diagnostics::new(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn derived_values_are_money_to_the_penny() {
+        // 2024-04-01 to 2026-12-26 is 1,000 days; 1,234,567 / (1000 / 365.25) = 450,925.596…
+        // and 100,000 × (1000 / 365.25) = 273,785.078…
+        let t = table(
+            "Reference number,Title of agreement,Supplier name,Total value,Annual value,Start date,End date\n\
+             R1,Care,Acme,1234567,,2024-04-01,2026-12-26\n\
+             R2,Care,Acme,,100000,2024-04-01,2026-12-26\n",
+        );
+        let mut d = Diagnostics::new();
+        let (cs, _) = read_register(&t, &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!((cs[0].annual_value, cs[0].total_value), (450925.6, 1234567.0));
+        assert_eq!((cs[1].annual_value, cs[1].total_value), (100000.0, 273785.08));
     }
 
     #[test]
