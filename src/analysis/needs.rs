@@ -158,8 +158,8 @@ pub struct NeedRow {
     pub count: Option<f64>,
     #[serde(serialize_with = "whole_when_integral")]
     pub denominator: Option<f64>,
-    /// Why the trend could not be calculated, in plain words.
-    pub trend_reason: Option<String>,
+    /// Why the trend could not be calculated.
+    pub trend_reason: Option<TrendReason>,
     /// The publisher's note on the value (Fingertips `Value note`), as given.
     pub value_note: Option<String>,
 }
@@ -388,15 +388,76 @@ fn compare(
         .unwrap_or(Comparison::NotCompared)
 }
 
+/// Why a series' recent trend could not be calculated (METHODS.md 1.4). Pages word it from the
+/// theme (`indicator.trend_reason.CODE`); the `needs` data file carries the sentence FORMATS.md
+/// section 2 documents for its `trend_reason` column, which this type serialises to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrendReason {
+    /// The value type is not a proportion or crude rate.
+    NotProportionOrRate,
+    /// Some period is not a single year.
+    NotSingleYears,
+    /// The series has fewer points than the test needs.
+    TooFewPoints(usize),
+    /// The unbroken run of valid points back from the latest is shorter than the test needs.
+    TooFewValidPoints(usize),
+    /// Every point's interval has no width, so nothing weights them.
+    NoIntervalWidth,
+}
+
+impl TrendReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrendReason::NotProportionOrRate => "not_proportion_or_rate",
+            TrendReason::NotSingleYears => "not_single_years",
+            TrendReason::TooFewPoints(_) => "too_few_points",
+            TrendReason::TooFewValidPoints(_) => "too_few_valid_points",
+            TrendReason::NoIntervalWidth => "no_interval_width",
+        }
+    }
+
+    /// The number of points the test needs, where the reason is a shortfall of them.
+    pub fn points(self) -> Option<usize> {
+        match self {
+            TrendReason::TooFewPoints(n) | TrendReason::TooFewValidPoints(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for TrendReason {
+    /// The `trend_reason` cell of the published `needs` table (the data file's documented text,
+    /// the same whatever the site's language).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            TrendReason::NotProportionOrRate => {
+                s.serialize_str("value type is not a proportion or crude rate")
+            }
+            TrendReason::NotSingleYears => s.serialize_str("periods are not single years"),
+            TrendReason::TooFewPoints(points) => {
+                s.collect_str(&format_args!("fewer than {points} points"))
+            }
+            TrendReason::TooFewValidPoints(points) => s.collect_str(&format_args!(
+                "fewer than {points} consecutive valid points up to the latest period \
+                 (each needs a value, count, denominator and 95% interval, and a count \
+                 different from the denominator)"
+            )),
+            TrendReason::NoIntervalWidth => {
+                s.serialize_str("the confidence intervals have no width to weight the points")
+            }
+        }
+    }
+}
+
 /// The outcome of the recent-trend test for one series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrendResult {
     pub trend: Trend,
     pub chi_square: Option<f64>,
-    pub reason: Option<String>,
+    pub reason: Option<TrendReason>,
 }
 
-fn cannot(reason: String) -> TrendResult {
+fn cannot(reason: TrendReason) -> TrendResult {
     TrendResult {
         trend: Trend::CannotBeCalculated,
         chi_square: None,
@@ -412,13 +473,13 @@ pub fn recent_trend(rows: &[NeedRow], value_type: Option<ValueType>, points: usi
         value_type,
         Some(ValueType::Proportion | ValueType::CrudeRate)
     ) {
-        return cannot("value type is not a proportion or crude rate".into());
+        return cannot(TrendReason::NotProportionOrRate);
     }
     if rows.iter().any(|r| r.period.year_range() != 1) {
-        return cannot("periods are not single years".into());
+        return cannot(TrendReason::NotSingleYears);
     }
     if rows.len() < points {
-        return cannot(format!("fewer than {points} points"));
+        return cannot(TrendReason::TooFewPoints(points));
     }
     let valid = |r: &NeedRow| {
         matches!(
@@ -441,11 +502,7 @@ pub fn recent_trend(rows: &[NeedRow], value_type: Option<ValueType>, points: usi
         }
     }
     if run < points {
-        return cannot(format!(
-            "fewer than {points} consecutive valid points up to the latest period \
-             (each needs a value, count, denominator and 95% interval, and a count \
-             different from the denominator)"
-        ));
+        return cannot(TrendReason::TooFewValidPoints(points));
     }
     let pts: Vec<TrendPoint> = rows[rows.len() - points..]
         .iter()
@@ -460,7 +517,7 @@ pub fn recent_trend(rows: &[NeedRow], value_type: Option<ValueType>, points: usi
         })
         .collect();
     let Some(fit) = stats::trend_test(&pts) else {
-        return cannot("the confidence intervals have no width to weight the points".into());
+        return cannot(TrendReason::NoIntervalWidth);
     };
     let trend = if !fit.significant {
         Trend::NoSignificantChange
@@ -999,22 +1056,22 @@ mod tests {
         assert_eq!(l.trend_direction, Some(TrendDirection::Worsening));
         let d = a.latest("D", HOME).unwrap();
         assert_eq!(d.trend, Some(Trend::CannotBeCalculated));
-        assert_eq!(
-            d.trend_reason.as_deref(),
-            Some("value type is not a proportion or crude rate")
-        );
+        assert_eq!(d.trend_reason, Some(TrendReason::NotProportionOrRate));
         assert_eq!(d.trend_direction, Some(TrendDirection::NotApplicable));
         // Six points, but 2019 is missing: the unbroken run back from 2023 has only 4.
         let g = a.latest("G", HOME).unwrap();
         assert_eq!(g.trend, Some(Trend::CannotBeCalculated));
-        assert!(g
-            .trend_reason
-            .as_deref()
-            .unwrap()
-            .starts_with("fewer than 5 consecutive valid points"));
+        assert_eq!(g.trend_reason, Some(TrendReason::TooFewValidPoints(5)));
         let f = a.latest("F", HOME).unwrap();
         assert_eq!(f.trend, Some(Trend::CannotBeCalculated));
-        assert_eq!(f.trend_reason.as_deref(), Some("fewer than 5 points"));
+        assert_eq!(f.trend_reason, Some(TrendReason::TooFewPoints(5)));
+        // The data file's cell is the sentence FORMATS.md documents.
+        let cell = |r: TrendReason| serde_json::to_value(r).unwrap();
+        assert_eq!(cell(TrendReason::TooFewPoints(5)), "fewer than 5 points");
+        assert!(cell(TrendReason::TooFewValidPoints(5))
+            .as_str()
+            .unwrap()
+            .starts_with("fewer than 5 consecutive valid points up to the latest period (each"));
     }
 
     #[test]

@@ -328,7 +328,10 @@ fn trend_summary(ix: &Index, ind: &Indicator) -> String {
             .into(),
     };
     let detail = match (r.trend_chi_square, &r.trend_reason) {
-        (_, Some(reason)) => w.fill("indicator.trend_reason", &[("reason", reason)]),
+        (_, Some(reason)) => w.fill(
+            &format!("indicator.trend_reason.{}", reason.as_str()),
+            &[("points", &reason.points().unwrap_or_default())],
+        ),
         (Some(chi), None) => w.fill(
             "indicator.trend_chi_square",
             &[("chi_square", &number(chi, 2))],
