@@ -605,8 +605,14 @@ mod tests {
         let mut d = Diagnostics::new();
         let (cs, _) = read_register(&t, &mut d);
         assert!(d.is_empty(), "{:?}", d.sorted());
-        assert_eq!((cs[0].annual_value, cs[0].total_value), (450925.6, 1234567.0));
-        assert_eq!((cs[1].annual_value, cs[1].total_value), (100000.0, 273785.08));
+        assert_eq!(
+            (cs[0].annual_value, cs[0].total_value),
+            (450925.6, 1234567.0)
+        );
+        assert_eq!(
+            (cs[1].annual_value, cs[1].total_value),
+            (100000.0, 273785.08)
+        );
     }
 
     #[test]

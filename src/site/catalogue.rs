@@ -100,30 +100,41 @@ struct Dataset {
     title: String,
     description: String,
     rows: usize,
-    fields: Vec<(String, String, String)>,
+    fields: Vec<FieldView>,
     csv: String,
     json: String,
 }
 
-fn fields(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
-    list.iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
-        .collect()
+/// One field of a published table: its name (the CSV header and JSON key), type and meaning.
+#[derive(Serialize)]
+struct FieldView {
+    name: String,
+    kind: String,
+    meaning: String,
 }
 
-struct Tables {
+/// One open-standard file of the catalogue.
+#[derive(Serialize)]
+struct StandardView {
+    file: String,
+    description: String,
+}
+
+struct Tables<'w> {
+    words: &'w Strings,
     files: Vec<OutputFile>,
     datasets: Vec<Dataset>,
 }
 
-impl Tables {
+impl Tables<'_> {
+    /// Publishes `rows` as `data/NAME.csv` and `.json`, with `field_list` (name, type) as the
+    /// CSV header; the catalogue's title, description and field meanings are the theme's
+    /// (`catalogue.NAME.title`, `.description`, `.fields.FIELD`).
     fn add<T: Serialize>(
         &mut self,
         name: &str,
-        title: &str,
-        description: &str,
         rows: &[T],
-        field_list: &[(&str, &str, &str)],
+        field_list: &[(&str, &str)],
     ) -> Result<()> {
         let header: Vec<&str> = field_list.iter().map(|f| f.0).collect();
         self.files.push(OutputFile {
@@ -134,12 +145,20 @@ impl Tables {
             path: format!("data/{name}.json"),
             bytes: to_json(rows)?,
         });
+        let w = self.words;
         self.datasets.push(Dataset {
             name: name.into(),
-            title: title.into(),
-            description: description.into(),
+            title: w.get(&format!("catalogue.{name}.title")).into(),
+            description: w.get(&format!("catalogue.{name}.description")).into(),
             rows: rows.len(),
-            fields: fields(field_list),
+            fields: field_list
+                .iter()
+                .map(|(field, kind)| FieldView {
+                    name: field.to_string(),
+                    kind: w.get(&format!("catalogue.type.{kind}")).into(),
+                    meaning: w.get(&format!("catalogue.{name}.fields.{field}")).into(),
+                })
+                .collect(),
             csv: format!("data/{name}.csv"),
             json: format!("data/{name}.json"),
         });
@@ -154,6 +173,7 @@ pub fn pages_and_files<'a>(
     analysis: &'a Analysis,
 ) -> Result<(Vec<Page<'a>>, Vec<OutputFile>)> {
     let mut t = Tables {
+        words: w,
         files: Vec::new(),
         datasets: Vec::new(),
     };
@@ -166,7 +186,7 @@ pub fn pages_and_files<'a>(
     #[derive(Serialize)]
     struct Catalogue {
         datasets: Vec<Dataset>,
-        standards: Vec<(String, String)>,
+        standards: Vec<StandardView>,
         licence: String,
         licence_url: String,
     }
@@ -215,54 +235,52 @@ fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
 
 /// The needs data: indicator values, inequality breakdowns, priorities.
 fn needs_tables(t: &mut Tables, analysis: &Analysis) -> Result<()> {
-    t.add("needs", "Needs indicators", "Every value of every indicator for every area and period (headline series), with confidence intervals, the benchmark comparison and the recent trend on each series' latest period (METHODS.md section 1).", &analysis.needs.rows, &[
-        ("indicator_id", "text", "indicator id (Fingertips ids where they exist)"),
-        ("area_code", "text", "ONS area code"),
-        ("period", "text", "time period label"),
-        ("value", "number", "indicator value"),
-        ("lower_ci_95", "number", "lower 95% confidence limit"),
-        ("upper_ci_95", "number", "upper 95% confidence limit"),
-        ("lower_ci_99_8", "number", "lower 99.8% confidence limit"),
-        ("upper_ci_99_8", "number", "upper 99.8% confidence limit"),
-        ("ci_method", "text", "given, wilson, byar, exact or none"),
-        ("benchmark_value", "number", "the benchmark area's value for the same period"),
-        ("comparison", "text", "better, similar, worse, best, worst, higher, lower or not_compared, against the benchmark's same period, sex and age"),
-        ("trend", "text", "increasing, decreasing, no_significant_change or cannot_be_calculated (latest period only)"),
-        ("trend_chi_square", "number", "χ² statistic of the trend test"),
-        ("trend_direction", "text", "improving, worsening, no_change or not_applicable"),
-        ("count", "number", "numerator"),
-        ("denominator", "number", "denominator"),
-        ("trend_reason", "text", "why the trend could not be calculated"),
-        ("value_note", "text", "the publisher's note on the value (Fingertips Value note), as given"),
-    ])?;
+    t.add(
+        "needs",
+        &analysis.needs.rows,
+        &[
+            ("indicator_id", "text"),
+            ("area_code", "text"),
+            ("period", "text"),
+            ("value", "number"),
+            ("lower_ci_95", "number"),
+            ("upper_ci_95", "number"),
+            ("lower_ci_99_8", "number"),
+            ("upper_ci_99_8", "number"),
+            ("ci_method", "text"),
+            ("benchmark_value", "number"),
+            ("comparison", "text"),
+            ("trend", "text"),
+            ("trend_chi_square", "number"),
+            ("trend_direction", "text"),
+            ("count", "number"),
+            ("denominator", "number"),
+            ("trend_reason", "text"),
+            ("value_note", "text"),
+        ],
+    )?;
     t.add(
         "needs_breakdowns",
-        "Needs inequality breakdowns",
-        "Indicator values by category (deprivation decile, sex, age) from Fingertips exports.",
         &analysis.needs.breakdowns,
         &[
-            ("indicator_id", "text", "indicator id"),
-            ("area_code", "text", "area code"),
-            ("period", "text", "time period"),
-            ("category_type", "text", "breakdown type"),
-            ("category", "text", "category"),
-            ("sex", "text", "sex"),
-            ("age", "text", "age band"),
-            ("value", "number", "value"),
-            ("lower_ci_95", "number", "lower 95% limit"),
-            ("upper_ci_95", "number", "upper 95% limit"),
-            ("lower_ci_99_8", "number", "lower 99.8% limit"),
-            ("upper_ci_99_8", "number", "upper 99.8% limit"),
-            ("ci_method", "text", "interval method"),
-            ("benchmark_value", "number", "benchmark value"),
-            ("comparison", "text", "comparison with the benchmark"),
-            ("count", "number", "numerator"),
-            ("denominator", "number", "denominator"),
-            (
-                "value_note",
-                "text",
-                "the publisher's note on the value, as given",
-            ),
+            ("indicator_id", "text"),
+            ("area_code", "text"),
+            ("period", "text"),
+            ("category_type", "text"),
+            ("category", "text"),
+            ("sex", "text"),
+            ("age", "text"),
+            ("value", "number"),
+            ("lower_ci_95", "number"),
+            ("upper_ci_95", "number"),
+            ("lower_ci_99_8", "number"),
+            ("upper_ci_99_8", "number"),
+            ("ci_method", "text"),
+            ("benchmark_value", "number"),
+            ("comparison", "text"),
+            ("count", "number"),
+            ("denominator", "number"),
+            ("value_note", "text"),
         ],
     )?;
     let priorities: Vec<PriorityRow> = analysis
@@ -284,33 +302,19 @@ fn needs_tables(t: &mut Tables, analysis: &Analysis) -> Result<()> {
         .collect();
     t.add(
         "priorities",
-        "Priorities",
-        "Hanlon basic priority rating of each indicator at the home area (METHODS.md section 5).",
         &priorities,
         &[
-            ("rank", "integer", "rank by OPR then BPR; ties share a rank"),
-            ("indicator_id", "text", "indicator id"),
-            ("size_a", "number", "A: size of the problem, 0–10"),
-            ("seriousness_b", "number", "B: seriousness, 0–10"),
-            (
-                "effectiveness_c",
-                "number",
-                "C: effectiveness of interventions, 0–10",
-            ),
-            ("bpr", "number", "basic priority rating (A + 2B) × C ÷ 3"),
-            ("pearl", "text", "PEARL flags"),
-            ("opr", "number", "overall priority rating BPR × PEARL"),
-            ("addressed_by", "text", "specification ids, ;-separated"),
-            (
-                "affected_share",
-                "number",
-                "percentage of the population affected that A was scored from (METHODS.md 5.1)",
-            ),
-            (
-                "size_basis",
-                "text",
-                "how A was found: set_by_team, share_set_by_team, value, complement, rate_per_person, middle_score",
-            ),
+            ("rank", "integer"),
+            ("indicator_id", "text"),
+            ("size_a", "number"),
+            ("seriousness_b", "number"),
+            ("effectiveness_c", "number"),
+            ("bpr", "number"),
+            ("pearl", "text"),
+            ("opr", "number"),
+            ("addressed_by", "text"),
+            ("affected_share", "number"),
+            ("size_basis", "text"),
         ],
     )?;
     Ok(())
@@ -333,76 +337,76 @@ fn procurement_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
             option_name: &o.option_name,
         })
         .collect();
-    t.add("options", "Options appraisals", "Present values, NPSV, BCR and value-for-money category of every option (METHODS.md section 3).", &options, &[
-        ("spec_id", "text", "specification id"),
-        ("option_id", "text", "option id"),
-        ("pv_costs", "number", "present value of costs (£)"),
-        ("pv_benefits", "number", "present value of benefits (£)"),
-        ("npsv", "number", "net present social value (£)"),
-        ("bcr", "number", "benefit-cost ratio"),
-        ("vfm_category", "text", "DfT value-for-money category"),
-        ("preferred", "boolean", "the preferred option"),
-        ("option_name", "text", "option name"),
-    ])?;
+    t.add(
+        "options",
+        &options,
+        &[
+            ("spec_id", "text"),
+            ("option_id", "text"),
+            ("pv_costs", "number"),
+            ("pv_benefits", "number"),
+            ("npsv", "number"),
+            ("bcr", "number"),
+            ("vfm_category", "text"),
+            ("preferred", "boolean"),
+            ("option_name", "text"),
+        ],
+    )?;
     let bids = crate::publish::tender_data::evaluation_rows(&analysis.tenders);
     t.add(
         "evaluation",
-        "Tender evaluation",
-        "Each published bid's scores, rank and flags (METHODS.md section 4), as the publication policy allows: a withheld price or score is empty.",
         &bids,
         &[
-            ("tender_id", "text", "tender id"),
-            ("supplier", "text", "bidder"),
-            ("price", "number", "bid price (£); empty when withheld"),
-            ("price_score", "number", "weighted price score; empty when withheld or not evaluated"),
-            ("quality_score", "number", "weighted quality score; empty when withheld or not evaluated"),
-            ("social_value_score", "number", "weighted social value score; empty when withheld or not evaluated"),
-            ("total_score", "number", "total score out of 100; empty when withheld or not evaluated"),
-            ("rank", "integer", "rank among evaluated bids"),
-            ("compliant", "boolean", "bid met the mandatory requirements"),
-            ("abnormally_low", "boolean", "price below the abnormally-low threshold"),
-            ("awarded", "boolean", "a contract was awarded to this bidder"),
-            ("supplier_type", "text", "sme, vcse, large or public"),
-            ("tied", "boolean", "shares its rank with another bid"),
-            ("excluded", "boolean", "the supplier was excluded; the bid was not evaluated"),
-            ("figures_withheld", "boolean", "price and scores withheld under the publication policy"),
+            ("tender_id", "text"),
+            ("supplier", "text"),
+            ("price", "number"),
+            ("price_score", "number"),
+            ("quality_score", "number"),
+            ("social_value_score", "number"),
+            ("total_score", "number"),
+            ("rank", "integer"),
+            ("compliant", "boolean"),
+            ("abnormally_low", "boolean"),
+            ("awarded", "boolean"),
+            ("supplier_type", "text"),
+            ("tied", "boolean"),
+            ("excluded", "boolean"),
+            ("figures_withheld", "boolean"),
         ],
     )?;
     let tenders = crate::publish::tender_data::tender_rows(project, &analysis.tenders);
     t.add(
         "tenders",
-        "Tenders",
-        "Every tender or lot: its notice, status, number of bids and, where bids are withheld, their anonymised range and median (prices to two significant figures, scores to whole points).",
         &tenders,
         &[
-            ("tender_id", "text", "tender id"),
-            ("procurement_id", "text", "the procurement a lot belongs to"),
-            ("lot", "text", "lot number"),
-            ("title", "text", "notice title"),
-            ("spec_id", "text", "specification"),
-            ("status", "text", "open, evaluation, awarded or cancelled"),
-            ("procedure", "text", "procedure code (FORMATS.md)"),
-            ("cpv_codes", "text", "CPV codes, ;-separated"),
-            ("estimated_value", "number", "estimated value (£)"),
-            ("publication_date", "date", "notice published"),
-            ("submission_deadline", "date", "deadline for bids"),
-            ("award_decision_date", "date", "award decision"),
-            ("standstill_end_date", "date", "end of the standstill period"),
-            ("contract_signature_date", "date", "contract signed"),
-            ("find_a_tender_reference", "text", "Find a Tender notice"),
-            ("contracts_finder_reference", "text", "Contracts Finder notice"),
-            ("bid_count", "integer", "bids received"),
-            ("evaluated_bid_count", "integer", "bids evaluated (compliant, not excluded)"),
-            ("bid_publication", "text", "winner_only, named_without_scores or full"),
-            ("withheld_bid_count", "integer", "bids whose price and scores are withheld"),
-            ("withheld_price_low", "number", "lowest withheld evaluated price, rounded down to two significant figures"),
-            ("withheld_price_median", "number", "median withheld evaluated price, to two significant figures"),
-            ("withheld_price_high", "number", "highest withheld evaluated price, rounded up to two significant figures"),
-            ("withheld_score_low", "number", "lowest withheld total score, rounded down"),
-            ("withheld_score_median", "number", "median withheld total score, rounded"),
-            ("withheld_score_high", "number", "highest withheld total score, rounded up"),
-            ("award_reason", "text", "why the award did not go to the top-ranked bid"),
-            ("award_not_top_ranked_unexplained", "boolean", "the award did not go to the top-ranked bid and no reason is recorded"),
+            ("tender_id", "text"),
+            ("procurement_id", "text"),
+            ("lot", "text"),
+            ("title", "text"),
+            ("spec_id", "text"),
+            ("status", "text"),
+            ("procedure", "text"),
+            ("cpv_codes", "text"),
+            ("estimated_value", "number"),
+            ("publication_date", "date"),
+            ("submission_deadline", "date"),
+            ("award_decision_date", "date"),
+            ("standstill_end_date", "date"),
+            ("contract_signature_date", "date"),
+            ("find_a_tender_reference", "text"),
+            ("contracts_finder_reference", "text"),
+            ("bid_count", "integer"),
+            ("evaluated_bid_count", "integer"),
+            ("bid_publication", "text"),
+            ("withheld_bid_count", "integer"),
+            ("withheld_price_low", "number"),
+            ("withheld_price_median", "number"),
+            ("withheld_price_high", "number"),
+            ("withheld_score_low", "number"),
+            ("withheld_score_median", "number"),
+            ("withheld_score_high", "number"),
+            ("award_reason", "text"),
+            ("award_not_top_ranked_unexplained", "boolean"),
         ],
     )?;
     Ok(())
@@ -451,79 +455,81 @@ fn performance_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
             }
         })
         .collect();
-    t.add("contracts", "Contracts", "The contract register with each contract's status, KPIs and Procurement Act 2023 flags.", &contracts, &[
-        ("contract_id", "text", "contract reference"),
-        ("spec_id", "text", "specification id"),
-        ("title", "text", "title"),
-        ("supplier", "text", "supplier"),
-        ("start_date", "date", "start date"),
-        ("end_date", "date", "end date before extensions"),
-        ("annual_value", "number", "annual value (£)"),
-        ("total_value", "number", "whole-life value (£)"),
-        ("tender_id", "text", "tender id"),
-        ("supplier_id", "text", "company or charity number"),
-        ("supplier_type", "text", "sme, vcse, large or public"),
-        ("department", "text", "department responsible"),
-        ("description", "text", "description"),
-        ("award_date", "date", "award date"),
-        ("review_date", "date", "review date"),
-        ("extension_end_date", "date", "end date with extensions"),
-        ("procurement_route", "text", "quote, open_tender, framework, direct_award or grant"),
-        ("irrecoverable_vat", "number", "VAT that cannot be recovered (£)"),
-        ("status", "text", "not_started, live, in_extension or ended at the reporting date"),
-        ("months_remaining", "integer", "whole months to the final end date"),
-        ("kpi_count", "integer", "number of KPIs"),
-        ("last_assessed", "text", "latest KPI period with a value"),
-        ("flags", "text", "too_few_kpis, assessment_overdue, expiring_soon, award_not_top_ranked; ;-separated"),
-        ("performance_rating", "text", "contract performance notice rating"),
-        ("annual_value_derived", "boolean", "the annual value was derived from the total value and the term (days from start to end date inclusive ÷ 365.25)"),
-        ("total_value_derived", "boolean", "the total value was derived from the annual value and the term"),
-    ])?;
+    t.add(
+        "contracts",
+        &contracts,
+        &[
+            ("contract_id", "text"),
+            ("spec_id", "text"),
+            ("title", "text"),
+            ("supplier", "text"),
+            ("start_date", "date"),
+            ("end_date", "date"),
+            ("annual_value", "number"),
+            ("total_value", "number"),
+            ("tender_id", "text"),
+            ("supplier_id", "text"),
+            ("supplier_type", "text"),
+            ("department", "text"),
+            ("description", "text"),
+            ("award_date", "date"),
+            ("review_date", "date"),
+            ("extension_end_date", "date"),
+            ("procurement_route", "text"),
+            ("irrecoverable_vat", "number"),
+            ("status", "text"),
+            ("months_remaining", "integer"),
+            ("kpi_count", "integer"),
+            ("last_assessed", "text"),
+            ("flags", "text"),
+            ("performance_rating", "text"),
+            ("annual_value_derived", "boolean"),
+            ("total_value_derived", "boolean"),
+        ],
+    )?;
     t.files.push(OutputFile {
         path: "data/contracts-register.csv".into(),
         bytes: crate::publish::register::transparency_register(project)?,
     });
     let kpi_rows: Vec<&crate::analysis::performance::KpiRow> =
         analysis.kpis.iter().flat_map(|k| &k.rows).collect();
-    t.add("kpis", "KPI returns with SPC", "Every KPI value with its RAG status, SPC mean and limits and special-cause rule (METHODS.md section 2).", &kpi_rows, &[
-        ("contract_id", "text", "contract"),
-        ("kpi_id", "text", "KPI id"),
-        ("period", "text", "period"),
-        ("actual", "number", "reported value"),
-        ("target", "number", "target"),
-        ("rag", "text", "green, amber, red or no_target"),
-        ("mean", "number", "SPC process mean"),
-        ("lower_limit", "number", "lower process limit"),
-        ("upper_limit", "number", "upper process limit"),
-        ("special_cause", "text", "none, improvement, concern or neutral"),
-        ("rule", "text", "outside_limits, trend, two_in_three, shift or empty"),
-    ])?;
+    t.add(
+        "kpis",
+        &kpi_rows,
+        &[
+            ("contract_id", "text"),
+            ("kpi_id", "text"),
+            ("period", "text"),
+            ("actual", "number"),
+            ("target", "number"),
+            ("rag", "text"),
+            ("mean", "number"),
+            ("lower_limit", "number"),
+            ("upper_limit", "number"),
+            ("special_cause", "text"),
+            ("rule", "text"),
+        ],
+    )?;
     let summaries: Vec<&crate::analysis::performance::KpiSummary> =
         analysis.kpis.iter().map(|k| &k.summary).collect();
     t.add(
         "kpi_summary",
-        "KPI summary",
-        "Each KPI's variation and assurance icons and trend.",
         &summaries,
         &[
-            ("contract_id", "text", "contract"),
-            ("kpi_id", "text", "KPI id"),
-            ("variation", "text", "the last point's type"),
-            (
-                "assurance",
-                "text",
-                "consistent_pass, consistent_fail, inconsistent or not_applicable",
-            ),
-            ("trend_slope", "number", "least-squares change per period of the actuals (not part of Making Data Count; not shown on the pages, METHODS.md 2.6)"),
-            ("kpi_name", "text", "name"),
-            ("unit", "text", "unit"),
-            ("polarity", "text", "polarity"),
-            ("latest_period", "text", "latest period"),
-            ("latest_actual", "number", "latest value"),
-            ("latest_target", "number", "latest target"),
-            ("latest_rag", "text", "latest RAG"),
-            ("points", "integer", "periods with a value"),
-            ("trial_limits", "boolean", "fewer than 13 points"),
+            ("contract_id", "text"),
+            ("kpi_id", "text"),
+            ("variation", "text"),
+            ("assurance", "text"),
+            ("trend_slope", "number"),
+            ("kpi_name", "text"),
+            ("unit", "text"),
+            ("polarity", "text"),
+            ("latest_period", "text"),
+            ("latest_actual", "number"),
+            ("latest_target", "number"),
+            ("latest_rag", "text"),
+            ("points", "integer"),
+            ("trial_limits", "boolean"),
         ],
     )?;
     Ok(())
@@ -548,19 +554,17 @@ fn grant_and_engagement_tables(t: &mut Tables, project: &Project) -> Result<()> 
         .collect();
     t.add(
         "grants",
-        "Grants",
-        "Grants to voluntary, community and social enterprise organisations.",
         &grants,
         &[
-            ("grant_id", "text", "grant id"),
-            ("title", "text", "title"),
-            ("recipient_name", "text", "recipient"),
-            ("recipient_org_id", "text", "org-id.guide identifier"),
-            ("amount_awarded", "number", "amount (£)"),
-            ("award_date", "date", "award date"),
-            ("programme", "text", "grant programme"),
-            ("spec_id", "text", "specification served"),
-            ("area_code", "text", "where the benefit lands"),
+            ("grant_id", "text"),
+            ("title", "text"),
+            ("recipient_name", "text"),
+            ("recipient_org_id", "text"),
+            ("amount_awarded", "number"),
+            ("award_date", "date"),
+            ("programme", "text"),
+            ("spec_id", "text"),
+            ("area_code", "text"),
         ],
     )?;
     let engagement: Vec<EngagementRow> = project
@@ -577,40 +581,35 @@ fn grant_and_engagement_tables(t: &mut Tables, project: &Project) -> Result<()> 
         .collect();
     t.add(
         "engagement",
-        "You said, we did",
-        "What people said in co-design and consultation, and what changed.",
         &engagement,
         &[
-            ("engagement_id", "text", "engagement event"),
-            ("spec_id", "text", "specification"),
-            ("you_said", "text", "what people said"),
-            ("we_did", "text", "what the council did"),
-            ("status", "text", "done, in_progress or not_taken_forward"),
-            ("reason", "text", "why not taken forward"),
+            ("engagement_id", "text"),
+            ("spec_id", "text"),
+            ("you_said", "text"),
+            ("we_did", "text"),
+            ("status", "text"),
+            ("reason", "text"),
         ],
     )?;
     Ok(())
 }
 
 /// The open-standard packages (OCDS, 360Giving) and the list of standard files for the catalogue page.
-fn standards(
-    t: &mut Tables,
-    project: &Project,
-    analysis: &Analysis,
-) -> Result<Vec<(String, String)>> {
+fn standards(t: &mut Tables, project: &Project, analysis: &Analysis) -> Result<Vec<StandardView>> {
     let published = analysis.as_of.unwrap_or_default();
     let published_text = format!("{}T00:00:00Z", published.format("%Y-%m-%d"));
-    let mut standards = vec![(
-        "contracts-register.csv".to_string(),
-        "Contracts register in the Local Government Transparency Code 2015 field order".to_string(),
-    )];
+    let standard = |file: &str, key: &str| StandardView {
+        file: file.into(),
+        description: t.words.get(&format!("catalogue.standard.{key}")).into(),
+    };
+    let mut standards = vec![standard("contracts-register.csv", "contracts_register")];
     if !project.contracts.is_empty() || !project.bids.is_empty() {
         let ocds = crate::publish::ocds::ocds_package(project, &analysis.tenders, &published_text);
         t.files.push(OutputFile {
             path: "data/ocds.json".into(),
             bytes: to_json_value(&ocds)?,
         });
-        standards.push(("ocds.json".into(), "Open Contracting Data Standard 1.1 release package: one release per tender or contract".into()));
+        standards.push(standard("ocds.json", "ocds"));
     }
     if !project.grants.is_empty() {
         let giving = crate::publish::giving::giving_package(project);
@@ -618,10 +617,7 @@ fn standards(
             path: "data/grants-360giving.json".into(),
             bytes: to_json_value(&giving)?,
         });
-        standards.push((
-            "grants-360giving.json".into(),
-            "360Giving Data Standard 1.4 package of every grant".into(),
-        ));
+        standards.push(standard("grants-360giving.json", "giving"));
     }
 
     Ok(standards)

@@ -12,6 +12,7 @@ mod common;
 static ALLOCATOR: common::alloc::Counting = common::alloc::Counting;
 
 mod build_site;
+mod catalogue;
 mod corpus;
 mod data_values;
 mod fuzz;

@@ -254,8 +254,7 @@ fn transparency_code_register_is_republished_cell_by_cell_and_reads_back_identic
                     let day =
                         |s: &str| chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").unwrap();
                     let days = (day(&row["End date"]) - day(&row["Start date"])).num_days() + 1;
-                    let unrounded =
-                        number(&row["Total value"]).unwrap() / (days as f64 / 365.25);
+                    let unrounded = number(&row["Total value"]).unwrap() / (days as f64 / 365.25);
                     // Money to the penny (issue 13: 405215.99987990066 was published).
                     let expected = (unrounded * 100.0).round() / 100.0;
                     let pence = published.split_once('.').map_or(0, |(_, p)| p.len());
