@@ -169,7 +169,12 @@ pub fn rendered_site(
     let words = theme.strings_for(&project.config.language);
     let site = build_site(project, analysis, &words)?;
     observer.finish(Stage::Pages);
-    let context = PageContext::new(project, renderer, &project.config.base_url_normalised())?;
+    let context = PageContext::new(
+        project,
+        renderer,
+        &project.config.base_url_normalised(),
+        &words,
+    )?;
     let page_count = site.pages.len();
     observer.start(Stage::Render, Some(page_count as u64));
     let mut records = Vec::new();

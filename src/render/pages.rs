@@ -3,6 +3,7 @@
 //! the HTML it rendered to. Pure: pages in, bytes out.
 
 use crate::cache::BuildCache;
+use crate::load::theme::Strings;
 use crate::model::Project;
 use crate::output::OutputFile;
 use crate::publish::search_text::{search_record, SearchRecord};
@@ -30,37 +31,28 @@ struct SiteInfo<'a> {
 #[derive(Serialize)]
 struct NavItem {
     key: &'static str,
-    title: &'static str,
+    title: String,
     href: &'static str,
 }
 
-const NAV: [NavItem; 5] = [
-    NavItem {
-        key: "needs",
-        title: "Needs",
-        href: "needs/index.html",
-    },
-    NavItem {
-        key: "planning",
-        title: "Planning",
-        href: "planning/index.html",
-    },
-    NavItem {
-        key: "procurement",
-        title: "Procurement",
-        href: "procurement/index.html",
-    },
-    NavItem {
-        key: "performance",
-        title: "Performance",
-        href: "performance/index.html",
-    },
-    NavItem {
-        key: "data",
-        title: "Open data",
-        href: "data/index.html",
-    },
+/// The main navigation: each section's key and page; its title is the theme's `nav.KEY`.
+const NAV: [(&str, &str); 5] = [
+    ("needs", "needs/index.html"),
+    ("planning", "planning/index.html"),
+    ("procurement", "procurement/index.html"),
+    ("performance", "performance/index.html"),
+    ("data", "data/index.html"),
 ];
+
+fn nav(words: &Strings) -> Vec<NavItem> {
+    NAV.iter()
+        .map(|&(key, href)| NavItem {
+            key,
+            title: words.get(&format!("nav.{key}")).to_string(),
+            href,
+        })
+        .collect()
+}
 
 /// Relative prefix from a page to the site root, so the site opens from disk and under any sub-path.
 fn root_prefix(path: &str, base_path: &str) -> String {
@@ -91,8 +83,9 @@ pub fn render_pages(
     renderer: &Renderer,
     pages: Vec<Page>,
     base_url: &str,
+    words: &Strings,
 ) -> Result<Vec<OutputFile>> {
-    Ok(PageContext::new(project, renderer, base_url)?
+    Ok(PageContext::new(project, renderer, base_url, words)?
         .render(renderer, pages, &Silent, None)?
         .into_iter()
         .map(|p| p.file)
@@ -120,7 +113,12 @@ pub struct PageContext {
 }
 
 impl PageContext {
-    pub fn new(project: &Project, renderer: &Renderer, base_url: &str) -> Result<PageContext> {
+    pub fn new(
+        project: &Project,
+        renderer: &Renderer,
+        base_url: &str,
+        words: &Strings,
+    ) -> Result<PageContext> {
         use std::hash::{Hash, Hasher};
         let base_path = base_url
             .split_once("://")
@@ -148,7 +146,7 @@ impl PageContext {
         };
         let mut shared = serde_json::Map::new();
         shared.insert("site".into(), serde_json::to_value(&site)?);
-        shared.insert("nav".into(), serde_json::to_value(NAV)?);
+        shared.insert("nav".into(), serde_json::to_value(nav(words))?);
         let mut hasher = std::hash::DefaultHasher::new();
         (
             renderer.fingerprint(),

@@ -74,6 +74,7 @@ fn every_key_the_code_names_is_in_the_base_table() {
     let mut files = Vec::new();
     sources(&common::manifest().join("src/site"), &mut files);
     sources(&common::manifest().join("src/load"), &mut files);
+    sources(&common::manifest().join("src/render"), &mut files);
     let mut missing = Vec::new();
     let mut named = 0;
     for (file, code) in &files {
@@ -144,6 +145,8 @@ concern = "KPIs to worry about"
 award_title = "New contract: {contract} ({supplier})"
 [folder.needs.indicators]
 title = "All the indicators"
+[nav]
+data = "Datasets"
 "#,
     )
     .expect("string table");
@@ -164,6 +167,8 @@ title = "All the indicators"
     assert!(dashboard.contains("Going well"));
     assert!(!dashboard.contains(">Good<"));
     assert!(dashboard.contains(">Start</a>"));
+    assert!(dashboard.contains(">Datasets</a>"));
+    assert!(!dashboard.contains(">Open data</a>"));
     let feed = read("feed.xml");
     assert!(
         feed.contains("<title>New contract: Active lives service (Alpha Active Ltd)</title>"),
