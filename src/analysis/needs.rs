@@ -231,6 +231,21 @@ impl NeedsAnalysis {
         self.series(indicator_id, area_code).last()
     }
 
+    /// The breakdown rows of an indicator in an area, sorted by period, category type, then
+    /// category, sex and age (empty if none).
+    pub fn breakdowns_of(&self, indicator_id: &str, area_code: &str) -> &[BreakdownRow] {
+        fn key(b: &BreakdownRow) -> (&str, &str) {
+            (b.indicator_id.as_str(), b.area_code.as_str())
+        }
+        let start = self
+            .breakdowns
+            .partition_point(|b| key(b) < (indicator_id, area_code));
+        let end = self
+            .breakdowns
+            .partition_point(|b| key(b) <= (indicator_id, area_code));
+        &self.breakdowns[start..end]
+    }
+
     /// The (indicator, area) pairs that have a headline series, sorted.
     pub fn series_keys(&self) -> impl Iterator<Item = (&str, &str)> {
         self.index.keys().map(|(i, a)| (i.as_str(), a.as_str()))

@@ -1,8 +1,14 @@
-//! SVG charts drawn with plotters (no system fonts needed), each returned with a title and a text
-//! description wired to `role="img"` so screen readers announce it; pages always put the data
-//! table beside the chart.
+//! SVG charts drawn with plotters (no system fonts needed), each with its legend, axis titles,
+//! title and text description wired to `role="img"` so screen readers announce it; pages always
+//! put the data table beside the chart. Each chart is drawn twice: at 760 px for screens and at
+//! 400 px for phones (CSS shows one), so its text is never under 11 px on a 390 px phone.
 
-use crate::site::chart::{Bar, Chart, Line, Mark, PairedBar, Plot};
+mod frame;
+mod plots;
+mod spc;
+
+use crate::site::chart::{Chart, Plot, Tone};
+pub(crate) use frame::{Frame, NARROW, WIDE};
 use plotters::prelude::*;
 use serde::Serialize;
 
@@ -12,37 +18,34 @@ pub struct DrawnChart {
     pub id: String,
     pub title: String,
     pub description: String,
-    /// Inline SVG markup (trusted: built here from numbers and escaped labels).
+    /// Inline SVG markup for screens (trusted: built here from numbers and escaped labels).
     pub svg: String,
+    /// The same chart laid out for phones.
+    pub svg_narrow: String,
 }
 
-/// Draws a chart; `None` when plotters cannot draw it.
+/// Draws a chart at both widths; `None` when plotters cannot draw it.
 pub fn draw(chart: &Chart) -> Option<DrawnChart> {
-    let (id, title, description) = (&chart.id, &chart.title, &chart.description);
+    Some(DrawnChart {
+        id: chart.id.clone(),
+        title: chart.title.clone(),
+        description: chart.description.clone(),
+        svg: draw_at(chart, WIDE)?,
+        svg_narrow: draw_at(chart, NARROW)?,
+    })
+}
+
+/// One drawing of a chart, at the width of `frame`.
+pub(crate) fn draw_at(chart: &Chart, frame: Frame) -> Option<String> {
     match &chart.plot {
-        Plot::Bars { bars, benchmark } => bar_chart(id, title, description, bars, *benchmark),
+        Plot::Bars { bars, benchmark } => plots::bar_chart(chart, frame, bars, *benchmark),
         Plot::Lines {
             x_labels,
             lines,
             include_zero,
-        } => line_chart(id, title, description, x_labels, lines, *include_zero),
-        Plot::Spc {
-            x_labels,
-            values,
-            mean,
-            lower,
-            upper,
-            target,
-            marks,
-        } => spc_chart(
-            id,
-            title,
-            description,
-            x_labels,
-            [values, mean, lower, upper, target],
-            marks,
-        ),
-        Plot::PairedBars { groups } => paired_bars(id, title, description, groups),
+        } => plots::line_chart(chart, frame, x_labels, lines, *include_zero),
+        Plot::Spc { .. } => spc::spc_chart(chart, frame),
+        Plot::PairedBars { groups } => plots::paired_bars(chart, frame, groups),
     }
 }
 
@@ -69,8 +72,56 @@ const DARK: RGBColor = RGBColor(11, 12, 12);
 const GREY: RGBColor = RGBColor(80, 90, 95);
 const ORANGE: RGBColor = RGBColor(180, 70, 0);
 const PURPLE: RGBColor = RGBColor(76, 44, 146);
-const LIGHT_BLUE: RGBColor = RGBColor(170, 200, 230);
 const FONT: &str = "sans-serif";
+
+/// Plotters' tick label font drawn at `size` px: its SVG backend writes a font size of the given
+/// size divided by 1.24, so the size asked for is that much larger.
+fn tick_font(size: u32) -> FontDesc<'static> {
+    (FONT, f64::from(size) * 1.24).into_font()
+}
+
+/// The colours of what charts draw, in one place so a legend symbol matches its mark.
+pub(crate) struct Palette;
+
+impl Palette {
+    pub(crate) const BENCHMARK: RGBColor = ORANGE;
+    pub(crate) const MEAN: RGBColor = DARK;
+    pub(crate) const LIMITS: RGBColor = GREY;
+    /// Dark red: 5.6:1 on white, so its end label reads as text.
+    pub(crate) const TARGET: RGBColor = RGBColor(200, 30, 30);
+    /// Making Data Count: grey common cause, orange concern, blue improvement, purple neither.
+    pub(crate) const COMMON: RGBColor = RGBColor(117, 124, 128);
+    pub(crate) const CONCERN: RGBColor = RGBColor(200, 90, 0);
+    pub(crate) const IMPROVEMENT: RGBColor = RGBColor(0, 94, 184);
+    pub(crate) const NEUTRAL: RGBColor = PURPLE;
+    pub(crate) const COSTS: RGBColor = ORANGE;
+    pub(crate) const BENEFITS: RGBColor = BLUE;
+
+    /// A bar's fill by its comparison: the map's colours (`.area.cmp-*` in style.css).
+    pub(crate) fn tone(tone: Tone) -> RGBColor {
+        match tone {
+            Tone::Best => RGBColor(0, 112, 60),
+            Tone::Better => RGBColor(79, 158, 108),
+            Tone::Similar => RGBColor(255, 191, 71),
+            Tone::Worse => RGBColor(212, 53, 28),
+            Tone::Worst => RGBColor(148, 37, 20),
+            Tone::Higher => RGBColor(86, 148, 202),
+            Tone::Lower => RGBColor(194, 218, 240),
+            Tone::NotCompared => RGBColor(177, 180, 182),
+            Tone::Plain => BLUE,
+        }
+    }
+}
+
+/// The colour of line `index` of a line chart.
+pub(crate) fn line_colour(index: usize) -> RGBColor {
+    [BLUE, ORANGE, PURPLE, GREY][index % 4]
+}
+
+/// `#RRGGBB` of a colour.
+pub(crate) fn colour_hex(RGBColor(r, g, b): RGBColor) -> String {
+    format!("#{r:02X}{g:02X}{b:02X}")
+}
 
 /// Dashed and dotted lines as one SVG path each with `stroke-dasharray`. Plotters' SVG backend
 /// has no dash style and its `DashedLineSeries` writes every dash as its own element (a KPI chart's
@@ -104,10 +155,19 @@ impl Dashes {
     }
 }
 
-/// Adds `role="img"`, a title and a description to plotters' SVG, drops its XML declaration (the
-/// SVG is inline), and gives dashed lines their colour and pattern; one pass over the markup.
-fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str) -> DrawnChart {
-    let mut svg = String::with_capacity(raw.len() + title.len() + description.len() + 200);
+/// Adds `role="img"`, a class, a title and a description to plotters' SVG, drops its XML
+/// declaration (the SVG is inline), gives dashed lines their colour and pattern, and adds the
+/// `overlay` (legend, axis titles, labels) before its end; one pass over the markup. The narrow
+/// drawing's ids end in `-narrow`, so both drawings can sit on one page.
+fn finish(raw: String, dashes: &Dashes, chart: &Chart, frame: Frame, overlay: &str) -> String {
+    let (title, description) = (&chart.title, &chart.description);
+    let (id, class) = if frame.narrow {
+        (format!("{}-narrow", chart.id), "chart-svg chart-narrow")
+    } else {
+        (chart.id.clone(), "chart-svg chart-wide")
+    };
+    let mut svg =
+        String::with_capacity(raw.len() + title.len() + description.len() + overlay.len() + 200);
     let mut rest = raw.as_str();
     if let Some(start) = rest.find("<?xml") {
         if let Some(end) = rest[start..].find("?>") {
@@ -119,7 +179,7 @@ fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str
         if let Some(end) = rest[pos..].find('>') {
             svg.push_str(&rest[..pos]);
             svg.push_str(&format!(
-                "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"chart-svg\"{}<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+                "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"{class}\"{}<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
                 &rest[pos + 4..=pos + end],
                 crate::render::escape_html(title),
                 crate::render::escape_html(description)
@@ -142,13 +202,21 @@ fn finish(raw: String, dashes: &Dashes, id: &str, title: &str, description: &str
             }
         }
     }
-    svg.push_str(rest);
-    DrawnChart {
-        id: id.to_string(),
-        title: title.to_string(),
-        description: description.to_string(),
-        svg,
+    match rest.rfind("</svg>") {
+        Some(end) => {
+            svg.push_str(&rest[..end]);
+            svg.push_str(overlay);
+            svg.push_str(&rest[end..]);
+        }
+        None => svg.push_str(rest),
     }
+    // Plotters writes the tick font's size as it divided it ("15.000000000000002"): say "15".
+    let drawn = format!("font-size=\"{}\"", f64::from(frame.font) * 1.24 / 1.24);
+    let exact = format!("font-size=\"{}\"", frame.font);
+    if drawn != exact {
+        svg = svg.replace(&drawn, &exact);
+    }
+    svg
 }
 
 fn nice_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f64) {
@@ -172,14 +240,6 @@ fn nice_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f6
         lo - pad
     };
     (lo, hi + pad)
-}
-
-fn short(label: &str, max: usize) -> String {
-    if label.chars().count() > max {
-        format!("{}…", label.chars().take(max - 1).collect::<String>())
-    } else {
-        label.to_string()
-    }
 }
 
 fn fmt_tick(v: f64) -> String {
@@ -208,429 +268,170 @@ fn period_label(x: f64, labels: &[String], step: usize) -> String {
     }
 }
 
-/// Horizontal bars with confidence-interval whiskers and an optional benchmark line.
-fn bar_chart(
-    id: &str,
-    title: &str,
-    description: &str,
-    bars: &[Bar],
-    benchmark: Option<f64>,
-) -> Option<DrawnChart> {
-    if bars.is_empty() {
-        return None;
-    }
-    let height = (bars.len() as u32 * 28 + 70).max(160);
-    let values = bars
-        .iter()
-        .flat_map(|b| [Some(b.value), b.lower, b.upper])
-        .flatten()
-        .chain(benchmark);
-    let (lo, hi) = nice_range(values, true);
-    let n = bars.len() as f64;
-    let mut raw = String::new();
-    let mut dashes = Dashes::default();
-    {
-        let root = SVGBackend::with_string(&mut raw, (760, height)).into_drawing_area();
-        root.fill(&WHITE).ok()?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(210)
-            .build_cartesian_2d(lo..hi, 0.0..n)
-            .ok()?;
-        let labels: Vec<String> = bars.iter().map(|b| short(&b.label, 30)).collect();
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(bars.len() * 2 + 1)
-            .y_label_formatter(&|y| {
-                let i = (n - y - 0.5).round();
-                if (n - y - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len() {
-                    labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .x_label_formatter(&|x| fmt_tick(*x))
-            .label_style((FONT, 15).into_font().color(&DARK))
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .ok()?;
-        for (i, b) in bars.iter().enumerate() {
-            let y = n - i as f64 - 1.0;
-            let colour = if b.highlight { BLUE } else { LIGHT_BLUE };
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0_f64.max(lo), y + 0.2), (b.value, y + 0.8)],
-                    colour.filled(),
-                )))
-                .ok()?;
-            if let (Some(l), Some(u)) = (b.lower, b.upper) {
-                let style = ShapeStyle::from(&DARK).stroke_width(2);
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(l, y + 0.5), (u, y + 0.5)],
-                        style,
-                    )))
-                    .ok()?;
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(l, y + 0.35), (l, y + 0.65)],
-                        style,
-                    )))
-                    .ok()?;
-                chart
-                    .draw_series(std::iter::once(PathElement::new(
-                        vec![(u, y + 0.35), (u, y + 0.65)],
-                        style,
-                    )))
-                    .ok()?;
-            }
-        }
-        if let Some(bm) = benchmark {
-            chart
-                .draw_series(LineSeries::new(
-                    vec![(bm, 0.0), (bm, n)],
-                    dashes.style(ORANGE, "6 4", 3),
-                ))
-                .ok()?;
-        }
-        root.present().ok()?;
-    }
-    Some(finish(raw, &dashes, id, title, description))
-}
-
-/// Lines over labelled periods.
-fn line_chart(
-    id: &str,
-    title: &str,
-    description: &str,
-    x_labels: &[String],
-    lines: &[Line],
-    include_zero: bool,
-) -> Option<DrawnChart> {
-    if x_labels.is_empty() || lines.iter().all(|l| l.values.iter().all(Option::is_none)) {
-        return None;
-    }
-    let (lo, hi) = nice_range(
-        lines
-            .iter()
-            .flat_map(|l| l.values.iter().flatten().copied()),
-        include_zero,
-    );
-    let n = x_labels.len();
-    let mut raw = String::new();
-    let mut dashes = Dashes::default();
-    {
-        let root = SVGBackend::with_string(&mut raw, (760, 340)).into_drawing_area();
-        root.fill(&WHITE).ok()?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(14)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
-            .ok()?;
-        let step = n.div_ceil(8).max(1);
-        chart
-            .configure_mesh()
-            .x_labels(n.min(12))
-            .x_label_formatter(&|x| period_label(*x, x_labels, step))
-            .y_label_formatter(&|y| fmt_tick(*y))
-            .label_style((FONT, 15).into_font().color(&DARK))
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()
-            .ok()?;
-        let colours = [BLUE, ORANGE, PURPLE, GREY];
-        for (k, line) in lines.iter().enumerate() {
-            let colour = colours[k % colours.len()];
-            let style = ShapeStyle::from(&colour).stroke_width(3);
-            let mut segment: Vec<(f64, f64)> = Vec::new();
-            let mut segments = Vec::new();
-            for (i, v) in line.values.iter().enumerate() {
-                match v {
-                    Some(v) => segment.push((i as f64, *v)),
-                    None if !segment.is_empty() => segments.push(std::mem::take(&mut segment)),
-                    None => {}
-                }
-            }
-            if !segment.is_empty() {
-                segments.push(segment);
-            }
-            for seg in segments {
-                if line.dashed {
-                    chart
-                        .draw_series(LineSeries::new(seg, dashes.style(colour, "8 5", 3)))
-                        .ok()?;
-                } else {
-                    chart
-                        .draw_series(LineSeries::new(seg.clone(), style))
-                        .ok()?;
-                    chart
-                        .draw_series(seg.iter().map(|p| Circle::new(*p, 4, colour.filled())))
-                        .ok()?;
-                }
-            }
-        }
-        root.present().ok()?;
-    }
-    Some(finish(raw, &dashes, id, title, description))
-}
-
-/// A Making Data Count XmR chart: points, mean, process limits, target; special-cause points are
-/// marked by shape (triangle up: improvement, square: concern, diamond: neutral) and colour.
-/// `series` are the values, mean, lower and upper limits and target, one per period.
-fn spc_chart(
-    id: &str,
-    title: &str,
-    description: &str,
-    x_labels: &[String],
-    series: [&[Option<f64>]; 5],
-    marks: &[Mark],
-) -> Option<DrawnChart> {
-    let [values, mean, lower, upper, target] = series;
-    let all = values
-        .iter()
-        .chain(mean)
-        .chain(lower)
-        .chain(upper)
-        .chain(target)
-        .flatten()
-        .copied();
-    let (lo, hi) = nice_range(all, false);
-    let n = x_labels.len();
-    if n == 0 {
-        return None;
-    }
-    let mut raw = String::new();
-    let mut dashes = Dashes::default();
-    {
-        let root = SVGBackend::with_string(&mut raw, (760, 360)).into_drawing_area();
-        root.fill(&WHITE).ok()?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(14)
-            .x_label_area_size(40)
-            .y_label_area_size(64)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
-            .ok()?;
-        let step = n.div_ceil(8).max(1);
-        chart
-            .configure_mesh()
-            .x_labels(n.min(12))
-            .x_label_formatter(&|x| period_label(*x, x_labels, step))
-            .y_label_formatter(&|y| fmt_tick(*y))
-            .label_style((FONT, 15).into_font().color(&DARK))
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()
-            .ok()?;
-        let path = |series: &[Option<f64>]| -> Vec<Vec<(f64, f64)>> {
-            let mut out = Vec::new();
-            let mut cur = Vec::new();
-            let mut last: Option<f64> = None;
-            for (i, v) in series.iter().enumerate() {
-                match v {
-                    Some(v) => {
-                        // A step in a limit (rebase) starts a new segment.
-                        if last.is_some_and(|l| (l - v).abs() > 1e-12) && !cur.is_empty() {
-                            out.push(std::mem::take(&mut cur));
-                        }
-                        cur.push((i as f64, *v));
-                        last = Some(*v);
-                    }
-                    None => {
-                        if !cur.is_empty() {
-                            out.push(std::mem::take(&mut cur));
-                        }
-                        last = None;
-                    }
-                }
-            }
-            if !cur.is_empty() {
-                out.push(cur);
-            }
-            out
-        };
-        for seg in path(upper).into_iter().chain(path(lower)) {
-            let seg = if seg.len() == 1 {
-                vec![(seg[0].0 - 0.4, seg[0].1), (seg[0].0 + 0.4, seg[0].1)]
-            } else {
-                seg
-            };
-            chart
-                .draw_series(LineSeries::new(seg, dashes.style(GREY, "6 4", 2)))
-                .ok()?;
-        }
-        for seg in path(mean) {
-            chart
-                .draw_series(LineSeries::new(
-                    seg,
-                    ShapeStyle::from(&DARK).stroke_width(2),
-                ))
-                .ok()?;
-        }
-        for seg in path(target) {
-            chart
-                .draw_series(LineSeries::new(seg, dashes.style(RED, "2 4", 3)))
-                .ok()?;
-        }
-        let pts: Vec<(f64, f64)> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
-            .collect();
-        chart
-            .draw_series(LineSeries::new(
-                pts.clone(),
-                ShapeStyle::from(&GREY).stroke_width(1),
-            ))
-            .ok()?;
-        for (i, v) in values.iter().enumerate() {
-            let Some(v) = v else { continue };
-            let p = (i as f64, *v);
-            let mark = marks.get(i).copied().unwrap_or(Mark::Common);
-            match mark {
-                Mark::Common => {
-                    chart
-                        .draw_series(std::iter::once(Circle::new(p, 4, GREY.filled())))
-                        .ok()?;
-                }
-                Mark::Improvement => {
-                    chart
-                        .draw_series(std::iter::once(TriangleMarker::new(p, 8, BLUE.filled())))
-                        .ok()?;
-                }
-                Mark::Concern => {
-                    chart
-                        .draw_series(std::iter::once(
-                            EmptyElement::at(p)
-                                + Rectangle::new([(-6, -6), (6, 6)], ORANGE.filled()),
-                        ))
-                        .ok()?;
-                }
-                Mark::Neutral => {
-                    chart
-                        .draw_series(std::iter::once(Cross::new(
-                            p,
-                            7,
-                            ShapeStyle::from(&PURPLE).stroke_width(3),
-                        )))
-                        .ok()?;
-                }
-            }
-        }
-        root.present().ok()?;
-    }
-    Some(finish(raw, &dashes, id, title, description))
-}
-
-/// Pairs of bars (discounted costs and benefits) per option.
-fn paired_bars(
-    id: &str,
-    title: &str,
-    description: &str,
-    groups: &[PairedBar],
-) -> Option<DrawnChart> {
-    if groups.is_empty() {
-        return None;
-    }
-    let (lo, hi) = nice_range(groups.iter().flat_map(|g| [g.costs, g.benefits]), true);
-    let n = groups.len() as f64;
-    let mut raw = String::new();
-    let dashes = Dashes::default();
-    {
-        let root = SVGBackend::with_string(&mut raw, (760, 340)).into_drawing_area();
-        root.fill(&WHITE).ok()?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(14)
-            .x_label_area_size(40)
-            .y_label_area_size(72)
-            .build_cartesian_2d(0.0..n, lo..hi)
-            .ok()?;
-        let labels: Vec<String> = groups.iter().map(|g| short(&g.label, 22)).collect();
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(groups.len() * 2 + 1)
-            .x_label_formatter(&|x| {
-                let i = (x - 0.5).round();
-                if (x - 0.5 - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len() {
-                    labels[i as usize].clone()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|y| format!("£{}", fmt_tick(*y)))
-            .label_style((FONT, 15).into_font().color(&DARK))
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()
-            .ok()?;
-        for (i, g) in groups.iter().enumerate() {
-            let x = i as f64;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x + 0.12, 0.0), (x + 0.48, g.costs)],
-                    ORANGE.filled(),
-                )))
-                .ok()?;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x + 0.52, 0.0), (x + 0.88, g.benefits)],
-                    BLUE.filled(),
-                )))
-                .ok()?;
-        }
-        root.present().ok()?;
-    }
-    Some(finish(raw, &dashes, id, title, description))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::theme::Strings;
+    use crate::site::chart::{self, Bar, BarKey, Head, Line, Mark, SpcSeries};
+
+    fn head(id: &str) -> Head {
+        Head {
+            id: id.into(),
+            title: "A <title>".into(),
+            description: "Rising & falling".into(),
+            x_axis: "Financial year".into(),
+            y_axis: "Rate per 100,000".into(),
+        }
+    }
+
+    /// The font sizes of an SVG's text.
+    fn sizes(svg: &str) -> Vec<f64> {
+        svg.split("font-size=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect()
+    }
 
     #[test]
-    fn charts_are_labelled_images() {
-        let c = line_chart(
-            "t1",
-            "A <title>",
-            "Rising & falling",
-            &["2023".into(), "2024".into()],
-            &[Line {
-                name: "x".into(),
-                values: vec![Some(1.0), Some(2.0)],
+    fn charts_are_labelled_images_at_two_widths() {
+        let w = Strings::base();
+        let lines = vec![
+            Line {
+                name: "Northbridge".into(),
+                values: vec![Some(710.0), Some(760.0)],
                 dashed: false,
-            }],
+                lower: vec![Some(678.0), Some(727.0)],
+                upper: vec![Some(744.0), Some(796.0)],
+            },
+            Line::plain("England".into(), vec![Some(587.0), Some(591.0)], true),
+        ];
+        let spec = chart::line_chart(
+            w,
+            head("t1"),
+            vec!["2019/20".into(), "2020/21".into()],
+            lines,
             false,
         )
         .unwrap();
+        let c = draw(&spec).unwrap();
         assert!(
-            c.svg
-                .starts_with("<svg role=\"img\" aria-labelledby=\"t1-title t1-desc\""),
+            c.svg.starts_with("<svg role=\"img\" aria-labelledby=\"t1-title t1-desc\" focusable=\"false\" class=\"chart-svg chart-wide\" width=\"760\""),
             "{}",
-            &c.svg[..120]
+            &c.svg[..200]
         );
         assert!(c.svg.contains("<title id=\"t1-title\">A &lt;title&gt;</title><desc id=\"t1-desc\">Rising &amp; falling</desc>"));
-        assert!(!c.svg.contains("<?xml"));
+        assert!(c.svg_narrow.starts_with("<svg role=\"img\" aria-labelledby=\"t1-narrow-title t1-narrow-desc\" focusable=\"false\" class=\"chart-svg chart-narrow\" width=\"400\""));
+        for svg in [&c.svg, &c.svg_narrow] {
+            assert!(!svg.contains("<?xml"));
+            // The legend names both lines and the intervals; both axes have titles.
+            let legend = &svg[svg.find("<g class=\"chart-legend\">").unwrap()..];
+            for label in [">Northbridge<", ">England<", ">95% confidence interval<"] {
+                assert!(legend.contains(label), "{label}");
+            }
+            assert!(svg.contains("class=\"axis-title axis-title-x\""));
+            assert!(
+                svg.contains(">Financial year</text>") && svg.contains(">Rate per 100,000</text>")
+            );
+            assert!(svg.ends_with("</svg>"));
+        }
+        // The narrow drawing's smallest text is 13 px: 11.6 px in a phone's 358 px column.
+        assert_eq!(sizes(&c.svg).into_iter().fold(99.0, f64::min), 14.0);
+        assert_eq!(sizes(&c.svg_narrow).into_iter().fold(99.0, f64::min), 13.0);
+        assert!(!c.svg.contains("15.000000000000002"));
+    }
+
+    #[test]
+    fn bars_take_the_colour_of_their_comparison() {
+        let bar = |label: &str, tone, highlight| Bar {
+            label: label.into(),
+            value: 700.0,
+            lower: None,
+            upper: None,
+            tone,
+            highlight,
+        };
+        let bars = vec![
+            bar("Northbridge", Tone::Worse, true),
+            bar(
+                "A long area name that has to wrap onto lines",
+                Tone::Better,
+                false,
+            ),
+        ];
+        let key = BarKey {
+            tones: vec![
+                (Tone::Better, "Better than England".into()),
+                (Tone::Worse, "Worse than England".into()),
+            ],
+            home: Some("Northbridge"),
+            benchmark: Some((617.0, "England")),
+        };
+        let spec = chart::bar_chart(Strings::base(), head("b"), bars, key).unwrap();
+        let c = draw(&spec).unwrap();
+        // The map's colours: worse #D4351C, better #4F9E6C; the home bar's outline is 3 px.
+        assert!(c.svg.contains("fill=\"#D4351C\"") && c.svg.contains("fill=\"#4F9E6C\""));
+        assert!(c.svg.contains("stroke=\"#0B0C0C\" stroke-width=\"3\""));
+        assert!(c
+            .svg
+            .contains("font-weight=\"bold\" fill=\"#0B0C0C\">Northbridge</text>"));
+        // The long label is wrapped, whole, never cut with an ellipsis.
+        assert!(!c.svg_narrow.contains('…'));
+        assert!(c.svg_narrow.contains("<tspan"));
+        let words: String = c
+            .svg_narrow
+            .split("class=\"bar-label\"")
+            .nth(2)
+            .unwrap()
+            .split("</text>")
+            .next()
+            .unwrap()
+            .into();
+        for word in ["long", "area", "name", "wrap", "lines"] {
+            assert!(words.contains(word), "{words}");
+        }
+    }
+
+    #[test]
+    fn spc_points_are_marked_by_colour_and_shape_and_the_lines_labelled() {
+        let s = SpcSeries {
+            x_labels: vec!["2024-04".into(), "2024-05".into(), "2024-06".into()],
+            values: vec![Some(10.0), Some(14.0), Some(6.0)],
+            mean: vec![Some(10.0); 3],
+            lower: vec![Some(7.0); 3],
+            upper: vec![Some(13.0); 3],
+            target: vec![Some(12.0); 3],
+            marks: vec![Mark::Common, Mark::Concern, Mark::Improvement],
+        };
+        let spec = chart::spc_chart(Strings::base(), head("s"), s).unwrap();
+        let c = draw(&spec).unwrap();
+        // Grey circle, orange square, blue triangle: each in the chart and again in the key.
+        assert_eq!(c.svg.matches("fill=\"#C85A00\"").count(), 2);
+        assert_eq!(c.svg.matches("Z\" fill=\"#005EB8\"").count(), 2);
+        assert_eq!(c.svg.matches("r=\"4\" fill=\"#757C80\"").count(), 2);
+        for end in [">Mean<", ">Upper limit<", ">Lower limit<", ">Target<"] {
+            assert!(c.svg.contains(end), "{end}");
+        }
+        // The phone drawing names them in its legend only.
+        assert!(!c.svg_narrow.contains(">Upper limit<"));
+        assert!(c.svg_narrow.contains(">Upper and lower process limits<"));
+        assert!(c.svg.contains("\nApr 2024\n") && !c.svg.contains("2024-04"));
     }
 
     #[test]
     fn empty_data_draws_nothing() {
-        assert!(bar_chart("b", "t", "d", &[], None).is_none());
-        assert!(line_chart(
-            "l",
-            "t",
-            "d",
-            &["2024".into()],
-            &[Line {
-                name: "x".into(),
-                values: vec![None],
-                dashed: false
-            }],
-            false
+        let w = Strings::base();
+        assert!(chart::bar_chart(
+            w,
+            head("b"),
+            vec![],
+            BarKey {
+                tones: vec![],
+                home: None,
+                benchmark: None
+            }
         )
         .is_none());
+        let gap = Line::plain("x".into(), vec![None], false);
+        assert!(chart::line_chart(w, head("l"), vec!["2024".into()], vec![gap], false).is_none());
     }
 }

@@ -2,13 +2,15 @@
 //! comparison with the benchmark (METHODS.md 1), its trend in the home area, its inequality
 //! breakdowns, and the priority, specifications, contracts and grants that answer it.
 
-use super::chart::{bar_chart, line_chart, Bar, Chart, Line};
+use super::chart::{
+    bar_chart, line_chart, period_axis, value_axis, Bar, BarKey, Chart, Head, Line, Tone,
+};
 use super::format::{fixed, number};
 use super::index::Index;
 use super::needs::{ci_text, comparison_cell, contract_refs, ordered_areas, unit, ContractRef};
 use super::words;
 use super::{area_path, crumbs, grant_link, indicator_path, link, view, Link, Page};
-use crate::analysis::needs::{BreakdownRow, NeedRow, TrendDirection};
+use crate::analysis::needs::{BreakdownRow, TrendDirection};
 use crate::load::theme::Strings;
 use crate::model::config::ComparisonMethod;
 use crate::model::{Indicator, Period, Polarity};
@@ -41,6 +43,8 @@ pub struct IndicatorView {
     pub bar_chart: Option<Chart>,
     pub trend_chart: Option<Chart>,
     pub trend_rows: Vec<TrendRow>,
+    /// The trend shows each sex as its own series: the table has a sex column.
+    pub trend_by_sex: bool,
     pub trend_summary: String,
     pub home_name: String,
     pub benchmark_name: String,
@@ -68,10 +72,13 @@ pub struct AreaRow {
     pub value_note: String,
 }
 
-/// One period of the home area's trend beside the benchmark's.
+/// One period of the home area's trend beside the benchmark's (of one sex, when the indicator
+/// has no Persons figures).
 #[derive(Debug, Serialize)]
 pub struct TrendRow {
     pub period: String,
+    /// The row's sex when the trend shows each sex (empty otherwise).
+    pub sex: String,
     pub home: String,
     pub home_ci: String,
     pub benchmark: String,
@@ -126,22 +133,8 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
 pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
     let (project, analysis) = (ix.project, ix.analysis);
     let (rows, bars, latest_period) = area_rows(ix, ind);
-    let bench_code = project.config.benchmark_area.as_str();
+    let bar = area_bars(ix, ind, bars, &latest_period);
     let bench_name = ix.benchmark_name();
-    let bench_value = analysis
-        .needs
-        .latest(&ind.id, bench_code)
-        .and_then(|r| r.value);
-    let bar = bar_chart(
-        &format!("bar-{}", crate::model::slug(&ind.id)),
-        &format!("{} by area, {}", ind.name, latest_period),
-        &format!(
-            "Bar chart of the latest value for each area with 95% confidence intervals{}. The same figures are in the table below.",
-            bench_value.map(|b| format!("; the dashed line marks {bench_name} at {}", fixed(Some(b), ind.display_decimals()))).unwrap_or_default()
-        ),
-        bars,
-        bench_value,
-    );
     let (trend_chart, trend_rows) = trend(ix, ind);
     let specs = ix
         .specs_by_indicator
@@ -174,6 +167,7 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         areas: rows,
         bar_chart: bar,
         trend_chart,
+        trend_by_sex: trend_rows.iter().any(|r| !r.sex.is_empty()),
         trend_rows,
         trend_summary: trend_summary(ix, ind),
         home_name: ix.home_name(),
@@ -204,8 +198,9 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
 }
 
 /// Each area's latest value in display order, the bars of the chart (every area but the
-/// benchmark), and the period the chart shows (the home area's, else the benchmark's).
-fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
+/// benchmark) with the words of their comparison, and the period the chart shows (the home
+/// area's, else the benchmark's).
+fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<(Bar, String)>, String) {
     let needs = &ix.analysis.needs;
     let bench_code = ix.project.config.benchmark_area.as_str();
     let bench_name = ix.benchmark_name();
@@ -223,13 +218,15 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
         }
         if let Some(v) = r.value {
             if a.code != bench_code {
-                bars.push(Bar {
+                let bar = Bar {
                     label: a.name.clone(),
                     value: v,
                     lower: r.lower_ci_95,
                     upper: r.upper_ci_95,
+                    tone: Tone::of(r.comparison),
                     highlight: a.code == home,
-                });
+                };
+                bars.push((bar, cell.label.clone()));
             }
         }
         rows.push(AreaRow {
@@ -263,52 +260,196 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<Bar>, String) {
     (rows, bars, latest_period)
 }
 
-/// The home area's values over time beside the benchmark's: a line chart and its table.
+/// The bar chart of every area's latest value but the benchmark's, coloured by comparison, with
+/// the benchmark as a dashed line; its legend words each comparison as the table does.
+fn area_bars(
+    ix: &Index,
+    ind: &Indicator,
+    bars: Vec<(Bar, String)>,
+    latest_period: &str,
+) -> Option<Chart> {
+    let w = ix.words;
+    let bench_name = ix.benchmark_name();
+    let bench_value = ix
+        .analysis
+        .needs
+        .latest(&ind.id, &ix.project.config.benchmark_area)
+        .and_then(|r| r.value);
+    let mut tones: Vec<(Tone, String)> = Vec::new();
+    for (bar, label) in &bars {
+        if !tones.iter().any(|(t, _)| *t == bar.tone) {
+            tones.push((bar.tone, label.clone()));
+        }
+    }
+    tones.sort();
+    let bars = bars.into_iter().map(|(bar, _)| bar).collect();
+    let sex = super::needs::headline_sex(ix.project, &ind.id);
+    let indicator = match &sex {
+        Some(sex) => format!("{} ({sex})", ind.name),
+        None => ind.name.clone(),
+    };
+    let mut description = w.fill("chart.alt.by_area", &[("benchmark", &bench_name)]);
+    if let Some(b) = bench_value {
+        let value = fixed(Some(b), ind.display_decimals());
+        description.push(' ');
+        description.push_str(&w.fill(
+            "chart.alt.benchmark_line",
+            &[("benchmark", &bench_name), ("value", &value)],
+        ));
+    }
+    description.push(' ');
+    description.push_str(w.get("chart.alt.table_below"));
+    let home = ix.home_name();
+    bar_chart(
+        w,
+        Head {
+            id: format!("bar-{}", crate::model::slug(&ind.id)),
+            title: w.fill(
+                "chart.title.by_area",
+                &[("indicator", &indicator), ("period", &latest_period)],
+            ),
+            description,
+            x_axis: value_axis(w, ind),
+            y_axis: w.get("chart.axis.area").into(),
+        },
+        bars,
+        BarKey {
+            tones,
+            home: Some(&home),
+            benchmark: bench_value.map(|v| (v, bench_name.as_str())),
+        },
+    )
+}
+
+/// The home area's values over time beside the benchmark's, with the home area's 95% intervals:
+/// a line chart and its table. An indicator without Persons figures has a series per sex in each.
 fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
-    let needs = &ix.analysis.needs;
+    use super::sexes::{self, Point};
+    let (w, needs) = (ix.words, &ix.analysis.needs);
     let (home_name, bench_name) = (ix.home_name(), ix.benchmark_name());
-    let home_series = needs.series(&ind.id, ix.home_code());
-    let bench_series = needs.series(&ind.id, &ix.project.config.benchmark_area);
+    let bench_code = ix.project.config.benchmark_area.as_str();
+    let sexes = sexes::sexes(ix.project, needs, &ind.id);
+    // (sex, home series, benchmark series); one unnamed sex without a per-sex trend.
+    let series: Vec<(String, Vec<Point>, Vec<Point>)> = if sexes.is_empty() {
+        vec![(
+            String::new(),
+            sexes::series(needs, &ind.id, ix.home_code(), "", true),
+            sexes::series(needs, &ind.id, bench_code, "", true),
+        )]
+    } else {
+        sexes
+            .iter()
+            .enumerate()
+            .map(|(i, sex)| {
+                (
+                    sex.clone(),
+                    sexes::series(needs, &ind.id, ix.home_code(), sex, i == 0),
+                    sexes::series(needs, &ind.id, bench_code, sex, i == 0),
+                )
+            })
+            .collect()
+    };
     let decimals = ind.display_decimals();
-    let mut periods: Vec<&Period> = home_series
+    let mut periods: Vec<&Period> = series
         .iter()
-        .chain(bench_series)
-        .map(|r| &r.period)
+        .flat_map(|(_, h, b)| h.iter().chain(b).map(|p| p.period))
         .collect();
     periods.sort();
     periods.dedup();
-    let find = |s: &'_ [NeedRow], p: &Period| s.iter().find(|r| &r.period == p).cloned();
+    fn find<'p>(s: &[Point<'p>], p: &Period) -> Option<Point<'p>> {
+        s.iter().find(|x| x.period == p).cloned()
+    }
     let labels: Vec<String> = periods.iter().map(|p| p.label.clone()).collect();
-    let values = |s: &[NeedRow]| -> Vec<Option<f64>> {
+    let column = |s: &[Point], f: fn(&Point) -> Option<f64>| -> Vec<Option<f64>> {
         periods
             .iter()
-            .map(|p| find(s, p).and_then(|r| r.value))
+            .map(|p| find(s, p).and_then(|x| f(&x)))
             .collect()
     };
-    let rows = periods
-        .iter()
-        .map(|p| {
-            let h = find(home_series, p);
-            TrendRow {
+    let mut rows = Vec::new();
+    for p in &periods {
+        for (sex, home, bench) in &series {
+            let h = find(home, p);
+            rows.push(TrendRow {
                 period: p.label.clone(),
-                home: fixed(h.as_ref().and_then(|r| r.value), decimals),
+                sex: sex.clone(),
+                home: fixed(h.as_ref().and_then(|x| x.value), decimals),
                 home_ci: h
                     .as_ref()
-                    .map(|r| ci_text(ix.words, r.lower_ci_95, r.upper_ci_95, decimals))
+                    .map(|x| ci_text(ix.words, x.lower, x.upper, decimals))
                     .unwrap_or_else(|| "–".into()),
-                benchmark: fixed(find(bench_series, p).and_then(|r| r.value), decimals),
-            }
-        })
-        .collect();
+                benchmark: fixed(find(bench, p).and_then(|x| x.value), decimals),
+            });
+        }
+    }
+    let named = |area: &str, sex: &str| {
+        if sex.is_empty() {
+            area.to_string()
+        } else {
+            w.fill("chart.legend.area_sex", &[("area", &area), ("sex", &sex)])
+        }
+    };
+    let mut lines = Vec::new();
+    for (sex, home, _) in &series {
+        lines.push(Line {
+            name: named(&home_name, sex),
+            values: column(home, |x| x.value),
+            dashed: false,
+            lower: column(home, |x| x.lower),
+            upper: column(home, |x| x.upper),
+        });
+    }
+    for (sex, _, bench) in &series {
+        lines.push(Line::plain(
+            named(&bench_name, sex),
+            column(bench, |x| x.value),
+            true,
+        ));
+    }
+    let first = labels
+        .first()
+        .map(|l| super::format::period(l))
+        .unwrap_or_default();
+    let last = labels
+        .last()
+        .map(|l| super::format::period(l))
+        .unwrap_or_default();
+    let alt_key = if sexes.is_empty() {
+        "chart.alt.trend"
+    } else {
+        "chart.alt.trend_by_sex"
+    };
+    let description = format!(
+        "{} {}",
+        w.fill(
+            alt_key,
+            &[
+                ("home", &home_name),
+                ("benchmark", &bench_name),
+                ("from", &first),
+                ("to", &last)
+            ],
+        ),
+        w.get("chart.alt.table_below")
+    );
     let chart = line_chart(
-        &format!("trend-{}", crate::model::slug(&ind.id)),
-        &format!("{}: {} and {} over time", ind.name, home_name, bench_name),
-        &format!("Line chart of {home_name} (solid) and {bench_name} (dashed) from {} to {}. The same figures are in the table below.", labels.first().cloned().unwrap_or_default(), labels.last().cloned().unwrap_or_default()),
+        w,
+        Head {
+            id: format!("trend-{}", crate::model::slug(&ind.id)),
+            title: w.fill(
+                "chart.title.trend",
+                &[
+                    ("indicator", &ind.name),
+                    ("home", &home_name),
+                    ("benchmark", &bench_name),
+                ],
+            ),
+            description,
+            x_axis: period_axis(w, periods.first().map(|p| p.kind)),
+            y_axis: value_axis(w, ind),
+        },
         labels,
-        vec![
-            Line { name: home_name.clone(), values: values(home_series), dashed: false },
-            Line { name: bench_name.clone(), values: values(bench_series), dashed: true },
-        ],
+        lines,
         false,
     );
     (chart, rows)
@@ -386,13 +527,16 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
         .map(|(i, ((t, a), (p, rows)))| {
             let area_name = ix.area_name(&a);
             let distinct = |f: &dyn Fn(&BreakdownRow) -> Option<&str>| {
-                rows.iter().map(|r| f(r)).collect::<std::collections::BTreeSet<_>>().len() > 1
+                rows.iter()
+                    .map(|r| f(r))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()
+                    > 1
             };
             let show_sex = distinct(&|r| r.sex.as_deref());
             let show_age = distinct(&|r| r.age.as_deref());
-            let shown = |v: &Option<String>, show: bool| {
-                v.clone().filter(|_| show).unwrap_or_default()
-            };
+            let shown =
+                |v: &Option<String>, show: bool| v.clone().filter(|_| show).unwrap_or_default();
             let label = |r: &BreakdownRow| {
                 let mut parts = vec![r.category.clone().unwrap_or_default()];
                 parts.extend([shown(&r.sex, show_sex), shown(&r.age, show_age)]);
@@ -407,12 +551,38 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
                         value: v,
                         lower: r.lower_ci_95,
                         upper: r.upper_ci_95,
-                        highlight: true,
+                        tone: Tone::Plain,
+                        highlight: false,
                     })
                 })
                 .collect();
+            let w = ix.words;
+            let head = Head {
+                id: format!("bd-{}-{i}", crate::model::slug(&ind.id)),
+                title: w.fill(
+                    "chart.title.breakdown",
+                    &[
+                        ("indicator", &ind.name),
+                        ("category", &t),
+                        ("area", &area_name),
+                        ("period", &p),
+                    ],
+                ),
+                description: format!(
+                    "{} {}",
+                    w.get("chart.alt.breakdown"),
+                    w.get("chart.alt.table_beside")
+                ),
+                x_axis: value_axis(w, ind),
+                y_axis: t.clone(),
+            };
+            let key = BarKey {
+                tones: vec![(Tone::Plain, w.get("chart.legend.value").into())],
+                home: None,
+                benchmark: None,
+            };
             BreakdownView {
-                chart: bar_chart(&format!("bd-{}-{i}", crate::model::slug(&ind.id)), &format!("{} by {}: {area_name}, {p}", ind.name, t), "Bar chart of each category's value with 95% confidence intervals. The same figures are in the table beside it.", bars, None),
+                chart: bar_chart(w, head, bars, key),
                 category_type: t,
                 area: area_name,
                 period: p,
@@ -423,7 +593,12 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
                         sex: shown(&r.sex, show_sex),
                         age: shown(&r.age, show_age),
                         value: fixed(r.value, ind.display_decimals()),
-                        ci: ci_text(ix.words, r.lower_ci_95, r.upper_ci_95, ind.display_decimals()),
+                        ci: ci_text(
+                            ix.words,
+                            r.lower_ci_95,
+                            r.upper_ci_95,
+                            ind.display_decimals(),
+                        ),
                     })
                     .collect(),
                 show_sex,
@@ -455,6 +630,7 @@ fn method_text(ix: &Index) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::site::chart::Plot;
     use crate::site::fixture;
 
     #[test]
@@ -499,10 +675,57 @@ mod tests {
             (v.home_name.as_str(), v.benchmark_name.as_str()),
             ("Hartside", "England")
         );
+        let bar = v.bar_chart.as_ref().unwrap();
+        assert_eq!(bar.title, "Falls admissions by area, 2023");
         assert_eq!(
-            v.bar_chart.as_ref().map(|c| c.title.as_str()),
-            Some("Falls admissions by area, 2023")
+            (bar.x_axis.as_str(), bar.y_axis.as_str()),
+            ("Rate per 100,000", "Area")
         );
+        // Bars take their comparison's colour and the table's words; Hartside is home.
+        let Plot::Bars { bars, benchmark } = &bar.plot else {
+            panic!("{:?}", bar.plot)
+        };
+        let tones: Vec<(&str, Tone, bool)> = bars
+            .iter()
+            .map(|b| (b.label.as_str(), b.tone, b.highlight))
+            .collect();
+        assert_eq!(
+            tones,
+            [
+                ("Hartside", Tone::Worse, true),
+                ("North Ward", Tone::Similar, false)
+            ]
+        );
+        assert_eq!(*benchmark, Some(2000.0));
+        let legend: Vec<&str> = bar.legend.iter().map(|e| e.label.as_str()).collect();
+        assert_eq!(
+            legend,
+            [
+                "Similar to England",
+                "Worse than England",
+                "Hartside (outlined)",
+                "England",
+                "95% confidence interval"
+            ]
+        );
+        // The trend: Hartside solid with its intervals, England dashed; periods on the x axis.
+        let trend_chart = v.trend_chart.as_ref().unwrap();
+        let Plot::Lines { lines, .. } = &trend_chart.plot else {
+            panic!("{:?}", trend_chart.plot)
+        };
+        assert_eq!(
+            (
+                lines[0].name.as_str(),
+                lines[0].dashed,
+                lines[1].name.as_str(),
+                lines[1].dashed
+            ),
+            ("Hartside", false, "England", true)
+        );
+        assert_eq!(lines[0].values, [Some(2300.0), Some(2400.0)]);
+        assert_eq!(lines[0].upper[1], Some(2600.0));
+        assert_eq!(trend_chart.x_axis, "Year");
+        assert!(!v.trend_by_sex);
         assert_eq!(
             v.specifications,
             vec![link("planning/s1/", "Falls prevention")]

@@ -2,7 +2,7 @@
 //! summary in words and every period's values and limits. Built as the page renders: KPI pages
 //! are most of a large site.
 
-use super::chart::{spc_chart, Chart, Mark, SpcSeries};
+use super::chart::{kpi_axis, period_axis, spc_chart, Chart, Head, Mark, SpcSeries};
 use super::format::{decimals_for, fixed, opt_value, period};
 use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
 use crate::analysis::performance::KpiAnalysis;
@@ -100,7 +100,7 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
         polarity: words::polarity(input.words, s.polarity),
         contract: link(&contract_path(&c.contract_id), c.title.clone()),
         supplier: c.supplier.clone(),
-        chart: chart(k, &summary),
+        chart: chart(input.words, k, &summary),
         variation_icon,
         variation_label,
         assurance_icon,
@@ -176,7 +176,7 @@ fn summary(w: &Strings, k: &KpiAnalysis, variation: &str, assurance: &str) -> Ve
 }
 
 /// The XmR chart: values, mean, limits (gaps where not finite), target, special-cause marks.
-fn chart(k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
+fn chart(w: &Strings, k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
     let series =
         |f: &dyn Fn(&crate::analysis::performance::KpiRow) -> Option<f64>| -> Vec<Option<f64>> {
@@ -193,10 +193,21 @@ fn chart(k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
             _ => Mark::Common,
         })
         .collect();
+    let periods = k.rows.len().to_string();
+    let head = Head {
+        id: format!("spc-{}", crate::model::slug(&k.kpi_id)),
+        title: w.fill("chart.title.spc", &[("kpi", &k.summary.kpi_name)]),
+        description: format!(
+            "{} {}",
+            w.fill("chart.alt.spc", &[("periods", &periods)]),
+            summary.join(" ")
+        ),
+        x_axis: period_axis(w, k.rows.first().map(|r| r.period.kind)),
+        y_axis: kpi_axis(w, k.summary.unit.as_deref()),
+    };
     spc_chart(
-        &format!("spc-{}", crate::model::slug(&k.kpi_id)),
-        &format!("{}: statistical process control chart", k.summary.kpi_name),
-        &format!("XmR chart of {} periods with the mean (solid line), process limits (dashed grey) and target (dotted red). Improvement points are triangles, concern points squares, neutral points crosses. {}", k.rows.len(), summary.join(" ")),
+        w,
+        head,
         SpcSeries {
             x_labels: labels,
             values: series(&|r| r.actual),

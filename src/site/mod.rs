@@ -28,6 +28,7 @@ pub mod planning;
 pub mod priorities;
 pub mod procurement;
 pub mod resources;
+pub(crate) mod sexes;
 pub mod specification;
 pub mod spine;
 pub mod tender;

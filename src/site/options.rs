@@ -1,7 +1,7 @@
 //! Options appraisal pages, one per specification: each option's discounted costs and benefits
 //! (Green Book, METHODS.md 3), its value-for-money category and its yearly cash flows.
 
-use super::chart::{paired_bars, Chart, PairedBar};
+use super::chart::{paired_bars, Chart, Head, PairedBar};
 use super::format::{money, number};
 use super::index::Index;
 use super::words;
@@ -96,10 +96,21 @@ pub fn appraisal_view(
         .filter(|o| o.spec_id == spec.id)
         .map(|o| (o.option_id.as_str(), o))
         .collect();
+    let w = ix.words;
+    let head = Head {
+        id: format!("options-{}", crate::model::slug(&spec.id)),
+        title: w.fill("chart.title.options", &[("specification", &spec.title)]),
+        description: format!(
+            "{} {}",
+            w.get("chart.alt.options"),
+            w.get("chart.alt.table_below")
+        ),
+        x_axis: w.get("chart.axis.option").into(),
+        y_axis: w.get("chart.axis.present_value").into(),
+    };
     let chart = paired_bars(
-        &format!("options-{}", crate::model::slug(&spec.id)),
-        &format!("Discounted costs and benefits of each option: {}", spec.title),
-        "Pairs of bars per option: present value of costs (orange, left) and of benefits (blue, right). The same figures are in the table below.",
+        w,
+        head,
         options
             .iter()
             .map(|o| PairedBar {

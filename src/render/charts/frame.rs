@@ -1,0 +1,357 @@
+//! The parts of a chart plotters does not draw: the legend, the axis titles and wrapped category
+//! labels, laid out in SVG for one width (a wide drawing for screens, a narrow one for phones so
+//! that no text is under 11 px at 390 px), from an estimate of each text's width.
+
+use super::{colour_hex, line_colour, Palette};
+use crate::render::escape_html;
+use crate::site::chart::{LegendEntry, Mark, Symbol};
+use std::fmt::Write;
+
+/// The size a chart is drawn at: its width, and the text size of its labels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Frame {
+    pub width: u32,
+    /// Tick labels and category labels, in SVG px.
+    pub font: u32,
+    /// The narrow drawing shown on phones.
+    pub narrow: bool,
+}
+
+/// The drawing for screens wider than a phone: shown at up to 760 px, text 14–15 px.
+pub(crate) const WIDE: Frame = Frame {
+    width: 760,
+    font: 15,
+    narrow: false,
+};
+
+/// The drawing for phones: 400 px wide, so at 390 px (a 358 px column) text of 14 px shows at
+/// 12.5 px and the smallest (13 px) at 11.6 px.
+pub(crate) const NARROW: Frame = Frame {
+    width: 400,
+    font: 14,
+    narrow: true,
+};
+
+impl Frame {
+    /// The legend's and axis titles' text size.
+    pub(crate) fn small(&self) -> u32 {
+        self.font - 1
+    }
+
+    /// The height of a line of text of `size`.
+    pub(crate) fn line_height(size: u32) -> u32 {
+        size + 5
+    }
+}
+
+/// The estimated width of `text` at `size` px in a sans-serif face (average advance 0.56 em, a
+/// little more than Arial's or DejaVu Sans' lower case, so estimates err wide).
+pub(crate) fn text_width(text: &str, size: u32) -> f64 {
+    text.chars()
+        .map(|c| match c {
+            'i' | 'l' | 'j' | '.' | ',' | '\'' | '|' | ' ' | ':' | ';' | '!' => 0.32,
+            'A'..='Z' | 'm' | 'w' | '%' | '£' | '—' => 0.78,
+            _ => 0.56,
+        })
+        .sum::<f64>()
+        * f64::from(size)
+}
+
+/// `text` broken at spaces into lines no wider than `max` px at `size`; a word wider than `max`
+/// is broken inside. Never cuts text off.
+pub(crate) fn wrap(text: &str, size: u32, max: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let joined = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if text_width(&joined, size) <= max || current.is_empty() && text_width(word, size) <= max {
+            current = joined;
+            continue;
+        }
+        if !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+        }
+        // A word wider than the line is broken where it must be.
+        for c in word.chars() {
+            let mut next = current.clone();
+            next.push(c);
+            if text_width(&next, size) > max && !current.is_empty() {
+                lines.push(std::mem::replace(&mut current, c.to_string()));
+            } else {
+                current = next;
+            }
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// How a block of text is set: its class, anchor (`start`, `middle`, `end`), size, weight and
+/// colour.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TextStyle<'a> {
+    pub class: &'a str,
+    pub anchor: &'a str,
+    pub size: u32,
+    pub bold: bool,
+    pub fill: &'a str,
+}
+
+impl<'a> TextStyle<'a> {
+    /// Dark text of `size`, anchored at `anchor`.
+    pub(crate) fn new(class: &'a str, anchor: &'a str, size: u32) -> TextStyle<'a> {
+        TextStyle {
+            class,
+            anchor,
+            size,
+            bold: false,
+            fill: "#0B0C0C",
+        }
+    }
+}
+
+/// A `<text>` of one or more lines (`tspan`s), the first line's baseline at `y`.
+pub(crate) fn text_block(out: &mut String, style: TextStyle, (x, y): (f64, f64), lines: &[String]) {
+    let TextStyle {
+        class,
+        anchor,
+        size,
+        bold,
+        fill,
+    } = style;
+    let weight = if bold { " font-weight=\"bold\"" } else { "" };
+    let _ = write!(
+        out,
+        "<text class=\"{class}\" x=\"{x:.0}\" y=\"{y:.0}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\"{weight} fill=\"{fill}\">"
+    );
+    for (i, line) in lines.iter().enumerate() {
+        if i == 0 {
+            out.push_str(&escape_html(line));
+        } else {
+            let _ = write!(
+                out,
+                "<tspan x=\"{x:.0}\" dy=\"{}\">{}</tspan>",
+                Frame::line_height(size),
+                escape_html(line)
+            );
+        }
+    }
+    out.push_str("</text>");
+}
+
+/// The legend laid out in rows across the frame: its markup (`<g class="chart-legend">`) and
+/// height. `dashed` says which lines of a line chart are dashed.
+pub(crate) fn legend(frame: Frame, entries: &[LegendEntry], dashed: &[bool]) -> (String, u32) {
+    if entries.is_empty() {
+        return (String::new(), 0);
+    }
+    let size = frame.small();
+    let line = f64::from(Frame::line_height(size));
+    let (symbol, gap, pad) = (28.0, 6.0, 18.0);
+    let right = f64::from(frame.width) - 4.0;
+    let max_text = right - 4.0 - symbol - gap;
+    let mut out = String::from("<g class=\"chart-legend\">");
+    let (mut x, mut y, mut row_height) = (4.0_f64, 4.0_f64, line);
+    for e in entries {
+        let lines = wrap(&e.label, size, max_text);
+        let text_w = lines
+            .iter()
+            .map(|l| text_width(l, size))
+            .fold(0.0, f64::max);
+        let width = symbol + gap + text_w;
+        if x > 4.0 && x + width > right {
+            x = 4.0;
+            y += row_height + 4.0;
+            row_height = line;
+        }
+        let middle = y + line / 2.0;
+        draw_symbol(&mut out, e.symbol, (x, middle), dashed);
+        let baseline = y + f64::from(size);
+        text_block(
+            &mut out,
+            TextStyle::new("legend-label", "start", size),
+            (x + symbol + gap, baseline),
+            &lines,
+        );
+        row_height = row_height.max(line * lines.len() as f64);
+        x += width + pad;
+    }
+    out.push_str("</g>");
+    (out, (y + row_height + 6.0).ceil() as u32)
+}
+
+/// A legend symbol 28 px wide, centred vertically on `y`, starting at `x`.
+fn draw_symbol(out: &mut String, symbol: Symbol, (x, y): (f64, f64), dashed: &[bool]) {
+    let line = |out: &mut String, colour: &str, width: u32, dash: Option<&str>| {
+        let dash = dash
+            .map(|d| format!(" stroke-dasharray=\"{d}\""))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<path d=\"M{:.0} {y:.0}H{:.0}\" stroke=\"{colour}\" stroke-width=\"{width}\" fill=\"none\"{dash}/>",
+            x + 1.0,
+            x + 27.0
+        );
+    };
+    let square = |out: &mut String, fill: &str, stroke: &str, stroke_width: u32| {
+        let _ = write!(
+            out,
+            "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"20\" height=\"14\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{stroke_width}\"/>",
+            x + 4.0,
+            y - 7.0
+        );
+    };
+    match symbol {
+        Symbol::Line { index } => {
+            let colour = colour_hex(line_colour(index));
+            if dashed.get(index).copied().unwrap_or(false) {
+                line(out, &colour, 3, Some("8 5"));
+            } else {
+                line(out, &colour, 3, None);
+                let _ = write!(
+                    out,
+                    "<circle cx=\"{:.0}\" cy=\"{y:.0}\" r=\"4\" fill=\"{colour}\"/>",
+                    x + 14.0
+                );
+            }
+        }
+        Symbol::Tone { tone } => square(out, &colour_hex(Palette::tone(tone)), "#0B0C0C", 1),
+        Symbol::Home => square(out, "#FFFFFF", "#0B0C0C", 3),
+        Symbol::Benchmark => line(out, &colour_hex(Palette::BENCHMARK), 3, Some("6 4")),
+        Symbol::Interval => {
+            let _ = write!(
+                out,
+                "<path d=\"M{:.0} {y:.0}H{:.0}M{:.0} {:.0}V{:.0}M{:.0} {:.0}V{:.0}\" stroke=\"#0B0C0C\" stroke-width=\"2\" fill=\"none\"/>",
+                x + 3.0, x + 25.0, x + 3.0, y - 5.0, y + 5.0, x + 25.0, y - 5.0, y + 5.0
+            );
+        }
+        Symbol::Mark { mark } => mark_svg(out, mark, (x + 14.0, y)),
+        Symbol::Mean => line(out, &colour_hex(Palette::MEAN), 2, None),
+        Symbol::Limits => line(out, &colour_hex(Palette::LIMITS), 2, Some("6 4")),
+        Symbol::Target => line(out, &colour_hex(Palette::TARGET), 3, Some("2 4")),
+        Symbol::Costs => square(out, &colour_hex(Palette::COSTS), "none", 0),
+        Symbol::Benefits => square(out, &colour_hex(Palette::BENEFITS), "none", 0),
+    }
+}
+
+/// An SPC point's marker centred on (`x`, `y`), the same shape and colour in the chart and its
+/// key: grey circle (common cause), blue triangle (improvement), orange square (concern), purple
+/// cross (neither).
+pub(crate) fn mark_svg(out: &mut String, mark: Mark, (x, y): (f64, f64)) {
+    let _ = match mark {
+        Mark::Common => write!(
+            out,
+            "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"4\" fill=\"{}\"/>",
+            colour_hex(Palette::COMMON)
+        ),
+        Mark::Improvement => write!(
+            out,
+            "<path d=\"M{x:.0} {:.0}L{:.0} {:.0}L{:.0} {:.0}Z\" fill=\"{}\"/>",
+            y - 7.0,
+            x + 7.0,
+            y + 5.0,
+            x - 7.0,
+            y + 5.0,
+            colour_hex(Palette::IMPROVEMENT)
+        ),
+        Mark::Concern => write!(
+            out,
+            "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"12\" height=\"12\" fill=\"{}\"/>",
+            x - 6.0,
+            y - 6.0,
+            colour_hex(Palette::CONCERN)
+        ),
+        Mark::Neutral => write!(
+            out,
+            "<path d=\"M{:.0} {:.0}L{:.0} {:.0}M{:.0} {:.0}L{:.0} {:.0}\" stroke=\"{}\" stroke-width=\"3\"/>",
+            x - 6.0,
+            y - 6.0,
+            x + 6.0,
+            y + 6.0,
+            x - 6.0,
+            y + 6.0,
+            x + 6.0,
+            y - 6.0,
+            colour_hex(Palette::NEUTRAL)
+        ),
+    };
+}
+
+/// The axis titles: the value or category axis title above the plot's top-left corner (`top`
+/// is its baseline), the horizontal axis title centred under the plot (`bottom` its baseline).
+pub(crate) fn axis_titles(
+    frame: Frame,
+    (x_title, y_title): (&str, &str),
+    (plot_left, plot_right): (f64, f64),
+    (top, bottom): (f64, f64),
+) -> String {
+    let size = frame.small();
+    let mut out = String::new();
+    let y_lines = wrap(y_title, size, f64::from(frame.width) - 8.0);
+    text_block(
+        &mut out,
+        TextStyle::new("axis-title axis-title-y", "start", size),
+        (4.0, top),
+        &y_lines,
+    );
+    let x_lines = wrap(x_title, size, plot_right - plot_left);
+    text_block(
+        &mut out,
+        TextStyle::new("axis-title axis-title-x", "middle", size),
+        ((plot_left + plot_right) / 2.0, bottom),
+        &x_lines,
+    );
+    out
+}
+
+/// The height the vertical axis title takes above the plot, in lines of the small text.
+pub(crate) fn y_title_height(frame: Frame, title: &str) -> u32 {
+    let size = frame.small();
+    wrap(title, size, f64::from(frame.width) - 8.0).len() as u32 * Frame::line_height(size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_wrap_at_spaces_and_are_never_cut() {
+        // 0.56 em per lower-case letter, 0.32 per space, 0.78 per capital, at 15 px.
+        assert_eq!(text_width("ab", 15), 16.8);
+        let lines = wrap("Do minimum: extend the current contract", 15, 120.0);
+        assert_eq!(lines, ["Do minimum:", "extend the", "current", "contract"]);
+        assert_eq!(lines.join(" "), "Do minimum: extend the current contract");
+        // A word wider than the line breaks inside rather than running over.
+        let long = wrap("Supercalifragilistic", 15, 60.0);
+        assert!(long.len() > 1 && long.concat() == "Supercalifragilistic");
+        assert!(long.iter().all(|l| text_width(l, 15) <= 60.0));
+    }
+
+    #[test]
+    fn a_legend_flows_into_rows_that_fit_the_frame() {
+        let entry = |label: &str| LegendEntry {
+            symbol: Symbol::Mean,
+            label: label.into(),
+        };
+        let entries = [
+            entry("Mean"),
+            entry("Upper and lower process limits"),
+            entry("Target"),
+        ];
+        // 760 px holds all three on one row (line height 19 px): 4 + 19 + 6 = 29.
+        let (svg, height) = legend(WIDE, &entries, &[]);
+        assert_eq!(height, 29);
+        assert!(svg.starts_with("<g class=\"chart-legend\">"));
+        assert_eq!(svg.matches("class=\"legend-label\"").count(), 3);
+        // 400 px at 13 px text: "Mean" and the limits fit (28 + 6 + 25.5, then 18 + 28 + 6 +
+        // 172) but "Target" goes to a second row: 4 + 18 + 4 + 18 + 6 = 50.
+        let (_, narrow) = legend(NARROW, &entries, &[]);
+        assert_eq!(narrow, 50);
+    }
+}
