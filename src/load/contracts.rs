@@ -105,11 +105,28 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
     out
 }
 
-fn header_period(cell: &Cell) -> Result<Period, String> {
-    match cell {
+/// The period a wide layout's column header names: `Err` with the message and hint when it names
+/// none, or one that starts or ends outside 1900 to 2100.
+fn header_period(cell: &Cell) -> Result<Period, (&'static str, &'static str)> {
+    let not_a_period = (
+        "column header is not a period",
+        "in the wide layout every column after target is headed by a period such as 2024-04, Apr 2024 or a date",
+    );
+    let period = match cell {
         Cell::Date(d) => Period::month(chrono::Datelike::year(d), chrono::Datelike::month(d))
-            .ok_or_else(|| "bad date".into()),
-        other => Period::parse(&other.display()),
+            .ok_or(not_a_period)?,
+        other => Period::parse(&other.display()).map_err(|_| not_a_period)?,
+    };
+    let years = super::fields::YEARS;
+    if years.contains(&chrono::Datelike::year(&period.start))
+        && years.contains(&chrono::Datelike::year(&period.end))
+    {
+        Ok(period)
+    } else {
+        Err((
+            "year outside 1900 to 2100",
+            "check the year; periods are read from 1900 to 2100",
+        ))
     }
 }
 
@@ -181,12 +198,16 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         }
         match header_period(cell) {
             Ok(p) => periods.push((i, p)),
-            Err(_) => {
+            Err((message, hint)) => {
                 bad_header = true;
                 diags.push(
-                    Diagnostic::error(&table.file, table.location(table.header_row, Some(i)), "column header is not a period")
-                        .value(cell.display())
-                        .hint("in the wide layout every column after target is headed by a period such as 2024-04, Apr 2024 or a date"),
+                    Diagnostic::error(
+                        &table.file,
+                        table.location(table.header_row, Some(i)),
+                        message,
+                    )
+                    .value(cell.display())
+                    .hint(hint),
                 );
             }
         }

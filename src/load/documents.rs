@@ -20,17 +20,35 @@ enum DateValue {
 }
 
 impl DateValue {
-    fn to_date(&self) -> Option<NaiveDate> {
-        match self {
-            // A date alone: a time after it, or a year outside 1900 to 2100, is refused.
-            DateValue::Toml(dt) if dt.time.is_none() && dt.offset.is_none() => dt
-                .date
-                .filter(|d| super::fields::YEARS.contains(&(d.year as i32)))
-                .and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)),
-            DateValue::Toml(_) => None,
-            DateValue::Text(s) => super::fields::parse_date(s),
+    /// The date, or the message and hint of a located error: a year outside 1900 to 2100, a
+    /// two-digit year and text after the date say so; anything else is "not a date".
+    fn checked(&self) -> Result<NaiveDate, (&'static str, &'static str)> {
+        let why = match self {
+            // A date alone: a time after it is refused.
+            DateValue::Toml(dt) if dt.time.is_none() && dt.offset.is_none() => match dt.date {
+                Some(d) if !super::fields::YEARS.contains(&(d.year as i32)) => {
+                    "year outside 1900 to 2100"
+                }
+                Some(d) => {
+                    return NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32)
+                        .ok_or(("not a date", ""))
+                }
+                None => "not a date",
+            },
+            DateValue::Toml(_) => "not a date",
+            DateValue::Text(s) => match super::fields::date_problem(s) {
+                Ok(d) => return Ok(d),
+                Err(why) => why,
+            },
+        };
+        match why {
+            "year outside 1900 to 2100" | "two-digit year" | "text after the date" => {
+                Err((why, super::fields::date_hint(why)))
+            }
+            _ => Err(("not a date", "")),
         }
     }
+
     fn text(&self) -> String {
         match self {
             DateValue::Toml(dt) => dt.to_string(),
@@ -280,18 +298,22 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
         }
     }
     let mut milestones = Vec::new();
-    for m in &front.milestones {
-        match m.date.to_date() {
-            Some(date) => milestones.push(Milestone {
+    for (n, m) in front.milestones.iter().enumerate() {
+        match m.date.checked() {
+            Ok(date) => milestones.push(Milestone {
                 date,
                 event: m.event.clone(),
             }),
-            None => {
+            Err((message, hint)) => {
                 diags.push(
-                    Diagnostic::error(rel, key_location(&doc, "date"), "not a date")
+                    Diagnostic::error(rel, nth_key_location(&doc, "date", n), message)
                         .column("milestones.date")
                         .value(m.date.text())
-                        .hint("write dates as 2025-06-12"),
+                        .hint(if hint.is_empty() {
+                            "write dates as 2025-06-12"
+                        } else {
+                            hint
+                        }),
                 );
                 // Reported; the specification is kept so references to it still resolve.
             }
@@ -377,12 +399,16 @@ pub fn read_engagement(text: &str, rel: &str, diags: &mut Diagnostics) -> Option
     let doc = split_front_matter(text, rel, diags)?;
     let front: EngagementFront = parse_front(&doc, rel, ENGAGEMENT_KEYS, &[], diags)?;
     let id_ok = checked_id(&front.id, &doc, rel, diags);
-    let date = front.date.to_date();
-    if date.is_none() {
+    let date = front.date.checked();
+    if let Err((message, hint)) = date {
         diags.push(
-            Diagnostic::error(rel, key_location(&doc, "date"), "not a date")
+            Diagnostic::error(rel, key_location(&doc, "date"), message)
                 .value(front.date.text())
-                .hint("write dates as 2025-05-20"),
+                .hint(if hint.is_empty() {
+                    "write dates as 2025-05-20"
+                } else {
+                    hint
+                }),
         );
     }
     if !id_ok {
@@ -391,7 +417,7 @@ pub fn read_engagement(text: &str, rel: &str, diags: &mut Diagnostics) -> Option
     Some(Engagement {
         id: front.id,
         title: front.title,
-        date: date?,
+        date: date.ok()?,
         audience: front.audience,
         participants: front.participants,
         specs: front.specs,

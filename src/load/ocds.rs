@@ -8,7 +8,6 @@
 use super::register::{decode_entities, route_from_process, term_years, to_pence};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Contract, ContractDetails, ContractSupplier, Origin, ProcurementRoute};
-use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -106,10 +105,6 @@ fn text(v: Option<&Value>) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
-}
-
-fn date(v: Option<&Value>) -> Option<NaiveDate> {
-    super::fields::parse_date(v?.as_str()?)
 }
 
 fn yes_no(v: Option<&Value>) -> Option<String> {
@@ -218,11 +213,48 @@ fn process_contracts(
         let period = contract
             .and_then(|c| c.get("period"))
             .or_else(|| award.get("contractPeriod"));
-        let start = date(period.and_then(|p| p.get("startDate")));
-        let end = date(
-            period
-                .and_then(|p| p.get("endDate"))
-                .or_else(|| period.and_then(|p| p.get("maxExtentDate"))),
+        // A date given but refused (a year outside 1900 to 2100, text after it) is reported for
+        // what it is, not as missing.
+        let checked = |v: Option<&Value>, field: &str, diags: &mut Diagnostics| {
+            let Some(text) = v.and_then(Value::as_str) else {
+                return Ok(None);
+            };
+            super::fields::date_problem(text).map(Some).map_err(|why| {
+                diags.push(
+                    problem(field, why)
+                        .value(text.to_string())
+                        .hint(super::fields::date_hint(why)),
+                );
+            })
+        };
+        let period_field = if contract.and_then(|c| c.get("period")).is_some() {
+            "contracts.period"
+        } else {
+            "contractPeriod"
+        };
+        let start = checked(
+            period.and_then(|p| p.get("startDate")),
+            &format!("{period_field}.startDate"),
+            diags,
+        );
+        let end_given = period.and_then(|p| p.get("endDate"));
+        let end = checked(
+            end_given.or_else(|| period.and_then(|p| p.get("maxExtentDate"))),
+            &format!(
+                "{period_field}.{}",
+                if end_given.is_some() {
+                    "endDate"
+                } else {
+                    "maxExtentDate"
+                }
+            ),
+            diags,
+        );
+        let award_date = checked(award.get("date"), "date", diags);
+        let extension_end_date = checked(
+            contract.and_then(|c| c.get("period").and_then(|p| p.get("maxExtentDate"))),
+            "contracts.period.maxExtentDate",
+            diags,
         );
         let value = contract
             .and_then(|c| c.get("value"))
@@ -242,15 +274,22 @@ fn process_contracts(
         let title = text(award.get("title"))
             .or_else(|| contract.and_then(|c| text(c.get("title"))))
             .or_else(|| tender.and_then(|t| text(t.get("title"))));
-        let mut ok = true;
+        let refused = [&start, &end, &award_date, &extension_end_date]
+            .iter()
+            .any(|d| d.is_err());
+        let (start_refused, end_refused) = (start.is_err(), end.is_err());
+        let (start, end) = (start.ok().flatten(), end.ok().flatten());
+        let (award_date, extension_end_date) =
+            (award_date.ok().flatten(), extension_end_date.ok().flatten());
+        let mut ok = !refused;
         for (missing, field, message) in [
             (
-                start.is_none(),
+                start.is_none() && !start_refused,
                 "contractPeriod.startDate",
                 "award has no contract start date",
             ),
             (
-                end.is_none(),
+                end.is_none() && !end_refused,
                 "contractPeriod.endDate",
                 "award has no contract end date",
             ),
@@ -329,10 +368,9 @@ fn process_contracts(
                 .and_then(|c| text(c.get("description")))
                 .or_else(|| tender.and_then(|t| text(t.get("description"))))
                 .or_else(|| text(award.get("description"))),
-            award_date: date(award.get("date")),
+            award_date,
             review_date: None,
-            extension_end_date: contract
-                .and_then(|c| date(c.get("period").and_then(|p| p.get("maxExtentDate")))),
+            extension_end_date,
             procurement_route: route(tender, process.as_deref()),
             irrecoverable_vat: None,
             details: ContractDetails {

@@ -741,6 +741,11 @@ case!(
 );
 case!(spec_link_schemes, "105-spec-link-schemes");
 
+// Issue 17 item 5: a year outside 1900 to 2100 is refused, with its reason, in every input that
+// takes a date or a period (needs, Fingertips, specification milestones, engagement, register,
+// KPI returns long and wide, OCDS, grants, 360Giving JSON, tender notices).
+case!(dates_years_out_of_range, "107-dates-years-out-of-range");
+
 // Issue 17 item 6: 100,000 nested quotes, list items or HTML elements in a body, and front
 // matter nested 100,000 deep, are each refused at once with their line (the sanitiser took
 // minutes on such a body; the TOML reader stops at its recursion limit).
