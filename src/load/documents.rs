@@ -236,7 +236,8 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
                 .value(front.status.clone())
                 .hint(format!("expected one of: {}", SpecStatus::ALL.join(", "))),
         );
-        ok = false;
+        // Reported; the specification is kept (the build stops on the error) so that the
+        // contracts, options and tenders that name it are not also reported as dangling.
     }
     negative(front.annual_budget, "annual_budget", &doc, rel, diags);
     negative(front.term_years, "term_years", &doc, rel, diags);
@@ -347,7 +348,7 @@ pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Opt
     Some(Specification {
         id: front.id,
         title: front.title,
-        status: status?,
+        status: status.unwrap_or(SpecStatus::Planning),
         service_area: front.service_area,
         summary: front.summary,
         addresses: front.addresses,

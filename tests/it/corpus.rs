@@ -746,6 +746,10 @@ case!(spec_link_schemes, "105-spec-link-schemes");
 // KPI returns long and wide, OCDS, grants, 360Giving JSON, tender notices).
 case!(dates_years_out_of_range, "107-dates-years-out-of-range");
 
+// Issue 13 item 8: several kinds of bad rows in several files (needs, indicators, specification,
+// register, KPI returns, grants, options) are all reported in one run, each at its line.
+case!(all_problems_at_once, "108-all-problems-at-once");
+
 // Issue 17 item 6: 100,000 nested quotes, list items or HTML elements in a body, and front
 // matter nested 100,000 deep, are each refused at once with their line (the sanitiser took
 // minutes on such a body; the TOML reader stops at its recursion limit).
