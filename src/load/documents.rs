@@ -228,7 +228,7 @@ fn negative(value: Option<f64>, key: &str, doc: &Document, rel: &str, diags: &mu
 pub fn read_specification(text: &str, rel: &str, diags: &mut Diagnostics) -> Option<Specification> {
     let doc = split_front_matter(text, rel, diags)?;
     let front: SpecFront = parse_front(&doc, rel, SPEC_KEYS, SPEC_NESTED, diags)?;
-    let mut ok = checked_id(&front.id, &doc, rel, diags);
+    let ok = checked_id(&front.id, &doc, rel, diags);
     let status = SpecStatus::parse(&front.status);
     if status.is_none() {
         diags.push(
