@@ -1,11 +1,15 @@
-//! Malformed and hostile inputs for every loader, one project folder per case under `tests/inputs/`:
-//! each test asserts the exact sorted diagnostics in the case's `expected.txt`, and the "read
-//! correctly" cases also assert the values loaded. `COMMISSION_BLESS=1` rewrites `expected.txt`.
+//! The diagnostics corpus: malformed, hostile and invalid inputs for every loader and every
+//! cross-check, one project folder per case under `tests/inputs/`. Each case's `expected.txt`
+//! holds the exact sorted diagnostics and the summary line, and each test asserts both what
+//! `check` reports and what the binary's `commission check` prints on stderr with its exit code
+//! (1 with errors, else 0); the "read correctly" cases also assert the values loaded.
+//! `COMMISSION_BLESS=1` rewrites `expected.txt`.
 
 use commission::build::check;
 use commission::model::Project;
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -20,26 +24,61 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Loads a case (after `setup` adds generated files to a temp copy) and compares its diagnostics
-/// with `expected.txt`.
+fn inputs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/inputs")
+}
+
+/// Loads a case (after `setup` adds generated files to a temp copy), compares its diagnostics
+/// and summary line with `expected.txt`, then runs `commission check` on the same copy.
 fn run(case: &str, setup: impl FnOnce(&Path)) -> Option<Project> {
-    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/inputs")
-        .join(case);
+    let source = inputs().join(case);
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&source, dir.path());
     setup(dir.path());
     let (project, diags) = check(dir.path());
-    let got: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
-    let got = got.join("\n");
+    let mut got: String = diags.sorted().iter().map(|d| format!("{d}\n")).collect();
+    got.push_str(&format!(
+        "{} error(s), {} warning(s)\n",
+        diags.error_count(),
+        diags.warning_count()
+    ));
     let expected_path = source.join("expected.txt");
     if crate::common::golden::blessing() {
-        std::fs::write(&expected_path, format!("{got}\n")).unwrap();
+        std::fs::write(&expected_path, &got).unwrap();
     }
     let expected = std::fs::read_to_string(&expected_path)
         .unwrap_or_else(|_| panic!("{case}: no expected.txt; run with COMMISSION_BLESS=1"));
-    assert_eq!(got, expected.trim_end_matches('\n'), "case {case}");
+    assert_eq!(got, expected, "case {case}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_commission"))
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .expect("run commission");
+    let code = if diags.has_errors() { 1 } else { 0 };
+    assert_eq!(out.status.code(), Some(code), "exit code of check {case}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        expected,
+        "stderr of {case}"
+    );
+    assert!(out.stdout.is_empty(), "nothing on stdout for {case}");
     project
+}
+
+/// Every folder of the corpus has a test in this file, so a new case cannot be forgotten.
+#[test]
+fn every_case_is_tested() {
+    let source = include_str!("corpus.rs");
+    let mut untested: Vec<String> = std::fs::read_dir(inputs())
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !source.contains(&format!("\"{name}\"")))
+        .collect();
+    untested.sort();
+    assert!(untested.is_empty(), "cases without a test: {untested:?}");
 }
 
 macro_rules! case {
@@ -779,4 +818,76 @@ case!(
         );
         std::fs::write(root.join("specifications/s2.md"), dotted).unwrap();
     }
+);
+
+// Cross-checks and one problem of each kind (formerly tests/fixtures/invalid): each names its
+// file, line or cell, column, value and hint.
+case!(
+    unknown_config_key_names_the_nearest,
+    "107-unknown-config-key"
+);
+case!(missing_required_column, "108-missing-required-column");
+case!(cell_that_is_not_a_number, "109-not-a-number");
+case!(bad_date, "110-bad-date");
+case!(bad_period, "111-bad-period");
+case!(
+    unknown_indicator_in_addresses,
+    "112-unknown-indicator-in-addresses"
+);
+case!(
+    bid_for_unknown_specification,
+    "113-bid-for-unknown-specification"
+);
+case!(
+    contract_for_unknown_tender,
+    "114-contract-for-unknown-tender"
+);
+case!(
+    kpi_return_for_unknown_contract,
+    "115-kpi-for-unknown-contract"
+);
+case!(duplicate_contract_id, "116-duplicate-contract-id");
+case!(contract_ids_that_slug_alike, "117-ids-slug-alike");
+case!(reserved_specification_id, "118-reserved-spec-id");
+case!(evaluation_weights_not_summing_to_100, "119-weights-not-100");
+case!(options_with_a_gap_in_years, "120-options-gap-in-years");
+case!(
+    contract_ending_before_it_starts,
+    "121-contract-ends-before-start"
+);
+case!(score_above_its_maximum, "122-score-above-max");
+case!(zero_price, "123-zero-price");
+case!(
+    proportion_count_above_denominator,
+    "124-count-above-denominator"
+);
+case!(
+    interval_not_containing_its_value,
+    "125-ci-not-containing-value"
+);
+case!(unknown_polarity, "126-unknown-polarity");
+case!(kpi_with_two_values_for_a_period, "127-kpi-duplicate-period");
+case!(
+    wide_layout_with_a_bad_period_header,
+    "128-wide-bad-period-header"
+);
+case!(grant_with_a_negative_amount, "129-grant-negative-amount");
+case!(grant_awarded_after_it_ends, "130-grant-awarded-after-end");
+case!(
+    charity_number_not_a_number,
+    "131-charity-number-not-a-number"
+);
+case!(
+    response_for_unknown_engagement,
+    "132-response-for-unknown-engagement"
+);
+case!(unknown_response_status, "133-unknown-status");
+case!(
+    every_problem_in_several_files_in_one_run,
+    "134-several-problems"
+);
+case!(bad_count_is_reported_once, "135-count-not-a-number");
+case!(
+    bad_weights_do_not_hide_the_specification,
+    "136-bad-weights-keeps-spec"
 );

@@ -123,7 +123,12 @@ fn needs_byar_interval_from_ten_events() {
         ],
     );
     assert_eq!(text(&south, "ci_method"), "byar");
-    assert!(num(&south, "lower_ci_95") > 100.0);
+    // O·(1 − 1/(9O) − z/(3√O))³ / n × 100,000 with O = 11, n = 5,000 (METHODS.md 1.2).
+    common::assert_close(
+        "Byar lower limit",
+        num(&south, "lower_ci_95"),
+        109.67380396899948,
+    );
     assert_eq!(text(&south, "comparison"), "worse");
 }
 

@@ -19,7 +19,6 @@ mod fuzz;
 mod hardening;
 mod hostile;
 mod incremental;
-mod invalid;
 mod limits;
 mod maps;
 mod nothing_lost;
