@@ -501,3 +501,95 @@ fn fingertips_opened_and_saved_as_xlsx_publishes_what_the_csv_does() {
         );
     }
 }
+
+/// An .ods workbook of one sheet, as LibreOffice saves one: numbers as float cells (their text as
+/// written), other text as string cells, empty cells empty. Written here so that no
+/// real-world file is copied into the project.
+fn write_ods(path: &Path, rows: &[Vec<String>], number: impl Fn(usize, &str) -> Option<f64>) {
+    use std::io::Write;
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut content = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Sheet1\">",
+    );
+    for (r, row) in rows.iter().enumerate() {
+        content.push_str("<table:table-row>");
+        for cell in row {
+            match number(r, cell) {
+                _ if cell.is_empty() => content.push_str("<table:table-cell/>"),
+                Some(n) => content.push_str(&format!(
+                    "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{}</text:p></table:table-cell>",
+                    escape(cell)
+                )),
+                None => content.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{}</text:p></table:table-cell>",
+                    escape(cell)
+                )),
+            }
+        }
+        content.push_str("</table:table-row>");
+    }
+    content
+        .push_str("</table:table></office:spreadsheet></office:body></office:document-content>\n");
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest:manifest \
+        xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+        <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+        <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>\n";
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+/// Issue 13 item 5: a Fingertips export opened and saved as .ods (numbers become number cells)
+/// publishes the same indicators, values and judgements as the CSV it came from.
+#[test]
+fn fingertips_opened_and_saved_as_ods_publishes_what_the_csv_does() {
+    let Some(path) = source("fingertips/adult_obesity_93088_93881.csv") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let ods = dir.path().join("adult_obesity.ods");
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(&path)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    write_ods(&ods, &rows, |r, cell| {
+        cell.parse::<f64>().ok().filter(|_| r > 0)
+    });
+    let (_a, from_csv) = built(&[path], "needs");
+    let (_b, from_ods) = built(&[ods], "needs");
+    for name in ["data/needs.csv", "data/needs_breakdowns.csv"] {
+        let (ods_rows, csv_rows) = (
+            read_csv(&from_ods.join(name)),
+            read_csv(&from_csv.join(name)),
+        );
+        assert!(!csv_rows.is_empty(), "{name} is empty");
+        assert_eq!(ods_rows, csv_rows, "{name}");
+    }
+    let indicators = |site: &Path| {
+        std::fs::read_dir(site.join("needs/indicators"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(indicators(&from_ods), indicators(&from_csv));
+}
