@@ -20,8 +20,24 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The field added to a data file in which some number could not be written: for each row, the
+/// names of its fields whose number is not finite (an overflowing sum, a ratio to zero), written
+/// empty in CSV and null in JSON, `;`-separated; empty for the other rows. A file where every
+/// number is finite has no such field.
+pub const NOT_FINITE: &str = "not_finite";
+
+/// The cells of each data row (by row, then cell position) that hold a number that is not
+/// finite, with the row's field names for them.
+type Flags = std::collections::BTreeMap<usize, Vec<(usize, String)>>;
+
 /// CSV bytes for rows of a serialisable struct; the header is the struct's field order.
 pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
+    Ok(to_csv_and_json(rows, header)?.0)
+}
+
+/// CSV and JSON bytes for the same rows, with the same rule for a number that is not finite:
+/// empty in CSV, null in JSON, and the row's fields named in [`NOT_FINITE`] in both.
+pub fn to_csv_and_json<T: Serialize>(rows: &[T], header: &[&str]) -> Result<(Vec<u8>, Vec<u8>)> {
     let mut raw = csv::WriterBuilder::new()
         .has_headers(true)
         .from_writer(Vec::new());
@@ -29,12 +45,14 @@ pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
         raw.serialize(row).context("serialising a data row")?;
     }
     let raw = raw.into_inner().context("finishing CSV")?;
+    let flags = not_finite_cells(&raw, rows, None)?;
     let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
     if rows.is_empty() {
         out.write_record(header)?;
     }
-    copy_neutralised(&raw, rows, true, &mut out)?;
-    out.into_inner().context("finishing CSV")
+    copy_neutralised(&raw, &flags, true, &mut out)?;
+    let csv = out.into_inner().context("finishing CSV")?;
+    Ok((csv, json_with_flags(rows, &flags)?))
 }
 
 /// CSV bytes for rows that serialise as sequences (a header known only at run time, such as a
@@ -47,23 +65,79 @@ pub fn to_csv_rows<T: Serialize>(header: &[String], rows: &[T]) -> Result<Vec<u8
         raw.serialize(row).context("serialising a data row")?;
     }
     let raw = raw.into_inner().context("finishing CSV")?;
+    let flags = not_finite_cells(&raw, rows, Some(header))?;
     let mut out = csv::WriterBuilder::new()
         .flexible(true)
         .from_writer(Vec::new());
-    out.write_record(header)?;
-    copy_neutralised(&raw, rows, false, &mut out)?;
+    if flags.is_empty() {
+        out.write_record(header)?;
+    } else {
+        out.write_record(header.iter().map(String::as_str).chain([NOT_FINITE]))?;
+    }
+    copy_neutralised(&raw, &flags, false, &mut out)?;
     out.into_inner().context("finishing CSV")
 }
 
-/// Copies the CSV records of `raw` (written from `rows`, after a header row when `has_header`)
-/// into `out`, each cell neutralised ([`neutralise`]). A number that is not finite (an
-/// overflowing sum, a ratio to zero) is written empty, as its JSON twin writes null: the same
-/// rule in both encodings. A text that reads `NaN` stays, since JSON keeps it as a string. A row
-/// that serialises as a map is matched to JSON by column name, one that serialises as a
-/// sequence by position.
-fn copy_neutralised<T: Serialize>(
+/// Finds the cells of `raw` (written from `rows`, after a header row unless `header` is given)
+/// that hold a number that is not finite. The CSV writer spells such a number `NaN`, `inf` or
+/// `-inf`; a cell is one when the row's JSON has null there (JSON writes a non-finite number as
+/// null), so a text that reads `NaN` is not. A row that serialises as a map is matched to JSON by
+/// column name, one that serialises as a sequence by position.
+fn not_finite_cells<T: Serialize>(
     raw: &[u8],
     rows: &[T],
+    header: Option<&[String]>,
+) -> Result<Flags> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(raw);
+    let mut record = csv::StringRecord::new();
+    let mut names: Vec<String> = header.map(<[String]>::to_vec).unwrap_or_default();
+    let mut flags = Flags::new();
+    let mut index: usize = 0;
+    while reader.read_record(&mut record)? {
+        if header.is_none() && index == 0 {
+            names = record.iter().map(str::to_string).collect();
+            index += 1;
+            continue;
+        }
+        let row = index - usize::from(header.is_none());
+        index += 1;
+        if !record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")) {
+            continue;
+        }
+        let Some(json) = rows.get(row).and_then(|r| serde_json::to_value(r).ok()) else {
+            continue;
+        };
+        let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+        let cells: Vec<(usize, String)> = record
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(*c, "NaN" | "inf" | "-inf"))
+            .filter(|(i, _)| {
+                let value = match &json {
+                    serde_json::Value::Array(cells) => cells.get(*i),
+                    j => j.get(name(*i)),
+                };
+                value.is_some_and(serde_json::Value::is_null)
+            })
+            .map(|(i, _)| (i, name(i)))
+            .collect();
+        if !cells.is_empty() {
+            flags.insert(row, cells);
+        }
+    }
+    Ok(flags)
+}
+
+/// Copies the CSV records of `raw` (after a header row when `has_header`) into `out`, each cell
+/// neutralised ([`neutralise`]) and each cell in `flags` written empty. When some row is flagged,
+/// every record gains a last cell: [`NOT_FINITE`] in the header, the flagged fields' names
+/// (`;`-separated) in each row.
+fn copy_neutralised(
+    raw: &[u8],
+    flags: &Flags,
     has_header: bool,
     out: &mut csv::Writer<Vec<u8>>,
 ) -> Result<()> {
@@ -72,30 +146,31 @@ fn copy_neutralised<T: Serialize>(
         .flexible(true)
         .from_reader(raw);
     let mut record = csv::StringRecord::new();
-    let mut names = csv::StringRecord::new();
     let mut index: usize = 0;
+    let none = Vec::new();
     while reader.read_record(&mut record)? {
         let row = if has_header {
             index.checked_sub(1)
         } else {
             Some(index)
         };
-        let json = row
-            .filter(|_| record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")))
-            .and_then(|r| rows.get(r))
-            .and_then(|r| serde_json::to_value(r).ok());
+        let flagged = row.and_then(|r| flags.get(&r)).unwrap_or(&none);
         for (i, cell) in record.iter().enumerate() {
-            let value = json.as_ref().and_then(|j| match j {
-                serde_json::Value::Array(cells) => cells.get(i),
-                _ => j.get(names.get(i).unwrap_or("")),
-            });
-            let null = value.is_some_and(serde_json::Value::is_null);
-            out.write_field(if null { "".into() } else { neutralise(cell) }.as_bytes())?;
+            let blank = flagged.iter().any(|(at, _)| *at == i);
+            out.write_field(if blank { "".into() } else { neutralise(cell) }.as_bytes())?;
+        }
+        if !flags.is_empty() {
+            let last = match row {
+                None => NOT_FINITE.to_string(),
+                Some(_) => flagged
+                    .iter()
+                    .map(|(_, name)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            };
+            out.write_field(last.as_bytes())?;
         }
         out.write_record(None::<&[u8]>)?;
-        if has_header && index == 0 {
-            names = record.clone();
-        }
         index += 1;
     }
     Ok(())
@@ -106,6 +181,37 @@ pub fn to_json<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(rows)?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// [`to_json`], with every object given the [`NOT_FINITE`] field, last, when some row is flagged.
+fn json_with_flags<T: Serialize>(rows: &[T], flags: &Flags) -> Result<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Flagged<'a, T> {
+        #[serde(flatten)]
+        row: &'a T,
+        not_finite: String,
+    }
+    if flags.is_empty() {
+        return to_json(rows);
+    }
+    let flagged: Vec<Flagged<T>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| Flagged {
+            row,
+            not_finite: flags
+                .get(&i)
+                .map(|cells| {
+                    cells
+                        .iter()
+                        .map(|(_, n)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";")
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    to_json(&flagged)
 }
 
 #[cfg(test)]
@@ -134,11 +240,16 @@ mod tests {
                 value: Some(f64::NEG_INFINITY),
             },
         ];
-        let csv = String::from_utf8(to_csv(&rows, &["name", "value"]).unwrap()).unwrap();
-        assert_eq!(csv, "name,value\nNaN,\ninf,\nb,\n");
-        let json: serde_json::Value = serde_json::from_slice(&to_json(&rows).unwrap()).unwrap();
+        let (csv, json) = to_csv_and_json(&rows, &["name", "value"]).unwrap();
+        // Each row is flagged with the field written empty; a text `NaN` or `inf` stays.
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "name,value,not_finite\nNaN,,value\ninf,,value\nb,,value\n"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
         assert_eq!(json[0]["value"], serde_json::Value::Null);
         assert_eq!(json[1]["name"], "inf");
+        assert_eq!(json[1]["not_finite"], "value");
     }
 
     #[test]
@@ -151,7 +262,46 @@ mod tests {
         ];
         let header = vec!["name".to_string(), "value".to_string()];
         let csv = String::from_utf8(to_csv_rows(&header, &rows).unwrap()).unwrap();
-        assert_eq!(csv, "name,value\nNaN,\n'=cmd,2.5\n");
+        assert_eq!(csv, "name,value,not_finite\nNaN,,value\n'=cmd,2.5,\n");
+    }
+
+    #[test]
+    fn only_the_rows_with_a_number_that_is_not_finite_are_flagged_and_json_keeps_field_order() {
+        #[derive(Serialize)]
+        struct Option3 {
+            option_id: String,
+            npsv: Option<f64>,
+            bcr: Option<f64>,
+        }
+        let rows = vec![
+            Option3 {
+                option_id: "A".into(),
+                npsv: Some(f64::INFINITY),
+                bcr: Some(f64::NAN),
+            },
+            Option3 {
+                option_id: "B".into(),
+                npsv: Some(12.5),
+                bcr: None,
+            },
+        ];
+        let (csv, json) = to_csv_and_json(&rows, &["option_id", "npsv", "bcr"]).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "option_id,npsv,bcr,not_finite\nA,,,npsv;bcr\nB,12.5,,\n"
+        );
+        assert_eq!(
+            String::from_utf8(json).unwrap(),
+            "[\n  {\n    \"option_id\": \"A\",\n    \"npsv\": null,\n    \"bcr\": null,\n    \"not_finite\": \"npsv;bcr\"\n  },\n  {\n    \"option_id\": \"B\",\n    \"npsv\": 12.5,\n    \"bcr\": null,\n    \"not_finite\": \"\"\n  }\n]\n"
+        );
+        // Every number finite: no flag field in either file.
+        let finite = &rows[1..];
+        let (csv, json) = to_csv_and_json(finite, &["option_id", "npsv", "bcr"]).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "option_id,npsv,bcr\nB,12.5,\n"
+        );
+        assert_eq!(json, to_json(finite).unwrap());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::{crumbs, view, Page};
 use crate::analysis::Analysis;
 use crate::load::theme::Strings;
 use crate::model::Project;
-use crate::publish::data::{to_csv, to_json};
+use crate::publish::data::to_csv_and_json;
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -137,13 +137,14 @@ impl Tables<'_> {
         field_list: &[(&str, &str)],
     ) -> Result<()> {
         let header: Vec<&str> = field_list.iter().map(|f| f.0).collect();
+        let (csv, json) = to_csv_and_json(rows, &header)?;
         self.files.push(OutputFile {
             path: format!("data/{name}.csv"),
-            bytes: to_csv(rows, &header)?,
+            bytes: csv,
         });
         self.files.push(OutputFile {
             path: format!("data/{name}.json"),
-            bytes: to_json(rows)?,
+            bytes: json,
         });
         let w = self.words;
         self.datasets.push(Dataset {

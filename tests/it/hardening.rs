@@ -353,3 +353,50 @@ fn static_files_are_copied_and_an_unchanged_one_keeps_its_inode() {
         .unwrap()
         .ends_with("ef!"));
 }
+
+/// Issue 17 item 8: a number that overflows (costs near the largest number a computer holds,
+/// whose present value sums past it) is written empty in `options.csv` and null in
+/// `options.json`, and the row names the fields in `not_finite` in both; the other rows' flag is
+/// empty, and the site still builds.
+#[test]
+fn a_number_that_is_not_finite_is_empty_and_its_row_is_flagged_in_csv_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    copy_tree(&fixture("small"), &project);
+    std::fs::write(
+        project.join("procurement/options.csv"),
+        "spec_id,option_id,option_name,year,cost,benefit\n\
+         SPEC-ACT,ACT-A,Do minimum,0,1000,1800\n\
+         SPEC-ACT,ACT-A,Do minimum,1,1000,1800\n\
+         SPEC-ACT,ACT-B,Full service,0,1e308,3000\n\
+         SPEC-ACT,ACT-B,Full service,1,1e308,3000\n",
+    )
+    .unwrap();
+    let site = dir.path().join("site");
+    crate::common::build_ok(&project, &site);
+    let csv = std::fs::read_to_string(site.join("data/options.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("spec_id,option_id,pv_costs,pv_benefits,npsv,bcr,vfm_category,preferred,option_name,not_finite")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    let b = rows.iter().find(|r| r.contains(",ACT-B,")).unwrap();
+    assert!(b.starts_with("SPEC-ACT,ACT-B,,"), "{b}");
+    assert!(b.ends_with(",Full service,pv_costs;npsv"), "{b}");
+    assert!(!csv.contains("inf") && !csv.contains("NaN"), "{csv}");
+    let a = rows.iter().find(|r| r.contains(",ACT-A,")).unwrap();
+    assert!(a.ends_with(",Do minimum,"), "{a}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("data/options.json")).unwrap()).unwrap();
+    let b = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["option_id"] == "ACT-B")
+        .unwrap();
+    assert_eq!(b["pv_costs"], serde_json::Value::Null);
+    assert_eq!(b["npsv"], serde_json::Value::Null);
+    assert_eq!(b["not_finite"], "pv_costs;npsv");
+}
