@@ -89,13 +89,7 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
             let cell = comparison_cell(ix.words, Some(r), &bench_name, decimals);
             let diff = difference(r.value, r.benchmark_value);
             // An indicator without Persons figures says which sex its row is.
-            let name = match super::needs::headline_sex(project, &ind.id) {
-                Some(sex) => ix.words.fill(
-                    "indicator.with_sex",
-                    &[("indicator", &ind.name), ("sex", &sex)],
-                ),
-                None => ind.name.clone(),
-            };
+            let name = super::needs::headline_name(ix, ind);
             let spine = match (r.value, r.benchmark_value) {
                 (Some(v), Some(b)) => spine(&comparable(ix, ind, a), b, v, ind.polarity),
                 _ => None,

@@ -283,11 +283,7 @@ fn area_bars(
     }
     tones.sort();
     let bars = bars.into_iter().map(|(bar, _)| bar).collect();
-    let sex = super::needs::headline_sex(ix.project, &ind.id);
-    let indicator = match &sex {
-        Some(sex) => format!("{} ({sex})", ind.name),
-        None => ind.name.clone(),
-    };
+    let indicator = super::needs::headline_name(ix, ind);
     let mut description = w.fill("chart.alt.by_area", &[("benchmark", &bench_name)]);
     if let Some(b) = bench_value {
         let value = fixed(Some(b), ind.display_decimals());

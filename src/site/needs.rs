@@ -113,6 +113,18 @@ pub fn comparison_counts<'r>(w: &Strings, rows: impl Iterator<Item = &'r NeedRow
         .collect()
 }
 
+/// An indicator's name, with the sex of its headline figures when it publishes no Persons
+/// figures ("Life expectancy at birth (Female)", the theme's `indicator.with_sex`).
+pub(crate) fn headline_name(ix: &Index, ind: &Indicator) -> String {
+    match headline_sex(ix.project, &ind.id) {
+        Some(sex) => ix.words.fill(
+            "indicator.with_sex",
+            &[("indicator", &ind.name), ("sex", &sex)],
+        ),
+        None => ind.name.clone(),
+    }
+}
+
 /// The sex an indicator's headline figures are for, when it publishes no Persons figures (life
 /// expectancy comes as Male and Female): the alphabetically first sex, as the headline series
 /// takes it (analysis::needs). `None` when Persons (or unsexed) figures exist.
