@@ -87,7 +87,7 @@ pub fn compliance_view(ix: &Index) -> ComplianceView {
             .values()
             .filter(|c| c.total_value > threshold && procurement_act_applies(c))
             .count(),
-        in_force: super::format::date(PROCUREMENT_ACT_IN_FORCE),
+        in_force: super::format::date(ix.words, PROCUREMENT_ACT_IN_FORCE),
         rows,
     }
 }

@@ -79,7 +79,7 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
         view: view(event_view(ix, e)),
         description: ix.words.fill(
             "page.engagement.description",
-            &[("event", &e.title), ("date", &date(e.date))],
+            &[("event", &e.title), ("date", &date(ix.words, e.date))],
         ),
     }));
     pages
@@ -123,7 +123,7 @@ pub fn event_view(ix: &Index, e: &Engagement) -> EventView {
 fn event_line(ix: &Index, e: &Engagement) -> EventLine {
     EventLine {
         link: link(&engagement_path(&e.id), e.title.clone()),
-        date: date(e.date),
+        date: date(ix.words, e.date),
         audience: e.audience.clone(),
         participants: e
             .participants

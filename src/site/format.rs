@@ -1,6 +1,7 @@
 //! Number, money and date formatting for display (data files keep unrounded numbers).
 
-use chrono::NaiveDate;
+use crate::load::theme::Strings;
+use chrono::{Datelike, NaiveDate};
 
 /// Groups thousands: 1234567.891 with 1 decimal → "1,234,567.9".
 pub fn number(value: f64, decimals: usize) -> String {
@@ -42,18 +43,40 @@ pub fn fixed(v: Option<f64>, decimals: u32) -> String {
         .unwrap_or_else(|| "–".into())
 }
 
-/// A month period as readers write it: `2024-04` → `Apr 2024`; any other label (a financial
-/// year `2024/25`, a range `2016 - 18`) as it is. Chart axes and tables alike.
-pub fn period(label: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+/// A month period as readers write it, in the theme's words: `2024-04` → `Apr 2024`
+/// (`format.month_short` with `month.short.4`); any other label (a financial year `2024/25`, a
+/// range `2016 - 18`) as it is. Tables alike.
+pub fn period_in(w: &Strings, label: &str) -> String {
     let month = label
         .split_once('-')
         .filter(|(y, m)| y.len() == 4 && m.len() == 2 && y.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|(y, m)| Some((y, m.parse::<usize>().ok()?)))
-        .and_then(|(y, m)| Some(format!("{} {y}", MONTHS.get(m.checked_sub(1)?)?)));
-    month.unwrap_or_else(|| label.to_string())
+        .and_then(|(y, m)| Some((y, m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))?)));
+    match month {
+        Some((year, m)) => w.fill(
+            "format.month_short",
+            &[
+                ("month", &w.get(&format!("month.short.{m}"))),
+                ("year", &year),
+            ],
+        ),
+        None => label.to_string(),
+    }
+}
+
+/// [`period_in`] in the base language's words (chart axes, until they are drawn with the site's).
+pub fn period(label: &str) -> String {
+    period_in(Strings::base(), label)
+}
+
+/// A month in full, in the theme's words: "May 2025" (`format.month_long`).
+pub fn month_in(w: &Strings, d: NaiveDate) -> String {
+    w.fill(
+        "format.month_long",
+        &[
+            ("month", &w.get(&format!("month.long.{}", d.month()))),
+            ("year", &d.year()),
+        ],
+    )
 }
 
 /// The decimal places that show every one of `values` as [`value`] would, so a column of one
@@ -97,9 +120,16 @@ pub fn percent(share: f64) -> String {
     format!("{}%", number(share * 100.0, 0))
 }
 
-/// 1 April 2025.
-pub fn date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+/// 1 April 2025, in the theme's words (`format.date`).
+pub fn date(w: &Strings, d: NaiveDate) -> String {
+    w.fill(
+        "format.date",
+        &[
+            ("day", &d.day()),
+            ("month", &w.get(&format!("month.long.{}", d.month()))),
+            ("year", &d.year()),
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -117,7 +147,10 @@ mod tests {
         assert_eq!(money_short(850_000.0), "£850k");
         assert_eq!(percent(0.256), "26%");
         assert_eq!(
-            date(NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()),
+            date(
+                Strings::base(),
+                NaiveDate::from_ymd_opt(2025, 4, 1).unwrap()
+            ),
             "1 April 2025"
         );
         assert_eq!(value(23.456), "23.5");

@@ -177,8 +177,8 @@ pub fn grant_view(ix: &Index, g: &Grant) -> GrantView {
         id: g.grant_id.clone(),
         title: g.title.clone(),
         description: g.description.clone(),
-        start: g.start_date.map(date).unwrap_or_default(),
-        end: g.end_date.map(date).unwrap_or_default(),
+        start: g.start_date.map(|d| date(ix.words, d)).unwrap_or_default(),
+        end: g.end_date.map(|d| date(ix.words, d)).unwrap_or_default(),
         open_call: match g.from_open_call {
             Some(true) => ix.words.get("grants.open_call_yes").into(),
             Some(false) => ix.words.get("grants.open_call_no").into(),
@@ -194,7 +194,7 @@ fn grant_line(ix: &Index, g: &Grant) -> GrantLine {
         recipient: g.recipient_name.clone(),
         register: register_link(ix, g),
         amount: money(g.amount_awarded),
-        award_date: date(g.award_date),
+        award_date: date(ix.words, g.award_date),
         programme: g.programme.clone().unwrap_or_default(),
         spec: g.spec_id.as_ref().and_then(|s| ix.spec_link(s)),
         area: g

@@ -79,7 +79,11 @@ pub fn home_view(ix: &Index) -> HomeView {
     HomeView {
         description: ix.project.config.description.clone().unwrap_or_default(),
         stages: stages(ix),
-        as_of: ix.analysis.as_of.map(date).unwrap_or_default(),
+        as_of: ix
+            .analysis
+            .as_of
+            .map(|d| date(ix.words, d))
+            .unwrap_or_default(),
         pipeline: ix.analysis.pipeline.len(),
     }
 }

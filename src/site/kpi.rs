@@ -3,7 +3,7 @@
 //! are most of a large site.
 
 use super::chart::{kpi_axis, period_axis, spc_chart, Chart, Head, Mark, SpcSeries};
-use super::format::{decimals_for, fixed, opt_value, period};
+use super::format::{decimals_for, fixed, opt_value, period_in};
 use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
 use crate::analysis::performance::KpiAnalysis;
 use crate::analysis::spc::SpecialCause;
@@ -229,7 +229,7 @@ fn row_view(
     let (rag, rag_label) = words::rag(words, r.rag);
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
     KpiRowView {
-        period: period(&r.period.label),
+        period: period_in(words, &r.period.label),
         actual: fixed(r.actual, decimals as u32),
         target: fixed(r.target, decimals as u32),
         rag,

@@ -45,7 +45,7 @@ pub struct ContractLine {
 pub fn as_of(ix: &Index) -> String {
     ix.analysis
         .as_of
-        .map(date)
+        .map(|d| date(ix.words, d))
         .unwrap_or_else(|| ix.words.get("page.performance.no_as_of").into())
 }
 
@@ -118,7 +118,7 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
         spec: ix.spec_link(&c.spec_id),
         annual_value: money(c.annual_value),
         annual_value_raw: c.annual_value,
-        end_date: date(c.final_end_date()),
+        end_date: date(ix.words, c.final_end_date()),
         status: status_words(ix, status),
         rating: rating_words(ix, status),
         rating_class: rating_class(status),

@@ -57,7 +57,7 @@ pub fn pipeline_view(ix: &Index) -> PipelineView {
             .map(|p| PipelineRow {
                 link: link(&contract_path(&p.contract_id), p.title.clone()),
                 supplier: p.supplier.clone(),
-                end: date(p.final_end_date),
+                end: date(ix.words, p.final_end_date),
                 months_remaining: p.months_remaining,
                 annual_value: money(p.annual_value),
                 total_value: money(p.total_value),

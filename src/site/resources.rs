@@ -155,7 +155,7 @@ fn market_events(ix: &Index) -> Vec<MarketEvent> {
                         || m.event.to_lowercase().contains("provider")
                 })
                 .map(move |m| MarketEvent {
-                    date: date(m.date),
+                    date: date(ix.words, m.date),
                     event: m.event.clone(),
                     spec: link(&spec_path(&s.id), s.title.clone()),
                 })

@@ -143,7 +143,7 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
             .milestones
             .iter()
             .map(|m| MilestoneView {
-                date: date(m.date),
+                date: date(ix.words, m.date),
                 event: m.event.clone(),
             })
             .collect(),
@@ -201,7 +201,7 @@ pub fn spec_view(ix: &Index, s: &Specification) -> SpecView {
                     &engagement_path(&e.id),
                     ix.words.fill(
                         "specification.engagement_link",
-                        &[("event", &e.title), ("date", &date(e.date))],
+                        &[("event", &e.title), ("date", &date(ix.words, e.date))],
                     ),
                 )
             })

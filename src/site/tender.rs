@@ -262,7 +262,7 @@ fn lot_view(ix: &Index, notice: &Tender) -> Option<LotView> {
 }
 
 /// The notice's dates with their kind codes, in procurement order.
-fn dates(notice: &Tender) -> Vec<(&'static str, String)> {
+fn dates(ix: &Index, notice: &Tender) -> Vec<(&'static str, String)> {
     let d = notice.dates;
     [
         ("publication", d.publication),
@@ -273,7 +273,7 @@ fn dates(notice: &Tender) -> Vec<(&'static str, String)> {
         ("contract_signature", d.contract_signature),
     ]
     .into_iter()
-    .filter_map(|(kind, d)| Some((kind, date(d?))))
+    .filter_map(|(kind, d)| Some((kind, date(ix.words, d?))))
     .collect()
 }
 
@@ -290,7 +290,7 @@ pub fn tender_view(ix: &Index, t: &TenderEvaluation) -> TenderView {
             supplier: c.supplier.clone(),
             contract: ix.contract_link(&c.contract_id),
             value: money(c.total_value),
-            date: c.award_date.map(date).unwrap_or_default(),
+            date: c.award_date.map(|d| date(ix.words, d)).unwrap_or_default(),
         })
         .collect();
     TenderView {
@@ -308,7 +308,7 @@ pub fn tender_view(ix: &Index, t: &TenderEvaluation) -> TenderView {
             .and_then(|n| n.estimated_value)
             .map(money)
             .unwrap_or_default(),
-        dates: notice.map(dates).unwrap_or_default(),
+        dates: notice.map(|n| dates(ix, n)).unwrap_or_default(),
         notices: notice
             .map(|n| {
                 n.notices
@@ -433,8 +433,14 @@ fn tender_line(ix: &Index, t: &TenderEvaluation) -> TenderLine {
             .and_then(|n| n.estimated_value)
             .map(money)
             .unwrap_or_default(),
-        publication: dates.publication.map(date).unwrap_or_default(),
-        deadline: dates.submission_deadline.map(date).unwrap_or_default(),
+        publication: dates
+            .publication
+            .map(|d| date(ix.words, d))
+            .unwrap_or_default(),
+        deadline: dates
+            .submission_deadline
+            .map(|d| date(ix.words, d))
+            .unwrap_or_default(),
         bid_count: t.bid_count,
         suppliers: awarded_suppliers(ix, t),
     }

@@ -111,9 +111,9 @@ pub(crate) fn assurance_icon(w: &Strings, a: Assurance) -> (String, String) {
 }
 
 /// A period as a reader says it: a month is "May 2025", anything else its label.
-pub(crate) fn period(p: &Period) -> String {
+pub(crate) fn period(w: &Strings, p: &Period) -> String {
     match p.kind {
-        PeriodKind::Month => p.start.format("%B %Y").to_string(),
+        PeriodKind::Month => super::format::month_in(w, p.start),
         _ => p.label.clone(),
     }
 }
@@ -133,7 +133,7 @@ pub(crate) fn special_cause_run(w: &Strings, run: &SpecialCauseRun) -> String {
     } else {
         w.fill("spc.points_many", &[("count", &run.points)])
     };
-    let (first, last) = (period(&run.first), period(&run.last));
+    let (first, last) = (period(w, &run.first), period(w, &run.last));
     let when = if run.first == run.last {
         w.fill("spc.when_one", &[("period", &first)])
     } else if run.ongoing {
@@ -153,7 +153,7 @@ pub(crate) fn special_cause_run(w: &Strings, run: &SpecialCauseRun) -> String {
 
 /// A rebase beside the chart: "Limits recalculated from April 2025: a new pathway."
 pub(crate) fn phase(w: &Strings, p: &Phase) -> String {
-    let start = period(&p.start);
+    let start = period(w, &p.start);
     match &p.reason {
         Some(why) => w.fill("spc.phase", &[("period", &start), ("reason", why)]),
         None => w.fill("spc.phase_no_reason", &[("period", &start)]),

@@ -177,3 +177,28 @@ data = "Datasets"
     assert!(!feed.contains("Contract awarded:"));
     assert!(read("needs/indicators/index.html").contains("<h1>All the indicators</h1>"));
 }
+
+#[test]
+fn a_language_is_one_file_and_falls_back_to_the_base_key_by_key() {
+    // The small fixture's language is cy-GB; one file gives its words.
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::copy_tree(&common::fixture("small"), dir.path());
+    std::fs::create_dir_all(dir.path().join("i18n")).expect("i18n folder");
+    std::fs::write(
+        dir.path().join("i18n/cy-GB.toml"),
+        "[page.performance]\ntitle = \"Rheoli perfformiad\"\n\
+         description = \"Pob contract, fel ar {as_of}.\"\n\
+         [month.long]\n3 = \"Mawrth\"\n\
+         [format]\ndate = \"{day} {month} {year}\"\n",
+    )
+    .expect("string table");
+    let out = tempfile::tempdir().expect("out");
+    let site = out.path().join("site");
+    common::build_ok(dir.path(), &site);
+    let dashboard = std::fs::read_to_string(site.join("performance/index.html")).expect("page");
+    assert!(dashboard.contains("<html lang=\"cy-GB\""), "{dashboard}");
+    assert!(dashboard.contains("<h1>Rheoli perfformiad</h1>"));
+    assert!(dashboard.contains("content=\"Pob contract, fel ar 31 Mawrth 2026.\""));
+    // Keys the Welsh file lacks are the base language's.
+    assert!(dashboard.contains(">Open data</a>"));
+}
