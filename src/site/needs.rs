@@ -351,6 +351,14 @@ mod tests {
             comparison_cell(Strings::base(), None, "England", 1).label,
             "No data"
         );
+        // Outside the 99.8% interval (two-level comparison): a sentence, not "Best than".
+        let ix = Index::new(&project, &analysis);
+        let mut best = ix.analysis.needs.rows[0].clone();
+        best.comparison = Some(Comparison::Best);
+        assert_eq!(
+            comparison_cell(Strings::base(), Some(&best), "England", 0).label,
+            "Better than England at the 99.8% level"
+        );
         assert_eq!(ci_text(Strings::base(), Some(1.0), None, 1), "–");
         assert_eq!(
             ci_text(Strings::base(), Some(80.2), Some(81.0), 1),
