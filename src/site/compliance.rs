@@ -70,7 +70,7 @@ pub fn compliance_view(ix: &Index) -> ComplianceView {
                 .last_assessed
                 .as_ref()
                 .map(|p| p.label.clone())
-                .unwrap_or_else(|| "never".into()),
+                .unwrap_or_else(|| ix.words.get("compliance.never_assessed").into()),
             flags: s
                 .flags
                 .iter()

@@ -157,7 +157,10 @@ fn vfm_groups(ix: &Index) -> Vec<VfmGroup> {
                 annual_value: money(v.annual_value),
                 output: number(v.output_per_year, 0),
                 cost_per_unit: v.cost_per_unit.map(money).unwrap_or_else(|| "–".into()),
-                unit: v.unit.clone().unwrap_or_else(|| "unit".into()),
+                unit: v
+                    .unit
+                    .clone()
+                    .unwrap_or_else(|| ix.words.get("procurement.default_unit").into()),
                 basis: v.basis,
             });
     }
