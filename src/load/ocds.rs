@@ -9,7 +9,7 @@ use super::register::{decode_entities, route_from_process, term_years, to_pence}
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Contract, ContractDetails, ContractSupplier, Origin, ProcurementRoute};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// True when a JSON value is an OCDS release package, record package or single release.
 pub fn is_ocds(value: &Value) -> bool {
@@ -128,6 +128,17 @@ pub fn read_contracts(all: Vec<SourcedRelease>, diags: &mut Diagnostics) -> Vec<
             ),
         }
     }
+    // What each file carries that no contract is read from, said once per file.
+    let mut unread: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut no_award: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for group in by_ocid.values() {
+        for r in group {
+            unread
+                .entry(r.file.clone())
+                .or_default()
+                .extend(unread_fields(&r.release));
+        }
+    }
     let mut out = Vec::new();
     for (ocid, mut group) in by_ocid {
         // OCDS dates are ISO 8601 date-times: in one publisher's data they sort as text.
@@ -147,7 +158,111 @@ pub fn read_contracts(all: Vec<SourcedRelease>, diags: &mut Diagnostics) -> Vec<
         for r in &group {
             merge(&mut compiled, &r.release);
         }
-        out.extend(process_contracts(&ocid, &compiled, &file, &path, diags));
+        let errors = diags.error_count();
+        let contracts = process_contracts(&ocid, &compiled, &file, &path, diags);
+        if contracts.is_empty() && diags.error_count() == errors {
+            no_award.entry(file).or_default().push(ocid);
+        }
+        out.extend(contracts);
+    }
+    for (file, ocids) in no_award {
+        diags.push(
+            Diagnostic::warning(
+                &file,
+                Location::File,
+                format!(
+                    "{} contracting process(es) have no award to read as a contract",
+                    ocids.len()
+                ),
+            )
+            .hint(format!(
+                "not published from OCDS: {}; a tender without an award (or whose awards were all cancelled or unsuccessful) is published from procurement/tenders.csv",
+                listed(&ocids)
+            )),
+        );
+    }
+    for (file, fields) in unread.into_iter().filter(|(_, f)| !f.is_empty()) {
+        let fields: Vec<String> = fields.into_iter().collect();
+        diags.push(
+            Diagnostic::warning(
+                &file,
+                Location::File,
+                "OCDS fields not read: only awards and contracts become contracts",
+            )
+            .hint(format!(
+                "not read: {}; tender notices, bids and budgets are published from procurement/tenders.csv, procurement/bids.csv and specifications/, not read back from OCDS",
+                listed(&fields)
+            )),
+        );
+    }
+    out
+}
+
+/// At most twenty items, then how many more.
+fn listed(items: &[String]) -> String {
+    let mut shown = items
+        .iter()
+        .take(20)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > 20 {
+        shown.push_str(&format!(" and {} more", items.len() - 20));
+    }
+    shown
+}
+
+/// The fields of a release that no contract is read from, named by their path (`bids`,
+/// `tender.milestones`, `awards.documents`); the release's own metadata is not listed.
+fn unread_fields(release: &Value) -> BTreeSet<String> {
+    const RELEASE: &[&str] = &[
+        "ocid",
+        "id",
+        "date",
+        "tag",
+        "initiationType",
+        "language",
+        "buyer",
+        "awards",
+        "contracts",
+        "tender",
+    ];
+    const TENDER: &[&str] = &[
+        "id",
+        "title",
+        "description",
+        "procurementMethod",
+        "procurementMethodDetails",
+    ];
+    const AWARD: &[&str] = &[
+        "id",
+        "title",
+        "description",
+        "status",
+        "date",
+        "value",
+        "suppliers",
+        "contractPeriod",
+    ];
+    const CONTRACT: &[&str] = &["id", "awardID", "title", "description", "period", "value"];
+    let mut out = BTreeSet::new();
+    let Some(release) = release.as_object() else {
+        return out;
+    };
+    let mut unknown = |prefix: &str, object: &Map<String, Value>, known: &[&str]| {
+        for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
+            out.insert(format!("{prefix}{key}"));
+        }
+    };
+    unknown("", release, RELEASE);
+    if let Some(tender) = release.get("tender").and_then(Value::as_object) {
+        unknown("tender.", tender, TENDER);
+    }
+    for (list, known) in [("awards", AWARD), ("contracts", CONTRACT)] {
+        let items = release.get(list).and_then(Value::as_array);
+        for item in items.into_iter().flatten().filter_map(Value::as_object) {
+            unknown(&format!("{list}."), item, known);
+        }
     }
     out
 }
@@ -321,13 +436,14 @@ fn process_contracts(
             );
             continue;
         }
-        let contract_id = if awards.len() == 1 {
-            ocid.to_string()
-        } else {
-            format!(
-                "{ocid}-{}",
-                award_id.clone().unwrap_or_else(|| (i + 1).to_string())
-            )
+        // One award: the ocid. Several: `{ocid}-{award id}`, unless the award id already
+        // starts with the ocid (as in the OCDS commission publishes), so that reading a
+        // package back does not prefix its ids again.
+        let contract_id = match &award_id {
+            _ if awards.len() == 1 => ocid.to_string(),
+            Some(id) if id.starts_with(&format!("{ocid}-")) => id.clone(),
+            Some(id) => format!("{ocid}-{id}"),
+            None => format!("{ocid}-{}", i + 1),
         };
         if let Err(why) = super::fields::check_id(&contract_id) {
             diags.push(problem("id", why).value(contract_id));

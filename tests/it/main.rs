@@ -22,6 +22,7 @@ mod incremental;
 mod limits;
 mod maps;
 mod nothing_lost;
+mod ocds_round_trip;
 mod open_standards;
 mod publish_safety;
 mod published_schemas;
