@@ -3,10 +3,11 @@
 
 use super::format::{fixed, number};
 use super::index::Index;
-use super::needs::{comparison_cell, comparison_counts, ordered_areas};
+use super::needs::{comparison_counts, ordered_areas};
 use super::spine::{spine, Spine};
 use super::words;
 use super::{area_path, crumbs, indicator_path, link, view, Count, Link, Page};
+use crate::analysis::needs::{Comparison, Trend, TrendDirection};
 use crate::model::{Area, Indicator};
 use serde::Serialize;
 
@@ -73,36 +74,100 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
         .collect()
 }
 
+/// What one row of the profile shows: an indicator's latest value in the area (of one sex, for
+/// an indicator without Persons figures), its benchmark, comparison and trend.
+struct Latest<'a> {
+    ind: &'a Indicator,
+    name: String,
+    period: &'a crate::model::Period,
+    value: Option<f64>,
+    benchmark: Option<f64>,
+    comparison: Option<Comparison>,
+    trend: Option<Trend>,
+    trend_direction: Option<TrendDirection>,
+    /// The latest values of the comparable areas, for the spine.
+    comparable: Vec<f64>,
+}
+
+/// The rows of an area's profile: each indicator's headline series, and for an indicator without
+/// Persons figures each other sex too, every row naming its sex (issue 14 item 3).
+fn latest_rows<'a>(ix: &Index<'a>, a: &Area) -> Vec<Latest<'a>> {
+    let (project, needs) = (ix.project, &ix.analysis.needs);
+    let mut out = Vec::new();
+    for ind in project.indicators.values() {
+        let Some(r) = needs.latest(&ind.id, &a.code) else {
+            continue;
+        };
+        let sexes = super::sexes::sexes(project, needs, &ind.id);
+        let named = |sex: &str| {
+            ix.words.fill(
+                "indicator.with_sex",
+                &[("indicator", &ind.name), ("sex", &sex)],
+            )
+        };
+        out.push(Latest {
+            ind,
+            name: sexes.first().map_or_else(|| ind.name.clone(), |s| named(s)),
+            period: &r.period,
+            value: r.value,
+            benchmark: r.benchmark_value,
+            comparison: r.comparison,
+            trend: r.trend,
+            trend_direction: r.trend_direction,
+            comparable: comparable(ix, a, &|code| {
+                needs.latest(&ind.id, code).and_then(|r| r.value)
+            }),
+        });
+        for sex in sexes.iter().skip(1) {
+            let series = |code: &str| super::sexes::series(needs, &ind.id, code, sex, false);
+            let Some(p) = series(&a.code).pop() else {
+                continue;
+            };
+            out.push(Latest {
+                ind,
+                name: named(sex),
+                period: p.period,
+                value: p.value,
+                benchmark: p.benchmark,
+                comparison: p.comparison,
+                trend: None,
+                trend_direction: None,
+                comparable: comparable(ix, a, &|code| series(code).pop().and_then(|p| p.value)),
+            });
+        }
+    }
+    out
+}
+
 /// One area's view.
 pub fn area_view(ix: &Index, a: &Area) -> AreaView {
     let (project, needs) = (ix.project, &ix.analysis.needs);
     let bench_name = ix.benchmark_name();
-    let latest: Vec<_> = project
-        .indicators
-        .values()
-        .filter_map(|ind| needs.latest(&ind.id, &a.code).map(|r| (ind, r)))
-        .collect();
+    let latest = latest_rows(ix, a);
     let mut rows: Vec<SpineRow> = latest
         .iter()
-        .map(|(ind, r)| {
+        .map(|l| {
+            let ind = l.ind;
             let decimals = ind.display_decimals();
-            let cell = comparison_cell(ix.words, Some(r), &bench_name, decimals);
-            let diff = difference(r.value, r.benchmark_value);
-            // An indicator without Persons figures says which sex its row is.
-            let name = super::needs::headline_name(ix, ind);
-            let spine = match (r.value, r.benchmark_value) {
-                (Some(v), Some(b)) => spine(&comparable(ix, ind, a), b, v, ind.polarity),
+            let comparison = l.comparison.unwrap_or(Comparison::NotCompared);
+            let label = ix.words.fill(
+                &format!("comparison_with.{}", comparison.as_str()),
+                &[("benchmark", &bench_name)],
+            );
+            let diff = difference(l.value, l.benchmark);
+            let spine = match (l.value, l.benchmark) {
+                (Some(v), Some(b)) => spine(&l.comparable, b, v, ind.polarity),
                 _ => None,
             };
             SpineRow {
-                indicator: link(&indicator_path(&ind.id), name),
+                indicator: link(&indicator_path(&ind.id), l.name.clone()),
                 domain: ind.domain.clone().unwrap_or_default(),
-                period: r.period.label.clone(),
-                value: fixed(r.value, decimals),
-                benchmark: fixed(r.benchmark_value, decimals),
-                comparison: cell.comparison,
-                label: cell.label,
-                trend: r.trend.map(|t| words::of(ix.words, t)).unwrap_or_default(),
+                period: l.period.label.clone(),
+                value: fixed(l.value, decimals),
+                benchmark: fixed(l.benchmark, decimals),
+                comparison: comparison.as_str().into(),
+                label,
+                trend: l.trend.map(|t| words::of(ix.words, t)).unwrap_or_default(),
                 difference: diff.map_or_else(|| "–".into(), signed_percent),
                 difference_size: diff
                     .map(|d| format!("{}%", number(d.abs(), 0)))
@@ -115,8 +180,8 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
                 }
                 .into(),
                 position: 0,
-                trend_key: r.trend.map(|t| t.as_str().to_string()).unwrap_or_default(),
-                trend_direction: r
+                trend_key: l.trend.map(|t| t.as_str().to_string()).unwrap_or_default(),
+                trend_direction: l
                     .trend_direction
                     .map(|d| d.as_str().to_string())
                     .unwrap_or_default(),
@@ -132,13 +197,18 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
     // Bars to scale: the largest difference on the page fills its half of the bar.
     let diffs: Vec<Option<f64>> = latest
         .iter()
-        .map(|(_, r)| difference(r.value, r.benchmark_value))
+        .map(|l| difference(l.value, l.benchmark))
         .collect();
     let largest = diffs.iter().flatten().fold(0.0_f64, |m, d| m.max(d.abs()));
     for (row, d) in rows.iter_mut().zip(&diffs) {
         row.position = bar_position(*d, largest);
     }
     rows.sort_by(|x, y| (&x.domain, &x.indicator.text).cmp(&(&y.domain, &y.indicator.text)));
+    // Each indicator counts once, by its headline series.
+    let headline = project
+        .indicators
+        .values()
+        .filter_map(|ind| needs.latest(&ind.id, &a.code));
     AreaView {
         name: a.name.clone(),
         code: a.code.clone(),
@@ -149,25 +219,20 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
             .and_then(|p| project.areas.get(p))
             .map(|p| link(&area_path(&p.code), p.name.clone())),
         rows,
-        counts: comparison_counts(ix.words, latest.iter().map(|(_, r)| *r)),
+        counts: comparison_counts(ix.words, headline),
         benchmark_name: bench_name,
     }
 }
 
-/// The latest values of an indicator in the areas `a` is compared with: those of its type (the
-/// benchmark aside), itself included.
-fn comparable(ix: &Index, ind: &Indicator, a: &Area) -> Vec<f64> {
+/// The latest values (`latest` of each area's code) in the areas `a` is compared with: those
+/// of its type (the benchmark aside), itself included.
+fn comparable(ix: &Index, a: &Area, latest: &dyn Fn(&str) -> Option<f64>) -> Vec<f64> {
     let bench = ix.project.config.benchmark_area.as_str();
     ix.project
         .areas
         .values()
         .filter(|o| o.area_type == a.area_type && o.code != bench)
-        .filter_map(|o| {
-            ix.analysis
-                .needs
-                .latest(&ind.id, &o.code)
-                .and_then(|r| r.value)
-        })
+        .filter_map(|o| latest(&o.code))
         .collect()
 }
 
