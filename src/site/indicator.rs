@@ -150,7 +150,7 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         unit: unit(ind),
         polarity: polarity_text(ix.words, ind.polarity),
         polarity_source: ind.polarity_source.as_str(),
-        value_type: ind.value_type.as_str().replace('_', " "),
+        value_type: words::of(ix.words, ind.value_type),
         method: method_text(ix),
         headline_sex: super::needs::headline_sex(project, &ind.id),
         maps: super::maps::indicator_maps(

@@ -8,7 +8,9 @@ use crate::analysis::performance::{ContractState, CpnRating, Flag, Phase, Rag, S
 use crate::analysis::spc::{Assurance, PointType};
 use crate::analysis::spc::{Rule, SpecialCause};
 use crate::load::theme::Strings;
-use crate::model::{Funding, Polarity, ProcurementRoute, ResponseStatus, SpecStatus, SupplierType};
+use crate::model::{
+    Funding, Polarity, ProcurementRoute, ResponseStatus, SpecStatus, SupplierType, ValueType,
+};
 use crate::model::{Period, PeriodKind};
 
 /// How a specification is funded, in a table cell.
@@ -62,6 +64,7 @@ worded! {
     SupplierType => "supplier_type",
     ProcurementRoute => "route",
     ResponseStatus => "response_status",
+    ValueType => "value_type",
 }
 
 /// A code in words: a rating, a status, a comparison, a trend, ...
@@ -249,6 +252,12 @@ mod tests {
             ProcurementRoute::DirectAward,
             ProcurementRoute::Grant,
         ]);
+        let value_types: Vec<ValueType> = ValueType::ALL
+            .iter()
+            .filter_map(|s| ValueType::parse(s))
+            .collect();
+        assert_eq!(value_types.len(), ValueType::ALL.len());
+        check(&value_types);
         check(&[
             ResponseStatus::Done,
             ResponseStatus::InProgress,
