@@ -123,7 +123,9 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
 
     let server_shared = shared.clone();
     std::thread::spawn(move || {
-        http::accept_for_ever(&listener, move |request| handle(request, &server_shared));
+        http::accept_for_ever(&listener, http::MAX_CONNECTIONS, move |request| {
+            handle(request, &server_shared)
+        });
     });
     let url = format!("http://{addr}/");
     eprintln!(

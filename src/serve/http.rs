@@ -49,6 +49,7 @@ impl Request {
             .and_then(|_| self.stream.write_all(body))
             .and_then(|_| self.stream.flush());
         let _ = self.stream.shutdown(std::net::Shutdown::Write);
+        drain(&self.stream);
     }
 
     /// The connection, for a response written by hand (the event stream); writes no longer time
@@ -56,6 +57,24 @@ impl Request {
     pub(crate) fn into_stream(self) -> TcpStream {
         let _ = self.stream.set_write_timeout(None);
         self.stream
+    }
+}
+
+/// Reads what the client sent and nobody read (a refused request's head), without waiting: a
+/// socket closed with unread bytes is reset, and the reset can destroy the response before the
+/// client reads it.
+fn drain(stream: &TcpStream) {
+    if stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let mut buf = [0u8; 4096];
+    let mut left: usize = 64 * 1024;
+    let mut reader = stream;
+    while left > 0 {
+        match reader.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => left = left.saturating_sub(n),
+        }
     }
 }
 
@@ -74,11 +93,11 @@ fn reason(status: u16) -> &'static str {
 }
 
 /// Accepts connections on `listener` until the process ends, handing each to `handle` on a
-/// thread of its own, at most `MAX_CONNECTIONS` at once. Accepting never stops: an error (the
+/// thread of its own, at most `max_connections` at once. Accepting never stops: an error (the
 /// process out of file descriptors, the system out of memory) is logged and accepting resumes
 /// after a wait that doubles from 50 ms up to two seconds, so a preview that ran out of
 /// descriptors answers again as soon as connections close.
-pub(crate) fn accept_for_ever<H>(listener: &TcpListener, handle: H)
+pub(crate) fn accept_for_ever<H>(listener: &TcpListener, max_connections: usize, handle: H)
 where
     H: Fn(Request) + Send + Sync + 'static,
 {
@@ -89,7 +108,7 @@ where
         match listener.accept() {
             Ok((stream, _)) => {
                 wait = ACCEPT_BACKOFF.0;
-                dispatch(stream, &handle, &in_flight);
+                dispatch(stream, &handle, &in_flight, max_connections);
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
@@ -101,15 +120,15 @@ where
     }
 }
 
-/// Hands a connection to a thread of its own, or answers `503` when `MAX_CONNECTIONS` are in
-/// flight or no thread can be started.
-fn dispatch<H>(stream: TcpStream, handle: &Arc<H>, in_flight: &Arc<AtomicUsize>)
+/// Hands a connection to a thread of its own, or answers `503` when `max` are in flight or no
+/// thread can be started.
+fn dispatch<H>(stream: TcpStream, handle: &Arc<H>, in_flight: &Arc<AtomicUsize>, max: usize)
 where
     H: Fn(Request) + Send + Sync + 'static,
 {
     let _ = stream.set_read_timeout(Some(CLIENT_TIMEOUT));
     let _ = stream.set_write_timeout(Some(CLIENT_TIMEOUT));
-    if in_flight.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+    if in_flight.fetch_add(1, Ordering::SeqCst) >= max {
         in_flight.fetch_sub(1, Ordering::SeqCst);
         return busy(stream);
     }
@@ -220,6 +239,47 @@ mod tests {
             response,
             "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"
         );
+    }
+
+    #[test]
+    fn connections_beyond_the_cap_are_answered_busy_and_served_again_once_one_closes() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        // Each request waits until the test lets it go, so two requests fill a cap of two.
+        let (release, wait) = std::sync::mpsc::channel::<()>();
+        let wait = std::sync::Mutex::new(wait);
+        std::thread::spawn(move || {
+            accept_for_ever(&listener, 2, move |request| {
+                let _ = wait.lock().unwrap().recv();
+                request.respond(200, &[], b"ok");
+            })
+        });
+        let send = || {
+            let mut s = TcpStream::connect(address).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+            s
+        };
+        let read = |mut s: TcpStream| {
+            let mut response = String::new();
+            s.read_to_string(&mut response).unwrap();
+            response
+        };
+        let (first, second) = (send(), send());
+        std::thread::sleep(Duration::from_millis(200));
+        let third = read(send());
+        assert!(
+            third.starts_with("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"),
+            "{third}"
+        );
+        release.send(()).unwrap();
+        release.send(()).unwrap();
+        assert!(read(first).ends_with("\r\n\r\nok"));
+        assert!(read(second).ends_with("\r\n\r\nok"));
+        // The slots are free again: the next request is served.
+        std::thread::sleep(Duration::from_millis(200));
+        let fourth = send();
+        release.send(()).unwrap();
+        assert!(read(fourth).ends_with("\r\n\r\nok"));
     }
 
     #[test]
