@@ -13,7 +13,10 @@
 //     horizontal scrolling of the document at 320 CSS px, no same-site
 //     resource that fails to load and no uncaught script error;
 //   - at a phone's 390 CSS px: no horizontal scrolling of the document and no
-//     visible text (HTML or SVG, after the SVG's scaling) under 11 px.
+//     visible text (HTML or SVG, after the SVG's scaling) under 11 px;
+//   - at 1280 and at 390 px: every chart (figure.chart) shows exactly one of its
+//     drawings, and every chart SVG has a legend (g.chart-legend with labels) and
+//     both axis titles; indicator, KPI and options pages have at least one chart.
 // Then, on the sample's pages: an indicator page's map has one path per area
 // coloured as the area's row of the table says; a date column of a sortable
 // table sorts by date; the 404 page's links resolve when the site is served
@@ -461,6 +464,37 @@ function smallTextCheck(min) {
   ];
 }
 
+// Runs in the page. Every chart shows one drawing (the wide one on screens, the narrow one on
+// phones), and every drawing, shown or not, has a legend with words and both axis titles.
+// `needed`: the page type must have at least one chart.
+function chartCheck(needed) {
+  const out = [];
+  const figures = [...document.querySelectorAll('figure.chart')];
+  if (needed && !figures.length) out.push({ id: 'chart', help: 'page has no chart', nodes: [] });
+  const shown = (e) => getComputedStyle(e).display !== 'none' && e.getBoundingClientRect().width > 0;
+  const words = (e) => (e?.textContent || '').trim();
+  for (const fig of figures) {
+    const svgs = [...fig.querySelectorAll('svg.chart-svg')];
+    const visible = svgs.filter(shown);
+    const name = words(svgs[0]?.querySelector('title')) || '(untitled chart)';
+    if (visible.length !== 1) {
+      out.push({ id: 'chart', help: `"${name}" shows ${visible.length} drawings at ${window.innerWidth} px, not one`, nodes: [] });
+    }
+    for (const svg of svgs) {
+      const which = svg.classList.contains('chart-narrow') ? 'narrow' : 'wide';
+      const labels = [...svg.querySelectorAll('g.chart-legend .legend-label')].map(words).filter(Boolean);
+      const missing = [];
+      if (!labels.length) missing.push('legend');
+      if (!words(svg.querySelector('text.axis-title-x'))) missing.push('horizontal axis title');
+      if (!words(svg.querySelector('text.axis-title-y'))) missing.push('vertical axis title');
+      if (missing.length) {
+        out.push({ id: 'chart', help: `"${name}" (${which}) has no ${missing.join(', no ')}`, nodes: [{ target: `svg.${which}`, html: svg.outerHTML.slice(0, 300) }] });
+      }
+    }
+  }
+  return out;
+}
+
 // Runs in the page. Each map's areas: one path per area, classed as the table row of that area.
 function mapCheck() {
   const out = [];
@@ -704,6 +738,8 @@ async function main() {
       }
 
       res.failures.push(...(await page.evaluate(structureChecks)));
+      const chartPage = ['needs indicator', 'performance KPI', 'procurement option'].includes(type);
+      res.failures.push(...(await page.evaluate(chartCheck, chartPage)));
       res.h1 = await page.evaluate(() => (document.querySelector('h1')?.textContent || '').trim());
 
       await page.setViewportSize({ width: REFLOW_WIDTH, height: 640 });
@@ -715,6 +751,7 @@ async function main() {
       res.failures.push(
         ...(await page.evaluate(reflowCheck, PHONE_WIDTH)).map((f) => ({ ...f, id: 'reflow-390' })),
         ...(await page.evaluate(smallTextCheck, MIN_TEXT_PX)),
+        ...(await page.evaluate(chartCheck, false)).map((f) => ({ ...f, id: 'chart-390' })),
       );
       if (type === 'needs map') {
         await page.setViewportSize(DESKTOP);
