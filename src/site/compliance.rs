@@ -75,7 +75,7 @@ pub fn compliance_view(ix: &Index) -> ComplianceView {
                 .flags
                 .iter()
                 .filter(|f| is_compliance(f))
-                .map(|f| words::flag(ix.words, *f))
+                .map(|f| words::of(ix.words, *f))
                 .collect(),
         })
         .collect();

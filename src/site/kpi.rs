@@ -97,7 +97,7 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
         name: s.kpi_name.clone(),
         id: k.kpi_id.clone(),
         unit: s.unit.clone().unwrap_or_default(),
-        polarity: words::polarity(input.words, s.polarity),
+        polarity: words::of(input.words, s.polarity),
         contract: link(&contract_path(&c.contract_id), c.title.clone()),
         supplier: c.supplier.clone(),
         chart: chart(input.words, k, &summary),

@@ -153,7 +153,7 @@ pub fn rating_class(status: Option<&ContractStatus>) -> String {
 /// A contract's flags in words.
 pub fn flag_words(ix: &Index, status: Option<&ContractStatus>) -> Vec<String> {
     status
-        .map(|s| s.flags.iter().map(|f| words::flag(ix.words, *f)).collect())
+        .map(|s| s.flags.iter().map(|f| words::of(ix.words, *f)).collect())
         .unwrap_or_default()
 }
 

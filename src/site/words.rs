@@ -54,6 +54,8 @@ macro_rules! worded {
 
 worded! {
     CpnRating => "rating",
+    Flag => "flag",
+    Polarity => "polarity",
     ContractState => "contract_state",
     Comparison => "comparison",
     Trend => "trend",
@@ -70,16 +72,6 @@ worded! {
 /// A code in words: a rating, a status, a comparison, a trend, ...
 pub(crate) fn of<T: Worded>(w: &Strings, x: T) -> String {
     w.get(&format!("{}.{}", T::SECTION, x.code())).to_string()
-}
-
-/// A contract flag in words.
-pub(crate) fn flag(w: &Strings, f: Flag) -> String {
-    w.get(&format!("flag.{}", f.as_str())).to_string()
-}
-
-/// Which way is better, in words.
-pub(crate) fn polarity(w: &Strings, p: Polarity) -> String {
-    w.get(&format!("polarity.{}", p.as_str())).to_string()
 }
 
 /// Icon file and text alternative for a variation point type (METHODS.md 2.3).
@@ -190,6 +182,17 @@ mod tests {
         }
         use crate::analysis::performance::CpnRating;
         check(&CpnRating::ALL);
+        check(&[
+            Flag::TooFewKpis,
+            Flag::AssessmentOverdue,
+            Flag::ExpiringSoon,
+            Flag::AwardNotTopRanked,
+        ]);
+        check(&[
+            Polarity::HigherIsBetter,
+            Polarity::LowerIsBetter,
+            Polarity::NoJudgement,
+        ]);
         check(&[
             ContractState::NotStarted,
             ContractState::Live,
