@@ -80,9 +80,13 @@ fn every_key_the_code_names_is_in_the_base_table() {
     for (file, code) in &files {
         // The chart wording ([chart]) is looked up by the chart code's own tests.
         for lit in literals(code) {
-            let Some((section, _)) = lit.split_once('.') else {
+            // A key has a section and at least one more segment ("tender." is a prefix, not a key).
+            let Some((section, rest)) = lit.split_once('.') else {
                 continue;
             };
+            if rest.is_empty() || lit.ends_with('.') {
+                continue;
+            }
             let file_like = [".html", ".xml", ".txt", ".csv", ".json", ".svg", ".toml"]
                 .iter()
                 .any(|ext| lit.ends_with(ext));
@@ -201,4 +205,64 @@ fn a_language_is_one_file_and_falls_back_to_the_base_key_by_key() {
     assert!(dashboard.contains("content=\"Pob contract, fel ar 31 Mawrth 2026.\""));
     // Keys the Welsh file lacks are the base language's.
     assert!(dashboard.contains(">Open data</a>"));
+}
+
+/// `html` without the elements opened by `open` and closed by `close` (scripts, inline SVG).
+fn without(html: &str, open: &str, close: &str) -> String {
+    let mut kept = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(open) {
+        kept.push_str(&rest[..i]);
+        rest = rest[i..]
+            .find(close)
+            .map_or("", |j| &rest[i + j + close.len()..]);
+    }
+    kept.push_str(rest);
+    kept
+}
+
+/// A page's text and attribute values: everything but scripts and inline SVG (drawn by the
+/// charts, whose words have their own tests).
+fn page_text(html: &str) -> String {
+    without(&without(html, "<script", "</script>"), "<svg", "</svg>")
+}
+
+/// A key the code asked for and no table had shows as itself: the built sample shows none.
+#[test]
+fn no_page_of_the_sample_shows_a_key() {
+    let words = Strings::base();
+    let sections: BTreeSet<&str> = words
+        .keys()
+        .map(|k| k.split('.').next().unwrap_or(k))
+        .collect();
+    let site = common::Built::new(&common::sample());
+    let mut shown = BTreeSet::new();
+    let mut pages = 0;
+    for (rel, bytes) in common::all_files(&site.root) {
+        if !(rel.ends_with(".html") || rel.ends_with(".xml")) || rel.starts_with("pagefind/") {
+            continue;
+        }
+        pages += 1;
+        let text = page_text(&String::from_utf8_lossy(&bytes));
+        for token in text.split(|c: char| c.is_whitespace() || "(),;:\"'<>=/".contains(c)) {
+            let token = token.trim_end_matches('.');
+            let Some((section, rest)) = token.split_once('.') else {
+                continue;
+            };
+            let key_like = !rest.is_empty()
+                && token
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.".contains(c));
+            let file = [
+                ".csv", ".json", ".html", ".xml", ".txt", ".md", ".toml", ".geojson",
+            ]
+            .iter()
+            .any(|ext| token.ends_with(ext));
+            if sections.contains(section) && key_like && !file {
+                shown.insert(format!("{rel}: {token}"));
+            }
+        }
+    }
+    assert_eq!(pages, 201, "pages and documents of the sample");
+    assert!(shown.is_empty(), "keys shown as text: {shown:#?}");
 }
