@@ -58,13 +58,20 @@ pub enum SearchIndex {
     NotBuilt,
 }
 
+/// The site's language: the project's, or the base language when the project did not load.
+fn language(project: Option<&Project>) -> &str {
+    project.map_or(crate::load::theme::BASE_LANGUAGE, |p| {
+        p.config.language.as_str()
+    })
+}
+
 /// Loads and validates a project without building it. When the project overrides templates,
 /// every page is also rendered (and thrown away), so a template that fails on some page's data
 /// fails `check` as it would fail `build`.
 pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
     let (project, mut diags) = load_project(root);
     let theme = load_theme(root, &mut diags);
-    match Renderer::new(&theme) {
+    match Renderer::new(&theme, language(project.as_ref())) {
         Err(e) => diags.push(template_diagnostic(&e)),
         Ok(renderer) => {
             let renders = project
@@ -280,7 +287,7 @@ pub fn build_cached(
     let (project, mut diags) = load_project(&options.project);
     let mut theme = load_theme(&options.project, &mut diags);
     observer.finish(Stage::Load);
-    let renderer = match Renderer::new(&theme) {
+    let renderer = match Renderer::new(&theme, language(project.as_ref())) {
         Ok(renderer) => Some(renderer),
         Err(e) => {
             diags.push(template_problem(&e).ok_or(e)?);

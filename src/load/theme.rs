@@ -82,6 +82,11 @@ impl Strings {
         out
     }
 
+    /// A hash of every key and text: changes whenever any word does (render keys).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
     /// Whether the table has `key` (a key missing from every table shows as itself).
     pub fn has(&self, key: &str) -> bool {
         self.words.contains_key(key)

@@ -6,7 +6,7 @@ pub mod map;
 pub mod pages;
 mod recursion;
 
-use crate::load::theme::Theme;
+use crate::load::theme::{Strings, Theme};
 use crate::output::OutputFile;
 use anyhow::Result;
 use tera::Tera;
@@ -79,6 +79,39 @@ fn sandbox(tera: &mut Tera) {
     );
 }
 
+/// Gives templates the theme's string table: `{{ words(key="tender.status." ~ code) }}` prints
+/// the words of a key in the site's language, and any other argument fills the placeholder of
+/// its name (`words(key="kpi.counts_variation", count=3, improvement=1, concern=0)`).
+fn register_words(tera: &mut Tera, words: &Strings) {
+    let words = words.clone();
+    tera.register_function(
+        "words",
+        move |args: &std::collections::HashMap<String, tera::Value>| {
+            let key = args
+                .get("key")
+                .and_then(tera::Value::as_str)
+                .ok_or_else(|| tera::Error::msg("words needs key=\"section.name\""))?;
+            let mut values: Vec<(&str, String)> = args
+                .iter()
+                .filter(|(name, _)| name.as_str() != "key")
+                .map(|(name, v)| {
+                    let text = match v {
+                        tera::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    (name.as_str(), text)
+                })
+                .collect();
+            values.sort();
+            let args: Vec<(&str, &dyn std::fmt::Display)> = values
+                .iter()
+                .map(|(name, text)| (*name, text as &dyn std::fmt::Display))
+                .collect();
+            Ok(tera::Value::String(words.fill(key, &args)))
+        },
+    );
+}
+
 /// The compiled templates of a theme.
 pub struct Renderer {
     tera: Tera,
@@ -102,8 +135,9 @@ pub fn describe(err: &tera::Error) -> String {
 }
 
 impl Renderer {
-    /// Compiles every template; a broken template (theme or project override) is an error naming it.
-    pub fn new(theme: &Theme) -> Result<Renderer> {
+    /// Compiles every template, with the string table of `language` as their `words` function;
+    /// a broken template (theme or project override) is an error naming it.
+    pub fn new(theme: &Theme, language: &str) -> Result<Renderer> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         let mut documents = Tera::default();
@@ -134,6 +168,9 @@ impl Renderer {
         })?;
         sandbox(&mut tera);
         sandbox(&mut documents);
+        let words = theme.strings_for(language);
+        register_words(&mut tera, &words);
+        register_words(&mut documents, &words);
         if let Some(cycle) =
             recursion::find_cycle(&tera).or_else(|| recursion::find_cycle(&documents))
         {
@@ -146,6 +183,7 @@ impl Renderer {
         for (name, source) in &theme.templates {
             std::hash::Hash::hash(&(name, source), &mut hasher);
         }
+        std::hash::Hash::hash(&words.fingerprint(), &mut hasher);
         Ok(Renderer {
             tera,
             documents,
@@ -153,7 +191,7 @@ impl Renderer {
         })
     }
 
-    /// Changes whenever any template changes.
+    /// Changes whenever any template, or any word of the string table, changes.
     pub fn fingerprint(&self) -> u64 {
         self.fingerprint
     }
@@ -202,8 +240,42 @@ mod tests {
     }
 
     #[test]
+    fn templates_print_the_string_table_with_placeholders_filled() {
+        let mut theme = crate::load::theme::default_theme();
+        theme.templates.insert(
+            "words.txt".into(),
+            "{{ words(key=\"kpi.counts_variation\", count=3, improvement=1, concern=0) }}|\
+             {{ words(key=\"tender.status.\" ~ page.status) }}|{{ words(key=\"no.such\") }}"
+                .into(),
+        );
+        let mut welsh = std::collections::BTreeMap::new();
+        welsh.insert("tender.status.awarded".to_string(), "Dyfarnwyd".to_string());
+        theme.strings.insert("cy-GB".into(), welsh);
+        let render = |language: &str| {
+            let renderer = Renderer::new(&theme, language).unwrap();
+            let out = renderer
+                .render_document(Document {
+                    path: "words.txt".into(),
+                    template: "words.txt",
+                    view: crate::site::view(serde_json::json!({"status": "awarded"})),
+                })
+                .unwrap();
+            (
+                String::from_utf8(out.bytes).unwrap(),
+                renderer.fingerprint(),
+            )
+        };
+        let (english, english_key) = render("en-GB");
+        assert_eq!(english, "3 KPIs: 1 improving, 0 of concern|Awarded|no.such");
+        // Another language's words, and another render key: cached pages are rendered again.
+        let (welsh, welsh_key) = render("cy-GB");
+        assert_eq!(welsh, "3 KPIs: 1 improving, 0 of concern|Dyfarnwyd|no.such");
+        assert_ne!(english_key, welsh_key);
+    }
+
+    #[test]
     fn xml_documents_stay_well_formed_with_control_characters() {
-        let renderer = Renderer::new(&crate::load::theme::default_theme()).unwrap();
+        let renderer = Renderer::new(&crate::load::theme::default_theme(), "en-GB").unwrap();
         let title = "Hart\u{0B}side & <Co> \"council's\"\u{1}";
         let feed = renderer
             .render_document(Document {

@@ -115,6 +115,40 @@ fn every_key_the_code_names_is_in_the_base_table() {
     );
 }
 
+/// The tender pages word these codes through tender_words.html's `words(key=...)` calls.
+#[test]
+fn every_tender_code_the_templates_word_has_words() {
+    use commission::model::tender::{AwardReason, Procedure};
+    let words = Strings::base();
+    let lists: [(&str, &[&str]); 6] = [
+        ("status", &["open", "evaluation", "awarded", "cancelled"]),
+        ("procedure", &Procedure::ALL),
+        (
+            "date",
+            &[
+                "publication",
+                "clarification_deadline",
+                "submission_deadline",
+                "award_decision",
+                "standstill_end",
+                "contract_signature",
+            ],
+        ),
+        ("service", &["find_a_tender", "contracts_finder"]),
+        ("award_reason", &AwardReason::ALL),
+        (
+            "price_method",
+            &["lowest_over_bid", "linear_deviation", "ceiling"],
+        ),
+    ];
+    let missing: Vec<String> = lists
+        .iter()
+        .flat_map(|(list, codes)| codes.iter().map(move |c| format!("tender.{list}.{c}")))
+        .filter(|key| !words.has(key))
+        .collect();
+    assert!(missing.is_empty(), "{missing:?}");
+}
+
 #[test]
 fn every_language_file_of_the_theme_is_a_subset_of_the_base_table() {
     let theme = default_theme();
@@ -151,6 +185,8 @@ award_title = "New contract: {contract} ({supplier})"
 title = "All the indicators"
 [nav]
 data = "Datasets"
+[tender.status]
+awarded = "Contract awarded"
 "#,
     )
     .expect("string table");
@@ -180,6 +216,9 @@ data = "Datasets"
     );
     assert!(!feed.contains("Contract awarded:"));
     assert!(read("needs/indicators/index.html").contains("<h1>All the indicators</h1>"));
+    // Words templates print with words(key=...).
+    let tenders = read("procurement/tenders/index.html");
+    assert!(tenders.contains("Contract awarded"), "{tenders}");
 }
 
 #[test]
