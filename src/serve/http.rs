@@ -120,8 +120,9 @@ where
     }
 }
 
-/// Hands a connection to a thread of its own, or answers `503` when `max` are in flight or no
-/// thread can be started.
+/// Hands a connection to a thread of its own, or answers `503` when `max` are in flight. A connection costs one descriptor: when they run out, it is `accept` that fails (and
+/// is retried), never a second descriptor for the same socket. A thread that cannot be started
+/// drops its connection, with a warning.
 fn dispatch<H>(stream: TcpStream, handle: &Arc<H>, in_flight: &Arc<AtomicUsize>, max: usize)
 where
     H: Fn(Request) + Send + Sync + 'static,
@@ -132,10 +133,6 @@ where
         in_flight.fetch_sub(1, Ordering::SeqCst);
         return busy(stream);
     }
-    let Ok(spare) = stream.try_clone() else {
-        in_flight.fetch_sub(1, Ordering::SeqCst);
-        return;
-    };
     let (handle, done) = (handle.clone(), in_flight.clone());
     let spawned = std::thread::Builder::new().spawn(move || {
         if let Some(request) = read_request(stream) {
@@ -146,7 +143,6 @@ where
     if let Err(e) = spawned {
         in_flight.fetch_sub(1, Ordering::SeqCst);
         eprintln!("warning: cannot start a thread for a request: {e}");
-        busy(spare);
     }
 }
 
@@ -168,8 +164,8 @@ fn busy(stream: TcpStream) {
 /// Reads the request line and skips the headers. A head that is malformed, too long or too slow
 /// is answered `400` (or `431`) here and gives no request.
 fn read_request(stream: TcpStream) -> Option<Request> {
-    let reader_stream = stream.try_clone().ok()?;
-    let mut reader = BufReader::new(reader_stream.take(MAX_HEAD_BYTES));
+    // Read through a reference: a clone of the socket would cost a second descriptor.
+    let mut reader = BufReader::new((&stream).take(MAX_HEAD_BYTES));
     let mut line = String::new();
     let bad = |stream: TcpStream, status: u16| {
         let request = Request {
