@@ -231,7 +231,7 @@ fn male_female_deciles_in_natural_order() {
 fn a_male_female_only_indicator_says_its_sex() {
     let text = page("needs/indicators/90366/index.html");
     assert!(
-        text.contains("Sex Female: no figures for persons are published, so the figures by area and over time are for Female"),
+        text.contains("Sex Female: no figures for persons are published, so the figures by area are for Female; the trend shows each sex as its own series, and the other sex is in the Sex breakdown below, each sex compared with the benchmark's same sex."),
         "{text}"
     );
     assert!(text.contains("By area, 2021 - 23 (Female)"));
