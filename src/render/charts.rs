@@ -370,7 +370,10 @@ mod tests {
         let c = draw(&spec).unwrap();
         // The map's colours: worse #D4351C, better #4F9E6C; the home bar's outline is 3 px.
         assert!(c.svg.contains("fill=\"#D4351C\"") && c.svg.contains("fill=\"#4F9E6C\""));
-        assert!(c.svg.contains("stroke=\"#0B0C0C\" stroke-width=\"3\""));
+        // Each bar carries the map's class for its comparison and its area's name.
+        assert!(c.svg.contains("<rect class=\"bar area cmp-worse\""));
+        assert!(c.svg.contains("fill=\"#D4351C\" stroke=\"#0B0C0C\" stroke-width=\"3\"><title>Northbridge</title></rect>"));
+        assert!(c.svg.contains("<rect class=\"bar area cmp-better\""));
         assert!(c
             .svg
             .contains("font-weight=\"bold\" fill=\"#0B0C0C\">Northbridge</text>"));

@@ -92,6 +92,21 @@ pub enum Tone {
 }
 
 impl Tone {
+    /// The comparison's name as the map's and tables' classes use it (`cmp-worse`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Best => "best",
+            Tone::Better => "better",
+            Tone::Similar => "similar",
+            Tone::Worse => "worse",
+            Tone::Worst => "worst",
+            Tone::Higher => "higher",
+            Tone::Lower => "lower",
+            Tone::NotCompared => "not_compared",
+            Tone::Plain => "plain",
+        }
+    }
+
     /// The tone of a comparison; an area without one is not compared.
     pub fn of(c: Option<Comparison>) -> Tone {
         match c {

@@ -16,7 +16,9 @@
 //     visible text (HTML or SVG, after the SVG's scaling) under 11 px;
 //   - at 1280 and at 390 px: every chart (figure.chart) shows exactly one of its
 //     drawings, and every chart SVG has a legend (g.chart-legend with labels) and
-//     both axis titles; indicator, KPI and options pages have at least one chart.
+//     both axis titles; indicator, KPI and options pages have at least one chart;
+//     on the map's indicator page, each bar of the areas' bar chart is classed
+//     by its area's comparison as the area's table row is.
 // Then, on the sample's pages: an indicator page's map has one path per area
 // coloured as the area's row of the table says; a date column of a sortable
 // table sorts by date; the 404 page's links resolve when the site is served
@@ -495,6 +497,28 @@ function chartCheck(needed) {
   return out;
 }
 
+// Runs in the page. The bar chart of areas colours each bar by its area's comparison with the
+// benchmark, as the table's row for that area says (the map's classes).
+function barCheck() {
+  const rows = new Map();
+  for (const tr of document.querySelectorAll('table tr')) {
+    const name = tr.querySelector('th[scope="row"] a');
+    const cmp = [...tr.querySelectorAll('td.cmp')].pop();
+    if (name && cmp) rows.set(name.textContent.trim(), [...cmp.classList].find((c) => c.startsWith('cmp-')));
+  }
+  const bars = [...document.querySelectorAll('figure.chart svg.chart-svg rect.area')];
+  if (!bars.length) return [{ id: 'chart-bars', help: 'no bar chart of areas coloured by comparison', nodes: [] }];
+  const out = [];
+  for (const bar of bars) {
+    const name = bar.querySelector('title')?.textContent.trim() || '';
+    const want = rows.get(name);
+    if (!want || !bar.classList.contains(want)) {
+      out.push({ id: 'chart-bars', help: `bar of ${name} is ${bar.getAttribute('class')}, the table says ${want || 'nothing'}`, nodes: [] });
+    }
+  }
+  return out;
+}
+
 // Runs in the page. Each map's areas: one path per area, classed as the table row of that area.
 function mapCheck() {
   const out = [];
@@ -755,7 +779,7 @@ async function main() {
       );
       if (type === 'needs map') {
         await page.setViewportSize(DESKTOP);
-        res.failures.push(...(await page.evaluate(mapCheck)));
+        res.failures.push(...(await page.evaluate(mapCheck)), ...(await page.evaluate(barCheck)));
       }
       if (type === 'performance pipeline') {
         await page.setViewportSize(DESKTOP);

@@ -3,11 +3,13 @@
 
 use super::frame::{self, text_block, wrap, Frame, TextStyle};
 use super::{
-    finish, fmt_tick, line_colour, nice_range, period_label, tick_font, Dashes, Palette, DARK,
+    colour_hex, finish, fmt_tick, line_colour, nice_range, period_label, tick_font, Dashes,
+    Palette, DARK,
 };
-use crate::site::chart::{Bar, Chart, Line, PairedBar};
+use crate::site::chart::{Bar, Chart, Line, PairedBar, Tone};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use std::fmt::Write;
 
 /// Where a chart's parts go at one width: the legend on top, the value axis title under it, the
 /// plot, then the horizontal axis title at the bottom.
@@ -96,7 +98,7 @@ pub(super) fn bar_chart(
     let (lo, hi) = nice_range(values, true);
     let n = bars.len() as f64;
     let mut raw = String::new();
-    let mut dashes = Dashes::default();
+    let dashes = Dashes::default();
     let mut overlay = String::new();
     {
         let root =
@@ -120,34 +122,49 @@ pub(super) fn bar_chart(
             .bold_line_style(RGBColor(235, 235, 235))
             .draw()
             .ok()?;
-        let outline = |width: u32| ShapeStyle::from(&DARK).stroke_width(width);
+        // Bars, whiskers and the benchmark line are written here rather than by plotters, so
+        // each bar carries its area's comparison class (`area cmp-worse`, the map's) and name.
+        let at = |x: f64, y: f64| {
+            let (px, py) = plot.backend_coord(&(x, y));
+            (f64::from(px), f64::from(py))
+        };
         for (i, b) in bars.iter().enumerate() {
             let y = n - i as f64 - 1.0;
-            let corners = [(0.0_f64.max(lo), y + 0.2), (b.value, y + 0.8)];
-            plot.draw_series(std::iter::once(Rectangle::new(
-                corners,
-                Palette::tone(b.tone).filled(),
-            )))
-            .ok()?;
-            let width = if b.highlight { 3 } else { 1 };
-            plot.draw_series(std::iter::once(Rectangle::new(corners, outline(width))))
-                .ok()?;
+            let (x0, y0) = at(0.0_f64.max(lo), y + 0.8);
+            let (x1, y1) = at(b.value, y + 0.2);
+            let class = match b.tone {
+                Tone::Plain => "bar".to_string(),
+                tone => format!("bar area cmp-{}", tone.as_str()),
+            };
+            let _ = write!(
+                overlay,
+                "<rect class=\"{class}\" x=\"{:.0}\" y=\"{y0:.0}\" width=\"{:.0}\" height=\"{:.0}\" fill=\"{}\" stroke=\"#0B0C0C\" stroke-width=\"{}\"><title>{}</title></rect>",
+                x0.min(x1),
+                (x1 - x0).abs(),
+                y1 - y0,
+                colour_hex(Palette::tone(b.tone)),
+                if b.highlight { 3 } else { 1 },
+                crate::render::escape_html(&b.label)
+            );
             if let (Some(l), Some(u)) = (b.lower, b.upper) {
-                let whisker = [
-                    vec![(l, y + 0.5), (u, y + 0.5)],
-                    vec![(l, y + 0.35), (l, y + 0.65)],
-                    vec![(u, y + 0.35), (u, y + 0.65)],
-                ];
-                plot.draw_series(whisker.into_iter().map(|p| PathElement::new(p, outline(2))))
-                    .ok()?;
+                let (lx, my) = at(l, y + 0.5);
+                let (ux, _) = at(u, y + 0.5);
+                let (_, top) = at(l, y + 0.65);
+                let (_, bottom) = at(l, y + 0.35);
+                let _ = write!(
+                    overlay,
+                    "<path class=\"interval\" d=\"M{lx:.0} {my:.0}H{ux:.0}M{lx:.0} {top:.0}V{bottom:.0}M{ux:.0} {top:.0}V{bottom:.0}\" stroke=\"#0B0C0C\" stroke-width=\"2\" fill=\"none\"/>"
+                );
             }
         }
         if let Some(bm) = benchmark {
-            plot.draw_series(LineSeries::new(
-                vec![(bm, 0.0), (bm, n)],
-                dashes.style(Palette::BENCHMARK, "6 4", 3),
-            ))
-            .ok()?;
+            let (bx, top) = at(bm, n);
+            let (_, bottom) = at(bm, 0.0);
+            let _ = write!(
+                overlay,
+                "<path class=\"benchmark\" d=\"M{bx:.0} {top:.0}V{bottom:.0}\" stroke=\"{}\" stroke-width=\"3\" stroke-dasharray=\"6 4\" fill=\"none\"/>",
+                colour_hex(Palette::BENCHMARK)
+            );
         }
         let (xs, _) = plot.plotting_area().get_pixel_range();
         for (i, (b, lines)) in bars.iter().zip(&labels).enumerate() {
