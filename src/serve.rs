@@ -399,7 +399,15 @@ fn handle(request: Request, shared: &Shared) {
                     respond(request, 200, kind, html.into_bytes())
                 }
                 Ok(bytes) => respond(request, 200, kind, bytes),
-                Err(_) => respond(request, 404, "text/plain", b"not found\n".to_vec()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    respond(request, 404, "text/plain", b"not found\n".to_vec())
+                }
+                // Out of descriptors, or the file is being replaced: worth a retry, not a 404.
+                Err(_) => request.respond(
+                    503,
+                    &[("Retry-After", "1"), ("Content-Type", "text/plain")],
+                    b"busy: the file cannot be read just now\n",
+                ),
             }
         }
         Err(Rejected::NotFound) => {

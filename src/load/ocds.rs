@@ -249,19 +249,23 @@ fn unread_fields(release: &Value) -> BTreeSet<String> {
     let Some(release) = release.as_object() else {
         return out;
     };
-    let mut unknown = |prefix: &str, object: &Map<String, Value>, known: &[&str]| {
+    // A field is named by its path from the release: `bids`, `tender` then `.milestones`.
+    let mut unknown = |within: Option<&str>, object: &Map<String, Value>, known: &[&str]| {
         for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
-            out.insert(format!("{prefix}{key}"));
+            out.insert(match within {
+                Some(parent) => format!("{parent}.{key}"),
+                None => key.clone(),
+            });
         }
     };
-    unknown("", release, RELEASE);
+    unknown(None, release, RELEASE);
     if let Some(tender) = release.get("tender").and_then(Value::as_object) {
-        unknown("tender.", tender, TENDER);
+        unknown(Some("tender"), tender, TENDER);
     }
     for (list, known) in [("awards", AWARD), ("contracts", CONTRACT)] {
         let items = release.get(list).and_then(Value::as_array);
         for item in items.into_iter().flatten().filter_map(Value::as_object) {
-            unknown(&format!("{list}."), item, known);
+            unknown(Some(list), item, known);
         }
     }
     out

@@ -207,9 +207,22 @@ fn serve_answers_again_after_running_out_of_file_descriptors() {
         .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
         .collect();
     assert!(held.len() > 64, "only {} connections opened", held.len());
-    std::thread::sleep(Duration::from_secs(2));
+    // Wait until the server says accepting failed for want of descriptors.
+    let emfile =
+        "warning: accepting a connection failed: Too many open files (os error 24); retrying in";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut printed = Vec::new();
+    while !printed.iter().any(|l: &String| l.starts_with(emfile)) && Instant::now() < deadline {
+        if let Ok(line) = server.1.recv_timeout(Duration::from_millis(500)) {
+            printed.push(line);
+        }
+    }
+    assert!(
+        printed.iter().any(|l| l.starts_with(emfile)),
+        "descriptors never ran out: {printed:?}"
+    );
     drop(held);
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(60);
     let answered = loop {
         if let Some(status) = get_within(port, "/", Duration::from_secs(5)) {
             break Some(status);
@@ -220,15 +233,6 @@ fn serve_answers_again_after_running_out_of_file_descriptors() {
         std::thread::sleep(Duration::from_millis(200));
     };
     assert_eq!(answered, Some(200), "serve stopped answering after EMFILE");
-    let printed: Vec<String> = server.1.try_iter().collect();
-    assert!(
-        printed.iter().any(|l| {
-            l.starts_with(
-            "warning: accepting a connection failed: Too many open files (os error 24); retrying in"
-        )
-        }),
-        "descriptors never ran out: {printed:?}"
-    );
     drop(server);
 }
 
