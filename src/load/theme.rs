@@ -54,32 +54,7 @@ impl Strings {
     /// text, so braces inside a value (a title from the project) are never read as placeholders;
     /// a placeholder with no value given stays as written, so it shows.
     pub fn fill(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
-        let text = self.get(key);
-        let mut out = String::with_capacity(text.len() + 16 * args.len());
-        let mut rest = text;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            let value = after.find('}').and_then(|close| {
-                let name = &after[..close];
-                args.iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| (v, close))
-            });
-            match value {
-                Some((v, close)) => {
-                    std::fmt::Write::write_fmt(&mut out, format_args!("{v}"))
-                        .expect("writing to a String");
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    out.push('{');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+        fill_in(self.get(key), args)
     }
 
     /// A hash of every key and text: changes whenever any word does (render keys).
@@ -102,6 +77,36 @@ impl Strings {
         static BASE: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
         BASE.get_or_init(|| default_theme().strings_for(BASE_LANGUAGE))
     }
+}
+
+/// `text` with each `{name}` placeholder replaced by the value given for `name`, in one pass
+/// (see [`Strings::fill`]); for a text that is not a key's, such as one already escaped.
+pub fn fill_in(text: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = String::with_capacity(text.len() + 16 * args.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            args.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                std::fmt::Write::write_fmt(&mut out, format_args!("{v}"))
+                    .expect("writing to a String");
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Theme {

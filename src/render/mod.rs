@@ -79,37 +79,55 @@ fn sandbox(tera: &mut Tera) {
     );
 }
 
-/// Gives templates the theme's string table: `{{ words(key="tender.status." ~ code) }}` prints
-/// the words of a key in the site's language, and any other argument fills the placeholder of
-/// its name (`words(key="kpi.counts_variation", count=3, improvement=1, concern=0)`).
+/// The `key` and the other arguments of a `words` or `words_html` call, as text.
+fn words_arguments(
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<(String, Vec<(String, String)>)> {
+    let key = args
+        .get("key")
+        .and_then(tera::Value::as_str)
+        .ok_or_else(|| tera::Error::msg("words needs key=\"section.name\""))?;
+    let mut values: Vec<(String, String)> = args
+        .iter()
+        .filter(|(name, _)| name.as_str() != "key")
+        .map(|(name, v)| {
+            let text = match v {
+                tera::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            (name.clone(), text)
+        })
+        .collect();
+    values.sort();
+    Ok((key.to_string(), values))
+}
+
+/// Gives templates the theme's string table. `{{ words(key="tender.status." ~ code) }}` prints
+/// the words of a key in the site's language, any other argument filling the placeholder of its
+/// name (`words(key="kpi.counts_variation", count=3, improvement=1, concern=0)`); autoescaping
+/// escapes the result. `{{ words_html(key=..., link=html) | safe }}` escapes the key's words
+/// and inserts the arguments as they are: for a sentence around links the template built (and
+/// escaped) itself.
 fn register_words(tera: &mut Tera, words: &Strings) {
-    let words = words.clone();
-    tera.register_function(
-        "words",
-        move |args: &std::collections::HashMap<String, tera::Value>| {
-            let key = args
-                .get("key")
-                .and_then(tera::Value::as_str)
-                .ok_or_else(|| tera::Error::msg("words needs key=\"section.name\""))?;
-            let mut values: Vec<(&str, String)> = args
-                .iter()
-                .filter(|(name, _)| name.as_str() != "key")
-                .map(|(name, v)| {
-                    let text = match v {
-                        tera::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    (name.as_str(), text)
-                })
-                .collect();
-            values.sort();
-            let args: Vec<(&str, &dyn std::fmt::Display)> = values
-                .iter()
-                .map(|(name, text)| (*name, text as &dyn std::fmt::Display))
-                .collect();
-            Ok(tera::Value::String(words.fill(key, &args)))
-        },
-    );
+    for html in [false, true] {
+        let words = words.clone();
+        tera.register_function(
+            if html { "words_html" } else { "words" },
+            move |args: &std::collections::HashMap<String, tera::Value>| {
+                let (key, values) = words_arguments(args)?;
+                let args: Vec<(&str, &dyn std::fmt::Display)> = values
+                    .iter()
+                    .map(|(name, text)| (name.as_str(), text as &dyn std::fmt::Display))
+                    .collect();
+                let text = if html {
+                    crate::load::theme::fill_in(&tera::escape_html(words.get(&key)), &args)
+                } else {
+                    words.fill(&key, &args)
+                };
+                Ok(tera::Value::String(text))
+            },
+        );
+    }
 }
 
 /// The compiled templates of a theme.
@@ -245,9 +263,16 @@ mod tests {
         theme.templates.insert(
             "words.txt".into(),
             "{{ words(key=\"kpi.counts_variation\", count=3, improvement=1, concern=0) }}|\
-             {{ words(key=\"tender.status.\" ~ page.status) }}|{{ words(key=\"no.such\") }}"
+             {{ words(key=\"tender.status.\" ~ page.status) }}|{{ words(key=\"no.such\") }}|\
+             {{ words_html(key=\"odd\", link=\"<a href='x'>A & B</a>\") | safe }}"
                 .into(),
         );
+        // A project's words are escaped; the arguments of words_html are the template's HTML.
+        theme
+            .strings
+            .get_mut("en-GB")
+            .unwrap()
+            .insert("odd".into(), "Fish & <chips> {link}".into());
         let mut welsh = std::collections::BTreeMap::new();
         welsh.insert("tender.status.awarded".to_string(), "Dyfarnwyd".to_string());
         theme.strings.insert("cy-GB".into(), welsh);
@@ -266,10 +291,14 @@ mod tests {
             )
         };
         let (english, english_key) = render("en-GB");
-        assert_eq!(english, "3 KPIs: 1 improving, 0 of concern|Awarded|no.such");
+        assert_eq!(
+            english,
+            "3 KPIs: 1 improving, 0 of concern|Awarded|no.such|\
+             Fish &amp; &lt;chips&gt; <a href='x'>A & B</a>"
+        );
         // Another language's words, and another render key: cached pages are rendered again.
         let (welsh, welsh_key) = render("cy-GB");
-        assert_eq!(welsh, "3 KPIs: 1 improving, 0 of concern|Dyfarnwyd|no.such");
+        assert!(welsh.starts_with("3 KPIs: 1 improving, 0 of concern|Dyfarnwyd|no.such|"));
         assert_ne!(english_key, welsh_key);
     }
 

@@ -187,6 +187,9 @@ title = "All the indicators"
 data = "Datasets"
 [tender.status]
 awarded = "Contract awarded"
+[layout]
+skip_link = "Skip to the <content>"
+data_licence = "<b>Licence:</b> {licence}, catalogue: {catalogue}."
 "#,
     )
     .expect("string table");
@@ -208,6 +211,12 @@ awarded = "Contract awarded"
     assert!(!dashboard.contains(">Good<"));
     assert!(dashboard.contains(">Start</a>"));
     assert!(dashboard.contains(">Datasets</a>"));
+    // The layout's words, escaped like any text a project gives; a sentence around links keeps
+    // the links the template built.
+    assert!(dashboard.contains(">Skip to the &lt;content&gt;</a>"));
+    assert!(dashboard.contains(
+        "&lt;b&gt;Licence:&lt;&#x2F;b&gt; <a href=\"https:&#x2F;&#x2F;www.nationalarchives.gov.uk"
+    ), "{dashboard}");
     assert!(!dashboard.contains(">Open data</a>"));
     let feed = read("feed.xml");
     assert!(
