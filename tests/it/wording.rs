@@ -149,6 +149,38 @@ fn every_tender_code_the_templates_word_has_words() {
     assert!(missing.is_empty(), "{missing:?}");
 }
 
+/// Templates name keys as `words(key="...")` or `words_html(key="...")`, whole or as a prefix
+/// joined to a code (`key="tender.status." ~ code`): each whole key exists, each prefix begins
+/// some key.
+#[test]
+fn every_key_the_templates_name_is_in_the_base_table() {
+    let words = Strings::base();
+    let dir = common::manifest().join("themes/default/templates");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("templates")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    let (mut named, mut missing) = (0, Vec::new());
+    for path in entries {
+        let text = std::fs::read_to_string(&path).expect("template");
+        for call in text.split("key=\"").skip(1) {
+            let key = &call[..call.find('"').expect("key ends")];
+            let found = if key.ends_with('.') {
+                words.keys().any(|k| k.starts_with(key))
+            } else {
+                words.has(key)
+            };
+            named += 1;
+            if !found {
+                missing.push(format!("{}: {key}", path.display()));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+    assert!(named >= 30, "only {named} keys named in templates");
+}
+
 #[test]
 fn every_language_file_of_the_theme_is_a_subset_of_the_base_table() {
     let theme = default_theme();
