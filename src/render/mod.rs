@@ -106,8 +106,8 @@ fn words_arguments(
 /// the words of a key in the site's language, any other argument filling the placeholder of its
 /// name (`words(key="kpi.counts_variation", count=3, improvement=1, concern=0)`); autoescaping
 /// escapes the result. `{{ words_html(key=..., link=html) | safe }}` escapes the key's words
-/// and inserts the arguments as they are: for a sentence around links the template built (and
-/// escaped) itself.
+/// for element content (`&`, `<`, `>`, `"`: never inside an attribute) and inserts the arguments
+/// as they are: for a sentence around links the template built (and escaped) itself.
 fn register_words(tera: &mut Tera, words: &Strings) {
     for html in [false, true] {
         let words = words.clone();
@@ -120,7 +120,7 @@ fn register_words(tera: &mut Tera, words: &Strings) {
                     .map(|(name, text)| (name.as_str(), text as &dyn std::fmt::Display))
                     .collect();
                 let text = if html {
-                    crate::load::theme::fill_in(&tera::escape_html(words.get(&key)), &args)
+                    crate::load::theme::fill_in(&escape_html(words.get(&key)), &args)
                 } else {
                     words.fill(&key, &args)
                 };

@@ -241,14 +241,20 @@ data_licence = "<b>Licence:</b> {licence}, catalogue: {catalogue}."
     assert!(dashboard.contains("<h1>How our contracts are doing</h1>"));
     assert!(dashboard.contains("Going well"));
     assert!(!dashboard.contains(">Good<"));
+    // One key words the headline and the dashboard's column alike.
+    assert!(dashboard.contains("<th scope=\"col\">KPIs to worry about</th>"));
+    assert!(!dashboard.contains("KPIs showing concern"));
     assert!(dashboard.contains(">Start</a>"));
     assert!(dashboard.contains(">Datasets</a>"));
     // The layout's words, escaped like any text a project gives; a sentence around links keeps
     // the links the template built.
     assert!(dashboard.contains(">Skip to the &lt;content&gt;</a>"));
-    assert!(dashboard.contains(
-        "&lt;b&gt;Licence:&lt;&#x2F;b&gt; <a href=\"https:&#x2F;&#x2F;www.nationalarchives.gov.uk"
-    ), "{dashboard}");
+    assert!(
+        dashboard.contains(
+            "&lt;b&gt;Licence:&lt;/b&gt; <a href=\"https:&#x2F;&#x2F;www.nationalarchives.gov.uk"
+        ),
+        "{dashboard}"
+    );
     assert!(!dashboard.contains(">Open data</a>"));
     let feed = read("feed.xml");
     assert!(
