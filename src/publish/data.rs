@@ -32,12 +32,20 @@ type Flags = std::collections::BTreeMap<usize, Vec<(usize, String)>>;
 
 /// CSV bytes for rows of a serialisable struct; the header is the struct's field order.
 pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
-    Ok(to_csv_and_json(rows, header)?.0)
+    Ok(to_csv_and_json(rows, header)?.csv)
+}
+
+/// A table encoded as CSV and JSON.
+pub struct Encoded {
+    pub csv: Vec<u8>,
+    pub json: Vec<u8>,
+    /// Both encodings have the [`NOT_FINITE`] field (some row has a number that is not finite).
+    pub not_finite: bool,
 }
 
 /// CSV and JSON bytes for the same rows, with the same rule for a number that is not finite:
 /// empty in CSV, null in JSON, and the row's fields named in [`NOT_FINITE`] in both.
-pub fn to_csv_and_json<T: Serialize>(rows: &[T], header: &[&str]) -> Result<(Vec<u8>, Vec<u8>)> {
+pub fn to_csv_and_json<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Encoded> {
     let mut raw = csv::WriterBuilder::new()
         .has_headers(true)
         .from_writer(Vec::new());
@@ -52,7 +60,11 @@ pub fn to_csv_and_json<T: Serialize>(rows: &[T], header: &[&str]) -> Result<(Vec
     }
     copy_neutralised(&raw, &flags, true, &mut out)?;
     let csv = out.into_inner().context("finishing CSV")?;
-    Ok((csv, json_with_flags(rows, &flags)?))
+    Ok(Encoded {
+        csv,
+        json: json_with_flags(rows, &flags)?,
+        not_finite: !flags.is_empty(),
+    })
 }
 
 /// CSV bytes for rows that serialise as sequences (a header known only at run time, such as a
@@ -240,7 +252,7 @@ mod tests {
                 value: Some(f64::NEG_INFINITY),
             },
         ];
-        let (csv, json) = to_csv_and_json(&rows, &["name", "value"]).unwrap();
+        let Encoded { csv, json, .. } = to_csv_and_json(&rows, &["name", "value"]).unwrap();
         // Each row is flagged with the field written empty; a text `NaN` or `inf` stays.
         assert_eq!(
             String::from_utf8(csv).unwrap(),
@@ -285,7 +297,12 @@ mod tests {
                 bcr: None,
             },
         ];
-        let (csv, json) = to_csv_and_json(&rows, &["option_id", "npsv", "bcr"]).unwrap();
+        let Encoded {
+            csv,
+            json,
+            not_finite,
+        } = to_csv_and_json(&rows, &["option_id", "npsv", "bcr"]).unwrap();
+        assert!(not_finite);
         assert_eq!(
             String::from_utf8(csv).unwrap(),
             "option_id,npsv,bcr,not_finite\nA,,,npsv;bcr\nB,12.5,,\n"
@@ -296,7 +313,12 @@ mod tests {
         );
         // Every number finite: no flag field in either file.
         let finite = &rows[1..];
-        let (csv, json) = to_csv_and_json(finite, &["option_id", "npsv", "bcr"]).unwrap();
+        let Encoded {
+            csv,
+            json,
+            not_finite,
+        } = to_csv_and_json(finite, &["option_id", "npsv", "bcr"]).unwrap();
+        assert!(!not_finite);
         assert_eq!(
             String::from_utf8(csv).unwrap(),
             "option_id,npsv,bcr\nB,12.5,\n"

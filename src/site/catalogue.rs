@@ -7,7 +7,7 @@ use super::{crumbs, view, Page};
 use crate::analysis::Analysis;
 use crate::load::theme::Strings;
 use crate::model::Project;
-use crate::publish::data::to_csv_and_json;
+use crate::publish::data::{to_csv_and_json, NOT_FINITE};
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -137,14 +137,14 @@ impl Tables<'_> {
         field_list: &[(&str, &str)],
     ) -> Result<()> {
         let header: Vec<&str> = field_list.iter().map(|f| f.0).collect();
-        let (csv, json) = to_csv_and_json(rows, &header)?;
+        let encoded = to_csv_and_json(rows, &header)?;
         self.files.push(OutputFile {
             path: format!("data/{name}.csv"),
-            bytes: csv,
+            bytes: encoded.csv,
         });
         self.files.push(OutputFile {
             path: format!("data/{name}.json"),
-            bytes: json,
+            bytes: encoded.json,
         });
         let w = self.words;
         self.datasets.push(Dataset {
@@ -159,6 +159,12 @@ impl Tables<'_> {
                     kind: w.get(&format!("catalogue.type.{kind}")).into(),
                     meaning: w.get(&format!("catalogue.{name}.fields.{field}")).into(),
                 })
+                // The flag field exists only in a file with a number that is not finite.
+                .chain(encoded.not_finite.then(|| FieldView {
+                    name: NOT_FINITE.to_string(),
+                    kind: w.get("catalogue.type.text").into(),
+                    meaning: w.get("catalogue.flag.not_finite").into(),
+                }))
                 .collect(),
             csv: format!("data/{name}.csv"),
             json: format!("data/{name}.json"),

@@ -399,4 +399,13 @@ fn a_number_that_is_not_finite_is_empty_and_its_row_is_flagged_in_csv_and_json()
     assert_eq!(b["pv_costs"], serde_json::Value::Null);
     assert_eq!(b["npsv"], serde_json::Value::Null);
     assert_eq!(b["not_finite"], "pv_costs;npsv");
+    // The data catalogue lists the flag field for this file, with its meaning.
+    let catalogue = std::fs::read_to_string(site.join("data/index.html")).unwrap();
+    assert!(
+        catalogue.contains("not_finite"),
+        "the catalogue does not list not_finite"
+    );
+    assert!(catalogue.contains(
+        "Fields of this row whose number could not be computed as a finite value (an overflowing sum, a ratio to zero)"
+    ));
 }
