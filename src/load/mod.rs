@@ -460,7 +460,9 @@ fn load_contracts(
             continue;
         }
         for t in tables::read_tables(&path, &rel, diags) {
-            if register::is_register(&t) {
+            let register = register::is_register(&t)
+                || (!contracts::is_kpi_return(&t) && register::looks_like_register(&t));
+            if register {
                 for id in fields::column_values(&t, "contract_id") {
                     project.mentioned.insert(("contract".into(), id));
                 }

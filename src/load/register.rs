@@ -244,6 +244,16 @@ pub fn is_register(table: &Table) -> bool {
         .all(|n| l.fields.iter().any(|(_, f)| f == n))
 }
 
+/// True when a table is plainly meant as a contract register but lacks a required column: it has
+/// a contract reference and one more register field, or three register fields (say a title,
+/// dates and values without a supplier). Such a file is read as a register, so each missing
+/// column is an error, rather than set aside as a file whose columns are not recognised.
+pub fn looks_like_register(table: &Table) -> bool {
+    let l = layout(table);
+    let fields: std::collections::BTreeSet<&str> = l.fields.iter().map(|(_, f)| *f).collect();
+    (fields.contains("contract_id") && fields.len() >= 2) || fields.len() >= 3
+}
+
 fn accepted(name: &str) -> String {
     FIELDS
         .iter()
