@@ -322,7 +322,6 @@ pub fn read_register(table: &Table, diags: &mut Diagnostics) -> (Vec<Contract>, 
         .map(|h| h.chars().take(40).collect::<String>())
         .collect::<Vec<_>>()
         .join(", ");
-    let mut missing = false;
     for name in REQUIRED {
         if !has(name) {
             diags.push(
@@ -336,7 +335,6 @@ pub fn read_register(table: &Table, diags: &mut Diagnostics) -> (Vec<Contract>, 
                     accepted(name)
                 )),
             );
-            missing = true;
         }
     }
     if !has("total_value") && !has("annual_value") {
@@ -352,11 +350,10 @@ pub fn read_register(table: &Table, diags: &mut Diagnostics) -> (Vec<Contract>, 
                 accepted("annual_value")
             )),
         );
-        missing = true;
     }
-    if missing {
-        return (Vec::new(), Vec::new());
-    }
+    // The rows are still read, so that their own problems are reported in the same run (a
+    // column the file lacks is not reported again on each row); a row without a required field
+    // gives no contract.
     let t = renamed(table, &layout);
     let names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
     let Some(cols) = Columns::resolve(&t, &[], &names, diags) else {
@@ -418,7 +415,8 @@ fn read_row(f: &mut Fields, cols: &Columns, extra: Vec<Option<String>>) -> Optio
             f.diags.push(d);
         }
     }
-    if total.is_none() && annual.is_none() {
+    let has_value_column = cols.has("total_value") || cols.has("annual_value");
+    if total.is_none() && annual.is_none() && has_value_column {
         let col = if cols.has("total_value") {
             "total_value"
         } else {
