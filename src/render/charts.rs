@@ -257,15 +257,34 @@ fn fmt_tick(v: f64) -> String {
     }
 }
 
-/// The label of the period at axis position `x`, for every `step`-th period; blank between.
-fn period_label(x: f64, labels: &[String], step: usize) -> String {
-    let i = x.round();
-    let at_point = (x - i).abs() < 0.01 && i >= 0.0 && (i as usize) < labels.len();
-    if at_point && (i as usize) % step == 0 {
-        crate::site::format::period(&labels[i as usize])
-    } else {
-        String::new()
+/// The time axis of a line or SPC chart, written into `out`: a tick and the period's human label
+/// ("Apr 2024") at every `step`-th period, from the first, under the plot's `bottom` edge.
+/// Plotters would write a tick, a grid line and a (mostly empty) label at every period: a KPI
+/// chart of 36 months had 30 empty labels and 60 lines more than it shows.
+fn period_axis(
+    out: &mut String,
+    labels: &[String],
+    step: usize,
+    x_pixel: &dyn Fn(usize) -> f64,
+    bottom: f64,
+    size: u32,
+) {
+    use std::fmt::Write;
+    let mut ticks = String::new();
+    for i in (0..labels.len()).step_by(step.max(1)) {
+        let x = x_pixel(i);
+        let _ = write!(ticks, "M{x:.0} {bottom:.0}v5");
+        frame::text_block(
+            out,
+            frame::TextStyle::new("tick-label", "middle", size),
+            (x, bottom + 7.0 + f64::from(size)),
+            &[crate::site::format::period(&labels[i])],
+        );
     }
+    let _ = write!(
+        out,
+        "<path class=\"period-ticks\" d=\"{ticks}\" stroke=\"#000000\" stroke-width=\"1\" fill=\"none\"/>"
+    );
 }
 
 #[cfg(test)]
@@ -417,7 +436,7 @@ mod tests {
         // The phone drawing names them in its legend only.
         assert!(!c.svg_narrow.contains(">Upper limit<"));
         assert!(c.svg_narrow.contains(">Upper and lower process limits<"));
-        assert!(c.svg.contains("\nApr 2024\n") && !c.svg.contains("2024-04"));
+        assert!(c.svg.contains(">Apr 2024</text>") && !c.svg.contains("2024-04"));
     }
 
     #[test]

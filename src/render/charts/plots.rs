@@ -3,8 +3,8 @@
 
 use super::frame::{self, text_block, wrap, Frame, TextStyle};
 use super::{
-    colour_hex, finish, fmt_tick, line_colour, nice_range, period_label, tick_font, Dashes,
-    Palette, DARK,
+    colour_hex, finish, fmt_tick, line_colour, nice_range, period_axis, tick_font, Dashes, Palette,
+    DARK,
 };
 use crate::site::chart::{Bar, Chart, Line, PairedBar, Tone};
 use plotters::coord::Shift;
@@ -247,8 +247,8 @@ pub(super) fn line_chart(
             .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
             .ok()?;
         plot.configure_mesh()
-            .x_labels(n.min(24))
-            .x_label_formatter(&|x| period_label(*x, x_labels, step))
+            .x_labels(0)
+            .disable_x_mesh()
             .y_labels(if frame.narrow { 5 } else { 8 })
             .y_label_formatter(&|y| fmt_tick(*y))
             .label_style(tick_font(size).color(&DARK))
@@ -287,8 +287,12 @@ pub(super) fn line_chart(
                 }
             }
         }
-        let (xs, _) = plot.plotting_area().get_pixel_range();
-        overlay = layout.overlay(chart, (xs.start, xs.end));
+        let (xs, ys) = plot.plotting_area().get_pixel_range();
+        let x_pixel = |i: usize| f64::from(plot.backend_coord(&(i as f64, lo)).0);
+        let mut text = String::new();
+        period_axis(&mut text, x_labels, step, &x_pixel, f64::from(ys.end), size);
+        text.push_str(&layout.overlay(chart, (xs.start, xs.end)));
+        overlay = text;
         root.present().ok()?;
     }
     Some(finish(raw, &dashes, chart, frame, &overlay))

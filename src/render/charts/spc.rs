@@ -6,7 +6,7 @@
 
 use super::frame::{mark_svg, text_block, Frame, TextStyle};
 use super::plots::Layout;
-use super::{colour_hex, finish, fmt_tick, nice_range, period_label, tick_font, Dashes, Palette};
+use super::{colour_hex, finish, fmt_tick, nice_range, period_axis, tick_font, Dashes, Palette};
 use crate::site::chart::{Chart, Mark, Plot, SpcEnds};
 use plotters::prelude::*;
 
@@ -139,8 +139,8 @@ pub(super) fn spc_chart(chart: &Chart, frame: Frame) -> Option<String> {
             .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
             .ok()?;
         plot.configure_mesh()
-            .x_labels(n.min(36))
-            .x_label_formatter(&|x| period_label(*x, x_labels, step))
+            .x_labels(0)
+            .disable_x_mesh()
             .y_labels(if frame.narrow { 5 } else { 8 })
             .y_label_formatter(&|y| fmt_tick(*y))
             .label_style(tick_font(size).color(&super::DARK))
@@ -186,7 +186,16 @@ pub(super) fn spc_chart(chart: &Chart, frame: Frame) -> Option<String> {
             let mark = marks.get(i).copied().unwrap_or(Mark::Common);
             mark_svg(&mut overlay, mark, (f64::from(x), f64::from(y)));
         }
-        let (xs, _) = plot.plotting_area().get_pixel_range();
+        let (xs, ys) = plot.plotting_area().get_pixel_range();
+        let x_pixel = |i: usize| f64::from(plot.backend_coord(&(i as f64, lo)).0);
+        period_axis(
+            &mut overlay,
+            x_labels,
+            step,
+            &x_pixel,
+            f64::from(ys.end),
+            size,
+        );
         if !frame.narrow {
             let SpcEnds {
                 mean: m,
