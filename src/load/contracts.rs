@@ -191,7 +191,6 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         .map(|n| normalise_header(n))
         .collect();
     let mut periods: Vec<(usize, Period)> = Vec::new();
-    let mut bad_header = false;
     for (i, cell) in table.header.iter().enumerate() {
         if cell.is_empty() || fixed.contains(&normalise_header(&cell.display())) {
             continue;
@@ -199,7 +198,6 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         match header_period(cell) {
             Ok(p) => periods.push((i, p)),
             Err((message, hint)) => {
-                bad_header = true;
                 diags.push(
                     Diagnostic::error(
                         &table.file,
@@ -212,9 +210,8 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
             }
         }
     }
-    if bad_header {
-        return Vec::new();
-    }
+    // A column whose header is not a period is reported once, above; the rows are still read
+    // (in the other columns) so their own problems come in the same run.
     let mut out = Vec::new();
     for row in &table.rows {
         let mut f = Fields::new(table, row, &cols, diags);
