@@ -84,7 +84,6 @@ fn slug_collisions<'a>(
     }
 }
 
-/// Runs every cross-reference check, appending to `diags`.
 /// A specification's output KPI must say whether it is a stock or a flow, since cost per unit
 /// averages a stock and sums a flow (METHODS.md 4.1): a warning when it was guessed from the KPI's
 /// name, and when the specification and the returns disagree (the specification wins).
@@ -137,13 +136,30 @@ fn output_stock_or_flow(project: &Project, diags: &mut Diagnostics) {
     }
 }
 
+/// Runs every cross-reference check, appending to `diags`, in the order the diagnostics are
+/// reported.
 pub fn validate(project: &Project, diags: &mut Diagnostics) {
     let config_origin = Origin {
         file: "commission.toml".into(),
         location: None,
         keys: Default::default(),
     };
-    // Indicators addressed by specifications.
+    indicator_refs(project, diags);
+    let tender_spec = tender_and_bid_refs(project, diags);
+    evaluation_weights(project, diags);
+    option_refs(project, diags);
+    contract_refs(project, &tender_spec, diags);
+    kpi_return_refs(project, diags);
+    spec_kpi_refs(project, diags);
+    output_stock_or_flow(project, diags);
+    grant_refs(project, diags);
+    engagement_refs(project, diags);
+    settings_areas(project, &config_origin, diags);
+    page_addresses(project, &config_origin, diags);
+}
+
+/// Indicators addressed by specifications.
+fn indicator_refs(project: &Project, diags: &mut Diagnostics) {
     let indicator_ids: Vec<&str> = project.indicators.keys().map(String::as_str).collect();
     for spec in project.specifications.values() {
         for id in &spec.addresses {
@@ -161,14 +177,21 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
-    // Tender notices → specifications; lots of one procurement.
+}
+
+/// Tender notices → specifications; lots of one procurement; bids → specifications, one
+/// specification per tender. Returns each tender's specification, as the tender notices give it
+/// or, for a tender known only from its bids, as its first bid gives it.
+fn tender_and_bid_refs<'a>(
+    project: &'a Project,
+    diags: &mut Diagnostics,
+) -> BTreeMap<&'a str, &'a str> {
     let mut tender_spec: BTreeMap<&str, &str> = BTreeMap::new();
     for t in project.tenders.values() {
         spec_ref(project, &t.spec_id, &t.origin, "spec_id", diags);
         tender_spec.insert(&t.tender_id, &t.spec_id);
     }
     check_lots(project, diags);
-    // Bids → specifications; one specification per tender.
     for bid in &project.bids {
         spec_ref(project, &bid.spec_id, &bid.origin, "spec_id", diags);
         match tender_spec.get(bid.tender_id.as_str()) {
@@ -197,6 +220,11 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
+    tender_spec
+}
+
+/// A specification with bids but no evaluation weights gets the default weights, with a warning.
+fn evaluation_weights(project: &Project, diags: &mut Diagnostics) {
     for spec in project.specifications.values() {
         if project.bids.iter().any(|b| b.spec_id == spec.id) && spec.evaluation.is_none() {
             diags.push(
@@ -205,11 +233,17 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             );
         }
     }
-    // Options → specifications.
+}
+
+/// Options → specifications.
+fn option_refs(project: &Project, diags: &mut Diagnostics) {
     for option in &project.options {
         spec_ref(project, &option.spec_id, &option.origin, "spec_id", diags);
     }
-    // Contracts → specifications and tenders.
+}
+
+/// Contracts → specifications and tenders (`tender_spec`: each tender's specification).
+fn contract_refs(project: &Project, tender_spec: &BTreeMap<&str, &str>, diags: &mut Diagnostics) {
     let tenders: Vec<&str> = tender_spec.keys().copied().collect();
     for c in project.contracts.values() {
         // A contract need not be linked to a specification (a council's own register).
@@ -243,7 +277,10 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
-    // KPI returns → contracts; periods within contract dates.
+}
+
+/// KPI returns → contracts; periods within contract dates.
+fn kpi_return_refs(project: &Project, diags: &mut Diagnostics) {
     let contract_ids: Vec<&str> = project.contracts.keys().map(String::as_str).collect();
     for kpi in project.kpis.values() {
         match project.contracts.get(&kpi.contract_id) {
@@ -278,7 +315,10 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
-    // Specification KPI references (output and social value) → the KPIs of its contracts.
+}
+
+/// Specification KPI references (output and social value) → the KPIs of its contracts.
+fn spec_kpi_refs(project: &Project, diags: &mut Diagnostics) {
     for spec in project.specifications.values() {
         let kpis: BTreeSet<&str> = project
             .kpis
@@ -309,8 +349,10 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
-    output_stock_or_flow(project, diags);
-    // Grants → specifications and areas.
+}
+
+/// Grants → specifications and areas.
+fn grant_refs(project: &Project, diags: &mut Diagnostics) {
     for g in project.grants.values() {
         if let Some(s) = &g.spec_id {
             spec_ref(project, s, &g.origin, "spec_id", diags);
@@ -329,7 +371,10 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
-    // Engagement → specifications; you-said-we-did → engagement and specifications.
+}
+
+/// Engagement → specifications; you-said-we-did → engagement and specifications.
+fn engagement_refs(project: &Project, diags: &mut Diagnostics) {
     for e in project.engagements.values() {
         let at_specs = Origin {
             location: Some(e.origin.key("specs")),
@@ -351,7 +396,10 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
         }
         spec_ref(project, &r.spec_id, &r.origin, "spec_id", diags);
     }
-    // Areas named in the settings.
+}
+
+/// Areas named in the settings (home and benchmark) have values in needs/.
+fn settings_areas(project: &Project, config_origin: &Origin, diags: &mut Diagnostics) {
     if !project.observations.is_empty() {
         for (key, code) in [
             ("home_area", project.config.home_area.as_deref()),
@@ -375,13 +423,16 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
             }
         }
     }
-    // Page addresses: ids that slug alike are an error, not a silent overwrite.
+}
+
+/// Page addresses: ids that slug alike are an error, not a silent overwrite.
+fn page_addresses(project: &Project, config_origin: &Origin, diags: &mut Diagnostics) {
     slug_collisions(
         "indicator",
         project
             .indicators
             .keys()
-            .map(|k| (k.as_str(), &config_origin)),
+            .map(|k| (k.as_str(), config_origin)),
         &[],
         diags,
     );
