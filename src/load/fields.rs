@@ -471,7 +471,7 @@ impl<'a> Fields<'a> {
     pub fn required_text(&mut self, name: &str) -> Option<String> {
         let t = self.text(name);
         if t.is_none() && self.columns.has(name) {
-            let d = self.missing(name, format!("every row needs a {name}"));
+            let d = self.missing(name, format!("every row needs a value in {name}"));
             self.diags.push(d);
         }
         t
