@@ -18,7 +18,8 @@ use commission::cache::BuildCache;
 use commission::diagnostics::Diagnostics;
 use commission::stages::Silent;
 use http::Request;
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::DebounceEventResult;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -28,7 +29,7 @@ use std::time::{Duration, Instant};
 /// The address of the Server-Sent Events stream that open pages listen to.
 pub(crate) const EVENTS_PATH: &str = "/__commission/events";
 
-/// Quiet time after the last change before a rebuild starts.
+/// Quiet time after a path's last change before its events are delivered (notify's debouncer).
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
 /// What `commission serve` was asked to do.
@@ -102,11 +103,9 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
         root: output.clone(),
     });
 
-    let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = tx.send(event);
-    })
-    .context("starting the file watcher")?;
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut watcher = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
+        .context("starting the file watcher")?;
     watcher
         .watch(&project, RecursiveMode::Recursive)
         .with_context(|| format!("watching {}", project.display()))?;
@@ -138,26 +137,17 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
 
     let ignored = Ignored::new(&project, &output);
     loop {
-        let Ok(event) = rx.recv() else {
+        let Ok(batch) = rx.recv() else {
             bail!("the file watcher stopped");
         };
-        if !ignored.relevant(&event) {
-            continue;
+        // Batches delivered while the last rebuild ran are folded into one rebuild.
+        let mut changed = ignored.relevant(&batch);
+        while let Ok(more) = rx.try_recv() {
+            changed |= ignored.relevant(&more);
         }
-        let mut deadline = Instant::now() + DEBOUNCE;
-        loop {
-            let wait = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(wait) {
-                Ok(event) => {
-                    if ignored.relevant(&event) {
-                        deadline = Instant::now() + DEBOUNCE;
-                    }
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => break,
-                Err(mpsc::RecvTimeoutError::Disconnected) => bail!("the file watcher stopped"),
-            }
+        if changed {
+            rebuild(&build_options, &shared, options, &mut cache);
         }
-        rebuild(&build_options, &shared, options, &mut cache);
     }
 }
 
@@ -185,10 +175,15 @@ impl Ignored {
         }
     }
 
-    fn relevant(&self, event: &notify::Result<notify::Event>) -> bool {
-        let Ok(event) = event else {
-            return false;
-        };
+    /// Whether a debounced batch holds a change that can alter the site (a watcher error holds
+    /// none).
+    fn relevant(&self, batch: &DebounceEventResult) -> bool {
+        batch
+            .as_ref()
+            .is_ok_and(|events| events.iter().any(|e| self.changes_site(&e.event)))
+    }
+
+    fn changes_site(&self, event: &notify::Event) -> bool {
         // notify 8 reports opens and reads on Linux: a build's own reads must not trigger builds.
         if matches!(event.kind, EventKind::Access(_)) {
             return false;
@@ -555,7 +550,12 @@ mod tests {
     #[test]
     fn watcher_ignores_reads_and_the_output() {
         let ignored = Ignored::new(Path::new("/p"), Path::new("/tmp/out/site"));
-        let event = |kind, path: &str| Ok(notify::Event::new(kind).add_path(PathBuf::from(path)));
+        let event = |kind, path: &str| {
+            Ok(vec![notify_debouncer_full::DebouncedEvent::new(
+                notify::Event::new(kind).add_path(PathBuf::from(path)),
+                Instant::now(),
+            )])
+        };
         use notify::event::{AccessKind, ModifyKind};
         assert!(!ignored.relevant(&event(EventKind::Access(AccessKind::Any), "/p/a.csv")));
         assert!(ignored.relevant(&event(EventKind::Modify(ModifyKind::Any), "/p/a.csv")));
@@ -568,5 +568,10 @@ mod tests {
             EventKind::Create(notify::event::CreateKind::Any),
             "/p/.public.commission-tmp-3/x"
         )));
+        // A batch is relevant when any of its events is; a watcher error is not a change.
+        let mut batch = event(EventKind::Access(AccessKind::Any), "/p/a.csv").unwrap();
+        batch.extend(event(EventKind::Modify(ModifyKind::Any), "/p/b.csv").unwrap());
+        assert!(ignored.relevant(&Ok(batch)));
+        assert!(!ignored.relevant(&Err(vec![notify::Error::generic("gone")])));
     }
 }
