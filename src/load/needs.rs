@@ -220,6 +220,74 @@ pub struct NeedsValues {
     pub judgements: Vec<Judgement>,
 }
 
+/// Which layout a needs values table is in: the project's own, or a Fingertips export. The
+/// columns are named differently; the rules are mostly the same.
+#[derive(Clone, Copy)]
+struct Layout {
+    fingertips: bool,
+}
+
+impl Layout {
+    /// The column's name in this layout: `own` in the project's layout, `ft` in Fingertips'.
+    fn name(self, own: &'static str, ft: &'static str) -> &'static str {
+        if self.fingertips {
+            ft
+        } else {
+            own
+        }
+    }
+
+    /// The required and optional columns of a values table in this layout.
+    fn columns(self) -> (&'static [&'static str], &'static [&'static str]) {
+        if self.fingertips {
+            (
+                &["Indicator ID", "Area Code", "Time period", "Value"],
+                &[
+                    "Indicator Name",
+                    "Area Name",
+                    "Area Type",
+                    "Parent Code",
+                    "Sex",
+                    "Age",
+                    "Category Type",
+                    "Category",
+                    "Lower CI 95.0 limit",
+                    "Upper CI 95.0 limit",
+                    "Lower CI 99.8 limit",
+                    "Upper CI 99.8 limit",
+                    "Count",
+                    "Denominator",
+                    "Value note",
+                    COMPARED_TO_ENGLAND,
+                ],
+            )
+        } else {
+            (
+                &["indicator_id", "area_code", "period"],
+                &[
+                    "area_name",
+                    "area_type",
+                    "parent_code",
+                    "value",
+                    "lower_ci",
+                    "upper_ci",
+                    "lower_ci_95",
+                    "upper_ci_95",
+                    "lower_ci_99_8",
+                    "upper_ci_99_8",
+                    "count",
+                    "denominator",
+                    "sex",
+                    "age",
+                    "category_type",
+                    "category",
+                    "value_note",
+                ],
+            )
+        }
+    }
+}
+
 /// Reads a needs values table in either layout.
 pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics) {
     let fingertips = is_fingertips(table);
@@ -230,236 +298,277 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
     } else {
         table
     };
-    let (required, optional): (&[&str], &[&str]) = if fingertips {
-        (
-            &["Indicator ID", "Area Code", "Time period", "Value"],
-            &[
-                "Indicator Name",
-                "Area Name",
-                "Area Type",
-                "Parent Code",
-                "Sex",
-                "Age",
-                "Category Type",
-                "Category",
-                "Lower CI 95.0 limit",
-                "Upper CI 95.0 limit",
-                "Lower CI 99.8 limit",
-                "Upper CI 99.8 limit",
-                "Count",
-                "Denominator",
-                "Value note",
-                COMPARED_TO_ENGLAND,
-            ],
-        )
-    } else {
-        (
-            &["indicator_id", "area_code", "period"],
-            &[
-                "area_name",
-                "area_type",
-                "parent_code",
-                "value",
-                "lower_ci",
-                "upper_ci",
-                "lower_ci_95",
-                "upper_ci_95",
-                "lower_ci_99_8",
-                "upper_ci_99_8",
-                "count",
-                "denominator",
-                "sex",
-                "age",
-                "category_type",
-                "category",
-                "value_note",
-            ],
-        )
-    };
+    let layout = Layout { fingertips };
+    let (required, optional) = layout.columns();
     let Some(cols) = Columns::resolve(table, required, optional, diags) else {
         return;
     };
-    let name = |own: &'static str, ft: &'static str| if fingertips { ft } else { own };
     for row in &table.rows {
         let mut f = Fields::new(table, row, &cols, diags);
-        let indicator_id = f.id(name("indicator_id", "Indicator ID"));
-        let area_code = f.id(name("area_code", "Area Code"));
-        let period = f.period(name("period", "Time period"));
-        let value = f.number(name("value", "Value"));
-        // A value rounded for publication may sit just outside its own limits: allow half a unit
-        // in its last decimal place.
-        let rounding = f
-            .text(name("value", "Value"))
-            .and_then(|t| {
-                t.split_once('.')
-                    .map(|(_, d)| d.chars().take_while(char::is_ascii_digit).count())
-            })
-            .map(|d| 0.5 * 10f64.powi(-(d as i32)))
-            .unwrap_or(0.5);
-        let (lower95, upper95) = if fingertips {
-            (
-                f.number("Lower CI 95.0 limit"),
-                f.number("Upper CI 95.0 limit"),
-            )
-        } else if cols.has("lower_ci_95") || cols.has("upper_ci_95") {
-            (f.number("lower_ci_95"), f.number("upper_ci_95"))
-        } else {
-            (f.number("lower_ci"), f.number("upper_ci"))
-        };
-        let (lower998, upper998) = if fingertips {
-            (
-                f.number("Lower CI 99.8 limit"),
-                f.number("Upper CI 99.8 limit"),
-            )
-        } else {
-            (f.number("lower_ci_99_8"), f.number("upper_ci_99_8"))
-        };
-        let count = f.number(name("count", "Count"));
-        let denominator = f.number(name("denominator", "Denominator"));
-        let mut ok = true;
-        if let Some(n) = count {
-            if n < 0.0 {
-                let d = f
-                    .error(name("count", "Count"), "count is negative")
-                    .value(n.to_string());
-                f.diags.push(d);
-                ok = false;
-            }
+        read_value_row(&mut f, layout, out);
+    }
+}
+
+/// One row's numbers: the value, its confidence limits, and the count and denominator it may be
+/// computed from.
+struct Measures {
+    value: Option<f64>,
+    /// Half a unit in the value's last published decimal place.
+    rounding: f64,
+    lower95: Option<f64>,
+    upper95: Option<f64>,
+    lower998: Option<f64>,
+    upper998: Option<f64>,
+    count: Option<f64>,
+    denominator: Option<f64>,
+}
+
+/// One row's labels: its area as the row names it, its breakdown and its value note.
+struct Labels {
+    area_name: Option<String>,
+    area_type: Option<String>,
+    parent_code: Option<String>,
+    sex: Option<String>,
+    age: Option<String>,
+    category_type: Option<String>,
+    category: Option<String>,
+    value_note: Option<String>,
+}
+
+/// Reads one row of a needs values table into `out`, reporting its problems.
+fn read_value_row(f: &mut Fields, layout: Layout, out: &mut NeedsValues) {
+    let name = |own, ft| layout.name(own, ft);
+    let indicator_id = f.id(name("indicator_id", "Indicator ID"));
+    let area_code = f.id(name("area_code", "Area Code"));
+    let period = f.period(name("period", "Time period"));
+    let m = read_measures(f, layout);
+    let mut ok = check_measures(f, &m, layout);
+    // A cell that is present but unreadable has its own diagnostic already.
+    let value_blank = f.is_blank(name("value", "Value"));
+    let count_blank = f.is_blank(name("count", "Count"));
+    let denominator_blank = f.is_blank(name("denominator", "Denominator"));
+    if value_blank && (count_blank || denominator_blank) && !layout.fingertips {
+        let d = f.missing(
+            name("value", "Value"),
+            "give a value, or a count and a denominator to compute it from".into(),
+        );
+        f.diags.push(d);
+        ok = false;
+    }
+    let labels = read_labels(f, layout);
+    if layout.fingertips {
+        keep_fingertips_extras(f, &indicator_id, &period, m.value, &labels, out);
+    }
+    let origin = f.origin();
+    let (Some(indicator_id), Some(area_code), Some(period)) = (indicator_id, area_code, period)
+    else {
+        return;
+    };
+    if !ok {
+        return;
+    }
+    // A Fingertips row with no value (suppressed, or "Value missing in source data") is kept:
+    // it is published with its value note and left out of comparisons and trends. A row
+    // whose value could not be read has its own diagnostic and is left out.
+    let value_given = f.columns.has(name("value", "Value"));
+    if m.value.is_none() && m.count.is_none() && !(layout.fingertips && value_given && value_blank)
+    {
+        return;
+    }
+    let area = out.areas.entry(area_code.clone()).or_insert_with(|| Area {
+        code: area_code.clone(),
+        name: labels
+            .area_name
+            .clone()
+            .unwrap_or_else(|| area_code.clone()),
+        area_type: labels.area_type.clone(),
+        parent_code: labels.parent_code.clone(),
+    });
+    if area.name == area.code {
+        if let Some(n) = &labels.area_name {
+            area.name = n.clone();
         }
-        // An interval computed from a count needs a whole count; a Fingertips export's count is
-        // kept as published (some, like excess winter deaths, are fractional).
-        if let Some(n) = count.filter(|n| n.fract() != 0.0 && n >= &0.0) {
-            if !fingertips && (lower95.is_none() || upper95.is_none()) {
-                let d = f
-                    .error(name("count", "Count"), "count is not a whole number")
-                    .value(n.to_string())
-                    .hint("a confidence interval is computed from a count of events: give whole events, or give the interval (lower_ci, upper_ci)");
-                f.diags.push(d);
-                ok = false;
-            }
-        }
-        if let Some(n) = denominator {
-            if n <= 0.0 {
-                let d = f
-                    .error(
-                        name("denominator", "Denominator"),
-                        "denominator must be greater than zero",
-                    )
-                    .value(n.to_string());
-                f.diags.push(d);
-                ok = false;
-            }
-        }
-        for (lo, hi, col_lo) in [
-            (lower95, upper95, name("lower_ci", "Lower CI 95.0 limit")),
-            (
-                lower998,
-                upper998,
-                name("lower_ci_99_8", "Lower CI 99.8 limit"),
-            ),
-        ] {
-            if let (Some(l), Some(u)) = (lo, hi) {
-                if l > u {
-                    let d = f
-                        .error(col_lo, "lower confidence limit is above the upper")
-                        .value(format!("{l} > {u}"));
-                    f.diags.push(d);
-                    ok = false;
-                } else if let Some(v) = value {
-                    if v < l - rounding - 1e-12 || v > u + rounding + 1e-12 {
-                        let d = f
-                            .error(col_lo, "confidence interval does not contain its value")
-                            .value(format!("{v} outside {l} to {u}"))
-                            .hint("check that the value and its limits are on the same scale");
-                        f.diags.push(d);
-                        ok = false;
-                    }
-                }
-            }
-        }
-        // A cell that is present but unreadable has its own diagnostic already.
-        let value_blank = f.is_blank(name("value", "Value"));
-        let count_blank = f.is_blank(name("count", "Count"));
-        let denominator_blank = f.is_blank(name("denominator", "Denominator"));
-        if value_blank && (count_blank || denominator_blank) && !fingertips {
-            let d = f.missing(
-                name("value", "Value"),
-                "give a value, or a count and a denominator to compute it from".into(),
-            );
+    }
+    out.observations.push(Observation {
+        indicator_id,
+        area_code,
+        period,
+        value: m.value,
+        lower_ci_95: m.lower95,
+        upper_ci_95: m.upper95,
+        lower_ci_99_8: m.lower998,
+        upper_ci_99_8: m.upper998,
+        count: m.count,
+        denominator: m.denominator,
+        sex: labels.sex,
+        age: labels.age,
+        category_type: labels.category_type,
+        category: labels.category,
+        value_note: labels.value_note,
+        origin,
+    });
+}
+
+/// Reads a row's value, confidence limits, count and denominator.
+fn read_measures(f: &mut Fields, layout: Layout) -> Measures {
+    let name = |own, ft| layout.name(own, ft);
+    let value = f.number(name("value", "Value"));
+    // A value rounded for publication may sit just outside its own limits: allow half a unit
+    // in its last decimal place.
+    let rounding = f
+        .text(name("value", "Value"))
+        .and_then(|t| {
+            t.split_once('.')
+                .map(|(_, d)| d.chars().take_while(char::is_ascii_digit).count())
+        })
+        .map(|d| 0.5 * 10f64.powi(-(d as i32)))
+        .unwrap_or(0.5);
+    let (lower95, upper95) = if layout.fingertips {
+        (
+            f.number("Lower CI 95.0 limit"),
+            f.number("Upper CI 95.0 limit"),
+        )
+    } else if f.columns.has("lower_ci_95") || f.columns.has("upper_ci_95") {
+        (f.number("lower_ci_95"), f.number("upper_ci_95"))
+    } else {
+        (f.number("lower_ci"), f.number("upper_ci"))
+    };
+    let (lower998, upper998) = if layout.fingertips {
+        (
+            f.number("Lower CI 99.8 limit"),
+            f.number("Upper CI 99.8 limit"),
+        )
+    } else {
+        (f.number("lower_ci_99_8"), f.number("upper_ci_99_8"))
+    };
+    let count = f.number(name("count", "Count"));
+    let denominator = f.number(name("denominator", "Denominator"));
+    Measures {
+        value,
+        rounding,
+        lower95,
+        upper95,
+        lower998,
+        upper998,
+        count,
+        denominator,
+    }
+}
+
+/// Reports a negative or (where an interval is to be computed from it) fractional count, a
+/// denominator not above zero, and limits the wrong way round or not containing their value.
+/// False when the row is not to be used.
+fn check_measures(f: &mut Fields, m: &Measures, layout: Layout) -> bool {
+    let name = |own, ft| layout.name(own, ft);
+    let mut ok = true;
+    if let Some(n) = m.count {
+        if n < 0.0 {
+            let d = f
+                .error(name("count", "Count"), "count is negative")
+                .value(n.to_string());
             f.diags.push(d);
             ok = false;
         }
-        let area_name = f.text(name("area_name", "Area Name"));
-        let area_type = f.text(name("area_type", "Area Type"));
-        let parent_code = f.text(name("parent_code", "Parent Code"));
-        let sex = f.text(name("sex", "Sex"));
-        let age = f.text(name("age", "Age"));
-        let category_type = f.text(name("category_type", "Category Type"));
-        let category = f.text(name("category", "Category"));
-        let value_note = f.text(name("value_note", "Value note"));
-        if fingertips {
-            if let (Some(id), Some(n)) = (&indicator_id, f.text("Indicator Name")) {
-                out.fingertips_names.entry(id.clone()).or_insert(n);
-            }
-            if let (Some(id), Some(p), Some(v), Some(label)) =
-                (&indicator_id, &period, value, f.text(COMPARED_TO_ENGLAND))
-            {
-                if category.is_none() {
-                    out.judgements.push(Judgement {
-                        indicator_id: id.clone(),
-                        period: p.label.clone(),
-                        sex: sex.clone(),
-                        age: age.clone(),
-                        value: v,
-                        label,
-                    });
+    }
+    // An interval computed from a count needs a whole count; a Fingertips export's count is
+    // kept as published (some, like excess winter deaths, are fractional).
+    if let Some(n) = m.count.filter(|n| n.fract() != 0.0 && n >= &0.0) {
+        if !layout.fingertips && (m.lower95.is_none() || m.upper95.is_none()) {
+            let d = f
+                .error(name("count", "Count"), "count is not a whole number")
+                .value(n.to_string())
+                .hint("a confidence interval is computed from a count of events: give whole events, or give the interval (lower_ci, upper_ci)");
+            f.diags.push(d);
+            ok = false;
+        }
+    }
+    if let Some(n) = m.denominator {
+        if n <= 0.0 {
+            let d = f
+                .error(
+                    name("denominator", "Denominator"),
+                    "denominator must be greater than zero",
+                )
+                .value(n.to_string());
+            f.diags.push(d);
+            ok = false;
+        }
+    }
+    for (lo, hi, col_lo) in [
+        (
+            m.lower95,
+            m.upper95,
+            name("lower_ci", "Lower CI 95.0 limit"),
+        ),
+        (
+            m.lower998,
+            m.upper998,
+            name("lower_ci_99_8", "Lower CI 99.8 limit"),
+        ),
+    ] {
+        if let (Some(l), Some(u)) = (lo, hi) {
+            if l > u {
+                let d = f
+                    .error(col_lo, "lower confidence limit is above the upper")
+                    .value(format!("{l} > {u}"));
+                f.diags.push(d);
+                ok = false;
+            } else if let Some(v) = m.value {
+                if v < l - m.rounding - 1e-12 || v > u + m.rounding + 1e-12 {
+                    let d = f
+                        .error(col_lo, "confidence interval does not contain its value")
+                        .value(format!("{v} outside {l} to {u}"))
+                        .hint("check that the value and its limits are on the same scale");
+                    f.diags.push(d);
+                    ok = false;
                 }
             }
         }
-        let origin = f.origin();
-        let (Some(indicator_id), Some(area_code), Some(period)) = (indicator_id, area_code, period)
-        else {
-            continue;
-        };
-        if !ok {
-            continue;
+    }
+    ok
+}
+
+/// Reads a row's area name, type and parent, its breakdown and its value note.
+fn read_labels(f: &mut Fields, layout: Layout) -> Labels {
+    let name = |own, ft| layout.name(own, ft);
+    Labels {
+        area_name: f.text(name("area_name", "Area Name")),
+        area_type: f.text(name("area_type", "Area Type")),
+        parent_code: f.text(name("parent_code", "Parent Code")),
+        sex: f.text(name("sex", "Sex")),
+        age: f.text(name("age", "Age")),
+        category_type: f.text(name("category_type", "Category Type")),
+        category: f.text(name("category", "Category")),
+        value_note: f.text(name("value_note", "Value note")),
+    }
+}
+
+/// Keeps what a Fingertips row adds beyond its value: the indicator's name, and (for a row of no
+/// category) Fingertips' own comparison with England.
+fn keep_fingertips_extras(
+    f: &mut Fields,
+    indicator_id: &Option<String>,
+    period: &Option<crate::model::Period>,
+    value: Option<f64>,
+    labels: &Labels,
+    out: &mut NeedsValues,
+) {
+    if let (Some(id), Some(n)) = (indicator_id, f.text("Indicator Name")) {
+        out.fingertips_names.entry(id.clone()).or_insert(n);
+    }
+    if let (Some(id), Some(p), Some(v), Some(label)) =
+        (indicator_id, period, value, f.text(COMPARED_TO_ENGLAND))
+    {
+        if labels.category.is_none() {
+            out.judgements.push(Judgement {
+                indicator_id: id.clone(),
+                period: p.label.clone(),
+                sex: labels.sex.clone(),
+                age: labels.age.clone(),
+                value: v,
+                label,
+            });
         }
-        // A Fingertips row with no value (suppressed, or "Value missing in source data") is kept:
-        // it is published with its value note and left out of comparisons and trends. A row
-        // whose value could not be read has its own diagnostic and is left out.
-        let value_given = cols.has(name("value", "Value"));
-        if value.is_none() && count.is_none() && !(fingertips && value_given && value_blank) {
-            continue;
-        }
-        let area = out.areas.entry(area_code.clone()).or_insert_with(|| Area {
-            code: area_code.clone(),
-            name: area_name.clone().unwrap_or_else(|| area_code.clone()),
-            area_type: area_type.clone(),
-            parent_code: parent_code.clone(),
-        });
-        if area.name == area.code {
-            if let Some(n) = &area_name {
-                area.name = n.clone();
-            }
-        }
-        out.observations.push(Observation {
-            indicator_id,
-            area_code,
-            period,
-            value,
-            lower_ci_95: lower95,
-            upper_ci_95: upper95,
-            lower_ci_99_8: lower998,
-            upper_ci_99_8: upper998,
-            count,
-            denominator,
-            sex,
-            age,
-            category_type,
-            category,
-            value_note,
-            origin,
-        });
     }
 }
 
