@@ -186,8 +186,12 @@ fn read_text(path: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> 
     }
 }
 
+/// The largest `commission.toml` read: settings are a few kilobytes; a larger file is refused by
+/// name before it is read.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// The text of `commission.toml`: missing, not a regular file (a FIFO is never opened, so it
-/// cannot block), and unreadable are three different errors.
+/// cannot block), over `MAX_CONFIG_BYTES`, and unreadable are four different errors.
 fn read_config(root: &Path, diags: &mut Diagnostics) -> Option<String> {
     let path = root.join("commission.toml");
     let file = "commission.toml";
@@ -217,6 +221,21 @@ fn read_config(root: &Path, diags: &mut Diagnostics) -> Option<String> {
         Err(e) => format!("cannot read commission.toml: {e}"),
         Ok(meta) if !meta.is_file() => {
             "commission.toml is not a regular file (a folder, FIFO, socket or device)".to_string()
+        }
+        Ok(meta) if meta.len() > MAX_CONFIG_BYTES => {
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    Location::File,
+                    format!(
+                        "commission.toml is larger than the {} limit",
+                        table::limit_text(MAX_CONFIG_BYTES)
+                    ),
+                )
+                .value(format!("{} bytes", meta.len()))
+                .hint("the settings are a few kilobytes; keep data in the project's folders, not in commission.toml"),
+            );
+            return None;
         }
         Ok(_) => match std::fs::read(&path) {
             Ok(bytes) => return Some(table::decode_text(&bytes, file, diags)),

@@ -147,3 +147,29 @@ fn markdown_and_templates_over_their_size_limits_are_refused_by_name() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(!stderr.contains("limit"), "{stderr}");
 }
+
+/// Issue 17 item 6: `commission.toml` is read whole, so it has a size limit of its own (1 MiB),
+/// refused by name before it is read.
+#[test]
+fn a_settings_file_over_its_size_limit_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_project(&common::fixture("small"), root);
+    let config = std::fs::read_to_string(root.join("commission.toml")).unwrap();
+    let padded = config + &"# padding\n".repeat(110_000);
+    std::fs::write(root.join("commission.toml"), &padded).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
+        .arg("check")
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: commission.toml: commission.toml is larger than the 1 MiB limit: \"{} bytes\"\n  = hint: the settings are a few kilobytes; keep data in the project's folders, not in commission.toml\n1 error(s), 0 warning(s)\n",
+            padded.len()
+        )
+    );
+}
