@@ -143,10 +143,7 @@ pub const MAX_MARKDOWN_BYTES: u64 = 4 * 1024 * 1024;
 /// The Markdown size limit in force: `MAX_MARKDOWN_BYTES`, or `COMMISSION_MAX_MARKDOWN_BYTES`
 /// when set to a number.
 pub fn max_markdown_bytes() -> u64 {
-    std::env::var("COMMISSION_MAX_MARKDOWN_BYTES")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(MAX_MARKDOWN_BYTES)
+    workbook_limits::limit_from_env("COMMISSION_MAX_MARKDOWN_BYTES", MAX_MARKDOWN_BYTES)
 }
 
 /// The text of a Markdown document, refused by name when it is over `max_markdown_bytes`.

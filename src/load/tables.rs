@@ -13,10 +13,7 @@ pub const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
 /// The table size limit in force: `MAX_TABLE_BYTES`, or `COMMISSION_MAX_TABLE_BYTES` when set to a
 /// number (for tests of the limit, and for councils that must load a larger file).
 pub fn max_table_bytes() -> u64 {
-    std::env::var("COMMISSION_MAX_TABLE_BYTES")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(MAX_TABLE_BYTES)
+    super::workbook_limits::limit_from_env("COMMISSION_MAX_TABLE_BYTES", MAX_TABLE_BYTES)
 }
 
 /// Whether the input file at `path` may be read: false, with a diagnostic, when it is over the

@@ -293,10 +293,7 @@ fn walk_folder(root: &Path, folder: &str, diags: &mut Diagnostics) -> Vec<Found>
 
 /// The template size limit in force: `MAX_TEMPLATE_BYTES`, or `COMMISSION_MAX_TEMPLATE_BYTES`.
 fn max_template_bytes() -> u64 {
-    std::env::var("COMMISSION_MAX_TEMPLATE_BYTES")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(MAX_TEMPLATE_BYTES)
+    super::workbook_limits::limit_from_env("COMMISSION_MAX_TEMPLATE_BYTES", MAX_TEMPLATE_BYTES)
 }
 
 /// The default theme with the project's `templates/` and `static/` applied over it. Templates

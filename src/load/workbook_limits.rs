@@ -18,7 +18,9 @@ pub const MAX_SHARED_STRINGS: u64 = 10_000_000;
 pub(crate) const MAX_ROWS: u64 = 1_048_576;
 pub(crate) const MAX_COLUMNS: u64 = 16_384;
 
-fn limit_from_env(name: &str, default: u64) -> u64 {
+/// A limit in force: `default`, or the environment variable `name` when it holds a number. Every
+/// `COMMISSION_MAX_*` limit is read through this.
+pub(crate) fn limit_from_env(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
         .and_then(|v| v.trim().parse().ok())
