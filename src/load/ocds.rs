@@ -8,6 +8,7 @@
 use super::register::{decode_entities, route_from_process, term_years, to_pence};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Contract, ContractDetails, ContractSupplier, Origin, ProcurementRoute};
+use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -296,6 +297,35 @@ fn supplier(s: &Value) -> ContractSupplier {
     }
 }
 
+/// Where one award sits in a release, for its diagnostics.
+struct AwardPlace<'a> {
+    ocid: &'a str,
+    file: &'a str,
+    path: &'a str,
+    index: usize,
+}
+
+impl AwardPlace<'_> {
+    /// An error at one field of this award.
+    fn problem(&self, field: &str, message: &str) -> Diagnostic {
+        Diagnostic::error(self.file, Location::File, message.to_string())
+            .column(format!("{}.awards[{}].{field}", self.path, self.index))
+    }
+}
+
+/// What an award must give to become a contract: its term, value, suppliers and title.
+struct AwardTerms {
+    start: NaiveDate,
+    end: NaiveDate,
+    amount: f64,
+    award_date: Option<NaiveDate>,
+    extension_end_date: Option<NaiveDate>,
+    suppliers: Vec<ContractSupplier>,
+    title: String,
+}
+
+/// The contracts of one contracting process: one per award that is neither cancelled nor
+/// unsuccessful and gives what a contract needs.
 fn process_contracts(
     ocid: &str,
     release: &Value,
@@ -308,9 +338,6 @@ fn process_contracts(
         .and_then(Value::as_array)
         .map(|a| a.iter().collect())
         .unwrap_or_default();
-    let tender = release.get("tender");
-    let contracts = release.get("contracts").and_then(Value::as_array);
-    let buyer = release.get("buyer");
     let mut out = Vec::new();
     for (i, award) in awards.iter().enumerate() {
         let status = award
@@ -320,197 +347,254 @@ fn process_contracts(
         if matches!(status, "cancelled" | "unsuccessful") {
             continue;
         }
-        let award_id = text(award.get("id"));
-        let contract = contracts.and_then(|cs| {
+        let place = AwardPlace {
+            ocid,
+            file,
+            path,
+            index: i,
+        };
+        if let Some(c) = award_contract(release, award, awards.len(), &place, diags) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The contract of one award (of `awards` in the release), or None when a problem with it has
+/// been reported.
+fn award_contract(
+    release: &Value,
+    award: &Value,
+    awards: usize,
+    place: &AwardPlace,
+    diags: &mut Diagnostics,
+) -> Option<Contract> {
+    let (ocid, i) = (place.ocid, place.index);
+    let tender = release.get("tender");
+    let buyer = release.get("buyer");
+    let award_id = text(award.get("id"));
+    let contract = release
+        .get("contracts")
+        .and_then(Value::as_array)
+        .and_then(|cs| {
             cs.iter()
                 .find(|c| award_id.is_some() && text(c.get("awardID")) == award_id)
         });
-        let at = |field: &str| format!("{path}.awards[{i}].{field}");
-        let problem = |field: &str, message: &str| {
-            Diagnostic::error(file, Location::File, message.to_string()).column(at(field))
-        };
-        let period = contract
-            .and_then(|c| c.get("period"))
-            .or_else(|| award.get("contractPeriod"));
-        // A date given but refused (a year outside 1900 to 2100, text after it) is reported for
-        // what it is, not as missing.
-        let checked = |v: Option<&Value>, field: &str, diags: &mut Diagnostics| {
-            let Some(text) = v.and_then(Value::as_str) else {
-                return Ok(None);
-            };
-            super::fields::date_problem(text).map(Some).map_err(|why| {
-                diags.push(
-                    problem(field, why)
-                        .value(text.to_string())
-                        .hint(super::fields::date_hint(why)),
-                );
-            })
-        };
-        let period_field = if contract.and_then(|c| c.get("period")).is_some() {
-            "contracts.period"
-        } else {
-            "contractPeriod"
-        };
-        let start = checked(
-            period.and_then(|p| p.get("startDate")),
-            &format!("{period_field}.startDate"),
-            diags,
-        );
-        let end_given = period.and_then(|p| p.get("endDate"));
-        let end = checked(
-            end_given.or_else(|| period.and_then(|p| p.get("maxExtentDate"))),
-            &format!(
-                "{period_field}.{}",
-                if end_given.is_some() {
-                    "endDate"
-                } else {
-                    "maxExtentDate"
-                }
-            ),
-            diags,
-        );
-        let award_date = checked(award.get("date"), "date", diags);
-        let extension_end_date = checked(
-            contract.and_then(|c| c.get("period").and_then(|p| p.get("maxExtentDate"))),
-            "contracts.period.maxExtentDate",
-            diags,
-        );
-        let value = contract
-            .and_then(|c| c.get("value"))
-            .filter(|v| v.get("amount").is_some_and(|a| !a.is_null()))
-            .or_else(|| award.get("value"));
-        let amount = value.and_then(|v| v.get("amount")).and_then(Value::as_f64);
-        let suppliers: Vec<ContractSupplier> = award
-            .get("suppliers")
-            .and_then(Value::as_array)
-            .map(|s| {
-                s.iter()
-                    .map(supplier)
-                    .filter(|s| !s.name.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
-        let title = text(award.get("title"))
-            .or_else(|| contract.and_then(|c| text(c.get("title"))))
-            .or_else(|| tender.and_then(|t| text(t.get("title"))));
-        let refused = [&start, &end, &award_date, &extension_end_date]
-            .iter()
-            .any(|d| d.is_err());
-        let (start_refused, end_refused) = (start.is_err(), end.is_err());
-        let (start, end) = (start.ok().flatten(), end.ok().flatten());
-        let (award_date, extension_end_date) =
-            (award_date.ok().flatten(), extension_end_date.ok().flatten());
-        let mut ok = !refused;
-        for (missing, field, message) in [
-            (
-                start.is_none() && !start_refused,
-                "contractPeriod.startDate",
-                "award has no contract start date",
-            ),
-            (
-                end.is_none() && !end_refused,
-                "contractPeriod.endDate",
-                "award has no contract end date",
-            ),
-            (amount.is_none(), "value.amount", "award has no value"),
-            (suppliers.is_empty(), "suppliers", "award names no supplier"),
-            (
-                title.is_none(),
-                "title",
-                "award, contract and tender have no title",
-            ),
-        ] {
-            if missing {
-                diags.push(problem(field, message).value(ocid.to_string()));
-                ok = false;
-            }
-        }
-        if !ok {
-            continue;
-        }
-        let (start, end, amount) = (
-            start.unwrap_or_default(),
-            end.unwrap_or_default(),
-            amount.unwrap_or_default(),
-        );
-        if end < start {
-            diags.push(
-                problem("contractPeriod.endDate", "contract ends before it starts")
-                    .value(format!("{end} is before {start}")),
-            );
-            continue;
-        }
-        // One award: the ocid. Several: `{ocid}-{award id}`, unless the award id already
-        // starts with the ocid (as in the OCDS commission publishes), so that reading a
-        // package back does not prefix its ids again.
-        let contract_id = match &award_id {
-            _ if awards.len() == 1 => ocid.to_string(),
-            Some(id) if id.starts_with(&format!("{ocid}-")) => id.clone(),
-            Some(id) => format!("{ocid}-{id}"),
-            None => format!("{ocid}-{}", i + 1),
-        };
-        if let Err(why) = super::fields::check_id(&contract_id) {
-            diags.push(problem("id", why).value(contract_id));
-            continue;
-        }
-        let process = tender.and_then(|t| text(t.get("procurementMethodDetails")));
-        let years = term_years(start, end);
-        let names: Vec<&str> = suppliers.iter().map(|s| s.name.as_str()).collect();
-        let buyer_identifier = buyer.and_then(|b| b.get("identifier"));
-        let buyer_id = match (
-            buyer_identifier.and_then(|i| text(i.get("scheme"))),
-            buyer_identifier.and_then(|i| text(i.get("id"))),
-        ) {
-            (Some(s), Some(id)) => Some(format!("{s}-{id}")),
-            _ => buyer.and_then(|b| text(b.get("id"))),
-        };
-        out.push(Contract {
-            contract_id,
-            spec_id: String::new(),
-            title: title.unwrap_or_default(),
-            supplier: names.join("; "),
-            start_date: start,
-            end_date: end,
-            annual_value: if years > 0.0 {
-                to_pence(amount / years)
-            } else {
-                amount
-            },
-            total_value: amount,
-            tender_id: None,
-            supplier_id: suppliers
-                .first()
-                .and_then(|s| s.registration.clone())
-                .filter(|_| suppliers.len() == 1),
-            supplier_type: None,
-            department: None,
-            description: contract
-                .and_then(|c| text(c.get("description")))
-                .or_else(|| tender.and_then(|t| text(t.get("description"))))
-                .or_else(|| text(award.get("description"))),
-            award_date,
-            review_date: None,
-            extension_end_date,
-            procurement_route: route(tender, process.as_deref()),
-            irrecoverable_vat: None,
-            details: ContractDetails {
-                suppliers,
-                procurement_process: process,
-                annual_value_derived: true,
-                total_value_derived: false,
-                ocid: Some(ocid.to_string()),
-                buyer: buyer.and_then(|b| text(b.get("name"))),
-                buyer_id,
-                procurement_act_2023: None,
-            },
-            origin: Origin {
-                file: file.to_string(),
-                location: Some(Location::File),
-                keys: Default::default(),
-            },
-        });
+    let terms = award_terms(award, contract, tender, place, diags)?;
+    // One award: the ocid. Several: `{ocid}-{award id}`, unless the award id already
+    // starts with the ocid (as in the OCDS commission publishes), so that reading a
+    // package back does not prefix its ids again.
+    let contract_id = match &award_id {
+        _ if awards == 1 => ocid.to_string(),
+        Some(id) if id.starts_with(&format!("{ocid}-")) => id.clone(),
+        Some(id) => format!("{ocid}-{id}"),
+        None => format!("{ocid}-{}", i + 1),
+    };
+    if let Err(why) = super::fields::check_id(&contract_id) {
+        diags.push(place.problem("id", why).value(contract_id));
+        return None;
     }
-    out
+    let process = tender.and_then(|t| text(t.get("procurementMethodDetails")));
+    let years = term_years(terms.start, terms.end);
+    let names: Vec<&str> = terms.suppliers.iter().map(|s| s.name.as_str()).collect();
+    let buyer_identifier = buyer.and_then(|b| b.get("identifier"));
+    let buyer_id = match (
+        buyer_identifier.and_then(|i| text(i.get("scheme"))),
+        buyer_identifier.and_then(|i| text(i.get("id"))),
+    ) {
+        (Some(s), Some(id)) => Some(format!("{s}-{id}")),
+        _ => buyer.and_then(|b| text(b.get("id"))),
+    };
+    Some(Contract {
+        contract_id,
+        spec_id: String::new(),
+        title: terms.title,
+        supplier: names.join("; "),
+        start_date: terms.start,
+        end_date: terms.end,
+        annual_value: if years > 0.0 {
+            to_pence(terms.amount / years)
+        } else {
+            terms.amount
+        },
+        total_value: terms.amount,
+        tender_id: None,
+        supplier_id: terms
+            .suppliers
+            .first()
+            .and_then(|s| s.registration.clone())
+            .filter(|_| terms.suppliers.len() == 1),
+        supplier_type: None,
+        department: None,
+        description: contract
+            .and_then(|c| text(c.get("description")))
+            .or_else(|| tender.and_then(|t| text(t.get("description"))))
+            .or_else(|| text(award.get("description"))),
+        award_date: terms.award_date,
+        review_date: None,
+        extension_end_date: terms.extension_end_date,
+        procurement_route: route(tender, process.as_deref()),
+        irrecoverable_vat: None,
+        details: ContractDetails {
+            suppliers: terms.suppliers,
+            procurement_process: process,
+            annual_value_derived: true,
+            total_value_derived: false,
+            ocid: Some(ocid.to_string()),
+            buyer: buyer.and_then(|b| text(b.get("name"))),
+            buyer_id,
+            procurement_act_2023: None,
+        },
+        origin: Origin {
+            file: place.file.to_string(),
+            location: Some(Location::File),
+            keys: Default::default(),
+        },
+    })
+}
+
+/// A date as an award gives it: `Err` when given but refused (reported), `Ok(None)` when absent.
+type GivenDate = Result<Option<NaiveDate>, ()>;
+
+/// An award's contract start and end (from its contract's period or its own contractPeriod), its
+/// date, and its contract's latest extension date.
+fn award_dates(
+    award: &Value,
+    contract: Option<&Value>,
+    place: &AwardPlace,
+    diags: &mut Diagnostics,
+) -> (GivenDate, GivenDate, GivenDate, GivenDate) {
+    let period = contract
+        .and_then(|c| c.get("period"))
+        .or_else(|| award.get("contractPeriod"));
+    // A date given but refused (a year outside 1900 to 2100, text after it) is reported for
+    // what it is, not as missing.
+    let checked = |v: Option<&Value>, field: &str, diags: &mut Diagnostics| -> GivenDate {
+        let Some(text) = v.and_then(Value::as_str) else {
+            return Ok(None);
+        };
+        super::fields::date_problem(text).map(Some).map_err(|why| {
+            diags.push(
+                place
+                    .problem(field, why)
+                    .value(text.to_string())
+                    .hint(super::fields::date_hint(why)),
+            );
+        })
+    };
+    let period_field = if contract.and_then(|c| c.get("period")).is_some() {
+        "contracts.period"
+    } else {
+        "contractPeriod"
+    };
+    let start = checked(
+        period.and_then(|p| p.get("startDate")),
+        &format!("{period_field}.startDate"),
+        diags,
+    );
+    let end_given = period.and_then(|p| p.get("endDate"));
+    let end = checked(
+        end_given.or_else(|| period.and_then(|p| p.get("maxExtentDate"))),
+        &format!(
+            "{period_field}.{}",
+            if end_given.is_some() {
+                "endDate"
+            } else {
+                "maxExtentDate"
+            }
+        ),
+        diags,
+    );
+    let award_date = checked(award.get("date"), "date", diags);
+    let extension_end_date = checked(
+        contract.and_then(|c| c.get("period").and_then(|p| p.get("maxExtentDate"))),
+        "contracts.period.maxExtentDate",
+        diags,
+    );
+    (start, end, award_date, extension_end_date)
+}
+
+/// An award's term, value, suppliers and title (from the award, its contract or the tender),
+/// or None when one is missing or refused, or the term ends before it starts (each reported).
+fn award_terms(
+    award: &Value,
+    contract: Option<&Value>,
+    tender: Option<&Value>,
+    place: &AwardPlace,
+    diags: &mut Diagnostics,
+) -> Option<AwardTerms> {
+    let (start, end, award_date, extension_end_date) = award_dates(award, contract, place, diags);
+    let value = contract
+        .and_then(|c| c.get("value"))
+        .filter(|v| v.get("amount").is_some_and(|a| !a.is_null()))
+        .or_else(|| award.get("value"));
+    let amount = value.and_then(|v| v.get("amount")).and_then(Value::as_f64);
+    let suppliers: Vec<ContractSupplier> = award
+        .get("suppliers")
+        .and_then(Value::as_array)
+        .map(|s| {
+            s.iter()
+                .map(supplier)
+                .filter(|s| !s.name.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let title = text(award.get("title"))
+        .or_else(|| contract.and_then(|c| text(c.get("title"))))
+        .or_else(|| tender.and_then(|t| text(t.get("title"))));
+    let refused = [&start, &end, &award_date, &extension_end_date]
+        .iter()
+        .any(|d| d.is_err());
+    let (start_refused, end_refused) = (start.is_err(), end.is_err());
+    let (start, end) = (start.ok().flatten(), end.ok().flatten());
+    let (award_date, extension_end_date) =
+        (award_date.ok().flatten(), extension_end_date.ok().flatten());
+    let mut ok = !refused;
+    for (missing, field, message) in [
+        (
+            start.is_none() && !start_refused,
+            "contractPeriod.startDate",
+            "award has no contract start date",
+        ),
+        (
+            end.is_none() && !end_refused,
+            "contractPeriod.endDate",
+            "award has no contract end date",
+        ),
+        (amount.is_none(), "value.amount", "award has no value"),
+        (suppliers.is_empty(), "suppliers", "award names no supplier"),
+        (
+            title.is_none(),
+            "title",
+            "award, contract and tender have no title",
+        ),
+    ] {
+        if missing {
+            diags.push(place.problem(field, message).value(place.ocid.to_string()));
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let (start, end) = (start.unwrap_or_default(), end.unwrap_or_default());
+    if end < start {
+        diags.push(
+            place
+                .problem("contractPeriod.endDate", "contract ends before it starts")
+                .value(format!("{end} is before {start}")),
+        );
+        return None;
+    }
+    Some(AwardTerms {
+        start,
+        end,
+        amount: amount.unwrap_or_default(),
+        award_date,
+        extension_end_date,
+        suppliers,
+        title: title.unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]
