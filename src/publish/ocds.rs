@@ -324,6 +324,57 @@ fn tender_release(
         || lots
             .iter()
             .any(|l| l.notice.is_some_and(|t| t.lot.is_some()));
+    let (parties, tenderers) = tender_parties(project, lots, contracts);
+    let awarded = !contracts.is_empty();
+    let status = tender_status(lots);
+    let tags: &[&str] = if awarded {
+        &["award", "contract"]
+    } else if status == "cancelled" {
+        &["tenderCancellation"]
+    } else {
+        &["tender"]
+    };
+    let date = tender_release_date(spec, lots, contracts, published);
+    let mut r = release_head(config, process_id, tags, date, parties, None, None);
+
+    if let Some(p) = planning(spec, config) {
+        r.insert("planning".into(), p);
+    }
+    let t = tender_section(spec, lots, contracts, process_id, status, config, tenderers);
+    r.insert("tender".into(), Value::Object(t));
+    if let Some(b) = bids(project, lots, lotted) {
+        r.insert("bids".into(), b);
+    }
+    if awarded {
+        let (awards, ks) = awards_and_contracts(project, lots, contracts, lotted, as_of);
+        r.insert("awards".into(), Value::Array(awards));
+        r.insert("contracts".into(), Value::Array(ks));
+    }
+    Value::Object(r)
+}
+
+/// The bid a contract was awarded from: its tender's bid by the contract's supplier.
+fn bid_of<'a>(project: &'a Project, c: &Contract) -> Option<&'a crate::model::Bid> {
+    project.bids.iter().find(|b| {
+        c.tender_id.as_deref() == Some(b.tender_id.as_str())
+            && same_supplier(&b.supplier, &c.supplier)
+    })
+}
+
+/// A procurement's tenderers: how many bid, and (as OCDS organisation references) those whose
+/// bids are published.
+struct Tenderers {
+    listed: Vec<Value>,
+    number: usize,
+}
+
+/// A procurement's parties (tenderers whose bids are published, and suppliers of its contracts)
+/// and its tenderers.
+fn tender_parties(
+    project: &Project,
+    lots: &[Lot],
+    contracts: &[&Contract],
+) -> (Parties, Tenderers) {
     let mut parties = Parties::default();
     let mut tenderers: BTreeMap<String, Value> = BTreeMap::new();
     let mut number_of_tenderers: BTreeSet<String> = BTreeSet::new();
@@ -349,25 +400,25 @@ fn tender_release(
                 .or_insert_with(|| org_ref(id, &bid.supplier));
         }
     }
-    let bid_of = |c: &Contract| {
-        project.bids.iter().find(|b| {
-            c.tender_id.as_deref() == Some(b.tender_id.as_str())
-                && same_supplier(&b.supplier, &c.supplier)
-        })
-    };
     for c in contracts {
-        let bid_id = bid_of(c).and_then(|b| b.supplier_id.as_deref());
+        let bid_id = bid_of(project, c).and_then(|b| b.supplier_id.as_deref());
         parties.supplier(&c.supplier, c.supplier_id.as_deref().or(bid_id), "supplier");
     }
-    let awarded = !contracts.is_empty();
-    let status = tender_status(lots);
-    let tags: &[&str] = if awarded {
-        &["award", "contract"]
-    } else if status == "cancelled" {
-        &["tenderCancellation"]
-    } else {
-        &["tender"]
+    let tenderers = Tenderers {
+        listed: tenderers.into_values().collect(),
+        number: number_of_tenderers.len(),
     };
+    (parties, tenderers)
+}
+
+/// The release's date: the latest of the specification's milestones, the notices' dates and the
+/// contracts' award and start dates, or the published date when there are none.
+fn tender_release_date(
+    spec: Option<&Specification>,
+    lots: &[Lot],
+    contracts: &[&Contract],
+    published: &str,
+) -> String {
     let milestones = spec.map(|s| s.milestones.as_slice()).unwrap_or_default();
     let notice_dates = lots.iter().filter_map(|l| l.notice).flat_map(|t| {
         let d = t.dates;
@@ -388,19 +439,19 @@ fn tender_release(
         .chain(notice_dates)
         .chain(contracts.iter().filter_map(|c| c.award_date))
         .chain(contracts.iter().map(|c| c.start_date));
-    let mut r = release_head(
-        config,
-        process_id,
-        tags,
-        latest(dates, published),
-        parties,
-        None,
-        None,
-    );
+    latest(dates, published)
+}
 
-    if let Some(p) = planning(spec, config) {
-        r.insert("planning".into(), p);
-    }
+/// The release's `tender` section.
+fn tender_section(
+    spec: Option<&Specification>,
+    lots: &[Lot],
+    contracts: &[&Contract],
+    process_id: &str,
+    status: &str,
+    config: &Config,
+    tenderers: Tenderers,
+) -> Map<String, Value> {
     let mut t = Map::new();
     t.insert("id".into(), json!(process_id));
     if let Some(s) = spec {
@@ -421,7 +472,7 @@ fn tender_release(
     }
     notice_fields(&mut t, lots, config);
     t.insert("awardCriteria".into(), json!("ratedCriteria"));
-    let w = first.weights;
+    let w = lots[0].eval.weights;
     t.insert(
         "awardCriteriaDetails".into(),
         json!(format!(
@@ -429,11 +480,9 @@ fn tender_release(
             w.price, w.quality, w.social_value
         )),
     );
-    t.insert("numberOfTenderers".into(), json!(number_of_tenderers.len()));
-    t.insert(
-        "tenderers".into(),
-        Value::Array(tenderers.into_values().collect()),
-    );
+    t.insert("numberOfTenderers".into(), json!(tenderers.number));
+    t.insert("tenderers".into(), Value::Array(tenderers.listed));
+    let milestones = spec.map(|s| s.milestones.as_slice()).unwrap_or_default();
     if !milestones.is_empty() {
         let ms: Vec<Value> = milestones
             .iter()
@@ -445,46 +494,51 @@ fn tender_release(
             .collect();
         t.insert("milestones".into(), Value::Array(ms));
     }
-    r.insert("tender".into(), Value::Object(t));
-    if let Some(b) = bids(project, lots, lotted) {
-        r.insert("bids".into(), b);
-    }
-    if awarded {
-        let lot_of = |c: &Contract| {
-            lots.iter()
+    t
+}
+
+/// The release's `awards` and `contracts` sections: one award and one contract per contract
+/// awarded, an award naming its lot when the procurement has lots.
+fn awards_and_contracts(
+    project: &Project,
+    lots: &[Lot],
+    contracts: &[&Contract],
+    lotted: bool,
+    as_of: NaiveDate,
+) -> (Vec<Value>, Vec<Value>) {
+    let config = &project.config;
+    let lot_of = |c: &Contract| {
+        lots.iter()
+            .find(|l| c.tender_id.as_deref() == Some(l.eval.tender_id.as_str()))
+            .and_then(|l| l.notice?.lot.clone())
+            .filter(|_| lotted)
+    };
+    let awards = contracts
+        .iter()
+        .map(|c| {
+            let name = bid_of(project, c).map_or(c.supplier.as_str(), |b| b.supplier.as_str());
+            let mut a = award_json(c, name, config);
+            if let (Some(lot), Some(a)) = (lot_of(c), a.as_object_mut()) {
+                a.insert("relatedLots".into(), json!([lot]));
+            }
+            a
+        })
+        .collect();
+    let ks = contracts
+        .iter()
+        .map(|c| {
+            let signed = lots
+                .iter()
                 .find(|l| c.tender_id.as_deref() == Some(l.eval.tender_id.as_str()))
-                .and_then(|l| l.notice?.lot.clone())
-                .filter(|_| lotted)
-        };
-        let awards = contracts
-            .iter()
-            .map(|c| {
-                let name = bid_of(c).map_or(c.supplier.as_str(), |b| b.supplier.as_str());
-                let mut a = award_json(c, name, config);
-                if let (Some(lot), Some(a)) = (lot_of(c), a.as_object_mut()) {
-                    a.insert("relatedLots".into(), json!([lot]));
-                }
-                a
-            })
-            .collect();
-        let ks = contracts
-            .iter()
-            .map(|c| {
-                let signed = lots
-                    .iter()
-                    .find(|l| c.tender_id.as_deref() == Some(l.eval.tender_id.as_str()))
-                    .and_then(|l| l.notice?.dates.contract_signature);
-                let mut k = contract_json(c, config, as_of);
-                if let (Some(d), Some(k)) = (signed, k.as_object_mut()) {
-                    k.insert("dateSigned".into(), json!(ocds_date(d)));
-                }
-                k
-            })
-            .collect();
-        r.insert("awards".into(), Value::Array(awards));
-        r.insert("contracts".into(), Value::Array(ks));
-    }
-    Value::Object(r)
+                .and_then(|l| l.notice?.dates.contract_signature);
+            let mut k = contract_json(c, config, as_of);
+            if let (Some(d), Some(k)) = (signed, k.as_object_mut()) {
+                k.insert("dateSigned".into(), json!(ocds_date(d)));
+            }
+            k
+        })
+        .collect();
+    (awards, ks)
 }
 
 fn contract_release(project: &Project, c: &Contract, published: &str, as_of: NaiveDate) -> Value {
