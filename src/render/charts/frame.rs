@@ -76,20 +76,53 @@ pub(crate) fn wrap(text: &str, size: u32, max: f64) -> Vec<String> {
             lines.push(std::mem::take(&mut current));
         }
         // A word wider than the line is broken where it must be.
-        for c in word.chars() {
-            let mut next = current.clone();
-            next.push(c);
-            if text_width(&next, size) > max && !current.is_empty() {
-                lines.push(std::mem::replace(&mut current, c.to_string()));
-            } else {
-                current = next;
-            }
-        }
+        let mut pieces = break_word(word, size, max);
+        current = pieces.pop().unwrap_or_default();
+        lines.extend(pieces);
     }
     if !current.is_empty() {
         lines.push(current);
     }
     lines
+}
+
+/// `word` in pieces no wider than `max` px at `size`, each but the last ending in a hyphen so that
+/// a reader sees one word ("Recommis-" / "sioning"), and no piece after a break shorter than three
+/// letters ("homelessne-" / "ss" becomes "homelessn-" / "ess").
+fn break_word(word: &str, size: u32, max: f64) -> Vec<String> {
+    const SHORTEST: usize = 3;
+    if text_width(word, size) <= max {
+        return vec![word.to_string()];
+    }
+    let room = max - text_width("-", size);
+    let mut pieces: Vec<Vec<char>> = vec![Vec::new()];
+    for c in word.chars() {
+        let piece = pieces.last_mut().expect("never empty");
+        piece.push(c);
+        if piece.len() > 1 && text_width(&piece.iter().collect::<String>(), size) > room {
+            let carried = piece.pop().expect("just pushed");
+            pieces.push(vec![carried]);
+        }
+    }
+    // A last piece shorter than three letters takes letters from the piece before it.
+    if let [.., before, last] = pieces.as_mut_slice() {
+        if last.len() < SHORTEST && before.len() > SHORTEST + last.len() {
+            let moved = before.split_off(before.len() - (SHORTEST - last.len()));
+            last.splice(0..0, moved);
+        }
+    }
+    let n = pieces.len();
+    pieces
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut piece: String = p.into_iter().collect();
+            if i + 1 < n {
+                piece.push('-');
+            }
+            piece
+        })
+        .collect()
 }
 
 /// How a block of text is set: its class, anchor (`start`, `middle`, `end`), size, weight and
@@ -327,10 +360,22 @@ mod tests {
         let lines = wrap("Do minimum: extend the current contract", 15, 120.0);
         assert_eq!(lines, ["Do minimum:", "extend the", "current", "contract"]);
         assert_eq!(lines.join(" "), "Do minimum: extend the current contract");
-        // A word wider than the line breaks inside rather than running over.
+        // A word wider than the line breaks inside rather than running over, with a hyphen at
+        // each break.
         let long = wrap("Supercalifragilistic", 15, 60.0);
-        assert!(long.len() > 1 && long.concat() == "Supercalifragilistic");
-        assert!(long.iter().all(|l| text_width(l, 15) <= 60.0));
+        assert!(long.len() > 1);
+        assert_eq!(long.concat().replace('-', ""), "Supercalifragilistic");
+        assert!(long[..long.len() - 1].iter().all(|l| l.ends_with('-')));
+        assert!(long.iter().all(|l| text_width(l, 15) <= 60.0), "{long:?}");
+        assert_eq!(
+            wrap("Recommission with", 12, 60.0),
+            ["Recommi-", "ssion", "with"]
+        );
+        // No piece after a break is shorter than three letters.
+        assert_eq!(break_word("homelessness", 12, 80.0), ["homelessn-", "ess"]);
+        // A word that fits whole is never broken, even where it would not fit with a hyphen.
+        let fits = text_width("homelessness", 12);
+        assert_eq!(break_word("homelessness", 12, fits), ["homelessness"]);
     }
 
     #[test]
