@@ -11,6 +11,44 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write;
 
+/// The plot of a chart over periods (the line and SPC charts): period indices `0..n` across, with
+/// no vertical grid (the period axis is drawn by `period_axis`), values from `lo` to `hi` up with
+/// light horizontal grid lines and ticks.
+pub(super) fn period_plot<'a, 'b>(
+    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+    frame: Frame,
+    margin_right: u32,
+    y_area: u32,
+    n: usize,
+    (lo, hi): (f64, f64),
+    size: u32,
+) -> Option<
+    ChartContext<
+        'a,
+        SVGBackend<'b>,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+> {
+    let mut plot = ChartBuilder::on(area)
+        .margin_right(margin_right)
+        .margin_top(6)
+        .x_label_area_size(30)
+        .y_label_area_size(y_area)
+        .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
+        .ok()?;
+    plot.configure_mesh()
+        .x_labels(0)
+        .disable_x_mesh()
+        .y_labels(if frame.narrow { 5 } else { 8 })
+        .y_label_formatter(&|y| fmt_tick(*y))
+        .label_style(tick_font(size).color(&DARK))
+        .max_light_lines(0)
+        .bold_line_style(RGBColor(225, 225, 225))
+        .draw()
+        .ok()?;
+    Some(plot)
+}
+
 /// Where a chart's parts go at one width: the legend on top, the value axis title under it, the
 /// plot, then the horizontal axis title at the bottom.
 pub(super) struct Layout {
@@ -239,23 +277,15 @@ pub(super) fn line_chart(
             SVGBackend::with_string(&mut raw, (frame.width, layout.height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let area = layout.plot_area(&root, 0);
-        let mut plot = ChartBuilder::on(&area)
-            .margin_right(if frame.narrow { 16 } else { 24 })
-            .margin_top(6)
-            .x_label_area_size(30)
-            .y_label_area_size(y_area)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
-            .ok()?;
-        plot.configure_mesh()
-            .x_labels(0)
-            .disable_x_mesh()
-            .y_labels(if frame.narrow { 5 } else { 8 })
-            .y_label_formatter(&|y| fmt_tick(*y))
-            .label_style(tick_font(size).color(&DARK))
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()
-            .ok()?;
+        let mut plot = period_plot(
+            &area,
+            frame,
+            if frame.narrow { 16 } else { 24 },
+            y_area,
+            n,
+            (lo, hi),
+            size,
+        )?;
         for (k, line) in lines.iter().enumerate() {
             let colour = line_colour(k);
             let whisker = ShapeStyle::from(&colour).stroke_width(2);

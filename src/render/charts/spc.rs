@@ -5,8 +5,8 @@
 //! legend keys them all.
 
 use super::frame::{mark_svg, text_block, Frame, TextStyle};
-use super::plots::Layout;
-use super::{colour_hex, finish, fmt_tick, nice_range, period_axis, tick_font, Dashes, Palette};
+use super::plots::{period_plot, Layout};
+use super::{colour_hex, finish, nice_range, period_axis, Dashes, Palette};
 use crate::site::chart::{Chart, Mark, Plot, SpcEnds};
 use plotters::prelude::*;
 
@@ -131,23 +131,15 @@ pub(super) fn spc_chart(chart: &Chart, frame: Frame) -> Option<String> {
             SVGBackend::with_string(&mut raw, (frame.width, layout.height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
         let area = layout.plot_area(&root, right);
-        let mut plot = ChartBuilder::on(&area)
-            .margin_right(if frame.narrow { 16 } else { 8 })
-            .margin_top(6)
-            .x_label_area_size(30)
-            .y_label_area_size(y_area)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), lo..hi)
-            .ok()?;
-        plot.configure_mesh()
-            .x_labels(0)
-            .disable_x_mesh()
-            .y_labels(if frame.narrow { 5 } else { 8 })
-            .y_label_formatter(&|y| fmt_tick(*y))
-            .label_style(tick_font(size).color(&super::DARK))
-            .max_light_lines(0)
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()
-            .ok()?;
+        let mut plot = period_plot(
+            &area,
+            frame,
+            if frame.narrow { 16 } else { 8 },
+            y_area,
+            n,
+            (lo, hi),
+            size,
+        )?;
         for run in runs(upper).into_iter().chain(runs(lower)) {
             plot.draw_series(LineSeries::new(
                 run,
