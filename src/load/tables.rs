@@ -29,7 +29,7 @@ pub fn within_size_limit(path: &Path, rel: &str, diags: &mut Diagnostics) -> boo
                     format!("file is larger than the {} limit", limit_text(limit)),
                 )
                 .value(format!("{} bytes", m.len()))
-                .hint("split the file, or keep only the periods the site should publish"),
+                .hint("split the file, or trim it to what the site publishes (its periods, areas or contracts); COMMISSION_MAX_TABLE_BYTES raises the limit"),
             );
             false
         }

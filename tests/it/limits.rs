@@ -3,7 +3,6 @@
 //! variables), and loading carries on.
 
 use crate::common;
-use std::process::Command;
 
 #[test]
 fn a_table_over_the_size_limit_is_refused_by_name() {
@@ -29,33 +28,21 @@ fn a_table_over_the_size_limit_is_refused_by_name() {
     std::fs::write(root.join("contracts/register.xlsx"), vec![b'x'; 1500]).unwrap();
     std::fs::create_dir_all(root.join("maps")).unwrap();
     std::fs::write(root.join("maps/wards.geojson"), vec![b' '; 1200]).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
-        .arg("check")
-        .arg(root)
-        .env("COMMISSION_MAX_TABLE_BYTES", "1000")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = common::check_cli(root, &[("COMMISSION_MAX_TABLE_BYTES", "1000")]);
+    assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(
         stderr,
         format!(
-            "error: contracts/register.xlsx: file is larger than the 1000 bytes limit: \"1500 bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n\
-             error: maps/wards.geojson: file is larger than the 1000 bytes limit: \"1200 bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n\
-             error: needs/values.csv: file is larger than the 1000 bytes limit: \"{} bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n\
+            "error: contracts/register.xlsx: file is larger than the 1000 bytes limit: \"1500 bytes\"\n  = hint: split the file, or trim it to what the site publishes (its periods, areas or contracts); COMMISSION_MAX_TABLE_BYTES raises the limit\n\
+             error: maps/wards.geojson: file is larger than the 1000 bytes limit: \"1200 bytes\"\n  = hint: split the file, or trim it to what the site publishes (its periods, areas or contracts); COMMISSION_MAX_TABLE_BYTES raises the limit\n\
+             error: needs/values.csv: file is larger than the 1000 bytes limit: \"{} bytes\"\n  = hint: split the file, or trim it to what the site publishes (its periods, areas or contracts); COMMISSION_MAX_TABLE_BYTES raises the limit\n\
              1 error(s), 0 warning(s)\n",
             big.len()
         )
         .replace("1 error(s)", "3 error(s)")
     );
     // Without the override the same project loads (the indicators file is well under any limit).
-    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
-        .arg("check")
-        .arg(root)
-        .env("COMMISSION_MAX_TABLE_BYTES", "1048576")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let (_, stderr) = common::check_cli(root, &[("COMMISSION_MAX_TABLE_BYTES", "1048576")]);
     assert!(stderr.contains("cannot open the workbook"), "{stderr}");
     assert!(!stderr.contains("limit"), "{stderr}");
 }
@@ -71,16 +58,10 @@ fn a_json_package_over_the_size_limit_is_refused_like_a_table() {
     .unwrap();
     std::fs::create_dir_all(root.join("contracts")).unwrap();
     std::fs::write(root.join("contracts/releases.json"), vec![b' '; 1500]).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
-        .arg("check")
-        .arg(root)
-        .env("COMMISSION_MAX_TABLE_BYTES", "1000")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let (_, stderr) = common::check_cli(root, &[("COMMISSION_MAX_TABLE_BYTES", "1000")]);
     assert!(
         stderr.contains(
-            "error: contracts/releases.json: file is larger than the 1000 bytes limit: \"1500 bytes\"\n  = hint: split the file, or keep only the periods the site should publish\n"
+            "error: contracts/releases.json: file is larger than the 1000 bytes limit: \"1500 bytes\"\n  = hint: split the file, or trim it to what the site publishes (its periods, areas or contracts); COMMISSION_MAX_TABLE_BYTES raises the limit\n"
         ),
         "{stderr}"
     );
@@ -108,15 +89,14 @@ fn markdown_and_templates_over_their_size_limits_are_refused_by_name() {
     )
     .unwrap();
     let size = |rel: &str| std::fs::metadata(root.join(rel)).unwrap().len();
-    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
-        .arg("check")
-        .arg(root)
-        .env("COMMISSION_MAX_MARKDOWN_BYTES", "4096")
-        .env("COMMISSION_MAX_TEMPLATE_BYTES", "4096")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = common::check_cli(
+        root,
+        &[
+            ("COMMISSION_MAX_MARKDOWN_BYTES", "4096"),
+            ("COMMISSION_MAX_TEMPLATE_BYTES", "4096"),
+        ],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
     let refused = |rel: &str, what: &str, hint: &str| {
         format!(
             "error: {rel}: {what} is larger than the 4096 bytes limit: \"{} bytes\"\n  = hint: {hint}\n",
@@ -139,12 +119,7 @@ fn markdown_and_templates_over_their_size_limits_are_refused_by_name() {
         assert!(stderr.contains(line.as_str()), "missing {line}in {stderr}");
     }
     // With the default limits the same project checks clean of size errors.
-    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
-        .arg("check")
-        .arg(root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    let (_, stderr) = common::check_cli(root, &[]);
     assert!(!stderr.contains("limit"), "{stderr}");
 }
 
@@ -158,13 +133,8 @@ fn a_settings_file_over_its_size_limit_is_refused_by_name() {
     let config = std::fs::read_to_string(root.join("commission.toml")).unwrap();
     let padded = config + &"# padding\n".repeat(110_000);
     std::fs::write(root.join("commission.toml"), &padded).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_commission"))
-        .arg("check")
-        .arg(root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = common::check_cli(root, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
     assert_eq!(
         stderr,
         format!(

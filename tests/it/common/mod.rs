@@ -47,6 +47,21 @@ pub fn build_ok(project: &Path, out: &Path) {
     );
 }
 
+/// Runs `commission check PROJECT` with the environment variables `env` set: its exit code and
+/// what it printed on stderr.
+pub fn check_cli(project: &Path, env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_commission"))
+        .arg("check")
+        .arg(project)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
 /// A site built once (each test module keeps its own in a `OnceLock`) into a temporary folder that lives as long as the process.
 pub struct Built {
     _dir: tempfile::TempDir,
