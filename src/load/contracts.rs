@@ -230,9 +230,9 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
             continue;
         };
         for (i, period) in &periods {
-            let cell = row.cells.get(*i).cloned().unwrap_or(Cell::Empty);
+            let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
             let location = table.location(row.number, Some(*i));
-            let actual = match &cell {
+            let actual = match cell {
                 Cell::Empty => None,
                 Cell::Number(n) if n.is_finite() => Some(*n),
                 Cell::Error(code) => {
@@ -248,13 +248,14 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
                     None
                 }
                 other => {
-                    match super::fields::parse_number_in(&other.display(), table.decimal_comma) {
+                    let text = other.display_cow();
+                    match super::fields::parse_number_in(&text, table.decimal_comma) {
                         Ok(n) => Some(n),
                         Err(why) => {
                             diags.push(
                                 Diagnostic::error(&table.file, location.clone(), why)
                                     .column(period.label.clone())
-                                    .value(other.display())
+                                    .value(text.into_owned())
                                     .hint(super::fields::number_hint(why)),
                             );
                             None

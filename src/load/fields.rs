@@ -6,6 +6,7 @@ use super::table::{normalise_header, Cell, Row, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Period;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The columns of a table resolved by name.
@@ -142,6 +143,9 @@ const MISPLACED_SEPARATOR: &str = "thousands separator out of place";
 pub fn parse_number_in(text: &str, decimal_comma: bool) -> Result<f64, &'static str> {
     const NOT: &str = "not a number";
     let mut t = text.trim();
+    if let Some(n) = plain_decimal(t) {
+        return Ok(n);
+    }
     let parens = t.len() >= 2 && t.starts_with('(') && t.ends_with(')');
     if parens {
         t = t[1..t.len() - 1].trim();
@@ -238,6 +242,28 @@ pub fn parse_number_in(text: &str, decimal_comma: bool) -> Result<f64, &'static 
         return Err("number is too large");
     }
     Ok(if n == 0.0 { 0.0 } else { n })
+}
+
+/// The common shape read without the general rules' copies: `-`, digits, then `.` and digits
+/// (`1150`, `-12.5`), which every rule of [`parse_number_in`] reads as written. `None` for any
+/// other shape, or a value too large to be finite (the general rules say why).
+fn plain_decimal(t: &str) -> Option<f64> {
+    let bytes = t.as_bytes();
+    let unsigned = bytes.strip_prefix(b"-").unwrap_or(bytes);
+    let whole = unsigned.iter().take_while(|b| b.is_ascii_digit()).count();
+    let ok = whole > 0
+        && match &unsigned[whole..] {
+            [] => true,
+            [b'.', fraction @ ..] => {
+                !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        };
+    if !ok {
+        return None;
+    }
+    let n: f64 = t.parse().ok()?;
+    n.is_finite().then_some(if n == 0.0 { 0.0 } else { n })
 }
 
 /// Cells that statistical publishers write for "no value": R's `NA`, `N/A`, SQL's `NULL`, and the
@@ -340,11 +366,23 @@ pub fn date_hint(why: &str) -> &'static str {
 
 /// yes/no, y/n, true/false, 1/0, case-insensitive.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "1" => Some(true),
-        "no" | "n" | "false" | "0" => Some(false),
-        _ => None,
+    let t = text.trim();
+    let is = |words: [&str; 4]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
+    if is(["yes", "y", "true", "1"]) {
+        Some(true)
+    } else if is(["no", "n", "false", "0"]) {
+        Some(false)
+    } else {
+        None
     }
+}
+
+/// True when `text` (trimmed) is an Excel error value typed or exported as text, such as `#N/A`.
+fn is_excel_error(text: &str) -> bool {
+    const ERRORS: [&str; 7] = [
+        "#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NUM!", "#NAME?", "#NULL!",
+    ];
+    text.starts_with('#') && ERRORS.iter().any(|e| e.eq_ignore_ascii_case(text))
 }
 
 impl<'a> Fields<'a> {
@@ -362,10 +400,14 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn cell(&self, name: &str) -> (&Cell, Option<usize>) {
+    /// The row's cell in column `name` (borrowed from the row, not from `self`, so reading it
+    /// needs no copy while a diagnostic is pushed).
+    fn cell(&self, name: &str) -> (&'a Cell, Option<usize>) {
+        static EMPTY: Cell = Cell::Empty;
+        let row: &'a Row = self.row;
         match self.columns.get(name) {
-            Some(i) => (self.row.cells.get(i).unwrap_or(&Cell::Empty), Some(i)),
-            None => (&Cell::Empty, None),
+            Some(i) => (row.cells.get(i).unwrap_or(&EMPTY), Some(i)),
+            None => (&EMPTY, None),
         }
     }
 
@@ -453,16 +495,25 @@ impl<'a> Fields<'a> {
 
     /// Trimmed text, or `None` when the cell is empty or the column absent.
     pub fn text(&mut self, name: &str) -> Option<String> {
+        self.text_cow(name).map(Cow::into_owned)
+    }
+
+    /// [`Fields::text`], borrowed from the cell when it is text already.
+    fn text_cow(&mut self, name: &str) -> Option<Cow<'a, str>> {
         let (cell, _) = self.cell(name);
-        match cell.clone() {
+        match cell {
             Cell::Empty => None,
             Cell::Error(code) => {
-                self.error_cell(name, &code);
+                self.error_cell(name, code);
                 None
+            }
+            Cell::Text(s) => {
+                let t = s.trim();
+                (!t.is_empty()).then_some(Cow::Borrowed(t))
             }
             other => {
                 let s = other.display().trim().to_string();
-                (!s.is_empty()).then_some(s)
+                (!s.is_empty()).then_some(Cow::Owned(s))
             }
         }
     }
@@ -493,7 +544,7 @@ impl<'a> Fields<'a> {
 
     pub fn number(&mut self, name: &str) -> Option<f64> {
         let (cell, _) = self.cell(name);
-        match cell.clone() {
+        match *cell {
             Cell::Empty => None,
             Cell::Number(n) if n.is_finite() => Some(if n == 0.0 { 0.0 } else { n }),
             Cell::Number(n) => {
@@ -503,16 +554,13 @@ impl<'a> Fields<'a> {
                 self.diags.push(d);
                 None
             }
-            Cell::Error(code) => {
-                self.error_cell(name, &code);
+            Cell::Error(ref code) => {
+                self.error_cell(name, code);
                 None
             }
-            Cell::Text(s) => {
+            Cell::Text(ref s) => {
                 let t = s.trim();
-                if matches!(
-                    t.to_ascii_uppercase().as_str(),
-                    "#N/A" | "#DIV/0!" | "#VALUE!" | "#REF!" | "#NUM!" | "#NAME?" | "#NULL!"
-                ) {
+                if is_excel_error(t) {
                     self.error_cell(name, t);
                     return None;
                 }
@@ -521,14 +569,14 @@ impl<'a> Fields<'a> {
                     Err(why) => {
                         let d = self
                             .error(name, why)
-                            .value(s.clone())
+                            .value(s.to_string())
                             .hint(number_hint(why));
                         self.diags.push(d);
                         None
                     }
                 }
             }
-            other => {
+            ref other => {
                 let d = self
                     .error(name, "not a number")
                     .value(other.display())
@@ -553,7 +601,7 @@ impl<'a> Fields<'a> {
 
     pub fn date(&mut self, name: &str) -> Option<NaiveDate> {
         let (cell, _) = self.cell(name);
-        match cell.clone() {
+        match *cell {
             Cell::Empty => None,
             Cell::Date(d) if YEARS.contains(&chrono::Datelike::year(&d)) => Some(d),
             Cell::Date(d) => {
@@ -565,16 +613,19 @@ impl<'a> Fields<'a> {
                 self.diags.push(d);
                 None
             }
-            Cell::Error(code) => {
-                self.error_cell(name, &code);
+            Cell::Error(ref code) => {
+                self.error_cell(name, code);
                 None
             }
-            other => {
-                let text = other.display();
+            ref other => {
+                let text = other.display_cow();
                 match date_problem(&text) {
                     Ok(d) => Some(d),
                     Err(why) => {
-                        let d = self.error(name, why).value(text).hint(date_hint(why));
+                        let d = self
+                            .error(name, why)
+                            .value(text.into_owned())
+                            .hint(date_hint(why));
                         self.diags.push(d);
                         None
                     }
@@ -598,17 +649,17 @@ impl<'a> Fields<'a> {
 
     pub fn boolean(&mut self, name: &str) -> Option<bool> {
         let (cell, _) = self.cell(name);
-        match cell.clone() {
+        match *cell {
             Cell::Empty => None,
             Cell::Bool(b) => Some(b),
             Cell::Number(n) if n == 0.0 || n == 1.0 => Some(n == 1.0),
-            other => {
-                let text = other.display();
+            ref other => {
+                let text = other.display_cow();
                 let parsed = parse_bool(&text);
                 if parsed.is_none() {
                     let d = self
                         .error(name, "not yes or no")
-                        .value(text)
+                        .value(text.into_owned())
                         .hint("expected yes/no, y/n, true/false or 1/0");
                     self.diags.push(d);
                 }
@@ -619,7 +670,7 @@ impl<'a> Fields<'a> {
 
     pub fn period(&mut self, name: &str) -> Option<Period> {
         let (cell, _) = self.cell(name);
-        match cell.clone() {
+        match *cell {
             Cell::Empty if !self.columns.has(name) => None,
             Cell::Empty => {
                 let d = self.missing(
@@ -634,12 +685,15 @@ impl<'a> Fields<'a> {
             Cell::Number(n) if n.fract() == 0.0 && (1000.0..=9999.0).contains(&n) => {
                 Period::year(n as i32).and_then(|p| self.period_in_range(name, p))
             }
-            other => {
-                let text = other.display();
+            ref other => {
+                let text = other.display_cow();
                 match Period::parse(&text) {
                     Ok(p) => self.period_in_range(name, p),
                     Err(_) => {
-                        let d = self.error(name, "not a period").value(text).hint(
+                        let d = self
+                            .error(name, "not a period")
+                            .value(text.into_owned())
+                            .hint(
                             "expected a period like 2024, 2024/25, 2024-Q1, 2024-04 or 2016 - 18",
                         );
                         self.diags.push(d);
@@ -672,12 +726,12 @@ impl<'a> Fields<'a> {
         allowed: &[&str],
         parse: impl Fn(&str) -> Option<T>,
     ) -> Option<T> {
-        let text = self.text(name)?;
+        let text = self.text_cow(name)?;
         let parsed = parse(&text);
         if parsed.is_none() {
             let d = self
                 .error(name, "unknown value")
-                .value(text)
+                .value(text.into_owned())
                 .hint(format!("expected one of: {}", allowed.join(", ")));
             self.diags.push(d);
         }

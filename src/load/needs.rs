@@ -5,7 +5,7 @@ use super::fields::{is_missing_marker, Columns, Fields};
 use super::table::{Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Area, Indicator, Observation, Polarity, PolaritySource, ValueType};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
 
@@ -574,17 +574,30 @@ fn keep_fingertips_extras(
 
 /// Reports two values for the same indicator, area, period and breakdown.
 pub fn check_duplicates(observations: &[Observation], diags: &mut Diagnostics) {
-    type Key = (String, String, String, String, String, String, String);
-    let mut seen: BTreeMap<Key, &Observation> = BTreeMap::new();
+    // Keys borrow the observations' text; the map is only looked up, never iterated, so its
+    // order cannot reach the output.
+    type Key<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+    );
+    let mut seen: HashMap<Key, &Observation> = HashMap::with_capacity(observations.len());
+    fn text(t: &Option<String>) -> &str {
+        t.as_deref().unwrap_or("")
+    }
     for o in observations {
         let key = (
-            o.indicator_id.clone(),
-            o.area_code.clone(),
-            o.period.label.clone(),
-            o.category_type.clone().unwrap_or_default(),
-            o.category.clone().unwrap_or_default(),
-            o.sex.clone().unwrap_or_default(),
-            o.age.clone().unwrap_or_default(),
+            o.indicator_id.as_str(),
+            o.area_code.as_str(),
+            o.period.label.as_str(),
+            text(&o.category_type),
+            text(&o.category),
+            text(&o.sex),
+            text(&o.age),
         );
         if let Some(first) = seen.get(&key) {
             diags.push(

@@ -305,7 +305,7 @@ pub fn decode_entities(text: &str) -> String {
 fn renamed(table: &Table, layout: &Layout) -> Table {
     let mut t = table.clone();
     for (i, name) in &layout.fields {
-        t.header[*i] = Cell::Text((*name).to_string());
+        t.header[*i] = Cell::Text((*name).into());
     }
     t
 }

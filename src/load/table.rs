@@ -5,6 +5,8 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use chrono::NaiveDate;
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// `256 MiB`, or `1000 bytes` for a limit that is not a whole number of MiB.
 pub(crate) fn limit_text(bytes: u64) -> String {
@@ -16,11 +18,63 @@ pub(crate) fn limit_text(bytes: u64) -> String {
     }
 }
 
+/// A text cell's characters: a slice of a buffer its table's cells share, so a CSV file of a
+/// million cells makes one text allocation, not a million. Reads as `&str`.
+#[derive(Clone)]
+pub struct Text {
+    buffer: Arc<String>,
+    start: usize,
+    end: usize,
+}
+
+impl Text {
+    /// The text as `&str` (empty if the span were ever out of its buffer, which it is not).
+    pub fn as_str(&self) -> &str {
+        self.buffer.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        let end = s.len();
+        Text {
+            buffer: Arc::new(s),
+            start: 0,
+            end,
+        }
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text::from(s.to_string())
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// One cell as read, before it is interpreted as a column's type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Empty,
-    Text(String),
+    Text(Text),
     Number(f64),
     Date(NaiveDate),
     Bool(bool),
@@ -33,11 +87,21 @@ impl Cell {
     pub fn display(&self) -> String {
         match self {
             Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Number(n) => format_number(*n),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::Bool(b) => b.to_string(),
             Cell::Error(e) => e.clone(),
+        }
+    }
+
+    /// The cell as the user would see it, borrowed where it is text already.
+    pub fn display_cow(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) => Cow::Borrowed(s.as_str()),
+            Cell::Error(e) => Cow::Borrowed(e.as_str()),
+            Cell::Empty => Cow::Borrowed(""),
+            other => Cow::Owned(other.display()),
         }
     }
 
@@ -190,9 +254,14 @@ impl Table {
 
 /// Decodes CSV bytes: UTF-8 (with or without BOM), else Windows-1252 with a warning.
 pub fn decode_text(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> String {
+    decode(bytes, rel, diags).into_owned()
+}
+
+/// [`decode_text`], borrowing the bytes when they are UTF-8 already (the usual case: no copy).
+fn decode<'a>(bytes: &'a [u8], rel: &str, diags: &mut Diagnostics) -> Cow<'a, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
+        Ok(s) => Cow::Borrowed(s),
         Err(_) => {
             let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
             diags.push(
@@ -203,7 +272,7 @@ pub fn decode_text(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> String {
                 )
                 .hint("save as \"CSV UTF-8\" in Excel to avoid this warning"),
             );
-            text.into_owned()
+            text
         }
     }
 }
@@ -277,19 +346,33 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// Parses CSV bytes into a table; `None` (with a diagnostic) when the file holds no header.
-pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Option<Table> {
-    let text = decode_text(bytes, rel, diags);
-    let delimiter = sniff_delimiter(&text);
+/// A CSV file's cells as read: every non-blank cell's text in one buffer, each cell a span of it
+/// (`None` for a blank cell), each kept row its 1-based line and its run of cells. The header is
+/// the first row.
+#[derive(Default)]
+struct Spans {
+    text: String,
+    cells: Vec<Option<(usize, usize)>>,
+    rows: Vec<(usize, usize, usize)>,
+}
+
+/// Reads the records of `text` into [`Spans`], skipping blank rows and reporting ragged ones
+/// (more fields than the header, with a value beyond it) and the first unreadable row.
+fn read_records(text: &str, delimiter: u8, rel: &str, diags: &mut Diagnostics) -> Spans {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut header: Option<(usize, Vec<Cell>)> = None;
-    let mut rows = Vec::new();
+    let lines_in_file = text.bytes().filter(|b| *b == b'\n').count() + 1;
+    let mut out = Spans {
+        text: String::with_capacity(text.len()),
+        cells: Vec::new(),
+        rows: Vec::with_capacity(lines_in_file),
+    };
+    let mut header_width: Option<usize> = None;
     let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(&text);
+    let mut lines = LineCounter::new(text);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -298,48 +381,48 @@ pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Optio
                     .position()
                     .map(|p| lines.line_at(p.byte() as usize))
                     .unwrap_or(0);
-                let cells: Vec<Cell> = record
-                    .iter()
-                    .map(|s| {
-                        if s.trim().is_empty() {
-                            Cell::Empty
-                        } else {
-                            Cell::Text(s.to_string())
-                        }
-                    })
-                    .collect();
-                if cells.iter().all(Cell::is_empty) {
+                let fields = record.len();
+                let filled = |i: usize| record.get(i).is_some_and(|f| !f.trim().is_empty());
+                if !(0..fields).any(filled) {
                     continue;
                 }
-                match &header {
-                    None => header = Some((line, cells)),
-                    Some((_, h)) => {
-                        if cells.len() > h.len() && cells[h.len()..].iter().any(|c| !c.is_empty()) {
-                            diags.push(
-                                Diagnostic::error(
-                                    rel,
-                                    Location::Line(line),
-                                    format!(
-                                        "row has {} fields but the header has {}",
-                                        cells.len(),
-                                        h.len()
-                                    ),
-                                )
-                                .hint("check for an unquoted comma or semicolon in a text cell"),
-                            );
-                            continue;
-                        }
-                        rows.push(Row {
-                            number: line,
-                            cells,
-                        });
+                match header_width {
+                    None => {
+                        header_width = Some(fields);
+                        // Capped: each cell costs at least its delimiter, so a short
+                        // file cannot claim a huge reservation through a wide header.
+                        out.cells
+                            .reserve(fields.saturating_mul(lines_in_file).min(text.len() / 2 + 1));
+                    }
+                    Some(width) if fields > width && (width..fields).any(filled) => {
+                        diags.push(
+                            Diagnostic::error(
+                                rel,
+                                Location::Line(line),
+                                format!("row has {fields} fields but the header has {width}"),
+                            )
+                            .hint("check for an unquoted comma or semicolon in a text cell"),
+                        );
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+                let first = out.cells.len();
+                for field in record.iter() {
+                    if field.trim().is_empty() {
+                        out.cells.push(None);
+                    } else {
+                        let start = out.text.len();
+                        out.text.push_str(field);
+                        out.cells.push(Some((start, out.text.len())));
                     }
                 }
+                out.rows.push((line, first, fields));
             }
             Err(e) => {
                 let line = e
                     .position()
-                    .map(|p| line_at(&text, p.byte() as usize))
+                    .map(|p| line_at(text, p.byte() as usize))
                     .unwrap_or(0);
                 diags.push(
                     Diagnostic::error(
@@ -357,18 +440,48 @@ pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Optio
             }
         }
     }
-    let Some((header_row, header)) = header else {
+    out
+}
+
+/// Parses CSV bytes into a table; `None` (with a diagnostic) when the file holds no header.
+pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Option<Table> {
+    let text = decode(bytes, rel, diags);
+    let delimiter = sniff_delimiter(&text);
+    let spans = read_records(&text, delimiter, rel, diags);
+    drop(text);
+    let buffer = Arc::new(spans.text);
+    let row_cells = |&(_, first, count): &(usize, usize, usize)| -> Vec<Cell> {
+        spans.cells[first..first + count]
+            .iter()
+            .map(|span| match *span {
+                None => Cell::Empty,
+                Some((start, end)) => Cell::Text(Text {
+                    buffer: Arc::clone(&buffer),
+                    start,
+                    end,
+                }),
+            })
+            .collect()
+    };
+    let Some(first) = spans.rows.first() else {
         diags.push(
             Diagnostic::error(rel, Location::File, "file is empty")
                 .hint("a table needs a header row naming its columns"),
         );
         return None;
     };
+    let rows = spans.rows[1..]
+        .iter()
+        .map(|r| Row {
+            number: r.0,
+            cells: row_cells(r),
+        })
+        .collect();
     Some(Table {
         file: rel.to_string(),
         sheet: None,
-        header,
-        header_row,
+        header: row_cells(first),
+        header_row: first.0,
         first_column: 0,
         rows,
         merged: Vec::new(),

@@ -44,7 +44,7 @@ pub(crate) fn data_to_cell(d: &Data) -> Cell {
             if s.trim().is_empty() {
                 Cell::Empty
             } else {
-                Cell::Text(s.clone())
+                Cell::Text(s.as_str().into())
             }
         }
         Data::Float(f) => Cell::Number(*f),
@@ -57,10 +57,10 @@ pub(crate) fn data_to_cell(d: &Data) -> Cell {
         Data::DateTimeIso(s) => {
             match NaiveDate::parse_from_str(s.get(..10).unwrap_or(s), "%Y-%m-%d") {
                 Ok(d) => Cell::Date(d),
-                Err(_) => Cell::Text(s.clone()),
+                Err(_) => Cell::Text(s.as_str().into()),
             }
         }
-        Data::DurationIso(s) => Cell::Text(s.clone()),
+        Data::DurationIso(s) => Cell::Text(s.as_str().into()),
         Data::Error(e) => Cell::Error(format!("{e}")),
     }
 }

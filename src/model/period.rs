@@ -171,6 +171,9 @@ fn parse_inner(t: &str) -> Option<Period> {
     if let Some(y) = year_number(t) {
         return Period::year(y);
     }
+    if let Some(p) = common_shape(t) {
+        return Some(p);
+    }
     // Split on separators into tokens, remembering which separator was used.
     let compact: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
     // Financial year `2024/25` or `2024/2025`.
@@ -241,6 +244,23 @@ fn parse_inner(t: &str) -> Option<Period> {
         return NaiveDate::from_ymd_opt(y, m, d).map(Period::day);
     }
     None
+}
+
+/// The two shapes most returns use, read without the general rules' copies: a month `2024-04`
+/// and a financial year `2024/25`. `None` sends any other text (`2016-18`, a year out of range)
+/// through the general rules, which read these two shapes the same way.
+fn common_shape(t: &str) -> Option<Period> {
+    let b = t.as_bytes();
+    if b.len() != 7 || !b[5..].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let year = year_number(t.get(..4)?)?;
+    let second = u32::from(b[5] - b'0') * 10 + u32::from(b[6] - b'0');
+    match b[4] {
+        b'-' if (1..=12).contains(&second) => Period::month(year, second),
+        b'/' => financial_year(year, second as i32),
+        _ => None,
+    }
 }
 
 impl Ord for Period {
