@@ -8,6 +8,7 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::load::load_project;
 use crate::load::theme::{load_theme, Theme};
 use crate::model::Project;
+use crate::output::StreamedFile;
 use crate::publish::search::{record_url, search_index_of};
 use crate::publish::search_text::SearchRecord;
 use crate::render::pages::PageContext;
@@ -112,12 +113,14 @@ fn template_problem(e: &anyhow::Error) -> Option<Diagnostic> {
 /// A rendered site, before its search index, once its pages' HTML has gone to the caller's
 /// sink: what each page gives the search index, and every other file (open data, feeds, theme
 /// assets).
-pub struct RenderedSite {
+pub struct RenderedSite<'a> {
     /// How many pages were rendered (or taken from the cache) and handed to the sink.
     pub pages: usize,
     pub records: Vec<(String, SearchRecord)>,
     pub files: Vec<OutputFile>,
-    /// How many of `files` are published data files (under `data/`).
+    /// The data tables, to stream into the site while the project and analysis they borrow live.
+    pub streamed: Vec<StreamedFile<'a>>,
+    /// How many of `files` and `streamed` are published data files (under `data/`).
     pub data_files: usize,
     /// The pages rendered by this build (the others were the cache's), by output path.
     pub rendered: Vec<String>,
@@ -151,6 +154,9 @@ pub fn site_files(
         &Silent,
     )?);
     files.extend(site.files);
+    for streamed in &site.streamed {
+        files.push(streamed.to_file()?);
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, pages, site.data_files))
 }
@@ -163,15 +169,15 @@ const RENDER_CHUNK: usize = 1024;
 /// hands the rendered pages to `sink` a chunk at a time, each with whether it came from the cache
 /// (then it has the bytes the previous build published). With a `cache`, pages whose render key it
 /// holds are taken from it, and it is then replaced by this build's pages.
-pub fn rendered_site(
-    project: &Project,
-    analysis: &Analysis,
+pub fn rendered_site<'a>(
+    project: &'a Project,
+    analysis: &'a Analysis,
     renderer: &Renderer,
     theme: &Theme,
     observer: &dyn Observer,
     cache: Option<&mut BuildCache>,
     sink: &mut dyn FnMut(Vec<OutputFile>, Vec<bool>) -> Result<()>,
-) -> Result<RenderedSite> {
+) -> Result<RenderedSite<'a>> {
     observer.start(Stage::Pages, None);
     let words = theme.strings_for(&project.config.language);
     let site = build_site(project, analysis, &words)?;
@@ -227,7 +233,9 @@ pub fn rendered_site(
     let data_files = site
         .files
         .iter()
-        .filter(|f| f.path.starts_with("data/"))
+        .map(|f| &f.path)
+        .chain(site.streamed.iter().map(|f| &f.path))
+        .filter(|path| path.starts_with("data/"))
         .count();
     let mut files = site.files;
     for document in site.documents {
@@ -243,6 +251,7 @@ pub fn rendered_site(
         pages: page_count,
         records,
         files,
+        streamed: site.streamed,
         data_files,
         rendered: rerendered,
     })
@@ -312,7 +321,14 @@ pub fn build_cached(
     // Pages are written into the new site as they are rendered, a chunk at a time, so their HTML
     // is never all in memory; nothing reaches the output folder before the swap.
     let staging = Staging::begin(&output)?;
-    let site = match rendered_site(
+    let RenderedSite {
+        pages,
+        records,
+        files,
+        streamed: tables,
+        data_files,
+        rendered,
+    } = match rendered_site(
         &project,
         &analysis,
         &renderer,
@@ -342,6 +358,11 @@ pub fn build_cached(
             return Ok(not_built(diags));
         }
     };
+    // The data tables borrow the analysis: streamed into the new site before it is freed.
+    observer.start(Stage::Write, Some((files.len() + tables.len()) as u64));
+    staging.write_streamed(&tables, observer)?;
+    let streamed: Vec<String> = tables.iter().map(|f| f.path.clone()).collect();
+    drop(tables);
     let language = project.config.language.clone();
     let copies: Vec<(String, PathBuf)> = std::mem::take(&mut theme.static_sources)
         .into_iter()
@@ -350,32 +371,27 @@ pub fn build_cached(
     // Only the search index is left to build: free the model and the analysis first, so
     // Pagefind's memory is not added to theirs.
     drop((project, analysis, renderer, theme));
-    let (pages, data_files) = (site.pages, site.data_files);
-    let rendered = site.rendered;
-    observer.start(Stage::Write, Some(site.files.len() as u64));
-    staging.write(&site.files, observer)?;
+    staging.write(&files, observer)?;
     staging.copy(&copies)?;
     match cache.as_deref_mut() {
         Some(cache) => {
-            cache.set_files(site.files);
+            cache.set_files(files);
             cache.set_copies(copies);
+            cache.set_streamed(streamed);
         }
-        None => drop(site.files),
+        None => drop((files, streamed)),
     }
     observer.finish(Stage::Write);
-    observer.start(Stage::Search, Some(site.records.len() as u64));
+    observer.start(Stage::Search, Some(records.len() as u64));
     let search = match cache.as_deref_mut() {
         None => {
-            staging.write(
-                &search_index_of(site.records, &language, observer)?,
-                &Silent,
-            )?;
+            staging.write(&search_index_of(records, &language, observer)?, &Silent)?;
             SearchIndex::Built
         }
         Some(cache) => {
             // This build's records supersede an index still pending from an earlier one.
             cache.take_pending();
-            let key = records_key(&site.records, &language);
+            let key = records_key(&records, &language);
             if let Some(index) = cache.search(key) {
                 staging.write(index, &Silent)?;
                 SearchIndex::Unchanged
@@ -384,12 +400,12 @@ pub fn build_cached(
                 staging.write(previous, &Silent)?;
                 cache.set_pending(PendingSearch {
                     key,
-                    records: site.records,
+                    records,
                     language,
                 });
                 SearchIndex::Pending
             } else {
-                let index = search_index_of(site.records, &language, observer)?;
+                let index = search_index_of(records, &language, observer)?;
                 staging.write(&index, &Silent)?;
                 cache.set_search(key, index);
                 SearchIndex::Built
@@ -444,6 +460,8 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
             .collect::<Vec<_>>(),
     )?;
     staging.copy(cache.copies())?;
+    // The data tables were streamed into the site being replaced, and are unchanged.
+    staging.link_previous(cache.streamed())?;
     staging.write(&index, &Silent)?;
     // Leftovers that could not be removed were reported by the build this index completes.
     let (aside, _) = staging.commit_aside()?;

@@ -17,6 +17,8 @@ pub struct BuildCache {
     files: Vec<OutputFile>,
     /// The previous build's files copied from the project (static files): path, source.
     copies: Vec<(String, std::path::PathBuf)>,
+    /// The paths of the data tables the last build streamed into its site.
+    streamed: Vec<String>,
     search: Option<(u64, Vec<OutputFile>)>,
     /// When set, a build whose pages' indexed text changed publishes its pages with the previous
     /// search index and leaves the new one to `build::finish_search`, so a preview reloads
@@ -79,6 +81,17 @@ impl BuildCache {
 
     pub fn set_files(&mut self, files: Vec<OutputFile>) {
         self.files = files;
+    }
+
+    /// The data tables the last build streamed into the site (see [`BuildCache::set_streamed`]).
+    pub fn streamed(&self) -> &[String] {
+        &self.streamed
+    }
+
+    /// Remembers the paths of the data tables the build streamed into the site it published: a
+    /// site published again from the cache links them from that site.
+    pub fn set_streamed(&mut self, paths: Vec<String>) {
+        self.streamed = paths;
     }
 
     /// The files the previous build copied from the project: (path in the site, source).

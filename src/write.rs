@@ -5,6 +5,7 @@
 mod lock;
 mod swap;
 
+use crate::output::StreamedFile;
 use anyhow::{bail, Context, Result};
 use lock::OutputLock;
 use std::path::{Path, PathBuf};
@@ -174,6 +175,19 @@ fn write_file(
     keep_mtime(&path, old.as_deref())
 }
 
+/// Replaces the new file `path` with a hard link to the previous site's identical file `old` (by
+/// a link beside it renamed over it, so `path` is never missing); where the filesystem cannot
+/// link, the new file stays and takes `old`'s modification time.
+fn link_over(old: &Path, path: &Path) -> Result<()> {
+    let mut link = path.as_os_str().to_owned();
+    link.push(".link");
+    let link = PathBuf::from(link);
+    if std::fs::hard_link(old, &link).is_ok() {
+        return std::fs::rename(&link, path).with_context(|| format!("linking {}", path.display()));
+    }
+    keep_mtime(path, Some(old))
+}
+
 /// Gives `path` the modification time of the previous site's identical file `old`.
 fn keep_mtime(path: &Path, old: Option<&Path>) -> Result<()> {
     if let Some(mtime) = old.and_then(|old| old.metadata().and_then(|m| m.modified()).ok()) {
@@ -334,6 +348,57 @@ impl Staging {
                 observer.tick(1);
                 Ok(())
             })
+    }
+
+    /// Writes the streamed files (large data tables) into the new site, each straight to disk
+    /// through a buffer, several at once. A file that comes out the same as the previous site's
+    /// becomes a hard link to it, so it keeps its inode and mtime as a held file does.
+    pub fn write_streamed(
+        &self,
+        files: &[StreamedFile<'_>],
+        observer: &dyn crate::stages::Observer,
+    ) -> Result<()> {
+        use rayon::prelude::*;
+        self.make_dirs(files.iter().map(|f| f.path.as_str()))?;
+        let previous = self.previous.as_deref();
+        files.par_iter().try_for_each(|file| -> Result<()> {
+            let path = self.tmp.join(&file.path);
+            let out = std::fs::File::create(&path)
+                .with_context(|| format!("writing {}", path.display()))?;
+            let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
+            (file.write)(&mut out).with_context(|| format!("writing {}", path.display()))?;
+            out.into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(|| format!("writing {}", path.display()))?;
+            if let Some(old) = previous
+                .map(|p| p.join(&file.path))
+                .filter(|old| same_contents(old, &path))
+            {
+                link_over(&old, &path)?;
+            }
+            observer.tick(1);
+            Ok(())
+        })
+    }
+
+    /// Hard-links files of the previous site into the new one, unchanged (a site published again
+    /// with only its search index new keeps its streamed data tables). A file the previous site
+    /// lacks is an error: the caller said it was there.
+    pub fn link_previous(&self, paths: &[String]) -> Result<()> {
+        use rayon::prelude::*;
+        self.make_dirs(paths.iter().map(String::as_str))?;
+        let previous = self
+            .previous
+            .as_deref()
+            .context("internal error: no previous site to link from")?;
+        paths.par_iter().try_for_each(|rel| -> Result<()> {
+            let (old, path) = (previous.join(rel), self.tmp.join(rel));
+            if std::fs::hard_link(&old, &path).is_err() {
+                std::fs::copy(&old, &path)
+                    .with_context(|| format!("copying {} to {}", old.display(), path.display()))?;
+            }
+            Ok(())
+        })
     }
 
     /// Copies files into the new site from the paths they are read from (a project's static

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result};
 use serde::Serialize;
+use std::io::Write;
 
 /// Prefixes a cell that starts with `=`, `+`, `-`, `@`, tab or carriage return with `'`, unless it
 /// is a plain number (a negative value must stay a number).
@@ -30,6 +31,155 @@ pub const NOT_FINITE: &str = "not_finite";
 /// finite, with the row's field names for them.
 type Flags = std::collections::BTreeMap<usize, Vec<(usize, String)>>;
 
+/// Rows are serialised, neutralised and written this many at a time, so a data file of any size
+/// is written without being held whole.
+const CHUNK_ROWS: usize = 1024;
+
+/// A data table ready to be written: its rows, its header, and which of its numbers are not
+/// finite (found before anything is written, so the [`NOT_FINITE`] field is in the header of a
+/// file that needs it). Writing streams: a national table is never in memory as text.
+pub struct DataTable<T> {
+    rows: Vec<T>,
+    header: Vec<String>,
+    /// The rows serialise as structs, whose field names are the header; otherwise as sequences
+    /// under `header`.
+    named: bool,
+    flags: Flags,
+}
+
+impl<T: Serialize> DataTable<T> {
+    /// Rows of a serialisable struct; `header` (the struct's field order) is written only when
+    /// there are no rows to take it from.
+    pub fn new(rows: Vec<T>, header: &[&str]) -> Result<Self> {
+        let header = header.iter().map(|h| h.to_string()).collect();
+        Self::flagged(rows, header, true)
+    }
+
+    /// Rows that serialise as sequences under a header known only at run time (a register's own
+    /// extra columns).
+    pub fn sequences(rows: Vec<T>, header: &[String]) -> Result<Self> {
+        Self::flagged(rows, header.to_vec(), false)
+    }
+
+    fn flagged(rows: Vec<T>, header: Vec<String>, named: bool) -> Result<Self> {
+        let mut flags = Flags::new();
+        for (i, row) in rows.iter().enumerate() {
+            let found = super::finite::not_finite_fields(row).context("checking a data row")?;
+            if found.is_empty() {
+                continue;
+            }
+            let cells = found
+                .into_iter()
+                .map(|(at, name)| {
+                    let name = match name {
+                        Some(n) => n.to_string(),
+                        None => header.get(at).cloned().unwrap_or_default(),
+                    };
+                    (at, name)
+                })
+                .collect();
+            flags.insert(i, cells);
+        }
+        Ok(DataTable {
+            rows,
+            header,
+            named,
+            flags,
+        })
+    }
+
+    /// How many rows the table has.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Both encodings have the [`NOT_FINITE`] field: some row has a number that is not finite.
+    pub fn not_finite(&self) -> bool {
+        !self.flags.is_empty()
+    }
+
+    /// Writes the table as CSV: a number that is not finite empty, named in [`NOT_FINITE`], and
+    /// every text cell neutralised ([`neutralise`]).
+    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
+        let mut out = csv::WriterBuilder::new()
+            .flexible(!self.named)
+            .from_writer(out);
+        if !self.named {
+            if self.flags.is_empty() {
+                out.write_record(&self.header)?;
+            } else {
+                out.write_record(self.header.iter().map(String::as_str).chain([NOT_FINITE]))?;
+            }
+        } else if self.rows.is_empty() {
+            out.write_record(&self.header)?;
+        }
+        let mut buffer = Vec::new();
+        for (n, chunk) in self.rows.chunks(CHUNK_ROWS).enumerate() {
+            let header_first = self.named && n == 0;
+            let mut raw = csv::WriterBuilder::new()
+                .has_headers(header_first)
+                .from_writer(buffer);
+            for row in chunk {
+                raw.serialize(row).context("serialising a data row")?;
+            }
+            buffer = raw.into_inner().context("serialising a data row")?;
+            copy_neutralised(&buffer, &self.flags, header_first, n * CHUNK_ROWS, &mut out)?;
+            buffer.clear();
+        }
+        out.flush().context("writing CSV")?;
+        Ok(())
+    }
+
+    /// Writes the table as JSON: an array of objects, pretty-printed with a final newline, each
+    /// object given the [`NOT_FINITE`] field, last, when some row is flagged.
+    pub fn write_json(&self, out: &mut dyn Write) -> Result<()> {
+        let mut json = serde_json::Serializer::pretty(&mut *out);
+        if self.flags.is_empty() {
+            self.rows.serialize(&mut json)?;
+        } else {
+            FlaggedRows(self).serialize(&mut json)?;
+        }
+        out.write_all(b"\n").context("writing JSON")?;
+        Ok(())
+    }
+}
+
+/// A table's rows as JSON objects each ending in its [`NOT_FINITE`] field.
+struct FlaggedRows<'t, T>(&'t DataTable<T>);
+
+impl<T: Serialize> Serialize for FlaggedRows<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Flagged<'a, T> {
+            #[serde(flatten)]
+            row: &'a T,
+            not_finite: String,
+        }
+        let table = self.0;
+        serializer.collect_seq(table.rows.iter().enumerate().map(|(i, row)| {
+            Flagged {
+                row,
+                not_finite: table
+                    .flags
+                    .get(&i)
+                    .map(|cells| {
+                        cells
+                            .iter()
+                            .map(|(_, n)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(";")
+                    })
+                    .unwrap_or_default(),
+            }
+        }))
+    }
+}
+
 /// CSV bytes for rows of a serialisable struct; the header is the struct's field order.
 pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
     Ok(to_csv_and_json(rows, header)?.csv)
@@ -46,130 +196,66 @@ pub struct Encoded {
 /// CSV and JSON bytes for the same rows, with the same rule for a number that is not finite:
 /// empty in CSV, null in JSON, and the row's fields named in [`NOT_FINITE`] in both.
 pub fn to_csv_and_json<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Encoded> {
-    let mut raw = csv::WriterBuilder::new()
-        .has_headers(true)
-        .from_writer(Vec::new());
-    for row in rows {
-        raw.serialize(row).context("serialising a data row")?;
-    }
-    let raw = raw.into_inner().context("finishing CSV")?;
-    let flags = not_finite_cells(&raw, rows, None)?;
-    let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
-    if rows.is_empty() {
-        out.write_record(header)?;
-    }
-    copy_neutralised(&raw, &flags, true, &mut out)?;
-    let csv = out.into_inner().context("finishing CSV")?;
+    let table = DataTable::new(rows.iter().collect(), header)?;
+    let (mut csv, mut json) = (Vec::new(), Vec::new());
+    table.write_csv(&mut csv)?;
+    table.write_json(&mut json)?;
     Ok(Encoded {
         csv,
-        json: json_with_flags(rows, &flags)?,
-        not_finite: !flags.is_empty(),
+        json,
+        not_finite: table.not_finite(),
     })
 }
 
 /// CSV bytes for rows that serialise as sequences (a header known only at run time, such as a
 /// register's own extra columns): `header` first, then each row, cells neutralised as in [`to_csv`].
 pub fn to_csv_rows<T: Serialize>(header: &[String], rows: &[T]) -> Result<Vec<u8>> {
-    let mut raw = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    for row in rows {
-        raw.serialize(row).context("serialising a data row")?;
-    }
-    let raw = raw.into_inner().context("finishing CSV")?;
-    let flags = not_finite_cells(&raw, rows, Some(header))?;
-    let mut out = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(Vec::new());
-    if flags.is_empty() {
-        out.write_record(header)?;
-    } else {
-        out.write_record(header.iter().map(String::as_str).chain([NOT_FINITE]))?;
-    }
-    copy_neutralised(&raw, &flags, false, &mut out)?;
-    out.into_inner().context("finishing CSV")
+    let mut csv = Vec::new();
+    DataTable::sequences(rows.iter().collect(), header)?.write_csv(&mut csv)?;
+    Ok(csv)
 }
 
-/// Finds the cells of `raw` (written from `rows`, after a header row unless `header` is given)
-/// that hold a number that is not finite. The CSV writer spells such a number `NaN`, `inf` or
-/// `-inf`; a cell is one when the row's JSON has null there (JSON writes a non-finite number as
-/// null), so a text that reads `NaN` is not. A row that serialises as a map is matched to JSON by
-/// column name, one that serialises as a sequence by position.
-fn not_finite_cells<T: Serialize>(
-    raw: &[u8],
-    rows: &[T],
-    header: Option<&[String]>,
-) -> Result<Flags> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(raw);
-    let mut record = csv::StringRecord::new();
-    let mut names: Vec<String> = header.map(<[String]>::to_vec).unwrap_or_default();
-    let mut flags = Flags::new();
-    let mut index: usize = 0;
-    while reader.read_record(&mut record)? {
-        if header.is_none() && index == 0 {
-            names = record.iter().map(str::to_string).collect();
-            index += 1;
-            continue;
-        }
-        let row = index - usize::from(header.is_none());
-        index += 1;
-        if !record.iter().any(|c| matches!(c, "NaN" | "inf" | "-inf")) {
-            continue;
-        }
-        let Some(json) = rows.get(row).and_then(|r| serde_json::to_value(r).ok()) else {
-            continue;
-        };
-        let name = |i: usize| names.get(i).cloned().unwrap_or_default();
-        let cells: Vec<(usize, String)> = record
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| matches!(*c, "NaN" | "inf" | "-inf"))
-            .filter(|(i, _)| {
-                let value = match &json {
-                    serde_json::Value::Array(cells) => cells.get(*i),
-                    j => j.get(name(*i)),
-                };
-                value.is_some_and(serde_json::Value::is_null)
-            })
-            .map(|(i, _)| (i, name(i)))
-            .collect();
-        if !cells.is_empty() {
-            flags.insert(row, cells);
-        }
-    }
-    Ok(flags)
-}
-
-/// Copies the CSV records of `raw` (after a header row when `has_header`) into `out`, each cell
-/// neutralised ([`neutralise`]) and each cell in `flags` written empty. When some row is flagged,
-/// every record gains a last cell: [`NOT_FINITE`] in the header, the flagged fields' names
-/// (`;`-separated) in each row.
-fn copy_neutralised(
+/// Copies the CSV records of `raw` (after a header row when `has_header`; the first data record
+/// is row `first_row` of the table) into `out`, each cell neutralised ([`neutralise`]) and each
+/// cell in `flags` written empty. When some row is flagged, every record gains a last cell:
+/// [`NOT_FINITE`] in the header, the flagged fields' names (`;`-separated) in each row.
+fn copy_neutralised<W: Write>(
     raw: &[u8],
     flags: &Flags,
     has_header: bool,
-    out: &mut csv::Writer<Vec<u8>>,
+    first_row: usize,
+    out: &mut csv::Writer<W>,
 ) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(raw);
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
     let mut index: usize = 0;
     let none = Vec::new();
-    while reader.read_record(&mut record)? {
+    while reader.read_byte_record(&mut record)? {
         let row = if has_header {
             index.checked_sub(1)
         } else {
             Some(index)
-        };
+        }
+        .map(|r| r + first_row);
         let flagged = row.and_then(|r| flags.get(&r)).unwrap_or(&none);
         for (i, cell) in record.iter().enumerate() {
             let blank = flagged.iter().any(|(at, _)| *at == i);
-            out.write_field(if blank { "".into() } else { neutralise(cell) }.as_bytes())?;
+            if blank {
+                out.write_field(b"")?;
+            } else if cell.starts_with(b"=")
+                || cell.starts_with(b"+")
+                || cell.starts_with(b"-")
+                || cell.starts_with(b"@")
+                || cell.starts_with(b"\t")
+                || cell.starts_with(b"\r")
+            {
+                out.write_field(neutralise(&String::from_utf8_lossy(cell)).as_bytes())?;
+            } else {
+                out.write_field(cell)?;
+            }
         }
         if !flags.is_empty() {
             let last = match row {
@@ -193,37 +279,6 @@ pub fn to_json<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(rows)?;
     bytes.push(b'\n');
     Ok(bytes)
-}
-
-/// [`to_json`], with every object given the [`NOT_FINITE`] field, last, when some row is flagged.
-fn json_with_flags<T: Serialize>(rows: &[T], flags: &Flags) -> Result<Vec<u8>> {
-    #[derive(Serialize)]
-    struct Flagged<'a, T> {
-        #[serde(flatten)]
-        row: &'a T,
-        not_finite: String,
-    }
-    if flags.is_empty() {
-        return to_json(rows);
-    }
-    let flagged: Vec<Flagged<T>> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| Flagged {
-            row,
-            not_finite: flags
-                .get(&i)
-                .map(|cells| {
-                    cells
-                        .iter()
-                        .map(|(_, n)| n.as_str())
-                        .collect::<Vec<_>>()
-                        .join(";")
-                })
-                .unwrap_or_default(),
-        })
-        .collect();
-    to_json(&flagged)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! values; the write stage puts them on disk.
 
 pub mod data;
+mod finite;
 pub mod giving;
 pub mod ocds;
 pub mod ocds_tender;

@@ -7,7 +7,8 @@ use super::{crumbs, view, Page};
 use crate::analysis::Analysis;
 use crate::load::theme::Strings;
 use crate::model::Project;
-use crate::publish::data::{to_csv_and_json, NOT_FINITE};
+use crate::output::StreamedFile;
+use crate::publish::data::{DataTable, NOT_FINITE};
 use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -120,38 +121,42 @@ struct StandardView {
     description: String,
 }
 
-struct Tables<'w> {
+struct Tables<'w, 'a> {
     words: &'w Strings,
     files: Vec<OutputFile>,
+    /// The data tables, written to disk only when the site is written.
+    streamed: Vec<StreamedFile<'a>>,
     datasets: Vec<Dataset>,
 }
 
-impl Tables<'_> {
+impl<'a> Tables<'_, 'a> {
     /// Publishes `rows` as `data/NAME.csv` and `.json`, with `field_list` (name, type) as the
     /// CSV header; the catalogue's title, description and field meanings are the theme's
     /// (`catalogue.NAME.title`, `.description`, `.fields.FIELD`).
-    fn add<T: Serialize>(
+    fn add<T: Serialize + Send + Sync + 'a>(
         &mut self,
         name: &str,
-        rows: &[T],
+        rows: Vec<T>,
         field_list: &[(&str, &str)],
     ) -> Result<()> {
         let header: Vec<&str> = field_list.iter().map(|f| f.0).collect();
-        let encoded = to_csv_and_json(rows, &header)?;
-        self.files.push(OutputFile {
+        let table = std::sync::Arc::new(DataTable::new(rows, &header)?);
+        let (count, not_finite) = (table.len(), table.not_finite());
+        let csv = table.clone();
+        self.streamed.push(StreamedFile {
             path: format!("data/{name}.csv"),
-            bytes: encoded.csv,
+            write: Box::new(move |out| csv.write_csv(out)),
         });
-        self.files.push(OutputFile {
+        self.streamed.push(StreamedFile {
             path: format!("data/{name}.json"),
-            bytes: encoded.json,
+            write: Box::new(move |out| table.write_json(out)),
         });
         let w = self.words;
         self.datasets.push(Dataset {
             name: name.into(),
             title: w.get(&format!("catalogue.{name}.title")).into(),
             description: w.get(&format!("catalogue.{name}.description")).into(),
-            rows: rows.len(),
+            rows: count,
             fields: field_list
                 .iter()
                 .map(|(field, kind)| FieldView {
@@ -160,7 +165,7 @@ impl Tables<'_> {
                     meaning: w.get(&format!("catalogue.{name}.fields.{field}")).into(),
                 })
                 // The flag field exists only in a file with a number that is not finite.
-                .chain(encoded.not_finite.then(|| FieldView {
+                .chain(not_finite.then(|| FieldView {
                     name: NOT_FINITE.to_string(),
                     kind: w.get("catalogue.type.text").into(),
                     meaning: w.get("catalogue.flag.not_finite").into(),
@@ -173,15 +178,24 @@ impl Tables<'_> {
     }
 }
 
+/// The catalogue's pages (data, search, 404), the small files it holds whole (the register,
+/// the OCDS and 360Giving packages) and the data tables to stream when the site is written.
+pub struct DataCatalogue<'a, 'd> {
+    pub pages: Vec<Page<'a>>,
+    pub files: Vec<OutputFile>,
+    pub streamed: Vec<StreamedFile<'d>>,
+}
+
 /// Builds the data files, the catalogue page, search and 404.
-pub fn pages_and_files<'a>(
+pub fn pages_and_files<'a, 'd: 'a>(
     w: &Strings,
-    project: &'a Project,
-    analysis: &'a Analysis,
-) -> Result<(Vec<Page<'a>>, Vec<OutputFile>)> {
+    project: &'d Project,
+    analysis: &'d Analysis,
+) -> Result<DataCatalogue<'a, 'd>> {
     let mut t = Tables {
         words: w,
         files: Vec::new(),
+        streamed: Vec::new(),
         datasets: Vec::new(),
     };
     needs_tables(&mut t, analysis)?;
@@ -230,8 +244,11 @@ pub fn pages_and_files<'a>(
         description: String::new(),
     });
 
-    let files = t.files;
-    Ok((out_pages, files))
+    Ok(DataCatalogue {
+        pages: out_pages,
+        files: t.files,
+        streamed: t.streamed,
+    })
 }
 
 fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
@@ -241,10 +258,10 @@ fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
 }
 
 /// The needs data: indicator values, inequality breakdowns, priorities.
-fn needs_tables(t: &mut Tables, analysis: &Analysis) -> Result<()> {
+fn needs_tables<'a>(t: &mut Tables<'_, 'a>, analysis: &'a Analysis) -> Result<()> {
     t.add(
         "needs",
-        &analysis.needs.rows,
+        analysis.needs.rows.iter().collect(),
         &[
             ("indicator_id", "text"),
             ("area_code", "text"),
@@ -268,7 +285,7 @@ fn needs_tables(t: &mut Tables, analysis: &Analysis) -> Result<()> {
     )?;
     t.add(
         "needs_breakdowns",
-        &analysis.needs.breakdowns,
+        analysis.needs.breakdowns.iter().collect(),
         &[
             ("indicator_id", "text"),
             ("area_code", "text"),
@@ -309,7 +326,7 @@ fn needs_tables(t: &mut Tables, analysis: &Analysis) -> Result<()> {
         .collect();
     t.add(
         "priorities",
-        &priorities,
+        priorities,
         &[
             ("rank", "integer"),
             ("indicator_id", "text"),
@@ -328,7 +345,11 @@ fn needs_tables(t: &mut Tables, analysis: &Analysis) -> Result<()> {
 }
 
 /// The procurement data: options appraisals, bid evaluations, tenders.
-fn procurement_tables(t: &mut Tables, project: &Project, analysis: &Analysis) -> Result<()> {
+fn procurement_tables<'a>(
+    t: &mut Tables<'_, 'a>,
+    project: &'a Project,
+    analysis: &'a Analysis,
+) -> Result<()> {
     let options: Vec<OptionRow> = analysis
         .options
         .iter()
@@ -346,7 +367,7 @@ fn procurement_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
         .collect();
     t.add(
         "options",
-        &options,
+        options,
         &[
             ("spec_id", "text"),
             ("option_id", "text"),
@@ -362,7 +383,7 @@ fn procurement_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
     let bids = crate::publish::tender_data::evaluation_rows(&analysis.tenders);
     t.add(
         "evaluation",
-        &bids,
+        bids,
         &[
             ("tender_id", "text"),
             ("supplier", "text"),
@@ -384,7 +405,7 @@ fn procurement_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
     let tenders = crate::publish::tender_data::tender_rows(project, &analysis.tenders);
     t.add(
         "tenders",
-        &tenders,
+        tenders,
         &[
             ("tender_id", "text"),
             ("procurement_id", "text"),
@@ -420,7 +441,11 @@ fn procurement_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
 }
 
 /// The performance data: the contract register (ours and the Transparency Code's), KPI returns and summaries.
-fn performance_tables(t: &mut Tables, project: &Project, analysis: &Analysis) -> Result<()> {
+fn performance_tables<'a>(
+    t: &mut Tables<'_, 'a>,
+    project: &'a Project,
+    analysis: &'a Analysis,
+) -> Result<()> {
     let status: std::collections::BTreeMap<&str, &crate::analysis::performance::ContractStatus> =
         analysis
             .contracts
@@ -464,7 +489,7 @@ fn performance_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
         .collect();
     t.add(
         "contracts",
-        &contracts,
+        contracts,
         &[
             ("contract_id", "text"),
             ("spec_id", "text"),
@@ -502,7 +527,7 @@ fn performance_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
         analysis.kpis.iter().flat_map(|k| &k.rows).collect();
     t.add(
         "kpis",
-        &kpi_rows,
+        kpi_rows,
         &[
             ("contract_id", "text"),
             ("kpi_id", "text"),
@@ -521,7 +546,7 @@ fn performance_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
         analysis.kpis.iter().map(|k| &k.summary).collect();
     t.add(
         "kpi_summary",
-        &summaries,
+        summaries,
         &[
             ("contract_id", "text"),
             ("kpi_id", "text"),
@@ -543,7 +568,7 @@ fn performance_tables(t: &mut Tables, project: &Project, analysis: &Analysis) ->
 }
 
 /// Grants and "you said, we did".
-fn grant_and_engagement_tables(t: &mut Tables, project: &Project) -> Result<()> {
+fn grant_and_engagement_tables<'a>(t: &mut Tables<'_, 'a>, project: &'a Project) -> Result<()> {
     let grants: Vec<GrantRow> = project
         .grants
         .values()
@@ -561,7 +586,7 @@ fn grant_and_engagement_tables(t: &mut Tables, project: &Project) -> Result<()> 
         .collect();
     t.add(
         "grants",
-        &grants,
+        grants,
         &[
             ("grant_id", "text"),
             ("title", "text"),
@@ -588,7 +613,7 @@ fn grant_and_engagement_tables(t: &mut Tables, project: &Project) -> Result<()> 
         .collect();
     t.add(
         "engagement",
-        &engagement,
+        engagement,
         &[
             ("engagement_id", "text"),
             ("spec_id", "text"),
@@ -602,7 +627,11 @@ fn grant_and_engagement_tables(t: &mut Tables, project: &Project) -> Result<()> 
 }
 
 /// The open-standard packages (OCDS, 360Giving) and the list of standard files for the catalogue page.
-fn standards(t: &mut Tables, project: &Project, analysis: &Analysis) -> Result<Vec<StandardView>> {
+fn standards<'a>(
+    t: &mut Tables<'_, 'a>,
+    project: &'a Project,
+    analysis: &'a Analysis,
+) -> Result<Vec<StandardView>> {
     let published = analysis.as_of.unwrap_or_default();
     let published_text = format!("{}T00:00:00Z", published.format("%Y-%m-%d"));
     let standard = |file: &str, key: &str| StandardView {

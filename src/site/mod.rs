@@ -304,20 +304,23 @@ impl std::fmt::Write for HashFmt<'_> {
 }
 
 /// Everything the site publishes besides rendered pages.
-pub struct Site<'a> {
+/// Pages borrow the theme's words (`'a`); the data tables only the project and analysis (`'d`).
+pub struct Site<'a, 'd> {
     pub pages: Vec<Page<'a>>,
     /// Data files and other non-HTML outputs: path under the site root → bytes.
     pub files: Vec<OutputFile>,
+    /// The data tables, streamed to disk when the site is written.
+    pub streamed: Vec<crate::output::StreamedFile<'d>>,
     /// The sitemap, feed and robots.txt, still to render from their theme templates.
     pub documents: Vec<feeds::Document<'a>>,
 }
 
 /// Builds every page and data file of the site.
-pub fn build_site<'a>(
-    project: &'a Project,
-    analysis: &'a Analysis,
+pub fn build_site<'a, 'd: 'a>(
+    project: &'d Project,
+    analysis: &'d Analysis,
     words: &'a crate::load::theme::Strings,
-) -> anyhow::Result<Site<'a>> {
+) -> anyhow::Result<Site<'a, 'd>> {
     let ix = index::Index::with_words(project, analysis, words);
     let mut pages = Vec::new();
     pages.push(home::page(&ix));
@@ -340,12 +343,14 @@ pub fn build_site<'a>(
     pages.push(pipeline::page(&ix));
     let folders = folders::folder_pages(words, &pages);
     pages.extend(folders);
-    let (catalogue_pages, files) = catalogue::pages_and_files(words, project, analysis)?;
-    pages.extend(catalogue_pages);
+    let catalogue = catalogue::pages_and_files(words, project, analysis)?;
+    pages.extend(catalogue.pages);
+    let (files, streamed) = (catalogue.files, catalogue.streamed);
     let documents = feeds::documents(&ix, &pages);
     Ok(Site {
         pages,
         files,
+        streamed,
         documents,
     })
 }
