@@ -4,12 +4,16 @@
 use super::fields::{Columns, Fields};
 use super::table::{normalise_header, Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{KpiPoint, Period, Polarity, StockOrFlow};
+use crate::model::{Kpi, KpiPoint, Period, Polarity, StockOrFlow};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
 
-/// One KPI value as read from a return, before grouping into series.
+/// The KPI values of consecutive rows of one return that agree on everything but the period and
+/// values (contract, KPI, name, unit, polarity, stock or flow), before grouping into series: the
+/// shared cells are kept once per run, not once per value.
 #[derive(Debug, Clone)]
-pub struct KpiReturn {
+pub struct KpiRun {
     pub contract_id: String,
     pub kpi_id: String,
     pub kpi_name: String,
@@ -17,9 +21,44 @@ pub struct KpiReturn {
     pub polarity: Option<Polarity>,
     /// The `stock_or_flow` cell, when given.
     pub stock_or_flow: Option<StockOrFlow>,
-    pub point: KpiPoint,
-    /// The row's `contract_id` cell, where a problem with the KPI as a whole is reported.
+    /// The values, in row (long layout) or column (wide layout) order.
+    pub points: Vec<KpiPoint>,
+    /// The first row's `contract_id` cell, where a problem with the KPI as a whole is reported.
     pub origin: crate::model::Origin,
+}
+
+/// The cells a row shares with the rest of its run, as read (borrowed where they are text).
+struct RunCells<'a> {
+    contract_id: Cow<'a, str>,
+    kpi_id: Cow<'a, str>,
+    kpi_name: Cow<'a, str>,
+    unit: Option<Cow<'a, str>>,
+    polarity: Option<Polarity>,
+    stock_or_flow: Option<StockOrFlow>,
+}
+
+impl RunCells<'_> {
+    fn continues(&self, run: &KpiRun) -> bool {
+        run.contract_id == self.contract_id
+            && run.kpi_id == self.kpi_id
+            && run.kpi_name == self.kpi_name
+            && run.unit.as_deref() == self.unit.as_deref()
+            && run.polarity == self.polarity
+            && run.stock_or_flow == self.stock_or_flow
+    }
+
+    fn start(self, origin: crate::model::Origin, capacity: usize) -> KpiRun {
+        KpiRun {
+            contract_id: self.contract_id.into_owned(),
+            kpi_id: self.kpi_id.into_owned(),
+            kpi_name: self.kpi_name.into_owned(),
+            unit: self.unit.map(Cow::into_owned),
+            polarity: self.polarity,
+            stock_or_flow: self.stock_or_flow,
+            points: Vec::with_capacity(capacity),
+            origin,
+        }
+    }
 }
 
 /// True when a table is KPI returns in either layout.
@@ -33,7 +72,7 @@ pub fn is_wide(table: &Table) -> bool {
 }
 
 /// Reads a KPI return table in either layout.
-pub fn read_kpis(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
+pub fn read_kpis(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
     if is_wide(table) {
         read_kpis_wide(table, diags)
     } else {
@@ -41,7 +80,7 @@ pub fn read_kpis(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
     }
 }
 
-fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
+fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
     let Some(cols) = Columns::resolve(
         table,
         &[
@@ -63,44 +102,56 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
     ) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut out: Vec<KpiRun> = Vec::new();
     for row in &table.rows {
         let mut f = Fields::new(table, row, &cols, diags);
-        let contract_id = f.id("contract_id");
-        let kpi_id = f.id("kpi_id");
-        let kpi_name = f.required_text("kpi_name");
+        let contract_id = f.id_cow("contract_id");
+        let kpi_id = f.id_cow("kpi_id");
+        let kpi_name = f.required_text_cow("kpi_name");
         let period = f.period("period");
         let actual = f.number("actual");
         let target = f.number("target");
-        let unit = f.text("unit");
+        let unit = f.text_cow("unit");
         let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
         let rebase = f.boolean("rebase").unwrap_or(false);
         let rebase_reason = f.text("rebase_reason");
         let stock_or_flow = f.choice("stock_or_flow", &StockOrFlow::ALL, StockOrFlow::parse);
         let origin = f.origin_at("period");
-        let row_origin = f.origin_at("contract_id");
         let (Some(contract_id), Some(kpi_id), Some(kpi_name), Some(period)) =
             (contract_id, kpi_id, kpi_name, period)
         else {
             continue;
         };
-        out.push(KpiReturn {
+        let point = KpiPoint {
+            period,
+            actual,
+            target,
+            rebase: rebase || rebase_reason.is_some(),
+            rebase_reason,
+            origin,
+        };
+        let cells = RunCells {
             contract_id,
             kpi_id,
             kpi_name,
             unit,
             polarity,
             stock_or_flow,
-            point: KpiPoint {
-                period,
-                actual,
-                target,
-                rebase: rebase || rebase_reason.is_some(),
-                rebase_reason,
-                origin,
-            },
-            origin: row_origin,
-        });
+        };
+        match out.last_mut() {
+            Some(run) if cells.continues(run) => run.points.push(point),
+            _ => {
+                if let Some(run) = out.last_mut() {
+                    run.points.shrink_to_fit();
+                }
+                let mut run = cells.start(f.origin_at("contract_id"), 1);
+                run.points.push(point);
+                out.push(run);
+            }
+        }
+    }
+    if let Some(run) = out.last_mut() {
+        run.points.shrink_to_fit();
     }
     out
 }
@@ -161,7 +212,7 @@ fn wide_rebase_period(f: &mut Fields, periods: &[(usize, Period)]) -> Option<usi
     at
 }
 
-fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
+fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
     const FIXED: [&str; 6] = [
         "contract_id",
         "kpi_id",
@@ -215,10 +266,10 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
     let mut out = Vec::new();
     for row in &table.rows {
         let mut f = Fields::new(table, row, &cols, diags);
-        let contract_id = f.id("contract_id");
-        let kpi_id = f.id("kpi_id");
-        let kpi_name = f.required_text("kpi_name");
-        let unit = f.text("unit");
+        let contract_id = f.id_cow("contract_id");
+        let kpi_id = f.id_cow("kpi_id");
+        let kpi_name = f.required_text_cow("kpi_name");
+        let unit = f.text_cow("unit");
         let polarity = f.choice("polarity", POLARITIES, Polarity::parse);
         let target = f.number("target");
         let stock_or_flow = f.choice("stock_or_flow", &StockOrFlow::ALL, StockOrFlow::parse);
@@ -229,6 +280,15 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
         else {
             continue;
         };
+        let cells = RunCells {
+            contract_id,
+            kpi_id,
+            kpi_name,
+            unit,
+            polarity,
+            stock_or_flow,
+        };
+        let mut run = cells.start(row_origin, periods.len());
         for (i, period) in &periods {
             let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
             let location = table.location(row.number, Some(*i));
@@ -266,28 +326,102 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiReturn> {
             if actual.is_none() && target.is_none() {
                 continue;
             }
-            out.push(KpiReturn {
-                contract_id: contract_id.clone(),
-                kpi_id: kpi_id.clone(),
-                kpi_name: kpi_name.clone(),
-                unit: unit.clone(),
-                polarity,
-                stock_or_flow,
-                point: KpiPoint {
-                    period: period.clone(),
-                    actual,
-                    target,
-                    rebase: rebase_at == Some(*i),
-                    rebase_reason: rebase_reason.clone().filter(|_| rebase_at == Some(*i)),
-                    origin: crate::model::Origin {
-                        file: table.file.clone(),
-                        location: Some(location),
-                        keys: Default::default(),
-                    },
+            run.points.push(KpiPoint {
+                period: period.clone(),
+                actual,
+                target,
+                rebase: rebase_at == Some(*i),
+                rebase_reason: rebase_reason.clone().filter(|_| rebase_at == Some(*i)),
+                origin: crate::model::Origin {
+                    file: table.file.clone(),
+                    location: Some(location),
+                    keys: Default::default(),
                 },
-                origin: row_origin.clone(),
             });
         }
+        if !run.points.is_empty() {
+            run.points.shrink_to_fit();
+            out.push(run);
+        }
+    }
+    out
+}
+
+/// Groups KPI runs into series per contract and KPI, in period order; two values for the same
+/// period are an error (reported in the order the values were read). A series read as one run in
+/// strictly increasing period order (the usual return) keeps the run's values as they are.
+pub fn group_kpis(runs: Vec<KpiRun>, diags: &mut Diagnostics) -> BTreeMap<(String, String), Kpi> {
+    let mut out: BTreeMap<(String, String), Kpi> = BTreeMap::new();
+    for run in runs {
+        let KpiRun {
+            contract_id,
+            kpi_id,
+            kpi_name,
+            unit,
+            polarity,
+            stock_or_flow,
+            points,
+            origin,
+        } = run;
+        let key = (contract_id, kpi_id);
+        let increasing = points.windows(2).all(|w| w[0].period < w[1].period);
+        if increasing && !out.contains_key(&key) {
+            let kpi = Kpi {
+                contract_id: key.0.clone(),
+                kpi_id: key.1.clone(),
+                name: kpi_name,
+                unit,
+                polarity: polarity.unwrap_or_default(),
+                stock_or_flow,
+                points,
+                origin,
+            };
+            out.insert(key, kpi);
+            continue;
+        }
+        let kpi = out.entry(key).or_insert_with_key(|(c, k)| Kpi {
+            contract_id: c.clone(),
+            kpi_id: k.clone(),
+            name: kpi_name,
+            unit: unit.clone(),
+            polarity: polarity.unwrap_or_default(),
+            stock_or_flow,
+            points: Vec::new(),
+            origin,
+        });
+        if kpi.unit.is_none() {
+            kpi.unit = unit;
+        }
+        if let Some(p) = polarity {
+            kpi.polarity = p;
+        }
+        if kpi.stock_or_flow.is_none() {
+            kpi.stock_or_flow = stock_or_flow;
+        }
+        for point in points {
+            if let Some(first) = kpi.points.iter().find(|p| p.period == point.period) {
+                diags.push(
+                    Diagnostic::error(
+                        &point.origin.file,
+                        point.origin.location(),
+                        "two values for the same KPI and period",
+                    )
+                    .value(format!(
+                        "{} {} {}",
+                        kpi.contract_id, kpi.kpi_id, point.period
+                    ))
+                    .hint(format!(
+                        "first given at {}",
+                        Diagnostic::error(&first.origin.file, first.origin.location(), "").place()
+                    )),
+                );
+                continue;
+            }
+            kpi.points.push(point);
+        }
+    }
+    for kpi in out.values_mut() {
+        kpi.points.sort_by(|a, b| a.period.cmp(&b.period));
     }
     out
 }

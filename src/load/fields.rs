@@ -141,11 +141,16 @@ const MISPLACED_SEPARATOR: &str = "thousands separator out of place";
 /// file, where `12,5` is unambiguous; there `.` groups thousands, as in `1.234,5`). A number is
 /// read exactly or refused: a separator is accepted only between groups of three digits.
 pub fn parse_number_in(text: &str, decimal_comma: bool) -> Result<f64, &'static str> {
+    match plain_decimal(text.trim()) {
+        Some(n) => Ok(n),
+        None => parse_number_by_rules(text, decimal_comma),
+    }
+}
+
+/// [`parse_number_in`] by its general rules, for any shape.
+fn parse_number_by_rules(text: &str, decimal_comma: bool) -> Result<f64, &'static str> {
     const NOT: &str = "not a number";
     let mut t = text.trim();
-    if let Some(n) = plain_decimal(t) {
-        return Ok(n);
-    }
     let parens = t.len() >= 2 && t.starts_with('(') && t.ends_with(')');
     if parens {
         t = t[1..t.len() - 1].trim();
@@ -499,7 +504,7 @@ impl<'a> Fields<'a> {
     }
 
     /// [`Fields::text`], borrowed from the cell when it is text already.
-    fn text_cow(&mut self, name: &str) -> Option<Cow<'a, str>> {
+    pub fn text_cow(&mut self, name: &str) -> Option<Cow<'a, str>> {
         let (cell, _) = self.cell(name);
         match cell {
             Cell::Empty => None,
@@ -520,7 +525,12 @@ impl<'a> Fields<'a> {
 
     /// Text that must be present. A column missing from the header was reported there once.
     pub fn required_text(&mut self, name: &str) -> Option<String> {
-        let t = self.text(name);
+        self.required_text_cow(name).map(Cow::into_owned)
+    }
+
+    /// [`Fields::required_text`], borrowed from the cell when it is text already.
+    pub fn required_text_cow(&mut self, name: &str) -> Option<Cow<'a, str>> {
+        let t = self.text_cow(name);
         if t.is_none() && self.columns.has(name) {
             let d = self.missing(name, format!("every row needs a value in {name}"));
             self.diags.push(d);
@@ -530,11 +540,16 @@ impl<'a> Fields<'a> {
 
     /// An identifier: present, and safe to use in a page path.
     pub fn id(&mut self, name: &str) -> Option<String> {
-        let t = self.required_text(name)?;
+        self.id_cow(name).map(Cow::into_owned)
+    }
+
+    /// [`Fields::id`], borrowed from the cell when it is text already.
+    pub fn id_cow(&mut self, name: &str) -> Option<Cow<'a, str>> {
+        let t = self.required_text_cow(name)?;
         if let Err(why) = check_id(&t) {
             let d = self
                 .error(name, why)
-                .value(t)
+                .value(t.into_owned())
                 .hint("ids may use letters, digits, '-', '_' and '.' only");
             self.diags.push(d);
             return None;
@@ -801,6 +816,46 @@ mod tests {
         assert_eq!(parse_number("£-40"), Ok(-40.0));
         assert_eq!(parse_number("(1,250.5)"), Ok(-1250.5));
         assert_eq!(parse_number("1.5e3"), Ok(1500.0));
+    }
+
+    #[test]
+    fn the_plain_shape_reads_as_the_general_rules_read_it() {
+        let plain = [
+            "0",
+            "-0",
+            "007",
+            "1150",
+            "-12.5",
+            "0.000",
+            "12345678901234567890",
+            "3.14159265358979",
+            "-0.0",
+            "9007199254740993",
+            "1.7976931348623157",
+        ];
+        for t in plain {
+            assert_eq!(
+                plain_decimal(t),
+                Some(parse_number_by_rules(t, false).unwrap()),
+                "{t}"
+            );
+            assert_eq!(
+                plain_decimal(t),
+                Some(parse_number_by_rules(t, true).unwrap()),
+                "{t}"
+            );
+        }
+        assert!(plain_decimal("-0").unwrap().is_sign_positive());
+        // Other shapes go to the general rules.
+        for t in [
+            "", "-", ".5", "5.", "+5", "1,234", "1e3", "1.2.3", "--1", "£5", "1 234", "12%",
+        ] {
+            assert_eq!(plain_decimal(t), None, "{t}");
+        }
+        // A value too large to be finite is left to the rules, which say so.
+        let huge = "9".repeat(400);
+        assert_eq!(plain_decimal(&huge), None);
+        assert_eq!(parse_number_in(&huge, false), Err("number is too large"));
     }
 
     #[test]

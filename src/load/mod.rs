@@ -22,8 +22,7 @@ pub mod workbook;
 pub mod workbook_limits;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::model::{Config, Contract, Kpi, Project};
-use std::collections::BTreeMap;
+use crate::model::{Config, Contract, Project};
 use std::path::{Path, PathBuf};
 
 const TABLE_EXTENSIONS: &[&str] = &["csv", "xlsx", "xlsm", "xls", "ods"];
@@ -298,22 +297,7 @@ fn load_needs(
     }
     needs::settle_indicators(&mut project.indicators, &values, diags);
     needs::check_duplicates(&values.observations, diags);
-    values.observations.sort_by(|a, b| {
-        (
-            &a.indicator_id,
-            &a.area_code,
-            &a.category_type,
-            &a.category,
-            &a.period,
-        )
-            .cmp(&(
-                &b.indicator_id,
-                &b.area_code,
-                &b.category_type,
-                &b.category,
-                &b.period,
-            ))
-    });
+    needs::sort_observations(&mut values.observations);
     project.observations = values.observations;
     project.areas = values.areas;
 }
@@ -503,7 +487,7 @@ fn load_contracts(
             returns.extend(contracts::read_kpis(&t, diags));
         }
     }
-    project.kpis = group_kpis(returns, diags);
+    project.kpis = contracts::group_kpis(returns, diags);
 }
 
 /// Adds a register's contracts, aligning each supplier's extra columns with the project's list of
@@ -613,55 +597,4 @@ fn load_grants(
             project.grants.insert(g.grant_id.clone(), g);
         }
     }
-}
-
-/// Groups KPI returns into series per contract and KPI, in period order; two values for the same
-/// period are an error.
-fn group_kpis(
-    returns: Vec<contracts::KpiReturn>,
-    diags: &mut Diagnostics,
-) -> BTreeMap<(String, String), Kpi> {
-    let mut out: BTreeMap<(String, String), Kpi> = BTreeMap::new();
-    for r in returns {
-        let key = (r.contract_id.clone(), r.kpi_id.clone());
-        let kpi = out.entry(key).or_insert_with(|| Kpi {
-            contract_id: r.contract_id.clone(),
-            kpi_id: r.kpi_id.clone(),
-            name: r.kpi_name.clone(),
-            unit: r.unit.clone(),
-            polarity: r.polarity.unwrap_or_default(),
-            stock_or_flow: r.stock_or_flow,
-            points: Vec::new(),
-            origin: r.origin.clone(),
-        });
-        if kpi.unit.is_none() {
-            kpi.unit = r.unit.clone();
-        }
-        if let Some(p) = r.polarity {
-            kpi.polarity = p;
-        }
-        if kpi.stock_or_flow.is_none() {
-            kpi.stock_or_flow = r.stock_or_flow;
-        }
-        if let Some(first) = kpi.points.iter().find(|p| p.period == r.point.period) {
-            diags.push(
-                Diagnostic::error(
-                    &r.point.origin.file,
-                    r.point.origin.location(),
-                    "two values for the same KPI and period",
-                )
-                .value(format!("{} {} {}", r.contract_id, r.kpi_id, r.point.period))
-                .hint(format!(
-                    "first given at {}",
-                    Diagnostic::error(&first.origin.file, first.origin.location(), "").place()
-                )),
-            );
-            continue;
-        }
-        kpi.points.push(r.point);
-    }
-    for kpi in out.values_mut() {
-        kpi.points.sort_by(|a, b| a.period.cmp(&b.period));
-    }
-    out
 }

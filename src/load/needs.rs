@@ -4,7 +4,7 @@
 use super::fields::{is_missing_marker, Columns, Fields};
 use super::table::{Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::model::{Area, Indicator, Observation, Polarity, PolaritySource, ValueType};
+use crate::model::{Area, Indicator, Observation, Period, Polarity, PolaritySource, ValueType};
 use std::collections::{BTreeMap, HashMap};
 
 const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
@@ -303,6 +303,7 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
     let Some(cols) = Columns::resolve(table, required, optional, diags) else {
         return;
     };
+    out.observations.reserve(table.rows.len());
     for row in &table.rows {
         let mut f = Fields::new(table, row, &cols, diags);
         read_value_row(&mut f, layout, out);
@@ -570,6 +571,25 @@ fn keep_fingertips_extras(
             });
         }
     }
+}
+
+/// Puts observations in series order: indicator, area, breakdown, then period (a stable sort, so
+/// rows equal on all of these keep their file order). Already in that order (the usual export),
+/// they are left as they are without the sort's copy of every observation.
+pub fn sort_observations(observations: &mut [Observation]) {
+    fn key(o: &Observation) -> (&str, &str, &Option<String>, &Option<String>, &Period) {
+        (
+            &o.indicator_id,
+            &o.area_code,
+            &o.category_type,
+            &o.category,
+            &o.period,
+        )
+    }
+    if observations.is_sorted_by(|a, b| key(a) <= key(b)) {
+        return;
+    }
+    observations.sort_by(|a, b| key(a).cmp(&key(b)));
 }
 
 /// Reports two values for the same indicator, area, period and breakdown.

@@ -6,7 +6,7 @@
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use chrono::NaiveDate;
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// `256 MiB`, or `1000 bytes` for a limit that is not a whole number of MiB.
 pub(crate) fn limit_text(bytes: u64) -> String {
@@ -19,18 +19,23 @@ pub(crate) fn limit_text(bytes: u64) -> String {
 }
 
 /// A text cell's characters: a slice of a buffer its table's cells share, so a CSV file of a
-/// million cells makes one text allocation, not a million. Reads as `&str`.
+/// million cells makes one text allocation, not a million. Reads as `&str`. The buffer is filled
+/// once, when the whole file has been read, so the cells need no second pass to point at it.
 #[derive(Clone)]
 pub struct Text {
-    buffer: Arc<String>,
+    buffer: Arc<OnceLock<String>>,
     start: usize,
     end: usize,
 }
 
 impl Text {
-    /// The text as `&str` (empty if the span were ever out of its buffer, which it is not).
+    /// The text as `&str` (empty if the buffer were ever unfilled or the span out of it, which
+    /// they are not).
     pub fn as_str(&self) -> &str {
-        self.buffer.get(self.start..self.end).unwrap_or("")
+        self.buffer
+            .get()
+            .and_then(|b| b.get(self.start..self.end))
+            .unwrap_or("")
     }
 }
 
@@ -45,7 +50,7 @@ impl From<String> for Text {
     fn from(s: String) -> Self {
         let end = s.len();
         Text {
-            buffer: Arc::new(s),
+            buffer: Arc::new(OnceLock::from(s)),
             start: 0,
             end,
         }
@@ -346,29 +351,31 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// A CSV file's cells as read: every non-blank cell's text in one buffer, each cell a span of it
-/// (`None` for a blank cell), each kept row its 1-based line and its run of cells. The header is
-/// the first row.
-#[derive(Default)]
-struct Spans {
+/// A CSV file's header and rows as read, their text cells spans of `text`, a buffer shared with
+/// the cells and filled once every row has been read.
+struct Records {
     text: String,
-    cells: Vec<Option<(usize, usize)>>,
-    rows: Vec<(usize, usize, usize)>,
+    buffer: Arc<OnceLock<String>>,
+    header: Option<Row>,
+    rows: Vec<Row>,
 }
 
-/// Reads the records of `text` into [`Spans`], skipping blank rows and reporting ragged ones
+/// Reads the records of `text` into [`Records`], skipping blank rows and reporting ragged ones
 /// (more fields than the header, with a value beyond it) and the first unreadable row.
-fn read_records(text: &str, delimiter: u8, rel: &str, diags: &mut Diagnostics) -> Spans {
+fn read_records(text: &str, delimiter: u8, rel: &str, diags: &mut Diagnostics) -> Records {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
+    // Room for every line, as long as lines average 16 bytes or more (a file of blank lines
+    // cannot claim a large reservation).
     let lines_in_file = text.bytes().filter(|b| *b == b'\n').count() + 1;
-    let mut out = Spans {
+    let mut out = Records {
         text: String::with_capacity(text.len()),
-        cells: Vec::new(),
-        rows: Vec::with_capacity(lines_in_file),
+        buffer: Arc::new(OnceLock::new()),
+        header: None,
+        rows: Vec::with_capacity(lines_in_file.min(text.len() / 16 + 16)),
     };
     let mut header_width: Option<usize> = None;
     let mut record = csv::StringRecord::new();
@@ -387,13 +394,7 @@ fn read_records(text: &str, delimiter: u8, rel: &str, diags: &mut Diagnostics) -
                     continue;
                 }
                 match header_width {
-                    None => {
-                        header_width = Some(fields);
-                        // Capped: each cell costs at least its delimiter, so a short
-                        // file cannot claim a huge reservation through a wide header.
-                        out.cells
-                            .reserve(fields.saturating_mul(lines_in_file).min(text.len() / 2 + 1));
-                    }
+                    None => header_width = Some(fields),
                     Some(width) if fields > width && (width..fields).any(filled) => {
                         diags.push(
                             Diagnostic::error(
@@ -407,17 +408,30 @@ fn read_records(text: &str, delimiter: u8, rel: &str, diags: &mut Diagnostics) -
                     }
                     Some(_) => {}
                 }
-                let first = out.cells.len();
-                for field in record.iter() {
-                    if field.trim().is_empty() {
-                        out.cells.push(None);
-                    } else {
+                let cells = record
+                    .iter()
+                    .map(|field| {
+                        if field.trim().is_empty() {
+                            return Cell::Empty;
+                        }
                         let start = out.text.len();
                         out.text.push_str(field);
-                        out.cells.push(Some((start, out.text.len())));
-                    }
+                        Cell::Text(Text {
+                            buffer: Arc::clone(&out.buffer),
+                            start,
+                            end: out.text.len(),
+                        })
+                    })
+                    .collect();
+                let row = Row {
+                    number: line,
+                    cells,
+                };
+                if out.header.is_none() {
+                    out.header = Some(row);
+                } else {
+                    out.rows.push(row);
                 }
-                out.rows.push((line, first, fields));
             }
             Err(e) => {
                 let line = e
@@ -447,41 +461,28 @@ fn read_records(text: &str, delimiter: u8, rel: &str, diags: &mut Diagnostics) -
 pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Option<Table> {
     let text = decode(bytes, rel, diags);
     let delimiter = sniff_delimiter(&text);
-    let spans = read_records(&text, delimiter, rel, diags);
+    let Records {
+        text: cells_text,
+        buffer,
+        header,
+        rows,
+    } = read_records(&text, delimiter, rel, diags);
     drop(text);
-    let buffer = Arc::new(spans.text);
-    let row_cells = |&(_, first, count): &(usize, usize, usize)| -> Vec<Cell> {
-        spans.cells[first..first + count]
-            .iter()
-            .map(|span| match *span {
-                None => Cell::Empty,
-                Some((start, end)) => Cell::Text(Text {
-                    buffer: Arc::clone(&buffer),
-                    start,
-                    end,
-                }),
-            })
-            .collect()
-    };
-    let Some(first) = spans.rows.first() else {
+    // The buffer is new and set only here, so this cannot fail; were it set, the cells would
+    // read its text, never out of bounds.
+    let _ = buffer.set(cells_text);
+    let Some(header) = header else {
         diags.push(
             Diagnostic::error(rel, Location::File, "file is empty")
                 .hint("a table needs a header row naming its columns"),
         );
         return None;
     };
-    let rows = spans.rows[1..]
-        .iter()
-        .map(|r| Row {
-            number: r.0,
-            cells: row_cells(r),
-        })
-        .collect();
     Some(Table {
         file: rel.to_string(),
         sheet: None,
-        header: row_cells(first),
-        header_row: first.0,
+        header: header.cells,
+        header_row: header.number,
         first_column: 0,
         rows,
         merged: Vec::new(),
@@ -522,6 +523,36 @@ mod tests {
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].number, 4);
         assert_eq!(t.rows[1].cells[1], Cell::Text("4".into()));
+    }
+
+    #[test]
+    fn quoted_cells_are_read_whole_from_the_shared_buffer() {
+        let mut d = Diagnostics::new();
+        let csv = "name,note\n\"Smith, J\",\"said \"\"hi\"\"\nthen left\"\n  ,é ü\n\n\"\",x\n";
+        let t = read_csv_bytes(csv.as_bytes(), "x.csv", &mut d).unwrap();
+        assert!(d.is_empty());
+        let cells: Vec<Vec<String>> = t
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(Cell::display).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            vec![
+                vec!["Smith, J", "said \"hi\"\nthen left"],
+                vec!["", "é ü"],
+                vec!["", "x"],
+            ]
+        );
+        assert_eq!(t.rows[1].cells[0], Cell::Empty);
+        assert_eq!(
+            t.rows.iter().map(|r| r.number).collect::<Vec<_>>(),
+            vec![2, 4, 6]
+        );
+        // A copy of a cell reads the same text after the table is gone.
+        let kept = t.rows[0].cells[1].clone();
+        drop(t);
+        assert_eq!(kept.display(), "said \"hi\"\nthen left");
     }
 
     #[test]

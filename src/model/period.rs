@@ -168,11 +168,13 @@ fn month_name(s: &str) -> Option<u32> {
 }
 
 fn parse_inner(t: &str) -> Option<Period> {
+    common_shape(t).or_else(|| parse_by_rules(t))
+}
+
+/// [`parse_inner`] by the general rules, for any shape.
+fn parse_by_rules(t: &str) -> Option<Period> {
     if let Some(y) = year_number(t) {
         return Period::year(y);
-    }
-    if let Some(p) = common_shape(t) {
-        return Some(p);
     }
     // Split on separators into tokens, remembering which separator was used.
     let compact: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -327,6 +329,33 @@ mod tests {
         );
         assert_eq!(p("2016-18").kind, PeriodKind::MultiYear);
         assert_eq!(p("1999 - 01").end.to_string(), "2001-12-31");
+    }
+
+    #[test]
+    fn the_common_shapes_read_as_the_general_rules_read_them() {
+        for year in (1795..=2205).step_by(5).chain([1999, 2000, 2099, 2100]) {
+            for second in 0..=99 {
+                for sep in ['-', '/'] {
+                    let t = format!("{year}{sep}{second:02}");
+                    let fast = common_shape(&t);
+                    if fast.is_some() {
+                        assert_eq!(fast, parse_by_rules(&t), "{t}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            common_shape("2024-04").map(|p| p.label),
+            Some("2024-04".into())
+        );
+        assert_eq!(
+            common_shape("2024/25").map(|p| p.label),
+            Some("2024/25".into())
+        );
+        // Multi-year labels and other shapes are left to the general rules.
+        assert_eq!(common_shape("2016-18"), None);
+        assert_eq!(common_shape("2024-Q1"), None);
+        assert_eq!(common_shape("Apr-24x"), None);
     }
 
     #[test]
