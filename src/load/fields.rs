@@ -9,11 +9,13 @@ use chrono::NaiveDate;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// The columns of a table resolved by name.
+/// The columns of a table resolved by name: each wanted name found in the header, with its
+/// position and the header's own spelling. A handful of names, looked up for every cell read: a
+/// list whose equality test rejects most names on their length, rather than an ordered map whose
+/// every step compares bytes.
 #[derive(Debug, Clone)]
 pub struct Columns {
-    index: BTreeMap<String, usize>,
-    names: BTreeMap<String, String>,
+    found: Vec<(String, usize, String)>,
 }
 
 impl Columns {
@@ -91,23 +93,29 @@ impl Columns {
         {
             return None;
         }
-        let mut index = BTreeMap::new();
-        let mut names = BTreeMap::new();
+        let mut found: Vec<(String, usize, String)> = Vec::new();
         for name in required.iter().chain(optional) {
             if let Some(i) = seen.get(&normalise_header(name)) {
-                index.insert(name.to_string(), *i);
-                names.insert(name.to_string(), header[*i].clone());
+                // A name listed twice keeps its first entry, as a map insert would overwrite
+                // with the same position and spelling.
+                if !found.iter().any(|(n, _, _)| n == name) {
+                    found.push((name.to_string(), *i, header[*i].clone()));
+                }
             }
         }
-        Some(Columns { index, names })
+        Some(Columns { found })
+    }
+
+    fn entry(&self, name: &str) -> Option<&(String, usize, String)> {
+        self.found.iter().find(|(n, _, _)| n == name)
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.index.contains_key(name)
+        self.entry(name).is_some()
     }
 
     pub fn get(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+        self.entry(name).map(|(_, i, _)| *i)
     }
 }
 
@@ -418,9 +426,8 @@ impl<'a> Fields<'a> {
 
     fn column_name(&self, name: &str) -> String {
         self.columns
-            .names
-            .get(name)
-            .cloned()
+            .entry(name)
+            .map(|(_, _, spelled)| spelled.clone())
             .unwrap_or_else(|| name.to_string())
     }
 

@@ -589,7 +589,22 @@ pub fn sort_observations(observations: &mut [Observation]) {
     if observations.is_sorted_by(|a, b| key(a) <= key(b)) {
         return;
     }
-    observations.sort_by(|a, b| key(a).cmp(&key(b)));
+    // Sort positions, not the observations (hundreds of bytes each), then move each observation
+    // once, following the permutation's cycles.
+    let mut order: Vec<usize> = (0..observations.len()).collect();
+    order.sort_by(|&a, &b| key(&observations[a]).cmp(&key(&observations[b])));
+    for start in 0..order.len() {
+        let mut at = start;
+        // `order[at]` is where the observation that belongs at `at` is now; a placed one points
+        // at itself.
+        while order[at] != start {
+            let from = order[at];
+            observations.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
 }
 
 /// Reports two values for the same indicator, area, period and breakdown.
@@ -646,7 +661,13 @@ pub fn settle_indicators(
     diags: &mut Diagnostics,
 ) {
     let mut reported = std::collections::BTreeSet::new();
+    let mut previous: Option<&str> = None;
     for o in &values.observations {
+        // The observations of one indicator come together: the first settles it.
+        if previous == Some(o.indicator_id.as_str()) {
+            continue;
+        }
+        previous = Some(&o.indicator_id);
         if indicators.contains_key(&o.indicator_id) || reported.contains(&o.indicator_id) {
             continue;
         }
@@ -704,8 +725,8 @@ pub fn settle_indicators(
         }
     }
     // A proportion lies between none and all: 0 to its multiplier (100 for a percentage).
-    for o in &values.observations {
-        let (Some(ind), Some(v)) = (indicators.get(&o.indicator_id), o.value) else {
+    for (o, ind) in with_indicators(indicators, &values.observations) {
+        let (Some(ind), Some(v)) = (ind, o.value) else {
             continue;
         };
         if ind.value_type == ValueType::Proportion && !(0.0..=ind.multiplier).contains(&v) {
@@ -725,10 +746,8 @@ pub fn settle_indicators(
         }
     }
     // Proportions must not have more events than people.
-    for o in &values.observations {
-        if let (Some(ind), Some(c), Some(n)) =
-            (indicators.get(&o.indicator_id), o.count, o.denominator)
-        {
+    for (o, ind) in with_indicators(indicators, &values.observations) {
+        if let (Some(ind), Some(c), Some(n)) = (ind, o.count, o.denominator) {
             if ind.value_type == ValueType::Proportion && c > n {
                 diags.push(
                     Diagnostic::error(
@@ -743,6 +762,25 @@ pub fn settle_indicators(
         }
     }
     let _ = Location::File;
+}
+
+/// Each observation with its indicator, looked up once per run of observations of one indicator.
+fn with_indicators<'a>(
+    indicators: &'a BTreeMap<String, Indicator>,
+    observations: &'a [Observation],
+) -> impl Iterator<Item = (&'a Observation, Option<&'a Indicator>)> {
+    let mut last: Option<(&str, Option<&Indicator>)> = None;
+    observations.iter().map(move |o| {
+        let indicator = match last {
+            Some((id, indicator)) if id == o.indicator_id => indicator,
+            _ => {
+                let indicator = indicators.get(&o.indicator_id);
+                last = Some((&o.indicator_id, indicator));
+                indicator
+            }
+        };
+        (o, indicator)
+    })
 }
 
 /// The polarity a Fingertips export's own comparisons with England imply for one indicator: a row
@@ -822,6 +860,61 @@ mod tests {
     }
 
     const MISSING: [&str; 8] = ["NA", "N/A", "NULL", "-", "..", "x", ":", "na"];
+
+    /// The permutation sort gives exactly what a stable sort of the observations gives: rows
+    /// equal on indicator, area, breakdown and period (here, two sexes) keep their file order.
+    #[test]
+    fn observations_sort_as_a_stable_sort_would() {
+        let mut csv =
+            String::from("indicator_id,area_code,period,sex,category_type,category,value\n");
+        let rows = [
+            "B,E2,2021,Female,,,1",
+            "A,E9,2020,Male,,,2",
+            "B,E2,2020,Male,,,3",
+            "A,E1,2022,Female,,,4",
+            "B,E2,2021,Male,,,5",
+            "A,E1,2022,Male,,,6",
+            "A,E1,2020,Persons,Sex,Female,7",
+            "A,E1,2020,Persons,,,8",
+            "C,E1,2019/20,,,,9",
+            "A,E9,2019,Male,,,10",
+            "B,E1,2021,Female,,,11",
+            "A,E1,2020,Persons,Sex,Female,12",
+        ];
+        for r in rows {
+            csv.push_str(r);
+            csv.push('\n');
+        }
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(csv.as_bytes(), "needs/v.csv", &mut d).unwrap();
+        let mut values = NeedsValues::default();
+        read_values(&t, &mut values, &mut d);
+        assert_eq!(values.observations.len(), rows.len());
+        let mut expected = values.observations.clone();
+        expected.sort_by(|a, b| {
+            (
+                &a.indicator_id,
+                &a.area_code,
+                &a.category_type,
+                &a.category,
+                &a.period,
+            )
+                .cmp(&(
+                    &b.indicator_id,
+                    &b.area_code,
+                    &b.category_type,
+                    &b.category,
+                    &b.period,
+                ))
+        });
+        sort_observations(&mut values.observations);
+        assert_eq!(values.observations, expected);
+        let order: Vec<f64> = values.observations.iter().filter_map(|o| o.value).collect();
+        assert_eq!(
+            order,
+            vec![8.0, 4.0, 6.0, 7.0, 12.0, 10.0, 2.0, 11.0, 3.0, 1.0, 5.0, 9.0]
+        );
+    }
 
     #[test]
     fn polarity_is_read_from_fingertips_own_better_and_worse_labels() {
