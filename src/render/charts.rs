@@ -8,6 +8,7 @@ mod plots;
 mod spc;
 
 use crate::site::chart::{Chart, Plot, Tone};
+use crate::site::format::Dec;
 pub(crate) use frame::{Frame, NARROW, WIDE};
 use plotters::prelude::*;
 use serde::Serialize;
@@ -245,15 +246,15 @@ fn nice_range(values: impl Iterator<Item = f64>, include_zero: bool) -> (f64, f6
 fn fmt_tick(v: f64) -> String {
     let a = v.abs();
     if a >= 1e6 {
-        format!("{:.1}m", v / 1e6)
+        format!("{:.1}m", Dec(v / 1e6))
     } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
+        format!("{:.0}k", Dec(v / 1e3))
     } else if a >= 100.0 || v.fract().abs() < 1e-9 {
-        format!("{v:.0}")
+        format!("{:.0}", Dec(v))
     } else if a >= 1.0 {
-        format!("{v:.1}")
+        format!("{:.1}", Dec(v))
     } else {
-        format!("{v:.2}")
+        format!("{:.2}", Dec(v))
     }
 }
 
@@ -273,7 +274,7 @@ fn period_axis(
     let mut ticks = String::new();
     for i in (0..labels.len()).step_by(step.max(1)) {
         let x = x_pixel(i);
-        let _ = write!(ticks, "M{x:.0} {bottom:.0}v5");
+        let _ = write!(ticks, "M{:.0} {:.0}v5", Dec(x), Dec(bottom));
         frame::text_block(
             out,
             frame::TextStyle::new("tick-label", "middle", size),

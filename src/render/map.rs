@@ -146,9 +146,9 @@ impl std::fmt::Display for Num {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let v = if self.0 == 0.0 { 0.0 } else { self.0 };
         if v.fract() == 0.0 {
-            write!(f, "{v:.0}")
+            write!(f, "{:.0}", crate::site::format::Dec(v))
         } else {
-            write!(f, "{v:.1}")
+            write!(f, "{:.1}", crate::site::format::Dec(v))
         }
     }
 }

@@ -3,12 +3,52 @@
 use crate::load::theme::Strings;
 use chrono::{Datelike, NaiveDate};
 
+/// A number written with the formatter's precision (`{:.1}`), giving exactly the text the
+/// standard library gives for an `f64`, faster: the standard library's exact formatting falls back
+/// to a slow bignum algorithm (Dragon4) for most values at few decimals, and a site formats
+/// millions of them (every chart coordinate, every table cell). The value is scaled and rounded
+/// half to even as an integer when the scaling error cannot change the rounding; any other value
+/// (a near-tie, a huge number, more than 9 decimals, no precision) goes to the standard library.
+#[derive(Debug, Clone, Copy)]
+pub struct Dec(pub f64);
+
+impl std::fmt::Display for Dec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        let Some(p) = f.precision().filter(|&p| p <= 9 && f.width().is_none()) else {
+            return std::fmt::Display::fmt(&v, f);
+        };
+        let scale = 10f64.powi(p as i32);
+        let scaled = v.abs() * scale;
+        // Below 2^52 every integer and half is exact; the product's error is at most half an ulp.
+        if !v.is_finite() || scaled >= 4.0e15 {
+            return std::fmt::Display::fmt(&v, f);
+        }
+        let error = if p == 0 {
+            0.0
+        } else {
+            scaled * 2.3e-16 + 1e-300
+        };
+        if ((scaled - scaled.floor()) - 0.5).abs() <= error {
+            return std::fmt::Display::fmt(&v, f);
+        }
+        let n = scaled.round_ties_even() as u64;
+        let unit = 10u64.pow(p as u32);
+        let sign = if v.is_sign_negative() { "-" } else { "" };
+        if p == 0 {
+            write!(f, "{sign}{n}")
+        } else {
+            write!(f, "{sign}{}.{:0p$}", n / unit, n % unit)
+        }
+    }
+}
+
 /// Groups thousands: 1234567.891 with 1 decimal → "1,234,567.9".
 pub fn number(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "–".into();
     }
-    let s = format!("{:.*}", decimals, value.abs());
+    let s = format!("{:.*}", decimals, Dec(value.abs()));
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     let negative = value < 0.0 && s.bytes().any(|c| c.is_ascii_digit() && c != b'0');
     let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
@@ -135,6 +175,64 @@ pub fn date(w: &Strings, d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dec_writes_what_the_standard_library_writes() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            0.125,
+            0.375,
+            1.005,
+            2.675,
+            1e-7,
+            -1e-7,
+            0.05,
+            0.15,
+            0.25,
+            0.35,
+            12.345,
+            99.995,
+            123456.789,
+            -98765.4321,
+            1e15,
+            4.5e15,
+            9.9e15,
+            1e300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        // A deterministic spread of magnitudes and fractions, ties and near-ties among them.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..40_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
+            let exponent = (x % 24) as i32 - 8;
+            let v = mantissa * 10f64.powi(exponent);
+            values.push(if x & 1 == 0 { v } else { -v });
+            values.push((v * 1000.0).round() / 1000.0 + 0.0005);
+            values.push((v * 8.0).round() / 8.0);
+        }
+        for v in values {
+            for p in 0..=10 {
+                assert_eq!(
+                    format!("{:.*}", p, Dec(v)),
+                    format!("{v:.p$}"),
+                    "{v:e} at {p}"
+                );
+            }
+            assert_eq!(format!("{}", Dec(v)), format!("{v}"));
+        }
+    }
 
     #[test]
     fn formats_numbers_money_and_dates() {

@@ -5,6 +5,7 @@
 use super::{colour_hex, line_colour, Palette};
 use crate::render::escape_html;
 use crate::site::chart::{LegendEntry, Mark, Symbol};
+use crate::site::format::Dec;
 use std::fmt::Write;
 
 /// The size a chart is drawn at: its width, and the text size of its labels.
@@ -159,6 +160,7 @@ pub(crate) fn text_block(out: &mut String, style: TextStyle, (x, y): (f64, f64),
         fill,
     } = style;
     let weight = if bold { " font-weight=\"bold\"" } else { "" };
+    let (x, y) = (Dec(x), Dec(y));
     let _ = write!(
         out,
         "<text class=\"{class}\" x=\"{x:.0}\" y=\"{y:.0}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\"{weight} fill=\"{fill}\">"
@@ -227,17 +229,18 @@ fn draw_symbol(out: &mut String, symbol: Symbol, (x, y): (f64, f64), dashed: &[b
             .unwrap_or_default();
         let _ = write!(
             out,
-            "<path d=\"M{:.0} {y:.0}H{:.0}\" stroke=\"{colour}\" stroke-width=\"{width}\" fill=\"none\"{dash}/>",
-            x + 1.0,
-            x + 27.0
+            "<path d=\"M{:.0} {:.0}H{:.0}\" stroke=\"{colour}\" stroke-width=\"{width}\" fill=\"none\"{dash}/>",
+            Dec(x + 1.0),
+            Dec(y),
+            Dec(x + 27.0)
         );
     };
     let square = |out: &mut String, fill: &str, stroke: &str, stroke_width: u32| {
         let _ = write!(
             out,
             "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"20\" height=\"14\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{stroke_width}\"/>",
-            x + 4.0,
-            y - 7.0
+            Dec(x + 4.0),
+            Dec(y - 7.0)
         );
     };
     match symbol {
@@ -249,8 +252,9 @@ fn draw_symbol(out: &mut String, symbol: Symbol, (x, y): (f64, f64), dashed: &[b
                 line(out, &colour, 3, None);
                 let _ = write!(
                     out,
-                    "<circle cx=\"{:.0}\" cy=\"{y:.0}\" r=\"4\" fill=\"{colour}\"/>",
-                    x + 14.0
+                    "<circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"4\" fill=\"{colour}\"/>",
+                    Dec(x + 14.0),
+                    Dec(y)
                 );
             }
         }
@@ -260,8 +264,8 @@ fn draw_symbol(out: &mut String, symbol: Symbol, (x, y): (f64, f64), dashed: &[b
         Symbol::Interval => {
             let _ = write!(
                 out,
-                "<path d=\"M{:.0} {y:.0}H{:.0}M{:.0} {:.0}V{:.0}M{:.0} {:.0}V{:.0}\" stroke=\"#0B0C0C\" stroke-width=\"2\" fill=\"none\"/>",
-                x + 3.0, x + 25.0, x + 3.0, y - 5.0, y + 5.0, x + 25.0, y - 5.0, y + 5.0
+                "<path d=\"M{:.0} {:.0}H{:.0}M{:.0} {:.0}V{:.0}M{:.0} {:.0}V{:.0}\" stroke=\"#0B0C0C\" stroke-width=\"2\" fill=\"none\"/>",
+                Dec(x + 3.0), Dec(y), Dec(x + 25.0), Dec(x + 3.0), Dec(y - 5.0), Dec(y + 5.0), Dec(x + 25.0), Dec(y - 5.0), Dec(y + 5.0)
             );
         }
         Symbol::Mark { mark } => mark_svg(out, mark, (x + 14.0, y)),
@@ -280,37 +284,40 @@ pub(crate) fn mark_svg(out: &mut String, mark: Mark, (x, y): (f64, f64)) {
     let _ = match mark {
         Mark::Common => write!(
             out,
-            "<circle cx=\"{x:.0}\" cy=\"{y:.0}\" r=\"4\" fill=\"{}\"/>",
+            "<circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"4\" fill=\"{}\"/>",
+            Dec(x),
+            Dec(y),
             colour_hex(Palette::COMMON)
         ),
         Mark::Improvement => write!(
             out,
-            "<path d=\"M{x:.0} {:.0}L{:.0} {:.0}L{:.0} {:.0}Z\" fill=\"{}\"/>",
-            y - 7.0,
-            x + 7.0,
-            y + 5.0,
-            x - 7.0,
-            y + 5.0,
+            "<path d=\"M{:.0} {:.0}L{:.0} {:.0}L{:.0} {:.0}Z\" fill=\"{}\"/>",
+            Dec(x),
+            Dec(y - 7.0),
+            Dec(x + 7.0),
+            Dec(y + 5.0),
+            Dec(x - 7.0),
+            Dec(y + 5.0),
             colour_hex(Palette::IMPROVEMENT)
         ),
         Mark::Concern => write!(
             out,
             "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"12\" height=\"12\" fill=\"{}\"/>",
-            x - 6.0,
-            y - 6.0,
+            Dec(x - 6.0),
+            Dec(y - 6.0),
             colour_hex(Palette::CONCERN)
         ),
         Mark::Neutral => write!(
             out,
             "<path d=\"M{:.0} {:.0}L{:.0} {:.0}M{:.0} {:.0}L{:.0} {:.0}\" stroke=\"{}\" stroke-width=\"3\"/>",
-            x - 6.0,
-            y - 6.0,
-            x + 6.0,
-            y + 6.0,
-            x - 6.0,
-            y + 6.0,
-            x + 6.0,
-            y - 6.0,
+            Dec(x - 6.0),
+            Dec(y - 6.0),
+            Dec(x + 6.0),
+            Dec(y + 6.0),
+            Dec(x - 6.0),
+            Dec(y + 6.0),
+            Dec(x + 6.0),
+            Dec(y - 6.0),
             colour_hex(Palette::NEUTRAL)
         ),
     };

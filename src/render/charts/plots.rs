@@ -7,6 +7,7 @@ use super::{
     DARK,
 };
 use crate::site::chart::{Bar, Chart, Line, PairedBar, Tone};
+use crate::site::format::Dec;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use std::fmt::Write;
@@ -170,6 +171,7 @@ pub(super) fn bar_chart(
             let y = n - i as f64 - 1.0;
             let (x0, y0) = at(0.0_f64.max(lo), y + 0.8);
             let (x1, y1) = at(b.value, y + 0.2);
+            let (y0, height) = (Dec(y0), Dec(y1 - y0));
             let class = match b.tone {
                 Tone::Plain => "bar".to_string(),
                 tone => format!("bar area cmp-{}", tone.as_str()),
@@ -177,9 +179,9 @@ pub(super) fn bar_chart(
             let _ = write!(
                 overlay,
                 "<rect class=\"{class}\" x=\"{:.0}\" y=\"{y0:.0}\" width=\"{:.0}\" height=\"{:.0}\" fill=\"{}\" stroke=\"#0B0C0C\" stroke-width=\"{}\"><title>{}</title></rect>",
-                x0.min(x1),
-                (x1 - x0).abs(),
-                y1 - y0,
+                Dec(x0.min(x1)),
+                Dec((x1 - x0).abs()),
+                height,
                 colour_hex(Palette::tone(b.tone)),
                 if b.highlight { 3 } else { 1 },
                 crate::render::escape_html(&b.label)
@@ -189,6 +191,7 @@ pub(super) fn bar_chart(
                 let (ux, _) = at(u, y + 0.5);
                 let (_, top) = at(l, y + 0.65);
                 let (_, bottom) = at(l, y + 0.35);
+                let (lx, my, ux, top, bottom) = (Dec(lx), Dec(my), Dec(ux), Dec(top), Dec(bottom));
                 let _ = write!(
                     overlay,
                     "<path class=\"interval\" d=\"M{lx:.0} {my:.0}H{ux:.0}M{lx:.0} {top:.0}V{bottom:.0}M{ux:.0} {top:.0}V{bottom:.0}\" stroke=\"#0B0C0C\" stroke-width=\"2\" fill=\"none\"/>"
@@ -198,6 +201,7 @@ pub(super) fn bar_chart(
         if let Some(bm) = benchmark {
             let (bx, top) = at(bm, n);
             let (_, bottom) = at(bm, 0.0);
+            let (bx, top, bottom) = (Dec(bx), Dec(top), Dec(bottom));
             let _ = write!(
                 overlay,
                 "<path class=\"benchmark\" d=\"M{bx:.0} {top:.0}V{bottom:.0}\" stroke=\"{}\" stroke-width=\"3\" stroke-dasharray=\"6 4\" fill=\"none\"/>",
