@@ -251,10 +251,11 @@ pub fn pages_and_files<'a, 'd: 'a>(
     })
 }
 
-fn to_json_value(v: &serde_json::Value) -> Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(v)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+/// A JSON value, pretty-printed with a final newline, as the data tables are.
+fn write_json_value(v: &serde_json::Value, out: &mut dyn std::io::Write) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// The needs data: indicator values, inequality breakdowns, priorities.
@@ -639,19 +640,28 @@ fn standards<'a>(
         description: t.words.get(&format!("catalogue.standard.{key}")).into(),
     };
     let mut standards = vec![standard("contracts-register.csv", "contracts_register")];
+    // The packages are built as they are written (a national register's OCDS package is tens of
+    // megabytes of JSON), when the pages that went before have been freed.
     if !project.contracts.is_empty() || !project.bids.is_empty() {
-        let ocds = crate::publish::ocds::ocds_package(project, &analysis.tenders, &published_text);
-        t.files.push(OutputFile {
+        t.streamed.push(StreamedFile {
             path: "data/ocds.json".into(),
-            bytes: to_json_value(&ocds)?,
+            write: Box::new(move |out| {
+                let ocds = crate::publish::ocds::ocds_package(
+                    project,
+                    &analysis.tenders,
+                    &published_text,
+                );
+                write_json_value(&ocds, out)
+            }),
         });
         standards.push(standard("ocds.json", "ocds"));
     }
     if !project.grants.is_empty() {
-        let giving = crate::publish::giving::giving_package(project);
-        t.files.push(OutputFile {
+        t.streamed.push(StreamedFile {
             path: "data/grants-360giving.json".into(),
-            bytes: to_json_value(&giving)?,
+            write: Box::new(move |out| {
+                write_json_value(&crate::publish::giving::giving_package(project), out)
+            }),
         });
         standards.push(standard("grants-360giving.json", "giving"));
     }
