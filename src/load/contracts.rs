@@ -1,8 +1,8 @@
 //! Loads the KPI returns in `contracts/kpis/`, in long or wide layout, from CSV, .xlsx or .ods
 //! (the register itself is `register.rs`).
 
-use super::fields::{Columns, Fields};
-use super::table::{normalise_header, Cell, Table};
+use super::fields::{read_rows_in_parallel, Columns, Fields};
+use super::table::{normalise_header, Cell, Row, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Kpi, KpiPoint, Period, Polarity, StockOrFlow};
 use std::borrow::Cow;
@@ -35,6 +35,19 @@ struct RunCells<'a> {
     unit: Option<Cow<'a, str>>,
     polarity: Option<Polarity>,
     stock_or_flow: Option<StockOrFlow>,
+}
+
+impl KpiRun {
+    /// True when `other` is of the same contract and KPI with the same name, unit, polarity and
+    /// stock or flow.
+    fn same_series(&self, other: &KpiRun) -> bool {
+        self.contract_id == other.contract_id
+            && self.kpi_id == other.kpi_id
+            && self.kpi_name == other.kpi_name
+            && self.unit == other.unit
+            && self.polarity == other.polarity
+            && self.stock_or_flow == other.stock_or_flow
+    }
 }
 
 impl RunCells<'_> {
@@ -102,9 +115,30 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
     ) else {
         return Vec::new();
     };
+    let parts = read_rows_in_parallel(table, diags, |rows, diags| {
+        read_long_rows(table, rows, &cols, diags)
+    });
     let mut out: Vec<KpiRun> = Vec::new();
-    for row in &table.rows {
-        let mut f = Fields::new(table, row, &cols, diags);
+    for run in parts.into_iter().flatten() {
+        match out.last_mut() {
+            // A run cut where the rows were split into chunks is joined again.
+            Some(last) if last.same_series(&run) => last.points.extend(run.points),
+            _ => out.push(run),
+        }
+    }
+    out
+}
+
+/// Reads consecutive rows of a long-layout return into runs.
+fn read_long_rows(
+    table: &Table,
+    rows: &[Row],
+    cols: &Columns,
+    diags: &mut Diagnostics,
+) -> Vec<KpiRun> {
+    let mut out: Vec<KpiRun> = Vec::new();
+    for row in rows {
+        let mut f = Fields::new(table, row, cols, diags);
         let contract_id = f.id_cow("contract_id");
         let kpi_id = f.id_cow("kpi_id");
         let kpi_name = f.required_text_cow("kpi_name");
@@ -424,4 +458,56 @@ pub fn group_kpis(runs: Vec<KpiRun>, diags: &mut Diagnostics) -> BTreeMap<(Strin
         kpi.points.sort_by(|a, b| a.period.cmp(&b.period));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Location, MAX_PER_FILE};
+    use crate::load::table::read_csv_bytes;
+
+    /// A return long enough to be read in several chunks: runs cut at a chunk's edge are joined,
+    /// and the problems kept within the file's limit are the first ones in row order.
+    #[test]
+    fn a_long_return_read_in_chunks_reads_as_one_pass() {
+        let mut csv = String::from("contract_id,kpi_id,kpi_name,period,actual,target\n");
+        let mut bad_lines = Vec::new();
+        for i in 0..10_000 {
+            let (kpi, month) = (i / 40, i % 40);
+            let actual = if i % 50 == 7 {
+                bad_lines.push(i + 2);
+                "abc".to_string()
+            } else {
+                i.to_string()
+            };
+            csv.push_str(&format!(
+                "C-{kpi:03},K1,KPI {kpi},{}-{:02},{actual},5\n",
+                2020 + month / 12,
+                month % 12 + 1
+            ));
+        }
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(csv.as_bytes(), "contracts/kpis/r.csv", &mut d).unwrap();
+        let runs = read_kpis(&t, &mut d);
+        assert_eq!(runs.len(), 250);
+        assert!(runs.iter().all(|r| r.points.len() == 40));
+        let lines: Vec<usize> = d
+            .iter()
+            .map(|x| match x.location {
+                Location::Line(n) => n,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(lines, bad_lines[..MAX_PER_FILE]);
+        assert_eq!(d.error_count(), 200);
+        let kpis = group_kpis(runs, &mut d);
+        assert_eq!(kpis.len(), 250);
+        // KPI 102 is rows 4080 to 4119: the first chunk ends at row 4095.
+        let k = &kpis[&("C-102".to_string(), "K1".to_string())];
+        assert_eq!(k.points.len(), 40);
+        assert_eq!(k.points[0].period.label, "2020-01");
+        assert_eq!(k.points[39].period.label, "2023-04");
+        assert_eq!(k.points[2].actual, Some(4082.0));
+        assert_eq!(k.points[39].actual, Some(4119.0));
+    }
 }

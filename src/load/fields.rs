@@ -761,6 +761,40 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The rows a chunk holds when a table's rows are read in parallel.
+const ROWS_PER_CHUNK: usize = 4096;
+
+/// Reads a table's rows with `read`, a chunk of rows at a time on rayon's threads (one chunk, on
+/// this thread, for a table of up to `ROWS_PER_CHUNK` rows). Each chunk reports into its own
+/// diagnostics; the chunks' results and diagnostics come back in row order, so what is reported
+/// (and which problems are kept within a file's limit) is what one pass over the rows reports.
+pub fn read_rows_in_parallel<T: Send>(
+    table: &Table,
+    diags: &mut Diagnostics,
+    read: impl Fn(&[Row], &mut Diagnostics) -> T + Sync,
+) -> Vec<T> {
+    use rayon::prelude::*;
+    if table.rows.len() <= ROWS_PER_CHUNK {
+        return vec![read(&table.rows, diags)];
+    }
+    let parts: Vec<(T, Diagnostics)> = table
+        .rows
+        .par_chunks(ROWS_PER_CHUNK)
+        .map(|rows| {
+            let mut chunk_diags = Diagnostics::new();
+            let t = read(rows, &mut chunk_diags);
+            (t, chunk_diags)
+        })
+        .collect();
+    parts
+        .into_iter()
+        .map(|(t, chunk_diags)| {
+            diags.extend(chunk_diags);
+            t
+        })
+        .collect()
+}
+
 /// The trimmed, non-empty values of one column in every row, without reading them as a type.
 pub fn column_values(table: &Table, name: &str) -> Vec<String> {
     let key = normalise_header(name);

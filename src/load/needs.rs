@@ -1,7 +1,7 @@
 //! Loads `needs/`: indicator metadata, values in the project's own layout, and OHID Fingertips
 //! "download data" exports read unchanged (recognised by their header).
 
-use super::fields::{is_missing_marker, Columns, Fields};
+use super::fields::{is_missing_marker, read_rows_in_parallel, Columns, Fields};
 use super::table::{Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Area, Indicator, Observation, Period, Polarity, PolaritySource, ValueType};
@@ -304,9 +304,71 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
         return;
     };
     out.observations.reserve(table.rows.len());
-    for row in &table.rows {
-        let mut f = Fields::new(table, row, &cols, diags);
-        read_value_row(&mut f, layout, out);
+    let parts = read_rows_in_parallel(table, diags, |rows, diags| {
+        let mut read = RowsRead::default();
+        for row in rows {
+            let mut f = Fields::new(table, row, &cols, diags);
+            read_value_row(&mut f, layout, &mut read);
+        }
+        read
+    });
+    for read in parts {
+        read.join(out);
+    }
+}
+
+/// What consecutive rows of a values table add, in row order, before it joins [`NeedsValues`]
+/// (rows are read a chunk at a time in parallel; chunks join in order).
+#[derive(Default)]
+struct RowsRead {
+    observations: Vec<Observation>,
+    /// The area each kept row names, as it names it (a row naming it as the row before did is
+    /// not repeated: joining it again would change nothing).
+    areas: Vec<AreaSeen>,
+    /// Indicator names from a Fingertips export, by id.
+    names: Vec<(String, String)>,
+    judgements: Vec<Judgement>,
+}
+
+/// An area as one row gives it.
+#[derive(PartialEq)]
+struct AreaSeen {
+    code: String,
+    name: Option<String>,
+    area_type: Option<String>,
+    parent_code: Option<String>,
+}
+
+impl RowsRead {
+    /// Adds these rows to `out` as if each row had been added in turn: an area keeps the name,
+    /// type and parent of the first row that names it, unless its name was only its code.
+    fn join(self, out: &mut NeedsValues) {
+        out.observations.extend(self.observations);
+        for seen in self.areas {
+            match out.areas.get_mut(&seen.code) {
+                Some(area) => {
+                    if area.name == area.code {
+                        if let Some(n) = seen.name {
+                            area.name = n;
+                        }
+                    }
+                }
+                None => {
+                    let name = seen.name.unwrap_or_else(|| seen.code.clone());
+                    let area = Area {
+                        code: seen.code.clone(),
+                        name,
+                        area_type: seen.area_type,
+                        parent_code: seen.parent_code,
+                    };
+                    out.areas.insert(seen.code, area);
+                }
+            }
+        }
+        for (id, name) in self.names {
+            out.fingertips_names.entry(id).or_insert(name);
+        }
+        out.judgements.extend(self.judgements);
     }
 }
 
@@ -337,7 +399,7 @@ struct Labels {
 }
 
 /// Reads one row of a needs values table into `out`, reporting its problems.
-fn read_value_row(f: &mut Fields, layout: Layout, out: &mut NeedsValues) {
+fn read_value_row(f: &mut Fields, layout: Layout, out: &mut RowsRead) {
     let name = |own, ft| layout.name(own, ft);
     let indicator_id = f.id(name("indicator_id", "Indicator ID"));
     let area_code = f.id(name("area_code", "Area Code"));
@@ -376,19 +438,14 @@ fn read_value_row(f: &mut Fields, layout: Layout, out: &mut NeedsValues) {
     {
         return;
     }
-    let area = out.areas.entry(area_code.clone()).or_insert_with(|| Area {
+    let seen = AreaSeen {
         code: area_code.clone(),
-        name: labels
-            .area_name
-            .clone()
-            .unwrap_or_else(|| area_code.clone()),
-        area_type: labels.area_type.clone(),
-        parent_code: labels.parent_code.clone(),
-    });
-    if area.name == area.code {
-        if let Some(n) = &labels.area_name {
-            area.name = n.clone();
-        }
+        name: labels.area_name,
+        area_type: labels.area_type,
+        parent_code: labels.parent_code,
+    };
+    if out.areas.last() != Some(&seen) {
+        out.areas.push(seen);
     }
     out.observations.push(Observation {
         indicator_id,
@@ -552,10 +609,10 @@ fn keep_fingertips_extras(
     period: &Option<crate::model::Period>,
     value: Option<f64>,
     labels: &Labels,
-    out: &mut NeedsValues,
+    out: &mut RowsRead,
 ) {
     if let (Some(id), Some(n)) = (indicator_id, f.text("Indicator Name")) {
-        out.fingertips_names.entry(id.clone()).or_insert(n);
+        out.names.push((id.clone(), n));
     }
     if let (Some(id), Some(p), Some(v), Some(label)) =
         (indicator_id, period, value, f.text(COMPARED_TO_ENGLAND))
@@ -860,6 +917,43 @@ mod tests {
     }
 
     const MISSING: [&str; 8] = ["NA", "N/A", "NULL", "-", "..", "x", ":", "na"];
+
+    /// Values read in several chunks join as one pass would: an area first seen without a
+    /// name takes the name a later row gives it, even in a later chunk, and keeps its first name
+    /// after that; Fingertips names keep the first given.
+    #[test]
+    fn values_read_in_chunks_join_as_one_pass() {
+        let mut csv = String::from("indicator_id,area_code,area_name,period,value\n");
+        for i in 0..9_000 {
+            let name = match i {
+                5_000 => "Later name",
+                6_000 => "Other name",
+                _ if i % 3 == 0 => "",
+                _ => "Named",
+            };
+            let area = if i % 3 == 0 {
+                "E0".to_string()
+            } else {
+                format!("E{}", i % 3)
+            };
+            csv.push_str(&format!(
+                "I{},{area},{name},{},1.5\n",
+                i / 200,
+                1900 + i % 200
+            ));
+        }
+        let mut d = Diagnostics::new();
+        let t = read_csv_bytes(csv.as_bytes(), "needs/v.csv", &mut d).unwrap();
+        let mut values = NeedsValues::default();
+        read_values(&t, &mut values, &mut d);
+        assert!(d.is_empty(), "{:?}", d.sorted());
+        assert_eq!(values.observations.len(), 9_000);
+        assert_eq!(values.observations[4_321].period.label, "2021");
+        let names: Vec<&str> = values.areas.values().map(|a| a.name.as_str()).collect();
+        // E0 (every third row) is unnamed until row 6000, in the second chunk; E2 is named by
+        // its first row, so row 5000's "Later name" changes nothing.
+        assert_eq!(names, vec!["Other name", "Named", "Named"]);
+    }
 
     /// The permutation sort gives exactly what a stable sort of the observations gives: rows
     /// equal on indicator, area, breakdown and period (here, two sexes) keep their file order.
