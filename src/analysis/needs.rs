@@ -198,18 +198,26 @@ pub struct NeedsAnalysis {
     /// Breakdown rows sorted by indicator, area, period, category type, then category, sex and
     /// age in their natural order (`model::category`).
     pub breakdowns: Vec<BreakdownRow>,
-    index: BTreeMap<(String, String), Range<usize>>,
+    /// Indicator, then area code: the range of `rows` of that headline series (nested so a
+    /// lookup borrows its keys rather than allocating them).
+    index: BTreeMap<String, BTreeMap<String, Range<usize>>>,
 }
 
 impl NeedsAnalysis {
     /// Builds the analysis from rows already sorted by indicator, area, period.
     pub fn from_rows(rows: Vec<NeedRow>, breakdowns: Vec<BreakdownRow>) -> NeedsAnalysis {
-        let mut index: BTreeMap<(String, String), Range<usize>> = BTreeMap::new();
+        let mut index: BTreeMap<String, BTreeMap<String, Range<usize>>> = BTreeMap::new();
         for (i, r) in rows.iter().enumerate() {
-            index
-                .entry((r.indicator_id.clone(), r.area_code.clone()))
-                .and_modify(|range| range.end = i + 1)
-                .or_insert(i..i + 1);
+            let areas = match index.get_mut(r.indicator_id.as_str()) {
+                Some(areas) => areas,
+                None => index.entry(r.indicator_id.clone()).or_default(),
+            };
+            match areas.get_mut(r.area_code.as_str()) {
+                Some(range) => range.end = i + 1,
+                None => {
+                    areas.insert(r.area_code.clone(), i..i + 1);
+                }
+            }
         }
         NeedsAnalysis {
             rows,
@@ -221,7 +229,8 @@ impl NeedsAnalysis {
     /// The headline series of an indicator in an area, in period order (empty if none).
     pub fn series(&self, indicator_id: &str, area_code: &str) -> &[NeedRow] {
         self.index
-            .get(&(indicator_id.to_string(), area_code.to_string()))
+            .get(indicator_id)
+            .and_then(|areas| areas.get(area_code))
             .map(|r| &self.rows[r.clone()])
             .unwrap_or(&[])
     }
@@ -248,7 +257,9 @@ impl NeedsAnalysis {
 
     /// The (indicator, area) pairs that have a headline series, sorted.
     pub fn series_keys(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.index.keys().map(|(i, a)| (i.as_str(), a.as_str()))
+        self.index
+            .iter()
+            .flat_map(|(i, areas)| areas.keys().map(move |a| (i.as_str(), a.as_str())))
     }
 }
 

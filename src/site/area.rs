@@ -57,8 +57,9 @@ pub struct SpineRow {
 /// One page per area, in display order.
 pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
     let bench_name = ix.benchmark_name();
+    use rayon::prelude::*;
     ordered_areas(ix.project)
-        .into_iter()
+        .into_par_iter()
         .map(|a| Page {
             path: area_path(&a.code),
             template: "area.html",
@@ -114,9 +115,7 @@ fn latest_rows<'a>(ix: &Index<'a>, a: &Area) -> Vec<Latest<'a>> {
             comparison: r.comparison,
             trend: r.trend,
             trend_direction: r.trend_direction,
-            comparable: comparable(ix, a, &|code| {
-                needs.latest(&ind.id, code).and_then(|r| r.value)
-            }),
+            comparable: ix.peers(&ind.id, a.area_type.as_deref()).to_vec(),
         });
         for sex in sexes.iter().skip(1) {
             let series = |code: &str| super::sexes::series(needs, &ind.id, code, sex, false);

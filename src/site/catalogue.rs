@@ -646,11 +646,8 @@ fn standards<'a>(
         t.streamed.push(StreamedFile {
             path: "data/ocds.json".into(),
             write: Box::new(move |out| {
-                let ocds = crate::publish::ocds::ocds_package(
-                    project,
-                    &analysis.tenders,
-                    &published_text,
-                );
+                let ocds =
+                    crate::publish::ocds::ocds_package(project, &analysis.tenders, &published_text);
                 write_json_value(&ocds, out)
             }),
         });

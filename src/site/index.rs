@@ -10,6 +10,9 @@ use crate::model::{Project, Specification};
 use crate::site::{contract_path, indicator_path, link, spec_path, Link};
 use std::collections::BTreeMap;
 
+/// Latest headline values by indicator, then area type; see [`Index::peers`].
+type Peers<'a> = BTreeMap<&'a str, Vec<(Option<&'a str>, Vec<f64>)>>;
+
 /// The project, its analysis and the joins between them: what every page kind is built from.
 pub struct Index<'a> {
     pub project: &'a Project,
@@ -25,9 +28,39 @@ pub struct Index<'a> {
     pub status: BTreeMap<&'a str, &'a ContractStatus>,
     pub engagements_by_spec: BTreeMap<&'a str, Vec<&'a str>>,
     pub options_by_spec: BTreeMap<&'a str, usize>,
+    /// Each indicator's latest headline values in the areas of each type (the benchmark area
+    /// aside), which every area page of that type compares with: made once, on first use.
+    peers: std::sync::OnceLock<Peers<'a>>,
 }
 
 impl<'a> Index<'a> {
+    /// The latest headline values of `indicator_id` in the areas of `area_type`, the benchmark
+    /// area aside, in area-code order (what an area's spine chart places it among).
+    pub fn peers(&self, indicator_id: &str, area_type: Option<&str>) -> &[f64] {
+        let peers = self.peers.get_or_init(|| {
+            let bench = self.project.config.benchmark_area.as_str();
+            let needs = &self.analysis.needs;
+            let mut peers: Peers<'a> = BTreeMap::new();
+            for ind in self.project.indicators.values() {
+                for area in self.project.areas.values().filter(|o| o.code != bench) {
+                    if let Some(v) = needs.latest(&ind.id, &area.code).and_then(|r| r.value) {
+                        let types = peers.entry(ind.id.as_str()).or_default();
+                        let kind = area.area_type.as_deref();
+                        match types.iter_mut().find(|(t, _)| *t == kind) {
+                            Some((_, values)) => values.push(v),
+                            None => types.push((kind, vec![v])),
+                        }
+                    }
+                }
+            }
+            peers
+        });
+        peers
+            .get(indicator_id)
+            .and_then(|types| types.iter().find(|(t, _)| *t == area_type))
+            .map_or(&[], |(_, values)| values.as_slice())
+    }
+
     /// The index with the embedded theme's base-language words.
     pub fn new(project: &'a Project, analysis: &'a Analysis) -> Index<'a> {
         Index::with_words(project, analysis, Strings::base())
@@ -52,6 +85,7 @@ impl<'a> Index<'a> {
             status: BTreeMap::new(),
             engagements_by_spec: BTreeMap::new(),
             options_by_spec: BTreeMap::new(),
+            peers: std::sync::OnceLock::new(),
         };
         for spec in project.specifications.values() {
             for ind in &spec.addresses {
