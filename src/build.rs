@@ -5,8 +5,9 @@ use crate::analysis::{analyse, Analysis};
 use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch};
 use crate::diagnostics::Diagnostics;
 use crate::diagnostics::{Diagnostic, Location};
-use crate::load::load_project;
+use crate::load::cache::FileReads;
 use crate::load::theme::{load_theme, Theme};
+use crate::load::{load_project, load_project_cached};
 use crate::model::Project;
 use crate::output::StreamedFile;
 use crate::publish::search::{record_url, search_index_of};
@@ -44,6 +45,9 @@ pub struct BuildReport {
     /// With a cache, the previous site is put aside rather than removed: remove it with
     /// `write::remove_site` (a server does so in the background).
     pub previous_site: Option<PathBuf>,
+    /// With a cache, how the load came by its input files: those read from disk, and those only
+    /// hashed (their size or modification time moved, their bytes did not). Empty without one.
+    pub reads: FileReads,
 }
 
 /// What a build did with the search index.
@@ -258,7 +262,7 @@ pub fn rendered_site<'a>(
 }
 
 /// The report of a build that stopped before publishing: the project has errors.
-fn not_built(diagnostics: Diagnostics) -> BuildReport {
+fn not_built(diagnostics: Diagnostics, reads: FileReads) -> BuildReport {
     BuildReport {
         diagnostics,
         output: None,
@@ -267,6 +271,7 @@ fn not_built(diagnostics: Diagnostics) -> BuildReport {
         rendered: Vec::new(),
         search: SearchIndex::NotBuilt,
         previous_site: None,
+        reads,
     }
 }
 
@@ -293,7 +298,14 @@ pub fn build_cached(
             .map_err(|e| anyhow::anyhow!("--base-url {e}"))?;
     }
     observer.start(Stage::Load, None);
-    let (project, mut diags) = load_project(&options.project);
+    let (project, mut diags) = match cache.as_deref_mut() {
+        Some(cache) => load_project_cached(&options.project, &mut cache.load),
+        None => load_project(&options.project),
+    };
+    let reads = cache
+        .as_deref()
+        .map(|c| c.load.reads().clone())
+        .unwrap_or_default();
     let mut theme = load_theme(&options.project, &mut diags);
     observer.finish(Stage::Load);
     let renderer = match Renderer::new(&theme, language(project.as_ref())) {
@@ -305,7 +317,7 @@ pub fn build_cached(
     };
     let (Some(mut project), Some(renderer)) = (project.filter(|_| !diags.has_errors()), renderer)
     else {
-        return Ok(not_built(diags));
+        return Ok(not_built(diags, reads));
     };
     if let Some(url) = &options.base_url {
         project.config.base_url = url.clone();
@@ -355,7 +367,7 @@ pub fn build_cached(
         // A template that fails on a page is the project's error; the new site is dropped.
         Err(e) => {
             diags.push(template_problem(&e).ok_or(e)?);
-            return Ok(not_built(diags));
+            return Ok(not_built(diags, reads));
         }
     };
     // The data tables borrow the analysis: streamed into the new site before it is freed.
@@ -437,6 +449,7 @@ pub fn build_cached(
         rendered,
         search,
         previous_site,
+        reads,
     })
 }
 

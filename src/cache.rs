@@ -3,6 +3,7 @@
 //! search record, and the search index with the hash of the records it was built from. In memory
 //! only; a `commission build` starts without one and renders everything.
 
+use crate::load::LoadCache;
 use crate::output::OutputFile;
 use crate::publish::search_text::SearchRecord;
 use std::collections::BTreeMap;
@@ -12,6 +13,8 @@ use std::sync::Arc;
 /// Rendered pages, other files and the search index of the previous build.
 #[derive(Default)]
 pub struct BuildCache {
+    /// Each input file as the previous load read it (see `load::cache`).
+    pub load: LoadCache,
     pages: BTreeMap<String, CachedPage>,
     /// The previous build's files other than pages and the search index (data, feeds, assets).
     files: Vec<OutputFile>,

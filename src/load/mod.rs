@@ -2,6 +2,7 @@
 //! every diagnostic found on the way; never stops at the first problem.
 
 pub mod boundaries;
+pub mod cache;
 pub mod contracts;
 pub mod documents;
 pub mod fields;
@@ -23,7 +24,11 @@ pub mod workbook_limits;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Config, Contract, Project};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use cache::LoadCache;
 
 const TABLE_EXTENSIONS: &[&str] = &["csv", "xlsx", "xlsm", "xls", "ods"];
 
@@ -249,245 +254,488 @@ fn read_config(root: &Path, diags: &mut Diagnostics) -> Option<String> {
 /// Loads a whole project. Returns `None` for the project only when `commission.toml` cannot be
 /// read; every other problem is a diagnostic and loading carries on.
 pub fn load_project(root: &Path) -> (Option<Project>, Diagnostics) {
+    load_project_cached(root, &mut LoadCache::disabled())
+}
+
+/// [`load_project`] keeping `cache` from one load to the next (as `serve` does): a file whose
+/// size and modification time (or, failing those, content hash) are unchanged is not read again;
+/// what it gave before, and the diagnostics reading it produced, are reused.
+pub fn load_project_cached(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostics) {
+    cache.begin();
+    let loaded = load_with(root, cache);
+    cache.end();
+    loaded
+}
+
+/// What the input readers depend on besides a file's bytes: the size limits in force.
+fn limits() -> u64 {
+    cache::params_of(&[
+        tables::max_table_bytes(),
+        max_markdown_bytes(),
+        workbook_limits::max_sheet_cells(),
+        workbook_limits::max_shared_strings(),
+    ])
+}
+
+/// A table file's tables, through the cache.
+fn cached_tables(
+    cache: &mut LoadCache,
+    path: &Path,
+    rel: &str,
+    diags: &mut Diagnostics,
+) -> Arc<Vec<table::Table>> {
+    cache.file(path, rel, limits(), tables::max_table_bytes(), diags, |d| {
+        tables::read_tables(path, rel, d)
+    })
+}
+
+fn load_with(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let Some(config_text) = read_config(root, &mut diags) else {
+    let path = root.join("commission.toml");
+    let config = cache.file(
+        &path,
+        "commission.toml",
+        0,
+        MAX_CONFIG_BYTES,
+        &mut diags,
+        |d| {
+            let text = read_config(root, d)?;
+            let (config, config_diags) = Config::parse(&text, "commission.toml");
+            d.extend(config_diags);
+            Some(config)
+        },
+    );
+    let Some(config) = config.as_ref().clone() else {
         return (None, diags);
     };
-    let (config, config_diags) = Config::parse(&config_text, "commission.toml");
-    diags.extend(config_diags);
     let mut project = Project {
         config: config.clone().unwrap_or_default(),
         ..Project::default()
     };
     let mut inputs = vec!["commission.toml".to_string()];
-    load_needs(root, &mut project, &mut inputs, &mut diags);
-    load_maps(root, &mut project, &mut inputs, &mut diags);
-    load_documents(root, &mut project, &mut inputs, &mut diags);
-    load_procurement(root, &mut project, &mut inputs, &mut diags);
-    load_contracts(root, &mut project, &mut inputs, &mut diags);
-    load_grants(root, &mut project, &mut inputs, &mut diags);
+    let mut load = Load {
+        root,
+        project: &mut project,
+        inputs: &mut inputs,
+        diags: &mut diags,
+        cache,
+    };
+    load.needs();
+    load.maps();
+    load.documents();
+    load.procurement();
+    load.contracts();
+    load.grants();
     inputs.sort();
     project.inputs = inputs;
     crate::model::validate::validate(&project, &mut diags);
     (config.map(|_| project), diags)
 }
 
-/// `needs/`: every table file, recognised by its columns: indicator metadata, a Fingertips export
-/// in any form, or values in the project's own layout.
-fn load_needs(
-    root: &Path,
-    project: &mut Project,
-    inputs: &mut Vec<String>,
-    diags: &mut Diagnostics,
-) {
-    let mut values = needs::NeedsValues::default();
-    for (path, rel) in files_in(root, "needs", TABLE_EXTENSIONS, diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, diags) {
-            if needs::is_indicators(&t) || stem(&rel).eq_ignore_ascii_case("indicators") {
-                for (id, ind) in needs::read_indicators(&t, diags) {
-                    project.indicators.insert(id, ind);
-                }
-            } else if needs::is_fingertips(&t) || needs::is_own_values(&t) {
-                needs::read_values(&t, &mut values, diags);
-            } else {
-                not_recognised(&t, "indicator metadata (indicator_id, name, value_type, polarity), a Fingertips export (Indicator ID, Area Code, Time period, Value) or values (indicator_id, area_code, period, value)", diags);
-            }
-        }
-    }
-    needs::settle_indicators(&mut project.indicators, &values, diags);
-    needs::check_duplicates(&values.observations, diags);
-    needs::sort_observations(&mut values.observations);
-    project.observations = values.observations;
-    project.areas = values.areas;
+/// One load under way: the project it fills, the inputs it met, its diagnostics and the cache.
+struct Load<'a> {
+    root: &'a Path,
+    project: &'a mut Project,
+    inputs: &'a mut Vec<String>,
+    diags: &'a mut Diagnostics,
+    cache: &'a mut LoadCache,
 }
 
-/// `maps/`: boundary files, one layer each.
-fn load_maps(
-    root: &Path,
-    project: &mut Project,
-    inputs: &mut Vec<String>,
-    diags: &mut Diagnostics,
-) {
-    for (path, rel) in files_in(root, "maps", &["geojson", "json"], diags) {
-        inputs.push(rel.clone());
-        if !tables::within_size_limit(&path, &rel, diags) {
-            continue;
-        }
-        if let Some(text) = read_text(&path, &rel, diags) {
-            let maps = &project.config.maps;
-            if let Some(layer) = boundaries::read_boundaries(&text, &rel, maps, diags) {
-                project.maps.push(layer);
-            }
-        }
-    }
+/// What `needs/` gives the model: indicators, observations (sorted) and areas.
+type NeedsModel = (
+    BTreeMap<String, crate::model::Indicator>,
+    Vec<crate::model::Observation>,
+    BTreeMap<String, crate::model::Area>,
+);
+
+/// What one table of `contracts/` is, by its columns.
+enum ContractsTable {
+    Register {
+        mentioned: Vec<String>,
+        contracts: Vec<Contract>,
+        extra: Vec<String>,
+    },
+    Returns(Vec<contracts::KpiRun>),
+    NotRecognised,
 }
 
-/// `specifications/`, `engagement/` and `pages/`: Markdown with front matter.
-fn load_documents(
-    root: &Path,
-    project: &mut Project,
-    inputs: &mut Vec<String>,
-    diags: &mut Diagnostics,
-) {
-    for (path, rel) in files_in(root, "specifications", &["md"], diags) {
-        inputs.push(rel.clone());
-        let Some(text) = read_markdown(&path, &rel, diags) else {
-            continue;
-        };
-        let Some(spec) = documents::read_specification(&text, &rel, diags) else {
-            continue;
-        };
-        if let Some(first) = project.specifications.get(&spec.id) {
-            diags.push(
-                Diagnostic::error(&rel, Location::Line(2), "duplicate specification id")
-                    .column("id")
-                    .value(spec.id.clone())
-                    .hint(format!("also used by {}", first.origin.file)),
+/// What one file of `contracts/` gives.
+enum ContractsFile {
+    /// An OCDS package's releases, as JSON (turned into releases each load).
+    Ocds(serde_json::Value),
+    Tables(Vec<ContractsTable>),
+    Nothing,
+}
+
+/// What one table of `procurement/` gives: the ids it names and its rows.
+type ProcurementRows<T> = (Vec<String>, Vec<T>);
+
+impl Load<'_> {
+    /// `needs/`: every table file, recognised by its columns: indicator metadata, a Fingertips
+    /// export in any form, or values in the project's own layout. The model they give is kept as
+    /// long as none of them changes.
+    fn needs(&mut self) {
+        let mut read = Vec::new();
+        for (path, rel) in files_in(self.root, "needs", TABLE_EXTENSIONS, self.diags) {
+            self.inputs.push(rel.clone());
+            let tables = cached_tables(self.cache, &path, &rel, self.diags);
+            read.push((rel, tables));
+        }
+        let rels: Vec<&str> = read.iter().map(|(rel, _)| rel.as_str()).collect();
+        let (indicators, observations, areas) =
+            self.cache
+                .section("needs", &rels, 0, self.diags, |d| needs_model(&read, d));
+        self.project.indicators = indicators;
+        self.project.observations = observations;
+        self.project.areas = areas;
+    }
+
+    /// `maps/`: boundary files, one layer each.
+    fn maps(&mut self) {
+        let maps = &self.project.config.maps;
+        let params = cache::params_of(&(limits(), maps));
+        for (path, rel) in files_in(self.root, "maps", &["geojson", "json"], self.diags) {
+            self.inputs.push(rel.clone());
+            let layer = self.cache.file(
+                &path,
+                &rel,
+                params,
+                tables::max_table_bytes(),
+                self.diags,
+                |d| {
+                    if !tables::within_size_limit(&path, &rel, d) {
+                        return None;
+                    }
+                    let text = read_text(&path, &rel, d)?;
+                    boundaries::read_boundaries(&text, &rel, maps, d)
+                },
             );
-        } else {
-            project.specifications.insert(spec.id.clone(), spec);
+            if let Some(layer) = layer.as_ref() {
+                self.project.maps.push(layer.clone());
+            }
         }
     }
-    let engagement = files_in(
-        root,
-        "engagement",
-        &["md", "csv", "xlsx", "xlsm", "xls", "ods"],
-        diags,
-    );
-    for (path, rel) in engagement
-        .iter()
-        .filter(|(_, r)| walk::extension(r) == "md")
-    {
-        inputs.push(rel.clone());
-        let Some(text) = read_markdown(path, rel, diags) else {
-            continue;
-        };
-        let Some(e) = documents::read_engagement(&text, rel, diags) else {
-            continue;
-        };
-        if project.engagements.contains_key(&e.id) {
-            diags.push(
-                Diagnostic::error(rel, Location::Line(2), "duplicate engagement id")
-                    .column("id")
-                    .value(e.id.clone()),
-            );
-        } else {
-            project.engagements.insert(e.id.clone(), e);
-        }
-    }
-    if let Some((path, rel)) = one_table(&engagement, "you-said-we-did", diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, diags) {
-            project.responses.extend(grants::read_responses(&t, diags));
-        }
-    }
-    for (path, rel) in files_in(root, "pages", &["md"], diags) {
-        inputs.push(rel.clone());
-        let Some(text) = read_markdown(&path, &rel, diags) else {
-            continue;
-        };
-        let stem = stem(&rel);
-        if let Some(page) = documents::read_page(&stem, &text, &rel, diags) {
-            project.pages.insert(stem, page);
-        }
-    }
-}
 
-/// `procurement/options` and `procurement/bids`.
-fn load_procurement(
-    root: &Path,
-    project: &mut Project,
-    inputs: &mut Vec<String>,
-    diags: &mut Diagnostics,
-) {
-    let files = files_in(root, "procurement", TABLE_EXTENSIONS, diags);
-    if let Some((path, rel)) = one_table(&files, "options", diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, diags) {
-            project.options.extend(procurement::read_options(&t, diags));
-        }
+    /// A Markdown document read by `read` from its text, through the cache.
+    fn markdown<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        path: &Path,
+        rel: &str,
+        read: impl FnOnce(&str, &mut Diagnostics) -> Option<T>,
+    ) -> Option<T> {
+        self.inputs.push(rel.to_string());
+        let limit = max_markdown_bytes();
+        let read = self
+            .cache
+            .file(path, rel, limits(), limit, self.diags, |d| {
+                let text = read_markdown(path, rel, d)?;
+                read(&text, d)
+            });
+        read.as_ref().clone()
     }
-    if let Some((path, rel)) = one_table(&files, "tenders", diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, diags) {
-            for id in fields::column_values(&t, "tender_id") {
-                project.mentioned.insert(("tender".into(), id));
-            }
-            for tender in tenders::read_tenders(&t, diags) {
-                project.tenders.insert(tender.tender_id.clone(), tender);
-            }
-        }
-    }
-    if let Some((path, rel)) = one_table(&files, "bids", diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, diags) {
-            for id in fields::column_values(&t, "tender_id") {
-                project.mentioned.insert(("tender".into(), id));
-            }
-            project.bids.extend(procurement::read_bids(&t, diags));
-        }
-    }
-}
 
-/// `contracts/` and `contracts/kpis/`: every file recognised by its content — a contract register
-/// in any accepted layout, KPI returns, or OCDS release and record packages.
-fn load_contracts(
-    root: &Path,
-    project: &mut Project,
-    inputs: &mut Vec<String>,
-    diags: &mut Diagnostics,
-) {
-    let mut extensions = TABLE_EXTENSIONS.to_vec();
-    extensions.push("json");
-    let mut returns = Vec::new();
-    let mut releases = Vec::new();
-    let mut registered = Vec::new();
-    for (path, rel) in files_in(root, "contracts", &extensions, diags) {
-        inputs.push(rel.clone());
-        if walk::extension(&rel) == "json" {
-            let Some(v) = read_json(&path, &rel, diags) else {
+    /// `specifications/`, `engagement/` and `pages/`: Markdown with front matter.
+    fn documents(&mut self) {
+        for (path, rel) in files_in(self.root, "specifications", &["md"], self.diags) {
+            let read =
+                |text: &str, d: &mut Diagnostics| documents::read_specification(text, &rel, d);
+            let Some(spec) = self.markdown(&path, &rel, read) else {
                 continue;
             };
-            if ocds::is_ocds(&v) {
-                releases.extend(ocds::releases(v, &rel));
-            } else {
-                diags.push(
-                    Diagnostic::warning(&rel, Location::File, "file not used: not an OCDS release or record package")
-                        .hint("contracts/ reads OCDS 1.1 packages ({\"releases\": [...]} or {\"records\": [...]})"),
+            if let Some(first) = self.project.specifications.get(&spec.id) {
+                self.diags.push(
+                    Diagnostic::error(&rel, Location::Line(2), "duplicate specification id")
+                        .column("id")
+                        .value(spec.id.clone())
+                        .hint(format!("also used by {}", first.origin.file)),
                 );
-            }
-            continue;
-        }
-        for t in tables::read_tables(&path, &rel, diags) {
-            let register = register::is_register(&t)
-                || (!contracts::is_kpi_return(&t) && register::looks_like_register(&t));
-            if register {
-                for id in fields::column_values(&t, "contract_id") {
-                    project.mentioned.insert(("contract".into(), id));
-                }
-                let (contracts, extra) = register::read_register(&t, diags);
-                registered.push((contracts, extra));
-            } else if contracts::is_kpi_return(&t) {
-                returns.extend(contracts::read_kpis(&t, diags));
             } else {
-                not_recognised(&t, "a contract register (a reference, title and supplier column, e.g. Reference number, Title of agreement, Supplier name) or KPI returns (contract_id, kpi_id)", diags);
+                self.project.specifications.insert(spec.id.clone(), spec);
+            }
+        }
+        let engagement = files_in(
+            self.root,
+            "engagement",
+            &["md", "csv", "xlsx", "xlsm", "xls", "ods"],
+            self.diags,
+        );
+        for (path, rel) in engagement
+            .iter()
+            .filter(|(_, r)| walk::extension(r) == "md")
+        {
+            let read = |text: &str, d: &mut Diagnostics| documents::read_engagement(text, rel, d);
+            let Some(e) = self.markdown(path, rel, read) else {
+                continue;
+            };
+            if self.project.engagements.contains_key(&e.id) {
+                self.diags.push(
+                    Diagnostic::error(rel, Location::Line(2), "duplicate engagement id")
+                        .column("id")
+                        .value(e.id.clone()),
+                );
+            } else {
+                self.project.engagements.insert(e.id.clone(), e);
+            }
+        }
+        if let Some((path, rel)) = one_table(&engagement, "you-said-we-did", self.diags) {
+            let responses = self.table_rows(&path, &rel, |t, d| {
+                (Vec::new(), grants::read_responses(t, d))
+            });
+            self.project.responses.extend(responses.1);
+        }
+        for (path, rel) in files_in(self.root, "pages", &["md"], self.diags) {
+            let stem = stem(&rel);
+            let read = |text: &str, d: &mut Diagnostics| documents::read_page(&stem, text, &rel, d);
+            if let Some(page) = self.markdown(&path, &rel, read) {
+                self.project.pages.insert(stem, page);
             }
         }
     }
-    for (contracts, extra) in registered {
-        add_register(project, contracts, &extra, diags);
+
+    /// The rows `read` takes from each table of a table file (with the ids they name), through
+    /// the cache.
+    fn table_rows<T: Clone + Send + Sync + 'static>(
+        &mut self,
+        path: &Path,
+        rel: &str,
+        read: impl Fn(&table::Table, &mut Diagnostics) -> ProcurementRows<T>,
+    ) -> ProcurementRows<T> {
+        self.inputs.push(rel.to_string());
+        let limit = tables::max_table_bytes();
+        let rows = self
+            .cache
+            .file(path, rel, limits(), limit, self.diags, |d| {
+                let mut all = (Vec::new(), Vec::new());
+                for t in tables::read_tables(path, rel, d) {
+                    let (ids, rows) = read(&t, d);
+                    all.0.extend(ids);
+                    all.1.extend(rows);
+                }
+                all
+            });
+        rows.as_ref().clone()
     }
-    for c in ocds::read_contracts(releases, diags) {
-        add_contract(project, c, diags);
-    }
-    for (path, rel) in files_in(root, "contracts/kpis", TABLE_EXTENSIONS, diags) {
-        inputs.push(rel.clone());
-        for t in tables::read_tables(&path, &rel, diags) {
-            returns.extend(contracts::read_kpis(&t, diags));
+
+    /// `procurement/options`, `procurement/tenders` and `procurement/bids`.
+    fn procurement(&mut self) {
+        let files = files_in(self.root, "procurement", TABLE_EXTENSIONS, self.diags);
+        if let Some((path, rel)) = one_table(&files, "options", self.diags) {
+            let (_, options) = self.table_rows(&path, &rel, |t, d| {
+                (Vec::new(), procurement::read_options(t, d))
+            });
+            self.project.options.extend(options);
+        }
+        if let Some((path, rel)) = one_table(&files, "tenders", self.diags) {
+            let (ids, tenders) = self.table_rows(&path, &rel, |t, d| {
+                let ids = fields::column_values(t, "tender_id");
+                (ids, tenders::read_tenders(t, d))
+            });
+            self.mention("tender", ids);
+            for tender in tenders {
+                self.project
+                    .tenders
+                    .insert(tender.tender_id.clone(), tender);
+            }
+        }
+        if let Some((path, rel)) = one_table(&files, "bids", self.diags) {
+            let (ids, bids) = self.table_rows(&path, &rel, |t, d| {
+                let ids = fields::column_values(t, "tender_id");
+                (ids, procurement::read_bids(t, d))
+            });
+            self.mention("tender", ids);
+            self.project.bids.extend(bids);
         }
     }
-    project.kpis = contracts::group_kpis(returns, diags);
+
+    /// Notes ids named in input rows (see `Project::mentioned`).
+    fn mention(&mut self, kind: &str, ids: impl IntoIterator<Item = String>) {
+        for id in ids {
+            self.project.mentioned.insert((kind.to_string(), id));
+        }
+    }
+
+    /// `contracts/` and `contracts/kpis/`: every file recognised by its content — a contract
+    /// register in any accepted layout, KPI returns, or OCDS release and record packages. Each
+    /// file's reading is kept; the contracts and KPI series are put together again each load.
+    fn contracts(&mut self) {
+        let mut extensions = TABLE_EXTENSIONS.to_vec();
+        extensions.push("json");
+        let mut returns = Vec::new();
+        let mut releases = Vec::new();
+        let mut registered = Vec::new();
+        for (path, rel) in files_in(self.root, "contracts", &extensions, self.diags) {
+            self.inputs.push(rel.clone());
+            let limit = tables::max_table_bytes();
+            let read = self
+                .cache
+                .file(&path, &rel, limits(), limit, self.diags, |d| {
+                    read_contracts_file(&path, &rel, d)
+                });
+            match read.as_ref() {
+                ContractsFile::Ocds(v) => releases.extend(ocds::releases(v.clone(), &rel)),
+                ContractsFile::Nothing => {}
+                ContractsFile::Tables(tables) => {
+                    for t in tables {
+                        match t {
+                            ContractsTable::Register {
+                                mentioned,
+                                contracts,
+                                extra,
+                            } => {
+                                self.mention("contract", mentioned.iter().cloned());
+                                registered.push((contracts.clone(), extra.clone()));
+                            }
+                            ContractsTable::Returns(r) => returns.extend(r.iter().cloned()),
+                            ContractsTable::NotRecognised => {}
+                        }
+                    }
+                }
+            }
+        }
+        for (contracts, extra) in registered {
+            add_register(self.project, contracts, &extra, self.diags);
+        }
+        for c in ocds::read_contracts(releases, self.diags) {
+            add_contract(self.project, c, self.diags);
+        }
+        for (path, rel) in files_in(self.root, "contracts/kpis", TABLE_EXTENSIONS, self.diags) {
+            self.inputs.push(rel.clone());
+            let limit = tables::max_table_bytes();
+            let read = self
+                .cache
+                .file(&path, &rel, limits(), limit, self.diags, |d| {
+                    let mut returns = Vec::new();
+                    for t in tables::read_tables(&path, &rel, d) {
+                        returns.extend(contracts::read_kpis(&t, d));
+                    }
+                    returns
+                });
+            returns.extend(read.iter().cloned());
+        }
+        self.project.kpis = contracts::group_kpis(returns, self.diags);
+    }
+
+    /// `grants/`: a grants register in the project's own layout, the 360Giving CSV layout, or a
+    /// 360Giving JSON package.
+    fn grants(&mut self) {
+        let mut extensions = TABLE_EXTENSIONS.to_vec();
+        extensions.push("json");
+        let mut found = Vec::new();
+        for (path, rel) in files_in(self.root, "grants", &extensions, self.diags) {
+            self.inputs.push(rel.clone());
+            let limit = tables::max_table_bytes();
+            let grants = self
+                .cache
+                .file(&path, &rel, limits(), limit, self.diags, |d| {
+                    read_grants_file(&path, &rel, d)
+                });
+            found.extend(grants.iter().cloned());
+        }
+        for g in found {
+            if self.project.grants.contains_key(&g.grant_id) {
+                self.diags.push(
+                    Diagnostic::error(&g.origin.file, g.origin.location(), "duplicate grant id")
+                        .column("grant_id")
+                        .value(g.grant_id.clone()),
+                );
+            } else {
+                self.project.grants.insert(g.grant_id.clone(), g);
+            }
+        }
+    }
+}
+
+/// The model `needs/`'s tables give: indicators from metadata tables, observations and areas
+/// from values tables (the project's own layout or a Fingertips export).
+fn needs_model(read: &[(String, Arc<Vec<table::Table>>)], diags: &mut Diagnostics) -> NeedsModel {
+    let mut indicators = BTreeMap::new();
+    let mut values = needs::NeedsValues::default();
+    for (rel, tables) in read {
+        for t in tables.iter() {
+            if needs::is_indicators(t) || stem(rel).eq_ignore_ascii_case("indicators") {
+                for (id, ind) in needs::read_indicators(t, diags) {
+                    indicators.insert(id, ind);
+                }
+            } else if needs::is_fingertips(t) || needs::is_own_values(t) {
+                needs::read_values(t, &mut values, diags);
+            } else {
+                not_recognised(t, "indicator metadata (indicator_id, name, value_type, polarity), a Fingertips export (Indicator ID, Area Code, Time period, Value) or values (indicator_id, area_code, period, value)", diags);
+            }
+        }
+    }
+    needs::settle_indicators(&mut indicators, &values, diags);
+    needs::check_duplicates(&values.observations, diags);
+    needs::sort_observations(&mut values.observations);
+    (indicators, values.observations, values.areas)
+}
+
+/// Reads one file of `contracts/`: an OCDS package, or tables each recognised by its columns.
+fn read_contracts_file(path: &Path, rel: &str, diags: &mut Diagnostics) -> ContractsFile {
+    if walk::extension(rel) == "json" {
+        let Some(v) = read_json(path, rel, diags) else {
+            return ContractsFile::Nothing;
+        };
+        if ocds::is_ocds(&v) {
+            return ContractsFile::Ocds(v);
+        }
+        diags.push(
+            Diagnostic::warning(rel, Location::File, "file not used: not an OCDS release or record package")
+                .hint("contracts/ reads OCDS 1.1 packages ({\"releases\": [...]} or {\"records\": [...]})"),
+        );
+        return ContractsFile::Nothing;
+    }
+    let mut read = Vec::new();
+    for t in tables::read_tables(path, rel, diags) {
+        let register = register::is_register(&t)
+            || (!contracts::is_kpi_return(&t) && register::looks_like_register(&t));
+        read.push(if register {
+            let mentioned = fields::column_values(&t, "contract_id").into_iter().collect();
+            let (contracts, extra) = register::read_register(&t, diags);
+            ContractsTable::Register {
+                mentioned,
+                contracts,
+                extra,
+            }
+        } else if contracts::is_kpi_return(&t) {
+            ContractsTable::Returns(contracts::read_kpis(&t, diags))
+        } else {
+            not_recognised(&t, "a contract register (a reference, title and supplier column, e.g. Reference number, Title of agreement, Supplier name) or KPI returns (contract_id, kpi_id)", diags);
+            ContractsTable::NotRecognised
+        });
+    }
+    ContractsFile::Tables(read)
+}
+
+/// Reads one file of `grants/`: a 360Giving JSON package, or grants tables in either layout.
+fn read_grants_file(path: &Path, rel: &str, diags: &mut Diagnostics) -> Vec<crate::model::Grant> {
+    if walk::extension(rel) == "json" {
+        let Some(v) = read_json(path, rel, diags) else {
+            return Vec::new();
+        };
+        if giving::is_360giving_json(&v) {
+            return giving::read_package(v, rel, diags);
+        }
+        diags.push(
+            Diagnostic::warning(
+                rel,
+                Location::File,
+                "file not used: not a 360Giving package",
+            )
+            .hint("grants/ reads 360Giving JSON packages ({\"grants\": [...]})"),
+        );
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for t in tables::read_tables(path, rel, diags) {
+        if giving::is_360giving_csv(&t) {
+            found.extend(giving::read_csv(&t, diags));
+        } else if grants::is_own_grants(&t) {
+            found.extend(grants::read_grants(&t, diags));
+        } else {
+            not_recognised(&t, "grants (grant_id, title, recipient_name, amount_awarded, award_date) or the 360Giving CSV headings (Identifier, Title, Amount Awarded, Award Date, Recipient Org:Name)", diags);
+        }
+    }
+    found
 }
 
 /// Adds a register's contracts, aligning each supplier's extra columns with the project's list of
@@ -542,59 +790,5 @@ fn add_contract(project: &mut Project, c: Contract, diags: &mut Diagnostics) {
                 .value(id)
                 .hint(format!("first given at {first_place}; {why}")),
         );
-    }
-}
-
-/// `grants/`: a grants register in the project's own layout, the 360Giving CSV layout, or a
-/// 360Giving JSON package.
-fn load_grants(
-    root: &Path,
-    project: &mut Project,
-    inputs: &mut Vec<String>,
-    diags: &mut Diagnostics,
-) {
-    let mut extensions = TABLE_EXTENSIONS.to_vec();
-    extensions.push("json");
-    let mut found = Vec::new();
-    for (path, rel) in files_in(root, "grants", &extensions, diags) {
-        inputs.push(rel.clone());
-        if walk::extension(&rel) == "json" {
-            let Some(v) = read_json(&path, &rel, diags) else {
-                continue;
-            };
-            if giving::is_360giving_json(&v) {
-                found.extend(giving::read_package(v, &rel, diags));
-            } else {
-                diags.push(
-                    Diagnostic::warning(
-                        &rel,
-                        Location::File,
-                        "file not used: not a 360Giving package",
-                    )
-                    .hint("grants/ reads 360Giving JSON packages ({\"grants\": [...]})"),
-                );
-            }
-            continue;
-        }
-        for t in tables::read_tables(&path, &rel, diags) {
-            if giving::is_360giving_csv(&t) {
-                found.extend(giving::read_csv(&t, diags));
-            } else if grants::is_own_grants(&t) {
-                found.extend(grants::read_grants(&t, diags));
-            } else {
-                not_recognised(&t, "grants (grant_id, title, recipient_name, amount_awarded, award_date) or the 360Giving CSV headings (Identifier, Title, Amount Awarded, Award Date, Recipient Org:Name)", diags);
-            }
-        }
-    }
-    for g in found {
-        if project.grants.contains_key(&g.grant_id) {
-            diags.push(
-                Diagnostic::error(&g.origin.file, g.origin.location(), "duplicate grant id")
-                    .column("grant_id")
-                    .value(g.grant_id.clone()),
-            );
-        } else {
-            project.grants.insert(g.grant_id.clone(), g);
-        }
     }
 }

@@ -27,6 +27,7 @@ mod open_standards;
 mod publish_safety;
 mod published_schemas;
 mod realworld;
+mod rebuilds;
 mod serve;
 mod snapshots;
 mod tenders;
