@@ -53,18 +53,7 @@ impl Period {
     }
 
     pub fn month(year: i32, month: u32) -> Option<Period> {
-        let start = NaiveDate::from_ymd_opt(year, month, 1)?;
-        let next = if month == 12 {
-            NaiveDate::from_ymd_opt(year + 1, 1, 1)?
-        } else {
-            NaiveDate::from_ymd_opt(year, month + 1, 1)?
-        };
-        Some(Period {
-            label: format!("{year:04}-{month:02}"),
-            kind: PeriodKind::Month,
-            start,
-            end: next.pred_opt()?,
-        })
+        month_labelled(year, month, || format!("{year:04}-{month:02}"))
     }
 
     pub fn day(date: NaiveDate) -> Period {
@@ -85,6 +74,22 @@ impl Period {
     }
 }
 
+/// The month `month` of `year`, its label made by `label` (the canonical `2024-04`).
+fn month_labelled(year: i32, month: u32, label: impl FnOnce() -> String) -> Option<Period> {
+    let start = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)?
+    };
+    Some(Period {
+        label: label(),
+        kind: PeriodKind::Month,
+        start,
+        end: next.pred_opt()?,
+    })
+}
+
 fn quarter(year: i32, q: u32) -> Option<Period> {
     if !(1..=4).contains(&q) {
         return None;
@@ -100,12 +105,23 @@ fn quarter(year: i32, q: u32) -> Option<Period> {
 }
 
 fn financial_year(year: i32, second: i32) -> Option<Period> {
+    financial_year_labelled(year, second, || {
+        format!("{year:04}/{:02}", (year + 1) % 100)
+    })
+}
+
+/// [`financial_year`], its label made by `label` (the canonical `2024/25`).
+fn financial_year_labelled(
+    year: i32,
+    second: i32,
+    label: impl FnOnce() -> String,
+) -> Option<Period> {
     // `2024/25`: the second part must be the following year.
     if second != (year + 1) % 100 && second != year + 1 {
         return None;
     }
     Some(Period {
-        label: format!("{year:04}/{:02}", (year + 1) % 100),
+        label: label(),
         kind: PeriodKind::FinancialYear,
         start: NaiveDate::from_ymd_opt(year, 4, 1)?,
         end: NaiveDate::from_ymd_opt(year + 1, 3, 31)?,
@@ -258,9 +274,10 @@ fn common_shape(t: &str) -> Option<Period> {
     }
     let year = year_number(t.get(..4)?)?;
     let second = u32::from(b[5] - b'0') * 10 + u32::from(b[6] - b'0');
+    // Both shapes are their own canonical label (four-digit year, two-digit month or year).
     match b[4] {
-        b'-' if (1..=12).contains(&second) => Period::month(year, second),
-        b'/' => financial_year(year, second as i32),
+        b'-' if (1..=12).contains(&second) => month_labelled(year, second, || t.to_string()),
+        b'/' => financial_year_labelled(year, second as i32, || t.to_string()),
         _ => None,
     }
 }
