@@ -328,7 +328,10 @@ pub fn build_cached(
         .unwrap_or_else(|| options.project.join("public"));
     let output = check_output_dir(&output, &options.project)?;
     observer.start(Stage::Analyse, None);
-    let analysis = analyse(&project);
+    let analysis = match cache.as_deref_mut() {
+        Some(cache) => cache.analyse(&project),
+        None => analyse(&project),
+    };
     observer.finish(Stage::Analyse);
     // Pages are written into the new site as they are rendered, a chunk at a time, so their HTML
     // is never all in memory; nothing reaches the output folder before the swap.
@@ -381,8 +384,12 @@ pub fn build_cached(
         .map(|(path, source)| (format!("assets/{path}"), source))
         .collect();
     // Only the search index is left to build: free the model and the analysis first, so
-    // Pagefind's memory is not added to theirs.
-    drop((project, analysis, renderer, theme));
+    // Pagefind's memory is not added to theirs (a cache keeps them for the next build).
+    match cache.as_deref_mut() {
+        Some(cache) => cache.keep_model(project, analysis),
+        None => drop((project, analysis)),
+    }
+    drop((renderer, theme));
     staging.write(&files, observer)?;
     staging.copy(&copies)?;
     match cache.as_deref_mut() {

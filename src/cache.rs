@@ -3,7 +3,10 @@
 //! search record, and the search index with the hash of the records it was built from. In memory
 //! only; a `commission build` starts without one and renders everything.
 
+use crate::analysis::performance::{analyse_kpis_reusing, KpiAnalysis};
+use crate::analysis::{analyse, analyse_with, needs::analyse_needs, Analysis};
 use crate::load::LoadCache;
+use crate::model::Project;
 use crate::output::OutputFile;
 use crate::publish::search_text::SearchRecord;
 use std::collections::BTreeMap;
@@ -15,6 +18,8 @@ use std::sync::Arc;
 pub struct BuildCache {
     /// Each input file as the previous load read it (see `load::cache`).
     pub load: LoadCache,
+    /// The previous build's model and analysis, for [`BuildCache::analyse`].
+    model: Option<(Project, Analysis)>,
     pages: BTreeMap<String, CachedPage>,
     /// The previous build's files other than pages and the search index (data, feeds, assets).
     files: Vec<OutputFile>,
@@ -46,6 +51,42 @@ pub struct CachedPage {
 }
 
 impl BuildCache {
+    /// The analysis of `project` (`analysis::analyse`), keeping from the previous build's its
+    /// needs statistics when the indicators, observations and settings are equal, and each KPI's
+    /// analysis when the KPI and the performance settings are equal. The analysis functions stay
+    /// pure functions of the model; this only decides which of them to run again.
+    pub fn analyse(&mut self, project: &Project) -> Analysis {
+        let Some((old, old_analysis)) = self.model.take() else {
+            return analyse(project);
+        };
+        let Analysis { needs, kpis, .. } = old_analysis;
+        let same_needs = old.config == project.config
+            && old.indicators == project.indicators
+            && old.observations == project.observations;
+        let needs = if same_needs {
+            needs
+        } else {
+            analyse_needs(project)
+        };
+        let same_settings = old.config.performance == project.config.performance;
+        let mut previous: BTreeMap<(String, String), KpiAnalysis> = kpis
+            .into_iter()
+            .filter(|_| same_settings)
+            .map(|k| ((k.contract_id.clone(), k.kpi_id.clone()), k))
+            .collect();
+        let kpis = analyse_kpis_reusing(project, |kpi| {
+            let key = (kpi.contract_id.clone(), kpi.kpi_id.clone());
+            let analysis = previous.remove(&key)?;
+            (old.kpis.get(&key) == Some(kpi)).then_some(analysis)
+        });
+        analyse_with(project, needs, kpis)
+    }
+
+    /// Keeps this build's model and analysis for the next build's [`BuildCache::analyse`].
+    pub fn keep_model(&mut self, project: Project, analysis: Analysis) {
+        self.model = Some((project, analysis));
+    }
+
     /// The previous rendering of the page written at `path`, if its render key is still `key`.
     pub fn page(&self, path: &str, key: u64) -> Option<&CachedPage> {
         self.pages.get(path).filter(|p| p.key == key)

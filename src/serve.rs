@@ -30,7 +30,11 @@ use std::time::{Duration, Instant};
 pub(crate) const EVENTS_PATH: &str = "/__commission/events";
 
 /// Quiet time after a path's last change before its events are delivered (notify's debouncer).
-const DEBOUNCE: Duration = Duration::from_millis(200);
+/// An editor's save (write in place, or write a temporary file and rename it over the old one)
+/// is a burst of events within a few milliseconds; a rebuild started on a half-written file
+/// is followed by another once the write settles, and the load cache never keeps a file that
+/// changed while it was read.
+const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// What `commission serve` was asked to do.
 #[derive(Debug, Clone)]

@@ -35,12 +35,23 @@ pub struct Analysis {
 /// Runs every analysis over a validated project.
 pub fn analyse(project: &Project) -> Analysis {
     let needs = needs::analyse_needs(project);
+    let kpis = performance::analyse_kpis(project);
+    analyse_with(project, needs, kpis)
+}
+
+/// [`analyse`] given the project's needs statistics (`needs::analyse_needs`) and KPI analyses
+/// (`performance::analyse_kpis`), the two largest parts, which a caller may have kept from an
+/// earlier analysis of the same indicators, observations, KPIs and settings.
+pub fn analyse_with(
+    project: &Project,
+    needs: needs::NeedsAnalysis,
+    kpis: Vec<performance::KpiAnalysis>,
+) -> Analysis {
     let priorities = priorities::prioritise(project, &needs);
     let options = appraisal::appraise(project);
     let as_of = performance::default_as_of(project);
     let tenders = tender::evaluate_tenders(project, as_of);
     let value_for_money = unit_cost::value_for_money(project);
-    let kpis = performance::analyse_kpis(project);
     let not_top = tender::award_not_top_ranked(&tenders);
     let (contracts, pipeline) = match as_of {
         Some(d) => {

@@ -3,7 +3,8 @@
 //! pipeline of contracts ending soon.
 
 use super::spc::{self, Assurance, PointType, Rule, SpcOptions, SpcPoint, SpecialCause};
-use crate::model::{Contract, Period, Polarity, Project};
+use crate::model::config::PerformanceConfig;
+use crate::model::{Contract, Kpi, Period, Polarity, Project};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
@@ -199,97 +200,112 @@ fn finite(x: f64) -> Option<f64> {
 /// with no SPC values; a rebase flag on such a period passes to the next period with an actual.
 /// Assurance uses the target of the latest period with an actual (else the latest target given).
 pub fn analyse_kpis(project: &Project) -> Vec<KpiAnalysis> {
+    analyse_kpis_reusing(project, |_| None)
+}
+
+/// [`analyse_kpis`], taking a KPI's analysis from `previous` when it has one: `previous` gives
+/// only an analysis this function made of an equal KPI under the same settings (a memo), so the
+/// result is the same.
+pub fn analyse_kpis_reusing(
+    project: &Project,
+    mut previous: impl FnMut(&Kpi) -> Option<KpiAnalysis>,
+) -> Vec<KpiAnalysis> {
     let perf = &project.config.performance;
+    let mut out = Vec::with_capacity(project.kpis.len());
+    for kpi in project.kpis.values() {
+        out.push(previous(kpi).unwrap_or_else(|| analyse_kpi(kpi, perf)));
+    }
+    out.sort_by(|a, b| (&a.contract_id, &a.kpi_id).cmp(&(&b.contract_id, &b.kpi_id)));
+    out
+}
+
+/// RAG and SPC for one KPI (METHODS.md 2.1–2.6), as [`analyse_kpis`] describes.
+pub fn analyse_kpi(kpi: &Kpi, perf: &PerformanceConfig) -> KpiAnalysis {
     let opts = SpcOptions {
         screen_outliers: perf.spc_screen_outliers,
         fix_after: perf.spc_fix_limits_after,
     };
-    let mut out = Vec::with_capacity(project.kpis.len());
-    for kpi in project.kpis.values() {
-        let mut pts: Vec<_> = kpi.points.iter().collect();
-        pts.sort_by(|a, b| a.period.cmp(&b.period));
-        let (mut values, mut rebase) = (Vec::new(), Vec::new());
-        let mut phases: Vec<Phase> = Vec::new();
-        let (mut pending, mut reason) = (false, None);
-        for p in &pts {
-            pending |= p.rebase;
-            if p.rebase_reason.is_some() {
-                reason = p.rebase_reason.clone();
-            }
-            if let Some(a) = p.actual {
-                if phases.is_empty() || pending {
-                    // A rebase on the first point starts no new phase, so its reason is dropped.
-                    let why = reason.take().filter(|_| !phases.is_empty());
-                    phases.push(Phase {
-                        start: p.period.clone(),
-                        reason: why,
-                        points: 0,
-                    });
-                }
-                if let Some(ph) = phases.last_mut() {
-                    ph.points += 1;
-                }
-                values.push(a);
-                rebase.push(pending);
-                pending = false;
-            }
+    let mut pts: Vec<_> = kpi.points.iter().collect();
+    pts.sort_by(|a, b| a.period.cmp(&b.period));
+    let (mut values, mut rebase) = (Vec::new(), Vec::new());
+    let mut phases: Vec<Phase> = Vec::new();
+    let (mut pending, mut reason) = (false, None);
+    for p in &pts {
+        pending |= p.rebase;
+        if p.rebase_reason.is_some() {
+            reason = p.rebase_reason.clone();
         }
-        let points = spc::spc(&values, &rebase, kpi.polarity, opts);
-        let mut spc_iter = points.iter();
-        let mut rows = Vec::with_capacity(pts.len());
-        for p in &pts {
-            let s = p.actual.and_then(|_| spc_iter.next());
-            rows.push(KpiRow {
-                contract_id: kpi.contract_id.clone(),
-                kpi_id: kpi.kpi_id.clone(),
-                period: p.period.clone(),
-                actual: p.actual,
-                target: p.target,
-                rag: p
-                    .actual
-                    .map(|a| rag(a, p.target, kpi.polarity, perf.amber_tolerance)),
-                mean: s.and_then(|s| finite(s.mean)),
-                lower_limit: s.and_then(|s| finite(s.lower_limit)),
-                upper_limit: s.and_then(|s| finite(s.upper_limit)),
-                special_cause: s.map(|s| s.special_cause),
-                rule: s.and_then(|s| s.rule),
-            });
+        if let Some(a) = p.actual {
+            if phases.is_empty() || pending {
+                // A rebase on the first point starts no new phase, so its reason is dropped.
+                let why = reason.take().filter(|_| !phases.is_empty());
+                phases.push(Phase {
+                    start: p.period.clone(),
+                    reason: why,
+                    points: 0,
+                });
+            }
+            if let Some(ph) = phases.last_mut() {
+                ph.points += 1;
+            }
+            values.push(a);
+            rebase.push(pending);
+            pending = false;
         }
-        let latest = rows.iter().rev().find(|r| r.actual.is_some());
-        let target = latest
-            .and_then(|r| r.target)
-            .or_else(|| rows.iter().rev().find_map(|r| r.target));
-        let summary = KpiSummary {
+    }
+    let points = spc::spc(&values, &rebase, kpi.polarity, opts);
+    let mut spc_iter = points.iter();
+    let mut rows = Vec::with_capacity(pts.len());
+    for p in &pts {
+        let s = p.actual.and_then(|_| spc_iter.next());
+        rows.push(KpiRow {
             contract_id: kpi.contract_id.clone(),
             kpi_id: kpi.kpi_id.clone(),
-            variation: (!points.is_empty()).then(|| spc::variation(&points)),
-            assurance: points.last().map_or(Assurance::NotApplicable, |p| {
-                spc::assurance(&p.limits(), target, kpi.polarity)
-            }),
-            trend_slope: spc::linear_slope(&values),
-            kpi_name: kpi.name.clone(),
-            unit: kpi.unit.clone(),
-            polarity: kpi.polarity,
-            latest_period: latest.map(|r| r.period.clone()),
-            latest_actual: latest.and_then(|r| r.actual),
-            latest_target: latest.and_then(|r| r.target),
-            latest_rag: latest.and_then(|r| r.rag),
-            points: values.len(),
-            trial_limits: points.last().is_some_and(|p| p.trial),
-        };
-        let special_causes = summarise_special_causes(&rows, &points, &phases);
-        out.push(KpiAnalysis {
-            contract_id: kpi.contract_id.clone(),
-            kpi_id: kpi.kpi_id.clone(),
-            rows,
-            points,
-            summary,
-            phases,
-            special_causes,
+            period: p.period.clone(),
+            actual: p.actual,
+            target: p.target,
+            rag: p
+                .actual
+                .map(|a| rag(a, p.target, kpi.polarity, perf.amber_tolerance)),
+            mean: s.and_then(|s| finite(s.mean)),
+            lower_limit: s.and_then(|s| finite(s.lower_limit)),
+            upper_limit: s.and_then(|s| finite(s.upper_limit)),
+            special_cause: s.map(|s| s.special_cause),
+            rule: s.and_then(|s| s.rule),
         });
     }
-    out.sort_by(|a, b| (&a.contract_id, &a.kpi_id).cmp(&(&b.contract_id, &b.kpi_id)));
-    out
+    let latest = rows.iter().rev().find(|r| r.actual.is_some());
+    let target = latest
+        .and_then(|r| r.target)
+        .or_else(|| rows.iter().rev().find_map(|r| r.target));
+    let summary = KpiSummary {
+        contract_id: kpi.contract_id.clone(),
+        kpi_id: kpi.kpi_id.clone(),
+        variation: (!points.is_empty()).then(|| spc::variation(&points)),
+        assurance: points.last().map_or(Assurance::NotApplicable, |p| {
+            spc::assurance(&p.limits(), target, kpi.polarity)
+        }),
+        trend_slope: spc::linear_slope(&values),
+        kpi_name: kpi.name.clone(),
+        unit: kpi.unit.clone(),
+        polarity: kpi.polarity,
+        latest_period: latest.map(|r| r.period.clone()),
+        latest_actual: latest.and_then(|r| r.actual),
+        latest_target: latest.and_then(|r| r.target),
+        latest_rag: latest.and_then(|r| r.rag),
+        points: values.len(),
+        trial_limits: points.last().is_some_and(|p| p.trial),
+    };
+    let special_causes = summarise_special_causes(&rows, &points, &phases);
+    KpiAnalysis {
+        contract_id: kpi.contract_id.clone(),
+        kpi_id: kpi.kpi_id.clone(),
+        rows,
+        points,
+        summary,
+        phases,
+        special_causes,
+    }
 }
 
 /// Where a contract is relative to the as-of date.
