@@ -305,7 +305,12 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
     };
     out.observations.reserve(table.rows.len());
     let parts = read_rows_in_parallel(table, diags, |rows, diags| {
-        let mut read = RowsRead::default();
+        // Room for every row's observation: grown by doubling, a large chunk's list would be
+        // copied into fresh memory several times.
+        let mut read = RowsRead {
+            observations: Vec::with_capacity(rows.len()),
+            ..RowsRead::default()
+        };
         for row in rows {
             let mut f = Fields::new(table, row, &cols, diags);
             read_value_row(&mut f, layout, &mut read);
