@@ -15,8 +15,10 @@ use std::time::SystemTime;
 /// What a reader made of one file: any type, shared with the load that reuses it.
 type Value = Arc<dyn Any + Send + Sync>;
 
-/// A file's size and modification time: when both are unchanged the file is taken as unchanged.
-type Stamp = (u64, Option<SystemTime>);
+/// A file's size, modification time and (on Unix) inode and change time: when all are unchanged
+/// the file is taken as unchanged. The inode catches an editor's save that renames a new file over
+/// the old one within the file system's timestamp granularity.
+type Stamp = (u64, Option<SystemTime>, u64, i64, i64);
 
 /// One file as a previous load read it.
 struct Entry {
@@ -63,7 +65,15 @@ pub struct LoadCache {
 /// it cannot be read (the reader then says why).
 fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::metadata(path).ok()?;
-    meta.is_file().then(|| (meta.len(), meta.modified().ok()))
+    #[cfg(unix)]
+    let (inode, ctime, ctime_ns) = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.ino(), meta.ctime(), meta.ctime_nsec())
+    };
+    #[cfg(not(unix))]
+    let (inode, ctime, ctime_ns) = (0, 0, 0);
+    meta.is_file()
+        .then(|| (meta.len(), meta.modified().ok(), inode, ctime, ctime_ns))
 }
 
 /// The hash of a file's bytes.
@@ -133,7 +143,7 @@ impl LoadCache {
             return value;
         }
         let hash = before
-            .filter(|(size, _)| *size <= max_hashed)
+            .filter(|(size, ..)| *size <= max_hashed)
             .and_then(|_| std::fs::read(path).ok())
             .map(|bytes| content_hash(&bytes));
         if let Some(value) = self.reuse(rel, params, before, hash, diags) {
