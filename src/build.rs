@@ -411,12 +411,20 @@ pub fn build_cached(
             // This build's records supersede an index still pending from an earlier one.
             cache.take_pending();
             let key = records_key(&records, &language);
+            // The cache's index is the one the output folder holds: linked, not read again.
+            let published = |index: &[OutputFile]| {
+                let files: Vec<(&str, &[u8])> = index
+                    .iter()
+                    .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+                    .collect();
+                staging.write_unchanged(&files)
+            };
             if let Some(index) = cache.search(key) {
-                staging.write(index, &Silent)?;
+                published(index)?;
                 SearchIndex::Unchanged
             } else if let Some(previous) = cache.last_search().filter(|_| cache.defer_search) {
                 // Published with the previous index for now; `finish_search` brings it up to date.
-                staging.write(previous, &Silent)?;
+                published(previous)?;
                 cache.set_pending(PendingSearch {
                     key,
                     records,
