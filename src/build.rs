@@ -373,11 +373,29 @@ pub fn build_cached(
             return Ok(not_built(diags, reads));
         }
     };
-    // The data tables borrow the analysis: streamed into the new site before it is freed.
+    // The data tables borrow the analysis: streamed into the new site before it is freed. A
+    // server publishes the previous build's tables first and streams these after the pages are
+    // up (`finish_search`); a table the previous site lacks is streamed now.
     observer.start(Stage::Write, Some((files.len() + tables.len()) as u64));
-    staging.write_streamed(&tables, observer)?;
     let streamed: Vec<String> = tables.iter().map(|f| f.path.clone()).collect();
-    drop(tables);
+    let deferred: Vec<String> = match cache.as_deref() {
+        Some(cache) if cache.defer_search => streamed
+            .iter()
+            .filter(|path| cache.streamed().contains(path))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let now: Vec<StreamedFile> = tables
+        .into_iter()
+        .filter(|t| !deferred.contains(&t.path))
+        .collect();
+    staging.write_streamed(&now, observer)?;
+    staging.link_previous(&deferred)?;
+    drop(now);
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.set_tables_pending(!deferred.is_empty());
+    }
     let language = project.config.language.clone();
     let copies: Vec<(String, PathBuf)> = std::mem::take(&mut theme.static_sources)
         .into_iter()
@@ -468,15 +486,19 @@ pub fn build_cached(
     })
 }
 
-/// Builds the search index a deferred build left pending (see `BuildCache::defer_search`) and
-/// publishes the site again with it: the pages and files are the cache's, so the site is the one
-/// just published plus its up-to-date index. Like a cached build, it puts the previous site aside
+/// Builds the search index and streams the data tables a deferred build left pending (see
+/// `BuildCache::defer_search`) and publishes the site again with them: the pages and files are
+/// the cache's, so the site is the one just published plus its up-to-date index and tables. Like a cached build, it puts the previous site aside
 /// and returns its path for `write::remove_site`; `None` when nothing was pending.
 pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<PathBuf>> {
-    let Some(pending) = cache.take_pending() else {
+    let pending = cache.take_pending();
+    if pending.is_none() && !cache.tables_pending() {
         return Ok(None);
+    }
+    let index = match pending {
+        Some(p) => Some((p.key, search_index_of(p.records, &p.language, &Silent)?)),
+        None => None,
     };
-    let index = search_index_of(pending.records, &pending.language, &Silent)?;
     let staging = Staging::begin(output)?;
     let pages: Vec<(&str, &[u8])> = cache.pages().collect();
     staging.write_unchanged(&pages)?;
@@ -488,11 +510,35 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
             .collect::<Vec<_>>(),
     )?;
     staging.copy(cache.copies())?;
-    // The data tables were streamed into the site being replaced, and are unchanged.
-    staging.link_previous(cache.streamed())?;
-    staging.write(&index, &Silent)?;
-    // Leftovers that could not be removed were reported by the build this index completes.
+    match cache.model().filter(|_| cache.tables_pending()) {
+        // The tables of the model the pages were built from.
+        Some((project, analysis)) => {
+            let words = crate::load::theme::Strings::base();
+            let tables =
+                crate::site::catalogue::pages_and_files(words, project, analysis)?.streamed;
+            staging.write_streamed(&tables, &Silent)?;
+        }
+        // The data tables were streamed into the site being replaced, and are unchanged.
+        None => staging.link_previous(cache.streamed())?,
+    }
+    match index {
+        Some((key, index)) => {
+            staging.write(&index, &Silent)?;
+            cache.set_search(key, index);
+        }
+        // The published index is up to date: linked, as the build that published it did.
+        _ => {
+            if let Some(current) = cache.last_search() {
+                let files: Vec<(&str, &[u8])> = current
+                    .iter()
+                    .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+                    .collect();
+                staging.write_unchanged(&files)?;
+            }
+        }
+    }
+    // Leftovers that could not be removed were reported by the build this completes.
     let (aside, _) = staging.commit_aside()?;
-    cache.set_search(pending.key, index);
+    cache.set_tables_pending(false);
     Ok(Some(aside))
 }

@@ -27,10 +27,14 @@ pub struct BuildCache {
     copies: Vec<(String, std::path::PathBuf)>,
     /// The paths of the data tables the last build streamed into its site.
     streamed: Vec<String>,
+    /// The published data tables are the previous build's (see `defer_search`): `finish_search`
+    /// streams this build's from the kept model.
+    tables_pending: bool,
     search: Option<(u64, Vec<OutputFile>)>,
     /// When set, a build whose pages' indexed text changed publishes its pages with the previous
     /// search index and leaves the new one to `build::finish_search`, so a preview reloads
-    /// without waiting for Pagefind.
+    /// without waiting for Pagefind; likewise it publishes the previous build's data tables, and
+    /// `finish_search` streams the new ones.
     pub defer_search: bool,
     pending: Option<PendingSearch>,
 }
@@ -80,6 +84,21 @@ impl BuildCache {
             (old.kpis.get(&key) == Some(kpi)).then_some(analysis)
         });
         analyse_with(project, needs, kpis)
+    }
+
+    /// The model and analysis the last build kept ([`BuildCache::keep_model`]).
+    pub fn model(&self) -> Option<(&Project, &Analysis)> {
+        self.model.as_ref().map(|(p, a)| (p, a))
+    }
+
+    /// Whether the published data tables are an earlier build's, for `build::finish_search` to
+    /// bring up to date.
+    pub fn tables_pending(&self) -> bool {
+        self.tables_pending
+    }
+
+    pub fn set_tables_pending(&mut self, pending: bool) {
+        self.tables_pending = pending;
     }
 
     /// Keeps this build's model and analysis for the next build's [`BuildCache::analyse`].

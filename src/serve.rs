@@ -264,14 +264,14 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
     }
     shared.changed.notify_all();
     // The pages are up: now the search index their text changed (pages reloaded without it).
-    if let Some(output) = published.filter(|_| cache.search_pending()) {
+    if let Some(output) = published.filter(|_| cache.search_pending() || cache.tables_pending()) {
         let started = Instant::now();
         match finish_search(&output, cache) {
             Ok(previous) => {
                 remove_in_background(previous);
                 if !quiet {
                     eprintln!(
-                        "search index rebuilt in {:.2} s",
+                        "search index and data files brought up to date in {:.2} s",
                         started.elapsed().as_secs_f64()
                     );
                 }

@@ -386,6 +386,9 @@ impl Staging {
     /// lacks is an error: the caller said it was there.
     pub fn link_previous(&self, paths: &[String]) -> Result<()> {
         use rayon::prelude::*;
+        if paths.is_empty() {
+            return Ok(());
+        }
         self.make_dirs(paths.iter().map(String::as_str))?;
         let previous = self
             .previous

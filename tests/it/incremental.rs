@@ -182,8 +182,8 @@ fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
 }
 
 /// `serve` publishes pages before their search index: with `defer_search`, a build whose pages'
-/// text changed publishes the previous index, and `finish_search` then publishes the site with the
-/// new one, byte for byte what a build without a cache writes.
+/// text changed publishes the previous index and data tables, and `finish_search` then publishes
+/// the site with the new ones, byte for byte what a build without a cache writes.
 #[test]
 fn a_deferred_search_index_follows_the_pages() {
     use commission::build::{build_cached, finish_search, SearchIndex};
@@ -215,6 +215,9 @@ fn a_deferred_search_index_follows_the_pages() {
     );
     let page = "performance/contracts/c-2023-001/da-01/index.html";
     assert_ne!(published[page].0, before[page].0, "the page is already new");
+    // The data tables follow the pages, as the index does: the previous ones are published first.
+    let table = "data/kpis.csv";
+    assert_eq!(published[table].0, before[table].0, "the previous tables first");
 
     // The previous sites were put aside beside the output, for the caller to remove.
     let aside = finish_search(out, &mut cache)
@@ -232,6 +235,7 @@ fn a_deferred_search_index_follows_the_pages() {
     );
     let after = common::snapshot(out);
     assert_ne!(index(&after), index(&before));
+    assert_ne!(after[table].0, before[table].0, "then this build's tables");
 
     assert_eq!(fresh_build(&f), hashes(after));
 }
