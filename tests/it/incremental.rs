@@ -217,7 +217,10 @@ fn a_deferred_search_index_follows_the_pages() {
     assert_ne!(published[page].0, before[page].0, "the page is already new");
     // The data tables follow the pages, as the index does: the previous ones are published first.
     let table = "data/kpis.csv";
-    assert_eq!(published[table].0, before[table].0, "the previous tables first");
+    assert_eq!(
+        published[table].0, before[table].0,
+        "the previous tables first"
+    );
 
     // The previous sites were put aside beside the output, for the caller to remove.
     let aside = finish_search(out, &mut cache)
