@@ -162,6 +162,13 @@ impl ser::Serializer for FieldProbe {
     }
 }
 
+/// A row that serialises as a single value: one field.
+macro_rules! single_fields {
+    ($($method:ident($ty:ty)),*) => {
+        $(fn $method(self, v: $ty) -> Result<(), Error> { self.single(&v) })*
+    };
+}
+
 impl<'f> ser::Serializer for RowProbe<'f> {
     type Ok = ();
     type Error = Error;
@@ -174,42 +181,20 @@ impl<'f> ser::Serializer for RowProbe<'f> {
     type SerializeStructVariant = Impossible<(), Error>;
 
     // A row that is one value is one field.
-    fn serialize_bool(self, v: bool) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_f64(self, v: f64) -> Result<(), Error> {
-        self.single(&v)
-    }
-    fn serialize_char(self, v: char) -> Result<(), Error> {
-        self.single(&v)
-    }
+    single_fields!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char)
+    );
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         self.single(v)
     }
@@ -295,38 +280,27 @@ impl<'f> RowProbe<'f> {
     }
 }
 
-impl ser::SerializeSeq for Fields<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<V: ?Sized + Serialize>(&mut self, value: &V) -> Result<(), Error> {
-        self.visit(None, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        Ok(())
-    }
+/// A row's sequence, tuple or tuple-struct fields, visited in order without names.
+macro_rules! unnamed_fields {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Fields<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<V: ?Sized + Serialize>(&mut self, value: &V) -> Result<(), Error> {
+                self.visit(None, value)
+            }
+            fn end(self) -> Result<(), Error> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Fields<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<V: ?Sized + Serialize>(&mut self, value: &V) -> Result<(), Error> {
-        self.visit(None, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Fields<'_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<V: ?Sized + Serialize>(&mut self, value: &V) -> Result<(), Error> {
-        self.visit(None, value)
-    }
-    fn end(self) -> Result<(), Error> {
-        Ok(())
-    }
-}
+unnamed_fields!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeStruct for Fields<'_> {
     type Ok = ();
