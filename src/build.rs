@@ -430,19 +430,12 @@ pub fn build_cached(
             cache.take_pending();
             let key = records_key(&records, &language);
             // The cache's index is the one the output folder holds: linked, not read again.
-            let published = |index: &[OutputFile]| {
-                let files: Vec<(&str, &[u8])> = index
-                    .iter()
-                    .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-                    .collect();
-                staging.write_unchanged(&files)
-            };
             if let Some(index) = cache.search(key) {
-                published(index)?;
+                staging.write_unchanged_files(index)?;
                 SearchIndex::Unchanged
             } else if let Some(previous) = cache.last_search().filter(|_| cache.defer_search) {
                 // Published with the previous index for now; `finish_search` brings it up to date.
-                published(previous)?;
+                staging.write_unchanged_files(previous)?;
                 cache.set_pending(PendingSearch {
                     key,
                     records,
@@ -502,13 +495,7 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
     let staging = Staging::begin(output)?;
     let pages: Vec<(&str, &[u8])> = cache.pages().collect();
     staging.write_unchanged(&pages)?;
-    staging.write_unchanged(
-        &cache
-            .files()
-            .iter()
-            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-            .collect::<Vec<_>>(),
-    )?;
+    staging.write_unchanged_files(cache.files())?;
     staging.copy(cache.copies())?;
     match cache.model().filter(|_| cache.tables_pending()) {
         // The tables of the model the pages were built from.
@@ -529,11 +516,7 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
         // The published index is up to date: linked, as the build that published it did.
         _ => {
             if let Some(current) = cache.last_search() {
-                let files: Vec<(&str, &[u8])> = current
-                    .iter()
-                    .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-                    .collect();
-                staging.write_unchanged(&files)?;
+                staging.write_unchanged_files(current)?;
             }
         }
     }

@@ -175,6 +175,14 @@ fn write_file(
     keep_mtime(&path, old.as_deref())
 }
 
+/// Held files as the (path, bytes) pairs the writers take.
+fn items(files: &[OutputFile]) -> Vec<(&str, &[u8])> {
+    files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect()
+}
+
 /// Replaces the new file `path` with a hard link to the previous site's identical file `old` (by
 /// a link beside it renamed over it, so `path` is never missing); where the filesystem cannot
 /// link, the new file stays and takes `old`'s modification time.
@@ -309,11 +317,7 @@ impl Staging {
         files: &[OutputFile],
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
-        let items: Vec<(&str, &[u8])> = files
-            .iter()
-            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-            .collect();
-        self.write_items(&items, observer)
+        self.write_items(&items(files), observer)
     }
 
     /// [`Staging::write`] for files whose bytes are held elsewhere: (path, bytes) pairs.
@@ -330,6 +334,11 @@ impl Staging {
     /// which is not read again.
     pub fn write_unchanged(&self, files: &[(&str, &[u8])]) -> Result<()> {
         self.write_compared(files, &crate::stages::Silent, Compare::Length)
+    }
+
+    /// [`Staging::write_unchanged`] for held files (the cache's data files and search index).
+    pub fn write_unchanged_files(&self, files: &[OutputFile]) -> Result<()> {
+        self.write_unchanged(&items(files))
     }
 
     fn write_compared(
