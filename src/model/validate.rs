@@ -156,6 +156,41 @@ pub fn validate(project: &Project, diags: &mut Diagnostics) {
     engagement_refs(project, diags);
     settings_areas(project, &config_origin, diags);
     page_addresses(project, &config_origin, diags);
+    map_refs(project, diags);
+}
+
+/// A boundary file none of whose areas has needs data colours no map: named, never dropped in
+/// silence.
+fn map_refs(project: &Project, diags: &mut Diagnostics) {
+    for layer in &project.maps {
+        if layer
+            .areas
+            .iter()
+            .any(|a| project.areas.contains_key(&a.code))
+        {
+            continue;
+        }
+        let example = layer
+            .areas
+            .first()
+            .map(|a| a.code.clone())
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::warning(
+                &layer.file,
+                Location::File,
+                format!(
+                    "map not used: none of its {} areas has values in needs/",
+                    layer.areas.len()
+                ),
+            )
+            .value(example)
+            .hint(format!(
+                "a map colours the areas whose codes (its {} property) have needs values; add values for these areas, or remove the file",
+                layer.code_property
+            )),
+        );
+    }
 }
 
 /// Indicators addressed by specifications.
@@ -574,5 +609,48 @@ fn check_lots(project: &Project, diags: &mut Diagnostics) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod map_tests {
+    use super::*;
+    use crate::model::{Area, Boundary, BoundaryLayer, Crs};
+
+    #[test]
+    fn a_map_none_of_whose_areas_has_needs_data_is_named_in_a_warning() {
+        let layer = BoundaryLayer {
+            file: "maps/wards.geojson".into(),
+            crs: Crs::Wgs84,
+            code_property: "WD22CD".into(),
+            areas: vec![Boundary {
+                code: "E05011118".into(),
+                name: None,
+                polygons: Vec::new(),
+            }],
+        };
+        let mut project = Project {
+            maps: vec![layer],
+            ..Project::default()
+        };
+        let mut diags = Diagnostics::new();
+        map_refs(&project, &mut diags);
+        assert_eq!(
+            diags.sorted().iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            ["warning: maps/wards.geojson: map not used: none of its 1 areas has values in needs/: \"E05011118\"\n  = hint: a map colours the areas whose codes (its WD22CD property) have needs values; add values for these areas, or remove the file"]
+        );
+        // One area with data is enough for the map to be drawn.
+        project.areas.insert(
+            "E05011118".into(),
+            Area {
+                code: "E05011118".into(),
+                name: "Ward".into(),
+                area_type: None,
+                parent_code: None,
+            },
+        );
+        let mut diags = Diagnostics::new();
+        map_refs(&project, &mut diags);
+        assert!(diags.is_empty());
     }
 }
