@@ -12,13 +12,14 @@ use crate::model::Project;
 use crate::output::StreamedFile;
 use crate::publish::search::{record_url, search_index_of};
 use crate::publish::search_text::SearchRecord;
-use crate::render::pages::PageContext;
+use crate::render::pages::{PageContext, RenderedPage};
 use crate::render::{Renderer, TemplateError};
 use crate::site::{build_site, Page};
 use crate::stages::{Observer, Silent, Stage};
 use crate::write::{check_output_dir, OutputFile, Staging};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What to build and where.
 #[derive(Debug, Clone, Default)]
@@ -84,7 +85,7 @@ pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
                 .filter(|_| !diags.has_errors() && !theme.overridden.is_empty());
             if let Some(project) = renders {
                 let analysis = analyse(project);
-                let sink = &mut |_: Vec<OutputFile>, _: Vec<bool>| Ok(());
+                let sink = &mut |_: Vec<RenderedPage>| Ok(());
                 let rendered =
                     rendered_site(project, &analysis, &renderer, &theme, &Silent, None, sink);
                 if let Err(e) = rendered {
@@ -146,8 +147,8 @@ pub fn site_files(
         theme,
         &Silent,
         None,
-        &mut |pages, _| {
-            files.extend(pages);
+        &mut |pages| {
+            files.extend(pages.into_iter().map(RenderedPage::into_file));
             Ok(())
         },
     )?;
@@ -170,8 +171,8 @@ pub fn site_files(
 const RENDER_CHUNK: usize = 1024;
 
 /// Builds the pages and renders them, reporting the pages and render stages to `observer`, and
-/// hands the rendered pages to `sink` a chunk at a time, each with whether it came from the cache
-/// (then it has the bytes the previous build published). With a `cache`, pages whose render key it
+/// hands the rendered pages to `sink` a chunk at a time, each either rendered or the cache's
+/// (then it has the bytes the previous build published, shared with the cache). With a `cache`, pages whose render key it
 /// holds are taken from it, and it is then replaced by this build's pages.
 pub fn rendered_site<'a>(
     project: &'a Project,
@@ -180,7 +181,7 @@ pub fn rendered_site<'a>(
     theme: &Theme,
     observer: &dyn Observer,
     cache: Option<&mut BuildCache>,
-    sink: &mut dyn FnMut(Vec<OutputFile>, Vec<bool>) -> Result<()>,
+    sink: &mut dyn FnMut(Vec<RenderedPage>) -> Result<()>,
 ) -> Result<RenderedSite<'a>> {
     observer.start(Stage::Pages, None);
     let words = theme.strings_for(&project.config.language);
@@ -203,32 +204,28 @@ pub fn rendered_site<'a>(
         if chunk.is_empty() {
             break;
         }
-        let rendered = context.render(renderer, chunk, observer, cache.as_deref())?;
-        let mut files = Vec::with_capacity(rendered.len());
-        let mut reused = Vec::with_capacity(rendered.len());
-        for page in rendered {
-            reused.push(page.reused);
-            if !page.reused {
-                rerendered.push(page.file.path.clone());
+        let mut rendered = context.render(renderer, chunk, observer, cache.as_deref())?;
+        for page in &mut rendered {
+            if !page.reused() {
+                rerendered.push(page.path.clone());
             }
             if let Some(cache) = cache.as_deref() {
                 // A page from the cache keeps its entry (and its shared HTML); a new one is copied.
-                let entry = match cache.page(&page.file.path, page.key) {
-                    Some(entry) if page.reused => entry.clone(),
+                let entry = match cache.page(&page.path, page.key) {
+                    Some(entry) if page.reused() => entry.clone(),
                     _ => CachedPage {
                         key: page.key,
-                        html: page.file.bytes.as_slice().into(),
+                        html: page.html.as_slice().into(),
                         record: page.record.clone(),
                     },
                 };
-                cached.insert(page.file.path.clone(), entry);
+                cached.insert(page.path.clone(), entry);
             }
-            if let Some(record) = page.record {
-                records.push((record_url(&page.file.path), record));
+            if let Some(record) = page.record.take() {
+                records.push((record_url(&page.path), record));
             }
-            files.push(page.file);
         }
-        sink(files, reused)?;
+        sink(rendered)?;
     }
     if let Some(cache) = cache {
         cache.set_pages(cached);
@@ -259,6 +256,25 @@ pub fn rendered_site<'a>(
         data_files,
         rendered: rerendered,
     })
+}
+
+/// The theme's compiled templates: the cache's when it compiled the same templates and words for
+/// the last build, else compiled now (and kept by the cache for the next build).
+fn renderer_for(
+    theme: &Theme,
+    language: &str,
+    cache: Option<&mut BuildCache>,
+) -> Result<Arc<Renderer>> {
+    let Some(cache) = cache else {
+        return Ok(Arc::new(Renderer::new(theme, language)?));
+    };
+    let key = Renderer::key(theme, &theme.strings_for(language));
+    if let Some(renderer) = cache.renderer(key) {
+        return Ok(renderer);
+    }
+    let renderer = Arc::new(Renderer::new(theme, language)?);
+    cache.set_renderer(Arc::clone(&renderer));
+    Ok(renderer)
 }
 
 /// The report of a build that stopped before publishing: the project has errors.
@@ -308,7 +324,7 @@ pub fn build_cached(
         .unwrap_or_default();
     let mut theme = load_theme(&options.project, &mut diags);
     observer.finish(Stage::Load);
-    let renderer = match Renderer::new(&theme, language(project.as_ref())) {
+    let renderer = match renderer_for(&theme, language(project.as_ref()), cache.as_deref_mut()) {
         Ok(renderer) => Some(renderer),
         Err(e) => {
             diags.push(template_problem(&e).ok_or(e)?);
@@ -350,13 +366,13 @@ pub fn build_cached(
         &theme,
         observer,
         cache.as_deref_mut(),
-        &mut |pages, reused| {
+        &mut |pages| {
             // Pages from the cache have the bytes the previous build published.
             let mut same = Vec::new();
             let mut new = Vec::new();
-            for (f, reused) in pages.iter().zip(reused) {
-                let item = (f.path.as_str(), f.bytes.as_slice());
-                if reused {
+            for page in &pages {
+                let item = (page.path.as_str(), page.html.as_slice());
+                if page.reused() {
                     same.push(item);
                 } else {
                     new.push(item);

@@ -9,6 +9,7 @@ use crate::load::LoadCache;
 use crate::model::Project;
 use crate::output::OutputFile;
 use crate::publish::search_text::SearchRecord;
+use crate::render::Renderer;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -37,6 +38,9 @@ pub struct BuildCache {
     /// `finish_search` streams the new ones.
     pub defer_search: bool,
     pending: Option<PendingSearch>,
+    /// The previous build's compiled templates, with the key they were compiled from
+    /// (`Renderer::key`): a build whose theme and words are unchanged does not compile them again.
+    renderer: Option<(u64, Arc<Renderer>)>,
 }
 
 /// A search index still to build: the records of the published pages.
@@ -66,7 +70,8 @@ impl BuildCache {
         let Analysis { needs, kpis, .. } = old_analysis;
         let same_needs = old.config == project.config
             && old.indicators == project.indicators
-            && old.observations == project.observations;
+            && (Arc::ptr_eq(&old.observations, &project.observations)
+                || old.observations == project.observations);
         let needs = if same_needs {
             needs
         } else {
@@ -84,6 +89,18 @@ impl BuildCache {
             (old.kpis.get(&key) == Some(kpi)).then_some(analysis)
         });
         analyse_with(project, needs, kpis)
+    }
+
+    /// The previous build's renderer, if it was compiled from a theme with this `key`.
+    pub fn renderer(&self, key: u64) -> Option<Arc<Renderer>> {
+        match &self.renderer {
+            Some((k, renderer)) if *k == key => Some(Arc::clone(renderer)),
+            _ => None,
+        }
+    }
+
+    pub fn set_renderer(&mut self, renderer: Arc<Renderer>) {
+        self.renderer = Some((renderer.fingerprint(), renderer));
     }
 
     /// The model and analysis the last build kept ([`BuildCache::keep_model`]).

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod build;
 pub mod cache;
 pub mod diagnostics;
+pub mod fingerprint;
 pub mod init;
 pub mod load;
 pub mod model;

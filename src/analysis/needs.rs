@@ -698,7 +698,7 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
     let headline = headlines(&project.observations);
     let bench_area = project.config.benchmark_area.as_str();
     let mut bench: BTreeMap<BenchKey, f64> = BTreeMap::new();
-    for o in &project.observations {
+    for o in project.observations.iter() {
         if o.area_code == bench_area && o.is_headline() {
             let indicator = project.indicators.get(&o.indicator_id);
             if let Some(v) = intervals(o, indicator).value {
@@ -708,7 +708,7 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
     }
     let mut groups: BTreeMap<(&str, &str), Vec<&Observation>> = BTreeMap::new();
     let mut others: Vec<&Observation> = Vec::new();
-    for o in &project.observations {
+    for o in project.observations.iter() {
         if o.is_headline() {
             groups
                 .entry((o.indicator_id.as_str(), o.area_code.as_str()))
@@ -873,7 +873,7 @@ mod tests {
         Project {
             config: Config::default(),
             indicators: indicators.into_iter().map(|i| (i.id.clone(), i)).collect(),
-            observations,
+            observations: observations.into(),
             ..Default::default()
         }
     }

@@ -3,6 +3,7 @@
 //! pipeline of contracts ending soon.
 
 use super::spc::{self, Assurance, PointType, Rule, SpcOptions, SpcPoint, SpecialCause};
+use crate::fingerprint::Memo;
 use crate::model::config::PerformanceConfig;
 use crate::model::{Contract, Kpi, Period, Polarity, Project};
 use chrono::{Datelike, Months, NaiveDate};
@@ -125,7 +126,7 @@ pub struct SpecialCauseRun {
 }
 
 /// Everything computed for one KPI.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KpiAnalysis {
     pub contract_id: String,
     pub kpi_id: String,
@@ -138,6 +139,17 @@ pub struct KpiAnalysis {
     pub phases: Vec<Phase>,
     /// Special-cause points grouped by phase, rule and direction, in order of their first point.
     pub special_causes: Vec<SpecialCauseRun>,
+    /// The fingerprint of the fields above, taken when `serve` first keys the KPI's page
+    /// ([`KpiAnalysis::fingerprint`]) and kept while `serve` keeps this analysis.
+    #[serde(skip)]
+    pub memo: Memo,
+}
+
+impl KpiAnalysis {
+    /// A hash of everything computed for the KPI (`fingerprint::hash`), taken once.
+    pub fn fingerprint(&self) -> u64 {
+        self.memo.get_or(|| crate::fingerprint::hash(self))
+    }
 }
 
 /// Groups a KPI's special-cause points by phase, rule and direction (METHODS.md 2.2, 2.6), so a page
@@ -305,6 +317,7 @@ pub fn analyse_kpi(kpi: &Kpi, perf: &PerformanceConfig) -> KpiAnalysis {
         summary,
         phases,
         special_causes,
+        memo: Memo::default(),
     }
 }
 
@@ -1093,7 +1106,7 @@ mod tests {
             ),
         );
         assert_eq!(default_as_of(&p), Some(d(2024, 5, 31)));
-        p.observations.push(Observation {
+        std::sync::Arc::make_mut(&mut p.observations).push(Observation {
             indicator_id: "I".into(),
             area_code: "E1".into(),
             period: Period::parse("2024/25").unwrap(),

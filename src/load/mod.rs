@@ -344,7 +344,7 @@ struct Load<'a> {
 /// What `needs/` gives the model: indicators, observations (sorted) and areas.
 type NeedsModel = (
     BTreeMap<String, crate::model::Indicator>,
-    Vec<crate::model::Observation>,
+    Arc<Vec<crate::model::Observation>>,
     BTreeMap<String, crate::model::Area>,
 );
 
@@ -666,7 +666,7 @@ fn needs_model(read: &[(String, Arc<Vec<table::Table>>)], diags: &mut Diagnostic
     needs::settle_indicators(&mut indicators, &values, diags);
     needs::check_duplicates(&values.observations, diags);
     needs::sort_observations(&mut values.observations);
-    (indicators, values.observations, values.areas)
+    (indicators, Arc::new(values.observations), values.areas)
 }
 
 /// Reads one file of `contracts/`: an OCDS package, or tables each recognised by its columns.

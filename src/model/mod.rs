@@ -759,8 +759,9 @@ pub struct Project {
     pub areas: BTreeMap<String, Area>,
     /// Boundary files from `maps/`, in file-name order.
     pub maps: Vec<BoundaryLayer>,
-    /// Sorted by indicator, area, period.
-    pub observations: Vec<Observation>,
+    /// Sorted by indicator, area, period. Shared with `serve`'s load cache, which hands the same
+    /// observations to every build until `needs/` changes.
+    pub observations: std::sync::Arc<Vec<Observation>>,
     pub specifications: BTreeMap<String, Specification>,
     pub options: Vec<AppraisalOption>,
     /// Tender notices by tender id (`procurement/tenders.csv`).

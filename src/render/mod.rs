@@ -197,16 +197,25 @@ impl Renderer {
             ))
             .into());
         }
-        let mut hasher = std::hash::DefaultHasher::new();
-        for (name, source) in &theme.templates {
-            std::hash::Hash::hash(&(name, source), &mut hasher);
-        }
-        std::hash::Hash::hash(&words.fingerprint(), &mut hasher);
         Ok(Renderer {
             tera,
             documents,
-            fingerprint: std::hash::Hasher::finish(&hasher),
+            fingerprint: Renderer::key(theme, &words),
         })
+    }
+
+    /// What a renderer is compiled from, hashed: every template's name and source, which of them
+    /// the project overrides, and the words of the site's language. Two themes with the same key
+    /// compile to the same renderer, so `serve` keeps its renderer while the key stays the same.
+    pub fn key(theme: &Theme, words: &Strings) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        for (name, source) in &theme.templates {
+            (name, source).hash(&mut hasher);
+        }
+        theme.overridden.hash(&mut hasher);
+        words.fingerprint().hash(&mut hasher);
+        hasher.finish()
     }
 
     /// Changes whenever any template, or any word of the string table, changes.

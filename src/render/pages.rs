@@ -13,6 +13,7 @@ use crate::stages::{Observer, Silent};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Arc;
 
 #[derive(Serialize)]
 struct SiteInfo<'a> {
@@ -88,17 +89,53 @@ pub fn render_pages(
     Ok(PageContext::new(project, renderer, base_url, words)?
         .render(renderer, pages, &Silent, None)?
         .into_iter()
-        .map(|p| p.file)
+        .map(RenderedPage::into_file)
         .collect())
+}
+
+/// A page's HTML: rendered by this build, or the cache's bytes, shared rather than copied.
+pub enum PageBytes {
+    Rendered(Vec<u8>),
+    Cached(Arc<[u8]>),
+}
+
+impl PageBytes {
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            PageBytes::Rendered(bytes) => bytes,
+            PageBytes::Cached(bytes) => bytes,
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<u8> {
+        match self {
+            PageBytes::Rendered(bytes) => bytes,
+            PageBytes::Cached(bytes) => bytes.to_vec(),
+        }
+    }
 }
 
 /// A rendered page with its search record and its render key (0 without a cache).
 pub struct RenderedPage {
-    pub file: OutputFile,
+    /// Where the page is written, under the site root.
+    pub path: String,
+    pub html: PageBytes,
     pub record: Option<SearchRecord>,
     pub key: u64,
+}
+
+impl RenderedPage {
     /// Taken from the cache rather than rendered.
-    pub reused: bool,
+    pub fn reused(&self) -> bool {
+        matches!(self.html, PageBytes::Cached(_))
+    }
+
+    pub fn into_file(self) -> OutputFile {
+        OutputFile {
+            path: self.path,
+            bytes: self.html.into_vec(),
+        }
+    }
 }
 
 /// What every page's template receives (the site, the navigation) and its hash, built once per
@@ -184,13 +221,10 @@ impl PageContext {
                 if let Some(hit) = cache.and_then(|c| c.page(&path, key)) {
                     observer.tick(1);
                     return Ok(RenderedPage {
-                        file: OutputFile {
-                            path,
-                            bytes: hit.html.to_vec(),
-                        },
+                        path,
+                        html: PageBytes::Cached(Arc::clone(&hit.html)),
                         record: hit.record.clone(),
                         key,
-                        reused: true,
                     });
                 }
                 let mut ctx = shared.clone();
@@ -224,13 +258,10 @@ impl PageContext {
                 let record = search_record(&html);
                 observer.tick(1);
                 Ok(RenderedPage {
-                    file: OutputFile {
-                        path,
-                        bytes: html.into_bytes(),
-                    },
+                    path,
+                    html: PageBytes::Rendered(html.into_bytes()),
                     record,
                     key,
-                    reused: false,
                 })
             })
             .collect()

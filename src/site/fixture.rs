@@ -244,13 +244,13 @@ pub(crate) fn project() -> Project {
         indicators: [("falls".to_string(), falls())].into_iter().collect(),
         // Hartside (2,400; 2,200 to 2,600) is above England's 2,000 at 95%: worse, as lower is
         // better. North Ward (2,100; 1,900 to 2,300) is similar.
-        observations: vec![
+        observations: std::sync::Arc::new(vec![
             observation("E05000001", 2023, 2_100.0, 1_900.0, 2_300.0),
             observation("E06000001", 2022, 2_300.0, 2_100.0, 2_500.0),
             observation("E06000001", 2023, 2_400.0, 2_200.0, 2_600.0),
             observation("E92000001", 2022, 1_950.0, 1_940.0, 1_960.0),
             observation("E92000001", 2023, 2_000.0, 1_990.0, 2_010.0),
-        ],
+        ]),
         engagements: [(
             "E1".to_string(),
             Engagement {

@@ -12,15 +12,26 @@ use crate::model::Contract;
 use serde::Serialize;
 
 /// Everything a KPI's view is built from. The render cache keys a KPI page by this struct's
-/// derived `Debug` form, so a field added here is in the key without being listed anywhere.
-#[derive(Debug, Clone, Copy)]
+/// derived `Serialize` form, so a field added here is in the key without being listed anywhere.
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct KpiInput<'a> {
     pub contract: &'a Contract,
+    /// In the key as its fingerprint, which `serve` keeps while it keeps the analysis.
+    #[serde(serialize_with = "kpi_fingerprint")]
     pub kpi: &'a KpiAnalysis,
     /// `performance.spc_screen_outliers`: which limits the page says were used.
     pub screen_outliers: bool,
     /// The theme's words (in the key as the hash of the whole table).
+    #[serde(serialize_with = "words_fingerprint")]
     pub words: &'a Strings,
+}
+
+fn kpi_fingerprint<S: serde::Serializer>(kpi: &&KpiAnalysis, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(kpi.fingerprint())
+}
+
+fn words_fingerprint<S: serde::Serializer>(words: &&Strings, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(words.fingerprint())
 }
 
 /// The view of `kpi.html`.
@@ -334,6 +345,19 @@ mod tests {
             base,
             key(KpiInput {
                 contract: &renamed,
+                ..input
+            })
+        );
+        // One reported value, one bit away: a different page.
+        let mut revised = analysis.kpis[0].clone();
+        let actual = revised.rows[0]
+            .actual
+            .expect("the fixture's first period has an actual");
+        revised.rows[0].actual = Some(f64::from_bits(actual.to_bits() + 1));
+        assert_ne!(
+            base,
+            key(KpiInput {
+                kpi: &revised,
                 ..input
             })
         );

@@ -171,7 +171,7 @@ impl<T: Serialize + Send + Sync> PageView for T {
     }
 
     fn hash_into(&self, hasher: &mut dyn std::hash::Hasher) {
-        let _ = serde_json::to_writer(HashWriter(hasher), self);
+        crate::fingerprint::fingerprint(self, hasher);
     }
 }
 
@@ -192,7 +192,7 @@ struct Deferred<I, T> {
 
 impl<'a, I, T> DeferredView<'a> for Deferred<I, T>
 where
-    I: std::fmt::Debug + Send + 'a,
+    I: Serialize + Send + 'a,
     T: Serialize + Send + Sync + 'a,
 {
     fn build(self: Box<Self>) -> Box<dyn PageView + 'a> {
@@ -200,8 +200,7 @@ where
     }
 
     fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) {
-        use std::fmt::Write as _;
-        let _ = write!(HashFmt(hasher), "{:?}", self.input);
+        crate::fingerprint::fingerprint(&self.input, hasher);
     }
 }
 
@@ -237,11 +236,12 @@ pub fn view<'a, T: Serialize + Send + Sync + 'a>(v: T) -> View<'a> {
 }
 
 /// A page's view, built by `build` from `input` when the page is rendered. `build` is a plain
-/// function of `input` alone, and the render cache keys the page by `input`'s derived `Debug`
-/// form: whatever the view reads is in its key, with no list of fields to keep up to date.
+/// function of `input` alone, and the render cache keys the page by `input`'s derived `Serialize`
+/// form (`fingerprint`): whatever the view reads is in its key, with no list of fields to keep up
+/// to date. A field the view reads must not be `#[serde(skip)]` in the input's types.
 pub fn deferred_view<'a, I, T>(input: I, build: fn(&I) -> T) -> View<'a>
 where
-    I: std::fmt::Debug + Send + 'a,
+    I: Serialize + Send + 'a,
     T: Serialize + Send + Sync + 'a,
 {
     View::Deferred(Box::new(Deferred { input, build }))
@@ -278,30 +278,6 @@ fn performance_pages<'a>(ix: &index::Index<'a>) -> Vec<Page<'a>> {
 }
 
 pub use crate::output::OutputFile;
-
-/// Feeds serialised bytes straight into a hasher, so a view is hashed without building its JSON.
-pub struct HashWriter<'a>(pub &'a mut dyn std::hash::Hasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.write(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Feeds formatted text straight into a hasher (a fingerprint from `Debug` without a string).
-pub struct HashFmt<'a>(pub &'a mut dyn std::hash::Hasher);
-
-impl std::fmt::Write for HashFmt<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
-    }
-}
 
 /// Everything the site publishes besides rendered pages.
 /// Pages borrow the theme's words (`'a`); the data tables only the project and analysis (`'d`).

@@ -122,9 +122,9 @@ mod tests {
                 added.push(obs(area, "Male", year, 76.0 + base + dy));
             }
         }
-        project.observations.extend(added);
-        project
-            .observations
+        let observations = std::sync::Arc::make_mut(&mut project.observations);
+        observations.extend(added);
+        observations
             .sort_by(|a, b| (&a.indicator_id, &a.area_code).cmp(&(&b.indicator_id, &b.area_code)));
         project
     }

@@ -1,0 +1,470 @@
+//! Fingerprints of values for `serve`'s caches (a page's render key from its view or its view's
+//! input): the value's `Serialize` form written as tagged binary (numbers as their bits, strings
+//! with their length) and fed to a hasher in one write, so a key costs no number formatting and no
+//! JSON; and [`Memo`], a fingerprint kept with the value it was taken from.
+//!
+//! The encoding is unambiguous: every value starts with a tag byte, strings, sequences and maps
+//! carry their length (or an end tag), and struct fields their names, so two values that serialise
+//! differently feed the hasher different bytes.
+
+use serde::ser::{
+    Serialize, SerializeMap, SerializeSeq, SerializeStruct, SerializeStructVariant, SerializeTuple,
+    SerializeTupleStruct, SerializeTupleVariant, Serializer,
+};
+use std::hash::Hasher;
+
+/// Feeds `value`'s serialised form to `hasher`.
+pub fn fingerprint<T: Serialize + ?Sized>(value: &T, hasher: &mut dyn Hasher) {
+    thread_local! {
+        /// Each thread's buffer, kept between pages: a key allocates nothing once it has grown.
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut write = |buffer: &mut Vec<u8>| {
+        buffer.clear();
+        // The serializer cannot fail; a value whose own `Serialize` fails still feeds what it wrote.
+        let _ = value.serialize(Fingerprint(buffer));
+        hasher.write(buffer);
+    };
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffer) => write(&mut buffer),
+        // A fingerprint taken inside another (a value whose `Serialize` writes a [`Memo`]'s)
+        // writes into a buffer of its own.
+        Err(_) => write(&mut Vec::new()),
+    });
+}
+
+/// `value`'s fingerprint on its own: [`fingerprint`] into a fresh `DefaultHasher`.
+pub fn hash<T: Serialize + ?Sized>(value: &T) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    fingerprint(value, &mut hasher);
+    hasher.finish()
+}
+
+/// A value's fingerprint, taken on first use and kept inside the value, so a value kept from one
+/// build to the next (a KPI's analysis that `serve` did not redo) is not hashed again. Only for
+/// values that are not changed once made: a clone starts without one (it may be changed), and a
+/// memo is equal to every other memo, since it says nothing the value beside it does not.
+#[derive(Default)]
+pub struct Memo(std::sync::OnceLock<u64>);
+
+impl Memo {
+    /// The fingerprint, taking it with `take` the first time.
+    pub fn get_or(&self, take: impl FnOnce() -> u64) -> u64 {
+        *self.0.get_or_init(take)
+    }
+}
+
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+impl PartialEq for Memo {
+    fn eq(&self, _: &Memo) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
+/// The serializer: writes the tagged bytes into a buffer (one hasher write per key rather than
+/// one per field, which made SipHash's per-call cost most of a KPI page's key).
+pub struct Fingerprint<'h>(pub &'h mut Vec<u8>);
+
+/// The only error: a `Serialize` impl's own custom error.
+#[derive(Debug)]
+pub struct Unhashable;
+
+impl std::fmt::Display for Unhashable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("value could not be serialised")
+    }
+}
+
+impl std::error::Error for Unhashable {}
+
+impl serde::ser::Error for Unhashable {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        Unhashable
+    }
+}
+
+/// Tag bytes: one per kind of value, so a string never hashes like a number of the same bytes.
+mod tag {
+    pub(super) const BOOL: u8 = 1;
+    pub(super) const INT: u8 = 2;
+    pub(super) const UINT: u8 = 3;
+    pub(super) const FLOAT: u8 = 4;
+    pub(super) const CHAR: u8 = 5;
+    pub(super) const STR: u8 = 6;
+    pub(super) const BYTES: u8 = 7;
+    pub(super) const NONE: u8 = 8;
+    pub(super) const SOME: u8 = 9;
+    pub(super) const UNIT: u8 = 10;
+    pub(super) const VARIANT: u8 = 11;
+    pub(super) const SEQ: u8 = 12;
+    pub(super) const MAP: u8 = 13;
+    pub(super) const STRUCT: u8 = 14;
+    pub(super) const END: u8 = 15;
+    pub(super) const NEWTYPE: u8 = 16;
+    pub(super) const SKIPPED: u8 = 17;
+}
+
+impl Fingerprint<'_> {
+    fn tag(&mut self, tag: u8) {
+        self.0.push(tag);
+    }
+
+    fn str(&mut self, s: &str) {
+        self.0.extend_from_slice(&(s.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+}
+
+impl<'h> Serializer for Fingerprint<'h> {
+    type Ok = ();
+    type Error = Unhashable;
+    type SerializeSeq = Self;
+    type SerializeTuple = Self;
+    type SerializeTupleStruct = Self;
+    type SerializeTupleVariant = Self;
+    type SerializeMap = Self;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Self;
+
+    fn serialize_bool(mut self, v: bool) -> Result<(), Unhashable> {
+        self.tag(tag::BOOL);
+        self.0.push(v as u8);
+        Ok(())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), Unhashable> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), Unhashable> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), Unhashable> {
+        self.serialize_i64(v.into())
+    }
+    fn serialize_i64(mut self, v: i64) -> Result<(), Unhashable> {
+        self.tag(tag::INT);
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), Unhashable> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), Unhashable> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), Unhashable> {
+        self.serialize_u64(v.into())
+    }
+    fn serialize_u64(mut self, v: u64) -> Result<(), Unhashable> {
+        self.tag(tag::UINT);
+        self.0.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), Unhashable> {
+        self.serialize_f64(v.into())
+    }
+    fn serialize_f64(mut self, v: f64) -> Result<(), Unhashable> {
+        self.tag(tag::FLOAT);
+        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
+        Ok(())
+    }
+    fn serialize_char(mut self, v: char) -> Result<(), Unhashable> {
+        self.tag(tag::CHAR);
+        self.0.extend_from_slice(&u32::from(v).to_le_bytes());
+        Ok(())
+    }
+    fn serialize_str(mut self, v: &str) -> Result<(), Unhashable> {
+        self.tag(tag::STR);
+        self.str(v);
+        Ok(())
+    }
+    fn serialize_bytes(mut self, v: &[u8]) -> Result<(), Unhashable> {
+        self.tag(tag::BYTES);
+        self.0.extend_from_slice(&(v.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(v);
+        Ok(())
+    }
+    fn serialize_none(mut self) -> Result<(), Unhashable> {
+        self.tag(tag::NONE);
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(mut self, value: &T) -> Result<(), Unhashable> {
+        self.tag(tag::SOME);
+        value.serialize(self)
+    }
+    fn serialize_unit(mut self) -> Result<(), Unhashable> {
+        self.tag(tag::UNIT);
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unhashable> {
+        self.serialize_unit()
+    }
+    fn serialize_unit_variant(
+        mut self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+    ) -> Result<(), Unhashable> {
+        self.tag(tag::VARIANT);
+        self.0.extend_from_slice(&index.to_le_bytes());
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        mut self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Unhashable> {
+        self.tag(tag::NEWTYPE);
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        mut self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), Unhashable> {
+        self.tag(tag::VARIANT);
+        self.0.extend_from_slice(&index.to_le_bytes());
+        value.serialize(self)
+    }
+    fn serialize_seq(mut self, _: Option<usize>) -> Result<Self, Unhashable> {
+        self.tag(tag::SEQ);
+        Ok(self)
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Self, Unhashable> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Self, Unhashable> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        mut self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Unhashable> {
+        self.tag(tag::VARIANT);
+        self.0.extend_from_slice(&index.to_le_bytes());
+        self.tag(tag::SEQ);
+        Ok(self)
+    }
+    fn serialize_map(mut self, _: Option<usize>) -> Result<Self, Unhashable> {
+        self.tag(tag::MAP);
+        Ok(self)
+    }
+    fn serialize_struct(mut self, _: &'static str, _: usize) -> Result<Self, Unhashable> {
+        self.tag(tag::STRUCT);
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        mut self,
+        _: &'static str,
+        index: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self, Unhashable> {
+        self.tag(tag::VARIANT);
+        self.0.extend_from_slice(&index.to_le_bytes());
+        self.tag(tag::STRUCT);
+        Ok(self)
+    }
+}
+
+impl Fingerprint<'_> {
+    /// The same hasher, for one element of a compound value.
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+        value.serialize(Fingerprint(&mut *self.0))
+    }
+
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Unhashable> {
+        self.str(key);
+        self.element(value)
+    }
+
+    fn end_compound(mut self) -> Result<(), Unhashable> {
+        self.tag(tag::END);
+        Ok(())
+    }
+}
+
+/// Sequences, tuples and their variants: the elements in order, then an end tag.
+macro_rules! elements {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl $trait for Fingerprint<'_> {
+            type Ok = ();
+            type Error = Unhashable;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Unhashable> {
+                self.end_compound()
+            }
+        }
+    )*};
+}
+
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// Structs and struct variants: each field's name and value, a skipped field's name, an end tag.
+macro_rules! fields {
+    ($($trait:ident),*) => {$(
+        impl $trait for Fingerprint<'_> {
+            type Ok = ();
+            type Error = Unhashable;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Unhashable> {
+                self.field(key, value)
+            }
+            fn skip_field(&mut self, key: &'static str) -> Result<(), Unhashable> {
+                self.tag(tag::SKIPPED);
+                self.str(key);
+                Ok(())
+            }
+            fn end(self) -> Result<(), Unhashable> {
+                self.end_compound()
+            }
+        }
+    )*};
+}
+
+fields!(SerializeStruct, SerializeStructVariant);
+
+impl SerializeMap for Fingerprint<'_> {
+    type Ok = ();
+    type Error = Unhashable;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unhashable> {
+        self.element(key)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), Unhashable> {
+        self.end_compound()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+    use std::hash::DefaultHasher;
+
+    fn key<T: Serialize>(value: &T) -> u64 {
+        let mut h = DefaultHasher::new();
+        fingerprint(value, &mut h);
+        h.finish()
+    }
+
+    #[derive(Serialize)]
+    struct Row {
+        label: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        first: Option<f64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        second: Option<f64>,
+        values: Vec<f64>,
+    }
+
+    fn row(label: &str, first: Option<f64>, second: Option<f64>, values: &[f64]) -> Row {
+        Row {
+            label: label.into(),
+            first,
+            second,
+            values: values.to_vec(),
+        }
+    }
+
+    #[test]
+    fn equal_values_give_equal_keys_and_any_difference_a_different_one() {
+        let base = row("2024-04", Some(1.0), None, &[1.0, 2.0]);
+        assert_eq!(
+            key(&base),
+            key(&row("2024-04", Some(1.0), None, &[1.0, 2.0]))
+        );
+        let others = [
+            row("2024-05", Some(1.0), None, &[1.0, 2.0]),
+            // The same number in the other optional field: told apart by the field's name.
+            row("2024-04", None, Some(1.0), &[1.0, 2.0]),
+            row("2024-04", Some(1.0), None, &[1.0, 2.5]),
+            row("2024-04", Some(1.0), None, &[1.0]),
+            row("2024-04", Some(1.0), None, &[1.0, 2.0, 0.0]),
+            // A value one bit away.
+            row(
+                "2024-04",
+                Some(f64::from_bits(1.0f64.to_bits() + 1)),
+                None,
+                &[1.0, 2.0],
+            ),
+            row("2024-04", Some(-0.0), None, &[1.0, 2.0]),
+        ];
+        let mut keys: Vec<u64> = others.iter().map(key).collect();
+        keys.push(key(&base));
+        let count = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), count, "every value has its own key");
+    }
+
+    #[test]
+    fn a_memo_keeps_its_fingerprint_and_a_clone_takes_its_own() {
+        let memo = Memo::default();
+        assert_eq!(memo.get_or(|| 7), 7);
+        assert_eq!(memo.get_or(|| 8), 7, "taken once");
+        let clone = memo.clone();
+        assert_eq!(
+            clone.get_or(|| 9),
+            9,
+            "a clone may be changed: it takes its own"
+        );
+        assert_eq!(memo, clone);
+    }
+
+    /// Serialises as the fingerprint of its row, as a KPI's page input serialises its analysis.
+    struct Nested(Row);
+
+    impl Serialize for Nested {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_u64(hash(&self.0))
+        }
+    }
+
+    #[test]
+    fn a_fingerprint_taken_inside_another_uses_its_own_buffer() {
+        let outer = |label| key(&(label, Nested(row(label, Some(1.0), None, &[2.0]))));
+        assert_eq!(outer("2024-04"), outer("2024-04"));
+        assert_ne!(outer("2024-04"), outer("2024-05"));
+    }
+
+    #[test]
+    fn strings_and_sequences_carry_their_lengths() {
+        // Concatenations that would collide without lengths and end tags.
+        assert_ne!(key(&("ab", "c")), key(&("a", "bc")));
+        assert_ne!(
+            key(&(vec!["a"], vec!["b", "c"])),
+            key(&(vec!["a", "b"], vec!["c"]))
+        );
+        assert_ne!(key(&Some("")), key(&None::<&str>));
+        assert_ne!(key(&"1"), key(&1u64));
+        assert_ne!(key(&1u64), key(&1i64));
+    }
+}
