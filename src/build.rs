@@ -172,8 +172,9 @@ const RENDER_CHUNK: usize = 1024;
 
 /// Builds the pages and renders them, reporting the pages and render stages to `observer`, and
 /// hands the rendered pages to `sink` a chunk at a time, each either rendered or the cache's
-/// (then it has the bytes the previous build published, shared with the cache). With a `cache`, pages whose render key it
-/// holds are taken from it, and it is then replaced by this build's pages.
+/// (then it has the bytes the previous build published, shared with the cache). With a `cache`,
+/// pages whose render key it holds are taken from it, and it is then replaced by this build's
+/// pages.
 pub fn rendered_site<'a>(
     project: &'a Project,
     analysis: &'a Analysis,
@@ -268,11 +269,11 @@ fn renderer_for(
     let Some(cache) = cache else {
         return Ok(Arc::new(Renderer::new(theme, language)?));
     };
-    let key = Renderer::key(theme, &theme.strings_for(language));
-    if let Some(renderer) = cache.renderer(key) {
+    let words = theme.strings_for(language);
+    if let Some(renderer) = cache.renderer(Renderer::key(theme, &words)) {
         return Ok(renderer);
     }
-    let renderer = Arc::new(Renderer::new(theme, language)?);
+    let renderer = Arc::new(Renderer::with_words(theme, &words)?);
     cache.set_renderer(Arc::clone(&renderer));
     Ok(renderer)
 }

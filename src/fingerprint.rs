@@ -19,10 +19,17 @@ pub fn fingerprint<T: Serialize + ?Sized>(value: &T, hasher: &mut dyn Hasher) {
         /// Each thread's buffer, kept between pages: a key allocates nothing once it has grown.
         static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    /// Counts values whose own `Serialize` failed.
+    static FAILED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let mut write = |buffer: &mut Vec<u8>| {
         buffer.clear();
-        // The serializer cannot fail; a value whose own `Serialize` fails still feeds what it wrote.
-        let _ = value.serialize(Fingerprint(buffer));
+        if value.serialize(Fingerprint(buffer)).is_err() {
+            // What it wrote before failing could be what another value writes: it gets a key no
+            // other value has, so its page is always rendered, never taken from a cache.
+            let n = FAILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            buffer.push(tag::FAILED);
+            buffer.extend_from_slice(&n.to_le_bytes());
+        }
         hasher.write(buffer);
     };
     BUFFER.with(|cell| match cell.try_borrow_mut() {
@@ -74,25 +81,11 @@ impl std::fmt::Debug for Memo {
 
 /// The serializer: writes the tagged bytes into a buffer (one hasher write per key rather than
 /// one per field, which made SipHash's per-call cost most of a KPI page's key).
-pub struct Fingerprint<'h>(pub &'h mut Vec<u8>);
+struct Fingerprint<'h>(&'h mut Vec<u8>);
 
-/// The only error: a `Serialize` impl's own custom error.
-#[derive(Debug)]
-pub struct Unhashable;
-
-impl std::fmt::Display for Unhashable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("value could not be serialised")
-    }
-}
-
-impl std::error::Error for Unhashable {}
-
-impl serde::ser::Error for Unhashable {
-    fn custom<T: std::fmt::Display>(_: T) -> Self {
-        Unhashable
-    }
-}
+/// The error type of a `Serialize` impl's own failure (as `publish::finite` uses); the serializer
+/// itself never fails.
+type Error = serde_json::Error;
 
 /// Tag bytes: one per kind of value, so a string never hashes like a number of the same bytes.
 mod tag {
@@ -113,22 +106,45 @@ mod tag {
     pub(super) const END: u8 = 15;
     pub(super) const NEWTYPE: u8 = 16;
     pub(super) const SKIPPED: u8 = 17;
+    pub(super) const FAILED: u8 = 18;
 }
 
 impl Fingerprint<'_> {
-    fn tag(&mut self, tag: u8) {
+    /// A tag and the bytes that follow it.
+    fn put(&mut self, tag: u8, bytes: &[u8]) -> Result<(), Error> {
         self.0.push(tag);
+        self.0.extend_from_slice(bytes);
+        Ok(())
     }
 
-    fn str(&mut self, s: &str) {
-        self.0.extend_from_slice(&(s.len() as u64).to_le_bytes());
-        self.0.extend_from_slice(s.as_bytes());
+    /// Bytes of any length, after their length.
+    fn sized(&mut self, bytes: &[u8]) {
+        self.0
+            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        self.0.extend_from_slice(bytes);
     }
+
+    /// An enum variant's tag and index, then `then`'s tag (a variant's payload or fields follow).
+    fn variant(&mut self, index: u32, then: Option<u8>) {
+        self.0.push(tag::VARIANT);
+        self.0.extend_from_slice(&index.to_le_bytes());
+        self.0.extend(then);
+    }
+}
+
+/// Integers and floats narrower than 64 bits are written as the 64-bit (or 128-bit) value they
+/// widen to, so a field's key does not depend on its integer width.
+macro_rules! widened {
+    ($($method:ident($ty:ty) => $wide:ident($as:ty)),*) => {$(
+        fn $method(self, v: $ty) -> Result<(), Error> {
+            self.$wide(<$as>::from(v))
+        }
+    )*};
 }
 
 impl<'h> Serializer for Fingerprint<'h> {
     type Ok = ();
-    type Error = Unhashable;
+    type Error = Error;
     type SerializeSeq = Self;
     type SerializeTuple = Self;
     type SerializeTupleStruct = Self;
@@ -137,76 +153,54 @@ impl<'h> Serializer for Fingerprint<'h> {
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
-    fn serialize_bool(mut self, v: bool) -> Result<(), Unhashable> {
-        self.tag(tag::BOOL);
-        self.0.push(v as u8);
+    widened!(
+        serialize_i8(i8) => serialize_i64(i64),
+        serialize_i16(i16) => serialize_i64(i64),
+        serialize_i32(i32) => serialize_i64(i64),
+        serialize_i64(i64) => serialize_i128(i128),
+        serialize_u8(u8) => serialize_u64(u64),
+        serialize_u16(u16) => serialize_u64(u64),
+        serialize_u32(u32) => serialize_u64(u64),
+        serialize_u64(u64) => serialize_u128(u128),
+        serialize_f32(f32) => serialize_f64(f64)
+    );
+
+    fn serialize_bool(mut self, v: bool) -> Result<(), Error> {
+        self.put(tag::BOOL, &[u8::from(v)])
+    }
+    fn serialize_i128(mut self, v: i128) -> Result<(), Error> {
+        self.put(tag::INT, &v.to_le_bytes())
+    }
+    fn serialize_u128(mut self, v: u128) -> Result<(), Error> {
+        self.put(tag::UINT, &v.to_le_bytes())
+    }
+    fn serialize_f64(mut self, v: f64) -> Result<(), Error> {
+        self.put(tag::FLOAT, &v.to_bits().to_le_bytes())
+    }
+    fn serialize_char(mut self, v: char) -> Result<(), Error> {
+        self.put(tag::CHAR, &u32::from(v).to_le_bytes())
+    }
+    fn serialize_str(mut self, v: &str) -> Result<(), Error> {
+        self.0.push(tag::STR);
+        self.sized(v.as_bytes());
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Unhashable> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Unhashable> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Unhashable> {
-        self.serialize_i64(v.into())
-    }
-    fn serialize_i64(mut self, v: i64) -> Result<(), Unhashable> {
-        self.tag(tag::INT);
-        self.0.extend_from_slice(&v.to_le_bytes());
+    fn serialize_bytes(mut self, v: &[u8]) -> Result<(), Error> {
+        self.0.push(tag::BYTES);
+        self.sized(v);
         Ok(())
     }
-    fn serialize_u8(self, v: u8) -> Result<(), Unhashable> {
-        self.serialize_u64(v.into())
+    fn serialize_none(mut self) -> Result<(), Error> {
+        self.put(tag::NONE, &[])
     }
-    fn serialize_u16(self, v: u16) -> Result<(), Unhashable> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Unhashable> {
-        self.serialize_u64(v.into())
-    }
-    fn serialize_u64(mut self, v: u64) -> Result<(), Unhashable> {
-        self.tag(tag::UINT);
-        self.0.extend_from_slice(&v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), Unhashable> {
-        self.serialize_f64(v.into())
-    }
-    fn serialize_f64(mut self, v: f64) -> Result<(), Unhashable> {
-        self.tag(tag::FLOAT);
-        self.0.extend_from_slice(&v.to_bits().to_le_bytes());
-        Ok(())
-    }
-    fn serialize_char(mut self, v: char) -> Result<(), Unhashable> {
-        self.tag(tag::CHAR);
-        self.0.extend_from_slice(&u32::from(v).to_le_bytes());
-        Ok(())
-    }
-    fn serialize_str(mut self, v: &str) -> Result<(), Unhashable> {
-        self.tag(tag::STR);
-        self.str(v);
-        Ok(())
-    }
-    fn serialize_bytes(mut self, v: &[u8]) -> Result<(), Unhashable> {
-        self.tag(tag::BYTES);
-        self.0.extend_from_slice(&(v.len() as u64).to_le_bytes());
-        self.0.extend_from_slice(v);
-        Ok(())
-    }
-    fn serialize_none(mut self) -> Result<(), Unhashable> {
-        self.tag(tag::NONE);
-        Ok(())
-    }
-    fn serialize_some<T: Serialize + ?Sized>(mut self, value: &T) -> Result<(), Unhashable> {
-        self.tag(tag::SOME);
+    fn serialize_some<T: Serialize + ?Sized>(mut self, value: &T) -> Result<(), Error> {
+        self.put(tag::SOME, &[])?;
         value.serialize(self)
     }
-    fn serialize_unit(mut self) -> Result<(), Unhashable> {
-        self.tag(tag::UNIT);
-        Ok(())
+    fn serialize_unit(mut self) -> Result<(), Error> {
+        self.put(tag::UNIT, &[])
     }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Unhashable> {
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
         self.serialize_unit()
     }
     fn serialize_unit_variant(
@@ -214,17 +208,16 @@ impl<'h> Serializer for Fingerprint<'h> {
         _: &'static str,
         index: u32,
         _: &'static str,
-    ) -> Result<(), Unhashable> {
-        self.tag(tag::VARIANT);
-        self.0.extend_from_slice(&index.to_le_bytes());
+    ) -> Result<(), Error> {
+        self.variant(index, None);
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         mut self,
         _: &'static str,
         value: &T,
-    ) -> Result<(), Unhashable> {
-        self.tag(tag::NEWTYPE);
+    ) -> Result<(), Error> {
+        self.put(tag::NEWTYPE, &[])?;
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -233,19 +226,18 @@ impl<'h> Serializer for Fingerprint<'h> {
         index: u32,
         _: &'static str,
         value: &T,
-    ) -> Result<(), Unhashable> {
-        self.tag(tag::VARIANT);
-        self.0.extend_from_slice(&index.to_le_bytes());
+    ) -> Result<(), Error> {
+        self.variant(index, None);
         value.serialize(self)
     }
-    fn serialize_seq(mut self, _: Option<usize>) -> Result<Self, Unhashable> {
-        self.tag(tag::SEQ);
+    fn serialize_seq(mut self, _: Option<usize>) -> Result<Self, Error> {
+        self.put(tag::SEQ, &[])?;
         Ok(self)
     }
-    fn serialize_tuple(self, len: usize) -> Result<Self, Unhashable> {
+    fn serialize_tuple(self, len: usize) -> Result<Self, Error> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Self, Unhashable> {
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Self, Error> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -254,18 +246,16 @@ impl<'h> Serializer for Fingerprint<'h> {
         index: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self, Unhashable> {
-        self.tag(tag::VARIANT);
-        self.0.extend_from_slice(&index.to_le_bytes());
-        self.tag(tag::SEQ);
+    ) -> Result<Self, Error> {
+        self.variant(index, Some(tag::SEQ));
         Ok(self)
     }
-    fn serialize_map(mut self, _: Option<usize>) -> Result<Self, Unhashable> {
-        self.tag(tag::MAP);
+    fn serialize_map(mut self, _: Option<usize>) -> Result<Self, Error> {
+        self.put(tag::MAP, &[])?;
         Ok(self)
     }
-    fn serialize_struct(mut self, _: &'static str, _: usize) -> Result<Self, Unhashable> {
-        self.tag(tag::STRUCT);
+    fn serialize_struct(mut self, _: &'static str, _: usize) -> Result<Self, Error> {
+        self.put(tag::STRUCT, &[])?;
         Ok(self)
     }
     fn serialize_struct_variant(
@@ -274,28 +264,25 @@ impl<'h> Serializer for Fingerprint<'h> {
         index: u32,
         _: &'static str,
         _: usize,
-    ) -> Result<Self, Unhashable> {
-        self.tag(tag::VARIANT);
-        self.0.extend_from_slice(&index.to_le_bytes());
-        self.tag(tag::STRUCT);
+    ) -> Result<Self, Error> {
+        self.variant(index, Some(tag::STRUCT));
         Ok(self)
     }
 }
 
 impl Fingerprint<'_> {
     /// The same hasher, for one element of a compound value.
-    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         value.serialize(Fingerprint(&mut *self.0))
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Unhashable> {
-        self.str(key);
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), Error> {
+        self.sized(key.as_bytes());
         self.element(value)
     }
 
-    fn end_compound(mut self) -> Result<(), Unhashable> {
-        self.tag(tag::END);
-        Ok(())
+    fn end_compound(mut self) -> Result<(), Error> {
+        self.put(tag::END, &[])
     }
 }
 
@@ -304,11 +291,11 @@ macro_rules! elements {
     ($($trait:ident :: $method:ident),*) => {$(
         impl $trait for Fingerprint<'_> {
             type Ok = ();
-            type Error = Unhashable;
-            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
                 self.element(value)
             }
-            fn end(self) -> Result<(), Unhashable> {
+            fn end(self) -> Result<(), Error> {
                 self.end_compound()
             }
         }
@@ -327,20 +314,20 @@ macro_rules! fields {
     ($($trait:ident),*) => {$(
         impl $trait for Fingerprint<'_> {
             type Ok = ();
-            type Error = Unhashable;
+            type Error = Error;
             fn serialize_field<T: Serialize + ?Sized>(
                 &mut self,
                 key: &'static str,
                 value: &T,
-            ) -> Result<(), Unhashable> {
+            ) -> Result<(), Error> {
                 self.field(key, value)
             }
-            fn skip_field(&mut self, key: &'static str) -> Result<(), Unhashable> {
-                self.tag(tag::SKIPPED);
-                self.str(key);
+            fn skip_field(&mut self, key: &'static str) -> Result<(), Error> {
+                self.0.push(tag::SKIPPED);
+                self.sized(key.as_bytes());
                 Ok(())
             }
-            fn end(self) -> Result<(), Unhashable> {
+            fn end(self) -> Result<(), Error> {
                 self.end_compound()
             }
         }
@@ -351,14 +338,14 @@ fields!(SerializeStruct, SerializeStructVariant);
 
 impl SerializeMap for Fingerprint<'_> {
     type Ok = ();
-    type Error = Unhashable;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unhashable> {
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
         self.element(key)
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unhashable> {
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         self.element(value)
     }
-    fn end(self) -> Result<(), Unhashable> {
+    fn end(self) -> Result<(), Error> {
         self.end_compound()
     }
 }
@@ -455,6 +442,31 @@ mod tests {
         assert_ne!(outer("2024-04"), outer("2024-05"));
     }
 
+    /// Writes a field, then fails, as a `Serialize` impl may.
+    struct Failing;
+
+    impl Serialize for Failing {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct;
+            let mut fields = s.serialize_struct("Failing", 2)?;
+            fields.serialize_field("label", "2024-04")?;
+            Err(serde::ser::Error::custom("cannot serialise"))
+        }
+    }
+
+    #[test]
+    fn a_value_that_fails_to_serialise_never_has_the_same_key_twice() {
+        assert_ne!(key(&Failing), key(&Failing));
+    }
+
+    #[test]
+    fn integers_key_by_value_and_sign_whatever_their_width() {
+        assert_eq!(key(&7u8), key(&7u64));
+        assert_eq!(key(&-7i32), key(&-7i128));
+        assert_eq!(key(&1.5f32), key(&1.5f64));
+        assert_ne!(key(&u128::MAX), key(&(u128::MAX - 1)));
+    }
+
     #[test]
     fn strings_and_sequences_carry_their_lengths() {
         // Concatenations that would collide without lengths and end tags.
@@ -465,6 +477,7 @@ mod tests {
         );
         assert_ne!(key(&Some("")), key(&None::<&str>));
         assert_ne!(key(&"1"), key(&1u64));
+        assert_ne!(key(&"ab"), key(&b"ab".as_slice()));
         assert_ne!(key(&1u64), key(&1i64));
     }
 }

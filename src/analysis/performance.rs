@@ -140,9 +140,10 @@ pub struct KpiAnalysis {
     /// Special-cause points grouped by phase, rule and direction, in order of their first point.
     pub special_causes: Vec<SpecialCauseRun>,
     /// The fingerprint of the fields above, taken when `serve` first keys the KPI's page
-    /// ([`KpiAnalysis::fingerprint`]) and kept while `serve` keeps this analysis.
+    /// ([`KpiAnalysis::fingerprint`]) and kept while `serve` keeps this analysis. An analysis is
+    /// not changed once made; a changed copy is a clone, which takes its own.
     #[serde(skip)]
-    pub memo: Memo,
+    memo: Memo,
 }
 
 impl KpiAnalysis {

@@ -156,6 +156,11 @@ impl Renderer {
     /// Compiles every template, with the string table of `language` as their `words` function;
     /// a broken template (theme or project override) is an error naming it.
     pub fn new(theme: &Theme, language: &str) -> Result<Renderer> {
+        Renderer::with_words(theme, &theme.strings_for(language))
+    }
+
+    /// [`Renderer::new`] with the string table of the site's language already made.
+    pub fn with_words(theme: &Theme, words: &Strings) -> Result<Renderer> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         let mut documents = Tera::default();
@@ -186,9 +191,8 @@ impl Renderer {
         })?;
         sandbox(&mut tera);
         sandbox(&mut documents);
-        let words = theme.strings_for(language);
-        register_words(&mut tera, &words);
-        register_words(&mut documents, &words);
+        register_words(&mut tera, words);
+        register_words(&mut documents, words);
         if let Some(cycle) =
             recursion::find_cycle(&tera).or_else(|| recursion::find_cycle(&documents))
         {
@@ -200,7 +204,7 @@ impl Renderer {
         Ok(Renderer {
             tera,
             documents,
-            fingerprint: Renderer::key(theme, &words),
+            fingerprint: Renderer::key(theme, words),
         })
     }
 

@@ -267,6 +267,32 @@ fn a_change_to_contracts_kpis_or_grants_is_rebuilt_as_a_fresh_build() {
         "every page has the crumb"
     );
     r.same_as_fresh(&report);
+    // A template override compiles the templates again (the cache keeps them while the theme is
+    // the same), and so does taking it away again.
+    let theme_kpi = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/kpi.html"),
+    )
+    .unwrap();
+    let local = theme_kpi.replacen(
+        "{% block content %}",
+        "{% block content %}<p id=\"local\">Northbridge's own KPI page</p>",
+        1,
+    );
+    assert_ne!(local, theme_kpi);
+    std::fs::create_dir_all(r.path("templates")).unwrap();
+    std::fs::write(r.path("templates/kpi.html"), local).unwrap();
+    let report = r.build();
+    assert_eq!(report.rendered.len(), report.pages);
+    let kpi_page = "performance/contracts/c-2023-001/da-01/index.html";
+    let site = report.output.clone().expect("built");
+    let html = std::fs::read_to_string(site.join(kpi_page)).unwrap();
+    assert!(html.contains("<p id=\"local\">Northbridge's own KPI page</p>"));
+    r.same_as_fresh(&report);
+    std::fs::remove_file(r.path("templates/kpi.html")).unwrap();
+    let report = r.build();
+    let html = std::fs::read_to_string(site.join(kpi_page)).unwrap();
+    assert!(!html.contains("own KPI page"), "the theme's template again");
+    r.same_as_fresh(&report);
 }
 
 #[test]
