@@ -43,8 +43,9 @@ pub struct BuildReport {
     pub rendered: Vec<String>,
     /// What became of the search index.
     pub search: SearchIndex,
-    /// With a cache, the previous site is put aside rather than removed: remove it with
-    /// `write::remove_site` (a server does so in the background).
+    /// With a cache, the previous site is put aside rather than removed: kept by the cache as
+    /// the next build's starting point, or here to remove with `write::remove_site` (a server
+    /// does so in the background).
     pub previous_site: Option<PathBuf>,
     /// With a cache, how the load came by its input files: those read from disk, and those only
     /// hashed (their size or modification time moved, their bytes did not). Empty without one.
@@ -352,7 +353,10 @@ pub fn build_cached(
     observer.finish(Stage::Analyse);
     // Pages are written into the new site as they are rendered, a chunk at a time, so their HTML
     // is never all in memory; nothing reaches the output folder before the swap.
-    let staging = Staging::begin(&output)?;
+    let staging = match cache.as_deref_mut() {
+        Some(cache) => Staging::begin_tracked(&output, cache.take_spare())?,
+        None => Staging::begin(&output)?,
+    };
     let RenderedSite {
         pages,
         records,
@@ -372,15 +376,15 @@ pub fn build_cached(
             let mut same = Vec::new();
             let mut new = Vec::new();
             for page in &pages {
-                let item = (page.path.as_str(), page.html.as_slice());
+                let item = (page.path.as_str(), page.html.as_slice(), page.key);
                 if page.reused() {
                     same.push(item);
                 } else {
                     new.push(item);
                 }
             }
-            staging.write_unchanged(&same)?;
-            staging.write_items(&new, &Silent)
+            staging.write_pages(&same, true)?;
+            staging.write_pages(&new, false)
         },
     ) {
         Ok(site) => site,
@@ -470,11 +474,12 @@ pub fn build_cached(
     observer.finish(Stage::Search);
     observer.start(Stage::Swap, None);
     // A server removes the previous site in the background; a build waits for it.
-    let (previous_site, warnings) = if cache.is_some() {
-        let (aside, warnings) = staging.commit_aside()?;
-        (Some(aside), warnings)
-    } else {
-        (None, staging.commit()?)
+    let (previous_site, warnings) = match cache {
+        Some(cache) => {
+            let commit = staging.commit_tracked(cache.take_site())?;
+            cache.published(commit)
+        }
+        None => (None, staging.commit()?),
     };
     for warning in warnings {
         diags.push(crate::diagnostics::Diagnostic::warning(
@@ -498,8 +503,9 @@ pub fn build_cached(
 
 /// Builds the search index and streams the data tables a deferred build left pending (see
 /// `BuildCache::defer_search`) and publishes the site again with them: the pages and files are
-/// the cache's, so the site is the one just published plus its up-to-date index and tables. Like a cached build, it puts the previous site aside
-/// and returns its path for `write::remove_site`; `None` when nothing was pending.
+/// the cache's, so the site is the one just published plus its up-to-date index and tables. Like
+/// a cached build, it starts from the cache's spare site and keeps the previous site as the next
+/// spare, or returns its path for `write::remove_site`; `None` when nothing is left to remove.
 pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<PathBuf>> {
     let pending = cache.take_pending();
     if pending.is_none() && !cache.tables_pending() {
@@ -509,9 +515,9 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
         Some(p) => Some((p.key, search_index_of(p.records, &p.language, &Silent)?)),
         None => None,
     };
-    let staging = Staging::begin(output)?;
-    let pages: Vec<(&str, &[u8])> = cache.pages().collect();
-    staging.write_unchanged(&pages)?;
+    let staging = Staging::begin_tracked(output, cache.take_spare())?;
+    let pages: Vec<(&str, &[u8], u64)> = cache.pages().collect();
+    staging.write_pages(&pages, true)?;
     staging.write_unchanged_files(cache.files())?;
     staging.copy(cache.copies())?;
     match cache.model().filter(|_| cache.tables_pending()) {
@@ -538,7 +544,8 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
         }
     }
     // Leftovers that could not be removed were reported by the build this completes.
-    let (aside, _) = staging.commit_aside()?;
+    let commit = staging.commit_tracked(cache.take_site())?;
+    let (aside, _) = cache.published(commit);
     cache.set_tables_pending(false);
-    Ok(Some(aside))
+    Ok(aside)
 }

@@ -10,6 +10,7 @@ use crate::model::Project;
 use crate::output::OutputFile;
 use crate::publish::search_text::SearchRecord;
 use crate::render::Renderer;
+use crate::write::{Commit, Manifest, Spare};
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
@@ -41,6 +42,10 @@ pub struct BuildCache {
     /// The previous build's compiled templates, with the key they were compiled from
     /// (`Renderer::key`): a build whose theme and words are unchanged does not compile them again.
     renderer: Option<(u64, Arc<Renderer>)>,
+    /// What the site the last build published holds, and the site before it, kept to be the
+    /// next build's temporary folder (`write::Staging::begin_tracked`).
+    site: Option<Manifest>,
+    spare: Option<Spare>,
 }
 
 /// A search index still to build: the records of the published pages.
@@ -60,7 +65,8 @@ pub struct CachedPage {
 
 impl BuildCache {
     /// The analysis of `project` (`analysis::analyse`), keeping from the previous build's its
-    /// needs statistics when the indicators, observations and settings are equal, and each KPI's
+    /// needs statistics when the indicators, areas, maps, observations and settings are equal
+    /// (the needs side that `NeedsAnalysis::identity` stands for), and each KPI's
     /// analysis when the KPI and the performance settings are equal. The analysis functions stay
     /// pure functions of the model; this only decides which of them to run again.
     pub fn analyse(&mut self, project: &Project) -> Analysis {
@@ -68,8 +74,12 @@ impl BuildCache {
             return analyse(project);
         };
         let Analysis { needs, kpis, .. } = old_analysis;
+        // Areas and maps are not read by the needs analysis, but pages keyed by its identity
+        // (`NeedsAnalysis::identity`) read them.
         let same_needs = old.config == project.config
             && old.indicators == project.indicators
+            && old.areas == project.areas
+            && old.maps == project.maps
             && (Arc::ptr_eq(&old.observations, &project.observations)
                 || old.observations == project.observations);
         let needs = if same_needs {
@@ -150,9 +160,29 @@ impl BuildCache {
         self.search.as_ref().map(|(_, files)| files.as_slice())
     }
 
-    /// Every cached page: its output path and HTML.
-    pub fn pages(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.pages.iter().map(|(path, p)| (path.as_str(), &*p.html))
+    /// Every cached page: its output path, HTML and render key.
+    pub fn pages(&self) -> impl Iterator<Item = (&str, &[u8], u64)> {
+        self.pages
+            .iter()
+            .map(|(path, p)| (path.as_str(), &*p.html, p.key))
+    }
+
+    /// The site before the one the last build published, for the next build to start from.
+    pub fn take_spare(&mut self) -> Option<Spare> {
+        self.spare.take()
+    }
+
+    /// Keeps what a tracked commit published, and the previous site as the next spare; returns
+    /// the previous site's path when it is to be removed instead, and the commit's warnings.
+    pub fn published(&mut self, commit: Commit) -> (Option<std::path::PathBuf>, Vec<String>) {
+        self.site = Some(commit.manifest);
+        self.spare = commit.spare;
+        (commit.remove, commit.warnings)
+    }
+
+    /// What the site the last build published holds (taken by the next commit).
+    pub fn take_site(&mut self) -> Option<Manifest> {
+        self.site.take()
     }
 
     pub fn files(&self) -> &[OutputFile] {

@@ -39,10 +39,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<String>, location: Location, message: impl Into<String>) -> Self {
+    pub fn error(file: impl AsRef<str>, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            file: file.into(),
+            file: file.as_ref().to_string(),
             location,
             column: None,
             value: None,
@@ -51,11 +51,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        file: impl Into<String>,
-        location: Location,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(file: impl AsRef<str>, location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(file, location, message)

@@ -1,7 +1,8 @@
 //! Fingerprints of values for `serve`'s caches (a page's render key from its view or its view's
 //! input): the value's `Serialize` form written as tagged binary (numbers as their bits, strings
 //! with their length) and fed to a hasher in one write, so a key costs no number formatting and no
-//! JSON; and [`Memo`], a fingerprint kept with the value it was taken from.
+//! JSON; [`Memo`], a fingerprint kept with the value it was taken from; and [`Identity`], a key
+//! that tells one made value from every other without hashing it.
 //!
 //! The encoding is unambiguous: every value starts with a tag byte, strings, sequences and maps
 //! carry their length (or an end tag), and struct fields their names, so two values that serialise
@@ -76,6 +77,44 @@ impl PartialEq for Memo {
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Memo")
+    }
+}
+
+/// A key unique to the value that holds it among all values made by this process: taken from a
+/// counter when the value is made, so keying a page by it costs nothing however large the value.
+/// Only for values that are not changed once made, and kept by `serve`'s cache only while
+/// everything they were made from is equal: a clone (which may be changed) takes a new one, and
+/// an identity is equal to every other, since it says nothing the value beside it does not.
+pub struct Identity(u64);
+
+impl Identity {
+    pub fn get(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Identity {
+    fn default() -> Identity {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Identity(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+impl Clone for Identity {
+    fn clone(&self) -> Identity {
+        Identity::default()
+    }
+}
+
+impl PartialEq for Identity {
+    fn eq(&self, _: &Identity) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Identity")
     }
 }
 

@@ -3,11 +3,14 @@
 //! the previous site untouched; refuses output folders that could destroy a user's files.
 
 mod lock;
+mod recycle;
 mod swap;
 
 use crate::output::StreamedFile;
 use anyhow::{bail, Context, Result};
 use lock::OutputLock;
+use recycle::{Claim, Tracker};
+pub use recycle::{Manifest, Spare};
 use std::path::{Path, PathBuf};
 use swap::{recover, swap, unique, Place};
 
@@ -282,6 +285,19 @@ pub struct Staging {
     _lock: OutputLock,
     /// Leftovers of earlier builds that could not be removed.
     warnings: Vec<String>,
+    /// For a tracked staging ([`Staging::begin_tracked`]): what the folder holds and what this
+    /// build put in it.
+    tracker: Option<Tracker>,
+}
+
+/// What a tracked commit did: the new site's manifest, and the previous site either kept as a
+/// spare for the next build or to be removed (`remove_site`).
+#[derive(Debug)]
+pub struct Commit {
+    pub manifest: Manifest,
+    pub spare: Option<Spare>,
+    pub remove: Option<PathBuf>,
+    pub warnings: Vec<String>,
 }
 
 impl Staging {
@@ -289,6 +305,17 @@ impl Staging {
     /// lock (refusing while another build holds it), recovers from an interrupted earlier build
     /// and creates the temporary folder.
     pub fn begin(out: &Path) -> Result<Staging> {
+        Staging::start(out, None)
+    }
+
+    /// [`Staging::begin`] for a builder that keeps what each site holds (`serve`): the new site
+    /// starts as `spare` (an earlier site this process put aside, see [`Staging::commit_tracked`])
+    /// when it is still there, so only the files that differ from it are written; else empty.
+    pub fn begin_tracked(out: &Path, spare: Option<Spare>) -> Result<Staging> {
+        Staging::start(out, Some(spare))
+    }
+
+    fn start(out: &Path, tracked: Option<Option<Spare>>) -> Result<Staging> {
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
@@ -297,6 +324,13 @@ impl Staging {
         let lock = OutputLock::acquire(&place.named("lock"), out)?;
         let warnings = recover(&place)?;
         let tmp = place.named(&unique("tmp"));
+        let tracker = tracked.map(|spare| {
+            // A mount point's sites are swapped entry by entry into fresh folders: never reused.
+            let held = spare
+                .filter(|_| !place.mount)
+                .and_then(|s| recycle::adopt(s, &tmp));
+            Tracker::new(held)
+        });
         std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         // Only a previous commission site is compared with; anything else is replaced as before.
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
@@ -307,6 +341,7 @@ impl Staging {
             committed: false,
             _lock: lock,
             warnings,
+            tracker,
         })
     }
 
@@ -326,14 +361,14 @@ impl Staging {
         files: &[(&str, &[u8])],
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
-        self.write_compared(files, observer, Compare::Bytes)
+        self.write_compared(files, None, observer, Compare::Bytes)
     }
 
     /// [`Staging::write_items`] for files the caller knows hold the bytes it published last time
     /// (a render cache's pages): each is a hard link to the previous file of the same length,
     /// which is not read again.
     pub fn write_unchanged(&self, files: &[(&str, &[u8])]) -> Result<()> {
-        self.write_compared(files, &crate::stages::Silent, Compare::Length)
+        self.write_compared(files, None, &crate::stages::Silent, Compare::Length)
     }
 
     /// [`Staging::write_unchanged`] for held files (the cache's data files and search index).
@@ -341,22 +376,84 @@ impl Staging {
         self.write_unchanged(&items(files))
     }
 
+    /// Writes rendered pages, each with its render key (its content key in a tracked staging):
+    /// `unchanged` when they are the render cache's, published by the previous build (see
+    /// [`Staging::write_unchanged`]).
+    pub fn write_pages(&self, pages: &[(&str, &[u8], u64)], unchanged: bool) -> Result<()> {
+        let files: Vec<(&str, &[u8])> = pages.iter().map(|(p, b, _)| (*p, *b)).collect();
+        let keys: Vec<u64> = pages.iter().map(|(_, _, k)| *k).collect();
+        let compare = if unchanged {
+            Compare::Length
+        } else {
+            Compare::Bytes
+        };
+        self.write_compared(&files, Some(&keys), &crate::stages::Silent, compare)
+    }
+
+    /// Writes `files` (with their content keys: given, or else their bytes' hash) in parallel.
     fn write_compared(
         &self,
         files: &[(&str, &[u8])],
+        keys: Option<&[u64]>,
         observer: &dyn crate::stages::Observer,
         compare: Compare,
     ) -> Result<()> {
         use rayon::prelude::*;
-        self.make_dirs(files.iter().map(|(path, _)| *path))?;
+        let keys: Vec<Option<u64>> = match (keys, &self.tracker) {
+            (Some(keys), _) => keys.iter().copied().map(Some).collect(),
+            (None, Some(_)) => files
+                .par_iter()
+                .map(|(_, bytes)| Some(recycle::content_key(bytes)))
+                .collect(),
+            (None, None) => vec![None; files.len()],
+        };
+        let items: Vec<(&str, Option<u64>)> =
+            files.iter().zip(keys).map(|((p, _), k)| (*p, k)).collect();
+        let claims = self.prepare(&items)?;
         let previous = self.previous.as_deref();
         files
             .par_iter()
-            .try_for_each(|(path, bytes)| -> Result<()> {
-                write_file(&self.tmp, previous, path, bytes, compare)?;
+            .zip(claims)
+            .try_for_each(|((path, bytes), claim)| -> Result<()> {
+                if claim != Claim::Held {
+                    write_file(&self.tmp, previous, path, bytes, compare)?;
+                }
                 observer.tick(1);
                 Ok(())
             })
+    }
+
+    /// Makes ready to write each of `items` (paths with their content keys): refuses any path
+    /// that could leave the new site, and says for each what writing it takes (always a new file
+    /// in an untracked staging), having unlinked the files to be replaced and created the folders
+    /// of new ones.
+    fn prepare(&self, items: &[(&str, Option<u64>)]) -> Result<Vec<Claim>> {
+        for (path, _) in items {
+            check_path(path)?;
+        }
+        let claims = match &self.tracker {
+            Some(tracker) => tracker.claim(items.iter().copied())?,
+            None => vec![Claim::New; items.len()],
+        };
+        let paths = || items.iter().map(|(p, _)| *p).zip(claims.iter().copied());
+        self.make_dirs(paths().filter(|(_, c)| *c == Claim::New).map(|(p, _)| p))?;
+        for (path, _) in paths().filter(|(_, c)| *c == Claim::Replace) {
+            let path = self.tmp.join(path);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("replacing {}", path.display()));
+                }
+                _ => {}
+            }
+        }
+        Ok(claims)
+    }
+
+    /// [`Staging::prepare`] for files whose content is not keyed (streamed, linked or copied):
+    /// each is written whatever the folder holds.
+    fn prepare_unkeyed<'p>(&self, paths: impl Iterator<Item = &'p str>) -> Result<()> {
+        let items: Vec<(&str, Option<u64>)> = paths.map(|p| (p, None)).collect();
+        self.prepare(&items).map(drop)
     }
 
     /// Writes the streamed files (large data tables) into the new site, each straight to disk
@@ -368,7 +465,7 @@ impl Staging {
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
         use rayon::prelude::*;
-        self.make_dirs(files.iter().map(|f| f.path.as_str()))?;
+        self.prepare_unkeyed(files.iter().map(|f| f.path.as_str()))?;
         let previous = self.previous.as_deref();
         files.par_iter().try_for_each(|file| -> Result<()> {
             let path = self.tmp.join(&file.path);
@@ -398,7 +495,7 @@ impl Staging {
         if paths.is_empty() {
             return Ok(());
         }
-        self.make_dirs(paths.iter().map(String::as_str))?;
+        self.prepare_unkeyed(paths.iter().map(String::as_str))?;
         let previous = self
             .previous
             .as_deref()
@@ -417,7 +514,7 @@ impl Staging {
     /// files), streamed: (path in the site, source file) pairs.
     pub fn copy(&self, files: &[(String, PathBuf)]) -> Result<()> {
         use rayon::prelude::*;
-        self.make_dirs(files.iter().map(|(path, _)| path.as_str()))?;
+        self.prepare_unkeyed(files.iter().map(|(path, _)| path.as_str()))?;
         let previous = self.previous.as_deref();
         files
             .par_iter()
@@ -428,7 +525,7 @@ impl Staging {
     /// previous site. Returns warnings: leftovers of earlier builds, or the previous site, that
     /// could not be removed (the new site is published whole either way).
     pub fn commit(self) -> Result<Vec<String>> {
-        let (aside, mut warnings) = self.swap_in()?;
+        let (aside, _, mut warnings) = self.swap_in()?;
         if let Err(e) = remove_site(&aside) {
             warnings.push(format!(
                 "{e:#}; the new site is published, and the next build tries again"
@@ -442,7 +539,7 @@ impl Staging {
     /// [`remove_site`]. A trash folder left by a process that died is removed by the next build.
     pub fn commit_aside(self) -> Result<(PathBuf, Vec<String>)> {
         let place = self.place.clone();
-        let (aside, warnings) = self.swap_in()?;
+        let (aside, _, warnings) = self.swap_in()?;
         let trash = place.named(&unique("trash"));
         match std::fs::rename(&aside, &trash) {
             Ok(()) => Ok((trash, warnings)),
@@ -450,44 +547,66 @@ impl Staging {
         }
     }
 
-    /// Writes the marker and swaps the new site in; returns where the previous site now is, and
-    /// the warnings so far.
-    fn swap_in(mut self) -> Result<(PathBuf, Vec<String>)> {
-        write_file(
-            &self.tmp,
-            self.previous.as_deref(),
-            MARKER,
-            MARKER_TEXT,
-            Compare::Bytes,
-        )?;
+    /// [`Staging::commit_aside`] for a tracked staging ([`Staging::begin_tracked`]): returns the
+    /// new site's manifest, and the previous site as a spare for the next tracked build when it
+    /// is the site `previous` describes (the one this process published last), else its path to
+    /// remove.
+    pub fn commit_tracked(self, previous: Option<Manifest>) -> Result<Commit> {
+        let place = self.place.clone();
+        let (aside, manifest, warnings) = self.swap_in()?;
+        let trash = place.named(&unique("trash"));
+        let aside = match std::fs::rename(&aside, &trash) {
+            Ok(()) => trash,
+            Err(_) => aside,
+        };
+        let spare = recycle::spare_of(&aside, previous);
+        Ok(Commit {
+            manifest: manifest.unwrap_or_default(),
+            remove: spare.is_none().then_some(aside),
+            spare,
+            warnings,
+        })
+    }
+
+    /// Writes the marker, removes what a reused folder holds that the new site lacks, and swaps
+    /// the new site in; returns where the previous site now is, the new site's manifest when the
+    /// staging is tracked, and the warnings so far.
+    fn swap_in(mut self) -> Result<(PathBuf, Option<Manifest>, Vec<String>)> {
+        self.write_items(&[(MARKER, MARKER_TEXT)], &crate::stages::Silent)?;
+        let manifest = match &self.tracker {
+            Some(tracker) => Some(tracker.finish(&self.tmp)?),
+            None => None,
+        };
         // From here the temporary folder is the site being published (or, after the exchange,
         // the previous one): `swap` and the next build's `recover` own it.
         self.committed = true;
         let aside = swap(&self.place, &self.tmp)?;
-        Ok((aside, std::mem::take(&mut self.warnings)))
+        Ok((aside, manifest, std::mem::take(&mut self.warnings)))
     }
 
-    /// Refuses any path that could leave the new site, and creates the folders of the others.
+    /// Creates the folders of `paths` (checked by [`check_path`]) in the new site.
     fn make_dirs<'p>(&self, paths: impl Iterator<Item = &'p str>) -> Result<()> {
-        let mut dirs = std::collections::BTreeSet::new();
-        for path in paths {
-            if path
-                .split('/')
-                .any(|seg| seg == ".." || seg.is_empty() && !path.is_empty())
-                || path.starts_with('/')
-            {
-                bail!("internal error: unsafe output path {path}");
-            }
-            if let Some((dir, _)) = path.rsplit_once('/') {
-                dirs.insert(dir);
-            }
-        }
+        let dirs: std::collections::BTreeSet<&str> = paths
+            .filter_map(|path| path.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
         for dir in dirs {
             let dir = self.tmp.join(dir);
             std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         }
         Ok(())
     }
+}
+
+/// Refuses a path that could leave the new site.
+fn check_path(path: &str) -> Result<()> {
+    if path
+        .split('/')
+        .any(|seg| seg == ".." || seg.is_empty() && !path.is_empty())
+        || path.starts_with('/')
+    {
+        bail!("internal error: unsafe output path {path}");
+    }
+    Ok(())
 }
 
 /// Removes a previous site that a commit put aside (nothing when it is already gone).

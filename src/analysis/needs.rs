@@ -201,9 +201,19 @@ pub struct NeedsAnalysis {
     /// Indicator, then area code: the range of `rows` of that headline series (nested so a
     /// lookup borrows its keys rather than allocating them).
     index: BTreeMap<String, BTreeMap<String, Range<usize>>>,
+    /// Distinct for every analysis made: `serve`'s cache keeps an analysis for the next build
+    /// only while the project's needs side (settings, indicators, areas, maps, observations) is
+    /// equal, so pages made from the needs side alone are keyed by it ([`NeedsAnalysis::identity`]).
+    identity: crate::fingerprint::Identity,
 }
 
 impl NeedsAnalysis {
+    /// A key that changes whenever the needs side of the project or its analysis may have: see
+    /// the `identity` field.
+    pub fn identity(&self) -> u64 {
+        self.identity.get()
+    }
+
     /// Builds the analysis from rows already sorted by indicator, area, period.
     pub fn from_rows(rows: Vec<NeedRow>, breakdowns: Vec<BreakdownRow>) -> NeedsAnalysis {
         let mut index: BTreeMap<String, BTreeMap<String, Range<usize>>> = BTreeMap::new();
@@ -223,6 +233,7 @@ impl NeedsAnalysis {
             rows,
             breakdowns,
             index,
+            identity: Default::default(),
         }
     }
 

@@ -165,7 +165,7 @@ fn key_lines(doc: &Document) -> BTreeMap<String, usize> {
 
 fn origin(rel: &str, doc: &Document) -> Origin {
     Origin {
-        file: rel.to_string(),
+        file: rel.into(),
         location: Some(Location::Line(1)),
         keys: key_lines(doc),
     }

@@ -358,7 +358,7 @@ fn grant_from_record(
         small_local: None,
         record: Some(record),
         origin: crate::model::Origin {
-            file: file.to_string(),
+            file: file.into(),
             location: Some(place),
             keys: Default::default(),
         },

@@ -446,7 +446,7 @@ fn award_contract(
             procurement_act_2023: None,
         },
         origin: Origin {
-            file: place.file.to_string(),
+            file: place.file.into(),
             location: Some(Location::File),
             keys: Default::default(),
         },

@@ -138,8 +138,8 @@ pub struct Row {
 /// A table read from a CSV file or one sheet of a workbook.
 #[derive(Debug, Clone)]
 pub struct Table {
-    /// Path relative to the project, `/`-separated.
-    pub file: String,
+    /// Path relative to the project, `/`-separated (shared with the origins of its records).
+    pub file: std::sync::Arc<str>,
     /// Sheet name for spreadsheets; `None` for CSV.
     pub sheet: Option<String>,
     pub header: Vec<Cell>,
@@ -479,7 +479,7 @@ pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Optio
         return None;
     };
     Some(Table {
-        file: rel.to_string(),
+        file: rel.into(),
         sheet: None,
         header: header.cells,
         header_row: header.number,

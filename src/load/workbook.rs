@@ -86,7 +86,7 @@ fn table(
         .map_or(0, |p| p + 1);
     header.truncate(width);
     Some(Table {
-        file: rel.to_string(),
+        file: rel.into(),
         sheet: Some(sheet.to_string()),
         header,
         header_row,

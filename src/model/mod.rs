@@ -19,7 +19,8 @@ pub use tender::{AwardReason, BidPublication, Procedure, Tender};
 /// Where a record came from, for diagnostics raised after loading (cross-reference checks).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
-    pub file: String,
+    /// Shared by every record read from the file.
+    pub file: std::sync::Arc<str>,
     pub location: Option<crate::diagnostics::Location>,
     /// For documents with front matter: the line of each top-level key, so a cross-reference
     /// problem can point at the key that holds it.

@@ -2,11 +2,11 @@
 //! benchmark and the spread of the areas of its type, with its comparison, difference and trend.
 
 use super::format::{fixed, number};
-use super::index::Index;
+use super::index::{Index, NeedsSide};
 use super::needs::{comparison_counts, ordered_areas};
 use super::spine::{spine, Spine};
 use super::words;
-use super::{area_path, crumbs, indicator_path, link, view, Count, Link, Page};
+use super::{area_path, crumbs, deferred_view, indicator_path, link, Count, Link, Page};
 use crate::analysis::needs::{Comparison, Trend, TrendDirection};
 use crate::model::{Area, Indicator};
 use serde::Serialize;
@@ -55,24 +55,36 @@ pub struct SpineRow {
 }
 
 /// One page per area, in display order.
-pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
+pub fn pages<'a>(ix: &NeedsSide<'a>) -> Vec<Page<'a>> {
     let bench_name = ix.benchmark_name();
-    use rayon::prelude::*;
     ordered_areas(ix.project)
-        .into_par_iter()
+        .into_iter()
         .map(|a| Page {
             path: area_path(&a.code),
             template: "area.html",
             title: format!("{} ({})", a.name, a.code),
             section: "needs",
             breadcrumbs: crumbs(ix.words, &[(ix.words.get("crumb.needs"), "needs/")]),
-            view: view(area_view(ix, a)),
+            view: deferred_view(
+                AreaInput {
+                    needs: ix.clone(),
+                    area: a,
+                },
+                |input| area_view(&input.needs, input.area),
+            ),
             description: ix.words.fill(
                 "page.area.description",
                 &[("area", &a.name), ("benchmark", &bench_name)],
             ),
         })
         .collect()
+}
+
+/// What an area's view is built from when its page renders.
+#[derive(Serialize)]
+struct AreaInput<'a> {
+    needs: NeedsSide<'a>,
+    area: &'a Area,
 }
 
 /// What one row of the profile shows: an indicator's latest value in the area (of one sex, for

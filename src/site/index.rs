@@ -9,6 +9,7 @@ use crate::load::theme::Strings;
 use crate::model::{Project, Specification};
 use crate::site::{contract_path, indicator_path, link, spec_path, Link};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Latest headline values by indicator, then area type; see [`Index::peers`].
 type Peers<'a> = BTreeMap<&'a str, Vec<(Option<&'a str>, Vec<f64>)>>;
@@ -225,5 +226,27 @@ impl<'a> Index<'a> {
                 format!("{} — {}", c.title, c.supplier),
             )
         })
+    }
+}
+
+/// The index, shared by pages whose views read only the needs side of the project (settings,
+/// indicators, areas, maps, observations, and their analysis) and are built when the page
+/// renders. It serialises, for the render key, as the needs analysis's identity alone
+/// (`NeedsAnalysis::identity`), which `serve`'s cache keeps only while that side is unchanged:
+/// a KPI's change renders no area page again, and costs no hashing of the needs data.
+#[derive(Clone)]
+pub struct NeedsSide<'a>(pub Arc<Index<'a>>);
+
+impl serde::Serialize for NeedsSide<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u64(self.0.analysis.needs.identity())
+    }
+}
+
+impl<'a> std::ops::Deref for NeedsSide<'a> {
+    type Target = Index<'a>;
+
+    fn deref(&self) -> &Index<'a> {
+        &self.0
     }
 }

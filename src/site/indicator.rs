@@ -6,10 +6,10 @@ use super::chart::{
     bar_chart, line_chart, period_axis, value_axis, Bar, BarKey, Chart, Head, Line, Tone,
 };
 use super::format::{fixed, number};
-use super::index::Index;
+use super::index::{Index, NeedsSide};
 use super::needs::{ci_text, comparison_cell, contract_refs, ordered_areas, unit, ContractRef};
 use super::words;
-use super::{area_path, crumbs, grant_link, indicator_path, link, view, Link, Page};
+use super::{area_path, crumbs, deferred_view, grant_link, indicator_path, link, Link, Page};
 use crate::analysis::needs::{BreakdownRow, TrendDirection};
 use crate::load::theme::Strings;
 use crate::model::config::ComparisonMethod;
@@ -109,7 +109,7 @@ pub struct CategoryRow {
 }
 
 /// One page per indicator.
-pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
+pub fn pages<'a>(ix: &NeedsSide<'a>) -> Vec<Page<'a>> {
     let bench_name = ix.benchmark_name();
     ix.project
         .indicators
@@ -120,7 +120,14 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
             title: ind.name.clone(),
             section: "needs",
             breadcrumbs: crumbs(ix.words, &[(ix.words.get("crumb.needs"), "needs/")]),
-            view: view(indicator_view(ix, ind)),
+            view: deferred_view(
+                IndicatorInput {
+                    needs: ix.clone(),
+                    indicator: ind,
+                    links: links(ix, ind),
+                },
+                |input| needs_view(&input.needs, input.indicator, input.links.clone()),
+            ),
             description: ix.words.fill(
                 "page.indicator.description",
                 &[("indicator", &ind.name), ("benchmark", &bench_name)],
@@ -129,18 +136,68 @@ pub fn pages<'a>(ix: &Index<'a>) -> Vec<Page<'a>> {
         .collect()
 }
 
-/// One indicator's view.
-pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
+/// What an indicator's page links to along the cycle: made with the page, since a contract's
+/// rating moves with its KPIs, which the needs side does not include.
+#[derive(Debug, Clone, Serialize)]
+struct Links {
+    specifications: Vec<Link>,
+    contracts: Vec<ContractRef>,
+    grants: Vec<Link>,
+    priority: Option<Link>,
+}
+
+/// What an indicator's view is built from when its page renders.
+#[derive(Serialize)]
+struct IndicatorInput<'a> {
+    needs: NeedsSide<'a>,
+    indicator: &'a Indicator,
+    links: Links,
+}
+
+fn links(ix: &Index, ind: &Indicator) -> Links {
     let (project, analysis) = (ix.project, ix.analysis);
-    let (rows, bars, latest_period) = area_rows(ix, ind);
-    let bar = area_bars(ix, ind, bars, &latest_period);
-    let bench_name = ix.benchmark_name();
-    let (trend_chart, trend_rows) = trend(ix, ind);
     let specs = ix
         .specs_by_indicator
         .get(ind.id.as_str())
         .map(Vec::as_slice)
         .unwrap_or(&[]);
+    Links {
+        specifications: specs.iter().filter_map(|s| ix.spec_link(s)).collect(),
+        contracts: contract_refs(ix, &ix.contracts_for_indicator(&ind.id)),
+        grants: specs
+            .iter()
+            .flat_map(|s| ix.grants_by_spec.get(s).into_iter().flatten())
+            .filter_map(|g| project.grants.get(*g))
+            .map(grant_link)
+            .collect(),
+        priority: analysis
+            .priorities
+            .iter()
+            .find(|p| p.indicator_id == ind.id)
+            .map(|p| {
+                link(
+                    "needs/priorities/",
+                    ix.words.fill(
+                        "indicator.priority_rank",
+                        &[("rank", &p.rank), ("of", &analysis.priorities.len())],
+                    ),
+                )
+            }),
+    }
+}
+
+/// One indicator's view.
+pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
+    needs_view(ix, ind, links(ix, ind))
+}
+
+/// An indicator's view from the needs side of `ix` and the page's `links`.
+fn needs_view(ix: &Index, ind: &Indicator, links: Links) -> IndicatorView {
+    let (project, analysis) = (ix.project, ix.analysis);
+    let (rows, bars, latest_period) = area_rows(ix, ind);
+    let bar = area_bars(ix, ind, bars, &latest_period);
+    let bench_name = ix.benchmark_name();
+    let (trend_chart, trend_rows) = trend(ix, ind);
     IndicatorView {
         id: ind.id.clone(),
         name: ind.name.clone(),
@@ -173,27 +230,10 @@ pub fn indicator_view(ix: &Index, ind: &Indicator) -> IndicatorView {
         home_name: ix.home_name(),
         benchmark_name: bench_name,
         breakdowns: breakdowns(ix, ind),
-        specifications: specs.iter().filter_map(|s| ix.spec_link(s)).collect(),
-        contracts: contract_refs(ix, &ix.contracts_for_indicator(&ind.id)),
-        grants: specs
-            .iter()
-            .flat_map(|s| ix.grants_by_spec.get(s).into_iter().flatten())
-            .filter_map(|g| project.grants.get(*g))
-            .map(grant_link)
-            .collect(),
-        priority: analysis
-            .priorities
-            .iter()
-            .find(|p| p.indicator_id == ind.id)
-            .map(|p| {
-                link(
-                    "needs/priorities/",
-                    ix.words.fill(
-                        "indicator.priority_rank",
-                        &[("rank", &p.rank), ("of", &analysis.priorities.len())],
-                    ),
-                )
-            }),
+        specifications: links.specifications,
+        contracts: links.contracts,
+        grants: links.grants,
+        priority: links.priority,
     }
 }
 

@@ -297,7 +297,9 @@ pub fn build_site<'a, 'd: 'a>(
     analysis: &'d Analysis,
     words: &'a crate::load::theme::Strings,
 ) -> anyhow::Result<Site<'a, 'd>> {
-    let ix = index::Index::with_words(project, analysis, words);
+    let ix = index::NeedsSide(std::sync::Arc::new(index::Index::with_words(
+        project, analysis, words,
+    )));
     let mut pages = Vec::new();
     pages.push(home::page(&ix));
     pages.extend(page::pages(&ix));

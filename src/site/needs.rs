@@ -65,7 +65,7 @@ pub struct Cell {
 }
 
 /// A contract answering a need, with its KPI judgements and rating.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ContractRef {
     pub link: Link,
     pub supplier: String,

@@ -222,20 +222,26 @@ fn a_deferred_search_index_follows_the_pages() {
         "the previous tables first"
     );
 
-    // The previous sites were put aside beside the output, for the caller to remove.
-    let aside = finish_search(out, &mut cache)
-        .unwrap()
-        .expect("an index was pending");
-    for previous in [second.previous_site.clone().unwrap(), aside] {
-        assert_eq!(previous.parent(), out.parent());
-        assert!(previous.join(".commission-site").is_file(), "{previous:?}");
-        commission::write::remove_site(&previous).unwrap();
-        assert!(!previous.exists());
-    }
+    // The previous sites are kept beside the output, each to be the next build's starting
+    // folder: nothing for the caller to remove.
+    assert!(second.previous_site.is_none(), "kept as the cache's spare");
+    assert!(finish_search(out, &mut cache).unwrap().is_none());
+    let spare = cache
+        .take_spare()
+        .expect("the site before the index was published");
+    assert_eq!(spare.path().parent(), out.parent());
+    assert_eq!(
+        common::snapshot(spare.path())[page].0,
+        published[page].0,
+        "the site published with the previous index, whole"
+    );
+    commission::write::remove_site(spare.path()).unwrap();
+    let settled = common::snapshot(out);
     assert!(
         finish_search(out, &mut cache).unwrap().is_none(),
         "nothing left to do"
     );
+    assert_eq!(common::snapshot(out), settled, "nothing published again");
     let after = common::snapshot(out);
     assert_ne!(index(&after), index(&before));
     assert_ne!(after[table].0, before[table].0, "then this build's tables");

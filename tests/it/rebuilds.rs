@@ -80,13 +80,14 @@ impl Rebuilds {
         .unwrap();
         assert_eq!(texts(cached), texts(&fresh), "diagnostics");
         assert_eq!(cached.output.is_some(), fresh.output.is_some());
-        if let (Some(site), Some(fresh_site)) = (&cached.output, &fresh.output) {
-            let (site, fresh_site) = (hashes(site), hashes(fresh_site));
+        if let (Some(site_path), Some(fresh_path)) = (&cached.output, &fresh.output) {
+            let (site, fresh_site) = (hashes(site_path), hashes(fresh_path));
             assert_eq!(
                 site.keys().collect::<Vec<_>>(),
                 fresh_site.keys().collect::<Vec<_>>(),
                 "the same files"
             );
+            assert_eq!(folders(site_path), folders(fresh_path), "the same folders");
             let differ: Vec<&String> = site
                 .iter()
                 .filter(|(path, hash)| fresh_site[*path] != **hash)
@@ -122,6 +123,25 @@ fn hashes(site: &Path) -> BTreeMap<String, u64> {
         .into_iter()
         .map(|(path, (hash, _))| (path, hash))
         .collect()
+}
+
+/// Each folder of a site by path (a cached build that reuses an earlier site's folder removes
+/// the folders its removed pages leave empty).
+fn folders(site: &Path) -> Vec<String> {
+    let mut out: Vec<String> = walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| {
+            e.path()
+                .strip_prefix(site)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Replaces `from` by `to` in the entry `entry` of the zip archive (.xlsx, .ods) at `path`.
