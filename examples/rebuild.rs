@@ -1,6 +1,7 @@
 //! Benchmark of `serve`'s one-file rebuild, in process: builds a project once with a cache, then
 //! changes one KPI value N times, rebuilding with the cache after each, and reports the mean,
-//! fastest and median rebuild (load to swap, without the watcher's debounce). Edits the project:
+//! fastest and median rebuild (load to swap, without the watcher's debounce) and each stage's
+//! median. Edits the project:
 //! run it on a copy.
 //!
 //! `cargo run --release --example rebuild -- PROJECT OUTPUT N` (a project made by the `synth`
@@ -11,9 +12,35 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use commission::build::{build_cached, finish_search, BuildOptions};
 use commission::cache::BuildCache;
-use commission::stages::Silent;
+use commission::stages::{Observer, Silent, Stage};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Each stage's times, one per rebuild.
+#[derive(Default)]
+struct Stages {
+    started: Mutex<Option<Instant>>,
+    times: Mutex<Vec<(Stage, Duration)>>,
+}
+
+impl Observer for Stages {
+    fn start(&self, _: Stage, _: Option<u64>) {
+        *self.started.lock().unwrap() = Some(Instant::now());
+    }
+
+    fn finish(&self, stage: Stage) {
+        if let Some(started) = *self.started.lock().unwrap() {
+            self.times.lock().unwrap().push((stage, started.elapsed()));
+        }
+    }
+}
+
+/// The median of `times`.
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
+}
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +65,7 @@ fn main() -> anyhow::Result<()> {
     cache.defer_search = true;
     build_cached(&options, &Silent, Some(&mut cache))?;
     let mut times = Vec::new();
+    let stages = Stages::default();
     for i in 0..n {
         // The first return's first value, changed each time.
         let text = std::fs::read_to_string(file)?;
@@ -47,7 +75,7 @@ fn main() -> anyhow::Result<()> {
         lines[1] = cells.join(",");
         std::fs::write(file, lines.join("\n") + "\n")?;
         let started = Instant::now();
-        let report = build_cached(&options, &Silent, Some(&mut cache))?;
+        let report = build_cached(&options, &stages, Some(&mut cache))?;
         times.push(started.elapsed());
         if let Some(previous) = report.previous_site {
             commission::write::remove_site(&previous)?;
@@ -55,6 +83,18 @@ fn main() -> anyhow::Result<()> {
     }
     if let Some(previous) = finish_search(&PathBuf::from(output), &mut cache)? {
         commission::write::remove_site(&previous)?;
+    }
+    let stage_times = stages.times.into_inner().unwrap();
+    for stage in Stage::ALL {
+        let of_stage = stage_times
+            .iter()
+            .filter(|(s, _)| *s == stage)
+            .map(|(_, t)| *t);
+        println!(
+            "  {:8} median {:.1?}",
+            stage.name(),
+            median(of_stage.collect())
+        );
     }
     times.sort();
     let mean = times.iter().sum::<Duration>() / n.max(1) as u32;

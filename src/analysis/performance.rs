@@ -816,7 +816,7 @@ mod tests {
         assert_eq!(k.rows[0].rag, Some(Rag::Red));
         assert_eq!(k.rows[5].rag, Some(Rag::Amber)); // 20 vs 21: 4.8% short.
         let s = &k.summary;
-        assert_eq!(s.latest_period.as_ref().unwrap().label, "2024-06");
+        assert_eq!(&*s.latest_period.as_ref().unwrap().label, "2024-06");
         assert_eq!((s.latest_actual, s.latest_target), (Some(20.0), Some(21.0)));
         assert_eq!(s.latest_rag, Some(Rag::Amber));
         assert_eq!(s.points, 5);
@@ -867,7 +867,7 @@ mod tests {
             .special_causes
             .iter()
             .map(|r| {
-                let (f, l) = (r.first.label.as_str(), r.last.label.as_str());
+                let (f, l) = (r.first.label.as_ref(), r.last.label.as_ref());
                 (r.rule, r.direction, r.points, f, l, r.ongoing)
             })
             .collect();
@@ -889,7 +889,7 @@ mod tests {
         let phases: Vec<(&str, Option<&str>, usize)> = a
             .phases
             .iter()
-            .map(|ph| (ph.start.label.as_str(), ph.reason.as_deref(), ph.points))
+            .map(|ph| (ph.start.label.as_ref(), ph.reason.as_deref(), ph.points))
             .collect();
         assert_eq!(
             phases,
@@ -1040,7 +1040,7 @@ mod tests {
         );
         assert_eq!(by("A").flags_joined(), "too_few_kpis;assessment_overdue");
         assert_eq!(by("A").kpi_count, 2);
-        assert_eq!(by("A").last_assessed.as_ref().unwrap().label, "2024-02");
+        assert_eq!(&*by("A").last_assessed.as_ref().unwrap().label, "2024-02");
         assert_eq!(by("A").status, ContractState::Live);
         assert_eq!(by("A").months_remaining, 36);
         assert_eq!(by("A").rating, CpnRating::Good);

@@ -223,7 +223,7 @@ fn score(project: &Project, ind: &Indicator, row: &NeedRow, value: f64) -> Prior
         size_basis,
         addressed_by,
         value,
-        period: row.period.label.clone(),
+        period: row.period.label.to_string(),
         comparison,
         trend_direction: direction,
     }

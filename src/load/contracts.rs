@@ -234,7 +234,7 @@ fn wide_rebase_period(f: &mut Fields, periods: &[(usize, Period)]) -> Option<usi
         })
     };
     if at.is_none() {
-        let first = periods.first().map(|(_, p)| p.label.as_str()).unwrap_or("");
+        let first = periods.first().map(|(_, p)| p.label.as_ref()).unwrap_or("");
         let d = f
             .error("rebase", "rebase does not name one of the period columns")
             .value(text)
@@ -336,7 +336,7 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
                             location.clone(),
                             "Excel error value read as missing",
                         )
-                        .column(period.label.clone())
+                        .column(period.label.to_string())
                         .value(code.clone()),
                     );
                     None
@@ -348,7 +348,7 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
                         Err(why) => {
                             diags.push(
                                 Diagnostic::error(&table.file, location.clone(), why)
-                                    .column(period.label.clone())
+                                    .column(period.label.to_string())
                                     .value(text.into_owned())
                                     .hint(super::fields::number_hint(why)),
                             );
@@ -505,8 +505,8 @@ mod tests {
         // KPI 102 is rows 4080 to 4119: the first chunk ends at row 4095.
         let k = &kpis[&("C-102".to_string(), "K1".to_string())];
         assert_eq!(k.points.len(), 40);
-        assert_eq!(k.points[0].period.label, "2020-01");
-        assert_eq!(k.points[39].period.label, "2023-04");
+        assert_eq!(&*k.points[0].period.label, "2020-01");
+        assert_eq!(&*k.points[39].period.label, "2023-04");
         assert_eq!(k.points[2].actual, Some(4082.0));
         assert_eq!(k.points[39].actual, Some(4119.0));
     }

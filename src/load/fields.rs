@@ -735,7 +735,7 @@ impl<'a> Fields<'a> {
         let why = "year outside 1900 to 2100";
         let d = self
             .error(name, why)
-            .value(period.label.clone())
+            .value(period.label.to_string())
             .hint("check the year; periods are read from 1900 to 2100");
         self.diags.push(d);
         None

@@ -625,7 +625,7 @@ fn keep_fingertips_extras(
         if labels.category.is_none() {
             out.judgements.push(Judgement {
                 indicator_id: id.clone(),
-                period: p.label.clone(),
+                period: p.label.to_string(),
                 sex: labels.sex.clone(),
                 age: labels.age.clone(),
                 value: v,
@@ -690,7 +690,7 @@ pub fn check_duplicates(observations: &[Observation], diags: &mut Diagnostics) {
         let key = (
             o.indicator_id.as_str(),
             o.area_code.as_str(),
-            o.period.label.as_str(),
+            o.period.label.as_ref(),
             text(&o.category_type),
             text(&o.category),
             text(&o.sex),
@@ -856,7 +856,7 @@ pub fn polarity_from_labels(indicator_id: &str, values: &NeedsValues) -> Option<
         .iter()
         .filter(|o| o.indicator_id == indicator_id && o.area_code == ENGLAND)
         .filter(|o| o.category.is_none() && o.category_type.is_none())
-        .filter_map(|o| Some(((o.period.label.as_str(), &o.sex, &o.age), o.value?)))
+        .filter_map(|o| Some(((o.period.label.as_ref(), &o.sex, &o.age), o.value?)))
         .collect();
     let (mut higher_better, mut lower_better, mut no_judgement) = (0, 0, 0);
     for j in values
@@ -953,7 +953,7 @@ mod tests {
         read_values(&t, &mut values, &mut d);
         assert!(d.is_empty(), "{:?}", d.sorted());
         assert_eq!(values.observations.len(), 9_000);
-        assert_eq!(values.observations[4_321].period.label, "2021");
+        assert_eq!(&*values.observations[4_321].period.label, "2021");
         let names: Vec<&str> = values.areas.values().map(|a| a.name.as_str()).collect();
         // E0 (every third row) is unnamed until row 6000, in the second chunk; E2 is named by
         // its first row, so row 5000's "Later name" changes nothing.

@@ -22,7 +22,7 @@ pub enum PeriodKind {
 /// A reporting period: its canonical label, its kind, and the dates it covers (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Period {
-    pub label: String,
+    pub label: std::sync::Arc<str>,
     pub kind: PeriodKind,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -45,7 +45,7 @@ impl Period {
 
     pub fn year(year: i32) -> Option<Period> {
         Some(Period {
-            label: format!("{year}"),
+            label: format!("{year}").into(),
             kind: PeriodKind::Year,
             start: NaiveDate::from_ymd_opt(year, 1, 1)?,
             end: NaiveDate::from_ymd_opt(year, 12, 31)?,
@@ -58,7 +58,7 @@ impl Period {
 
     pub fn day(date: NaiveDate) -> Period {
         Period {
-            label: date.format("%Y-%m-%d").to_string(),
+            label: date.format("%Y-%m-%d").to_string().into(),
             kind: PeriodKind::Day,
             start: date,
             end: date,
@@ -83,7 +83,7 @@ fn month_labelled(year: i32, month: u32, label: impl FnOnce() -> String) -> Opti
         NaiveDate::from_ymd_opt(year, month + 1, 1)?
     };
     Some(Period {
-        label: label(),
+        label: label().into(),
         kind: PeriodKind::Month,
         start,
         end: next.pred_opt()?,
@@ -97,7 +97,7 @@ fn quarter(year: i32, q: u32) -> Option<Period> {
     let start = NaiveDate::from_ymd_opt(year, (q - 1) * 3 + 1, 1)?;
     let end = Period::month(year, q * 3)?.end;
     Some(Period {
-        label: format!("{year:04}-Q{q}"),
+        label: format!("{year:04}-Q{q}").into(),
         kind: PeriodKind::Quarter,
         start,
         end,
@@ -121,7 +121,7 @@ fn financial_year_labelled(
         return None;
     }
     Some(Period {
-        label: label(),
+        label: label().into(),
         kind: PeriodKind::FinancialYear,
         start: NaiveDate::from_ymd_opt(year, 4, 1)?,
         end: NaiveDate::from_ymd_opt(year + 1, 3, 31)?,
@@ -133,7 +133,7 @@ fn multi_year(first: i32, last: i32) -> Option<Period> {
         return None;
     }
     Some(Period {
-        label: format!("{first:04} - {:02}", last % 100),
+        label: format!("{first:04} - {:02}", last % 100).into(),
         kind: PeriodKind::MultiYear,
         start: NaiveDate::from_ymd_opt(first, 1, 1)?,
         end: NaiveDate::from_ymd_opt(last, 12, 31)?,
@@ -330,18 +330,18 @@ mod tests {
                 "2025-03-31".into()
             )
         );
-        assert_eq!(p("2024/2025").label, "2024/25");
-        assert_eq!(p("2024-Q1").label, "2024-Q1");
+        assert_eq!(&*p("2024/2025").label, "2024/25");
+        assert_eq!(&*p("2024-Q1").label, "2024-Q1");
         assert_eq!(p("2024 Q3").start.to_string(), "2024-07-01");
-        assert_eq!(p("2024-04").label, "2024-04");
+        assert_eq!(&*p("2024-04").label, "2024-04");
         assert_eq!(p("2024-02").end.to_string(), "2024-02-29");
-        assert_eq!(p("Apr 2024").label, "2024-04");
-        assert_eq!(p("September 2024").label, "2024-09");
+        assert_eq!(&*p("Apr 2024").label, "2024-04");
+        assert_eq!(&*p("September 2024").label, "2024-09");
         assert_eq!(p("2024-04-01").kind, PeriodKind::Day);
-        assert_eq!(p("01/04/2024").label, "2024-04-01");
+        assert_eq!(&*p("01/04/2024").label, "2024-04-01");
         let m = p("2016 - 18");
         assert_eq!(
-            (m.kind, m.label.as_str(), m.year_range()),
+            (m.kind, m.label.as_ref(), m.year_range()),
             (PeriodKind::MultiYear, "2016 - 18", 3)
         );
         assert_eq!(p("2016-18").kind, PeriodKind::MultiYear);
@@ -395,7 +395,7 @@ mod tests {
     fn sorts_by_start_date() {
         let mut v = [p("2024/25"), p("2024"), p("2023-Q4"), p("2024-03")];
         v.sort();
-        let labels: Vec<&str> = v.iter().map(|x| x.label.as_str()).collect();
+        let labels: Vec<&str> = v.iter().map(|x| x.label.as_ref()).collect();
         assert_eq!(labels, vec!["2023-Q4", "2024", "2024-03", "2024/25"]);
     }
 }

@@ -173,7 +173,7 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
             SpineRow {
                 indicator: link(&indicator_path(&ind.id), l.name.clone()),
                 domain: ind.domain.clone().unwrap_or_default(),
-                period: l.period.label.clone(),
+                period: l.period.label.to_string(),
                 value: fixed(l.value, decimals),
                 benchmark: fixed(l.benchmark, decimals),
                 comparison: comparison.as_str().into(),

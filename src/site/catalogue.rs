@@ -480,7 +480,8 @@ fn performance_tables<'a>(
                 status: s.map(|s| s.status.as_str()),
                 months_remaining: s.map(|s| s.months_remaining),
                 kpi_count: s.map_or(0, |s| s.kpi_count),
-                last_assessed: s.and_then(|s| s.last_assessed.as_ref().map(|p| p.label.clone())),
+                last_assessed: s
+                    .and_then(|s| s.last_assessed.as_ref().map(|p| p.label.to_string())),
                 flags: s.map(|s| s.flags_joined()).unwrap_or_default(),
                 performance_rating: s.map(|s| s.rating.as_str()),
                 annual_value_derived: c.details.annual_value_derived,

@@ -446,7 +446,7 @@ mod tests {
     fn labels(c: &Chart) -> Vec<(Symbol, &str)> {
         c.legend
             .iter()
-            .map(|e| (e.symbol, e.label.as_str()))
+            .map(|e| (e.symbol, e.label.as_ref()))
             .collect()
     }
 

@@ -69,7 +69,7 @@ pub fn compliance_view(ix: &Index) -> ComplianceView {
             last_assessed: s
                 .last_assessed
                 .as_ref()
-                .map(|p| p.label.clone())
+                .map(|p| p.label.to_string())
                 .unwrap_or_else(|| ix.words.get("compliance.never_assessed").into()),
             flags: s
                 .flags

@@ -184,7 +184,7 @@ fn delivered(ix: &Index, kpis: &[&KpiAnalysis], kpi_id: Option<&str>) -> String 
         .and_then(|k| kpis.iter().find(|x| x.kpi_id == k))
         .map(|k| {
             let total: f64 = k.rows.iter().filter_map(|r| r.actual).sum();
-            let period = k.summary.latest_period.as_ref().map(|p| p.label.as_str());
+            let period = k.summary.latest_period.as_ref().map(|p| p.label.as_ref());
             ix.words.fill(
                 "social_value.delivered_to",
                 &[
@@ -208,7 +208,7 @@ fn kpi_line(ix: &Index, k: &KpiAnalysis) -> KpiLine {
         latest_period: s
             .latest_period
             .as_ref()
-            .map(|p| p.label.clone())
+            .map(|p| p.label.to_string())
             .unwrap_or_default(),
         latest_actual: opt_value(s.latest_actual),
         latest_target: opt_value(s.latest_target),

@@ -228,7 +228,7 @@ mod tests {
             .map(|s| {
                 s.figures
                     .iter()
-                    .map(|f| (f.label.as_str(), f.value.as_str()))
+                    .map(|f| (f.label.as_ref(), f.value.as_str()))
                     .collect()
             })
             .collect();

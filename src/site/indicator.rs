@@ -254,7 +254,7 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<(Bar, String)>, 
         };
         let cell = comparison_cell(ix.words, Some(r), &bench_name, ind.display_decimals());
         if a.code == home {
-            latest_period = r.period.label.clone();
+            latest_period = r.period.label.to_string();
         }
         if let Some(v) = r.value {
             if a.code != bench_code {
@@ -294,7 +294,7 @@ fn area_rows(ix: &Index, ind: &Indicator) -> (Vec<AreaRow>, Vec<(Bar, String)>, 
     if latest_period.is_empty() && !rows.is_empty() {
         latest_period = needs
             .latest(&ind.id, bench_code)
-            .map(|r| r.period.label.clone())
+            .map(|r| r.period.label.to_string())
             .unwrap_or_default();
     }
     (rows, bars, latest_period)
@@ -395,7 +395,7 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
     fn find<'p>(s: &[Point<'p>], p: &Period) -> Option<Point<'p>> {
         s.iter().find(|x| x.period == p).cloned()
     }
-    let labels: Vec<String> = periods.iter().map(|p| p.label.clone()).collect();
+    let labels: Vec<String> = periods.iter().map(|p| p.label.to_string()).collect();
     let column = |s: &[Point], f: fn(&Point) -> Option<f64>| -> Vec<Option<f64>> {
         periods
             .iter()
@@ -407,7 +407,7 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
         for (sex, home, bench) in &series {
             let h = find(home, p);
             rows.push(TrendRow {
-                period: p.label.clone(),
+                period: p.label.to_string(),
                 sex: sex.clone(),
                 home: fixed(h.as_ref().and_then(|x| x.value), decimals),
                 home_ci: h
@@ -543,7 +543,7 @@ fn breakdowns(ix: &Index, ind: &Indicator) -> Vec<BreakdownView> {
             .entry((
                 b.category_type.clone().unwrap_or_default(),
                 b.area_code.clone(),
-                b.period.label.clone(),
+                b.period.label.to_string(),
             ))
             .or_default()
             .push(b);
@@ -723,7 +723,7 @@ mod tests {
         };
         let tones: Vec<(&str, Tone, bool)> = bars
             .iter()
-            .map(|b| (b.label.as_str(), b.tone, b.highlight))
+            .map(|b| (b.label.as_ref(), b.tone, b.highlight))
             .collect();
         assert_eq!(
             tones,
@@ -733,7 +733,7 @@ mod tests {
             ]
         );
         assert_eq!(*benchmark, Some(2000.0));
-        let legend: Vec<&str> = bar.legend.iter().map(|e| e.label.as_str()).collect();
+        let legend: Vec<&str> = bar.legend.iter().map(|e| e.label.as_ref()).collect();
         assert_eq!(
             legend,
             [

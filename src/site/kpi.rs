@@ -193,7 +193,7 @@ fn chart(w: &Strings, k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
         |f: &dyn Fn(&crate::analysis::performance::KpiRow) -> Option<f64>| -> Vec<Option<f64>> {
             k.rows.iter().map(f).collect()
         };
-    let labels: Vec<String> = k.rows.iter().map(|r| r.period.label.clone()).collect();
+    let labels: Vec<String> = k.rows.iter().map(|r| r.period.label.to_string()).collect();
     let marks: Vec<Mark> = k
         .rows
         .iter()

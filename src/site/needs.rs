@@ -94,7 +94,7 @@ pub fn comparison_cell(w: &Strings, row: Option<&NeedRow>, benchmark: &str, deci
                 value: fixed(r.value, decimals),
                 comparison: cmp.as_str().into(),
                 label,
-                period: r.period.label.clone(),
+                period: r.period.label.to_string(),
             }
         }
     }
@@ -248,7 +248,7 @@ pub fn needs_view(ix: &Index) -> NeedsView {
                 id: ind.id.clone(),
                 unit: unit(ind),
                 period: latest_bench
-                    .map(|r| r.period.label.clone())
+                    .map(|r| r.period.label.to_string())
                     .unwrap_or_default(),
                 benchmark: fixed(latest_bench.and_then(|r| r.value), ind.display_decimals()),
                 cells: areas
@@ -343,7 +343,7 @@ mod tests {
         assert_eq!(
             (
                 row.cells[1].comparison.as_str(),
-                row.cells[1].label.as_str()
+                row.cells[1].label.as_ref()
             ),
             ("similar", "Similar to England")
         );

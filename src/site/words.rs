@@ -109,7 +109,7 @@ pub(crate) fn assurance_icon(w: &Strings, a: Assurance) -> (String, String) {
 pub(crate) fn period(w: &Strings, p: &Period) -> String {
     match p.kind {
         PeriodKind::Month => super::format::month_in(w, p.start),
-        _ => p.label.clone(),
+        _ => p.label.to_string(),
     }
 }
 

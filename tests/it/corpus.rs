@@ -144,7 +144,7 @@ fn needs_bom_semicolon_crlf() {
     let values: Vec<(String, Option<f64>)> = p
         .observations
         .iter()
-        .map(|o| (o.period.label.clone(), o.value))
+        .map(|o| (o.period.label.to_string(), o.value))
         .collect();
     assert_eq!(
         values,
@@ -218,7 +218,7 @@ fn fingertips_without_metadata() {
     assert_eq!(p.indicators["90366"].name, "Life expectancy at birth");
     let o = &p.observations[0];
     assert_eq!(
-        (o.period.label.as_str(), o.value, o.lower_ci_99_8),
+        (o.period.label.as_ref(), o.value, o.lower_ci_99_8),
         ("2016 - 18", Some(79.46), Some(79.37))
     );
 }
@@ -595,7 +595,7 @@ fn kpi_wide_reads() {
     let points: Vec<(String, Option<f64>)> = k
         .points
         .iter()
-        .map(|p| (p.period.label.clone(), p.actual))
+        .map(|p| (p.period.label.to_string(), p.actual))
         .collect();
     assert_eq!(
         points,
@@ -621,7 +621,7 @@ fn kpi_rebase_and_stock_or_flow() {
         .iter()
         .map(|p| {
             (
-                p.period.label.as_str(),
+                p.period.label.as_ref(),
                 p.rebase,
                 p.rebase_reason.as_deref(),
             )
@@ -681,7 +681,7 @@ fn kpi_wide_xlsx_date_headers() {
     let points: Vec<(String, Option<f64>, Option<f64>)> = k
         .points
         .iter()
-        .map(|p| (p.period.label.clone(), p.actual, p.target))
+        .map(|p| (p.period.label.to_string(), p.actual, p.target))
         .collect();
     assert_eq!(
         points,
@@ -700,7 +700,7 @@ fn kpi_wide_ods_date_headers() {
     let points: Vec<(String, Option<f64>)> = k
         .points
         .iter()
-        .map(|p| (p.period.label.clone(), p.actual))
+        .map(|p| (p.period.label.to_string(), p.actual))
         .collect();
     assert_eq!(
         points,
@@ -764,7 +764,7 @@ fn needs_comma_misread() {
     let values: Vec<(String, Option<f64>)> = p
         .observations
         .iter()
-        .map(|o| (o.period.label.clone(), o.value))
+        .map(|o| (o.period.label.to_string(), o.value))
         .collect();
     assert_eq!(values, vec![("2023".into(), Some(1234.5))]);
 }
