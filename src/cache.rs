@@ -8,7 +8,7 @@ use crate::analysis::{analyse, analyse_with, needs::analyse_needs, Analysis};
 use crate::load::LoadCache;
 use crate::model::Project;
 use crate::output::OutputFile;
-use crate::publish::search_text::SearchRecord;
+use crate::publish::search_text::Shared;
 use crate::render::Renderer;
 use crate::write::{Commit, Manifest, Spare};
 use std::collections::BTreeMap;
@@ -48,10 +48,28 @@ pub struct BuildCache {
     spare: Option<Spare>,
 }
 
+/// `a == b`, the values first compared by pointer: a KPI read again from an unchanged return
+/// shares them with the last build's.
+fn same_kpi(a: &crate::model::Kpi, b: &crate::model::Kpi) -> bool {
+    let crate::model::Kpi {
+        contract_id,
+        kpi_id,
+        name,
+        unit,
+        polarity,
+        stock_or_flow,
+        points,
+        origin,
+    } = a;
+    (Arc::ptr_eq(points, &b.points) || **points == *b.points)
+        && (contract_id, kpi_id, name, unit) == (&b.contract_id, &b.kpi_id, &b.name, &b.unit)
+        && (polarity, stock_or_flow, origin) == (&b.polarity, &b.stock_or_flow, &b.origin)
+}
+
 /// A search index still to build: the records of the published pages.
 pub struct PendingSearch {
     pub key: u64,
-    pub records: Vec<(String, SearchRecord)>,
+    pub records: Vec<(String, Shared)>,
     pub language: String,
 }
 
@@ -60,7 +78,7 @@ pub struct PendingSearch {
 pub struct CachedPage {
     pub key: u64,
     pub html: Arc<[u8]>,
-    pub record: Option<SearchRecord>,
+    pub record: Option<Shared>,
 }
 
 impl BuildCache {
@@ -96,7 +114,10 @@ impl BuildCache {
         let kpis = analyse_kpis_reusing(project, |kpi| {
             let key = (kpi.contract_id.clone(), kpi.kpi_id.clone());
             let analysis = previous.remove(&key)?;
-            (old.kpis.get(&key) == Some(kpi)).then_some(analysis)
+            old.kpis
+                .get(&key)
+                .is_some_and(|old| same_kpi(old, kpi))
+                .then_some(analysis)
         });
         analyse_with(project, needs, kpis)
     }
@@ -228,11 +249,11 @@ impl BuildCache {
 }
 
 /// The hash of the search records an index is built from, in order, and its language.
-pub fn records_key(records: &[(String, SearchRecord)], language: &str) -> u64 {
+pub fn records_key(records: &[(String, Shared)], language: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
     language.hash(&mut hasher);
     for (url, record) in records {
-        (url, &record.title, &record.content).hash(&mut hasher);
+        (url, record.key()).hash(&mut hasher);
     }
     hasher.finish()
 }

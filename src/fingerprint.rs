@@ -74,6 +74,8 @@ impl PartialEq for Memo {
     }
 }
 
+impl Eq for Memo {}
+
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Memo")

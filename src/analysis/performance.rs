@@ -848,7 +848,9 @@ mod tests {
         pts.extend((1..=6).map(|m| (2025, m, Some(20.0), None, rebase && m == 1)));
         let mut k = kpi("C1", "K1", HI, &pts);
         if rebase {
-            k.points[12].rebase_reason = Some("New pathway".into());
+            let mut points = k.points.to_vec();
+            points[12].rebase_reason = Some("New pathway".into());
+            k.points = points.into();
         }
         k
     }

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Kpi, KpiPoint, Period, Polarity, StockOrFlow};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
 
 /// The KPI values of consecutive rows of one return that agree on everything but the period and
@@ -37,7 +38,22 @@ struct RunCells<'a> {
     stock_or_flow: Option<StockOrFlow>,
 }
 
+/// A run as loading keeps it between builds: its values shared, so a series read as one run
+/// takes them without a copy (and `serve` tells an unchanged series by pointer).
+#[derive(Debug, Clone)]
+pub struct SharedRun {
+    /// The run, its values taken out.
+    head: KpiRun,
+    points: Arc<[KpiPoint]>,
+}
+
 impl KpiRun {
+    /// The run with its values shared.
+    pub fn shared(mut self) -> SharedRun {
+        let points = std::mem::take(&mut self.points).into();
+        SharedRun { head: self, points }
+    }
+
     /// True when `other` is of the same contract and KPI with the same name, unit, polarity and
     /// stock or flow.
     fn same_series(&self, other: &KpiRun) -> bool {
@@ -384,18 +400,27 @@ fn read_kpis_wide(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
 /// Groups KPI runs into series per contract and KPI, in period order; two values for the same
 /// period are an error (reported in the order the values were read). A series read as one run in
 /// strictly increasing period order (the usual return) keeps the run's values as they are.
-pub fn group_kpis(runs: Vec<KpiRun>, diags: &mut Diagnostics) -> BTreeMap<(String, String), Kpi> {
+pub fn group_kpis(
+    runs: Vec<SharedRun>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<(String, String), Kpi> {
     let mut out: BTreeMap<(String, String), Kpi> = BTreeMap::new();
+    // Series made of several runs, or of one out of order: their values so far.
+    let mut merged: BTreeMap<(String, String), Vec<KpiPoint>> = BTreeMap::new();
     for run in runs {
-        let KpiRun {
-            contract_id,
-            kpi_id,
-            kpi_name,
-            unit,
-            polarity,
-            stock_or_flow,
+        let SharedRun {
+            head:
+                KpiRun {
+                    contract_id,
+                    kpi_id,
+                    kpi_name,
+                    unit,
+                    polarity,
+                    stock_or_flow,
+                    points: _,
+                    origin,
+                },
             points,
-            origin,
         } = run;
         let key = (contract_id, kpi_id);
         let increasing = points.windows(2).all(|w| w[0].period < w[1].period);
@@ -413,14 +438,14 @@ pub fn group_kpis(runs: Vec<KpiRun>, diags: &mut Diagnostics) -> BTreeMap<(Strin
             out.insert(key, kpi);
             continue;
         }
-        let kpi = out.entry(key).or_insert_with_key(|(c, k)| Kpi {
+        let kpi = out.entry(key.clone()).or_insert_with_key(|(c, k)| Kpi {
             contract_id: c.clone(),
             kpi_id: k.clone(),
             name: kpi_name,
             unit: unit.clone(),
             polarity: polarity.unwrap_or_default(),
             stock_or_flow,
-            points: Vec::new(),
+            points: Arc::from([]),
             origin,
         });
         if kpi.unit.is_none() {
@@ -432,8 +457,9 @@ pub fn group_kpis(runs: Vec<KpiRun>, diags: &mut Diagnostics) -> BTreeMap<(Strin
         if kpi.stock_or_flow.is_none() {
             kpi.stock_or_flow = stock_or_flow;
         }
-        for point in points {
-            if let Some(first) = kpi.points.iter().find(|p| p.period == point.period) {
+        let values = merged.entry(key).or_insert_with(|| kpi.points.to_vec());
+        for point in points.iter() {
+            if let Some(first) = values.iter().find(|p| p.period == point.period) {
                 diags.push(
                     Diagnostic::error(
                         &point.origin.file,
@@ -451,11 +477,14 @@ pub fn group_kpis(runs: Vec<KpiRun>, diags: &mut Diagnostics) -> BTreeMap<(Strin
                 );
                 continue;
             }
-            kpi.points.push(point);
+            values.push(point.clone());
         }
     }
-    for kpi in out.values_mut() {
-        kpi.points.sort_by(|a, b| a.period.cmp(&b.period));
+    for (key, mut values) in merged {
+        values.sort_by(|a, b| a.period.cmp(&b.period));
+        if let Some(kpi) = out.get_mut(&key) {
+            kpi.points = values.into();
+        }
     }
     out
 }
@@ -500,7 +529,7 @@ mod tests {
             .collect();
         assert_eq!(lines, bad_lines[..MAX_PER_FILE]);
         assert_eq!(d.error_count(), 200);
-        let kpis = group_kpis(runs, &mut d);
+        let kpis = group_kpis(runs.into_iter().map(KpiRun::shared).collect(), &mut d);
         assert_eq!(kpis.len(), 250);
         // KPI 102 is rows 4080 to 4119: the first chunk ends at row 4095.
         let k = &kpis[&("C-102".to_string(), "K1".to_string())];

@@ -355,7 +355,7 @@ enum ContractsTable {
         contracts: Vec<Contract>,
         extra: Vec<String>,
     },
-    Returns(Vec<contracts::KpiRun>),
+    Returns(Vec<contracts::SharedRun>),
     NotRecognised,
 }
 
@@ -606,7 +606,8 @@ impl Load<'_> {
                 .file(&path, &rel, limits(), limit, self.diags, |d| {
                     let mut returns = Vec::new();
                     for t in tables::read_tables(&path, &rel, d) {
-                        returns.extend(contracts::read_kpis(&t, d));
+                        let runs = contracts::read_kpis(&t, d);
+                        returns.extend(runs.into_iter().map(contracts::KpiRun::shared));
                     }
                     returns
                 });
@@ -697,7 +698,8 @@ fn read_contracts_file(path: &Path, rel: &str, diags: &mut Diagnostics) -> Contr
                 extra,
             }
         } else if contracts::is_kpi_return(&t) {
-            ContractsTable::Returns(contracts::read_kpis(&t, diags))
+            let runs = contracts::read_kpis(&t, diags);
+            ContractsTable::Returns(runs.into_iter().map(contracts::KpiRun::shared).collect())
         } else {
             not_recognised(&t, "a contract register (a reference, title and supplier column, e.g. Reference number, Title of agreement, Supplier name) or KPI returns (contract_id, kpi_id)", diags);
             ContractsTable::NotRecognised

@@ -643,7 +643,8 @@ pub struct Kpi {
     pub polarity: Polarity,
     /// Stock or flow, as the returns say (`stock_or_flow` column); `None` when they do not.
     pub stock_or_flow: Option<StockOrFlow>,
-    pub points: Vec<KpiPoint>,
+    /// Shared with the run it was read as, when it was read as one.
+    pub points: std::sync::Arc<[KpiPoint]>,
     #[serde(skip)]
     pub origin: Origin,
 }

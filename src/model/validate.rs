@@ -329,7 +329,7 @@ fn kpi_return_refs(project: &Project, diags: &mut Diagnostics) {
                     .hint(known_hint("contracts", &contract_ids)),
             ),
             Some(c) => {
-                for p in &kpi.points {
+                for p in kpi.points.iter() {
                     if p.period.end < c.start_date || p.period.start > c.final_end_date() {
                         diags.push(
                             Diagnostic::warning(

@@ -9,7 +9,7 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-use super::search_text::{search_record, SearchRecord};
+use super::search_text::{search_record, Shared};
 
 /// Indexes every HTML page that marks its content with `data-pagefind-body` and returns the index
 /// files to publish under `pagefind/`.
@@ -25,13 +25,13 @@ pub fn record_url(path: &str) -> String {
 
 /// The search record of every HTML page that has one, with its [`record_url`], read in
 /// parallel ([`search_record`]).
-pub fn search_records(pages: &[OutputFile]) -> Vec<(String, SearchRecord)> {
+pub fn search_records(pages: &[OutputFile]) -> Vec<(String, Shared)> {
     pages
         .par_iter()
         .filter(|p| p.path.ends_with(".html"))
         .filter_map(|page| {
             let html = std::str::from_utf8(&page.bytes).ok()?;
-            search_record(html).map(|r| (record_url(&page.path), r))
+            search_record(html).map(|r| (record_url(&page.path), std::sync::Arc::new(r)))
         })
         .collect()
 }
@@ -74,7 +74,7 @@ fn shard_folder(k: usize) -> String {
 /// indexed on its own thread into its own bundle. `pagefind/shards.js` lists the other bundles
 /// for the search page, which merges them into one result list (Pagefind's `mergeIndex`).
 pub fn search_index_of(
-    records: Vec<(String, SearchRecord)>,
+    records: Vec<(String, Shared)>,
     language: &str,
     observer: &dyn crate::stages::Observer,
 ) -> Result<Vec<OutputFile>> {
@@ -85,7 +85,7 @@ pub fn search_index_of(
         .to_ascii_lowercase();
     let shards = shard_count(records.len());
     let per_shard = records.len().div_ceil(shards).max(1);
-    let mut runs: Vec<Vec<(String, SearchRecord)>> = Vec::with_capacity(shards);
+    let mut runs: Vec<Vec<(String, Shared)>> = Vec::with_capacity(shards);
     let mut rest = records.into_iter();
     for _ in 0..shards {
         runs.push(rest.by_ref().take(per_shard).collect());
@@ -130,7 +130,7 @@ fn shard_keeps(name: &str) -> bool {
 
 /// One Pagefind bundle from `records`, on a one-thread runtime of its own: (file name, bytes).
 fn index_shard(
-    records: Vec<(String, SearchRecord)>,
+    records: Vec<(String, Shared)>,
     lang: &str,
     observer: &dyn crate::stages::Observer,
 ) -> Result<Vec<(String, Vec<u8>)>> {
@@ -147,6 +147,8 @@ fn index_shard(
             PagefindIndex::new(Some(options)).map_err(|e| anyhow!("search index options: {e}"))?;
         for (url, record) in records {
             observer.tick(1);
+            // Owned, as Pagefind takes it: a copy only while a cache still holds the record.
+            let record = std::sync::Arc::try_unwrap(record).unwrap_or_else(|r| (*r).clone());
             let mut meta = BTreeMap::new();
             if !record.title.is_empty() {
                 meta.insert("title".to_string(), record.title);
@@ -207,13 +209,13 @@ mod tests {
         );
     }
 
-    fn record(n: usize) -> (String, SearchRecord) {
+    fn record(n: usize) -> (String, Shared) {
         (
             format!("/p/{n}/index.html"),
-            SearchRecord {
-                title: format!("Page {n}"),
-                content: format!("Contract {n} for domiciliary care in ward {n}"),
-            },
+            std::sync::Arc::new(super::super::search_text::SearchRecord::new(
+                format!("Page {n}"),
+                format!("Contract {n} for domiciliary care in ward {n}"),
+            )),
         )
     }
 

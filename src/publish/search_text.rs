@@ -11,6 +11,32 @@ pub struct SearchRecord {
     pub title: String,
     /// Every indexed word of the page, block elements ending in ". ".
     pub content: String,
+    /// The hash of title and text, kept while `serve` keeps the record (see [`SearchRecord::key`]).
+    key: crate::fingerprint::Memo,
+}
+
+/// A search record shared by the page that gave it, `serve`'s cache and the index's input.
+pub type Shared = std::sync::Arc<SearchRecord>;
+
+impl SearchRecord {
+    pub fn new(title: String, content: String) -> SearchRecord {
+        SearchRecord {
+            title,
+            content,
+            key: Default::default(),
+        }
+    }
+
+    /// A hash of the title and text, taken once per record: what `serve` compares a build's
+    /// records by to tell whether the search index must be built again.
+    pub fn key(&self) -> u64 {
+        self.key.get_or(|| {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            (&self.title, &self.content).hash(&mut hasher);
+            hasher.finish()
+        })
+    }
 }
 
 /// The search record of one HTML page, or `None` when the page marks no `data-pagefind-body`.
@@ -69,10 +95,7 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
             Tag::Other => {}
         }
     }
-    Some(SearchRecord {
-        title: title.unwrap_or_default(),
-        content: text.finish(),
-    })
+    Some(SearchRecord::new(title.unwrap_or_default(), text.finish()))
 }
 
 /// Elements whose content is never text a reader searches for.

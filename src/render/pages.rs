@@ -6,7 +6,7 @@ use crate::cache::BuildCache;
 use crate::load::theme::Strings;
 use crate::model::Project;
 use crate::output::OutputFile;
-use crate::publish::search_text::{search_record, SearchRecord};
+use crate::publish::search_text::{search_record, Shared};
 use crate::render::Renderer;
 use crate::site::Page;
 use crate::stages::{Observer, Silent};
@@ -120,7 +120,7 @@ pub struct RenderedPage {
     /// Where the page is written, under the site root.
     pub path: String,
     pub html: PageBytes,
-    pub record: Option<SearchRecord>,
+    pub record: Option<Shared>,
     pub key: u64,
 }
 
@@ -255,7 +255,7 @@ impl PageContext {
                 let html = renderer
                     .render(page.template, &ctx)
                     .with_context(|| format!("page /{page_path}"))?;
-                let record = search_record(&html);
+                let record = search_record(&html).map(Arc::new);
                 observer.tick(1);
                 Ok(RenderedPage {
                     path,
