@@ -300,28 +300,36 @@ pub fn build_site<'a, 'd: 'a>(
     let ix = index::NeedsSide(std::sync::Arc::new(index::Index::with_words(
         project, analysis, words,
     )));
-    let mut pages = Vec::new();
-    pages.push(home::page(&ix));
-    pages.extend(page::pages(&ix));
-    pages.push(needs::page(&ix));
-    pages.extend(indicator::pages(&ix));
-    pages.extend(area::pages(&ix));
-    pages.push(priorities::page(&ix));
-    pages.push(planning::page(&ix));
-    pages.extend(specification::pages(&ix));
-    pages.push(resources::page(&ix));
-    pages.extend(engagement::pages(&ix));
-    pages.push(procurement::page(&ix));
-    pages.extend(options::pages(&ix));
-    pages.extend(tender::pages(&ix));
-    pages.extend(grant::pages(&ix));
-    pages.push(performance::page(&ix));
-    pages.extend(performance_pages(&ix));
-    pages.push(compliance::page(&ix));
-    pages.push(pipeline::page(&ix));
-    let folders = folders::folder_pages(words, &pages);
-    pages.extend(folders);
-    let catalogue = catalogue::pages_and_files(words, project, analysis)?;
+    // The open-data tables (every row checked for numbers that are not finite) are made on one
+    // core while the pages are made on the other.
+    let (mut pages, catalogue) = rayon::join(
+        || {
+            let mut pages = Vec::new();
+            pages.push(home::page(&ix));
+            pages.extend(page::pages(&ix));
+            pages.push(needs::page(&ix));
+            pages.extend(indicator::pages(&ix));
+            pages.extend(area::pages(&ix));
+            pages.push(priorities::page(&ix));
+            pages.push(planning::page(&ix));
+            pages.extend(specification::pages(&ix));
+            pages.push(resources::page(&ix));
+            pages.extend(engagement::pages(&ix));
+            pages.push(procurement::page(&ix));
+            pages.extend(options::pages(&ix));
+            pages.extend(tender::pages(&ix));
+            pages.extend(grant::pages(&ix));
+            pages.push(performance::page(&ix));
+            pages.extend(performance_pages(&ix));
+            pages.push(compliance::page(&ix));
+            pages.push(pipeline::page(&ix));
+            let folders = folders::folder_pages(words, &pages);
+            pages.extend(folders);
+            pages
+        },
+        || catalogue::pages_and_files(words, project, analysis),
+    );
+    let catalogue = catalogue?;
     pages.extend(catalogue.pages);
     let (files, streamed) = (catalogue.files, catalogue.streamed);
     let documents = feeds::documents(&ix, &pages);
