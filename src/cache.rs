@@ -201,6 +201,16 @@ impl BuildCache {
         (commit.remove, commit.warnings)
     }
 
+    /// Gives the cache a spare made from the site the last build published at `output` when it
+    /// has none (after the first build, which had no earlier site to keep), so the next build
+    /// also writes only what changed. Nothing when the site is not the one the cache describes.
+    pub fn make_spare(&mut self, output: &std::path::Path) -> anyhow::Result<()> {
+        if let (None, Some(site)) = (&self.spare, &self.site) {
+            self.spare = Some(crate::write::spare_of_published(output, site)?);
+        }
+        Ok(())
+    }
+
     /// What the site the last build published holds (taken by the next commit).
     pub fn take_site(&mut self) -> Option<Manifest> {
         self.site.take()

@@ -265,9 +265,10 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
     }
     shared.changed.notify_all();
     // The pages are up: now the search index their text changed (pages reloaded without it).
-    if let Some(output) = published.filter(|_| cache.search_pending() || cache.tables_pending()) {
+    let pending = cache.search_pending() || cache.tables_pending();
+    if let Some(output) = published.as_ref().filter(|_| pending) {
         let started = Instant::now();
-        match finish_search(&output, cache) {
+        match finish_search(output, cache) {
             Ok(previous) => {
                 remove_in_background(previous);
                 if !quiet {
@@ -283,6 +284,12 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
             }
             Err(e) => eprintln!("error: building the search index: {e:#}"),
         }
+    }
+    // The next build starts from a copy of this site when the cache kept no earlier one (after
+    // the first build): hard links, made while no change waits. Where links cannot be made the
+    // next build writes every file, as a build does.
+    if let Some(output) = &published {
+        let _ = cache.make_spare(output);
     }
 }
 

@@ -9,8 +9,8 @@ mod swap;
 use crate::output::StreamedFile;
 use anyhow::{bail, Context, Result};
 use lock::OutputLock;
+pub use recycle::{spare_of_published, Manifest, Spare};
 use recycle::{Claim, Tracker};
-pub use recycle::{Manifest, Spare};
 use std::path::{Path, PathBuf};
 use swap::{recover, swap, unique, Place};
 
@@ -325,10 +325,16 @@ impl Staging {
         let warnings = recover(&place)?;
         let tmp = place.named(&unique("tmp"));
         let tracker = tracked.map(|spare| {
-            // A mount point's sites are swapped entry by entry into fresh folders: never reused.
-            let held = spare
-                .filter(|_| !place.mount)
-                .and_then(|s| recycle::adopt(s, &tmp));
+            let held = match spare {
+                // A mount point's sites are swapped entry by entry into fresh folders: its
+                // commits keep no spare, and one given is not reused.
+                Some(spare) if place.mount => {
+                    let _ = std::fs::remove_dir_all(spare.path());
+                    None
+                }
+                Some(spare) => recycle::adopt(spare, &tmp),
+                None => None,
+            };
             Tracker::new(held)
         });
         std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
@@ -631,7 +637,7 @@ impl Drop for Staging {
 mod tests {
     use super::*;
 
-    fn file(path: &str, bytes: &[u8]) -> OutputFile {
+    pub(super) fn file(path: &str, bytes: &[u8]) -> OutputFile {
         OutputFile {
             path: path.into(),
             bytes: bytes.to_vec(),

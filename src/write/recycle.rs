@@ -161,6 +161,46 @@ pub(super) fn adopt(spare: Spare, tmp: &Path) -> Option<Manifest> {
     None
 }
 
+/// A spare made from the published site at `out`, which `site` describes (the manifest its
+/// tracked commit returned): a folder beside it holding a hard link to each of its files, for a
+/// first tracked build that has no earlier site to start from. Takes the output's lock while it
+/// links, so no build swaps the site meanwhile; fails where hard links cannot be made.
+pub fn spare_of_published(out: &Path, site: &Manifest) -> Result<Spare> {
+    let place = super::swap::Place::new(out);
+    if place.mount || site.folder == 0 || folder_id(out) != site.folder {
+        anyhow::bail!("{} is not the site its manifest describes", out.display());
+    }
+    let _lock = super::lock::OutputLock::acquire(&place.named("lock"), out)?;
+    let path = place.named(&super::swap::unique("trash"));
+    let linked = (|| -> Result<()> {
+        let dirs: std::collections::BTreeSet<&str> = site
+            .files
+            .keys()
+            .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        for dir in dirs {
+            let dir = path.join(dir);
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        for rel in site.files.keys() {
+            let (from, to) = (out.join(rel), path.join(rel));
+            std::fs::hard_link(&from, &to)
+                .with_context(|| format!("linking {} to {}", from.display(), to.display()))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = linked {
+        let _ = std::fs::remove_dir_all(&path);
+        return Err(e);
+    }
+    let manifest = Manifest {
+        files: site.files.clone(),
+        folder: folder_id(&path),
+    };
+    Ok(Spare { path, manifest })
+}
+
 /// The previous site a tracked commit put aside at `aside`: a spare when it is the folder
 /// `previous` describes (the site this process published last), else `None`.
 pub(super) fn spare_of(aside: &Path, previous: Option<Manifest>) -> Option<Spare> {
@@ -174,15 +214,9 @@ pub(super) fn spare_of(aside: &Path, previous: Option<Manifest>) -> Option<Spare
 #[cfg(test)]
 mod tests {
     use crate::stages::Silent;
+    use crate::write::tests::file;
     use crate::write::{OutputFile, Staging};
     use std::path::Path;
-
-    fn file(path: &str, bytes: &[u8]) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.to_vec(),
-        }
-    }
 
     /// Every file and folder under `root` but the marker, with each file's bytes.
     fn tree(root: &Path) -> Vec<(String, Option<Vec<u8>>)> {
@@ -272,6 +306,39 @@ mod tests {
             one
         );
         assert_eq!(std::fs::read(spare.path().join("keep.txt")).unwrap(), b"k");
+    }
+
+    #[test]
+    fn a_first_tracked_build_s_site_gives_a_spare_of_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let staging = Staging::begin_tracked(&out, None).unwrap();
+        staging
+            .write(&[file("a/x.txt", b"1"), file("b/y.txt", b"2")], &Silent)
+            .unwrap();
+        let first = staging.commit_tracked(None).unwrap();
+        assert!(first.spare.is_none(), "no earlier site to keep");
+        let spare = super::spare_of_published(&out, &first.manifest).unwrap();
+        assert_eq!(
+            tree(spare.path()),
+            tree(&out),
+            "a copy of the published site"
+        );
+        let staging = Staging::begin_tracked(&out, Some(spare)).unwrap();
+        staging.write(&[file("a/x.txt", b"3")], &Silent).unwrap();
+        // The copy's files are links to the published ones: replaced, never written through.
+        assert_eq!(std::fs::read(out.join("a/x.txt")).unwrap(), b"1");
+        let second = staging.commit_tracked(Some(first.manifest)).unwrap();
+        assert_eq!(
+            tree(&out),
+            [
+                ("a".to_string(), None),
+                ("a/x.txt".to_string(), Some(b"3".to_vec())),
+            ]
+        );
+        // A manifest that does not describe the published site gives no spare.
+        crate::write::publish(&out, &[file("z.txt", b"z")]).unwrap();
+        assert!(super::spare_of_published(&out, &second.manifest).is_err());
     }
 
     #[test]
