@@ -55,6 +55,14 @@ pub enum Polarity {
 
 impl Polarity {
     pub fn parse(text: &str) -> Option<Polarity> {
+        // The spellings `as_str` writes, as a return repeats them on every row: without the
+        // two allocations of the general rule below, which gives them the same values.
+        match text {
+            "higher_is_better" => return Some(Polarity::HigherIsBetter),
+            "lower_is_better" => return Some(Polarity::LowerIsBetter),
+            "no_judgement" => return Some(Polarity::NoJudgement),
+            _ => {}
+        }
         let t = text.trim().to_ascii_lowercase().replace([' ', '-'], "_");
         match t.as_str() {
             "higher_is_better" | "high_is_good" | "rag___high_is_good" => {
@@ -598,10 +606,14 @@ const STOCK_WORDS: &[&str] = &[
 impl StockOrFlow {
     pub const ALL: [&'static str; 2] = ["stock", "flow"];
     pub fn parse(text: &str) -> Option<StockOrFlow> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "stock" => Some(StockOrFlow::Stock),
-            "flow" => Some(StockOrFlow::Flow),
-            _ => None,
+        // Compared without a lowercased copy: a return gives it on every row.
+        let t = text.trim();
+        if t.eq_ignore_ascii_case("stock") {
+            Some(StockOrFlow::Stock)
+        } else if t.eq_ignore_ascii_case("flow") {
+            Some(StockOrFlow::Flow)
+        } else {
+            None
         }
     }
     pub fn as_str(self) -> &'static str {
@@ -823,5 +835,34 @@ mod tests {
         assert_eq!(slug("../etc/passwd"), "---etc-passwd");
         assert_eq!(slug("Ward 1"), "ward-1");
         assert_eq!(slug("é"), "-");
+    }
+
+    #[test]
+    fn polarity_and_stock_or_flow_read_every_spelling_their_fast_paths_skip() {
+        use Polarity::*;
+        for (text, want) in [
+            ("higher_is_better", Some(HigherIsBetter)),
+            (" Higher is better ", Some(HigherIsBetter)),
+            ("RAG - High is good", Some(HigherIsBetter)),
+            ("lower-is-better", Some(LowerIsBetter)),
+            ("no_judgement", Some(NoJudgement)),
+            ("Neutral", Some(NoJudgement)),
+            ("higher_is_better_", None),
+            ("", None),
+        ] {
+            assert_eq!(Polarity::parse(text), want, "{text:?}");
+        }
+        for p in [HigherIsBetter, LowerIsBetter, NoJudgement] {
+            assert_eq!(Polarity::parse(p.as_str()), Some(p));
+        }
+        for (text, want) in [
+            ("stock", Some(StockOrFlow::Stock)),
+            (" FLOW ", Some(StockOrFlow::Flow)),
+            ("Stock ", Some(StockOrFlow::Stock)),
+            ("stocks", None),
+            ("ſtock", None),
+        ] {
+            assert_eq!(StockOrFlow::parse(text), want, "{text:?}");
+        }
     }
 }
