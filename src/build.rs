@@ -11,7 +11,7 @@ use crate::load::{load_project, load_project_cached};
 use crate::model::Project;
 use crate::output::StreamedFile;
 use crate::publish::search::{record_url, search_index_of};
-use crate::publish::search_text::Shared;
+use crate::publish::search_text::SharedRecord;
 use crate::render::pages::{PageContext, RenderedPage};
 use crate::render::{Renderer, TemplateError};
 use crate::site::{build_site, Page};
@@ -122,7 +122,7 @@ fn template_problem(e: &anyhow::Error) -> Option<Diagnostic> {
 pub struct RenderedSite<'a> {
     /// How many pages were rendered (or taken from the cache) and handed to the sink.
     pub pages: usize,
-    pub records: Vec<(String, Shared)>,
+    pub records: Vec<(String, SharedRecord)>,
     pub files: Vec<OutputFile>,
     /// The data tables, to stream into the site while the project and analysis they borrow live.
     pub streamed: Vec<StreamedFile<'a>>,

@@ -8,7 +8,7 @@ use crate::analysis::{analyse, analyse_with, needs::analyse_needs, Analysis};
 use crate::load::LoadCache;
 use crate::model::Project;
 use crate::output::OutputFile;
-use crate::publish::search_text::Shared;
+use crate::publish::search_text::SharedRecord;
 use crate::render::Renderer;
 use crate::write::{Commit, Manifest, Spare};
 use std::collections::BTreeMap;
@@ -69,7 +69,7 @@ fn same_kpi(a: &crate::model::Kpi, b: &crate::model::Kpi) -> bool {
 /// A search index still to build: the records of the published pages.
 pub struct PendingSearch {
     pub key: u64,
-    pub records: Vec<(String, Shared)>,
+    pub records: Vec<(String, SharedRecord)>,
     pub language: String,
 }
 
@@ -78,7 +78,7 @@ pub struct PendingSearch {
 pub struct CachedPage {
     pub key: u64,
     pub html: Arc<[u8]>,
-    pub record: Option<Shared>,
+    pub record: Option<SharedRecord>,
 }
 
 impl BuildCache {
@@ -259,7 +259,7 @@ impl BuildCache {
 }
 
 /// The hash of the search records an index is built from, in order, and its language.
-pub fn records_key(records: &[(String, Shared)], language: &str) -> u64 {
+pub fn records_key(records: &[(String, SharedRecord)], language: &str) -> u64 {
     let mut hasher = DefaultHasher::new();
     language.hash(&mut hasher);
     for (url, record) in records {

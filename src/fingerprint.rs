@@ -62,26 +62,6 @@ impl Memo {
     }
 }
 
-impl Clone for Memo {
-    fn clone(&self) -> Memo {
-        Memo::default()
-    }
-}
-
-impl PartialEq for Memo {
-    fn eq(&self, _: &Memo) -> bool {
-        true
-    }
-}
-
-impl Eq for Memo {}
-
-impl std::fmt::Debug for Memo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Memo")
-    }
-}
-
 /// A key unique to the value that holds it among all values made by this process: taken from a
 /// counter when the value is made, so keying a page by it costs nothing however large the value.
 /// Only for values that are not changed once made, and kept by `serve`'s cache only while
@@ -102,23 +82,34 @@ impl Default for Identity {
     }
 }
 
-impl Clone for Identity {
-    fn clone(&self) -> Identity {
-        Identity::default()
-    }
+/// The traits of a key kept beside the value it describes ([`Memo`], [`Identity`]): a clone
+/// starts afresh (`Default`), since the clone may be changed; every key is equal to every other,
+/// since it says nothing the value beside it does not; and it prints as its type's name.
+macro_rules! kept_beside_its_value {
+    ($($key:ident),*) => {$(
+        impl Clone for $key {
+            fn clone(&self) -> $key {
+                $key::default()
+            }
+        }
+
+        impl PartialEq for $key {
+            fn eq(&self, _: &$key) -> bool {
+                true
+            }
+        }
+
+        impl Eq for $key {}
+
+        impl std::fmt::Debug for $key {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(stringify!($key))
+            }
+        }
+    )*};
 }
 
-impl PartialEq for Identity {
-    fn eq(&self, _: &Identity) -> bool {
-        true
-    }
-}
-
-impl std::fmt::Debug for Identity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Identity")
-    }
-}
+kept_beside_its_value!(Memo, Identity);
 
 /// The serializer: writes the tagged bytes into a buffer (one hasher write per key rather than
 /// one per field, which made SipHash's per-call cost most of a KPI page's key).

@@ -305,17 +305,17 @@ impl Staging {
     /// lock (refusing while another build holds it), recovers from an interrupted earlier build
     /// and creates the temporary folder.
     pub fn begin(out: &Path) -> Result<Staging> {
-        Staging::start(out, None)
+        Staging::start(out, false, None)
     }
 
     /// [`Staging::begin`] for a builder that keeps what each site holds (`serve`): the new site
     /// starts as `spare` (an earlier site this process put aside, see [`Staging::commit_tracked`])
     /// when it is still there, so only the files that differ from it are written; else empty.
     pub fn begin_tracked(out: &Path, spare: Option<Spare>) -> Result<Staging> {
-        Staging::start(out, Some(spare))
+        Staging::start(out, true, spare)
     }
 
-    fn start(out: &Path, tracked: Option<Option<Spare>>) -> Result<Staging> {
+    fn start(out: &Path, tracked: bool, spare: Option<Spare>) -> Result<Staging> {
         if let Some(parent) = out.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating {}", parent.display()))?;
@@ -324,19 +324,17 @@ impl Staging {
         let lock = OutputLock::acquire(&place.named("lock"), out)?;
         let warnings = recover(&place)?;
         let tmp = place.named(&unique("tmp"));
-        let tracker = tracked.map(|spare| {
-            let held = match spare {
-                // A mount point's sites are swapped entry by entry into fresh folders: its
-                // commits keep no spare, and one given is not reused.
-                Some(spare) if place.mount => {
-                    let _ = std::fs::remove_dir_all(spare.path());
-                    None
-                }
-                Some(spare) => recycle::adopt(spare, &tmp),
-                None => None,
-            };
-            Tracker::new(held)
-        });
+        let held = match spare {
+            // A mount point's sites are swapped entry by entry into fresh folders: its commits
+            // keep no spare, and one given is not reused.
+            Some(spare) if place.mount => {
+                let _ = std::fs::remove_dir_all(spare.path());
+                None
+            }
+            Some(spare) => recycle::adopt(spare, &tmp),
+            None => None,
+        };
+        let tracker = tracked.then(|| Tracker::new(held));
         std::fs::create_dir_all(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         // Only a previous commission site is compared with; anything else is replaced as before.
         let previous = out.join(MARKER).is_file().then(|| out.to_path_buf());
@@ -370,21 +368,16 @@ impl Staging {
         self.write_compared(files, None, observer, Compare::Bytes)
     }
 
-    /// [`Staging::write_items`] for files the caller knows hold the bytes it published last time
-    /// (a render cache's pages): each is a hard link to the previous file of the same length,
-    /// which is not read again.
-    pub fn write_unchanged(&self, files: &[(&str, &[u8])]) -> Result<()> {
-        self.write_compared(files, None, &crate::stages::Silent, Compare::Length)
-    }
-
-    /// [`Staging::write_unchanged`] for held files (the cache's data files and search index).
+    /// [`Staging::write`] for held files the caller knows hold the bytes it published last time
+    /// (the cache's data files and search index): each is a hard link to the previous file of
+    /// the same length, which is not read again.
     pub fn write_unchanged_files(&self, files: &[OutputFile]) -> Result<()> {
-        self.write_unchanged(&items(files))
+        self.write_compared(&items(files), None, &crate::stages::Silent, Compare::Length)
     }
 
     /// Writes rendered pages, each with its render key (its content key in a tracked staging):
-    /// `unchanged` when they are the render cache's, published by the previous build (see
-    /// [`Staging::write_unchanged`]).
+    /// `unchanged` when they are the render cache's, published by the previous build, so each is
+    /// linked to the previous file of the same length as [`Staging::write_unchanged_files`] does.
     pub fn write_pages(&self, pages: &[(&str, &[u8], u64)], unchanged: bool) -> Result<()> {
         let files: Vec<(&str, &[u8])> = pages.iter().map(|(p, b, _)| (*p, *b)).collect();
         let keys: Vec<u64> = pages.iter().map(|(_, _, k)| *k).collect();
@@ -540,23 +533,12 @@ impl Staging {
         Ok(warnings)
     }
 
-    /// [`Staging::commit`], leaving the previous site's removal to the caller (a server removes
-    /// it in the background): it is renamed to a trash folder, whose path is returned for
-    /// [`remove_site`]. A trash folder left by a process that died is removed by the next build.
-    pub fn commit_aside(self) -> Result<(PathBuf, Vec<String>)> {
-        let place = self.place.clone();
-        let (aside, _, warnings) = self.swap_in()?;
-        let trash = place.named(&unique("trash"));
-        match std::fs::rename(&aside, &trash) {
-            Ok(()) => Ok((trash, warnings)),
-            Err(_) => Ok((aside, warnings)),
-        }
-    }
-
-    /// [`Staging::commit_aside`] for a tracked staging ([`Staging::begin_tracked`]): returns the
-    /// new site's manifest, and the previous site as a spare for the next tracked build when it
-    /// is the site `previous` describes (the one this process published last), else its path to
-    /// remove.
+    /// [`Staging::commit`] for a tracked staging ([`Staging::begin_tracked`]), leaving the
+    /// previous site to the caller, renamed to a trash folder (one left by a process that died is
+    /// removed by the next build): returns the new site's manifest, and the previous site as a
+    /// spare for the next tracked build when it is the site `previous` describes (the one this
+    /// process published last), else its path for [`remove_site`] (a server removes it in the
+    /// background).
     pub fn commit_tracked(self, previous: Option<Manifest>) -> Result<Commit> {
         let place = self.place.clone();
         let (aside, manifest, warnings) = self.swap_in()?;
@@ -898,15 +880,19 @@ mod tests {
             &[file("p/index.html", b"old"), file("gone.txt", b"x")],
         )
         .unwrap();
-        let staging = Staging::begin(&out).unwrap();
+        let staging = Staging::begin_tracked(&out, None).unwrap();
         // Known unchanged: linked from the previous site, not rewritten.
         staging
-            .write_unchanged(&[("p/index.html", b"old".as_slice())])
+            .write_pages(&[("p/index.html", b"old".as_slice(), 1)], true)
             .unwrap();
         staging
             .write(&[file("new.txt", b"new")], &crate::stages::Silent)
             .unwrap();
-        let (aside, _) = staging.commit_aside().unwrap();
+        let commit = staging.commit_tracked(None).unwrap();
+        assert!(commit.spare.is_none(), "no manifest of the previous site");
+        let aside = commit
+            .remove
+            .expect("the previous site, for the caller to remove");
         assert_eq!(std::fs::read(out.join("p/index.html")).unwrap(), b"old");
         assert_eq!(std::fs::read(out.join("new.txt")).unwrap(), b"new");
         assert!(!out.join("gone.txt").exists());

@@ -9,7 +9,7 @@ use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-use super::search_text::{search_record, Shared};
+use super::search_text::{search_record, SharedRecord};
 
 /// Indexes every HTML page that marks its content with `data-pagefind-body` and returns the index
 /// files to publish under `pagefind/`.
@@ -25,7 +25,7 @@ pub fn record_url(path: &str) -> String {
 
 /// The search record of every HTML page that has one, with its [`record_url`], read in
 /// parallel ([`search_record`]).
-pub fn search_records(pages: &[OutputFile]) -> Vec<(String, Shared)> {
+pub fn search_records(pages: &[OutputFile]) -> Vec<(String, SharedRecord)> {
     pages
         .par_iter()
         .filter(|p| p.path.ends_with(".html"))
@@ -74,7 +74,7 @@ fn shard_folder(k: usize) -> String {
 /// indexed on its own thread into its own bundle. `pagefind/shards.js` lists the other bundles
 /// for the search page, which merges them into one result list (Pagefind's `mergeIndex`).
 pub fn search_index_of(
-    records: Vec<(String, Shared)>,
+    records: Vec<(String, SharedRecord)>,
     language: &str,
     observer: &dyn crate::stages::Observer,
 ) -> Result<Vec<OutputFile>> {
@@ -85,7 +85,7 @@ pub fn search_index_of(
         .to_ascii_lowercase();
     let shards = shard_count(records.len());
     let per_shard = records.len().div_ceil(shards).max(1);
-    let mut runs: Vec<Vec<(String, Shared)>> = Vec::with_capacity(shards);
+    let mut runs: Vec<Vec<(String, SharedRecord)>> = Vec::with_capacity(shards);
     let mut rest = records.into_iter();
     for _ in 0..shards {
         runs.push(rest.by_ref().take(per_shard).collect());
@@ -130,7 +130,7 @@ fn shard_keeps(name: &str) -> bool {
 
 /// One Pagefind bundle from `records`, on a one-thread runtime of its own: (file name, bytes).
 fn index_shard(
-    records: Vec<(String, Shared)>,
+    records: Vec<(String, SharedRecord)>,
     lang: &str,
     observer: &dyn crate::stages::Observer,
 ) -> Result<Vec<(String, Vec<u8>)>> {
@@ -209,7 +209,7 @@ mod tests {
         );
     }
 
-    fn record(n: usize) -> (String, Shared) {
+    fn record(n: usize) -> (String, SharedRecord) {
         (
             format!("/p/{n}/index.html"),
             std::sync::Arc::new(super::super::search_text::SearchRecord::new(

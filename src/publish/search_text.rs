@@ -16,7 +16,7 @@ pub struct SearchRecord {
 }
 
 /// A search record shared by the page that gave it, `serve`'s cache and the index's input.
-pub type Shared = std::sync::Arc<SearchRecord>;
+pub type SharedRecord = std::sync::Arc<SearchRecord>;
 
 impl SearchRecord {
     pub fn new(title: String, content: String) -> SearchRecord {

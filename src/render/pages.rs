@@ -6,7 +6,7 @@ use crate::cache::BuildCache;
 use crate::load::theme::Strings;
 use crate::model::Project;
 use crate::output::OutputFile;
-use crate::publish::search_text::{search_record, Shared};
+use crate::publish::search_text::{search_record, SharedRecord};
 use crate::render::Renderer;
 use crate::site::Page;
 use crate::stages::{Observer, Silent};
@@ -120,7 +120,7 @@ pub struct RenderedPage {
     /// Where the page is written, under the site root.
     pub path: String,
     pub html: PageBytes,
-    pub record: Option<Shared>,
+    pub record: Option<SharedRecord>,
     pub key: u64,
 }
 

@@ -167,10 +167,10 @@ pub(super) fn adopt(spare: Spare, tmp: &Path) -> Option<Manifest> {
 /// links, so no build swaps the site meanwhile; fails where hard links cannot be made.
 pub fn spare_of_published(out: &Path, site: &Manifest) -> Result<Spare> {
     let place = super::swap::Place::new(out);
+    let _lock = super::lock::OutputLock::acquire(&place.named("lock"), out)?;
     if place.mount || site.folder == 0 || folder_id(out) != site.folder {
         anyhow::bail!("{} is not the site its manifest describes", out.display());
     }
-    let _lock = super::lock::OutputLock::acquire(&place.named("lock"), out)?;
     let path = place.named(&super::swap::unique("trash"));
     let linked = (|| -> Result<()> {
         let dirs: std::collections::BTreeSet<&str> = site
