@@ -58,11 +58,11 @@ pub fn rag(actual: f64, target: Option<f64>, polarity: Polarity, amber_tolerance
     }
 }
 
-/// One row of the `kpis` open-data table (FORMATS.md section 2), in column order.
+/// One period of a KPI: a row of the `kpis` open-data table (FORMATS.md section 2) without the
+/// KPI's ids, which [`PublishedKpiRow`] adds (a national project has a million rows, and the ids
+/// are its KPI's).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KpiRow {
-    pub contract_id: String,
-    pub kpi_id: String,
     pub period: Period,
     pub actual: Option<f64>,
     pub target: Option<f64>,
@@ -73,6 +73,44 @@ pub struct KpiRow {
     pub upper_limit: Option<f64>,
     pub special_cause: Option<SpecialCause>,
     pub rule: Option<Rule>,
+}
+
+/// A row of the `kpis` open-data table as published, in column order: its KPI's ids, then the
+/// row's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct PublishedKpiRow<'a> {
+    pub kpi: &'a KpiAnalysis,
+    pub row: &'a KpiRow,
+}
+
+impl Serialize for PublishedKpiRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let KpiRow {
+            period,
+            actual,
+            target,
+            rag,
+            mean,
+            lower_limit,
+            upper_limit,
+            special_cause,
+            rule,
+        } = self.row;
+        let mut row = serializer.serialize_struct("KpiRow", 11)?;
+        row.serialize_field("contract_id", &self.kpi.contract_id)?;
+        row.serialize_field("kpi_id", &self.kpi.kpi_id)?;
+        row.serialize_field("period", period)?;
+        row.serialize_field("actual", actual)?;
+        row.serialize_field("target", target)?;
+        row.serialize_field("rag", rag)?;
+        row.serialize_field("mean", mean)?;
+        row.serialize_field("lower_limit", lower_limit)?;
+        row.serialize_field("upper_limit", upper_limit)?;
+        row.serialize_field("special_cause", special_cause)?;
+        row.serialize_field("rule", rule)?;
+        row.end()
+    }
 }
 
 /// One row of the `kpi_summary` table (FORMATS.md section 2: the first five columns) plus the
@@ -272,8 +310,6 @@ pub fn analyse_kpi(kpi: &Kpi, perf: &PerformanceConfig) -> KpiAnalysis {
     for p in &pts {
         let s = p.actual.and_then(|_| spc_iter.next());
         rows.push(KpiRow {
-            contract_id: kpi.contract_id.clone(),
-            kpi_id: kpi.kpi_id.clone(),
             period: p.period.clone(),
             actual: p.actual,
             target: p.target,

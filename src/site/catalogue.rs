@@ -4,6 +4,7 @@
 
 use super::OutputFile;
 use super::{crumbs, view, Page};
+use crate::analysis::performance::PublishedKpiRow;
 use crate::analysis::Analysis;
 use crate::load::theme::Strings;
 use crate::model::Project;
@@ -525,8 +526,11 @@ fn performance_tables<'a>(
         path: "data/contracts-register.csv".into(),
         bytes: crate::publish::register::transparency_register(project)?,
     });
-    let kpi_rows: Vec<&crate::analysis::performance::KpiRow> =
-        analysis.kpis.iter().flat_map(|k| &k.rows).collect();
+    let kpi_rows: Vec<PublishedKpiRow> = analysis
+        .kpis
+        .iter()
+        .flat_map(|kpi| kpi.rows.iter().map(move |row| PublishedKpiRow { kpi, row }))
+        .collect();
     t.add(
         "kpis",
         kpi_rows,
