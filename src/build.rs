@@ -1,7 +1,7 @@
 //! The build pipeline: load → validated model → analysis → pages → render → write. The only place
 //! the stages meet; the CLI and the tests call `check` and `build`.
 
-use crate::analysis::{analyse, Analysis};
+use crate::analysis::{analyse, analyse_releasing, Analysis};
 use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch};
 use crate::diagnostics::Diagnostics;
 use crate::diagnostics::{Diagnostic, Location};
@@ -348,7 +348,7 @@ pub fn build_cached(
     observer.start(Stage::Analyse, None);
     let analysis = match cache.as_deref_mut() {
         Some(cache) => cache.analyse(&project),
-        None => analyse(&project),
+        None => analyse_releasing(&mut project),
     };
     observer.finish(Stage::Analyse);
     // Pages are written into the new site as they are rendered, a chunk at a time, so their HTML

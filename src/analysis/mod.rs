@@ -34,9 +34,24 @@ pub struct Analysis {
 
 /// Runs every analysis over a validated project.
 pub fn analyse(project: &Project) -> Analysis {
+    let series = SeriesFacts::of(project);
     let needs = needs::analyse_needs(project);
     let kpis = performance::analyse_kpis(project);
-    analyse_with(project, needs, kpis)
+    finish(project, series, needs, kpis)
+}
+
+/// [`analyse`] for a build that keeps no model after it: the observations are freed once the
+/// needs statistics are made from them, and the KPI return values once the KPIs are analysed
+/// (`Project::release_observations`, `Project::release_kpi_returns`), so a series and its
+/// analysis are in memory together only while it is analysed. The same statistics as [`analyse`];
+/// nothing after the analysis reads the raw series (ARCHITECTURE.md, invariant 10).
+pub fn analyse_releasing(project: &mut Project) -> Analysis {
+    let series = SeriesFacts::of(project);
+    let needs = needs::analyse_needs(project);
+    project.release_observations();
+    let kpis = performance::analyse_kpis(project);
+    project.release_kpi_returns();
+    finish(project, series, needs, kpis)
 }
 
 /// [`analyse`] given the project's needs statistics (`needs::analyse_needs`) and KPI analyses
@@ -47,11 +62,39 @@ pub fn analyse_with(
     needs: needs::NeedsAnalysis,
     kpis: Vec<performance::KpiAnalysis>,
 ) -> Analysis {
+    finish(project, SeriesFacts::of(project), needs, kpis)
+}
+
+/// What the rest of the analysis takes from the raw series (observations and KPI returns),
+/// besides the needs statistics and KPI analyses: taken first, so the series can be freed.
+struct SeriesFacts {
+    as_of: Option<NaiveDate>,
+    value_for_money: Vec<unit_cost::ValueForMoney>,
+}
+
+impl SeriesFacts {
+    fn of(project: &Project) -> SeriesFacts {
+        SeriesFacts {
+            as_of: performance::default_as_of(project),
+            value_for_money: unit_cost::value_for_money(project),
+        }
+    }
+}
+
+/// The analysis from its parts; reads no observation or KPI return value.
+fn finish(
+    project: &Project,
+    series: SeriesFacts,
+    needs: needs::NeedsAnalysis,
+    kpis: Vec<performance::KpiAnalysis>,
+) -> Analysis {
+    let SeriesFacts {
+        as_of,
+        value_for_money,
+    } = series;
     let priorities = priorities::prioritise(project, &needs);
     let options = appraisal::appraise(project);
-    let as_of = performance::default_as_of(project);
     let tenders = tender::evaluate_tenders(project, as_of);
-    let value_for_money = unit_cost::value_for_money(project);
     let not_top = tender::award_not_top_ranked(&tenders);
     let (contracts, pipeline) = match as_of {
         Some(d) => {

@@ -201,6 +201,9 @@ pub struct NeedsAnalysis {
     /// Indicator, then area code: the range of `rows` of that headline series (nested so a
     /// lookup borrows its keys rather than allocating them).
     index: BTreeMap<String, BTreeMap<String, Range<usize>>>,
+    /// Indicator → the sex its headline figures are for, for an indicator with no Persons (or
+    /// unsexed) figures (life expectancy comes as Male and Female): the alphabetically first sex.
+    headline_sexes: BTreeMap<String, String>,
     /// Distinct for every analysis made: `serve`'s cache keeps an analysis for the next build
     /// only while the project's needs side (settings, indicators, areas, maps, observations) is
     /// equal, so pages made from the needs side alone are keyed by it ([`NeedsAnalysis::identity`]).
@@ -233,8 +236,20 @@ impl NeedsAnalysis {
             rows,
             breakdowns,
             index,
+            headline_sexes: BTreeMap::new(),
             identity: Default::default(),
         }
+    }
+
+    /// The sex an indicator's headline figures are for when it publishes no Persons figures (as
+    /// the headline series takes it); `None` when Persons (or unsexed) figures exist.
+    pub fn headline_sex(&self, indicator_id: &str) -> Option<&str> {
+        self.headline_sexes.get(indicator_id).map(String::as_str)
+    }
+
+    /// True when the project has no needs data: every observation is a headline or a breakdown row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.breakdowns.is_empty()
     }
 
     /// The headline series of an indicator in an area, in period order (empty if none).
@@ -729,7 +744,9 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
             others.push(o);
         }
     }
-    let mut rows = Vec::new();
+    // Room for every headline observation, the most there can be: grown by doubling, the list
+    // would hold up to twice the memory its rows need for as long as the analysis is kept.
+    let mut rows = Vec::with_capacity(groups.values().map(Vec::len).sum());
     for ((ind_id, area), obs) in groups {
         let indicator = project.indicators.get(ind_id);
         let (head, rest) = pick_headline(obs, headline.get(ind_id));
@@ -829,7 +846,12 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
             .then_with(|| nat(a.sex.as_deref(), b.sex.as_deref()))
             .then_with(|| nat(a.age.as_deref(), b.age.as_deref()))
     });
-    NeedsAnalysis::from_rows(rows, breakdowns)
+    let mut analysis = NeedsAnalysis::from_rows(rows, breakdowns);
+    analysis.headline_sexes = headline
+        .into_iter()
+        .filter_map(|(id, h)| Some((id.to_string(), h.sex.filter(|_| !h.persons)?)))
+        .collect();
+    analysis
 }
 
 #[cfg(test)]

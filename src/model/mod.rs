@@ -799,6 +799,23 @@ pub struct Project {
     pub mentioned: std::collections::BTreeSet<(String, String)>,
 }
 
+impl Project {
+    /// Frees the observations: read only by the needs analysis (ARCHITECTURE.md, invariant 10),
+    /// and over a sixth of a national build's memory. `serve`'s cache keeps them, to compare the
+    /// next load with.
+    pub fn release_observations(&mut self) {
+        self.observations = Default::default();
+    }
+
+    /// Frees every KPI's return values, read only by the KPI analysis (invariant 10); the KPIs
+    /// themselves (ids, names, units, polarity) stay.
+    pub fn release_kpi_returns(&mut self) {
+        for kpi in self.kpis.values_mut() {
+            kpi.points = std::sync::Arc::from([]);
+        }
+    }
+}
+
 /// Puts a comma between each group of three digits: "1234567" → "1,234,567".
 pub fn group_thousands(digits: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);

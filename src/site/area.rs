@@ -111,7 +111,7 @@ fn latest_rows<'a>(ix: &Index<'a>, a: &Area) -> Vec<Latest<'a>> {
         let Some(r) = needs.latest(&ind.id, &a.code) else {
             continue;
         };
-        let sexes = super::sexes::sexes(project, needs, &ind.id);
+        let sexes = super::sexes::sexes(needs, &ind.id);
         let named = |sex: &str| {
             ix.words.fill(
                 "indicator.with_sex",

@@ -140,7 +140,7 @@ fn stages(ix: &Index) -> Vec<Stage> {
                     figure("home.needs.worse", worse.to_string()),
                     figure("home.needs.ranked", analysis.priorities.len().to_string()),
                 ],
-                project.observations.is_empty(),
+                analysis.needs.is_empty(),
             )
         },
         Stage {

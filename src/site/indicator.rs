@@ -209,7 +209,7 @@ fn needs_view(ix: &Index, ind: &Indicator, links: Links) -> IndicatorView {
         polarity_source: ind.polarity_source.as_str(),
         value_type: words::of(ix.words, ind.value_type),
         method: method_text(ix),
-        headline_sex: super::needs::headline_sex(project, &ind.id),
+        headline_sex: ix.analysis.needs.headline_sex(&ind.id).map(str::to_string),
         maps: super::maps::indicator_maps(
             ix.words,
             project,
@@ -364,7 +364,7 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
     let (w, needs) = (ix.words, &ix.analysis.needs);
     let (home_name, bench_name) = (ix.home_name(), ix.benchmark_name());
     let bench_code = ix.project.config.benchmark_area.as_str();
-    let sexes = sexes::sexes(ix.project, needs, &ind.id);
+    let sexes = sexes::sexes(needs, &ind.id);
     // (sex, home series, benchmark series); one unnamed sex without a per-sex trend.
     let series: Vec<(String, Vec<Point>, Vec<Point>)> = if sexes.is_empty() {
         vec![(

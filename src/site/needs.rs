@@ -116,33 +116,13 @@ pub fn comparison_counts<'r>(w: &Strings, rows: impl Iterator<Item = &'r NeedRow
 /// An indicator's name, with the sex of its headline figures when it publishes no Persons
 /// figures ("Life expectancy at birth (Female)", the theme's `indicator.with_sex`).
 pub(crate) fn headline_name(ix: &Index, ind: &Indicator) -> String {
-    match headline_sex(ix.project, &ind.id) {
+    match ix.analysis.needs.headline_sex(&ind.id) {
         Some(sex) => ix.words.fill(
             "indicator.with_sex",
             &[("indicator", &ind.name), ("sex", &sex)],
         ),
         None => ind.name.clone(),
     }
-}
-
-/// The sex an indicator's headline figures are for, when it publishes no Persons figures (life
-/// expectancy comes as Male and Female): the alphabetically first sex, as the headline series
-/// takes it (analysis::needs). `None` when Persons (or unsexed) figures exist.
-pub(crate) fn headline_sex(project: &crate::model::Project, indicator_id: &str) -> Option<String> {
-    let obs = &project.observations;
-    let start = obs.partition_point(|o| o.indicator_id.as_str() < indicator_id);
-    let end = obs.partition_point(|o| o.indicator_id.as_str() <= indicator_id);
-    let mut sexes = obs[start..end].iter().filter(|o| o.is_headline()).map(|o| {
-        o.sex
-            .as_deref()
-            .filter(|s| !s.trim().eq_ignore_ascii_case("persons"))
-    });
-    let mut first: Option<&str> = None;
-    for s in sexes.by_ref() {
-        let s = s?;
-        first = Some(first.map_or(s, |f| f.min(s)));
-    }
-    first.map(str::to_string)
 }
 
 pub(crate) fn unit(ind: &Indicator) -> String {

@@ -4,7 +4,7 @@
 //! other sex's is its `Sex` breakdown rows, compared with the benchmark's same sex.
 
 use crate::analysis::needs::{Comparison, NeedsAnalysis};
-use crate::model::{Period, Project};
+use crate::model::Period;
 
 /// One period of a sex's series in an area.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +19,8 @@ pub(crate) struct Point<'a> {
 
 /// The sexes of an indicator without Persons figures, the headline sex first, then the others
 /// in natural order; empty when the indicator has Persons (or unsexed) figures.
-pub(crate) fn sexes(project: &Project, needs: &NeedsAnalysis, indicator_id: &str) -> Vec<String> {
-    let Some(headline) = super::needs::headline_sex(project, indicator_id) else {
+pub(crate) fn sexes(needs: &NeedsAnalysis, indicator_id: &str) -> Vec<String> {
+    let Some(headline) = needs.headline_sex(indicator_id) else {
         return Vec::new();
     };
     let all = &needs.breakdowns;
@@ -35,7 +35,8 @@ pub(crate) fn sexes(project: &Project, needs: &NeedsAnalysis, indicator_id: &str
     others.sort_by(|a, b| crate::model::category::natural_cmp_opt(Some(a), Some(b)));
     others.dedup();
     std::iter::once(headline)
-        .chain(others.into_iter().map(str::to_string))
+        .chain(others)
+        .map(str::to_string)
         .collect()
 }
 
@@ -135,8 +136,8 @@ mod tests {
         let analysis = analyse(&project);
         let ix = Index::new(&project, &analysis);
         let (needs, id) = (&analysis.needs, "le");
-        assert_eq!(super::sexes(&project, needs, id), ["Female", "Male"]);
-        assert!(super::sexes(&project, needs, "falls").is_empty());
+        assert_eq!(super::sexes(needs, id), ["Female", "Male"]);
+        assert!(super::sexes(needs, "falls").is_empty());
         let male = super::series(needs, id, "E06000001", "Male", false);
         let values: Vec<Option<f64>> = male.iter().map(|p| p.value).collect();
         assert_eq!(values, [Some(76.0), Some(76.1)]);
