@@ -131,17 +131,21 @@ fn read_kpis_long(table: &Table, diags: &mut Diagnostics) -> Vec<KpiRun> {
     ) else {
         return Vec::new();
     };
-    let parts = read_rows_in_parallel(table, diags, |rows, diags| {
-        read_long_rows(table, rows, &cols, diags)
-    });
     let mut out: Vec<KpiRun> = Vec::new();
-    for run in parts.into_iter().flatten() {
-        match out.last_mut() {
-            // A run cut where the rows were split into chunks is joined again.
-            Some(last) if last.same_series(&run) => last.points.extend(run.points),
-            _ => out.push(run),
-        }
-    }
+    read_rows_in_parallel(
+        table,
+        diags,
+        |rows, diags| read_long_rows(table, rows, &cols, diags),
+        |runs| {
+            for run in runs {
+                match out.last_mut() {
+                    // A run cut where the rows were split into chunks is joined again.
+                    Some(last) if last.same_series(&run) => last.points.extend(run.points),
+                    _ => out.push(run),
+                }
+            }
+        },
+    );
     out
 }
 

@@ -764,35 +764,41 @@ impl<'a> Fields<'a> {
 /// The rows a chunk holds when a table's rows are read in parallel.
 const ROWS_PER_CHUNK: usize = 4096;
 
+/// Chunks read in parallel before their results join: enough to keep every core busy, few
+/// enough that a national table's records are never all held twice, once as read and once
+/// joined (at scale 1.0, 604,000 observations of 400 bytes).
+const CHUNKS_AT_ONCE: usize = 16;
+
 /// Reads a table's rows with `read`, a chunk of rows at a time on rayon's threads (one chunk, on
-/// this thread, for a table of up to `ROWS_PER_CHUNK` rows). Each chunk reports into its own
-/// diagnostics; the chunks' results and diagnostics come back in row order, so what is reported
-/// (and which problems are kept within a file's limit) is what one pass over the rows reports.
+/// this thread, for a table of up to `ROWS_PER_CHUNK` rows), and hands each chunk's result to
+/// `join` as soon as the chunks before it have joined. Each chunk reports into its own
+/// diagnostics; the chunks' results and diagnostics come in row order, so what is reported (and
+/// which problems are kept within a file's limit) is what one pass over the rows reports.
 pub fn read_rows_in_parallel<T: Send>(
     table: &Table,
     diags: &mut Diagnostics,
     read: impl Fn(&[Row], &mut Diagnostics) -> T + Sync,
-) -> Vec<T> {
+    mut join: impl FnMut(T),
+) {
     use rayon::prelude::*;
     if table.rows.len() <= ROWS_PER_CHUNK {
-        return vec![read(&table.rows, diags)];
+        join(read(&table.rows, diags));
+        return;
     }
-    let parts: Vec<(T, Diagnostics)> = table
-        .rows
-        .par_chunks(ROWS_PER_CHUNK)
-        .map(|rows| {
-            let mut chunk_diags = Diagnostics::new();
-            let t = read(rows, &mut chunk_diags);
-            (t, chunk_diags)
-        })
-        .collect();
-    parts
-        .into_iter()
-        .map(|(t, chunk_diags)| {
+    for rows in table.rows.chunks(ROWS_PER_CHUNK * CHUNKS_AT_ONCE) {
+        let parts: Vec<(T, Diagnostics)> = rows
+            .par_chunks(ROWS_PER_CHUNK)
+            .map(|rows| {
+                let mut chunk_diags = Diagnostics::new();
+                let t = read(rows, &mut chunk_diags);
+                (t, chunk_diags)
+            })
+            .collect();
+        for (t, chunk_diags) in parts {
             diags.extend(chunk_diags);
-            t
-        })
-        .collect()
+            join(t);
+        }
+    }
 }
 
 /// The trimmed, non-empty values of one column in every row, without reading them as a type.

@@ -304,22 +304,24 @@ pub fn read_values(table: &Table, out: &mut NeedsValues, diags: &mut Diagnostics
         return;
     };
     out.observations.reserve(table.rows.len());
-    let parts = read_rows_in_parallel(table, diags, |rows, diags| {
-        // Room for every row's observation: grown by doubling, a large chunk's list would be
-        // copied into fresh memory several times.
-        let mut read = RowsRead {
-            observations: Vec::with_capacity(rows.len()),
-            ..RowsRead::default()
-        };
-        for row in rows {
-            let mut f = Fields::new(table, row, &cols, diags);
-            read_value_row(&mut f, layout, &mut read);
-        }
-        read
-    });
-    for read in parts {
-        read.join(out);
-    }
+    read_rows_in_parallel(
+        table,
+        diags,
+        |rows, diags| {
+            // Room for every row's observation: grown by doubling, a large chunk's list would be
+            // copied into fresh memory several times.
+            let mut read = RowsRead {
+                observations: Vec::with_capacity(rows.len()),
+                ..RowsRead::default()
+            };
+            for row in rows {
+                let mut f = Fields::new(table, row, &cols, diags);
+                read_value_row(&mut f, layout, &mut read);
+            }
+            read
+        },
+        |read| read.join(out),
+    );
 }
 
 /// What consecutive rows of a values table add, in row order, before it joins [`NeedsValues`]
