@@ -351,9 +351,20 @@ const RAW: &[&str] = &["script", "style", "svg", "template"];
 
 /// The start of the tag closing the element named `name` whose content starts at `from`. Only
 /// tags of that name are parsed; everything between is skipped by searching for `<` (our output
-/// escapes `<` in text and attribute values, and comments are stepped over whole).
+/// escapes `<` in text and attribute values, and comments are stepped over whole), and a raw-text
+/// element or inline SVG (an SPC chart is hundreds of tags) is stepped over to its closing tag,
+/// as HTML ends it (`skip_element`).
 fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
     let bytes = html.as_bytes();
+    let is_named = |at: usize, name: &str| {
+        let after = at + name.len();
+        bytes
+            .get(at..after)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && bytes
+                .get(after)
+                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
+    };
     let mut depth = 1usize;
     let mut pos = from;
     while let Some(offset) = html.get(pos..)?.find('<') {
@@ -365,15 +376,18 @@ fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
         }
         let closing = rest.starts_with('/');
         let name_at = at + 1 + usize::from(closing);
-        let after = name_at + name.len();
-        let named = bytes
-            .get(name_at..after)
-            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
-            && bytes
-                .get(after)
-                .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/');
-        if !named {
-            pos = at + 1;
+        if !is_named(name_at, name) {
+            match RAW.iter().find(|raw| !closing && is_named(name_at, raw)) {
+                Some(raw) => {
+                    let open_end = at + tag_end(&html[at..])?;
+                    pos = if html[..open_end].ends_with("/>") {
+                        open_end
+                    } else {
+                        skip_element(html, open_end, raw).unwrap_or(open_end)
+                    };
+                }
+                None => pos = at + 1,
+            }
             continue;
         }
         let end = at + tag_end(&html[at..])?;
@@ -428,6 +442,18 @@ mod tests {
                 "T".to_string(),
                 "T. kept 'quoted' <tag>. end line.".to_string()
             )
+        );
+    }
+
+    #[test]
+    fn the_body_ends_at_its_own_closing_tag_past_scripts_and_charts() {
+        // A tag of the body's name in a script's text or inside a chart does not nest.
+        let html = "<html><body><div data-pagefind-body><h1>T</h1><p>inside</p>\
+            <script>var s = \"<div>\";</script><svg><div></div><div><g/></svg>\
+            <svg/><p>after</p></div><p>outside</p></body></html>";
+        assert_eq!(
+            record(html),
+            ("T".to_string(), "T. inside. after.".to_string())
         );
     }
 
