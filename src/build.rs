@@ -10,7 +10,7 @@ use crate::load::theme::{load_theme, Theme};
 use crate::load::{load_project, load_project_cached};
 use crate::model::Project;
 use crate::output::StreamedFile;
-use crate::publish::search::{record_url, search_index_of};
+use crate::publish::search::{record_url, search_index_of, search_index_unless};
 use crate::publish::search_text::SharedRecord;
 use crate::render::pages::{PageContext, RenderedPage};
 use crate::render::{Renderer, TemplateError};
@@ -509,12 +509,47 @@ pub fn build_cached(
 /// a cached build, it starts from the cache's spare site and keeps the previous site as the next
 /// spare, or returns its path for `write::remove_site`; `None` when nothing is left to remove.
 pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<PathBuf>> {
+    finish_search_unless(output, cache, &|| false).map(|finished| match finished {
+        Finished::Published(aside) => aside,
+        Finished::Stopped => None,
+    })
+}
+
+/// What [`finish_search_unless`] did.
+#[derive(Debug, PartialEq)]
+pub enum Finished {
+    /// The site was published with its index and tables (nothing was left to do when nothing was
+    /// pending); the previous site to remove, if any.
+    Published(Option<PathBuf>),
+    /// `stop` said a newer build is coming: nothing was published, and the index and tables are
+    /// still pending (the next build supersedes them).
+    Stopped,
+}
+
+/// [`finish_search`], giving up while the search index is built as soon as `stop` returns true:
+/// `serve` stops when a save arrives, so at national scale (an index of seven seconds) the next
+/// preview does not wait for an index that save makes stale.
+pub fn finish_search_unless(
+    output: &Path,
+    cache: &mut BuildCache,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Finished> {
     let pending = cache.take_pending();
     if pending.is_none() && !cache.tables_pending() {
-        return Ok(None);
+        return Ok(Finished::Published(None));
     }
     let index = match pending {
-        Some(p) => Some((p.key, search_index_of(p.records, &p.language, &Silent)?)),
+        Some(p) => {
+            // The records are shared, so they stay the cache's if the index is not finished.
+            match search_index_unless(p.records.clone(), &p.language, &Silent, stop) {
+                Ok(index) => Some((p.key, index)),
+                Err(e) if e.is::<crate::publish::search::Stopped>() => {
+                    cache.set_pending(p);
+                    return Ok(Finished::Stopped);
+                }
+                Err(e) => return Err(e),
+            }
+        }
         None => None,
     };
     let staging = Staging::begin_tracked(output, cache.take_spare())?;
@@ -549,5 +584,5 @@ pub fn finish_search(output: &Path, cache: &mut BuildCache) -> Result<Option<Pat
     let commit = staging.commit_tracked(cache.take_site())?;
     let (aside, _) = cache.published(commit);
     cache.set_tables_pending(false);
-    Ok(aside)
+    Ok(Finished::Published(aside))
 }

@@ -13,7 +13,7 @@ pub(crate) use path::{resolve_request_path, Rejected, Resolved};
 
 use crate::progress::{Reporter, Verbosity};
 use anyhow::{bail, Context, Result};
-use commission::build::{build_cached, finish_search, BuildOptions, SearchIndex};
+use commission::build::{build_cached, finish_search_unless, BuildOptions, Finished, SearchIndex};
 use commission::cache::BuildCache;
 use commission::diagnostics::Diagnostics;
 use commission::stages::Silent;
@@ -23,6 +23,7 @@ use notify_debouncer_full::DebounceEventResult;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -109,7 +110,20 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
     });
 
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut watcher = notify_debouncer_full::new_debouncer(DEBOUNCE, None, tx)
+    // Set when a change that can alter the site arrives, cleared when a rebuild takes it: the
+    // search index a rebuild leaves to build afterwards is abandoned once it is set.
+    let waiting = Arc::new(AtomicBool::new(false));
+    let ignored = Ignored::new(&project, &output);
+    let handler = {
+        let (ignored, waiting) = (ignored.clone(), waiting.clone());
+        move |batch: DebounceEventResult| {
+            if ignored.relevant(&batch) {
+                waiting.store(true, Ordering::SeqCst);
+            }
+            let _ = tx.send(batch);
+        }
+    };
+    let mut watcher = notify_debouncer_full::new_debouncer(DEBOUNCE, None, handler)
         .context("starting the file watcher")?;
     watcher
         .watch(&project, RecursiveMode::Recursive)
@@ -123,7 +137,7 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
     // Kept between rebuilds: a change re-renders only the pages whose template data it changed.
     let mut cache = BuildCache::default();
     cache.defer_search = true;
-    rebuild(&build_options, &shared, options, &mut cache);
+    rebuild(&build_options, &shared, options, &mut cache, &waiting);
 
     let server_shared = shared.clone();
     std::thread::spawn(move || {
@@ -140,7 +154,6 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
         open_browser(&url);
     }
 
-    let ignored = Ignored::new(&project, &output);
     loop {
         let Ok(batch) = rx.recv() else {
             bail!("the file watcher stopped");
@@ -151,7 +164,10 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
             changed |= ignored.relevant(&more);
         }
         if changed {
-            rebuild(&build_options, &shared, options, &mut cache);
+            // Changes from here on are the next rebuild's (one that came since the batches
+            // above were taken waits in the channel, and at worst lets this index finish).
+            waiting.store(false, Ordering::SeqCst);
+            rebuild(&build_options, &shared, options, &mut cache, &waiting);
         }
     }
 }
@@ -167,6 +183,7 @@ fn default_output(project: &Path) -> PathBuf {
 }
 
 /// Which watcher events can change the site.
+#[derive(Clone)]
 struct Ignored {
     output: PathBuf,
     public: PathBuf,
@@ -206,7 +223,13 @@ impl Ignored {
     }
 }
 
-fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache: &mut BuildCache) {
+fn rebuild(
+    options: &BuildOptions,
+    shared: &Shared,
+    serve: &ServeOptions,
+    cache: &mut BuildCache,
+    waiting: &AtomicBool,
+) {
     let quiet = serve.quiet;
     let started = Instant::now();
     let result = if serve.verbose {
@@ -268,8 +291,14 @@ fn rebuild(options: &BuildOptions, shared: &Shared, serve: &ServeOptions, cache:
     let pending = cache.search_pending() || cache.tables_pending();
     if let Some(output) = published.as_ref().filter(|_| pending) {
         let started = Instant::now();
-        match finish_search(output, cache) {
-            Ok(previous) => {
+        match finish_search_unless(output, cache, &|| waiting.load(Ordering::SeqCst)) {
+            // A save arrived: the next rebuild leaves its own index to build.
+            Ok(Finished::Stopped) => {
+                if !quiet {
+                    eprintln!("search index left to the next build (a file changed)");
+                }
+            }
+            Ok(Finished::Published(previous)) => {
                 remove_in_background(previous);
                 if !quiet {
                     eprintln!(

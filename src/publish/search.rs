@@ -80,6 +80,29 @@ pub fn search_index_of(
     language: &str,
     observer: &dyn crate::stages::Observer,
 ) -> Result<Vec<OutputFile>> {
+    search_index_unless(records, language, observer, &|| false)
+}
+
+/// Why [`search_index_unless`] gave up: its `stop` said so.
+#[derive(Debug)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("stopped: a newer build supersedes this search index")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// [`search_index_of`], giving up with [`Stopped`] as soon as `stop` returns true (asked before
+/// each record is indexed): a server stops building an index the next save makes stale.
+pub fn search_index_unless(
+    records: Vec<(String, SharedRecord)>,
+    language: &str,
+    observer: &dyn crate::stages::Observer,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Vec<OutputFile>> {
     let lang = language
         .split('-')
         .next()
@@ -97,7 +120,7 @@ pub fn search_index_of(
         .enumerate()
         .map(|(k, run)| {
             let folder = shard_folder(k);
-            let files = index_shard(run, &lang, observer)?;
+            let files = index_shard(run, &lang, observer, stop)?;
             Ok(files
                 .into_iter()
                 .filter(|(name, _)| k == 0 || shard_keeps(name))
@@ -135,6 +158,7 @@ fn index_shard(
     records: Vec<(String, SharedRecord)>,
     lang: &str,
     observer: &dyn crate::stages::Observer,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -148,6 +172,9 @@ fn index_shard(
         let mut index =
             PagefindIndex::new(Some(options)).map_err(|e| anyhow!("search index options: {e}"))?;
         for (url, record) in records {
+            if stop() {
+                return Err(Stopped.into());
+            }
             observer.tick(1);
             // Owned, as Pagefind takes it: a copy only while a cache still holds the record.
             let record = std::sync::Arc::try_unwrap(record).unwrap_or_else(|r| (*r).clone());

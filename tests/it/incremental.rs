@@ -248,3 +248,50 @@ fn a_deferred_search_index_follows_the_pages() {
 
     assert_eq!(fresh_build(&f), hashes(after));
 }
+
+/// A save that arrives while `serve` builds the search index stops it: nothing is published, the
+/// index and tables stay pending, and the next build's index, once finished, gives the site a
+/// build without a cache writes.
+#[test]
+fn a_deferred_search_index_stops_for_a_newer_change() {
+    use commission::build::{build_cached, finish_search, finish_search_unless, Finished};
+    use commission::cache::BuildCache;
+    use commission::stages::Silent;
+    let f = fixture();
+    let (project, out, options) = (&f.project, &f.out, &f.options);
+    let mut cache = BuildCache::default();
+    cache.defer_search = true;
+    build_cached(options, &Silent, Some(&mut cache)).unwrap();
+    finish_search(out, &mut cache).unwrap();
+
+    change_one_kpi_value(project);
+    build_cached(options, &Silent, Some(&mut cache)).unwrap();
+    let published = common::snapshot(out);
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let stop = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 3;
+    assert_eq!(
+        finish_search_unless(out, &mut cache, &stop).unwrap(),
+        Finished::Stopped
+    );
+    assert!(
+        asked.load(std::sync::atomic::Ordering::SeqCst) >= 4,
+        "asked before each record"
+    );
+    assert!(cache.search_pending(), "the index is still to build");
+    assert!(cache.tables_pending(), "and the tables");
+    assert_eq!(common::snapshot(out), published, "nothing published");
+
+    // The next save: the same value changed again.
+    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
+    let text = std::fs::read_to_string(&kpis).unwrap();
+    let again = text.replacen("2024-05,1300,", "2024-05,1250,", 1);
+    assert_ne!(text, again, "the changed row moved");
+    std::fs::write(&kpis, again).unwrap();
+    build_cached(options, &Silent, Some(&mut cache)).unwrap();
+    assert_eq!(
+        finish_search_unless(out, &mut cache, &|| false).unwrap(),
+        Finished::Published(None)
+    );
+    assert!(!cache.search_pending() && !cache.tables_pending());
+    assert_eq!(fresh_build(&f), hashes(common::snapshot(out)));
+}
