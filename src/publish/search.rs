@@ -7,7 +7,6 @@ use anyhow::{anyhow, Context, Result};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 
 use super::search_text::{search_record, SharedRecord};
 
@@ -178,7 +177,7 @@ fn index_shard(
             observer.tick(1);
             // Owned, as Pagefind takes it: a copy only while a cache still holds the record.
             let record = std::sync::Arc::try_unwrap(record).unwrap_or_else(|r| (*r).clone());
-            let mut meta = BTreeMap::new();
+            let mut meta = record.meta;
             if !record.title.is_empty() {
                 meta.insert("title".to_string(), record.title);
             }
@@ -188,7 +187,7 @@ fn index_shard(
                     record.content,
                     lang.to_string(),
                     Some(meta),
-                    None,
+                    Some(record.filters),
                     None,
                 )
                 .await

@@ -1,8 +1,10 @@
-//! What a rendered page contributes to the search index: its title and text, read from the
+//! What a rendered page contributes to the search index: its title, text, metadata and filters, read from the
 //! element marked `data-pagefind-body` with the same rules Pagefind applies (elements marked
 //! `data-pagefind-ignore`, scripts, styles and inline SVG left out; block elements joined as
 //! sentences). Reading our own well-formed output this way costs a fraction of a general HTML
 //! parser, which on a national site was most of the build.
+
+use std::collections::BTreeMap;
 
 /// A page's entry in the search index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +13,14 @@ pub struct SearchRecord {
     pub title: String,
     /// Every indexed word of the page, block elements ending in ". ".
     pub content: String,
-    /// The hash of title and text, kept while `serve` keeps the record (see [`SearchRecord::key`]).
+    /// Metadata the page declares with `data-pagefind-meta` (the search page shows `kind` before
+    /// each result's title), by name.
+    pub meta: BTreeMap<String, String>,
+    /// Filters the page declares with `data-pagefind-filter` (the search page narrows results by
+    /// `type`), by name, each with its values in page order.
+    pub filters: BTreeMap<String, Vec<String>>,
+    /// The hash of title, text, metadata and filters, kept while `serve` keeps the record (see
+    /// [`SearchRecord::key`]).
     key: crate::fingerprint::Memo,
 }
 
@@ -23,17 +32,19 @@ impl SearchRecord {
         SearchRecord {
             title,
             content,
+            meta: BTreeMap::new(),
+            filters: BTreeMap::new(),
             key: Default::default(),
         }
     }
 
-    /// A hash of the title and text, taken once per record: what `serve` compares a build's
+    /// A hash of the title, text, metadata and filters, taken once per record: what `serve` compares a build's
     /// records by to tell whether the search index must be built again.
     pub fn key(&self) -> u64 {
         self.key.get_or(|| {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::hash::DefaultHasher::new();
-            (&self.title, &self.content).hash(&mut hasher);
+            (&self.title, &self.content, &self.meta, &self.filters).hash(&mut hasher);
             hasher.finish()
         })
     }
@@ -55,6 +66,7 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
     let mut text = Text::default();
     let mut title: Option<String> = None;
     let mut in_h1: Option<Text> = None;
+    let mut markers = Markers::default();
     let mut pos = body_start;
     while pos < body_end {
         let tag = next_tag(html, pos).filter(|t| t.start < body_end);
@@ -74,6 +86,18 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
                 self_closing,
             } => {
                 text.boundary(name);
+                let element_end = || {
+                    let open = self_closing || VOID.iter().any(|n| n.eq_ignore_ascii_case(name));
+                    (!open)
+                        .then(|| skip_element(html, tag.end, name))
+                        .flatten()
+                        .unwrap_or(tag.end)
+                };
+                if markers.read(html, attrs, tag.end, &element_end) {
+                    // A marker hidden from readers is not part of what the page says.
+                    pos = element_end();
+                    continue;
+                }
                 let skipped = SKIPPED.iter().any(|n| n.eq_ignore_ascii_case(name))
                     || has_attribute(attrs, "data-pagefind-ignore");
                 if skipped {
@@ -95,7 +119,87 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
             Tag::Other => {}
         }
     }
-    Some(SearchRecord::new(title.unwrap_or_default(), text.finish()))
+    let mut record = SearchRecord::new(title.unwrap_or_default(), text.finish());
+    record.meta = markers.meta;
+    record.filters = markers.filters;
+    Some(record)
+}
+
+/// The metadata and filters a page declares (Pagefind's `data-pagefind-meta` and
+/// `data-pagefind-filter`): `name` takes the element's text, `name:value` the value given, and
+/// `name[attr]` the element's attribute; several are separated by commas.
+#[derive(Default)]
+struct Markers {
+    meta: BTreeMap<String, String>,
+    filters: BTreeMap<String, Vec<String>>,
+}
+
+impl Markers {
+    /// Reads the markers of an element whose opening tag has `attrs` and whose content starts at
+    /// `from` (`end` finds where the element ends). True when the element is a marker hidden from
+    /// readers (`hidden`), whose text is then left out of the page's content.
+    fn read(&mut self, html: &str, attrs: &str, from: usize, end: &dyn Fn() -> usize) -> bool {
+        let meta = attribute(attrs, "data-pagefind-meta").flatten();
+        let filter = attribute(attrs, "data-pagefind-filter").flatten();
+        if meta.is_none() && filter.is_none() {
+            return false;
+        }
+        let content = || {
+            let mut text = Text::default();
+            let inner = &html[from..end().max(from)];
+            let inner = inner.rfind("</").map_or(inner, |close| &inner[..close]);
+            let mut pos = 0;
+            while let Some(tag) = next_tag(inner, pos) {
+                text.push_raw(&inner[pos..tag.start]);
+                pos = tag.end;
+            }
+            text.push_raw(&inner[pos..]);
+            text.finish()
+        };
+        let mut pairs = Vec::new();
+        for (spec, is_meta) in [(meta, true), (filter, false)] {
+            for part in spec.map(decoded).unwrap_or_default().split(',') {
+                let part = part.trim();
+                let (name, value) = match part.split_once(':') {
+                    Some((name, value)) => (name.trim(), value.trim().to_string()),
+                    None => match part.split_once('[') {
+                        Some((name, attr)) => {
+                            let attr = attr.trim_end_matches(']').trim();
+                            let value = attribute(attrs, attr).flatten().map(decoded);
+                            (name.trim(), value.unwrap_or_default())
+                        }
+                        None => (part, content()),
+                    },
+                };
+                if !name.is_empty() && !value.is_empty() {
+                    pairs.push((is_meta, name.to_string(), value));
+                }
+            }
+        }
+        for (is_meta, name, value) in pairs {
+            if is_meta {
+                self.meta.entry(name).or_insert(value);
+            } else {
+                self.filters.entry(name).or_default().push(value);
+            }
+        }
+        has_attribute(attrs, "hidden")
+    }
+}
+
+/// An attribute value's text, its entities decoded.
+fn decoded(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        let (c, len) = match c {
+            '&' => decode_entity(rest).unwrap_or(('&', 1)),
+            c => (c, c.len_utf8()),
+        };
+        out.push(c);
+        rest = &rest[len..];
+    }
+    out
 }
 
 /// Elements whose content is never text a reader searches for.
@@ -291,6 +395,12 @@ fn tag_end(rest: &str) -> Option<usize> {
 
 /// Whether an opening tag's attribute text has the attribute `wanted` (with or without a value).
 fn has_attribute(attrs: &str, wanted: &str) -> bool {
+    attribute(attrs, wanted).is_some()
+}
+
+/// The attribute `wanted` of an opening tag's attribute text: `None` when absent, `Some(None)`
+/// when given without a value, else its value as written (entities encoded).
+fn attribute<'a>(attrs: &'a str, wanted: &str) -> Option<Option<&'a str>> {
     let bytes = attrs.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -301,37 +411,44 @@ fn has_attribute(attrs: &str, wanted: &str) -> bool {
         while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !b"=/>".contains(&bytes[i]) {
             i += 1;
         }
-        if attrs[name_start..i].eq_ignore_ascii_case(wanted) {
-            return true;
-        }
+        let named = attrs[name_start..i].eq_ignore_ascii_case(wanted);
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
+        let mut value = None;
         if i < bytes.len() && bytes[i] == b'=' {
             i += 1;
             while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
+            let start;
             match bytes.get(i) {
                 Some(&q) if q == b'"' || q == b'\'' => {
                     i += 1;
+                    start = i;
                     while i < bytes.len() && bytes[i] != q {
                         i += 1;
                     }
+                    value = Some(&attrs[start..i.min(bytes.len())]);
                     i += 1;
                 }
                 _ => {
+                    start = i;
                     while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
                         i += 1;
                     }
+                    value = Some(&attrs[start..i]);
                 }
             }
+        }
+        if named && name_start < i {
+            return Some(value);
         }
         if i == name_start {
             i += 1;
         }
     }
-    false
+    None
 }
 
 /// Where the element named `name`, whose content starts at `from`, ends (after its closing tag).
@@ -442,6 +559,51 @@ mod tests {
                 "T".to_string(),
                 "T. kept 'quoted' <tag>. end line.".to_string()
             )
+        );
+    }
+
+    #[test]
+    fn reads_the_metadata_and_filters_a_page_declares() {
+        // As the theme's base template marks each page, and Pagefind's other attribute forms.
+        let html = "<main data-pagefind-body>\
+            <span hidden data-pagefind-filter=\"type\">Contract</span>\
+            <span hidden data-pagefind-meta=\"kind\">Contract &amp; KPI</span>\
+            <h1>Brightwater</h1><p data-pagefind-filter=\"area:North, type\">Shown <b>text</b></p>\
+            <img data-pagefind-meta=\"image[src], alt[alt]\" src=\"/a.png\" alt=\"A &lt;b&gt;\">\
+            </main>";
+        let r = search_record(html).expect("a record");
+        assert_eq!(
+            (r.title.as_str(), r.content.as_str()),
+            ("Brightwater", "Brightwater. Shown text.")
+        );
+        let meta: Vec<(&str, &str)> = r
+            .meta
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            meta,
+            [
+                ("alt", "A <b>"),
+                ("image", "/a.png"),
+                ("kind", "Contract & KPI")
+            ]
+        );
+        let filters: Vec<(&str, Vec<&str>)> = r
+            .filters
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            filters,
+            [
+                ("area", vec!["North"]),
+                ("type", vec!["Contract", "Shown text"])
+            ]
+        );
+        assert_ne!(
+            r.key(),
+            SearchRecord::new(r.title.clone(), r.content.clone()).key()
         );
     }
 

@@ -816,14 +816,24 @@ async function main() {
       const search = (q) =>
         page.evaluate(async (query) => {
           const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
-          // A large site's index comes in shards (pagefind/shards.js): search them all.
-          for (const shard of window.commissionSearchShards || []) {
-            await pf.mergeIndex(new URL('../pagefind/' + shard, location.href).pathname);
+          // A large site's index comes in shards (pagefind/shards.js): search them all (merged
+          // once: a shard merged twice would give each of its pages twice).
+          if (!window.shardsMerged) {
+            window.shardsMerged = true;
+            for (const shard of window.commissionSearchShards || []) {
+              await pf.mergeIndex(new URL('../pagefind/' + shard, location.href).pathname);
+            }
           }
           const found = await pf.search(query);
           const data = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
+          window.lastKinds = Object.fromEntries(
+            data.map((d) => [new URL(d.url, location.href).pathname.replace(/index\.html$/, ''), (d.meta || {}).kind || '']),
+          );
           return data.map((d) => new URL(d.url, location.href).pathname.replace(/index\.html$/, ''));
         }, q);
+      // What each result is (the page's `kind`, which the search page puts before its title) and
+      // the types results can be narrowed by (its `type` filter) reach the index.
+      const kindOf = (p) => page.evaluate((path) => (window.lastKinds || {})[path] || '', p);
       const targets = ['performance contract', 'needs indicator']
         .map((type) => results.find((r) => r.type === type && r.h1))
         .filter(Boolean);
@@ -836,7 +846,17 @@ async function main() {
         console.log(`a11y: search "${target.h1}" found ${got.length} page(s)${got.includes(want) ? `, ${want} among them` : ''}`);
         if (!got.includes(want)) {
           sres.failures.push({ id: 'search', help: `searching for "${target.h1}" did not find ${want} (found ${got.slice(0, 5).join(', ') || 'nothing'})`, nodes: [] });
+        } else if (!(await kindOf(want))) {
+          sres.failures.push({ id: 'search', help: `the result ${want} does not say what it is (no kind in its metadata)`, nodes: [] });
         }
+      }
+      const types = await page.evaluate(async () => {
+        const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
+        return Object.keys((await pf.filters()).type || {});
+      });
+      console.log(`a11y: search can be narrowed to ${types.length} type(s): ${types.join(', ')}`);
+      if (types.length < 2) {
+        sres.failures.push({ id: 'search', help: `results can be narrowed to ${types.length} type(s) (${types.join(', ')}), not each kind of page`, nodes: [] });
       }
       const none = await search('zzqxjvnotaword');
       if (none.length) sres.failures.push({ id: 'search', help: `a nonsense word found ${none.length} page(s)`, nodes: [] });

@@ -29,6 +29,9 @@
       if (result.meta && result.meta.kind && result.meta.title) {
         result.meta.title = result.meta.kind + ": " + result.meta.title;
       }
+      // Said once, before the title: not again as a tag under the result (the UI shows every
+      // other metadata field, under its field name).
+      if (result.meta) delete result.meta.kind;
       return result;
     },
   });
