@@ -1,8 +1,8 @@
-//! What a rendered page contributes to the search index: its title, text, metadata and filters, read from the
-//! element marked `data-pagefind-body` with the same rules Pagefind applies (elements marked
-//! `data-pagefind-ignore`, scripts, styles and inline SVG left out; block elements joined as
-//! sentences). Reading our own well-formed output this way costs a fraction of a general HTML
-//! parser, which on a national site was most of the build.
+//! What a rendered page contributes to the search index: its title, text, metadata and filters,
+//! read from the element marked `data-pagefind-body` with the same rules Pagefind applies
+//! (elements marked `data-pagefind-ignore`, scripts, styles and inline SVG left out; block
+//! elements joined as sentences). Reading our own well-formed output this way costs a fraction of
+//! a general HTML parser, which on a national site was most of the build.
 
 use std::collections::BTreeMap;
 
