@@ -354,19 +354,26 @@ fn kpi_return_refs(project: &Project, diags: &mut Diagnostics) {
 
 /// Specification KPI references (output and social value) → the KPIs of its contracts.
 fn spec_kpi_refs(project: &Project, diags: &mut Diagnostics) {
+    // Each specification's contracts' KPIs, gathered in one pass (a national project has 200
+    // specifications and 30,000 KPIs: one pass over the KPIs per specification took 0.6 s).
+    let with_contract: BTreeSet<&str> = project
+        .contracts
+        .values()
+        .map(|c| c.spec_id.as_str())
+        .collect();
+    let mut kpis_by_spec: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for k in project.kpis.values() {
+        if let Some(c) = project.contracts.get(&k.contract_id) {
+            kpis_by_spec
+                .entry(c.spec_id.as_str())
+                .or_default()
+                .insert(k.kpi_id.as_str());
+        }
+    }
+    let none = BTreeSet::new();
     for spec in project.specifications.values() {
-        let kpis: BTreeSet<&str> = project
-            .kpis
-            .values()
-            .filter(|k| {
-                project
-                    .contracts
-                    .get(&k.contract_id)
-                    .is_some_and(|c| c.spec_id == spec.id)
-            })
-            .map(|k| k.kpi_id.as_str())
-            .collect();
-        let has_contract = project.contracts.values().any(|c| c.spec_id == spec.id);
+        let kpis = kpis_by_spec.get(spec.id.as_str()).unwrap_or(&none);
+        let has_contract = with_contract.contains(spec.id.as_str());
         let refs = spec.output_kpi.iter().map(|k| ("output_kpi", k)).chain(
             spec.social_value
                 .iter()
@@ -652,5 +659,49 @@ mod map_tests {
         let mut diags = Diagnostics::new();
         map_refs(&project, &mut diags);
         assert!(diags.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod kpi_ref_tests {
+    use super::*;
+
+    #[test]
+    fn a_specification_names_only_kpis_of_its_own_contracts() {
+        let mut project = crate::site::fixture::project();
+        let mut diags = Diagnostics::new();
+        spec_kpi_refs(&project, &mut diags);
+        assert!(diags.is_empty(), "{:?}", diags.sorted());
+        // A specification with a contract, naming a KPI its contracts do not report.
+        let spec_id = project
+            .contracts
+            .values()
+            .map(|c| c.spec_id.clone())
+            .find(|s| project.specifications.contains_key(s))
+            .expect("a specification with a contract");
+        let own: Vec<String> = project
+            .kpis
+            .values()
+            .filter(|k| project.contracts[&k.contract_id].spec_id == spec_id)
+            .map(|k| k.kpi_id.clone())
+            .collect();
+        let spec = project.specifications.get_mut(&spec_id).unwrap();
+        spec.output_kpi = Some("NOT-A-KPI".into());
+        let file = spec.origin.file.to_string();
+        let mut diags = Diagnostics::new();
+        spec_kpi_refs(&project, &mut diags);
+        let found: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with(&format!("error: {file}")) && found[0].contains("unknown KPI"),
+            "{found:?}"
+        );
+        assert!(
+            found[0].contains(&format!(
+                "hint: known KPIs of this specification's contracts include {}",
+                own.join(", ")
+            )),
+            "{found:?}"
+        );
     }
 }

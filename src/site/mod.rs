@@ -9,7 +9,7 @@ pub mod contract;
 pub mod engagement;
 pub mod feeds;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 pub mod folders;
 pub mod format;
 pub mod grant;
