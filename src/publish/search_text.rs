@@ -38,8 +38,8 @@ impl SearchRecord {
         }
     }
 
-    /// A hash of the title, text, metadata and filters, taken once per record: what `serve` compares a build's
-    /// records by to tell whether the search index must be built again.
+    /// A hash of the title, text, metadata and filters, taken once per record: what `serve`
+    /// compares a build's records by to tell whether the search index must be built again.
     pub fn key(&self) -> u64 {
         self.key.get_or(|| {
             use std::hash::{Hash, Hasher};
@@ -86,12 +86,17 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
                 self_closing,
             } => {
                 text.boundary(name);
+                // Found once, when a marker needs its text or is stepped over.
+                let end = std::cell::OnceCell::new();
                 let element_end = || {
-                    let open = self_closing || VOID.iter().any(|n| n.eq_ignore_ascii_case(name));
-                    (!open)
-                        .then(|| skip_element(html, tag.end, name))
-                        .flatten()
-                        .unwrap_or(tag.end)
+                    *end.get_or_init(|| {
+                        let open =
+                            self_closing || VOID.iter().any(|n| n.eq_ignore_ascii_case(name));
+                        (!open)
+                            .then(|| skip_element(html, tag.end, name))
+                            .flatten()
+                            .unwrap_or(tag.end)
+                    })
                 };
                 if markers.read(html, attrs, tag.end, &element_end) {
                     // A marker hidden from readers is not part of what the page says.
@@ -189,17 +194,21 @@ impl Markers {
 
 /// An attribute value's text, its entities decoded.
 fn decoded(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
+    decoded_chars(raw).collect()
+}
+
+/// The characters of HTML text (or an attribute value), its entities decoded.
+fn decoded_chars(raw: &str) -> impl Iterator<Item = char> + '_ {
     let mut rest = raw;
-    while let Some(c) = rest.chars().next() {
+    std::iter::from_fn(move || {
+        let c = rest.chars().next()?;
         let (c, len) = match c {
             '&' => decode_entity(rest).unwrap_or(('&', 1)),
             c => (c, c.len_utf8()),
         };
-        out.push(c);
         rest = &rest[len..];
-    }
-    out
+        Some(c)
+    })
 }
 
 /// Elements whose content is never text a reader searches for.
@@ -241,16 +250,7 @@ impl Text {
 
     /// Appends HTML text (entities still encoded).
     fn push_raw(&mut self, raw: &str) {
-        let mut rest = raw;
-        while !rest.is_empty() {
-            let (c, len) = match rest.as_bytes()[0] {
-                b'&' => decode_entity(rest).unwrap_or(('&', 1)),
-                _ => {
-                    let c = rest.chars().next().unwrap_or(' ');
-                    (c, c.len_utf8())
-                }
-            };
-            rest = &rest[len..];
+        for c in decoded_chars(raw) {
             self.push_char(c);
         }
     }
