@@ -291,6 +291,36 @@ pub struct Site<'a, 'd> {
     pub documents: Vec<feeds::Document<'a>>,
 }
 
+/// Every page of the cycle, stage by stage, with the folder pages above them (the open-data
+/// catalogue's pages are made beside them).
+fn cycle_pages<'a>(
+    ix: &index::NeedsSide<'a>,
+    words: &'a crate::load::theme::Strings,
+) -> Vec<Page<'a>> {
+    let mut pages = Vec::new();
+    pages.push(home::page(ix));
+    pages.extend(page::pages(ix));
+    pages.push(needs::page(ix));
+    pages.extend(indicator::pages(ix));
+    pages.extend(area::pages(ix));
+    pages.push(priorities::page(ix));
+    pages.push(planning::page(ix));
+    pages.extend(specification::pages(ix));
+    pages.push(resources::page(ix));
+    pages.extend(engagement::pages(ix));
+    pages.push(procurement::page(ix));
+    pages.extend(options::pages(ix));
+    pages.extend(tender::pages(ix));
+    pages.extend(grant::pages(ix));
+    pages.push(performance::page(ix));
+    pages.extend(performance_pages(ix));
+    pages.push(compliance::page(ix));
+    pages.push(pipeline::page(ix));
+    let folders = folders::folder_pages(words, &pages);
+    pages.extend(folders);
+    pages
+}
+
 /// Builds every page and data file of the site.
 pub fn build_site<'a, 'd: 'a>(
     project: &'d Project,
@@ -303,30 +333,7 @@ pub fn build_site<'a, 'd: 'a>(
     // The open-data tables (every row checked for numbers that are not finite) are made on one
     // core while the pages are made on the other.
     let (mut pages, catalogue) = rayon::join(
-        || {
-            let mut pages = Vec::new();
-            pages.push(home::page(&ix));
-            pages.extend(page::pages(&ix));
-            pages.push(needs::page(&ix));
-            pages.extend(indicator::pages(&ix));
-            pages.extend(area::pages(&ix));
-            pages.push(priorities::page(&ix));
-            pages.push(planning::page(&ix));
-            pages.extend(specification::pages(&ix));
-            pages.push(resources::page(&ix));
-            pages.extend(engagement::pages(&ix));
-            pages.push(procurement::page(&ix));
-            pages.extend(options::pages(&ix));
-            pages.extend(tender::pages(&ix));
-            pages.extend(grant::pages(&ix));
-            pages.push(performance::page(&ix));
-            pages.extend(performance_pages(&ix));
-            pages.push(compliance::page(&ix));
-            pages.push(pipeline::page(&ix));
-            let folders = folders::folder_pages(words, &pages);
-            pages.extend(folders);
-            pages
-        },
+        || cycle_pages(&ix, words),
         || catalogue::pages_and_files(words, project, analysis),
     );
     let catalogue = catalogue?;
