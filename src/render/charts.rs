@@ -1,8 +1,10 @@
-//! SVG charts drawn with plotters (no system fonts needed), each with its legend, axis titles,
-//! title and text description wired to `role="img"` so screen readers announce it; pages always
-//! put the data table beside the chart. Each chart is drawn twice: at 760 px for screens and at
-//! 400 px for phones (CSS shows one), so its text is never under 11 px on a 390 px phone.
+//! SVG charts, each with its legend, axis titles, title and text description wired to
+//! `role="img"` so screen readers announce it; pages always put the data table beside the chart. Each chart is drawn twice: at 760 px for screens and at
+//! 400 px for phones (CSS shows one), so its text is never under 11 px on a 390 px phone. The
+//! SPC chart, on every KPI page, is written directly ([`axes`]); the bar and line charts are
+//! drawn with plotters (no system fonts needed).
 
+mod axes;
 mod frame;
 mod plots;
 mod spc;
@@ -156,17 +158,37 @@ impl Dashes {
     }
 }
 
+/// The id and class of a chart's drawing at `frame`: the narrow drawing's id ends in `-narrow`,
+/// so both drawings can sit on one page.
+fn svg_id_class(chart: &Chart, frame: Frame) -> (String, &'static str) {
+    if frame.narrow {
+        (format!("{}-narrow", chart.id), "chart-svg chart-narrow")
+    } else {
+        (chart.id.clone(), "chart-svg chart-wide")
+    }
+}
+
+/// The opening of a chart drawn directly (not by plotters): the `<svg>` element as [`finish`]
+/// makes it, `height` px tall at the frame's width, with its title and description.
+fn open_svg(out: &mut String, chart: &Chart, frame: Frame, height: u32) {
+    use std::fmt::Write;
+    let (id, class) = svg_id_class(chart, frame);
+    let width = frame.width;
+    let _ = write!(
+        out,
+        "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"{class}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc><rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>",
+        crate::render::escape_html(&chart.title),
+        crate::render::escape_html(&chart.description)
+    );
+}
+
 /// Adds `role="img"`, a class, a title and a description to plotters' SVG, drops its XML
 /// declaration (the SVG is inline), gives dashed lines their colour and pattern, and adds the
 /// `overlay` (legend, axis titles, labels) before its end; one pass over the markup. The narrow
 /// drawing's ids end in `-narrow`, so both drawings can sit on one page.
 fn finish(raw: String, dashes: &Dashes, chart: &Chart, frame: Frame, overlay: &str) -> String {
     let (title, description) = (&chart.title, &chart.description);
-    let (id, class) = if frame.narrow {
-        (format!("{}-narrow", chart.id), "chart-svg chart-narrow")
-    } else {
-        (chart.id.clone(), "chart-svg chart-wide")
-    };
+    let (id, class) = svg_id_class(chart, frame);
     let mut svg =
         String::with_capacity(raw.len() + title.len() + description.len() + overlay.len() + 200);
     let mut rest = raw.as_str();

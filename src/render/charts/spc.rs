@@ -4,11 +4,12 @@
 //! (dashed) and target (dotted), each labelled at its right-hand end on the wide drawing; the
 //! legend keys them all.
 
+use super::axes::{line_path, PeriodAxes};
 use super::frame::{mark_svg, text_block, Frame, TextStyle};
-use super::plots::{period_plot, Layout};
-use super::{colour_hex, finish, nice_range, period_axis, Dashes, Palette};
+use super::plots::Layout;
+use super::{colour_hex, nice_range, open_svg, period_axis, Palette};
 use crate::site::chart::{Chart, Mark, Plot, SpcEnds};
-use plotters::prelude::*;
+use plotters::style::RGBColor;
 
 /// The runs of a limit or mean as (period index, value) points: a gap or a step (a rebase)
 /// starts a new run, and a run of one point is widened to a short level line.
@@ -84,7 +85,7 @@ fn last(series: &[Option<f64>]) -> Option<f64> {
     series.iter().rev().find_map(|v| *v)
 }
 
-/// Draws an SPC chart at the width of `frame`.
+/// Draws an SPC chart at the width of `frame`, as SVG written directly ([`PeriodAxes`]).
 pub(super) fn spc_chart(chart: &Chart, frame: Frame) -> Option<String> {
     let Plot::Spc {
         x_labels,
@@ -112,106 +113,97 @@ pub(super) fn spc_chart(chart: &Chart, frame: Frame) -> Option<String> {
     let y_area = if frame.narrow { 50 } else { 64 };
     // The wide drawing keeps room on the right for the line-end labels.
     let right = if frame.narrow { 0 } else { 104 };
-    let human: Vec<String> = x_labels
+    let margin_right = if frame.narrow { 16 } else { 8 };
+    let widest = x_labels
         .iter()
-        .map(|l| crate::site::format::period(l))
-        .collect();
-    let widest = human
-        .iter()
-        .map(|l| super::frame::text_width(l, size))
+        .map(|l| super::frame::text_width(&crate::site::format::period(l), size))
         .fold(0.0, f64::max);
     let plot_width = f64::from(frame.width - y_area - right - 30);
     let fits = ((plot_width / (widest + 14.0)).floor() as usize).max(1);
     let step = n.div_ceil(fits).max(1);
-    let mut raw = String::new();
-    let mut dashes = Dashes::default();
-    let mut overlay = String::new();
-    {
-        let root =
-            SVGBackend::with_string(&mut raw, (frame.width, layout.height)).into_drawing_area();
-        root.fill(&WHITE).ok()?;
-        let area = layout.plot_area(&root, right);
-        let mut plot = period_plot(
-            &area,
-            frame,
-            if frame.narrow { 16 } else { 8 },
-            y_area,
-            n,
-            (lo, hi),
-            size,
-        )?;
-        for run in runs(upper).into_iter().chain(runs(lower)) {
-            plot.draw_series(LineSeries::new(
-                run,
-                dashes.style(Palette::LIMITS, "6 4", 2),
-            ))
-            .ok()?;
-        }
-        for run in runs(mean) {
-            plot.draw_series(LineSeries::new(
-                run,
-                ShapeStyle::from(&Palette::MEAN).stroke_width(2),
-            ))
-            .ok()?;
-        }
-        for run in runs(target) {
-            plot.draw_series(LineSeries::new(
-                run,
-                dashes.style(Palette::TARGET, "2 4", 3),
-            ))
-            .ok()?;
-        }
-        let points: Vec<(f64, f64)> = values
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
-            .collect();
-        plot.draw_series(LineSeries::new(
-            points,
-            ShapeStyle::from(&Palette::LIMITS).stroke_width(1),
-        ))
-        .ok()?;
-        // The marks are drawn over the lines in the overlay, one element each, as the key draws them.
-        for (i, v) in values.iter().enumerate() {
-            let Some(v) = v else { continue };
-            let (x, y) = plot.backend_coord(&(i as f64, *v));
-            let mark = marks.get(i).copied().unwrap_or(Mark::Common);
-            mark_svg(&mut overlay, mark, (f64::from(x), f64::from(y)));
-        }
-        let (xs, ys) = plot.plotting_area().get_pixel_range();
-        let x_pixel = |i: usize| f64::from(plot.backend_coord(&(i as f64, lo)).0);
-        period_axis(
-            &mut overlay,
-            x_labels,
-            step,
-            &x_pixel,
-            f64::from(ys.end),
-            size,
-        );
-        if !frame.narrow {
-            let SpcEnds {
-                mean: m,
-                upper: u,
-                lower: l,
-                target: t,
-            } = words.as_ref();
-            let ends = [
-                (u.clone(), last(upper), Palette::LIMITS),
-                (m.clone(), last(mean), Palette::MEAN),
-                (l.clone(), last(lower), Palette::LIMITS),
-                (t.clone(), last(target), Palette::TARGET),
-            ];
-            let y_pixel = |v: f64| f64::from(plot.backend_coord(&(0.0, v)).1);
-            end_labels(
-                &mut overlay,
-                &ends,
-                &y_pixel,
-                f64::from(xs.end + 6),
-                frame.small(),
-            );
-        }
-        overlay.push_str(&layout.overlay(chart, (xs.start, xs.end)));
-        root.present().ok()?;
+    // The plot box: the legend and value axis title above, the period labels (30 px) and the
+    // horizontal axis title below, the value labels on the left.
+    let axes = PeriodAxes {
+        left: y_area as i32,
+        right: (frame.width - right - margin_right) as i32 - 1,
+        top: (layout.top + 6) as i32,
+        bottom: (layout.height - layout.bottom - 30) as i32 - 1,
+        periods: n,
+        lo,
+        hi,
+    };
+    let mut svg = String::with_capacity(12 * 1024);
+    open_svg(&mut svg, chart, frame, layout.height);
+    axes.write_value_axis(&mut svg, if frame.narrow { 5 } else { 8 }, frame);
+    let level = |run: Vec<(f64, f64)>| -> Vec<(i32, i32)> {
+        run.into_iter()
+            .map(|(i, v)| (axes.x(i), axes.y(v)))
+            .collect()
+    };
+    let limits = colour_hex(Palette::LIMITS);
+    for run in runs(upper).into_iter().chain(runs(lower)) {
+        line_path(&mut svg, &level(run), &limits, 2, Some("6 4"));
     }
-    Some(finish(raw, &dashes, chart, frame, &overlay))
+    for run in runs(mean) {
+        line_path(&mut svg, &level(run), &colour_hex(Palette::MEAN), 2, None);
+    }
+    for run in runs(target) {
+        line_path(
+            &mut svg,
+            &level(run),
+            &colour_hex(Palette::TARGET),
+            3,
+            Some("2 4"),
+        );
+    }
+    let points: Vec<(i32, i32)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|v| (axes.x(i as f64), axes.y(v))))
+        .collect();
+    line_path(&mut svg, &points, &limits, 1, None);
+    // The marks are drawn over the lines, one element each, as the key draws them.
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = v else { continue };
+        let mark = marks.get(i).copied().unwrap_or(Mark::Common);
+        mark_svg(
+            &mut svg,
+            mark,
+            (f64::from(axes.x(i as f64)), f64::from(axes.y(*v))),
+        );
+    }
+    let x_pixel = |i: usize| f64::from(axes.x(i as f64));
+    period_axis(
+        &mut svg,
+        x_labels,
+        step,
+        &x_pixel,
+        f64::from(axes.bottom + 1),
+        size,
+    );
+    if !frame.narrow {
+        let SpcEnds {
+            mean: m,
+            upper: u,
+            lower: l,
+            target: t,
+        } = words.as_ref();
+        let ends = [
+            (u.clone(), last(upper), Palette::LIMITS),
+            (m.clone(), last(mean), Palette::MEAN),
+            (l.clone(), last(lower), Palette::LIMITS),
+            (t.clone(), last(target), Palette::TARGET),
+        ];
+        let y_pixel = |v: f64| f64::from(axes.y(v));
+        end_labels(
+            &mut svg,
+            &ends,
+            &y_pixel,
+            f64::from(axes.right + 1 + 6),
+            frame.small(),
+        );
+    }
+    svg.push_str(&layout.overlay(chart, (axes.left, axes.right + 1)));
+    svg.push_str("</svg>");
+    Some(svg)
 }
