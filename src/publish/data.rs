@@ -138,13 +138,17 @@ impl<T: Serialize> DataTable<T> {
     /// Writes the table as JSON: an array of objects, pretty-printed with a final newline, each
     /// object given the [`NOT_FINITE`] field, last, when some row is flagged.
     pub fn write_json(&self, out: &mut dyn Write) -> Result<()> {
-        let mut json = serde_json::Serializer::pretty(&mut *out);
+        // The serialiser makes a write for every brace, name and indent: into a buffer of a
+        // known type, not each through `dyn Write`.
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+        let mut json = serde_json::Serializer::pretty(&mut buffered);
         if self.flags.is_empty() {
             self.rows.serialize(&mut json)?;
         } else {
             FlaggedRows(self).serialize(&mut json)?;
         }
-        out.write_all(b"\n").context("writing JSON")?;
+        buffered.write_all(b"\n").context("writing JSON")?;
+        buffered.flush().context("writing JSON")?;
         Ok(())
     }
 }

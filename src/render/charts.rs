@@ -122,8 +122,18 @@ pub(crate) fn line_colour(index: usize) -> RGBColor {
 }
 
 /// `#RRGGBB` of a colour.
-pub(crate) fn colour_hex(RGBColor(r, g, b): RGBColor) -> String {
-    format!("#{r:02X}{g:02X}{b:02X}")
+pub(crate) fn colour_hex(colour: RGBColor) -> String {
+    Hex(colour).to_string()
+}
+
+/// A colour written as `#RRGGBB` where it is formatted, without a string of its own.
+pub(crate) struct Hex(pub RGBColor);
+
+impl std::fmt::Display for Hex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let RGBColor(r, g, b) = self.0;
+        write!(f, "#{r:02X}{g:02X}{b:02X}")
+    }
 }
 
 /// Dashed and dotted lines as one SVG path each with `stroke-dasharray`. Plotters' SVG backend

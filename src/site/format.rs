@@ -95,13 +95,43 @@ pub fn period_in(w: &Strings, label: &str) -> String {
         Some((year, m)) => w.fill(
             "format.month_short",
             &[
-                ("month", &w.get(&format!("month.short.{m}"))),
+                ("month", &w.get(MONTH_SHORT[m as usize - 1])),
                 ("year", &year),
             ],
         ),
         None => label.to_string(),
     }
 }
+
+/// The theme's keys of the months' names, January first.
+const MONTH_SHORT: [&str; 12] = [
+    "month.short.1",
+    "month.short.2",
+    "month.short.3",
+    "month.short.4",
+    "month.short.5",
+    "month.short.6",
+    "month.short.7",
+    "month.short.8",
+    "month.short.9",
+    "month.short.10",
+    "month.short.11",
+    "month.short.12",
+];
+const MONTH_LONG: [&str; 12] = [
+    "month.long.1",
+    "month.long.2",
+    "month.long.3",
+    "month.long.4",
+    "month.long.5",
+    "month.long.6",
+    "month.long.7",
+    "month.long.8",
+    "month.long.9",
+    "month.long.10",
+    "month.long.11",
+    "month.long.12",
+];
 
 /// [`period_in`] in the base language's words (chart axes, until they are drawn with the site's).
 pub fn period(label: &str) -> String {
@@ -113,7 +143,7 @@ pub fn month_in(w: &Strings, d: NaiveDate) -> String {
     w.fill(
         "format.month_long",
         &[
-            ("month", &w.get(&format!("month.long.{}", d.month()))),
+            ("month", &w.get(MONTH_LONG[d.month0() as usize])),
             ("year", &d.year()),
         ],
     )
@@ -166,7 +196,7 @@ pub fn date(w: &Strings, d: NaiveDate) -> String {
         "format.date",
         &[
             ("day", &d.day()),
-            ("month", &w.get(&format!("month.long.{}", d.month()))),
+            ("month", &w.get(MONTH_LONG[d.month0() as usize])),
             ("year", &d.year()),
         ],
     )

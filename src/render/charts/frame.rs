@@ -2,7 +2,7 @@
 //! labels, laid out in SVG for one width (a wide drawing for screens, a narrow one for phones so
 //! that no text is under 11 px at 390 px), from an estimate of each text's width.
 
-use super::{colour_hex, line_colour, Palette};
+use super::{colour_hex, line_colour, Hex, Palette};
 use crate::render::escape_html;
 use crate::site::chart::{LegendEntry, Mark, Symbol};
 use crate::site::format::Dec;
@@ -182,7 +182,32 @@ pub(crate) fn text_block(out: &mut String, style: TextStyle, (x, y): (f64, f64),
 
 /// The legend laid out in rows across the frame: its markup (`<g class="chart-legend">`) and
 /// height. `dashed` says which lines of a line chart are dashed.
+///
+/// Remembered per thread for the last few legends asked for: the KPI pages, most of a large
+/// site, have a handful of different legends between them (which marks a chart shows).
 pub(crate) fn legend(frame: Frame, entries: &[LegendEntry], dashed: &[bool]) -> (String, u32) {
+    type Laid = (Frame, Vec<LegendEntry>, Vec<bool>, (String, u32));
+    const REMEMBERED: usize = 16;
+    thread_local! {
+        static LAID: std::cell::RefCell<Vec<Laid>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    LAID.with_borrow_mut(|laid| {
+        if let Some((.., done)) = laid
+            .iter()
+            .find(|(f, e, d, _)| *f == frame && e == entries && d == dashed)
+        {
+            return done.clone();
+        }
+        let done = lay_out_legend(frame, entries, dashed);
+        if laid.len() == REMEMBERED {
+            laid.remove(0);
+        }
+        laid.push((frame, entries.to_vec(), dashed.to_vec(), done.clone()));
+        done
+    })
+}
+
+fn lay_out_legend(frame: Frame, entries: &[LegendEntry], dashed: &[bool]) -> (String, u32) {
     if entries.is_empty() {
         return (String::new(), 0);
     }
@@ -281,6 +306,13 @@ fn draw_symbol(out: &mut String, symbol: Symbol, (x, y): (f64, f64), dashed: &[b
 /// key: grey circle (common cause), blue triangle (improvement), orange square (concern), purple
 /// cross (neither).
 pub(crate) fn mark_svg(out: &mut String, mark: Mark, (x, y): (f64, f64)) {
+    // A chart's points sit on whole pixels: their markers are written from integers, without
+    // rounding each coordinate (as a legend's must be, `{:.0}`, ties to even).
+    let whole = |v: f64| v.fract() == 0.0 && v.abs() < 1e9;
+    if whole(x) && whole(y) {
+        mark_at(out, mark, x as i64, y as i64);
+        return;
+    }
     let _ = match mark {
         Mark::Common => write!(
             out,
@@ -319,6 +351,47 @@ pub(crate) fn mark_svg(out: &mut String, mark: Mark, (x, y): (f64, f64)) {
             Dec(x + 6.0),
             Dec(y - 6.0),
             colour_hex(Palette::NEUTRAL)
+        ),
+    };
+}
+
+/// [`mark_svg`] at a whole pixel: the same markup.
+fn mark_at(out: &mut String, mark: Mark, x: i64, y: i64) {
+    let _ = match mark {
+        Mark::Common => write!(
+            out,
+            "<circle cx=\"{x}\" cy=\"{y}\" r=\"4\" fill=\"{}\"/>",
+            Hex(Palette::COMMON)
+        ),
+        Mark::Improvement => write!(
+            out,
+            "<path d=\"M{x} {}L{} {}L{} {}Z\" fill=\"{}\"/>",
+            y - 7,
+            x + 7,
+            y + 5,
+            x - 7,
+            y + 5,
+            Hex(Palette::IMPROVEMENT)
+        ),
+        Mark::Concern => write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>",
+            x - 6,
+            y - 6,
+            Hex(Palette::CONCERN)
+        ),
+        Mark::Neutral => write!(
+            out,
+            "<path d=\"M{} {}L{} {}M{} {}L{} {}\" stroke=\"{}\" stroke-width=\"3\"/>",
+            x - 6,
+            y - 6,
+            x + 6,
+            y + 6,
+            x - 6,
+            y + 6,
+            x + 6,
+            y - 6,
+            Hex(Palette::NEUTRAL)
         ),
     };
 }
