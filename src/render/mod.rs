@@ -13,10 +13,25 @@ use tera::Tera;
 
 /// Escapes text for HTML content and double-quoted attributes (inline SVG, the dev server's pages).
 pub fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(text.len());
+    push_escaped_html(&mut out, text);
+    out
+}
+
+/// [`escape_html`] written onto the end of `out`, in one pass over `text`.
+pub fn push_escaped_html(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Escapes text for XML content and attributes, and drops the characters XML 1.0 does not allow
@@ -361,6 +376,20 @@ mod tests {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <url><loc>https://example.org/a&amp;b/</loc></url>\n</urlset>\n"
         );
         well_formed(&text);
+    }
+
+    #[test]
+    fn escape_html_escapes_markup_and_quotes_in_one_pass() {
+        assert_eq!(
+            escape_html("Tom & Jerry's <b>\"best\"</b> £5 – é"),
+            "Tom &amp; Jerry's &lt;b&gt;&quot;best&quot;&lt;/b&gt; £5 – é"
+        );
+        // An escape already in the text is escaped again: the text is text.
+        assert_eq!(escape_html("&amp;"), "&amp;amp;");
+        assert_eq!(escape_html(""), "");
+        let mut out = String::from("<p>");
+        push_escaped_html(&mut out, "a<b");
+        assert_eq!(out, "<p>a&lt;b");
     }
 
     #[test]

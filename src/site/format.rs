@@ -55,7 +55,11 @@ pub fn number(value: f64, decimals: usize) -> String {
     if negative {
         out.push('-');
     }
-    out.push_str(&crate::model::group_thousands(int));
+    if int.len() <= 3 {
+        out.push_str(int);
+    } else {
+        out.push_str(&crate::model::group_thousands(int));
+    }
     if !frac.is_empty() {
         out.push('.');
         out.push_str(frac);

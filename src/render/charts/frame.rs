@@ -3,7 +3,7 @@
 //! that no text is under 11 px at 390 px), from an estimate of each text's width.
 
 use super::{colour_hex, line_colour, Hex, Palette};
-use crate::render::escape_html;
+use crate::render::push_escaped_html;
 use crate::site::chart::{LegendEntry, Mark, Symbol};
 use crate::site::format::Dec;
 use std::fmt::Write;
@@ -167,14 +167,15 @@ pub(crate) fn text_block(out: &mut String, style: TextStyle, (x, y): (f64, f64),
     );
     for (i, line) in lines.iter().enumerate() {
         if i == 0 {
-            out.push_str(&escape_html(line));
+            push_escaped_html(out, line);
         } else {
             let _ = write!(
                 out,
-                "<tspan x=\"{x:.0}\" dy=\"{}\">{}</tspan>",
-                Frame::line_height(size),
-                escape_html(line)
+                "<tspan x=\"{x:.0}\" dy=\"{}\">",
+                Frame::line_height(size)
             );
+            push_escaped_html(out, line);
+            out.push_str("</tspan>");
         }
     }
     out.push_str("</text>");
