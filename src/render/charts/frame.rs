@@ -308,92 +308,63 @@ fn draw_symbol(out: &mut String, symbol: Symbol, (x, y): (f64, f64), dashed: &[b
 /// cross (neither).
 pub(crate) fn mark_svg(out: &mut String, mark: Mark, (x, y): (f64, f64)) {
     // A chart's points sit on whole pixels: their markers are written from integers, without
-    // rounding each coordinate (as a legend's must be, `{:.0}`, ties to even).
+    // rounding each coordinate as a legend's must be (`{:.0}`, ties to even).
     let whole = |v: f64| v.fract() == 0.0 && v.abs() < 1e9;
     if whole(x) && whole(y) {
-        mark_at(out, mark, x as i64, y as i64);
-        return;
+        let (x, y) = (x as i64, y as i64);
+        write_mark(out, mark, |dx, dy| (x + i64::from(dx), y + i64::from(dy)));
+    } else {
+        write_mark(out, mark, |dx, dy| {
+            (Whole(x + f64::from(dx)), Whole(y + f64::from(dy)))
+        });
     }
-    let _ = match mark {
-        Mark::Common => write!(
-            out,
-            "<circle cx=\"{:.0}\" cy=\"{:.0}\" r=\"4\" fill=\"{}\"/>",
-            Dec(x),
-            Dec(y),
-            colour_hex(Palette::COMMON)
-        ),
-        Mark::Improvement => write!(
-            out,
-            "<path d=\"M{:.0} {:.0}L{:.0} {:.0}L{:.0} {:.0}Z\" fill=\"{}\"/>",
-            Dec(x),
-            Dec(y - 7.0),
-            Dec(x + 7.0),
-            Dec(y + 5.0),
-            Dec(x - 7.0),
-            Dec(y + 5.0),
-            colour_hex(Palette::IMPROVEMENT)
-        ),
-        Mark::Concern => write!(
-            out,
-            "<rect x=\"{:.0}\" y=\"{:.0}\" width=\"12\" height=\"12\" fill=\"{}\"/>",
-            Dec(x - 6.0),
-            Dec(y - 6.0),
-            colour_hex(Palette::CONCERN)
-        ),
-        Mark::Neutral => write!(
-            out,
-            "<path d=\"M{:.0} {:.0}L{:.0} {:.0}M{:.0} {:.0}L{:.0} {:.0}\" stroke=\"{}\" stroke-width=\"3\"/>",
-            Dec(x - 6.0),
-            Dec(y - 6.0),
-            Dec(x + 6.0),
-            Dec(y + 6.0),
-            Dec(x - 6.0),
-            Dec(y + 6.0),
-            Dec(x + 6.0),
-            Dec(y - 6.0),
-            colour_hex(Palette::NEUTRAL)
-        ),
-    };
 }
 
-/// [`mark_svg`] at a whole pixel: the same markup.
-fn mark_at(out: &mut String, mark: Mark, x: i64, y: i64) {
+/// A coordinate rounded to a whole pixel as it is written.
+struct Whole(f64);
+
+impl std::fmt::Display for Whole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.0}", Dec(self.0))
+    }
+}
+
+/// A marker's markup, each point given as an offset from its centre by `at`.
+fn write_mark<P: std::fmt::Display>(out: &mut String, mark: Mark, at: impl Fn(i8, i8) -> (P, P)) {
     let _ = match mark {
-        Mark::Common => write!(
-            out,
-            "<circle cx=\"{x}\" cy=\"{y}\" r=\"4\" fill=\"{}\"/>",
-            Hex(Palette::COMMON)
-        ),
-        Mark::Improvement => write!(
-            out,
-            "<path d=\"M{x} {}L{} {}L{} {}Z\" fill=\"{}\"/>",
-            y - 7,
-            x + 7,
-            y + 5,
-            x - 7,
-            y + 5,
-            Hex(Palette::IMPROVEMENT)
-        ),
-        Mark::Concern => write!(
-            out,
-            "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/>",
-            x - 6,
-            y - 6,
-            Hex(Palette::CONCERN)
-        ),
-        Mark::Neutral => write!(
-            out,
-            "<path d=\"M{} {}L{} {}M{} {}L{} {}\" stroke=\"{}\" stroke-width=\"3\"/>",
-            x - 6,
-            y - 6,
-            x + 6,
-            y + 6,
-            x - 6,
-            y + 6,
-            x + 6,
-            y - 6,
-            Hex(Palette::NEUTRAL)
-        ),
+        Mark::Common => {
+            let (x, y) = at(0, 0);
+            let fill = Hex(Palette::COMMON);
+            write!(
+                out,
+                "<circle cx=\"{x}\" cy=\"{y}\" r=\"4\" fill=\"{fill}\"/>"
+            )
+        }
+        Mark::Improvement => {
+            let ((x0, y0), (x1, y1), (x2, y2)) = (at(0, -7), at(7, 5), at(-7, 5));
+            let fill = Hex(Palette::IMPROVEMENT);
+            write!(
+                out,
+                "<path d=\"M{x0} {y0}L{x1} {y1}L{x2} {y2}Z\" fill=\"{fill}\"/>"
+            )
+        }
+        Mark::Concern => {
+            let (x, y) = at(-6, -6);
+            let fill = Hex(Palette::CONCERN);
+            write!(
+                out,
+                "<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"12\" fill=\"{fill}\"/>"
+            )
+        }
+        Mark::Neutral => {
+            let ((x0, y0), (x1, y1)) = (at(-6, -6), at(6, 6));
+            let ((x2, y2), (x3, y3)) = (at(-6, 6), at(6, -6));
+            let stroke = Hex(Palette::NEUTRAL);
+            write!(
+                out,
+                "<path d=\"M{x0} {y0}L{x1} {y1}M{x2} {y2}L{x3} {y3}\" stroke=\"{stroke}\" stroke-width=\"3\"/>"
+            )
+        }
     };
 }
 
