@@ -493,6 +493,17 @@ fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
         }
         let closing = rest.starts_with('/');
         let name_at = at + 1 + usize::from(closing);
+        // Most tags (a table's cells) can be neither: their first two letters say so.
+        let could_be = |n: &str| {
+            let prefix = &n.as_bytes()[..n.len().min(2)];
+            bytes
+                .get(name_at..name_at + prefix.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
+        };
+        if !could_be(name) && (closing || !RAW.iter().any(|raw| could_be(raw))) {
+            pos = at + 1;
+            continue;
+        }
         if !is_named(name_at, name) {
             match RAW.iter().find(|raw| !closing && is_named(name_at, raw)) {
                 Some(raw) => {
@@ -617,6 +628,11 @@ mod tests {
             record(html),
             ("T".to_string(), "T. inside. after.".to_string())
         );
+        // Tags sharing the body's first letters, or a raw element's, in either case: only the
+        // body's own closing tag ends it, and a template's text never does.
+        let html = "<main data-pagefind-body><p>a</p><mark>b</mark><table><tr><td>c</td></tr>\
+            </table><TEMPLATE><main></main></TEMPLATE><Main>d</MAIN><p>e</p></main><p>out</p>";
+        assert_eq!(record(html).1, "a. b. c. d. e.");
     }
 
     #[test]

@@ -91,6 +91,28 @@ pub fn fixed(v: Option<f64>, decimals: u32) -> String {
 /// (`format.month_short` with `month.short.4`); any other label (a financial year `2024/25`, a
 /// range `2016 - 18`) as it is. Tables alike.
 pub fn period_in(w: &Strings, label: &str) -> String {
+    // Remembered per thread for one string table: the KPI pages of a site share their months,
+    // each written on every page's chart and table.
+    type Seen = (u64, std::collections::HashMap<String, String>);
+    const REMEMBERED: usize = 4096;
+    thread_local! {
+        static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::new(Default::default());
+    }
+    SEEN.with_borrow_mut(|(table, seen)| {
+        if *table != w.fingerprint() || seen.len() >= REMEMBERED {
+            *table = w.fingerprint();
+            seen.clear();
+        }
+        if let Some(words) = seen.get(label) {
+            return words.clone();
+        }
+        let words = period_words(w, label);
+        seen.insert(label.to_string(), words.clone());
+        words
+    })
+}
+
+fn period_words(w: &Strings, label: &str) -> String {
     let month = label
         .split_once('-')
         .filter(|(y, m)| y.len() == 4 && m.len() == 2 && y.bytes().all(|b| b.is_ascii_digit()))
