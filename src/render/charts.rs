@@ -1,8 +1,8 @@
 //! SVG charts, each with its legend, axis titles, title and text description wired to
-//! `role="img"` so screen readers announce it; pages always put the data table beside the chart. Each chart is drawn twice: at 760 px for screens and at
-//! 400 px for phones (CSS shows one), so its text is never under 11 px on a 390 px phone. The
-//! SPC chart, on every KPI page, is written directly ([`axes`]); the bar and line charts are
-//! drawn with plotters (no system fonts needed).
+//! `role="img"` so screen readers announce it; pages always put the data table beside the chart.
+//! Each chart is drawn twice: at 760 px for screens and at 400 px for phones (CSS shows one), so
+//! its text is never under 11 px on a 390 px phone. The SPC chart, on every KPI page, is written
+//! directly ([`axes`]); the bar and line charts are drawn with plotters (no system fonts needed).
 
 mod axes;
 mod frame;
@@ -137,8 +137,8 @@ impl std::fmt::Display for Hex {
 }
 
 /// Dashed and dotted lines as one SVG path each with `stroke-dasharray`. Plotters' SVG backend
-/// has no dash style and its `DashedLineSeries` writes every dash as its own element (a KPI chart's
-/// three dashed lines came to 260 elements, half the page). A dashed line is drawn as a plain line
+/// has no dash style and its `DashedLineSeries` writes every dash as its own element (the KPI
+/// chart's three dashed lines, when plotters drew it, came to 260 elements, half the page). A dashed line is drawn as a plain line
 /// in a stand-in colour that [`finish`] rewrites to the real colour and dash pattern.
 #[derive(Default)]
 struct Dashes(Vec<(RGBColor, &'static str)>);
@@ -168,37 +168,49 @@ impl Dashes {
     }
 }
 
-/// The id and class of a chart's drawing at `frame`: the narrow drawing's id ends in `-narrow`,
-/// so both drawings can sit on one page.
-fn svg_id_class(chart: &Chart, frame: Frame) -> (String, &'static str) {
-    if frame.narrow {
+/// The opening `<svg>` tag of a chart's drawing at `frame`, with `size` (its width, height,
+/// viewBox and namespace attributes, ending in `>`), then its title and description, the
+/// accessible name and description `role="img"` announces. The narrow drawing's ids end in
+/// `-narrow`, so both drawings can sit on one page.
+fn write_head(out: &mut String, chart: &Chart, frame: Frame, size: &str) {
+    use crate::render::push_escaped_html;
+    use std::fmt::Write;
+    let (id, class) = if frame.narrow {
         (format!("{}-narrow", chart.id), "chart-svg chart-narrow")
     } else {
         (chart.id.clone(), "chart-svg chart-wide")
-    }
-}
-
-/// The opening of a chart drawn directly (not by plotters): the `<svg>` element as [`finish`]
-/// makes it, `height` px tall at the frame's width, with its title and description.
-fn open_svg(out: &mut String, chart: &Chart, frame: Frame, height: u32) {
-    use std::fmt::Write;
-    let (id, class) = svg_id_class(chart, frame);
-    let width = frame.width;
+    };
     let _ = write!(
         out,
-        "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"{class}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc><rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>",
-        crate::render::escape_html(&chart.title),
-        crate::render::escape_html(&chart.description)
+        "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"{class}\" {size}<title id=\"{id}-title\">"
     );
+    push_escaped_html(out, &chart.title);
+    let _ = write!(out, "</title><desc id=\"{id}-desc\">");
+    push_escaped_html(out, &chart.description);
+    out.push_str("</desc>");
 }
 
-/// Adds `role="img"`, a class, a title and a description to plotters' SVG, drops its XML
-/// declaration (the SVG is inline), gives dashed lines their colour and pattern, and adds the
-/// `overlay` (legend, axis titles, labels) before its end; one pass over the markup. The narrow
-/// drawing's ids end in `-narrow`, so both drawings can sit on one page.
+/// The opening of a chart drawn directly (not by plotters): its head, `height` px tall at the
+/// frame's width, and a white background.
+fn open_svg(out: &mut String, chart: &Chart, frame: Frame, height: u32) {
+    let width = frame.width;
+    write_head(
+        out,
+        chart,
+        frame,
+        &format!("width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">"),
+    );
+    out.push_str(&format!(
+        "<rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>"
+    ));
+}
+
+/// Gives plotters' SVG its head ([`write_head`]: `role="img"`, a class, a title and a
+/// description), drops its XML declaration (the SVG is inline), gives dashed lines their colour
+/// and pattern, and adds the `overlay` (legend, axis titles, labels) before its end; one pass
+/// over the markup.
 fn finish(raw: String, dashes: &Dashes, chart: &Chart, frame: Frame, overlay: &str) -> String {
     let (title, description) = (&chart.title, &chart.description);
-    let (id, class) = svg_id_class(chart, frame);
     let mut svg =
         String::with_capacity(raw.len() + title.len() + description.len() + overlay.len() + 200);
     let mut rest = raw.as_str();
@@ -211,12 +223,12 @@ fn finish(raw: String, dashes: &Dashes, chart: &Chart, frame: Frame, overlay: &s
     if let Some(pos) = rest.find("<svg") {
         if let Some(end) = rest[pos..].find('>') {
             svg.push_str(&rest[..pos]);
-            svg.push_str(&format!(
-                "<svg role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\" class=\"{class}\"{}<title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-                &rest[pos + 4..=pos + end],
-                crate::render::escape_html(title),
-                crate::render::escape_html(description)
-            ));
+            write_head(
+                &mut svg,
+                chart,
+                frame,
+                rest[pos + 4..=pos + end].trim_start(),
+            );
             rest = &rest[pos + end + 1..];
         }
     }

@@ -84,13 +84,12 @@ impl Layout {
         }
     }
 
-    /// The area plotters draws in: the whole drawing less the legend, titles and `right`.
+    /// The area plotters draws in: the whole drawing less the legend and titles.
     pub(super) fn plot_area<'a>(
         &self,
         root: &DrawingArea<SVGBackend<'a>, Shift>,
-        right: u32,
     ) -> DrawingArea<SVGBackend<'a>, Shift> {
-        root.margin(self.top, self.bottom, 0, right)
+        root.margin(self.top, self.bottom, 0, 0)
     }
 
     /// The overlay: legend and axis titles placed around the plot's pixel range.
@@ -143,7 +142,7 @@ pub(super) fn bar_chart(
         let root =
             SVGBackend::with_string(&mut raw, (frame.width, layout.height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
-        let area = layout.plot_area(&root, 0);
+        let area = layout.plot_area(&root);
         let mut plot = ChartBuilder::on(&area)
             .margin_right(if frame.narrow { 14 } else { 20 })
             .margin_top(4)
@@ -226,7 +225,7 @@ pub(super) fn bar_chart(
 }
 
 /// The number of periods between labels so that labels of `widest` px do not touch.
-fn label_step(n: usize, plot_width: f64, widest: f64) -> usize {
+pub(super) fn label_step(n: usize, plot_width: f64, widest: f64) -> usize {
     let fits = ((plot_width / (widest + 14.0)).floor() as usize).max(1);
     n.div_ceil(fits).max(1)
 }
@@ -280,7 +279,7 @@ pub(super) fn line_chart(
         let root =
             SVGBackend::with_string(&mut raw, (frame.width, layout.height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
-        let area = layout.plot_area(&root, 0);
+        let area = layout.plot_area(&root);
         let mut plot = period_plot(
             &area,
             frame,
@@ -380,7 +379,7 @@ pub(super) fn paired_bars(chart: &Chart, frame: Frame, groups: &[PairedBar]) -> 
         let root =
             SVGBackend::with_string(&mut raw, (frame.width, layout.height)).into_drawing_area();
         root.fill(&WHITE).ok()?;
-        let area = layout.plot_area(&root, 0);
+        let area = layout.plot_area(&root);
         let mut plot = ChartBuilder::on(&area)
             .margin_right(if frame.narrow { 12 } else { 20 })
             .margin_top(6)

@@ -6,7 +6,7 @@
 
 use super::axes::{line_path, PeriodAxes};
 use super::frame::{mark_svg, text_block, Frame, TextStyle};
-use super::plots::Layout;
+use super::plots::{label_step, Layout};
 use super::{colour_hex, nice_range, open_svg, period_axis, Palette};
 use crate::site::chart::{Chart, Mark, Plot, SpcEnds};
 use plotters::style::RGBColor;
@@ -118,9 +118,7 @@ pub(super) fn spc_chart(chart: &Chart, frame: Frame) -> Option<String> {
         .iter()
         .map(|l| super::frame::text_width(&crate::site::format::period(l), size))
         .fold(0.0, f64::max);
-    let plot_width = f64::from(frame.width - y_area - right - 30);
-    let fits = ((plot_width / (widest + 14.0)).floor() as usize).max(1);
-    let step = n.div_ceil(fits).max(1);
+    let step = label_step(n, f64::from(frame.width - y_area - right - 30), widest);
     // The plot box: the legend and value axis title above, the period labels (30 px) and the
     // horizontal axis title below, the value labels on the left.
     let axes = PeriodAxes {
