@@ -819,13 +819,18 @@ impl Project {
 /// Puts a comma between each group of three digits: "1234567" → "1,234,567".
 pub fn group_thousands(digits: &str) -> String {
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    push_grouped(&mut grouped, digits);
+    grouped
+}
+
+/// [`group_thousands`] written onto the end of `out`.
+pub fn push_grouped(out: &mut String, digits: &str) {
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
+            out.push(',');
         }
-        grouped.push(c);
+        out.push(c);
     }
-    grouped
 }
 
 /// Turns an id into the path segment FORMATS.md section 3 gives: lowercase `a-z0-9-`, anything else `-`.

@@ -55,11 +55,7 @@ pub fn number(value: f64, decimals: usize) -> String {
     if negative {
         out.push('-');
     }
-    if int.len() <= 3 {
-        out.push_str(int);
-    } else {
-        out.push_str(&crate::model::group_thousands(int));
-    }
+    crate::model::push_grouped(&mut out, int);
     if !frac.is_empty() {
         out.push('.');
         out.push_str(frac);
@@ -129,7 +125,7 @@ fn period_words(w: &Strings, label: &str) -> String {
     }
 }
 
-/// The theme's keys of the months' names, January first.
+/// The theme's keys of the months' short names, January first.
 const MONTH_SHORT: [&str; 12] = [
     "month.short.1",
     "month.short.2",
@@ -144,6 +140,7 @@ const MONTH_SHORT: [&str; 12] = [
     "month.short.11",
     "month.short.12",
 ];
+/// The theme's keys of the months' names in full, January first.
 const MONTH_LONG: [&str; 12] = [
     "month.long.1",
     "month.long.2",
