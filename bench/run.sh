@@ -126,7 +126,7 @@ if [ -n "${BENCH_PROFILE:-}" ] && command -v perf >/dev/null; then
   echo "profile of the scale-$s build (percent of all samples, children included):"
   # (`head` closes the pipe early: under pipefail that is not a failure of the benchmark.)
   { perf report -i "$DIR/perf-$s.data" --children --sort symbol 2>/dev/null \
-    | grep -E '^ +[0-9.]+%' | grep -E 'commission::|tera::|pagefind::|plotters::' | head -30 \
+    | grep -E '^ +[0-9.]+%' | grep -E 'commission::|tera::|plotters::' | head -30 \
     | awk '{printf "  %7s  %s\n", $1, $4}'; } || true
   echo "top self times:"
   { perf report -i "$DIR/perf-$s.data" --no-children --sort symbol 2>/dev/null \

@@ -371,7 +371,7 @@ fn reload_script(generation: u64) -> String {
 var g={generation},s=new EventSource(\"{EVENTS_PATH}\");\
 s.addEventListener(\"hello\",function(e){{if(+e.data!==g)location.reload()}});\
 s.addEventListener(\"reload\",function(){{location.reload()}});\
-s.addEventListener(\"search\",function(){{if(document.querySelector('script[src*=\"pagefind\"]'))location.reload()}})}})();</script>"
+s.addEventListener(\"search\",function(){{if(document.querySelector('script[src$=\"assets/search.js\"]'))location.reload()}})}})();</script>"
     )
 }
 

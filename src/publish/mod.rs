@@ -9,4 +9,5 @@ pub mod ocds_tender;
 pub mod register;
 pub mod search;
 pub mod search_text;
+pub mod search_words;
 pub mod tender_data;

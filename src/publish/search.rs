@@ -1,23 +1,24 @@
-//! The static search index: the rendered pages indexed with Pagefind's library API into a chunked
-//! index that the search page loads lazily, fragment by fragment, so a large site's search stays
-//! fast. Pure: pages in, files out.
+//! The static search index: every page's search record cut into words ([`super::search_words`]),
+//! scored (BM25) and written as a chunked index under `search/` that the search page fetches
+//! piece by piece — the chunks of the words a query has, then the text of the results it shows —
+//! so a national site's search loads a few kilobytes per query. Pure: records in, files out. The
+//! files' layout is in docs/FORMATS.md, "Search index".
 
 use crate::output::OutputFile;
-use anyhow::{anyhow, Context, Result};
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
+use anyhow::Result;
 use rayon::prelude::*;
 
 use super::search_text::{search_record, SharedRecord};
+use super::search_words::{for_each_word, Stems};
 
 /// Indexes every HTML page that marks its content with `data-pagefind-body` and returns the index
-/// files to publish under `pagefind/`.
+/// files to publish under [`FOLDER`].
 pub fn search_index(pages: &[OutputFile], language: &str) -> Result<Vec<OutputFile>> {
     search_index_of(search_records(pages), language, &crate::stages::Silent)
 }
 
-/// The address a page's search record is filed under: site-absolute, as Pagefind's UI expects
-/// (the search page makes it relative to the site's base).
+/// The address a page's search record is filed under: site-absolute (the search page makes it
+/// relative to the site's base, so the site works under any path).
 pub fn record_url(path: &str) -> String {
     format!("/{path}")
 }
@@ -35,45 +36,25 @@ pub fn search_records(pages: &[OutputFile]) -> Vec<(String, SharedRecord)> {
         .collect()
 }
 
-/// Records per shard of the search index: a site with more records is indexed as several
-/// Pagefind bundles built in parallel and merged by the search page (`pagefind/shards.js`).
-pub const RECORDS_PER_SHARD: usize = 3_000;
-/// At most this many shards: each search fetches a little of every shard's index. Pagefind holds
-/// about 40 KB per page while it indexes one, so a national site (36,638 pages) in eight shards of
-/// 4,600, two at a time, needs under 400 MB for it where four shards of 9,200 needed 700.
-pub const MAX_SHARDS: usize = 8;
-
-/// How many shards `records` records are indexed in: a function of the count alone (never of
-/// the machine), so the same site gives the same files everywhere; a power of two, so shards
-/// divide evenly between two or four cores.
-pub fn shard_count(records: usize) -> usize {
-    records
-        .div_ceil(RECORDS_PER_SHARD)
-        .clamp(1, MAX_SHARDS)
-        .next_power_of_two()
-        .min(MAX_SHARDS)
-}
-
-/// The folder (under the site root) of shard `k`'s bundle: `pagefind/` for the first, whose
-/// bundle also carries the search UI, `pagefind/shard-K/` for the others.
-fn shard_folder(k: usize) -> String {
-    if k == 0 {
-        "pagefind/".to_string()
-    } else {
-        format!("pagefind/shard-{k}/")
-    }
-}
+/// The folder, under the site root, that holds the index.
+pub const FOLDER: &str = "search/";
+/// The version of the index's layout, in `meta.json`: the search page refuses another.
+pub const VERSION: u32 = 1;
+/// Pages whose text shares one file of `pages/`: a result list of ten fetches a few of them.
+pub const PAGES_PER_FILE: usize = 32;
+/// About this many bytes of JSON per chunk of `words/`: a query fetches one or two per word.
+pub const CHUNK_BYTES: usize = 24 * 1024;
+/// BM25's term-frequency saturation and length normalisation (METHODS.md is silent on search;
+/// these are the values of Robertson and Zaragoza's "The Probabilistic Relevance Framework", §3.5,
+/// and of Lucene).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// A word of a page's title counts this many more times: a page is first for its own name.
+const TITLE_BOOST: u32 = 3;
 
 /// Builds the index from pages' records, ticking `observer` once per record.
 ///
-/// Records reach Pagefind as custom records, so Pagefind parses no HTML: on a national site its
-/// one-thread parser was two thirds of the build. Taking records rather than pages lets the build
-/// write and free the pages' HTML before Pagefind, the largest user of memory, starts.
-///
-/// Pagefind indexes on one thread, so a large site is cut into [`shard_count`] runs of records
-/// in page order (neighbouring pages share words, which keeps each shard's index small), each
-/// indexed on its own thread into its own bundle. `pagefind/shards.js` lists the other bundles
-/// for the search page, which merges them into one result list (Pagefind's `mergeIndex`).
+/// Records, not pages, so the build can write and free the pages' HTML first.
 pub fn search_index_of(
     records: Vec<(String, SharedRecord)>,
     language: &str,
@@ -95,216 +76,531 @@ impl std::fmt::Display for Stopped {
 impl std::error::Error for Stopped {}
 
 /// [`search_index_of`], giving up with [`Stopped`] as soon as `stop` returns true (asked before
-/// each record is indexed): a server stops building an index the next save makes stale.
+/// each record is read and before the lexicon is built): a server stops building an index the
+/// next save makes stale.
 pub fn search_index_unless(
     records: Vec<(String, SharedRecord)>,
     language: &str,
     observer: &dyn crate::stages::Observer,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Vec<OutputFile>> {
-    let lang = language
-        .split('-')
-        .next()
-        .unwrap_or("en")
-        .to_ascii_lowercase();
-    let shards = shard_count(records.len());
-    let per_shard = records.len().div_ceil(shards).max(1);
-    let mut runs: Vec<Vec<(String, SharedRecord)>> = Vec::with_capacity(shards);
-    let mut rest = records.into_iter();
-    for _ in 0..shards {
-        runs.push(rest.by_ref().take(per_shard).collect());
-    }
-    let bundles: Vec<Vec<OutputFile>> = runs
-        .into_par_iter()
-        .enumerate()
-        .map(|(k, run)| {
-            let folder = shard_folder(k);
-            let files = index_shard(run, &lang, observer, stop)?;
-            Ok(files
-                .into_iter()
-                .filter(|(name, _)| k == 0 || shard_keeps(name))
-                .map(|(name, bytes)| OutputFile {
-                    path: format!("{folder}{name}"),
-                    bytes,
-                })
-                .collect())
+    let stems = Stems::for_language(language);
+    let counted: Vec<PageWords> = records
+        .par_iter()
+        .map(|(_, record)| {
+            if stop() {
+                return Err(Stopped);
+            }
+            observer.tick(1);
+            Ok(PageWords::of(record))
         })
-        .collect::<Result<_>>()?;
-    let mut out: Vec<OutputFile> = bundles.into_iter().flatten().collect();
-    let others: Vec<String> = (1..shards)
-        .map(|k| format!("\"{}\"", &shard_folder(k)["pagefind/".len()..]))
-        .collect();
+        .collect::<Result<_, Stopped>>()?;
+    let lexicon = Lexicon::of(&counted, &stems);
+    if stop() {
+        return Err(Stopped.into());
+    }
+    let postings = lexicon.postings(&counted);
+    let mut out = Vec::new();
+    let chunks = write_chunks(&lexicon, &postings, &mut out);
+    let page_files = write_pages(&records, &mut out);
     out.push(OutputFile {
-        path: "pagefind/shards.js".to_string(),
-        bytes: format!(
-            "// The search index's other bundles, relative to pagefind/ (written by commission).\nwindow.commissionSearchShards = [{}];\n",
-            others.join(", ")
-        )
-        .into_bytes(),
+        path: format!("{FOLDER}meta.json"),
+        bytes: meta_json(language, &records, &chunks, &page_files).into_bytes(),
     });
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
 
-/// Whether a file of a shard other than the first is needed to search it: its index, fragments,
-/// filters, entry, metadata and search engine — not the UI, which the first bundle carries.
-fn shard_keeps(name: &str) -> bool {
-    !(name.contains("-ui.") || name == "pagefind-highlight.js")
+/// One page's words: each distinct word with how often it occurs (title words boosted), and the
+/// page's length in words.
+struct PageWords {
+    words: Vec<(Box<str>, u32)>,
+    length: u32,
 }
 
-/// One Pagefind bundle from `records`, on a one-thread runtime of its own: (file name, bytes).
-fn index_shard(
-    records: Vec<(String, SharedRecord)>,
-    lang: &str,
-    observer: &dyn crate::stages::Observer,
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<Vec<(String, Vec<u8>)>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("starting the search indexer")?;
-    runtime.block_on(async move {
-        let options = PagefindServiceConfig::builder()
-            .keep_index_url(true)
-            .force_language(lang.to_string())
-            .build();
-        let mut index =
-            PagefindIndex::new(Some(options)).map_err(|e| anyhow!("search index options: {e}"))?;
-        for (url, record) in records {
-            if stop() {
-                return Err(Stopped.into());
+impl PageWords {
+    fn of(record: &super::search_text::SearchRecord) -> PageWords {
+        let mut counts: std::collections::HashMap<Box<str>, u32> = Default::default();
+        let mut length = 0u32;
+        let mut count = |word: &str, n: u32| match counts.get_mut(word) {
+            Some(c) => *c += n,
+            None => {
+                counts.insert(word.into(), n);
             }
-            observer.tick(1);
-            // Owned, as Pagefind takes it: a copy only while a cache still holds the record.
-            let record = std::sync::Arc::try_unwrap(record).unwrap_or_else(|r| (*r).clone());
-            let mut meta = record.meta;
-            if !record.title.is_empty() {
-                meta.insert("title".to_string(), record.title);
-            }
-            index
-                .add_custom_record(
-                    url.clone(),
-                    record.content,
-                    lang.to_string(),
-                    Some(meta),
-                    Some(record.filters),
-                    None,
-                )
-                .await
-                .map_err(|e| anyhow!("indexing {url} for search: {e}"))?;
+        };
+        for_each_word(&record.content, |w| {
+            count(w, 1);
+            length += 1;
+        });
+        for_each_word(&record.title, |w| count(w, TITLE_BOOST));
+        let mut words: Vec<(Box<str>, u32)> = counts.into_iter().collect();
+        words.sort_unstable();
+        PageWords { words, length }
+    }
+}
+
+/// Every word of the site with its stem, and every stem, each numbered in sorted order.
+struct Lexicon {
+    /// (word, its stem's number), sorted by word.
+    words: Vec<(Box<str>, u32)>,
+    /// The stems, sorted.
+    stems: Vec<Box<str>>,
+}
+
+impl Lexicon {
+    fn of(pages: &[PageWords], stems: &Stems) -> Lexicon {
+        let mut all: Vec<&str> = pages
+            .iter()
+            .flat_map(|p| p.words.iter().map(|(w, _)| &**w))
+            .collect();
+        all.par_sort_unstable();
+        all.dedup();
+        let stemmed: Vec<Box<str>> = all.par_iter().map(|w| stems.stem(w).into()).collect();
+        let mut stem_list: Vec<Box<str>> = stemmed.clone();
+        stem_list.par_sort_unstable();
+        stem_list.dedup();
+        let words = all
+            .iter()
+            .zip(&stemmed)
+            .map(|(w, s)| {
+                let n = stem_list.binary_search(s).unwrap_or_default();
+                (Box::<str>::from(*w), n as u32)
+            })
+            .collect();
+        Lexicon {
+            words,
+            stems: stem_list,
         }
-        let files = index
-            .get_files()
-            .await
-            .map_err(|e| anyhow!("building the search index: {e}"))?;
-        Ok(files
-            .into_iter()
-            .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
-            .collect())
+    }
+
+    /// Each stem's postings: (page number, weight), in page order. The weight is BM25's
+    /// term-frequency part times 100, rounded and at least 1; the search page multiplies it by
+    /// the stem's inverse document frequency, which it computes from the postings' length.
+    fn postings(&self, pages: &[PageWords]) -> Vec<Vec<(u32, u32)>> {
+        let total: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
+        let average = (total as f64 / pages.len().max(1) as f64).max(1.0);
+        let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.stems.len()];
+        let mut by_stem: Vec<(u32, u32)> = Vec::new();
+        for (page, words) in pages.iter().enumerate() {
+            by_stem.clear();
+            by_stem.extend(words.words.iter().map(|(w, tf)| {
+                let i = self
+                    .words
+                    .binary_search_by(|(x, _)| (**x).cmp(w))
+                    .unwrap_or_default();
+                (self.words[i].1, *tf)
+            }));
+            by_stem.sort_unstable();
+            let norm = K1 * (1.0 - B + B * f64::from(words.length) / average);
+            let mut i = 0;
+            while i < by_stem.len() {
+                let stem = by_stem[i].0;
+                let mut tf = 0;
+                while i < by_stem.len() && by_stem[i].0 == stem {
+                    tf += by_stem[i].1;
+                    i += 1;
+                }
+                let tf = f64::from(tf);
+                let weight = (100.0 * tf * (K1 + 1.0) / (tf + norm)).round().max(1.0);
+                postings[stem as usize].push((page as u32, weight as u32));
+            }
+        }
+        postings
+    }
+}
+
+/// Writes the chunks of `words/`: the lexicon's words (each with its stem) and stems (each with
+/// its postings) in one sorted run of keys, cut every [`CHUNK_BYTES`]. Returns each chunk's
+/// first key and file name, for `meta.json`.
+fn write_chunks(
+    lexicon: &Lexicon,
+    postings: &[Vec<(u32, u32)>],
+    out: &mut Vec<OutputFile>,
+) -> Vec<(String, String)> {
+    use std::fmt::Write as _;
+    // Words and stems merged in key order; a word that is also a stem comes once with both.
+    let mut keys: Vec<(&str, Option<u32>, Option<u32>)> = lexicon
+        .words
+        .iter()
+        .map(|(w, s)| (&**w, Some(*s), None))
+        .chain(
+            lexicon
+                .stems
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (&**s, None, Some(i as u32))),
+        )
+        .collect();
+    keys.sort_by(|a, b| a.0.cmp(b.0));
+    let mut chunks = Vec::new();
+    let (mut words, mut stems) = (String::new(), String::new());
+    let mut first: Option<&str> = None;
+    let mut flush = |first: &mut Option<&str>, words: &mut String, stems: &mut String| {
+        let Some(key) = first.take() else {
+            return;
+        };
+        let json = format!("{{\"w\":{{{words}}},\"s\":{{{stems}}}}}");
+        let name = format!("words/{:016x}.json", fnv1a(json.as_bytes()));
+        out.push(OutputFile {
+            path: format!("{FOLDER}{name}"),
+            bytes: json.into_bytes(),
+        });
+        chunks.push((key.to_string(), name));
+        words.clear();
+        stems.clear();
+    };
+    for (key, stem, posting) in keys {
+        if first.is_none() {
+            first = Some(key);
+        }
+        if let Some(s) = stem {
+            if !words.is_empty() {
+                words.push(',');
+            }
+            // A word that is its own stem says so with 1.
+            let stem = &*lexicon.stems[s as usize];
+            if stem == key {
+                let _ = write!(words, "{}:1", json_str(key));
+            } else {
+                let _ = write!(words, "{}:{}", json_str(key), json_str(stem));
+            }
+        }
+        if let Some(p) = posting {
+            if !stems.is_empty() {
+                stems.push(',');
+            }
+            let _ = write!(stems, "{}:[", json_str(key));
+            let mut previous = 0;
+            for (k, (page, weight)) in postings[p as usize].iter().enumerate() {
+                let sep = if k == 0 { "" } else { "," };
+                let _ = write!(stems, "{sep}{},{weight}", page - previous);
+                previous = *page;
+            }
+            stems.push(']');
+        }
+        if words.len() + stems.len() >= CHUNK_BYTES {
+            flush(&mut first, &mut words, &mut stems);
+        }
+    }
+    flush(&mut first, &mut words, &mut stems);
+    chunks
+}
+
+/// Writes the files of `pages/`, [`PAGES_PER_FILE`] pages' address, title, metadata and text in
+/// each (the search page shows a result's title and a passage of its text around the words
+/// found). Returns the file names in page order.
+fn write_pages(records: &[(String, SharedRecord)], out: &mut Vec<OutputFile>) -> Vec<String> {
+    #[derive(serde::Serialize)]
+    struct Page<'a> {
+        url: &'a str,
+        title: &'a str,
+        meta: &'a std::collections::BTreeMap<String, String>,
+        content: &'a str,
+    }
+    let files: Vec<(String, Vec<u8>)> = records
+        .par_chunks(PAGES_PER_FILE)
+        .map(|group| {
+            let pages: Vec<Page> = group
+                .iter()
+                .map(|(url, r)| Page {
+                    url,
+                    title: &r.title,
+                    meta: &r.meta,
+                    content: &r.content,
+                })
+                .collect();
+            let bytes = serde_json::to_vec(&pages).unwrap_or_default();
+            (format!("pages/{:016x}.json", fnv1a(&bytes)), bytes)
+        })
+        .collect();
+    files
+        .into_iter()
+        .map(|(name, bytes)| {
+            out.push(OutputFile {
+                path: format!("{FOLDER}{name}"),
+                bytes,
+            });
+            name
+        })
+        .collect()
+}
+
+/// `meta.json`: the version, the page count, the chunks' first keys and files, the page files,
+/// and each filter's values with their pages (page numbers as differences from the previous).
+fn meta_json(
+    language: &str,
+    records: &[(String, SharedRecord)],
+    chunks: &[(String, String)],
+    page_files: &[String],
+) -> String {
+    use std::collections::BTreeMap;
+    let mut filters: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
+    for (page, (_, record)) in records.iter().enumerate() {
+        for (name, values) in &record.filters {
+            let by_value = filters.entry(name).or_default();
+            for value in values {
+                let pages = by_value.entry(value).or_default();
+                if pages.last() != Some(&(page as u32)) {
+                    pages.push(page as u32);
+                }
+            }
+        }
+    }
+    let filters: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = filters
+        .into_iter()
+        .map(|(name, values)| {
+            let values = values
+                .into_iter()
+                .map(|(value, pages)| (value, differences(&pages)))
+                .collect();
+            (name, values)
+        })
+        .collect();
+    serde_json::json!({
+        "version": VERSION,
+        "language": language,
+        "pages": records.len(),
+        "pages_per_file": PAGES_PER_FILE,
+        "page_files": page_files,
+        "chunks": chunks.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+        "chunk_files": chunks.iter().map(|(_, f)| f).collect::<Vec<_>>(),
+        "filters": filters,
+    })
+    .to_string()
+}
+
+/// Sorted numbers as the first and then each one's difference from the one before.
+fn differences(sorted: &[u32]) -> Vec<u32> {
+    let mut previous = 0;
+    sorted
+        .iter()
+        .map(|&n| {
+            let d = n - previous;
+            previous = n;
+            d
+        })
+        .collect()
+}
+
+/// A string as a JSON string literal.
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// The 64-bit FNV-1a hash of `bytes`: names each index file by its content, the same on every
+/// machine and in every version, so a browser never pairs a new `meta.json` with a stale chunk.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::search_text::SearchRecord;
     use super::*;
+    use std::sync::Arc;
+
+    fn record(url: &str, title: &str, content: &str) -> (String, SharedRecord) {
+        (
+            url.to_string(),
+            Arc::new(SearchRecord::new(title.into(), content.into())),
+        )
+    }
+
+    fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+        let f = files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path} not in {:?}", names(files)));
+        std::str::from_utf8(&f.bytes).unwrap()
+    }
+
+    fn names(files: &[OutputFile]) -> Vec<&str> {
+        files.iter().map(|f| f.path.as_str()).collect()
+    }
+
+    fn meta(files: &[OutputFile]) -> serde_json::Value {
+        serde_json::from_str(file(files, "search/meta.json")).unwrap()
+    }
 
     #[test]
-    fn indexes_marked_pages_into_chunked_files() {
+    fn indexes_marked_pages_only() {
         let pages = vec![
             OutputFile { path: "a/index.html".into(), bytes: b"<html lang=\"en\"><body><main data-pagefind-body><h1>Brightwater Care</h1><p>Domiciliary care contract</p></main></body></html>".to_vec() },
             OutputFile { path: "404.html".into(), bytes: b"<html><body><h1>Not found</h1></body></html>".to_vec() },
         ];
         let files = search_index(&pages, "en-GB").unwrap();
-        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        assert!(names.contains(&"pagefind/pagefind.js"), "{names:?}");
-        assert!(names.contains(&"pagefind/pagefind-entry.json"), "{names:?}");
-        assert!(
-            names.iter().any(|n| n.starts_with("pagefind/fragment/")),
-            "{names:?}"
-        );
-        assert!(
-            names.iter().any(|n| n.starts_with("pagefind/index/")),
-            "{names:?}"
-        );
-        let entry = files
-            .iter()
-            .find(|f| f.path == "pagefind/pagefind-entry.json")
-            .unwrap();
-        assert!(
-            String::from_utf8_lossy(&entry.bytes).contains("\"page_count\":1"),
-            "{}",
-            String::from_utf8_lossy(&entry.bytes)
-        );
-    }
-
-    fn record(n: usize) -> (String, SharedRecord) {
-        (
-            format!("/p/{n}/index.html"),
-            std::sync::Arc::new(super::super::search_text::SearchRecord::new(
-                format!("Page {n}"),
-                format!("Contract {n} for domiciliary care in ward {n}"),
-            )),
-        )
-    }
-
-    #[test]
-    fn shard_count_depends_on_the_record_count_alone() {
-        assert_eq!(shard_count(0), 1);
-        assert_eq!(shard_count(192), 1);
-        assert_eq!(shard_count(3_000), 1);
-        assert_eq!(shard_count(3_001), 2);
-        assert_eq!(shard_count(3_788), 2);
-        assert_eq!(shard_count(9_001), 4);
-        assert_eq!(shard_count(11_128), 4);
-        assert_eq!(shard_count(36_638), 8);
-    }
-
-    #[test]
-    fn a_large_site_is_indexed_in_shards_that_the_search_page_merges() {
-        let records: Vec<_> = (0..3_001).map(record).collect();
-        let files = search_index_of(records, "en-GB", &crate::stages::Silent).unwrap();
-        let entry = |path: &str| {
-            let f = files
-                .iter()
-                .find(|f| f.path == path)
-                .unwrap_or_else(|| panic!("{path}"));
-            String::from_utf8_lossy(&f.bytes).into_owned()
-        };
-        // 3,001 records in two runs of 1,501 and 1,500 pages.
-        assert!(entry("pagefind/pagefind-entry.json").contains("\"page_count\":1501"));
-        assert!(entry("pagefind/shard-1/pagefind-entry.json").contains("\"page_count\":1500"));
+        let meta = meta(&files);
+        assert_eq!(meta["version"], 1);
+        assert_eq!(meta["pages"], 1);
+        let page_file = format!("search/{}", meta["page_files"][0].as_str().unwrap());
+        let page: serde_json::Value = serde_json::from_str(file(&files, &page_file)).unwrap();
+        assert_eq!(page[0]["url"], "/a/index.html");
+        assert_eq!(page[0]["title"], "Brightwater Care");
         assert_eq!(
-            entry("pagefind/shards.js"),
-            "// The search index's other bundles, relative to pagefind/ (written by commission).\nwindow.commissionSearchShards = [\"shard-1/\"];\n"
+            page[0]["content"],
+            "Brightwater Care. Domiciliary care contract."
         );
-        // The UI comes once, with the first bundle; each bundle has its own engine.
-        assert!(files.iter().any(|f| f.path == "pagefind/pagefind-ui.js"));
-        assert!(!files
-            .iter()
-            .any(|f| f.path.starts_with("pagefind/shard-1/") && f.path.contains("-ui.")));
-        assert!(files
-            .iter()
-            .any(|f| f.path == "pagefind/shard-1/pagefind.js"));
-        assert!(files
-            .iter()
-            .any(|f| f.path.starts_with("pagefind/shard-1/fragment/")));
+        // One chunk: every word with its stem (1 when the word is its own stem), every stem
+        // with its pages.
+        let chunk = format!("search/{}", meta["chunk_files"][0].as_str().unwrap());
+        let chunk: serde_json::Value = serde_json::from_str(file(&files, &chunk)).unwrap();
+        assert_eq!(chunk["w"]["domiciliary"], "domiciliari");
+        assert_eq!(chunk["w"]["care"], 1);
+        assert!(chunk["s"]["domiciliari"].is_array());
+        assert!(chunk["s"].get("domiciliary").is_none());
     }
 
     #[test]
-    fn a_small_site_has_one_bundle_and_no_other_shards() {
+    fn weights_are_bm25_term_frequency_parts() {
+        // Lengths 3 and 1, average 2. "care" twice on the first page: 100 × 2 × 2.2 /
+        // (2 + 1.2 × (0.25 + 0.75 × 3/2)) = 440 / 3.65 = 120.5 → 121. "home" once on it:
+        // 220 / 2.65 = 83.0 → 83; once on the second: 220 / (1 + 1.2 × (0.25 + 0.75 / 2)) =
+        // 220 / 1.75 = 125.7 → 126. Page numbers as differences: 0, then 1.
         let files = search_index_of(
-            (0..10).map(record).collect(),
+            vec![
+                record("/a/", "", "care care home"),
+                record("/b/", "", "home"),
+            ],
+            "en",
+            &crate::stages::Silent,
+        )
+        .unwrap();
+        let meta = meta(&files);
+        assert_eq!(meta["chunks"], serde_json::json!(["care"]));
+        let chunk = file(
+            &files,
+            &format!("search/{}", meta["chunk_files"][0].as_str().unwrap()),
+        );
+        assert_eq!(
+            chunk,
+            r#"{"w":{"care":1,"home":1},"s":{"care":[0,121],"home":[0,83,1,126]}}"#
+        );
+    }
+
+    #[test]
+    fn title_words_count_more_and_inflections_share_a_stem() {
+        let files = search_index_of(
+            vec![
+                record("/a/", "Services", "Services for carers"),
+                record("/b/", "", "A service"),
+            ],
             "en-GB",
             &crate::stages::Silent,
         )
         .unwrap();
-        assert!(!files.iter().any(|f| f.path.starts_with("pagefind/shard-")));
-        let shards = files
+        let meta = meta(&files);
+        let chunk: serde_json::Value = serde_json::from_str(file(
+            &files,
+            &format!("search/{}", meta["chunk_files"][0].as_str().unwrap()),
+        ))
+        .unwrap();
+        assert_eq!(chunk["w"]["services"], "servic");
+        assert_eq!(chunk["w"]["service"], "servic");
+        // "services" once in the text and three more times for the title: tf 4 on a page of
+        // 3 words (average 2.5): 100 × 4 × 2.2 / (4 + 1.2 × (0.25 + 0.75 × 1.2)) = 880 / 5.38
+        // = 163.6 → 164; "service" once on a page of 2: 220 / (1 + 1.2 × 0.85) = 108.9 → 109.
+        assert_eq!(chunk["s"]["servic"], serde_json::json!([0, 164, 1, 109]));
+    }
+
+    #[test]
+    fn filters_list_their_pages_as_differences() {
+        let mut records = Vec::new();
+        for (n, kind) in ["Contract", "KPI", "KPI", "Contract", "KPI"]
             .iter()
-            .find(|f| f.path == "pagefind/shards.js")
-            .unwrap();
-        assert!(
-            String::from_utf8_lossy(&shards.bytes).contains("window.commissionSearchShards = [];")
+            .enumerate()
+        {
+            let mut r = SearchRecord::new(format!("Page {n}"), "text".into());
+            r.filters.insert("Type".into(), vec![kind.to_string()]);
+            r.meta.insert("kind".into(), kind.to_string());
+            records.push((format!("/{n}/"), Arc::new(r)));
+        }
+        let files = search_index_of(records, "en", &crate::stages::Silent).unwrap();
+        let meta = meta(&files);
+        assert_eq!(
+            meta["filters"],
+            serde_json::json!({"Type": {"Contract": [0, 3], "KPI": [1, 1, 2]}})
         );
+    }
+
+    #[test]
+    fn chunks_cut_the_sorted_keys_and_pages_fill_files_in_order() {
+        let records: Vec<_> = (0..500)
+            .map(|n| {
+                record(
+                    &format!("/p/{n}/"),
+                    &format!("Contract {n}"),
+                    &format!("Contract {n} for domiciliary care in ward w{n}x"),
+                )
+            })
+            .collect();
+        let files = search_index_of(records, "en-GB", &crate::stages::Silent).unwrap();
+        let meta = meta(&files);
+        let firsts: Vec<&str> = meta["chunks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        assert!(firsts.len() > 1, "{firsts:?}");
+        assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
+        for (i, name) in meta["chunk_files"].as_array().unwrap().iter().enumerate() {
+            let chunk: serde_json::Value =
+                serde_json::from_str(file(&files, &format!("search/{}", name.as_str().unwrap())))
+                    .unwrap();
+            let keys = chunk["w"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .chain(chunk["s"].as_object().unwrap().keys());
+            for key in keys {
+                assert!(key.as_str() >= firsts[i], "{key} before chunk {i}");
+                if let Some(next) = firsts.get(i + 1) {
+                    assert!(key.as_str() < *next, "{key} after chunk {i}");
+                }
+            }
+        }
+        let page_files = meta["page_files"].as_array().unwrap();
+        assert_eq!(page_files.len(), 500usize.div_ceil(PAGES_PER_FILE));
+        let last: serde_json::Value = serde_json::from_str(file(
+            &files,
+            &format!("search/{}", page_files.last().unwrap().as_str().unwrap()),
+        ))
+        .unwrap();
+        assert_eq!(last.as_array().unwrap().len(), 500 % PAGES_PER_FILE);
+        assert_eq!(
+            last[0]["url"],
+            format!("/p/{}/", 500 / PAGES_PER_FILE * PAGES_PER_FILE)
+        );
+    }
+
+    #[test]
+    fn the_same_records_give_the_same_files_named_by_content() {
+        let records = || {
+            (0..50)
+                .map(|n| record(&format!("/{n}/"), "T", &format!("word{n} shared")))
+                .collect::<Vec<_>>()
+        };
+        let a = search_index_of(records(), "en", &crate::stages::Silent).unwrap();
+        let b = search_index_of(records(), "en", &crate::stages::Silent).unwrap();
+        assert_eq!(names(&a), names(&b));
+        assert!(a.iter().zip(&b).all(|(x, y)| x.bytes == y.bytes));
+        for f in a.iter().filter(|f| f.path != "search/meta.json") {
+            let stem = f.path.rsplit('/').next().unwrap().trim_end_matches(".json");
+            assert_eq!(stem, format!("{:016x}", fnv1a(&f.bytes)), "{}", f.path);
+        }
+    }
+
+    #[test]
+    fn a_stop_gives_up_with_stopped() {
+        let err = search_index_unless(
+            vec![record("/a/", "A", "a")],
+            "en",
+            &crate::stages::Silent,
+            &|| true,
+        )
+        .unwrap_err();
+        assert!(err.is::<Stopped>(), "{err}");
     }
 }

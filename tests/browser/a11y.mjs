@@ -804,8 +804,9 @@ async function main() {
       });
     }
   }
-  // Search: from the search page, the Pagefind index finds a contract and an indicator page by
-  // the words of their headings, and a nonsense word finds nothing.
+  // Search: on the search page, as a reader uses it — the query typed in the form — the site's
+  // index finds a contract and an indicator page by the words of their headings, each result says
+  // what it is, results can be narrowed by every type of page, and a nonsense word finds nothing.
   const searchRes = results.find((r) => r.type === 'search');
   if (searchRes) {
     const sres = { type: 'search results', url: searchRes.url, file: searchRes.file, failures: [], broken: [], jsErrors: [] };
@@ -813,27 +814,32 @@ async function main() {
     try {
       await page.setViewportSize(DESKTOP);
       await page.goto(base + searchRes.url, { waitUntil: 'load', timeout: 30000 });
-      const search = (q) =>
-        page.evaluate(async (query) => {
-          const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
-          // A large site's index comes in shards (pagefind/shards.js): search them all (merged
-          // once: a shard merged twice would give each of its pages twice).
-          if (!window.shardsMerged) {
-            window.shardsMerged = true;
-            for (const shard of window.commissionSearchShards || []) {
-              await pf.mergeIndex(new URL('../pagefind/' + shard, location.href).pathname);
-            }
-          }
-          const found = await pf.search(query);
-          const data = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
-          window.lastKinds = Object.fromEntries(
-            data.map((d) => [new URL(d.url, location.href).pathname.replace(/index\.html$/, ''), (d.meta || {}).kind || '']),
-          );
-          return data.map((d) => new URL(d.url, location.href).pathname.replace(/index\.html$/, ''));
-        }, q);
-      // What each result is (the page's `kind`, which the search page puts before its title) and
-      // the types results can be narrowed by (its `type` filter) reach the index.
-      const kindOf = (p) => page.evaluate((path) => (window.lastKinds || {})[path] || '', p);
+      // Types the query, submits it, and reads the first 20 results: their addresses and text.
+      const search = async (q) => {
+        await page.fill('#search-query', q);
+        await page.press('#search-query', 'Enter');
+        await page.waitForFunction(
+          (query) => {
+            const status = document.getElementById('search-status').textContent;
+            return status.includes(query.trim()) && !document.getElementById('search-list').getAttribute('aria-busy');
+          },
+          q,
+          { timeout: 30000 },
+        );
+        for (let i = 0; i < 2; i++) {
+          const more = page.locator('#search-more');
+          if (!(await more.isVisible())) break;
+          await more.click();
+          await page.waitForFunction(() => !document.getElementById('search-more').disabled, null, { timeout: 30000 });
+        }
+        await page.waitForTimeout(200);
+        return page.evaluate(() =>
+          [...document.querySelectorAll('#search-list li')].map((li) => ({
+            path: new URL(li.querySelector('a').href).pathname.replace(/index\.html$/, ''),
+            title: li.querySelector('a').textContent,
+          })),
+        );
+      };
       const targets = ['performance contract', 'needs indicator']
         .map((type) => results.find((r) => r.type === type && r.h1))
         .filter(Boolean);
@@ -841,26 +847,52 @@ async function main() {
         sres.failures.push({ id: 'search', help: 'no contract or indicator page to search for', nodes: [] });
       }
       for (const target of targets) {
-        const want = new URL(base + target.url).pathname;
+        const want = new URL(base + target.url).pathname.replace(/index\.html$/, '');
         const got = await search(target.h1);
-        console.log(`a11y: search "${target.h1}" found ${got.length} page(s)${got.includes(want) ? `, ${want} among them` : ''}`);
-        if (!got.includes(want)) {
-          sres.failures.push({ id: 'search', help: `searching for "${target.h1}" did not find ${want} (found ${got.slice(0, 5).join(', ') || 'nothing'})`, nodes: [] });
-        } else if (!(await kindOf(want))) {
-          sres.failures.push({ id: 'search', help: `the result ${want} does not say what it is (no kind in its metadata)`, nodes: [] });
+        const hit = got.find((r) => r.path === want);
+        console.log(`a11y: search "${target.h1}" found ${got.length} page(s)${hit ? `, ${want} among them as "${hit.title}"` : ''}`);
+        if (!hit) {
+          sres.failures.push({ id: 'search', help: `searching for "${target.h1}" did not find ${want} (found ${got.slice(0, 5).map((r) => r.path).join(', ') || 'nothing'})`, nodes: [] });
+        } else if (!hit.title.includes(': ') || hit.title.indexOf(': ') === 0) {
+          sres.failures.push({ id: 'search', help: `the result ${want} does not say what it is ("${hit.title}")`, nodes: [] });
         }
       }
-      const types = await page.evaluate(async () => {
-        const pf = await import(new URL('../pagefind/pagefind.js', location.href).href);
-        // The one filter, by type of page, under the theme's name for it.
-        return Object.keys(Object.values(await pf.filters())[0] || {});
-      });
+      // The one filter, by type of page, under the theme's name for it.
+      const types = await page.evaluate(() =>
+        [...document.querySelectorAll('#search-filters input[type=checkbox]')].map((b) => b.value),
+      );
       console.log(`a11y: search can be narrowed to ${types.length} type(s): ${types.join(', ')}`);
       if (types.length < 2) {
         sres.failures.push({ id: 'search', help: `results can be narrowed to ${types.length} type(s) (${types.join(', ')}), not each kind of page`, nodes: [] });
       }
+      // Narrowed to one type, every result is of that type.
+      if (targets.length && types.length >= 2) {
+        const kind = (await search(targets[0].h1))[0]?.title.split(': ')[0];
+        const box = page.locator(`#search-filters input[value="${kind}"]`);
+        if (kind && (await box.count())) {
+          await box.check();
+          await page.waitForTimeout(300);
+          const narrowed = await page.evaluate(() => [...document.querySelectorAll('#search-list li a')].map((a) => a.textContent));
+          const stray = narrowed.filter((t) => !t.startsWith(kind + ': ') && !t.startsWith(kind + ' '));
+          console.log(`a11y: narrowed to "${kind}", ${narrowed.length} result(s) shown`);
+          if (!narrowed.length || stray.length) {
+            sres.failures.push({ id: 'search', help: `narrowed to "${kind}", results of other types remain: ${stray.slice(0, 3).join('; ') || 'none shown'}`, nodes: [] });
+          }
+          await box.uncheck();
+        }
+      }
       const none = await search('zzqxjvnotaword');
       if (none.length) sres.failures.push({ id: 'search', help: `a nonsense word found ${none.length} page(s)`, nodes: [] });
+      // The results, filters and "show more" button as axe-core sees them.
+      await search(targets.length ? targets[0].h1 : 'care');
+      await page.evaluate(axeSource);
+      const axe = await page.evaluate(
+        (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+        AXE_TAGS,
+      );
+      for (const v of axe.violations) {
+        sres.failures.push({ id: v.id, kind: 'axe', impact: v.impact, help: v.help, helpUrl: v.helpUrl, count: v.nodes.length, nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html })) });
+      }
     } catch (e) {
       sres.failures.push({ id: 'search', help: `could not search: ${clip(e.message, 500)}`, nodes: [] });
     }

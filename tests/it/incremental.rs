@@ -87,7 +87,7 @@ fn changing_one_kpi_file_changes_only_dependent_files() {
     // The search index names its chunks by content, so a changed page renames a few of them: it
     // is checked as a whole below, not file by file.
     let without_search = |mut m: std::collections::BTreeMap<String, (u64, SystemTime)>| {
-        m.retain(|k, _| !k.starts_with("pagefind/"));
+        m.retain(|k, _| !common::is_search_index(k));
         m
     };
     let before = without_search(common::snapshot(out));
@@ -96,7 +96,7 @@ fn changing_one_kpi_file_changes_only_dependent_files() {
     let report = build(options).unwrap();
     assert!(report.output.is_some(), "{:?}", report.diagnostics);
     let after = without_search(common::snapshot(out));
-    assert!(out.join("pagefind/pagefind-entry.json").exists());
+    assert!(out.join("search/meta.json").exists());
 
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
@@ -156,9 +156,7 @@ fn with_a_cache_only_pages_whose_data_changed_are_rendered_again() {
     let changed_pages: Vec<&String> = after
         .iter()
         .filter(|(path, (hash, _))| {
-            path.ends_with(".html")
-                && !path.starts_with("pagefind/")
-                && before.get(*path).map(|b| b.0) != Some(*hash)
+            path.ends_with(".html") && before.get(*path).map(|b| b.0) != Some(*hash)
         })
         .map(|(path, _)| path)
         .collect();
@@ -198,7 +196,7 @@ fn a_deferred_search_index_follows_the_pages() {
     assert!(finish_search(out, &mut cache).unwrap().is_none());
     let index = |m: &std::collections::BTreeMap<String, (u64, SystemTime)>| {
         m.iter()
-            .filter(|(k, _)| k.starts_with("pagefind/"))
+            .filter(|(k, _)| common::is_search_index(k))
             .map(|(k, (h, _))| (k.clone(), *h))
             .collect::<Vec<_>>()
     };

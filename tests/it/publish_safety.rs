@@ -35,8 +35,7 @@ fn failed_build_leaves_the_previous_site_untouched() {
     let out = dir.path().join("site");
     common::build_ok(&fixture("small"), &out);
     let before = all_files(&out);
-    // With the search index's filter file (pagefind/filter/), which the pages' `type` gives.
-    assert_eq!(before.len(), 135, "files of the small site");
+    assert_eq!(before.len(), 88, "files of the small site");
 
     let bad = common::manifest().join("tests/inputs/123-zero-price");
     let result = commission(&[

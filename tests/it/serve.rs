@@ -174,7 +174,9 @@ fn serves_refuses_escapes_and_streams_reloads() {
         }
     }
     assert!(seen.contains("event: search"), "no search event: {seen}");
-    assert_eq!(get(port, "/pagefind/pagefind-entry.json").0, 200);
+    let (status, meta) = get(port, "/search/meta.json");
+    assert_eq!(status, 200);
+    assert!(meta.contains("\"version\":1"), "{meta}");
     drop(server);
 }
 

@@ -10,7 +10,6 @@ use common::schemas::{errors, ocds_validator};
 use common::{all_files, build_ok, copy_tree, fixture, read_csv};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::PathBuf;
 
 /// The fixture built with `bid_publication` set (or left to its default).
@@ -46,20 +45,11 @@ impl Site {
     fn ocds(&self) -> Value {
         serde_json::from_str(&self.text("data/ocds.json")).unwrap()
     }
-    /// Every built file as text, gzip-compressed ones (Pagefind's index) decompressed, plus the
-    /// search record of every page.
+    /// Every built file as text (the search index's included), plus the search record of every
+    /// page.
     fn every_text(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         for (path, bytes) in all_files(&self.root) {
-            let bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-                let mut plain = Vec::new();
-                flate2::read::GzDecoder::new(&bytes[..])
-                    .read_to_end(&mut plain)
-                    .unwrap_or_else(|e| panic!("{path}: {e}"));
-                plain
-            } else {
-                bytes
-            };
             let text = String::from_utf8_lossy(&bytes).into_owned();
             if path.ends_with(".html") {
                 if let Some(r) = commission::publish::search_text::search_record(&text) {
@@ -126,7 +116,7 @@ fn default_policy_names_the_bidders_and_withholds_their_figures_everywhere() {
         assert_eq!(site.found(shown), Vec::<String>::new(), "{shown}");
     }
     // The winner's price and score are published — and found by the same search, in the page,
-    // its search record and Pagefind's decompressed index, so the search above can find.
+    // its search record and the search index's page text, so the search above can find.
     let page = site.text("procurement/tenders/t-open/index.html");
     assert!(page.contains(WINNER.1) && page.contains(WINNER.2), "{page}");
     let found = site.found(WINNER.1);
@@ -135,7 +125,7 @@ fn default_policy_names_the_bidders_and_withholds_their_figures_everywhere() {
         "{found:?}"
     );
     assert!(
-        found.iter().any(|p| p.starts_with("pagefind/fragment/")),
+        found.iter().any(|p| p.starts_with("search/pages/")),
         "{found:?}"
     );
     // The page names every bidder, shows the others as withheld and gives the distribution.

@@ -229,6 +229,13 @@ pub fn copy_project(from: &Path, to: &Path) {
     copy_tree(from, to);
 }
 
+/// Whether a site file (`/`-separated, relative to the site root) is one of the search index's
+/// files under `search/` (docs/FORMATS.md, "Search index"), not the search page.
+#[allow(dead_code)]
+pub fn is_search_index(path: &str) -> bool {
+    path.starts_with("search/") && path.ends_with(".json")
+}
+
 /// Every file of a folder: `/`-separated relative path → (hash of bytes, modification time).
 #[allow(dead_code)]
 pub fn snapshot(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
