@@ -49,8 +49,10 @@ pub const CHUNK_BYTES: usize = 24 * 1024;
 /// and of Lucene).
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
-/// A word of a page's title counts this many more times: a page is first for its own name.
-const TITLE_BOOST: u32 = 3;
+/// What a stem in a page's title adds to its weight there (BM25F-style: the title as a field of
+/// its own, worth a little more than three quarters of the most a word in the text can be, K1 + 1),
+/// so a page comes first for its own name.
+const TITLE_WEIGHT: f64 = 1.5;
 
 /// Builds the index from pages' records, ticking `observer` once per record.
 ///
@@ -114,26 +116,34 @@ pub fn search_index_unless(
 /// One page's words: each distinct word with how often it occurs (title words boosted), and the
 /// page's length in words.
 struct PageWords {
-    words: Vec<(Box<str>, u32)>,
+    /// (word, times in the text, whether it is in the title), sorted by word.
+    words: Vec<(Box<str>, u32, bool)>,
     length: u32,
 }
 
 impl PageWords {
     fn of(record: &super::search_text::SearchRecord) -> PageWords {
-        let mut counts: std::collections::HashMap<Box<str>, u32> = Default::default();
+        let mut counts: std::collections::HashMap<Box<str>, (u32, bool)> = Default::default();
         let mut length = 0u32;
-        let mut count = |word: &str, n: u32| match counts.get_mut(word) {
-            Some(c) => *c += n,
-            None => {
-                counts.insert(word.into(), n);
-            }
-        };
         for_each_word(&record.content, |w| {
-            count(w, 1);
+            match counts.get_mut(w) {
+                Some(c) => c.0 += 1,
+                None => {
+                    counts.insert(w.into(), (1, false));
+                }
+            }
             length += 1;
         });
-        for_each_word(&record.title, |w| count(w, TITLE_BOOST));
-        let mut words: Vec<(Box<str>, u32)> = counts.into_iter().collect();
+        for_each_word(&record.title, |w| match counts.get_mut(w) {
+            Some(c) => c.1 = true,
+            None => {
+                counts.insert(w.into(), (0, true));
+            }
+        });
+        let mut words: Vec<(Box<str>, u32, bool)> = counts
+            .into_iter()
+            .map(|(w, (tf, title))| (w, tf, title))
+            .collect();
         words.sort_unstable();
         PageWords { words, length }
     }
@@ -151,7 +161,7 @@ impl Lexicon {
     fn of(pages: &[PageWords], stems: &Stems) -> Lexicon {
         let mut all: Vec<&str> = pages
             .iter()
-            .flat_map(|p| p.words.iter().map(|(w, _)| &**w))
+            .flat_map(|p| p.words.iter().map(|(w, _, _)| &**w))
             .collect();
         all.par_sort_unstable();
         all.dedup();
@@ -174,34 +184,39 @@ impl Lexicon {
     }
 
     /// Each stem's postings: (page number, weight), in page order. The weight is BM25's
-    /// term-frequency part times 100, rounded and at least 1; the search page multiplies it by
-    /// the stem's inverse document frequency, which it computes from the postings' length.
+    /// term-frequency part, plus [`TITLE_WEIGHT`] when the stem is in the page's title, times 100,
+    /// rounded and at least 1; the search page multiplies it by the stem's inverse document
+    /// frequency, which it computes from the postings' length.
     fn postings(&self, pages: &[PageWords]) -> Vec<Vec<(u32, u32)>> {
         let total: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
         let average = (total as f64 / pages.len().max(1) as f64).max(1.0);
         let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.stems.len()];
-        let mut by_stem: Vec<(u32, u32)> = Vec::new();
+        let mut by_stem: Vec<(u32, u32, bool)> = Vec::new();
         for (page, words) in pages.iter().enumerate() {
             by_stem.clear();
-            by_stem.extend(words.words.iter().map(|(w, tf)| {
+            by_stem.extend(words.words.iter().map(|(w, tf, title)| {
                 let i = self
                     .words
                     .binary_search_by(|(x, _)| (**x).cmp(w))
                     .unwrap_or_default();
-                (self.words[i].1, *tf)
+                (self.words[i].1, *tf, *title)
             }));
             by_stem.sort_unstable();
             let norm = K1 * (1.0 - B + B * f64::from(words.length) / average);
             let mut i = 0;
             while i < by_stem.len() {
                 let stem = by_stem[i].0;
-                let mut tf = 0;
+                let (mut tf, mut in_title) = (0, false);
                 while i < by_stem.len() && by_stem[i].0 == stem {
                     tf += by_stem[i].1;
+                    in_title |= by_stem[i].2;
                     i += 1;
                 }
                 let tf = f64::from(tf);
-                let weight = (100.0 * tf * (K1 + 1.0) / (tf + norm)).round().max(1.0);
+                let title = if in_title { TITLE_WEIGHT } else { 0.0 };
+                let weight = (100.0 * (tf * (K1 + 1.0) / (tf + norm) + title))
+                    .round()
+                    .max(1.0);
                 postings[stem as usize].push((page as u32, weight as u32));
             }
         }
@@ -498,10 +513,24 @@ mod tests {
         .unwrap();
         assert_eq!(chunk["w"]["services"], "servic");
         assert_eq!(chunk["w"]["service"], "servic");
-        // "services" once in the text and three more times for the title: tf 4 on a page of
-        // 3 words (average 2.5): 100 × 4 × 2.2 / (4 + 1.2 × (0.25 + 0.75 × 1.2)) = 880 / 5.38
-        // = 163.6 → 164; "service" once on a page of 2: 220 / (1 + 1.2 × 0.85) = 108.9 → 109.
-        assert_eq!(chunk["s"]["servic"], serde_json::json!([0, 164, 1, 109]));
+        // "services" once in the text of a page of 3 words (average 2.5), and in its title:
+        // 100 × (2.2 / (1 + 1.2 × (0.25 + 0.75 × 1.2)) + 1.5) = 100 × (2.2 / 2.38 + 1.5) =
+        // 242.4 → 242; "service" once on a page of 2: 220 / (1 + 1.2 × 0.85) = 108.9 → 109.
+        assert_eq!(chunk["s"]["servic"], serde_json::json!([0, 242, 1, 109]));
+        // A title word the text lacks has the title's weight alone.
+        let files = search_index_of(
+            vec![record("/a/", "Brightwater", "care")],
+            "en",
+            &crate::stages::Silent,
+        )
+        .unwrap();
+        let meta = super::tests::meta(&files);
+        let chunk: serde_json::Value = serde_json::from_str(file(
+            &files,
+            &format!("search/{}", meta["chunk_files"][0].as_str().unwrap()),
+        ))
+        .unwrap();
+        assert_eq!(chunk["s"]["brightwat"], serde_json::json!([0, 150]));
     }
 
     #[test]

@@ -62,7 +62,11 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
             }
         }
     };
-    let body_end = matching_close(html, body_start, name).unwrap_or(html.len());
+    // The body ends at the close of its element, found as the tags are read (one pass): elements
+    // of the same name opened inside it count up, their closes down.
+    let body_end = html.len();
+    let mut depth = 1usize;
+    let body_name = name;
     let mut text = Text::default();
     let mut title: Option<String> = None;
     let mut in_h1: Option<Text> = None;
@@ -111,9 +115,20 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
                     }
                 } else if name.eq_ignore_ascii_case("h1") && title.is_none() && in_h1.is_none() {
                     in_h1 = Some(Text::default());
+                } else if name.eq_ignore_ascii_case(body_name)
+                    && !self_closing
+                    && !VOID.iter().any(|n| n.eq_ignore_ascii_case(name))
+                {
+                    depth += 1;
                 }
             }
             Tag::Close { name } => {
+                if name.eq_ignore_ascii_case(body_name) {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
                 text.boundary(name);
                 if name.eq_ignore_ascii_case("h1") {
                     if let Some(h) = in_h1.take() {

@@ -273,8 +273,7 @@
       });
     });
   };
-  // One group of checkboxes per filter, each value with how many of the results (or, before a
-  // query, of all pages) it has.
+  // One group of checkboxes per filter, each value with how many of the results it has.
   var drawFilters = function (m, hits) {
     var checked = new Set();
     filtersBox.querySelectorAll("input:checked").forEach(function (b) {
@@ -288,11 +287,9 @@
       fieldset.appendChild(legend);
       Object.keys(m.filterPages[name]).forEach(function (value, v) {
         var pages = m.filterPages[name][value];
-        var count = hits
-          ? hits.filter(function (h) {
-              return pages.has(h.page);
-            }).length
-          : pages.size;
+        var count = hits.filter(function (h) {
+          return pages.has(h.page);
+        }).length;
         var id = "search-filter-" + f + "-" + v;
         var box = document.createElement("input");
         box.type = "checkbox";
@@ -368,13 +365,13 @@
     else url.searchParams.delete("q");
     window.history.replaceState(null, "", url.href);
     if (!query.trim()) {
+      // Nothing asked: nothing found, and nothing to narrow.
       status.textContent = "";
       list.textContent = "";
       more.hidden = true;
+      filtersBox.hidden = true;
       state.found = null;
-      meta.then(function (m) {
-        drawFilters(m, null);
-      }, failed);
+      meta.catch(failed);
       return;
     }
     status.textContent = words.searching;
