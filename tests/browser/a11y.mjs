@@ -867,9 +867,14 @@ async function main() {
       }
       // Narrowed to one type, every result is of that type.
       if (targets.length && types.length >= 2) {
-        const kind = (await search(targets[0].h1))[0]?.title.split(': ')[0];
+        // The type of the first result whose kind names it ("Contract: …", "KPI of …").
+        const found = await search(targets[0].h1);
+        const named = (t) => types.find((v) => t.startsWith(v + ': ') || t.startsWith(v + ' '));
+        const kind = found.map((r) => named(r.title)).find(Boolean);
         const box = page.locator(`#search-filters input[value="${kind}"]`);
-        if (kind && (await box.count())) {
+        if (!kind || !(await box.count())) {
+          sres.failures.push({ id: 'search', help: `no result of "${targets[0].h1}" is of a type to narrow to (${found.slice(0, 5).map((r) => r.title).join('; ')})`, nodes: [] });
+        } else {
           await box.check();
           await page.waitForTimeout(300);
           const narrowed = await page.evaluate(() => [...document.querySelectorAll('#search-list li a')].map((a) => a.textContent));
