@@ -425,7 +425,7 @@ pub fn build_cached(
         .map(|(path, source)| (format!("assets/{path}"), source))
         .collect();
     // Only the search index is left to build: free the model and the analysis first, so
-    // Pagefind's memory is not added to theirs (a cache keeps them for the next build).
+    // the index's memory is not added to theirs (a cache keeps them for the next build).
     match cache.as_deref_mut() {
         Some(cache) => cache.keep_model(project, analysis),
         None => drop((project, analysis)),
@@ -526,9 +526,11 @@ pub enum Finished {
     Stopped,
 }
 
-/// [`finish_search`], giving up while the search index is built as soon as `stop` returns true:
-/// `serve` stops when a save arrives, so at national scale (an index of seven seconds) the next
-/// preview does not wait for an index that save makes stale.
+/// [`finish_search`], giving up while the search index is built as soon as `stop` returns true
+/// (and once more before the site is put together): `serve` stops when a save arrives, so the
+/// next preview does not wait for an index that save makes stale. Putting the site together (at
+/// national scale, streaming hundreds of megabytes of data tables) is not stopped: it starts from
+/// the cache's spare site, which stopping would lose.
 pub fn finish_search_unless(
     output: &Path,
     cache: &mut BuildCache,
@@ -542,6 +544,12 @@ pub fn finish_search_unless(
         Some(p) => {
             // The records are shared, so they stay the cache's if the index is not finished.
             match search_index_unless(p.records.clone(), &p.language, &Silent, stop) {
+                // Asked once more before the site is put together: once begun, the new site
+                // starts from the cache's spare, which a stop would lose.
+                Ok(_) if stop() => {
+                    cache.set_pending(p);
+                    return Ok(Finished::Stopped);
+                }
                 Ok(index) => Some((p.key, index)),
                 Err(e) if e.is::<crate::publish::search::Stopped>() => {
                     cache.set_pending(p);

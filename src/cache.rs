@@ -35,7 +35,7 @@ pub struct BuildCache {
     search: Option<(u64, Vec<OutputFile>)>,
     /// When set, a build whose pages' indexed text changed publishes its pages with the previous
     /// search index and leaves the new one to `build::finish_search`, so a preview reloads
-    /// without waiting for Pagefind; likewise it publishes the previous build's data tables, and
+    /// without waiting for the index; likewise it publishes the previous build's data tables, and
     /// `finish_search` streams the new ones.
     pub defer_search: bool,
     pending: Option<PendingSearch>,

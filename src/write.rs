@@ -691,11 +691,11 @@ mod tests {
         let out = dir.path().join("site");
         // Process 1 always runs: its folders are not this build's to remove.
         let live = dir.path().join(".site.commission-tmp-1");
-        std::fs::create_dir_all(live.join("pagefind")).unwrap();
+        std::fs::create_dir_all(live.join("search")).unwrap();
         let dead = dir.path().join(".site.commission-tmp-4294967294");
         std::fs::create_dir_all(&dead).unwrap();
         publish(&out, &[file("index.html", b"x")]).unwrap();
-        assert!(live.join("pagefind").is_dir());
+        assert!(live.join("search").is_dir());
         assert!(!dead.exists());
     }
 

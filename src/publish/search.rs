@@ -78,8 +78,8 @@ impl std::fmt::Display for Stopped {
 impl std::error::Error for Stopped {}
 
 /// [`search_index_of`], giving up with [`Stopped`] as soon as `stop` returns true (asked before
-/// each record is read and before the lexicon is built): a server stops building an index the
-/// next save makes stale.
+/// each record is read and between the steps after): a server stops building an index the next
+/// save makes stale.
 pub fn search_index_unless(
     records: Vec<(String, SharedRecord)>,
     language: &str,
@@ -102,8 +102,15 @@ pub fn search_index_unless(
         return Err(Stopped.into());
     }
     let postings = lexicon.postings(&counted);
+    drop(counted);
+    if stop() {
+        return Err(Stopped.into());
+    }
     let mut out = Vec::new();
     let chunks = write_chunks(&lexicon, &postings, &mut out);
+    if stop() {
+        return Err(Stopped.into());
+    }
     let page_files = write_pages(&records, &mut out);
     out.push(OutputFile {
         path: format!("{FOLDER}meta.json"),
