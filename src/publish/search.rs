@@ -197,34 +197,39 @@ impl Lexicon {
     fn postings(&self, pages: &[PageWords]) -> Vec<Vec<(u32, u32)>> {
         let total: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
         let average = (total as f64 / pages.len().max(1) as f64).max(1.0);
-        let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.stems.len()];
-        let mut by_stem: Vec<(u32, u32, bool)> = Vec::new();
-        for (page, words) in pages.iter().enumerate() {
-            by_stem.clear();
-            by_stem.extend(words.words.iter().map(|(w, tf, title)| {
-                let i = self
+        let stem_of: std::collections::HashMap<&str, u32> =
+            self.words.iter().map(|(w, s)| (&**w, *s)).collect();
+        // Each page's (stem, weight), worked out in parallel, then filed by stem in page order.
+        let weighted: Vec<Vec<(u32, u32)>> = pages
+            .par_iter()
+            .map(|words| {
+                let mut by_stem: Vec<(u32, u32, bool)> = words
                     .words
-                    .binary_search_by(|(x, _)| (**x).cmp(w))
-                    .unwrap_or_default();
-                (self.words[i].1, *tf, *title)
-            }));
-            by_stem.sort_unstable();
-            let norm = K1 * (1.0 - B + B * f64::from(words.length) / average);
-            let mut i = 0;
-            while i < by_stem.len() {
-                let stem = by_stem[i].0;
-                let (mut tf, mut in_title) = (0, false);
-                while i < by_stem.len() && by_stem[i].0 == stem {
-                    tf += by_stem[i].1;
-                    in_title |= by_stem[i].2;
-                    i += 1;
+                    .iter()
+                    .map(|(w, tf, title)| (stem_of.get(&**w).copied().unwrap_or(0), *tf, *title))
+                    .collect();
+                by_stem.sort_unstable();
+                let norm = K1 * (1.0 - B + B * f64::from(words.length) / average);
+                let mut out = Vec::with_capacity(by_stem.len());
+                for group in by_stem.chunk_by(|a, b| a.0 == b.0) {
+                    let tf = f64::from(group.iter().map(|g| g.1).sum::<u32>());
+                    let title = if group.iter().any(|g| g.2) {
+                        TITLE_WEIGHT
+                    } else {
+                        0.0
+                    };
+                    let weight = (100.0 * (tf * (K1 + 1.0) / (tf + norm) + title))
+                        .round()
+                        .max(1.0);
+                    out.push((group[0].0, weight as u32));
                 }
-                let tf = f64::from(tf);
-                let title = if in_title { TITLE_WEIGHT } else { 0.0 };
-                let weight = (100.0 * (tf * (K1 + 1.0) / (tf + norm) + title))
-                    .round()
-                    .max(1.0);
-                postings[stem as usize].push((page as u32, weight as u32));
+                out
+            })
+            .collect();
+        let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); self.stems.len()];
+        for (page, stems) in weighted.into_iter().enumerate() {
+            for (stem, weight) in stems {
+                postings[stem as usize].push((page as u32, weight));
             }
         }
         postings
