@@ -451,6 +451,17 @@ mod tests {
         serde_json::from_str(file(files, "search/meta.json")).unwrap()
     }
 
+    /// The text of the file `meta.json` lists `n`th under `list` (`chunk_files`, `page_files`).
+    fn listed<'a>(files: &'a [OutputFile], list: &str, n: usize) -> &'a str {
+        let name = meta(files)[list][n].as_str().unwrap().to_string();
+        file(files, &format!("search/{name}"))
+    }
+
+    /// The `n`th chunk of `words/`, parsed.
+    fn chunk(files: &[OutputFile], n: usize) -> serde_json::Value {
+        serde_json::from_str(listed(files, "chunk_files", n)).unwrap()
+    }
+
     #[test]
     fn indexes_marked_pages_only() {
         let pages = vec![
@@ -461,8 +472,8 @@ mod tests {
         let meta = meta(&files);
         assert_eq!(meta["version"], 1);
         assert_eq!(meta["pages"], 1);
-        let page_file = format!("search/{}", meta["page_files"][0].as_str().unwrap());
-        let page: serde_json::Value = serde_json::from_str(file(&files, &page_file)).unwrap();
+        let page: serde_json::Value =
+            serde_json::from_str(listed(&files, "page_files", 0)).unwrap();
         assert_eq!(page[0]["url"], "/a/index.html");
         assert_eq!(page[0]["title"], "Brightwater Care");
         assert_eq!(
@@ -471,8 +482,7 @@ mod tests {
         );
         // One chunk: every word with its stem (1 when the word is its own stem), every stem
         // with its pages.
-        let chunk = format!("search/{}", meta["chunk_files"][0].as_str().unwrap());
-        let chunk: serde_json::Value = serde_json::from_str(file(&files, &chunk)).unwrap();
+        let chunk = chunk(&files, 0);
         assert_eq!(chunk["w"]["domiciliary"], "domiciliari");
         assert_eq!(chunk["w"]["care"], 1);
         assert!(chunk["s"]["domiciliari"].is_array());
@@ -494,14 +504,9 @@ mod tests {
             &crate::stages::Silent,
         )
         .unwrap();
-        let meta = meta(&files);
-        assert_eq!(meta["chunks"], serde_json::json!(["care"]));
-        let chunk = file(
-            &files,
-            &format!("search/{}", meta["chunk_files"][0].as_str().unwrap()),
-        );
+        assert_eq!(meta(&files)["chunks"], serde_json::json!(["care"]));
         assert_eq!(
-            chunk,
+            listed(&files, "chunk_files", 0),
             r#"{"w":{"care":1,"home":1},"s":{"care":[0,121],"home":[0,83,1,126]}}"#
         );
     }
@@ -517,18 +522,13 @@ mod tests {
             &crate::stages::Silent,
         )
         .unwrap();
-        let meta = meta(&files);
-        let chunk: serde_json::Value = serde_json::from_str(file(
-            &files,
-            &format!("search/{}", meta["chunk_files"][0].as_str().unwrap()),
-        ))
-        .unwrap();
-        assert_eq!(chunk["w"]["services"], "servic");
-        assert_eq!(chunk["w"]["service"], "servic");
+        let words = chunk(&files, 0);
+        assert_eq!(words["w"]["services"], "servic");
+        assert_eq!(words["w"]["service"], "servic");
         // "services" once in the text of a page of 3 words (average 2.5), and in its title:
         // 100 × (2.2 / (1 + 1.2 × (0.25 + 0.75 × 1.2)) + 1.5) = 100 × (2.2 / 2.38 + 1.5) =
         // 242.4 → 242; "service" once on a page of 2: 220 / (1 + 1.2 × 0.85) = 108.9 → 109.
-        assert_eq!(chunk["s"]["servic"], serde_json::json!([0, 242, 1, 109]));
+        assert_eq!(words["s"]["servic"], serde_json::json!([0, 242, 1, 109]));
         // A title word the text lacks has the title's weight alone.
         let files = search_index_of(
             vec![record("/a/", "Brightwater", "care")],
@@ -536,13 +536,10 @@ mod tests {
             &crate::stages::Silent,
         )
         .unwrap();
-        let meta = super::tests::meta(&files);
-        let chunk: serde_json::Value = serde_json::from_str(file(
-            &files,
-            &format!("search/{}", meta["chunk_files"][0].as_str().unwrap()),
-        ))
-        .unwrap();
-        assert_eq!(chunk["s"]["brightwat"], serde_json::json!([0, 150]));
+        assert_eq!(
+            chunk(&files, 0)["s"]["brightwat"],
+            serde_json::json!([0, 150])
+        );
     }
 
     #[test]
@@ -586,10 +583,8 @@ mod tests {
             .collect();
         assert!(firsts.len() > 1, "{firsts:?}");
         assert!(firsts.windows(2).all(|w| w[0] < w[1]), "{firsts:?}");
-        for (i, name) in meta["chunk_files"].as_array().unwrap().iter().enumerate() {
-            let chunk: serde_json::Value =
-                serde_json::from_str(file(&files, &format!("search/{}", name.as_str().unwrap())))
-                    .unwrap();
+        for i in 0..firsts.len() {
+            let chunk = chunk(&files, i);
             let keys = chunk["w"]
                 .as_object()
                 .unwrap()
@@ -602,13 +597,10 @@ mod tests {
                 }
             }
         }
-        let page_files = meta["page_files"].as_array().unwrap();
-        assert_eq!(page_files.len(), 500usize.div_ceil(PAGES_PER_FILE));
-        let last: serde_json::Value = serde_json::from_str(file(
-            &files,
-            &format!("search/{}", page_files.last().unwrap().as_str().unwrap()),
-        ))
-        .unwrap();
+        let page_files = 500usize.div_ceil(PAGES_PER_FILE);
+        assert_eq!(meta["page_files"].as_array().unwrap().len(), page_files);
+        let last: serde_json::Value =
+            serde_json::from_str(listed(&files, "page_files", page_files - 1)).unwrap();
         assert_eq!(last.as_array().unwrap().len(), 500 % PAGES_PER_FILE);
         assert_eq!(
             last[0]["url"],
