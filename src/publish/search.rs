@@ -120,8 +120,8 @@ pub fn search_index_unless(
     Ok(out)
 }
 
-/// One page's words: each distinct word with how often it occurs (title words boosted), and the
-/// page's length in words.
+/// One page's words: each distinct word with how often its text has it and whether its title does,
+/// and the length of its text in words.
 struct PageWords {
     /// (word, times in the text, whether it is in the title), sorted by word.
     words: Vec<(Box<str>, u32, bool)>,
