@@ -886,6 +886,33 @@ async function main() {
           await box.uncheck();
         }
       }
+      // A word being typed finds the words it begins (no Enter, no space after it), and a word
+      // finds the other words of its stem ("cause" finds a page that says "causes").
+      const longest = targets.flatMap((t) => t.h1.split(/[^\p{L}\p{N}]+/u)).sort((a, b) => b.length - a.length)[0] || '';
+      if (longest.length >= 6) {
+        const typed = longest.slice(0, 5);
+        await page.fill('#search-query', '');
+        await page.type('#search-query', typed);
+        await page.waitForFunction(
+          (query) => document.getElementById('search-status').textContent.includes(query) && !document.getElementById('search-list').getAttribute('aria-busy'),
+          typed,
+          { timeout: 30000 },
+        );
+        const shown = await page.evaluate(() => document.querySelectorAll('#search-list li').length);
+        console.log(`a11y: typing "${typed}" shows ${shown} result(s)`);
+        if (!shown) sres.failures.push({ id: 'search', help: `typing "${typed}" (the start of "${longest}") found nothing`, nodes: [] });
+      }
+      for (const target of targets) {
+        const plural = target.h1.split(/[^\p{L}\p{N}]+/u).find((w) => w.length >= 5 && /[^s]s$/.test(w));
+        if (!plural) continue;
+        const want = new URL(base + target.url).pathname.replace(/index\.html$/, '');
+        const singular = plural.slice(0, -1);
+        const got = await search(singular + ' ');
+        console.log(`a11y: search "${singular}" (for "${plural}") found ${got.length} page(s)${got.some((r) => r.path === want) ? `, ${want} among them` : ''}`);
+        if (!got.some((r) => r.path === want)) {
+          sres.failures.push({ id: 'search', help: `searching for "${singular}" did not find ${want}, whose heading says "${plural}"`, nodes: [] });
+        }
+      }
       const none = await search('zzqxjvnotaword');
       if (none.length) sres.failures.push({ id: 'search', help: `a nonsense word found ${none.length} page(s)`, nodes: [] });
       // The results, filters and "show more" button as axe-core sees them.
