@@ -107,7 +107,7 @@ pub fn search_index_unless(
         return Err(Stopped.into());
     }
     let mut out = Vec::new();
-    let chunks = write_chunks(&lexicon, &postings, &mut out);
+    let chunks = write_chunks(&lexicon, &postings, CHUNK_BYTES, &mut out);
     if stop() {
         return Err(Stopped.into());
     }
@@ -190,6 +190,28 @@ impl Lexicon {
         }
     }
 
+    /// Every key of the index in order, once each: (key, the stem of the word it is, the number
+    /// of the stem it is), a key being a word, a stem or both (`care` is its own stem).
+    fn keys(&self) -> impl Iterator<Item = (&str, Option<&str>, Option<usize>)> {
+        let mut words = self.words.iter().peekable();
+        let mut stems = self.stems.iter().enumerate().peekable();
+        std::iter::from_fn(move || {
+            let word = words.peek().map(|(w, _)| &**w);
+            let stem = stems.peek().map(|(_, s)| &***s);
+            let key = match (word, stem) {
+                (Some(w), Some(s)) => w.min(s),
+                (Some(w), None) => w,
+                (None, Some(s)) => s,
+                (None, None) => return None,
+            };
+            let as_word = words
+                .next_if(|(w, _)| &**w == key)
+                .map(|(_, s)| &*self.stems[*s as usize]);
+            let as_stem = stems.next_if(|(_, s)| &***s == key).map(|(i, _)| i);
+            Some((key, as_word, as_stem))
+        })
+    }
+
     /// Each stem's postings: (page number, weight), in page order. The weight is BM25's
     /// term-frequency part, plus [`TITLE_WEIGHT`] when the stem is in the page's title, times 100,
     /// rounded and at least 1; the search page multiplies it by the stem's inverse document
@@ -237,28 +259,16 @@ impl Lexicon {
 }
 
 /// Writes the chunks of `words/`: the lexicon's words (each with its stem) and stems (each with
-/// its postings) in one sorted run of keys, cut every [`CHUNK_BYTES`]. Returns each chunk's
-/// first key and file name, for `meta.json`.
+/// its postings) in one sorted run of keys, cut after the key that brings a chunk to
+/// `chunk_bytes` ([`CHUNK_BYTES`]), so a key is in one chunk only. Returns each chunk's first key
+/// and file name, for `meta.json`.
 fn write_chunks(
     lexicon: &Lexicon,
     postings: &[Vec<(u32, u32)>],
+    chunk_bytes: usize,
     out: &mut Vec<OutputFile>,
 ) -> Vec<(String, String)> {
     use std::fmt::Write as _;
-    // Words and stems merged in key order; a word that is also a stem comes once with both.
-    let mut keys: Vec<(&str, Option<u32>, Option<u32>)> = lexicon
-        .words
-        .iter()
-        .map(|(w, s)| (&**w, Some(*s), None))
-        .chain(
-            lexicon
-                .stems
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (&**s, None, Some(i as u32))),
-        )
-        .collect();
-    keys.sort_by(|a, b| a.0.cmp(b.0));
     let mut chunks = Vec::new();
     let (mut words, mut stems) = (String::new(), String::new());
     let mut first: Option<&str> = None;
@@ -276,16 +286,13 @@ fn write_chunks(
         words.clear();
         stems.clear();
     };
-    for (key, stem, posting) in keys {
-        if first.is_none() {
-            first = Some(key);
-        }
-        if let Some(s) = stem {
+    for (key, stem, posting) in lexicon.keys() {
+        first.get_or_insert(key);
+        if let Some(stem) = stem {
             if !words.is_empty() {
                 words.push(',');
             }
             // A word that is its own stem says so with 1.
-            let stem = &*lexicon.stems[s as usize];
             if stem == key {
                 let _ = write!(words, "{}:1", json_str(key));
             } else {
@@ -297,15 +304,14 @@ fn write_chunks(
                 stems.push(',');
             }
             let _ = write!(stems, "{}:[", json_str(key));
-            let mut previous = 0;
-            for (k, (page, weight)) in postings[p as usize].iter().enumerate() {
+            let pages = differences(postings[p].iter().map(|(page, _)| *page));
+            for (k, (step, (_, weight))) in pages.zip(&postings[p]).enumerate() {
                 let sep = if k == 0 { "" } else { "," };
-                let _ = write!(stems, "{sep}{},{weight}", page - previous);
-                previous = *page;
+                let _ = write!(stems, "{sep}{step},{weight}");
             }
             stems.push(']');
         }
-        if words.len() + stems.len() >= CHUNK_BYTES {
+        if words.len() + stems.len() >= chunk_bytes {
             flush(&mut first, &mut words, &mut stems);
         }
     }
@@ -373,16 +379,9 @@ fn meta_json(
             }
         }
     }
-    let filters: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = filters
-        .into_iter()
-        .map(|(name, values)| {
-            let values = values
-                .into_iter()
-                .map(|(value, pages)| (value, differences(&pages)))
-                .collect();
-            (name, values)
-        })
-        .collect();
+    for pages in filters.values_mut().flat_map(|values| values.values_mut()) {
+        *pages = differences(pages.iter().copied()).collect();
+    }
     serde_json::json!({
         "version": VERSION,
         "language": language,
@@ -396,17 +395,15 @@ fn meta_json(
     .to_string()
 }
 
-/// Sorted numbers as the first and then each one's difference from the one before.
-fn differences(sorted: &[u32]) -> Vec<u32> {
+/// Sorted numbers as the first and then each one's difference from the one before: how
+/// `meta.json` and the chunks write page numbers.
+fn differences(sorted: impl IntoIterator<Item = u32>) -> impl Iterator<Item = u32> {
     let mut previous = 0;
-    sorted
-        .iter()
-        .map(|&n| {
-            let d = n - previous;
-            previous = n;
-            d
-        })
-        .collect()
+    sorted.into_iter().map(move |n| {
+        let d = n - previous;
+        previous = n;
+        d
+    })
 }
 
 /// A string as a JSON string literal.
@@ -540,6 +537,25 @@ mod tests {
             chunk(&files, 0)["s"]["brightwat"],
             serde_json::json!([0, 150])
         );
+    }
+
+    #[test]
+    fn a_key_that_is_a_word_and_a_stem_is_in_one_chunk() {
+        let records = [record("/a/", "", "care caring cares home")];
+        let counted: Vec<PageWords> = records.iter().map(|(_, r)| PageWords::of(r)).collect();
+        let lexicon = Lexicon::of(&counted, &Stems::for_language("en"));
+        let postings = lexicon.postings(&counted);
+        // A chunk ends after every key: "care" (a word and the stem of three) and "home" (its
+        // own stem) each come once, their word and their postings in one chunk.
+        let mut out = Vec::new();
+        let chunks = write_chunks(&lexicon, &postings, 1, &mut out);
+        let firsts: Vec<&str> = chunks.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(firsts, ["care", "cares", "caring", "home"]);
+        // 4 words, average 4: "care" three times, 100 × 3 × 2.2 / (3 + 1.2) = 157.1 → 157.
+        let text = |n: usize| std::str::from_utf8(&out[n].bytes).unwrap();
+        assert_eq!(text(0), r#"{"w":{"care":1},"s":{"care":[0,157]}}"#);
+        assert_eq!(text(1), r#"{"w":{"cares":"care"},"s":{}}"#);
+        assert_eq!(text(3), r#"{"w":{"home":1},"s":{"home":[0,100]}}"#);
     }
 
     #[test]
