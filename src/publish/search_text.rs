@@ -53,7 +53,7 @@ impl SearchRecord {
 /// The search record of one HTML page, or `None` when the page marks no `data-pagefind-body`.
 pub fn search_record(html: &str) -> Option<SearchRecord> {
     let mut pos = 0;
-    let (name, body_start) = loop {
+    let (body_name, body_start) = loop {
         let tag = next_tag(html, pos)?;
         pos = tag.end;
         if let Tag::Open { name, attrs, .. } = tag.kind {
@@ -64,17 +64,15 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
     };
     // The body ends at the close of its element, found as the tags are read (one pass): elements
     // of the same name opened inside it count up, their closes down.
-    let body_end = html.len();
     let mut depth = 1usize;
-    let body_name = name;
     let mut text = Text::default();
     let mut title: Option<String> = None;
     let mut in_h1: Option<Text> = None;
     let mut markers = Markers::default();
     let mut pos = body_start;
-    while pos < body_end {
-        let tag = next_tag(html, pos).filter(|t| t.start < body_end);
-        let between = &html[pos..tag.as_ref().map_or(body_end, |t| t.start)];
+    while pos < html.len() {
+        let tag = next_tag(html, pos);
+        let between = &html[pos..tag.as_ref().map_or(html.len(), |t| t.start)];
         text.push_raw(between);
         if let Some(h) = in_h1.as_mut() {
             h.push_raw(between);
@@ -111,7 +109,7 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
                     || has_attribute(attrs, "data-pagefind-ignore");
                 if skipped {
                     if !self_closing && !VOID.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-                        pos = skip_element(html, tag.end, name).unwrap_or(body_end);
+                        pos = skip_element(html, tag.end, name).unwrap_or(html.len());
                     }
                 } else if name.eq_ignore_ascii_case("h1") && title.is_none() && in_h1.is_none() {
                     in_h1 = Some(Text::default());

@@ -138,8 +138,9 @@ impl std::fmt::Display for Hex {
 
 /// Dashed and dotted lines as one SVG path each with `stroke-dasharray`. Plotters' SVG backend
 /// has no dash style and its `DashedLineSeries` writes every dash as its own element (the KPI
-/// chart's three dashed lines, when plotters drew it, came to 260 elements, half the page). A dashed line is drawn as a plain line
-/// in a stand-in colour that [`finish`] rewrites to the real colour and dash pattern.
+/// chart's three dashed lines, when plotters drew it, came to 260 elements, half the page). A
+/// dashed line is drawn as a plain line in a stand-in colour that [`finish`] rewrites to the real
+/// colour and dash pattern.
 #[derive(Default)]
 struct Dashes(Vec<(RGBColor, &'static str)>);
 
@@ -193,6 +194,7 @@ fn write_head(out: &mut String, chart: &Chart, frame: Frame, size: &str) {
 /// The opening of a chart drawn directly (not by plotters): its head, `height` px tall at the
 /// frame's width, and a white background.
 fn open_svg(out: &mut String, chart: &Chart, frame: Frame, height: u32) {
+    use std::fmt::Write;
     let width = frame.width;
     write_head(
         out,
@@ -200,9 +202,10 @@ fn open_svg(out: &mut String, chart: &Chart, frame: Frame, height: u32) {
         frame,
         &format!("width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\">"),
     );
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "<rect width=\"{width}\" height=\"{height}\" fill=\"#FFFFFF\"/>"
-    ));
+    );
 }
 
 /// Gives plotters' SVG its head ([`write_head`]: `role="img"`, a class, a title and a
