@@ -308,7 +308,8 @@
       });
       filtersBox.appendChild(fieldset);
     });
-    filtersBox.hidden = !Object.keys(m.filterPages).length;
+    // Nothing found: nothing to narrow.
+    filtersBox.hidden = !hits.length || !Object.keys(m.filterPages).length;
   };
   var filtered = function (m) {
     var groups = selected(m);
