@@ -440,6 +440,11 @@ mod tests {
         std::str::from_utf8(&f.bytes).unwrap()
     }
 
+    /// The index of `records`, built without a stop.
+    fn index(records: Vec<(String, SharedRecord)>, language: &str) -> Vec<OutputFile> {
+        search_index_of(records, language, &crate::stages::Silent).unwrap()
+    }
+
     fn names(files: &[OutputFile]) -> Vec<&str> {
         files.iter().map(|f| f.path.as_str()).collect()
     }
@@ -492,15 +497,13 @@ mod tests {
         // (2 + 1.2 × (0.25 + 0.75 × 3/2)) = 440 / 3.65 = 120.5 → 121. "home" once on it:
         // 220 / 2.65 = 83.0 → 83; once on the second: 220 / (1 + 1.2 × (0.25 + 0.75 / 2)) =
         // 220 / 1.75 = 125.7 → 126. Page numbers as differences: 0, then 1.
-        let files = search_index_of(
+        let files = index(
             vec![
                 record("/a/", "", "care care home"),
                 record("/b/", "", "home"),
             ],
             "en",
-            &crate::stages::Silent,
-        )
-        .unwrap();
+        );
         assert_eq!(meta(&files)["chunks"], serde_json::json!(["care"]));
         assert_eq!(
             listed(&files, "chunk_files", 0),
@@ -510,15 +513,13 @@ mod tests {
 
     #[test]
     fn title_words_count_more_and_inflections_share_a_stem() {
-        let files = search_index_of(
+        let files = index(
             vec![
                 record("/a/", "Services", "Services for carers"),
                 record("/b/", "", "A service"),
             ],
             "en-GB",
-            &crate::stages::Silent,
-        )
-        .unwrap();
+        );
         let words = chunk(&files, 0);
         assert_eq!(words["w"]["services"], "servic");
         assert_eq!(words["w"]["service"], "servic");
@@ -527,12 +528,7 @@ mod tests {
         // 242.4 → 242; "service" once on a page of 2: 220 / (1 + 1.2 × 0.85) = 108.9 → 109.
         assert_eq!(words["s"]["servic"], serde_json::json!([0, 242, 1, 109]));
         // A title word the text lacks has the title's weight alone.
-        let files = search_index_of(
-            vec![record("/a/", "Brightwater", "care")],
-            "en",
-            &crate::stages::Silent,
-        )
-        .unwrap();
+        let files = index(vec![record("/a/", "Brightwater", "care")], "en");
         assert_eq!(
             chunk(&files, 0)["s"]["brightwat"],
             serde_json::json!([0, 150])
@@ -570,7 +566,7 @@ mod tests {
             r.meta.insert("kind".into(), kind.to_string());
             records.push((format!("/{n}/"), Arc::new(r)));
         }
-        let files = search_index_of(records, "en", &crate::stages::Silent).unwrap();
+        let files = index(records, "en");
         let meta = meta(&files);
         assert_eq!(
             meta["filters"],
@@ -589,7 +585,7 @@ mod tests {
                 )
             })
             .collect();
-        let files = search_index_of(records, "en-GB", &crate::stages::Silent).unwrap();
+        let files = index(records, "en-GB");
         let meta = meta(&files);
         let firsts: Vec<&str> = meta["chunks"]
             .as_array()
@@ -631,8 +627,8 @@ mod tests {
                 .map(|n| record(&format!("/{n}/"), "T", &format!("word{n} shared")))
                 .collect::<Vec<_>>()
         };
-        let a = search_index_of(records(), "en", &crate::stages::Silent).unwrap();
-        let b = search_index_of(records(), "en", &crate::stages::Silent).unwrap();
+        let a = index(records(), "en");
+        let b = index(records(), "en");
         assert_eq!(names(&a), names(&b));
         assert!(a.iter().zip(&b).all(|(x, y)| x.bytes == y.bytes));
         for f in a.iter().filter(|f| f.path != "search/meta.json") {
