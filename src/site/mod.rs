@@ -297,25 +297,31 @@ fn cycle_pages<'a>(
     ix: &index::NeedsSide<'a>,
     words: &'a crate::load::theme::Strings,
 ) -> Vec<Page<'a>> {
-    let mut pages = Vec::new();
-    pages.push(home::page(ix));
-    pages.extend(page::pages(ix));
-    pages.push(needs::page(ix));
-    pages.extend(indicator::pages(ix));
-    pages.extend(area::pages(ix));
-    pages.push(priorities::page(ix));
-    pages.push(planning::page(ix));
-    pages.extend(specification::pages(ix));
-    pages.push(resources::page(ix));
-    pages.extend(engagement::pages(ix));
-    pages.push(procurement::page(ix));
-    pages.extend(options::pages(ix));
-    pages.extend(tender::pages(ix));
-    pages.extend(grant::pages(ix));
-    pages.push(performance::page(ix));
-    pages.extend(performance_pages(ix));
-    pages.push(compliance::page(ix));
-    pages.push(pipeline::page(ix));
+    use rayon::prelude::*;
+    type Kind<'s, 'a> = &'s (dyn Fn() -> Vec<Page<'a>> + Sync);
+    // Each kind of page is made on whichever core is free; the site keeps this order.
+    let kinds: [Kind<'_, 'a>; 18] = [
+        &|| vec![home::page(ix)],
+        &|| page::pages(ix).into_iter().collect(),
+        &|| vec![needs::page(ix)],
+        &|| indicator::pages(ix).into_iter().collect(),
+        &|| area::pages(ix).into_iter().collect(),
+        &|| vec![priorities::page(ix)],
+        &|| vec![planning::page(ix)],
+        &|| specification::pages(ix).into_iter().collect(),
+        &|| vec![resources::page(ix)],
+        &|| engagement::pages(ix).into_iter().collect(),
+        &|| vec![procurement::page(ix)],
+        &|| options::pages(ix).into_iter().collect(),
+        &|| tender::pages(ix).into_iter().collect(),
+        &|| grant::pages(ix).into_iter().collect(),
+        &|| vec![performance::page(ix)],
+        &|| performance_pages(ix),
+        &|| vec![compliance::page(ix)],
+        &|| vec![pipeline::page(ix)],
+    ];
+    let made: Vec<Vec<Page<'a>>> = kinds.par_iter().map(|make| make()).collect();
+    let mut pages: Vec<Page<'a>> = made.into_iter().flatten().collect();
     let folders = folders::folder_pages(words, &pages);
     pages.extend(folders);
     pages
