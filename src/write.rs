@@ -436,14 +436,25 @@ impl Staging {
         };
         let paths = || items.iter().map(|(p, _)| *p).zip(claims.iter().copied());
         self.make_dirs(paths().filter(|(_, c)| *c == Claim::New).map(|(p, _)| p))?;
+        // A replaced file is held open while it is unlinked, so its pages are freed when it is
+        // closed, on a thread of its own: freeing a large data table takes milliseconds, which
+        // would otherwise fall between a save and its page under `serve`.
+        let mut unlinked = Vec::new();
         for (path, _) in paths().filter(|(_, c)| *c == Claim::Replace) {
             let path = self.tmp.join(path);
+            unlinked.extend(std::fs::File::open(&path).ok());
             match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(e).with_context(|| format!("replacing {}", path.display()));
                 }
                 _ => {}
             }
+        }
+        if !unlinked.is_empty() {
+            // Were no thread to be had, the files close here.
+            let _ = std::thread::Builder::new()
+                .name("unlinked".into())
+                .spawn(move || drop(unlinked));
         }
         Ok(claims)
     }
