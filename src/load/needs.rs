@@ -5,7 +5,7 @@ use super::fields::{is_missing_marker, read_rows_in_parallel, Columns, Fields};
 use super::table::{Cell, Table};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::{Area, Indicator, Observation, Period, Polarity, PolaritySource, ValueType};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 const POLARITIES: &[&str] = &["higher_is_better", "lower_is_better", "no_judgement"];
 
@@ -684,7 +684,9 @@ pub fn check_duplicates(observations: &[Observation], diags: &mut Diagnostics) {
         &'a str,
         &'a str,
     );
-    let mut seen: HashMap<Key, &Observation> = HashMap::with_capacity(observations.len());
+    use foldhash::HashMapExt;
+    let mut seen: foldhash::HashMap<Key, &Observation> =
+        foldhash::HashMap::with_capacity(observations.len());
     fn text(t: &Option<String>) -> &str {
         t.as_deref().unwrap_or("")
     }

@@ -130,7 +130,7 @@ struct PageWords {
 
 impl PageWords {
     fn of(record: &super::search_text::SearchRecord) -> PageWords {
-        let mut counts: std::collections::HashMap<Box<str>, (u32, bool)> = Default::default();
+        let mut counts: foldhash::HashMap<Box<str>, (u32, bool)> = Default::default();
         let mut length = 0u32;
         for_each_word(&record.content, |w| {
             match counts.get_mut(w) {
@@ -219,7 +219,7 @@ impl Lexicon {
     fn postings(&self, pages: &[PageWords]) -> Vec<Vec<(u32, u32)>> {
         let total: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
         let average = (total as f64 / pages.len().max(1) as f64).max(1.0);
-        let stem_of: std::collections::HashMap<&str, u32> =
+        let stem_of: foldhash::HashMap<&str, u32> =
             self.words.iter().map(|(w, s)| (&**w, *s)).collect();
         // Each page's (stem, weight), worked out in parallel, then filed by stem in page order.
         let weighted: Vec<Vec<(u32, u32)>> = pages

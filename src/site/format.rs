@@ -89,7 +89,7 @@ pub fn fixed(v: Option<f64>, decimals: u32) -> String {
 pub fn period_in(w: &Strings, label: &str) -> String {
     // Remembered per thread for one string table: the KPI pages of a site share their months,
     // each written on every page's chart and table.
-    type Seen = (u64, std::collections::HashMap<String, String>);
+    type Seen = (u64, foldhash::HashMap<String, String>);
     const REMEMBERED: usize = 4096;
     thread_local! {
         static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::new(Default::default());
