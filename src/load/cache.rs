@@ -8,7 +8,7 @@ use crate::diagnostics::Diagnostics;
 use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -19,6 +19,10 @@ type Value = Arc<dyn Any + Send + Sync>;
 /// the file is taken as unchanged. The inode catches an editor's save that renames a new file over
 /// the old one within the file system's timestamp granularity.
 type Stamp = (u64, Option<SystemTime>, u64, i64, i64);
+
+/// A file read by [`LoadCache::files`]: the reader's value, its diagnostics, and the file's stamp
+/// once read.
+type Fresh<T> = (Arc<T>, Diagnostics, Option<Stamp>);
 
 /// One file as a previous load read it.
 struct Entry {
@@ -151,9 +155,27 @@ impl LoadCache {
             return value;
         }
         let value = Arc::new(read(&mut own));
+        self.keep(rel, params, before, stamp(path), hash, &value, &own);
+        diags.extend(own);
+        value
+    }
+
+    /// Records that `rel` was read, and keeps what its reader made of it when the file could be
+    /// hashed and did not change while it was read (its stamp `after` is the one from `before`).
+    #[allow(clippy::too_many_arguments)]
+    fn keep<T: Send + Sync + 'static>(
+        &mut self,
+        rel: &str,
+        params: u64,
+        before: Option<Stamp>,
+        after: Option<Stamp>,
+        hash: Option<u64>,
+        value: &Arc<T>,
+        own: &Diagnostics,
+    ) {
         self.reads.read.push(rel.to_string());
         match (before, hash) {
-            (Some(before), Some(hash)) if stamp(path) == Some(before) => {
+            (Some(before), Some(hash)) if after == Some(before) => {
                 let entry = Entry {
                     stamp: before,
                     hash,
@@ -167,8 +189,86 @@ impl LoadCache {
                 self.files.remove(rel);
             }
         }
-        diags.extend(own);
-        value
+    }
+
+    /// [`LoadCache::file`] for several files with one reader: the files to hash, and those to
+    /// read, are hashed and read in parallel. The values, their diagnostics and the reads
+    /// recorded come in the order of `files`, as from one [`LoadCache::file`] after another.
+    pub(crate) fn files<T: Send + Sync + 'static>(
+        &mut self,
+        files: &[(PathBuf, String)],
+        params: u64,
+        max_hashed: u64,
+        diags: &mut Diagnostics,
+        read: impl Fn(&Path, &str, &mut Diagnostics) -> T + Sync,
+    ) -> Vec<Arc<T>> {
+        use rayon::prelude::*;
+        let keeping = !self.disabled;
+        // Each file's value once known (reused by its stamp, then by its hash), the diagnostics
+        // to give in its place, and its stamp before it was read.
+        let mut known: Vec<(Option<Arc<T>>, Diagnostics, Option<Stamp>)> = Vec::new();
+        for (path, rel) in files {
+            let mut own = Diagnostics::new();
+            let mut before = None;
+            let mut value = None;
+            if keeping {
+                self.seen.insert(rel.clone());
+                before = stamp(path);
+                value = self.reuse(rel, params, before, None, &mut own);
+            }
+            known.push((value, own, before));
+        }
+        let hashes: Vec<Option<u64>> = files
+            .par_iter()
+            .zip(&known)
+            .map(|((path, _), (value, _, before))| {
+                before
+                    .filter(|(size, ..)| keeping && value.is_none() && *size <= max_hashed)
+                    .and_then(|_| std::fs::read(path).ok())
+                    .map(|bytes| content_hash(&bytes))
+            })
+            .collect();
+        let mut hashed = vec![false; files.len()];
+        for (i, (_, rel)) in files.iter().enumerate() {
+            let (value, own, before) = &mut known[i];
+            if keeping && value.is_none() {
+                *value = self.reuse(rel, params, *before, hashes[i], own);
+                hashed[i] = value.is_some();
+            }
+        }
+        let fresh: Vec<Option<Fresh<T>>> = files
+            .par_iter()
+            .zip(&known)
+            .map(|((path, rel), (value, ..))| {
+                value.is_none().then(|| {
+                    let mut own = Diagnostics::new();
+                    let value = Arc::new(read(path, rel, &mut own));
+                    (value, own, stamp(path))
+                })
+            })
+            .collect();
+        let mut values = Vec::with_capacity(files.len());
+        for (i, fresh) in fresh.into_iter().enumerate() {
+            let rel = &files[i].1;
+            let (value, own) = match fresh {
+                Some((value, own, after)) => {
+                    if keeping {
+                        self.keep(rel, params, known[i].2, after, hashes[i], &value, &own);
+                    }
+                    (value, own)
+                }
+                None => {
+                    if hashed[i] {
+                        self.reads.hashed.push(rel.clone());
+                    }
+                    let (value, own, _) = std::mem::take(&mut known[i]);
+                    (value.expect("a file not read was reused"), own)
+                }
+            };
+            diags.extend(own);
+            values.push(value);
+        }
+        values
     }
 
     /// The cached value of `rel` when it is still good: by its stamp when `hash` is `None`, else
@@ -253,5 +353,70 @@ impl LoadCache {
             (rel, self.hash_of(rel)?).hash(&mut hasher);
         }
         Some(hasher.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Diagnostic, Location};
+
+    /// Reads a file as its text, with a warning naming it: the diagnostics show the order.
+    fn read(path: &Path, rel: &str, d: &mut Diagnostics) -> String {
+        d.push(Diagnostic::warning(rel, Location::File, "read"));
+        std::fs::read_to_string(path).unwrap()
+    }
+
+    fn warned(d: &Diagnostics) -> Vec<String> {
+        d.iter().map(|d| d.file.clone()).collect()
+    }
+
+    #[test]
+    fn files_reads_in_parallel_what_file_by_file_would_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<(PathBuf, String)> = ["a.csv", "b.csv", "c.csv"]
+            .iter()
+            .map(|name| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, format!("{name} 1")).unwrap();
+                (path, name.to_string())
+            })
+            .collect();
+        let mut cache = LoadCache::default();
+        cache.begin();
+        let mut d = Diagnostics::new();
+        let first = cache.files(&files, 0, u64::MAX, &mut d, read);
+        assert_eq!(*first[2], "c.csv 1");
+        assert_eq!(cache.reads().read, ["a.csv", "b.csv", "c.csv"]);
+        assert_eq!(warned(&d), ["a.csv", "b.csv", "c.csv"]);
+        cache.end();
+
+        // b touched without a change (hashed, reused), c changed (read), a as it was.
+        let later = SystemTime::now() + std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&files[1].0)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        std::fs::write(&files[2].0, "c.csv 2").unwrap();
+        cache.begin();
+        let mut d = Diagnostics::new();
+        let second = cache.files(&files, 0, u64::MAX, &mut d, read);
+        let texts: Vec<&str> = second.iter().map(|v| v.as_str()).collect();
+        assert_eq!(texts, ["a.csv 1", "b.csv 1", "c.csv 2"]);
+        assert!(Arc::ptr_eq(&first[0], &second[0]) && Arc::ptr_eq(&first[1], &second[1]));
+        assert_eq!(cache.reads().read, ["c.csv"]);
+        assert_eq!(cache.reads().hashed, ["b.csv"]);
+        // A reused file's warnings are given again, in their place.
+        assert_eq!(warned(&d), ["a.csv", "b.csv", "c.csv"]);
+
+        // Without a cache every file is read, and nothing is recorded.
+        let mut none = LoadCache::disabled();
+        let mut d = Diagnostics::new();
+        let read_all = none.files(&files, 0, u64::MAX, &mut d, read);
+        assert_eq!(*read_all[2], "c.csv 2");
+        assert_eq!(none.reads(), &FileReads::default());
+        assert_eq!(warned(&d), ["a.csv", "b.csv", "c.csv"]);
     }
 }

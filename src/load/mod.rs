@@ -598,20 +598,23 @@ impl Load<'_> {
         for c in ocds::read_contracts(releases, self.diags) {
             add_contract(self.project, c, self.diags);
         }
-        for (path, rel) in files_in(self.root, "contracts/kpis", TABLE_EXTENSIONS, self.diags) {
-            self.inputs.push(rel.clone());
-            let limit = tables::max_table_bytes();
-            let read = self
-                .cache
-                .file(&path, &rel, limits(), limit, self.diags, |d| {
-                    let mut returns = Vec::new();
-                    for t in tables::read_tables(&path, &rel, d) {
-                        let runs = contracts::read_kpis(&t, d);
-                        returns.extend(runs.into_iter().map(contracts::KpiRun::shared));
-                    }
-                    returns
-                });
-            returns.extend(read.iter().cloned());
+        // KPI returns come as many files (a month or a provider each): read in parallel.
+        let kpi_files = files_in(self.root, "contracts/kpis", TABLE_EXTENSIONS, self.diags);
+        self.inputs
+            .extend(kpi_files.iter().map(|(_, rel)| rel.clone()));
+        let limit = tables::max_table_bytes();
+        let read = self
+            .cache
+            .files(&kpi_files, limits(), limit, self.diags, |path, rel, d| {
+                let mut returns = Vec::new();
+                for t in tables::read_tables(path, rel, d) {
+                    let runs = contracts::read_kpis(&t, d);
+                    returns.extend(runs.into_iter().map(contracts::KpiRun::shared));
+                }
+                returns
+            });
+        for file in read {
+            returns.extend(file.iter().cloned());
         }
         self.project.kpis = contracts::group_kpis(returns, self.diags);
     }
