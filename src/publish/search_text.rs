@@ -343,7 +343,7 @@ enum Tag<'a> {
 fn next_tag(html: &str, from: usize) -> Option<TagAt<'_>> {
     let mut search = from;
     loop {
-        let start = search + html.get(search..)?.find('<')?;
+        let start = search + memchr::memchr(b'<', html.get(search..)?.as_bytes())?;
         let rest = &html[start..];
         if rest.starts_with("<!--") {
             let end = rest.find("-->").map_or(html.len(), |e| start + e + 3);
@@ -469,7 +469,7 @@ fn attribute<'a>(attrs: &'a str, wanted: &str) -> Option<Option<&'a str>> {
 fn skip_element(html: &str, from: usize, name: &str) -> Option<usize> {
     if RAW.iter().any(|n| n.eq_ignore_ascii_case(name)) {
         let close = format!("</{name}");
-        let at = from + html[from..].find(&close)?;
+        let at = from + memchr::memmem::find(&html.as_bytes()[from..], close.as_bytes())?;
         return tag_end(&html[at..]).map(|len| at + len);
     }
     let close = matching_close(html, from, name)?;
@@ -497,7 +497,7 @@ fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
     };
     let mut depth = 1usize;
     let mut pos = from;
-    while let Some(offset) = html.get(pos..)?.find('<') {
+    while let Some(offset) = memchr::memchr(b'<', html.get(pos..)?.as_bytes()) {
         let at = pos + offset;
         let rest = &html[at + 1..];
         if let Some(comment) = rest.strip_prefix("!--") {
