@@ -52,22 +52,12 @@ pub(crate) fn draw_at(chart: &Chart, frame: Frame) -> Option<String> {
     }
 }
 
-/// Replaces every chart in a view's template data (an object with a `$chart` plot, as
-/// [`Chart`] serialises) with the drawn chart, or with null when it cannot be drawn.
-pub fn draw_charts(value: &mut serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) if map.contains_key("$chart") => {
-            let drawn = serde_json::from_value::<Chart>(Value::Object(std::mem::take(map)))
-                .ok()
-                .and_then(|c| draw(&c))
-                .and_then(|d| serde_json::to_value(d).ok());
-            *value = drawn.unwrap_or(Value::Null);
-        }
-        Value::Object(map) => map.values_mut().for_each(draw_charts),
-        Value::Array(items) => items.iter_mut().for_each(draw_charts),
-        _ => {}
-    }
+/// A chart as its template receives it: drawn, or null when it cannot be drawn. Installed by
+/// `pages` while each view is serialised ([`crate::site::chart::drawn_while_serialising`]).
+pub fn drawn_value(chart: &Chart) -> serde_json::Value {
+    draw(chart)
+        .and_then(|d| serde_json::to_value(d).ok())
+        .unwrap_or(serde_json::Value::Null)
 }
 
 const BLUE: RGBColor = RGBColor(29, 112, 184);
@@ -405,6 +395,19 @@ mod tests {
         assert_eq!(sizes(&c.svg).into_iter().fold(99.0, f64::min), 14.0);
         assert_eq!(sizes(&c.svg_narrow).into_iter().fold(99.0, f64::min), 13.0);
         assert!(!c.svg.contains("15.000000000000002"));
+
+        // In a view serialised for its template the chart is its drawing, in the same pass;
+        // serialised otherwise (before, after) it is its data.
+        let view = serde_json::json!({"chart": spec});
+        assert_eq!(view["chart"]["$chart"]["kind"], "lines");
+        let drawn = chart::drawn_while_serialising(drawn_value, || {
+            serde_json::to_value(vec![&spec, &spec]).unwrap()
+        });
+        assert_eq!(drawn[1]["svg"].as_str(), Some(c.svg.as_str()));
+        assert_eq!(drawn[0]["svg_narrow"].as_str(), Some(c.svg_narrow.as_str()));
+        assert_eq!(drawn[0]["title"], "A <title>");
+        assert!(drawn[0].get("$chart").is_none());
+        assert!(serde_json::to_value(&spec).unwrap().get("$chart").is_some());
     }
 
     #[test]

@@ -237,9 +237,11 @@ impl PageContext {
                 let page_path = page.path;
                 // A deferred view is built here, so it lives only while its page renders.
                 let view = page.view.build();
-                let mut data = view.to_value();
+                let mut data = crate::site::chart::drawn_while_serialising(
+                    crate::render::charts::drawn_value,
+                    || view.to_value(),
+                );
                 drop(view);
-                crate::render::charts::draw_charts(&mut data);
                 crate::render::map::draw_maps(&mut data);
                 ctx.insert("page".into(), data);
                 ctx.insert("title".into(), Value::String(page.title));

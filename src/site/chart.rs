@@ -9,10 +9,11 @@ use crate::model::{Indicator, PeriodKind, ValueType};
 use serde::{Deserialize, Serialize};
 
 /// A chart of a page: its id (unique on the page), title, text alternative, axis titles, legend
-/// and what it plots. Serialised with its plot under `$chart`, which is how `render` finds the
-/// charts to draw in a view; a template receives the drawn chart (`id`, `title`, `description`,
-/// `svg`, `svg_narrow`).
+/// and what it plots. Serialised with its plot under `$chart`; while a page's view is serialised
+/// for its template ([`drawn_while_serialising`]), as the drawing `render` makes of it, so a
+/// template receives the drawn chart (`id`, `title`, `description`, `svg`, `svg_narrow`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(remote = "Self")]
 pub struct Chart {
     pub id: String,
     pub title: String,
@@ -25,6 +26,44 @@ pub struct Chart {
     pub legend: Vec<LegendEntry>,
     #[serde(rename = "$chart")]
     pub plot: Plot,
+}
+
+/// How a chart is turned into what a template receives: `render`'s drawing, given to `site` so
+/// that `site` never calls `render` (ARCHITECTURE.md, module graph).
+pub type Draw = fn(&Chart) -> serde_json::Value;
+
+thread_local! {
+    /// The drawing installed on this thread by [`drawn_while_serialising`], if any.
+    static DRAW: std::cell::Cell<Option<Draw>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `serialise` (a view's `to_value`) with every [`Chart`] it meets serialised as `draw` makes
+/// it, in the same pass: a chart is drawn from its typed data, never read back from JSON.
+pub fn drawn_while_serialising<T>(draw: Draw, serialise: impl FnOnce() -> T) -> T {
+    /// Puts back the drawing installed before, however `serialise` ends.
+    struct Restore(Option<Draw>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DRAW.set(self.0);
+        }
+    }
+    let _restore = Restore(DRAW.replace(Some(draw)));
+    serialise()
+}
+
+impl Serialize for Chart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match DRAW.get() {
+            Some(draw) => draw(self).serialize(serializer),
+            None => Chart::serialize(self, serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Chart {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Chart, D::Error> {
+        Chart::deserialize(deserializer)
+    }
 }
 
 /// A chart's id, title, text alternative and axis titles: what every kind of chart is given.
