@@ -34,9 +34,11 @@ pub fn push_escaped_html(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-/// Escapes what templates print into HTML exactly as tera's own escaping does (`&`, `<`, `>`, `"`,
-/// `'` and `/`, to the same entities), copying the text between them whole where tera pushes one
-/// character at a time: a KPI page prints hundreds of values.
+/// Escapes what templates print into HTML: `&`, `<`, `>`, `"` and `'`, to tera's own entities
+/// (`'` is `&#x27;`, so a theme's single-quoted attribute stays closed). Unlike tera's escaping it
+/// leaves `/` as it is, which no HTML context needs escaped: a page's links read `../../needs/`
+/// in its source rather than `..&#x2F;..&#x2F;needs&#x2F;`. The text between escapes is copied
+/// whole where tera pushes one character at a time: a KPI page prints hundreds of values.
 pub fn escape_template_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut copied = 0;
@@ -47,7 +49,6 @@ pub fn escape_template_html(text: &str) -> String {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#x27;",
-            b'/' => "&#x2F;",
             _ => continue,
         };
         // An ASCII byte is never inside a multi-byte character: `at` is a character boundary.
@@ -204,6 +205,16 @@ impl Renderer {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         tera.set_escape_fn(escape_template_html);
+        // `| escape` (a template escaping a value it builds HTML around) escapes the same way.
+        tera.register_filter(
+            "escape",
+            |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| match value {
+                tera::Value::String(text) => Ok(tera::Value::String(escape_template_html(text))),
+                other => Err(tera::Error::msg(format!(
+                    "Filter `escape_html` was called on an incorrect value: got `{other}` but expected a String"
+                ))),
+            },
+        );
         let mut documents = Tera::default();
         documents.autoescape_on(vec![".xml"]);
         documents.set_escape_fn(escape_xml);
@@ -420,16 +431,45 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn template_escaping_is_tera_s_byte_for_byte(text in "(\\PC|[&<>\"'/])*") {
-            proptest::prop_assert_eq!(escape_template_html(&text), tera::escape_html(&text));
+        fn template_escaping_is_tera_s_but_for_the_slash(text in "(\\PC|[&<>\"'/])*") {
+            proptest::prop_assert_eq!(
+                escape_template_html(&text),
+                tera::escape_html(&text).replace("&#x2F;", "/")
+            );
         }
     }
 
     #[test]
-    fn template_escaping_escapes_tera_s_six_characters() {
+    fn pages_and_the_escape_filter_escape_alike_and_leave_slashes() {
+        let mut theme = crate::load::theme::default_theme();
+        theme.templates.insert(
+            "t.html".into(),
+            "{{ a }}|{% set b = a | escape %}{{ b | safe }}|<a href='{{ root }}x'>".into(),
+        );
+        theme
+            .templates
+            .insert("n.html".into(), "{{ n | escape }}".into());
+        let renderer = Renderer::new(&theme, "en-GB").unwrap();
+        let mut context = tera::Context::new();
+        context.insert("a", "1/2 & <b> 'q' \"");
+        context.insert("root", "../../");
+        context.insert("n", &3);
         assert_eq!(
-            escape_template_html("a/b & 'c' <d> \"é\""),
-            "a&#x2F;b &amp; &#x27;c&#x27; &lt;d&gt; &quot;é&quot;"
+            renderer.render("t.html", &context).unwrap(),
+            "1/2 &amp; &lt;b&gt; &#x27;q&#x27; &quot;|1/2 &amp; &lt;b&gt; &#x27;q&#x27; &quot;|<a href='../../x'>"
+        );
+        let wrong = renderer.render("n.html", &context).unwrap_err().to_string();
+        assert!(
+            wrong.contains("Filter `escape_html` was called on an incorrect value: got `3` but expected a String"),
+            "{wrong}"
+        );
+    }
+
+    #[test]
+    fn template_escaping_escapes_markup_and_both_quotes() {
+        assert_eq!(
+            escape_template_html("../a/b & 'c' <d> \"é\""),
+            "../a/b &amp; &#x27;c&#x27; &lt;d&gt; &quot;é&quot;"
         );
         assert_eq!(escape_template_html(""), "");
     }

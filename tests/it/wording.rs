@@ -250,9 +250,8 @@ data_licence = "<b>Licence:</b> {licence}, catalogue: {catalogue}."
     // the links the template built.
     assert!(dashboard.contains(">Skip to the &lt;content&gt;</a>"));
     assert!(
-        dashboard.contains(
-            "&lt;b&gt;Licence:&lt;/b&gt; <a href=\"https:&#x2F;&#x2F;www.nationalarchives.gov.uk"
-        ),
+        dashboard
+            .contains("&lt;b&gt;Licence:&lt;/b&gt; <a href=\"https://www.nationalarchives.gov.uk"),
         "{dashboard}"
     );
     assert!(!dashboard.contains(">Open data</a>"));
