@@ -9,6 +9,9 @@
 #   bench/run.sh [SCALES...]        default: 0.1 0.3 1.0  (1x, 3x, 10x a base of scale 0.1)
 #   BENCH_DIR=/tmp/commission-bench  where projects and sites go (never committed)
 #   BENCH_PROFILE=1                  also profile the largest build with perf (when installed)
+#   BENCH_RUNS=3                     full builds of each size, commission's and Hugo's in turn;
+#                                    the fastest of each is reported (a shared machine's noise
+#                                    only ever adds time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALES=("$@")
@@ -62,10 +65,22 @@ hugo_rows=(); walls=()
 for s in "${SCALES[@]}"; do
   proj="$DIR/project-$s"; out="$DIR/site-$s"
   "$SYNTH" --out "$proj" --scale "$s" --seed 42 2>/dev/null
-  rm -rf "$out"
   log="$DIR/time-$s.txt"
-  /usr/bin/time -v "$BIN" build "$proj" --output "$out" --verbose 2>"$log"
-  pages=$(sed -n 's/^built \([0-9]*\) pages.*/\1/p' "$log")
+  hsrc="$DIR/hugo-$s"; hout="$DIR/hugo-site-$s"; hlog="$DIR/time-hugo-$s.txt"
+  # Commission's build and Hugo's in turn, BENCH_RUNS times; the fastest of each is kept. Hugo's
+  # site has the page count of commission's, known after its first build.
+  best=""; hbest=""
+  for run in $(seq 1 "${BENCH_RUNS:-3}"); do
+    rm -rf "$out"
+    /usr/bin/time -v "$BIN" build "$proj" --output "$out" --verbose 2>"$log.$run"
+    [ -z "$best" ] || [ "$(echo "$(wall_of "$log.$run") < $(wall_of "$best")" | bc -l)" = 1 ] && best="$log.$run"
+    pages=$(sed -n 's/^built \([0-9]*\) pages.*/\1/p' "$log.$run")
+    [ "$run" = 1 ] && hugo_site "$hsrc" "$pages"
+    rm -rf "$hout"
+    /usr/bin/time -v hugo --quiet --source "$hsrc" --destination "$hout" 2>"$hlog.$run" >/dev/null
+    [ -z "$hbest" ] || [ "$(echo "$(wall_of "$hlog.$run") < $(wall_of "$hbest")" | bc -l)" = 1 ] && hbest="$hlog.$run"
+  done
+  cp "$best" "$log"; cp "$hbest" "$hlog"; rm -f "$log".[0-9]* "$hlog".[0-9]*
   wall=$(wall_of "$log"); cpu=$(cpu_of "$log"); rss=$(rss_of "$log"); walls+=("$wall")
   per=$(echo "scale=3; 1000 * $cpu / $pages" | bc -l)
   # One-file incremental rebuild: change one KPI return, rebuild over the previous site.
@@ -83,12 +98,16 @@ for s in "${SCALES[@]}"; do
   spid=$!
   for _ in $(seq 1 600); do grep -q '^serving' "$slog" && break; sleep 0.5; done
   page="$DIR/serve-site-$s/performance/contracts/c-00000/k0/index.html"
-  saves=()
+  saves=(); edits=()
   for _ in 1 2 3 4 5; do
     sleep 4
     before=$(cksum <"$page")
-    t0=$(date +%s%N)
+    te=$(date +%s%N)
     sed -i '3s/,\([0-9.]*\),\([0-9.]*\),people/,1\1,\2,people/' "$f"
+    # The save is done when sed has renamed its new file over the old one: timed from there.
+    # (sed's own reading and rewriting of the 1.4 MB file, 10-16 ms here, is the editor's.)
+    t0=$(date +%s%N)
+    edits+=($(( (t0 - te) / 1000000 )))
     for _ in $(seq 1 12000); do [ "$(cksum <"$page" 2>/dev/null)" != "$before" ] && break; sleep 0.005; done
     saves+=($(( ($(date +%s%N) - t0) / 1000000 )))
   done
@@ -98,14 +117,11 @@ for s in "${SCALES[@]}"; do
   save_ms=$(printf '%s\n' "${saves[@]}" | sort -n | sed -n 3p)
   swall=$(grep '^built' "$slog" | tail -n +2 | sed 's/.* in \([0-9.]*\) s.*/\1/' | sort -n | sed -n 3p)
   printf '%-6s %8s %9s %9.2f %8s %9s %12s %12s %14s\n' "$s" "$pages" "$wall" "$cpu" "$per" "$rss" "$iwall" "${swall:-?}" "$save_ms"
-  echo "         serve: save to page ${saves[*]} ms; $(grep '^built' "$slog" | sed -n '2p')"
+  echo "         serve: save to page ${saves[*]} ms (the edits took ${edits[*]} ms); $(grep '^built' "$slog" | sed -n '2p')"
   stages() { sed -E 's/^ +([a-z]+) +([0-9.]+) ms +peak ([0-9]+ MB)/\1 \2 ms (\3)/' | paste -sd',' - | sed 's/,/, /g'; }
   echo "         build stages: $(grep -E '^  [a-z]+ +[0-9.]+ ms' "$log" | stages)"
   echo "         last serve rebuild stages: $(awk '/^serving/{f=1; next} f && /^  [a-z]+ +[0-9.]+ ms/' "$slog" | tail -7 | stages)"
-  # Hugo on a plain site of the same page count, straight after, on the same disk.
-  hsrc="$DIR/hugo-$s"; hout="$DIR/hugo-site-$s"; hlog="$DIR/time-hugo-$s.txt"
-  hugo_site "$hsrc" "$pages"; rm -rf "$hout"
-  /usr/bin/time -v hugo --quiet --source "$hsrc" --destination "$hout" 2>"$hlog" >/dev/null
+  # Hugo's fastest build of a plain site of the same page count, in turn with commission's.
   hpages=$(find "$hout" -name index.html | wc -l)
   hwall=$(wall_of "$hlog"); hcpu=$(cpu_of "$hlog"); hrss=$(rss_of "$hlog")
   hper=$(echo "scale=3; 1000 * $hcpu / $hpages" | bc -l)
