@@ -9,16 +9,19 @@ use std::io::Write;
 /// is a plain number (a negative value must stay a number).
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky
-        && !(cell.parse::<f64>().is_ok()
-            && cell
-                .bytes()
-                .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E')))
-    {
+    if risky && !is_plain_number(cell) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
     }
+}
+
+/// A number written plainly (`-12.5`, `-1e3`), which [`neutralise`] leaves as it is.
+fn is_plain_number(cell: &str) -> bool {
+    cell.parse::<f64>().is_ok()
+        && cell
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
 }
 
 /// The field added to a data file in which some number could not be written: for each row, the
@@ -106,17 +109,21 @@ impl<T: Serialize> DataTable<T> {
     /// Writes the table as CSV: a number that is not finite empty, named in [`NOT_FINITE`], and
     /// every text cell neutralised ([`neutralise`]).
     pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
-        let mut out = csv::WriterBuilder::new()
-            .flexible(!self.named)
-            .from_writer(out);
-        if !self.named {
-            if self.flags.is_empty() {
-                out.write_record(&self.header)?;
+        // Each part is written as CSV into a buffer of its own, then to `out` whole.
+        let writer = || {
+            csv::WriterBuilder::new()
+                .flexible(!self.named)
+                .from_writer(Vec::new())
+        };
+        let finished = |w: csv::Writer<Vec<u8>>| w.into_inner().context("writing CSV");
+        if !self.named || self.rows.is_empty() {
+            let mut head = writer();
+            if !self.named && !self.flags.is_empty() {
+                head.write_record(self.header.iter().map(String::as_str).chain([NOT_FINITE]))?;
             } else {
-                out.write_record(self.header.iter().map(String::as_str).chain([NOT_FINITE]))?;
+                head.write_record(&self.header)?;
             }
-        } else if self.rows.is_empty() {
-            out.write_record(&self.header)?;
+            out.write_all(&finished(head)?).context("writing CSV")?;
         }
         let mut buffer = Vec::new();
         for (n, chunk) in self.rows.chunks(CHUNK_ROWS).enumerate() {
@@ -128,7 +135,20 @@ impl<T: Serialize> DataTable<T> {
                 raw.serialize(row).context("serialising a data row")?;
             }
             buffer = raw.into_inner().context("serialising a data row")?;
-            copy_neutralised(&buffer, &self.flags, header_first, n * CHUNK_ROWS, &mut out)?;
+            if self.flags.is_empty() && !may_need_neutralising(&buffer) {
+                // Nothing to neutralise or blank: copying would write these very bytes again.
+                out.write_all(&buffer).context("writing CSV")?;
+            } else {
+                let mut copy = writer();
+                copy_neutralised(
+                    &buffer,
+                    &self.flags,
+                    header_first,
+                    n * CHUNK_ROWS,
+                    &mut copy,
+                )?;
+                out.write_all(&finished(copy)?).context("writing CSV")?;
+            }
             buffer.clear();
         }
         out.flush().context("writing CSV")?;
@@ -217,6 +237,26 @@ pub fn to_csv_rows<T: Serialize>(header: &[String], rows: &[T]) -> Result<Vec<u8
     let mut csv = Vec::new();
     DataTable::sequences(rows.iter().collect(), header)?.write_csv(&mut csv)?;
     Ok(csv)
+}
+
+/// Whether a cell of the CSV `raw` (as a default `csv::Writer` writes it: `,` between fields,
+/// `\n` after records) may start with a character [`neutralise`] looks at. Every byte that starts
+/// a record or follows a `,`, and the byte after it when that is a field's opening quote, is
+/// checked: `false` is certain, while `true` may come from a quoted line break or comma.
+fn may_need_neutralising(raw: &[u8]) -> bool {
+    let risky = |b: &u8| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r');
+    std::iter::once(0)
+        .chain(memchr::memchr2_iter(b',', b'\n', raw).map(|at| at + 1))
+        .any(|at| match raw.get(at) {
+            Some(b'"') => raw.get(at + 1).is_some_and(risky),
+            // A signed number (a lower process limit below zero) is left as it is.
+            Some(b'-' | b'+') => {
+                let cell = &raw[at..];
+                let cell = &cell[..memchr::memchr2(b',', b'\n', cell).unwrap_or(cell.len())];
+                !std::str::from_utf8(cell).is_ok_and(is_plain_number)
+            }
+            other => other.is_some_and(risky),
+        })
 }
 
 /// Copies the CSV records of `raw` (after a header row when `has_header`; the first data record
@@ -395,6 +435,46 @@ mod tests {
         assert_eq!(neutralise("-1e3"), "-1e3");
         assert_eq!(neutralise("-2+3"), "'-2+3");
         assert_eq!(neutralise("plain"), "plain");
+    }
+
+    #[test]
+    fn a_chunk_with_no_cell_starting_like_a_formula_is_copied_as_written() {
+        assert!(!may_need_neutralising(b"name,value\nb,0.5\n\"a, b\",\n"));
+        assert!(!may_need_neutralising(b""));
+        assert!(!may_need_neutralising(b"a,-1379947.84,+2e3\n-0.5,b\n"));
+        // A risky first character: of the chunk, after a comma, after a record, after a quote.
+        for risky in [
+            &b"=x,1\n"[..],
+            b"a,+44 x\n",
+            b"a,1\n@b,2\n",
+            b"a,\"-2+3\"\n",
+            b"a,\"\tb\"\n",
+            b"a,-2+3\n",
+            b"-x,1\n",
+            b"a,+44 1234",
+        ] {
+            assert!(
+                may_need_neutralising(risky),
+                "{}",
+                String::from_utf8_lossy(risky)
+            );
+        }
+        // Either way the file is what the cell-by-cell copy writes.
+        let rows = vec![
+            Row {
+                name: "plain, with a comma".into(),
+                value: Some(2.0),
+            },
+            Row {
+                name: "quoted \"words\"".into(),
+                value: None,
+            },
+        ];
+        let csv = String::from_utf8(to_csv(&rows, &["name", "value"]).unwrap()).unwrap();
+        assert_eq!(
+            csv,
+            "name,value\n\"plain, with a comma\",2.0\n\"quoted \"\"words\"\"\",\n"
+        );
     }
 
     #[test]
