@@ -87,6 +87,15 @@ fn content_hash(bytes: &[u8]) -> u64 {
     hasher.finish()
 }
 
+/// The hash of the file at `path` as stamped `before`: `None` when it could not be stamped or
+/// read, or is larger than `max_hashed` (such a file is not kept).
+fn file_hash(path: &Path, before: Option<Stamp>, max_hashed: u64) -> Option<u64> {
+    before
+        .filter(|(size, ..)| *size <= max_hashed)
+        .and_then(|_| std::fs::read(path).ok())
+        .map(|bytes| content_hash(&bytes))
+}
+
 /// A hash of whatever else a reader depends on (settings it is given), for [`LoadCache::file`].
 pub fn params_of(value: &impl std::fmt::Debug) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
@@ -146,10 +155,7 @@ impl LoadCache {
         if let Some(value) = self.reuse(rel, params, before, None, diags) {
             return value;
         }
-        let hash = before
-            .filter(|(size, ..)| *size <= max_hashed)
-            .and_then(|_| std::fs::read(path).ok())
-            .map(|bytes| content_hash(&bytes));
+        let hash = file_hash(path, before, max_hashed);
         if let Some(value) = self.reuse(rel, params, before, hash, diags) {
             self.reads.hashed.push(rel.to_string());
             return value;
@@ -222,10 +228,10 @@ impl LoadCache {
             .par_iter()
             .zip(&known)
             .map(|((path, _), (value, _, before))| {
+                let wanted = keeping && value.is_none();
                 before
-                    .filter(|(size, ..)| keeping && value.is_none() && *size <= max_hashed)
-                    .and_then(|_| std::fs::read(path).ok())
-                    .map(|bytes| content_hash(&bytes))
+                    .filter(|_| wanted)
+                    .and_then(|b| file_hash(path, Some(b), max_hashed))
             })
             .collect();
         let mut hashed = vec![false; files.len()];

@@ -20,14 +20,21 @@ pub fn escape_html(text: &str) -> String {
 
 /// [`escape_html`] written onto the end of `out`, in one pass over `text`.
 pub fn push_escaped_html(out: &mut String, text: &str) {
+    push_escaped(out, text, &['&', '<', '>', '"']);
+}
+
+/// Writes `text` onto `out` with each of `special` (some of `& < > " '`) replaced by its entity,
+/// the runs between them copied whole.
+fn push_escaped(out: &mut String, text: &str, special: &[char]) {
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"']) {
+    while let Some(at) = rest.find(special) {
         out.push_str(&rest[..at]);
         out.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            _ => "&quot;",
+            b'"' => "&quot;",
+            _ => "&#x27;",
         });
         rest = &rest[at + 1..];
     }
@@ -41,22 +48,7 @@ pub fn push_escaped_html(out: &mut String, text: &str) {
 /// whole where tera pushes one character at a time: a KPI page prints hundreds of values.
 pub fn escape_template_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut copied = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#x27;",
-            _ => continue,
-        };
-        // An ASCII byte is never inside a multi-byte character: `at` is a character boundary.
-        out.push_str(&text[copied..at]);
-        out.push_str(entity);
-        copied = at + 1;
-    }
-    out.push_str(&text[copied..]);
+    push_escaped(&mut out, text, &['&', '<', '>', '"', '\'']);
     out
 }
 
