@@ -66,6 +66,15 @@ fn same_kpi(a: &crate::model::Kpi, b: &crate::model::Kpi) -> bool {
         && (polarity, stock_or_flow, origin) == (&b.polarity, &b.stock_or_flow, &b.origin)
 }
 
+/// Frees `value` on a thread of its own: the last build's model and pages take milliseconds to
+/// free, which a rebuild need not wait for. Where no thread can be started, the failed spawn
+/// frees it here.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("freeing".into())
+        .spawn(move || drop(value));
+}
+
 /// A search index still to build: the records of the published pages.
 pub struct PendingSearch {
     pub key: u64,
@@ -119,6 +128,7 @@ impl BuildCache {
                 .is_some_and(|old| same_kpi(old, kpi))
                 .then_some(analysis)
         });
+        drop_in_background((old, previous));
         analyse_with(project, needs, kpis)
     }
 
@@ -161,7 +171,7 @@ impl BuildCache {
 
     /// Replaces the cached pages with this build's (pages no longer built are forgotten).
     pub fn set_pages(&mut self, pages: BTreeMap<String, CachedPage>) {
-        self.pages = pages;
+        drop_in_background(std::mem::replace(&mut self.pages, pages));
     }
 
     /// The previous search index, if it was built from records with this `key`.

@@ -106,8 +106,13 @@ impl Columns {
         Some(Columns { found })
     }
 
+    /// Looked up for every cell read: names are told apart by length and first byte before their
+    /// bytes are compared.
     fn entry(&self, name: &str) -> Option<&(String, usize, String)> {
-        self.found.iter().find(|(n, _, _)| n == name)
+        let (len, first) = (name.len(), name.as_bytes().first());
+        self.found
+            .iter()
+            .find(|(n, _, _)| n.len() == len && n.as_bytes().first() == first && n == name)
     }
 
     pub fn has(&self, name: &str) -> bool {

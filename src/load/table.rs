@@ -351,126 +351,268 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// A CSV file's header and rows as read, their text cells spans of `text`, a buffer shared with
-/// the cells and filled once every row has been read.
+/// A CSV file's header and rows as read. Each text cell is a span of its part's text, kept in a
+/// buffer shared with the cells and filled once the part has been read.
 struct Records {
-    text: String,
-    buffer: Arc<OnceLock<String>>,
     header: Option<Row>,
     rows: Vec<Row>,
 }
 
+/// Files at least this large are read in parts, one per core, each part a run of whole records.
+const PART_BYTES: usize = 256 * 1024;
+
 /// Reads the records of `text` into [`Records`], skipping blank rows and reporting ragged ones
-/// (more fields than the header, with a value beyond it) and the first unreadable row.
+/// (more fields than the header, with a value beyond it) and the first unreadable row. A large
+/// file is read in parts on every core (`serve` reads a changed return again on its own): the
+/// header first, then the rest cut where a record starts ([`record_starts`]); each part's rows,
+/// problems and line numbers are those a reading of the whole file gives, and a part after an
+/// unreadable row is dropped, as a reading of the whole file stops there.
 fn read_records(text: &str, delimiter: u8, rel: &str, diags: &mut Diagnostics) -> Records {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    // Room for every line, as long as lines average 16 bytes or more (a file of blank lines
-    // cannot claim a large reservation).
-    let lines_in_file = text.bytes().filter(|b| *b == b'\n').count() + 1;
-    let mut out = Records {
-        text: String::with_capacity(text.len()),
-        buffer: Arc::new(OnceLock::new()),
-        header: None,
-        rows: Vec::with_capacity(lines_in_file.min(text.len() / 16 + 16)),
+    let parts = (text.len() / PART_BYTES).clamp(1, rayon::current_num_threads().max(1));
+    read_records_in(text, delimiter, rel, diags, parts)
+}
+
+/// [`read_records`] in at most `parts` parts.
+fn read_records_in(
+    text: &str,
+    delimiter: u8,
+    rel: &str,
+    diags: &mut Diagnostics,
+    parts: usize,
+) -> Records {
+    let mut header = Part::new(text, 0, 0);
+    let header_end = header.read(delimiter, rel, None, true);
+    let Some(head) = header.rows.pop() else {
+        diags.extend(header.diags);
+        return Records {
+            header: None,
+            rows: Vec::new(),
+        };
     };
-    let mut header_width: Option<usize> = None;
-    let mut record = csv::StringRecord::new();
-    let mut lines = LineCounter::new(text);
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record
-                    .position()
-                    .map(|p| lines.line_at(p.byte() as usize))
-                    .unwrap_or(0);
-                let fields = record.len();
-                let filled = |i: usize| record.get(i).is_some_and(|f| !f.trim().is_empty());
-                if !(0..fields).any(filled) {
-                    continue;
-                }
-                match header_width {
-                    None => header_width = Some(fields),
-                    Some(width) if fields > width && (width..fields).any(filled) => {
-                        diags.push(
-                            Diagnostic::error(
-                                rel,
-                                Location::Line(line),
-                                format!("row has {fields} fields but the header has {width}"),
-                            )
-                            .hint("check for an unquoted comma or semicolon in a text cell"),
-                        );
+    let width = Some(head.cells.len());
+    let rest = &text[header_end..];
+    let starts = record_starts(rest.as_bytes(), delimiter, parts);
+    let mut newlines = text[..header_end].bytes().filter(|b| *b == b'\n').count();
+    let mut pieces = Vec::with_capacity(starts.len());
+    for (i, &at) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(rest.len());
+        pieces.push(Part::new(&rest[at..end], newlines, header_end + at));
+        newlines += rest.as_bytes()[at..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+    }
+    {
+        use rayon::prelude::*;
+        pieces.par_iter_mut().for_each(|part| {
+            part.read(delimiter, rel, width, false);
+        });
+    }
+    diags.extend(header.diags);
+    let mut rows = Vec::with_capacity(pieces.iter().map(|p| p.rows.len()).sum());
+    for part in pieces {
+        diags.extend(part.diags);
+        rows.extend(part.rows);
+        if part.failed {
+            break;
+        }
+    }
+    Records {
+        header: Some(head),
+        rows,
+    }
+}
+
+/// `field.trim().is_empty()`, without trimming a field that starts with a character other than
+/// white space (almost every one).
+fn is_blank(field: &str) -> bool {
+    match field.as_bytes().first() {
+        None => true,
+        Some(&b) if b.is_ascii() => {
+            matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') && field.trim().is_empty()
+        }
+        Some(_) => field.trim().is_empty(),
+    }
+}
+
+/// One run of whole records of a CSV file, read on its own.
+struct Part<'t> {
+    text: &'t str,
+    /// Newlines in the file before this part, and where it starts: its rows' line numbers and
+    /// offsets are the file's.
+    newlines_before: usize,
+    offset: usize,
+    rows: Vec<Row>,
+    diags: Diagnostics,
+    /// A row could not be read: the rest of the file is not.
+    failed: bool,
+}
+
+impl<'t> Part<'t> {
+    fn new(text: &'t str, newlines_before: usize, offset: usize) -> Self {
+        Part {
+            text,
+            newlines_before,
+            offset,
+            rows: Vec::new(),
+            diags: Diagnostics::new(),
+            failed: false,
+        }
+    }
+
+    /// Reads the part's rows (the header's width `width` when known; with `header_only`, up to
+    /// and including the first row that is not blank). Returns the offset in the file after the
+    /// last record read.
+    fn read(&mut self, delimiter: u8, rel: &str, width: Option<usize>, header_only: bool) -> usize {
+        let text = self.text;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(text.as_bytes());
+        // Room for every line, as long as lines average 16 bytes or more (a file of blank lines
+        // cannot claim a large reservation).
+        let lines_in_part = text.bytes().filter(|b| *b == b'\n').count() + 1;
+        if !header_only {
+            self.rows = Vec::with_capacity(lines_in_part.min(text.len() / 16 + 16));
+        }
+        let mut cells_text = String::with_capacity(if header_only { 0 } else { text.len() });
+        let buffer = Arc::new(OnceLock::new());
+        let mut header_width = width;
+        let mut record = csv::StringRecord::new();
+        let mut lines = LineCounter::new(text);
+        let line_of = |lines: &mut LineCounter, byte: u64| {
+            lines.line_at(byte as usize) + self.newlines_before
+        };
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = record
+                        .position()
+                        .map(|p| line_of(&mut lines, p.byte()))
+                        .unwrap_or(0);
+                    let fields = record.len();
+                    let filled = |i: usize| record.get(i).is_some_and(|f| !is_blank(f));
+                    if !(0..fields).any(filled) {
                         continue;
                     }
-                    Some(_) => {}
-                }
-                let cells = record
-                    .iter()
-                    .map(|field| {
-                        if field.trim().is_empty() {
-                            return Cell::Empty;
+                    match header_width {
+                        None => header_width = Some(fields),
+                        Some(width) if fields > width && (width..fields).any(filled) => {
+                            self.diags.push(
+                                Diagnostic::error(
+                                    rel,
+                                    Location::Line(line),
+                                    format!("row has {fields} fields but the header has {width}"),
+                                )
+                                .hint("check for an unquoted comma or semicolon in a text cell"),
+                            );
+                            continue;
                         }
-                        let start = out.text.len();
-                        out.text.push_str(field);
-                        Cell::Text(Text {
-                            buffer: Arc::clone(&out.buffer),
-                            start,
-                            end: out.text.len(),
+                        Some(_) => {}
+                    }
+                    let cells = record
+                        .iter()
+                        .map(|field| {
+                            if is_blank(field) {
+                                return Cell::Empty;
+                            }
+                            let start = cells_text.len();
+                            cells_text.push_str(field);
+                            Cell::Text(Text {
+                                buffer: Arc::clone(&buffer),
+                                start,
+                                end: cells_text.len(),
+                            })
                         })
-                    })
-                    .collect();
-                let row = Row {
-                    number: line,
-                    cells,
-                };
-                if out.header.is_none() {
-                    out.header = Some(row);
-                } else {
-                    out.rows.push(row);
+                        .collect();
+                    self.rows.push(Row {
+                        number: line,
+                        cells,
+                    });
+                    if header_only {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let line = e
+                        .position()
+                        .map(|p| line_at(text, p.byte() as usize) + self.newlines_before)
+                        .unwrap_or(0);
+                    self.diags.push(
+                        Diagnostic::error(
+                            rel,
+                            if line > 0 {
+                                Location::Line(line)
+                            } else {
+                                Location::File
+                            },
+                            "cannot read this CSV row",
+                        )
+                        .hint(e.to_string()),
+                    );
+                    self.failed = true;
+                    break;
                 }
             }
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| line_at(text, p.byte() as usize))
-                    .unwrap_or(0);
-                diags.push(
-                    Diagnostic::error(
-                        rel,
-                        if line > 0 {
-                            Location::Line(line)
-                        } else {
-                            Location::File
-                        },
-                        "cannot read this CSV row",
-                    )
-                    .hint(e.to_string()),
-                );
+        }
+        // The buffer is new and set only here, so this cannot fail; were it set, the cells would
+        // read its text, never out of bounds.
+        let _ = buffer.set(cells_text);
+        if self.failed {
+            return self.offset + text.len();
+        }
+        self.offset + reader.position().byte() as usize
+    }
+}
+
+/// Where each of `parts` runs of whole records of `text` starts (the first at 0), each near an
+/// equal share of the bytes: a record starts after a line end that is not inside a quoted field.
+/// Follows the csv crate's reading (a quote opens a field only at its start, `""` inside one is
+/// a quote, and a line ends at `\n` or `\r`). Fewer runs when the text has fewer record starts.
+fn record_starts(text: &[u8], delimiter: u8, parts: usize) -> Vec<usize> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut starts = vec![0];
+    if parts <= 1 {
+        return starts;
+    }
+    let share = text.len() / parts;
+    let mut state = State::FieldStart;
+    for (i, &b) in text.iter().enumerate() {
+        let line_end = b == b'\n' || b == b'\r';
+        state = match state {
+            State::Quoted if b == b'"' => State::QuoteInQuoted,
+            State::Quoted => State::Quoted,
+            State::FieldStart if b == b'"' => State::Quoted,
+            State::QuoteInQuoted if b == b'"' => State::Quoted,
+            _ if b == delimiter || line_end => State::FieldStart,
+            _ => State::Unquoted,
+        };
+        if b == b'\n' && state == State::FieldStart && i + 1 >= share * starts.len() {
+            if i + 1 < text.len() {
+                starts.push(i + 1);
+            }
+            if starts.len() == parts {
                 break;
             }
         }
     }
-    out
+    starts
 }
 
 /// Parses CSV bytes into a table; `None` (with a diagnostic) when the file holds no header.
 pub fn read_csv_bytes(bytes: &[u8], rel: &str, diags: &mut Diagnostics) -> Option<Table> {
     let text = decode(bytes, rel, diags);
     let delimiter = sniff_delimiter(&text);
-    let Records {
-        text: cells_text,
-        buffer,
-        header,
-        rows,
-    } = read_records(&text, delimiter, rel, diags);
+    let Records { header, rows } = read_records(&text, delimiter, rel, diags);
     drop(text);
-    // The buffer is new and set only here, so this cannot fail; were it set, the cells would
-    // read its text, never out of bounds.
-    let _ = buffer.set(cells_text);
     let Some(header) = header else {
         diags.push(
             Diagnostic::error(rel, Location::File, "file is empty")
@@ -512,6 +654,73 @@ mod tests {
         assert_eq!(column_letters(27), "AB");
         assert_eq!(column_letters(701), "ZZ");
         assert_eq!(column_letters(702), "AAA");
+    }
+
+    /// Each row's line and cells, and the problems, as `read_records_in` gives them.
+    fn read_in(text: &str, parts: usize) -> (Vec<(usize, Vec<String>)>, Vec<String>) {
+        let mut d = Diagnostics::new();
+        let records = read_records_in(text, b',', "x.csv", &mut d, parts);
+        let rows = records
+            .header
+            .into_iter()
+            .chain(records.rows)
+            .map(|r| (r.number, r.cells.iter().map(Cell::display).collect()))
+            .collect();
+        (rows, d.sorted().iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn a_file_read_in_parts_reads_as_it_does_whole() {
+        // Quoted line ends and delimiters, doubled quotes, a quote inside an unquoted field,
+        // CRLF and lone CR line ends, blank lines and a ragged row, repeated so that every cut
+        // lands somewhere different.
+        let block =
+            "1,\"two\nlines\",x\r\n2,\"a,\"\"b\"\"\n\",y\n\n3,5\" screen,z\r4,\"\",w\n5,6,7,8\n";
+        let text = format!("id,name,code\n\n{}", block.repeat(40));
+        let whole = read_in(&text, 1);
+        assert_eq!(whole.0.len(), 1 + 40 * 4);
+        assert_eq!(
+            whole.0[1],
+            (3, vec!["1".into(), "two\nlines".into(), "x".into()])
+        );
+        assert_eq!(whole.1.len(), 40, "one ragged row per block: {:?}", whole.1);
+        for parts in [2, 3, 7, 50, 1000] {
+            assert_eq!(read_in(&text, parts), whole, "in {parts} parts");
+        }
+        // Reading stops at an unreadable row (invalid UTF-8 cannot come from `decode`, so a
+        // part's failure is checked through `Part` directly).
+        let mut part = Part::new("a,b\n", 10, 100);
+        assert_eq!(part.read(b',', "x.csv", Some(2), false), 104);
+        assert_eq!(part.rows[0].number, 11);
+    }
+
+    #[test]
+    fn is_blank_is_trim_is_empty() {
+        for field in [
+            "",
+            " ",
+            "\t\r\n",
+            "\u{b}\u{c}",
+            "\u{a0}",
+            "\u{2003} ",
+            " a",
+            "a",
+            "\u{a0}x",
+            "é",
+            "0",
+        ] {
+            assert_eq!(is_blank(field), field.trim().is_empty(), "{field:?}");
+        }
+    }
+
+    #[test]
+    fn record_starts_fall_after_line_ends_outside_quotes() {
+        let text = b"a,\"1\n2\"\nb,c\nd,e\n";
+        assert_eq!(record_starts(text, b',', 1), [0]);
+        assert_eq!(record_starts(text, b',', 2), [0, 8]);
+        assert_eq!(record_starts(text, b',', 3), [0, 8, 12]);
+        // No cut inside the quoted field, however the shares fall.
+        assert_eq!(record_starts(b"\"a\nb\nc\nd\"\n", b',', 4), [0]);
     }
 
     #[test]

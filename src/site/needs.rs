@@ -3,10 +3,12 @@
 //! with the benchmark in words, and contracts with their KPI judgements.
 
 use super::format::fixed;
-use super::index::Index;
+use super::index::{Index, NeedsSide};
 use super::performance::{kpi_summary_counts, rating_class, rating_words};
 use super::words;
-use super::{area_path, contract_path, crumbs, indicator_path, link, view, Count, Link, Page};
+use super::{
+    area_path, contract_path, crumbs, deferred_view, indicator_path, link, Count, Link, Page,
+};
 use crate::analysis::needs::{Comparison, NeedRow};
 use crate::load::theme::Strings;
 use crate::model::{Area, Indicator, Project};
@@ -182,8 +184,9 @@ pub fn contract_refs(ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
         .collect()
 }
 
-/// The needs overview page.
-pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
+/// The needs overview page: its view reads only the needs side, so it is built when the page renders and
+/// keyed by that side's identity (a KPI's change in `serve` does not build it again).
+pub fn page<'a>(ix: &NeedsSide<'a>) -> Page<'a> {
     let project = ix.project;
     Page {
         path: "needs/".into(),
@@ -191,7 +194,7 @@ pub fn page<'a>(ix: &Index<'a>) -> Page<'a> {
         title: ix.words.get("page.needs.title").into(),
         section: "needs",
         breadcrumbs: crumbs(ix.words, &[]),
-        view: view(needs_view(ix)),
+        view: deferred_view(ix.clone(), |ix| needs_view(ix)),
         description: ix.words.fill(
             "page.needs.description",
             &[
