@@ -195,10 +195,14 @@ fn read_long_rows(
         match out.last_mut() {
             Some(run) if cells.continues(run) => run.points.push(point),
             _ => {
+                // A return usually has as many periods for each KPI: room for as many points as
+                // the last run had, which the shrink below then leaves as it is.
+                let mut room = 1;
                 if let Some(run) = out.last_mut() {
                     run.points.shrink_to_fit();
+                    room = run.points.len();
                 }
-                let mut run = cells.start(f.origin_at("contract_id"), 1);
+                let mut run = cells.start(f.origin_at("contract_id"), room);
                 run.points.push(point);
                 out.push(run);
             }

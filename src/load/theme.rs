@@ -171,8 +171,14 @@ fn collect(dir: &Dir<'_>, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
-/// The embedded default theme.
+/// The embedded default theme: read once per process (its string tables are TOML to parse, a few
+/// milliseconds that `serve` would otherwise spend on every save) and copied for each build.
 pub fn default_theme() -> Theme {
+    static DEFAULT: std::sync::OnceLock<Theme> = std::sync::OnceLock::new();
+    DEFAULT.get_or_init(read_default_theme).clone()
+}
+
+fn read_default_theme() -> Theme {
     let mut files = Vec::new();
     collect(&DEFAULT_THEME, &mut files);
     let mut theme = Theme::default();
