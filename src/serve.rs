@@ -137,18 +137,7 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
     // Kept between rebuilds: a change re-renders only the pages whose template data it changed.
     let mut cache = BuildCache::default();
     cache.defer_search = true;
-    let background = background_pool()?;
-    let rebuild = |cache: &mut BuildCache| {
-        rebuild(
-            &build_options,
-            &shared,
-            options,
-            cache,
-            &waiting,
-            &background,
-        )
-    };
-    rebuild(&mut cache);
+    rebuild(&build_options, &shared, options, &mut cache, &waiting);
 
     let server_shared = shared.clone();
     std::thread::spawn(move || {
@@ -178,7 +167,7 @@ pub(crate) fn serve(options: &ServeOptions) -> Result<()> {
             // Changes from here on are the next rebuild's (one that came since the batches
             // above were taken waits in the channel, and at worst lets this index finish).
             waiting.store(false, Ordering::SeqCst);
-            rebuild(&mut cache);
+            rebuild(&build_options, &shared, options, &mut cache, &waiting);
         }
     }
 }
@@ -240,7 +229,6 @@ fn rebuild(
     serve: &ServeOptions,
     cache: &mut BuildCache,
     waiting: &AtomicBool,
-    background: &rayon::ThreadPool,
 ) {
     let quiet = serve.quiet;
     let started = Instant::now();
@@ -303,9 +291,7 @@ fn rebuild(
     let pending = cache.search_pending() || cache.tables_pending();
     if let Some(output) = published.as_ref().filter(|_| pending) {
         let started = Instant::now();
-        let finished = background
-            .install(|| finish_search_unless(output, cache, &|| waiting.load(Ordering::SeqCst)));
-        match finished {
+        match finish_search_unless(output, cache, &|| waiting.load(Ordering::SeqCst)) {
             // A save arrived: the next rebuild leaves its own index to build.
             Ok(Finished::Stopped) => {
                 if !quiet {
@@ -340,33 +326,10 @@ fn rebuild(
 fn remove_in_background(previous: Option<PathBuf>) {
     if let Some(path) = previous {
         std::thread::spawn(move || {
-            lower_priority();
             if let Err(e) = commission::write::remove_site(&path) {
                 eprintln!("warning: {e:#}");
             }
         });
-    }
-}
-
-/// The threads a rebuild's search index and data files are made on once its pages are up. They
-/// run at a lower priority, so the browser reloading the pages, the editor, and the rebuild of a
-/// save that comes meanwhile are not slowed by them on a machine with few cores.
-fn background_pool() -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .thread_name(|i| format!("background-{i}"))
-        .start_handler(|_| lower_priority())
-        .build()
-        .context("starting the background threads")
-}
-
-/// Lowers the calling thread's scheduling priority to nice 10 (on Linux a thread's nice value is
-/// its own; elsewhere this does nothing).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority and gettid take and return plain integers and touch no memory of ours;
-    // a failure leaves the priority as it was, which is harmless.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
     }
 }
 
