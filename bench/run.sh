@@ -93,8 +93,9 @@ for s in "${SCALES[@]}"; do
   # seconds apart (the search index of each follows it): the time from the file's save to the
   # changed KPI page's new file on disk, their median, and each rebuild's own time as serve
   # reports it (the median's). The clock is bash's own ($EPOCHREALTIME) and the page is polled
-  # every 2 ms with builtins only (is it newer than a stamp made before the edit?): a poll that
-  # forks `cksum` and `sleep` took 5-15 ms to notice the page on a busy 2-core machine.
+  # every 2 ms with builtins only (is it newer than a stamp made before the edit?): reading the
+  # clock with `date`, the page with `cksum` and pausing with `sleep`, each a fork, read 30-50 ms
+  # more for the same binary on a busy 2-core machine.
   slog="$DIR/serve-$s.txt"; rm -rf "$DIR/serve-site-$s"
   "$BIN" serve "$proj" --port 0 --output "$DIR/serve-site-$s" --verbose >"$slog" 2>&1 &
   spid=$!
