@@ -4,6 +4,7 @@
 pub mod boundaries;
 pub mod cache;
 pub mod contracts;
+mod csv_file;
 pub mod documents;
 pub mod fields;
 pub mod giving;

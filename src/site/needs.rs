@@ -184,8 +184,8 @@ pub fn contract_refs(ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
         .collect()
 }
 
-/// The needs overview page: its view reads only the needs side, so it is built when the page renders and
-/// keyed by that side's identity (a KPI's change in `serve` does not build it again).
+/// The needs overview page: its view reads only the needs side, so it is built when the page
+/// renders and keyed by that side's identity (a KPI's change in `serve` does not build it again).
 pub fn page<'a>(ix: &NeedsSide<'a>) -> Page<'a> {
     let project = ix.project;
     Page {
