@@ -229,9 +229,9 @@ impl LoadCache {
             .zip(&known)
             .map(|((path, _), (value, _, before))| {
                 let wanted = keeping && value.is_none();
-                before
-                    .filter(|_| wanted)
-                    .and_then(|b| file_hash(path, Some(b), max_hashed))
+                wanted
+                    .then(|| file_hash(path, *before, max_hashed))
+                    .flatten()
             })
             .collect();
         let mut hashed = vec![false; files.len()];

@@ -142,15 +142,13 @@ fn read_records_in(
     let width = Some(head.cells.len());
     let rest = &text[header_end..];
     let starts = record_starts(rest.as_bytes(), delimiter, parts);
-    let mut newlines = text[..header_end].bytes().filter(|b| *b == b'\n').count();
+    let mut newlines = count_newlines(&text[..header_end]);
     let mut pieces = Vec::with_capacity(starts.len());
     for (i, &at) in starts.iter().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(rest.len());
-        pieces.push(Part::new(&rest[at..end], newlines, header_end + at));
-        newlines += rest.as_bytes()[at..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let part = Part::new(&rest[at..end], newlines, header_end + at);
+        newlines += part.newlines;
+        pieces.push(part);
     }
     {
         use rayon::prelude::*;
@@ -185,6 +183,11 @@ fn is_blank(field: &str) -> bool {
     }
 }
 
+/// How many `\n` bytes `text` holds.
+fn count_newlines(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
+}
+
 /// One run of whole records of a CSV file, read on its own.
 struct Part<'t> {
     text: &'t str,
@@ -192,6 +195,8 @@ struct Part<'t> {
     /// offsets are the file's.
     newlines_before: usize,
     offset: usize,
+    /// The line ends in the part itself.
+    newlines: usize,
     rows: Vec<Row>,
     diags: Diagnostics,
     /// A row could not be read: the rest of the file is not.
@@ -204,6 +209,7 @@ impl<'t> Part<'t> {
             text,
             newlines_before,
             offset,
+            newlines: count_newlines(text),
             rows: Vec::new(),
             diags: Diagnostics::new(),
             failed: false,
@@ -222,9 +228,9 @@ impl<'t> Part<'t> {
             .from_reader(text.as_bytes());
         // Room for every line, as long as lines average 16 bytes or more (a file of blank lines
         // cannot claim a large reservation).
-        let lines_in_part = text.bytes().filter(|b| *b == b'\n').count() + 1;
         if !header_only {
-            self.rows = Vec::with_capacity(lines_in_part.min(text.len() / 16 + 16));
+            let lines = self.newlines + 1;
+            self.rows = Vec::with_capacity(lines.min(text.len() / 16 + 16));
         }
         let mut cells_text = String::with_capacity(if header_only { 0 } else { text.len() });
         let buffer = Arc::new(OnceLock::new());
