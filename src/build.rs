@@ -2,7 +2,7 @@
 //! the stages meet; the CLI and the tests call `check` and `build`.
 
 use crate::analysis::{analyse, analyse_releasing, Analysis};
-use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch};
+use crate::cache::{records_key, BuildCache, CachedPage, PendingSearch, PublishedTable};
 use crate::diagnostics::Diagnostics;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::load::cache::FileReads;
@@ -399,25 +399,37 @@ pub fn build_cached(
     // The data tables borrow the analysis: streamed into the new site before it is freed. A
     // server publishes the previous build's tables first and streams these after the pages are
     // up (`finish_search`); a table the previous site lacks is streamed now.
+    // A table the previous site holds as this build would write it (its key is unchanged: the
+    // needs tables while the needs side is) is linked, and is not left pending.
     observer.start(Stage::Write, Some((files.len() + tables.len()) as u64));
-    let streamed: Vec<String> = tables.iter().map(|f| f.path.clone()).collect();
-    let deferred: Vec<String> = match cache.as_deref() {
-        Some(cache) if cache.defer_search => streamed
-            .iter()
-            .filter(|path| cache.streamed().contains(path))
-            .cloned()
-            .collect(),
-        _ => Vec::new(),
+    let (linked, now): (Vec<StreamedFile>, Vec<StreamedFile>) = match cache.as_deref() {
+        Some(cache) if staging.has_previous() => tables.into_iter().partition(|t| {
+            cache.holds(t)
+                || (cache.defer_search && cache.streamed().iter().any(|p| p.path == t.path))
+        }),
+        _ => (Vec::new(), tables),
     };
-    let now: Vec<StreamedFile> = tables
-        .into_iter()
-        .filter(|t| !deferred.contains(&t.path))
+    let pending = cache
+        .as_deref()
+        .is_some_and(|cache| linked.iter().any(|t| !cache.holds(t)));
+    // Each table's path, with the key of the bytes the new site holds there: a linked table
+    // keeps the previous site's.
+    let streamed: Vec<PublishedTable> = now
+        .iter()
+        .map(|t| PublishedTable {
+            path: t.path.clone(),
+            key: t.key,
+        })
+        .chain(linked.iter().filter_map(|t| {
+            let cache = cache.as_deref()?;
+            cache.streamed().iter().find(|p| p.path == t.path).cloned()
+        }))
         .collect();
     staging.write_streamed(&now, observer)?;
-    staging.link_previous(&deferred)?;
-    drop(now);
+    staging.link_previous(&linked.iter().map(|t| t.path.clone()).collect::<Vec<_>>())?;
+    drop((now, linked));
     if let Some(cache) = cache.as_deref_mut() {
-        cache.set_tables_pending(!deferred.is_empty());
+        cache.set_tables_pending(pending);
     }
     let language = project.config.language.clone();
     let copies: Vec<(String, PathBuf)> = std::mem::take(&mut theme.static_sources)
@@ -565,17 +577,34 @@ pub fn finish_search_unless(
     staging.write_pages(&pages, true)?;
     staging.write_unchanged_files(cache.files())?;
     staging.copy(cache.copies())?;
-    match cache.model().filter(|_| cache.tables_pending()) {
-        // The tables of the model the pages were built from.
+    let published = match cache.model().filter(|_| cache.tables_pending()) {
+        // The tables of the model the pages were built from: those the site being replaced
+        // holds as they would be written now are linked from it.
         Some((project, analysis)) => {
             let words = crate::load::theme::Strings::base();
             let tables =
                 crate::site::catalogue::pages_and_files(words, project, analysis)?.streamed;
-            staging.write_streamed(&tables, &Silent)?;
+            let (held, changed): (Vec<StreamedFile>, Vec<StreamedFile>) = tables
+                .into_iter()
+                .partition(|t| staging.has_previous() && cache.holds(t));
+            staging.link_previous(&held.iter().map(|t| t.path.clone()).collect::<Vec<_>>())?;
+            staging.write_streamed(&changed, &Silent)?;
+            Some(
+                held.iter()
+                    .chain(&changed)
+                    .map(|t| PublishedTable {
+                        path: t.path.clone(),
+                        key: t.key,
+                    })
+                    .collect(),
+            )
         }
         // The data tables were streamed into the site being replaced, and are unchanged.
-        None => staging.link_previous(cache.streamed())?,
-    }
+        None => {
+            staging.link_previous(&cache.streamed_paths())?;
+            None
+        }
+    };
     match index {
         Some((key, index)) => {
             staging.write(&index, &Silent)?;
@@ -591,6 +620,9 @@ pub fn finish_search_unless(
     // Leftovers that could not be removed were reported by the build this completes.
     let commit = staging.commit_tracked(cache.take_site())?;
     let (aside, _) = cache.published(commit);
+    if let Some(tables) = published {
+        cache.set_streamed(tables);
+    }
     cache.set_tables_pending(false);
     Ok(Finished::Published(aside))
 }

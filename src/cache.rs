@@ -7,7 +7,7 @@ use crate::analysis::performance::{analyse_kpis_reusing, KpiAnalysis};
 use crate::analysis::{analyse, analyse_with, needs::analyse_needs, Analysis};
 use crate::load::LoadCache;
 use crate::model::Project;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, StreamedFile};
 use crate::publish::search_text::SharedRecord;
 use crate::render::Renderer;
 use crate::write::{Commit, Manifest, Spare};
@@ -27,8 +27,8 @@ pub struct BuildCache {
     files: Vec<OutputFile>,
     /// The previous build's files copied from the project (static files): path, source.
     copies: Vec<(String, std::path::PathBuf)>,
-    /// The paths of the data tables the last build streamed into its site.
-    streamed: Vec<String>,
+    /// The data tables of the published site, each with the key of the bytes it holds there.
+    streamed: Vec<PublishedTable>,
     /// The published data tables are the previous build's (see `defer_search`): `finish_search`
     /// streams this build's from the kept model.
     tables_pending: bool,
@@ -88,6 +88,14 @@ pub struct CachedPage {
     pub key: u64,
     pub html: Arc<[u8]>,
     pub record: Option<SharedRecord>,
+}
+
+/// A data table of the published site: its path, and the key of the bytes it holds there
+/// ([`StreamedFile::key`]; `None` when the build that wrote them could not tell it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedTable {
+    pub path: String,
+    pub key: Option<u64>,
 }
 
 impl BuildCache {
@@ -234,15 +242,31 @@ impl BuildCache {
         self.files = files;
     }
 
-    /// The data tables the last build streamed into the site (see [`BuildCache::set_streamed`]).
-    pub fn streamed(&self) -> &[String] {
+    /// The data tables of the published site (see [`BuildCache::set_streamed`]).
+    pub fn streamed(&self) -> &[PublishedTable] {
         &self.streamed
     }
 
-    /// Remembers the paths of the data tables the build streamed into the site it published: a
-    /// site published again from the cache links them from that site.
-    pub fn set_streamed(&mut self, paths: Vec<String>) {
-        self.streamed = paths;
+    /// The paths of [`BuildCache::streamed`].
+    pub fn streamed_paths(&self) -> Vec<String> {
+        self.streamed.iter().map(|t| t.path.clone()).collect()
+    }
+
+    /// True when the published site holds `file` as it would be written now: its key is known
+    /// and equal to the key of the bytes the site holds at its path.
+    pub fn holds(&self, file: &StreamedFile<'_>) -> bool {
+        file.key.is_some()
+            && self
+                .streamed
+                .iter()
+                .any(|t| t.path == file.path && t.key == file.key)
+    }
+
+    /// Remembers the data tables of the site a build published, with the keys of the bytes each
+    /// holds there: a site published again from the cache links them from that site, and a later
+    /// build links those it would write with the same key ([`BuildCache::holds`]).
+    pub fn set_streamed(&mut self, tables: Vec<PublishedTable>) {
+        self.streamed = tables;
     }
 
     /// The files the previous build copied from the project: (path in the site, source).

@@ -13,6 +13,13 @@ pub struct OutputFile {
 /// that writes its bytes, in order, to any writer.
 pub struct StreamedFile<'a> {
     pub path: String,
+    /// A key of the bytes `write` writes, when the build can tell them without writing them (the
+    /// needs tables: the needs analysis they are made from, [`NeedsAnalysis::identity`]). Equal
+    /// keys mean equal bytes, so `serve` links such a file from the site it replaces rather than
+    /// writing hundreds of megabytes again. `None`: the file is written every time.
+    ///
+    /// [`NeedsAnalysis::identity`]: crate::analysis::needs::NeedsAnalysis::identity
+    pub key: Option<u64>,
     pub write: WriteBytes<'a>,
 }
 
@@ -36,6 +43,7 @@ impl std::fmt::Debug for StreamedFile<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StreamedFile")
             .field("path", &self.path)
+            .field("key", &self.key)
             .finish_non_exhaustive()
     }
 }

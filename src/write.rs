@@ -497,6 +497,11 @@ impl Staging {
         })
     }
 
+    /// True when the new site replaces a previous commission site, which files can be linked from.
+    pub fn has_previous(&self) -> bool {
+        self.previous.is_some()
+    }
+
     /// Hard-links files of the previous site into the new one, unchanged (a site published again
     /// with only its search index new keeps its streamed data tables). A file the previous site
     /// lacks is an error: the caller said it was there.

@@ -140,16 +140,29 @@ impl<'a> Tables<'_, 'a> {
         rows: Vec<T>,
         field_list: &[(&str, &str)],
     ) -> Result<()> {
+        self.add_keyed(name, rows, field_list, None)
+    }
+
+    /// [`Tables::add`] for rows that `key` identifies (see [`StreamedFile::key`]).
+    fn add_keyed<T: Serialize + Send + Sync + 'a>(
+        &mut self,
+        name: &str,
+        rows: Vec<T>,
+        field_list: &[(&str, &str)],
+        key: Option<u64>,
+    ) -> Result<()> {
         let header: Vec<&str> = field_list.iter().map(|f| f.0).collect();
         let table = std::sync::Arc::new(DataTable::new(rows, &header)?);
         let (count, not_finite) = (table.len(), table.not_finite());
         let csv = table.clone();
         self.streamed.push(StreamedFile {
             path: format!("data/{name}.csv"),
+            key,
             write: Box::new(move |out| csv.write_csv(out)),
         });
         self.streamed.push(StreamedFile {
             path: format!("data/{name}.json"),
+            key,
             write: Box::new(move |out| table.write_json(out)),
         });
         let w = self.words;
@@ -261,7 +274,10 @@ fn write_json_value(v: &serde_json::Value, out: &mut dyn std::io::Write) -> Resu
 
 /// The needs data: indicator values, inequality breakdowns, priorities.
 fn needs_tables<'a>(t: &mut Tables<'_, 'a>, analysis: &'a Analysis) -> Result<()> {
-    t.add(
+    // Made from the needs analysis alone: a server keeps that analysis (and its identity) while
+    // the needs side is unchanged, and links these files rather than writing them again.
+    let key = Some(analysis.needs.identity());
+    t.add_keyed(
         "needs",
         analysis.needs.rows.iter().collect(),
         &[
@@ -284,8 +300,9 @@ fn needs_tables<'a>(t: &mut Tables<'_, 'a>, analysis: &'a Analysis) -> Result<()
             ("trend_reason", "text"),
             ("value_note", "text"),
         ],
+        key,
     )?;
-    t.add(
+    t.add_keyed(
         "needs_breakdowns",
         analysis.needs.breakdowns.iter().collect(),
         &[
@@ -308,6 +325,7 @@ fn needs_tables<'a>(t: &mut Tables<'_, 'a>, analysis: &'a Analysis) -> Result<()
             ("denominator", "number"),
             ("value_note", "text"),
         ],
+        key,
     )?;
     let priorities: Vec<PriorityRow> = analysis
         .priorities
@@ -650,6 +668,7 @@ fn standards<'a>(
     if !project.contracts.is_empty() || !project.bids.is_empty() {
         t.streamed.push(StreamedFile {
             path: "data/ocds.json".into(),
+            key: None,
             write: Box::new(move |out| {
                 let ocds =
                     crate::publish::ocds::ocds_package(project, &analysis.tenders, &published_text);
@@ -661,6 +680,7 @@ fn standards<'a>(
     if !project.grants.is_empty() {
         t.streamed.push(StreamedFile {
             path: "data/grants-360giving.json".into(),
+            key: None,
             write: Box::new(move |out| {
                 write_json_value(&crate::publish::giving::giving_package(project), out)
             }),

@@ -293,3 +293,49 @@ fn a_deferred_search_index_stops_for_a_newer_change() {
     assert!(!cache.search_pending() && !cache.tables_pending());
     assert_eq!(fresh_build(&f), hashes(common::snapshot(out)));
 }
+
+/// A data table whose key is unchanged (the needs tables, while the needs side is) is linked
+/// from the site it replaces rather than written again: after a KPI change the needs table is the
+/// published site's file, mark and all; after a needs change it is written afresh.
+#[test]
+fn needs_tables_are_linked_while_the_needs_side_is_unchanged() {
+    use commission::build::{build_cached, finish_search};
+    use commission::cache::BuildCache;
+    use commission::stages::Silent;
+    let f = fixture();
+    let (project, out, options) = (&f.project, &f.out, &f.options);
+    let mut cache = BuildCache::default();
+    cache.defer_search = true;
+    build_cached(options, &Silent, Some(&mut cache)).unwrap();
+    finish_search(out, &mut cache).unwrap();
+    // A mark that only a table written again would lose.
+    let mark = |rel: &str| {
+        let path = out.join(rel);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes.extend_from_slice(b"marked\n");
+        std::fs::write(&path, bytes).unwrap();
+    };
+    let marked = |rel: &str| std::fs::read(out.join(rel)).unwrap().ends_with(b"marked\n");
+    mark("data/needs.csv");
+    mark("data/kpis.csv");
+
+    change_one_kpi_value(project);
+    build_cached(options, &Silent, Some(&mut cache)).unwrap();
+    finish_search(out, &mut cache).unwrap();
+    assert!(marked("data/needs.csv"), "linked, not written again");
+    assert!(!marked("data/kpis.csv"), "the KPI table is written again");
+
+    let values = project.join("needs/values.csv");
+    let text = std::fs::read_to_string(&values).unwrap();
+    let changed = text.replacen(
+        "E08000099,2019/20,,,,213,17850",
+        "E08000099,2019/20,,,,230,17850",
+        1,
+    );
+    assert_ne!(text, changed, "the fixture row moved");
+    std::fs::write(&values, changed).unwrap();
+    build_cached(options, &Silent, Some(&mut cache)).unwrap();
+    finish_search(out, &mut cache).unwrap();
+    assert!(!marked("data/needs.csv"), "a needs change writes it again");
+    assert_eq!(fresh_build(&f), hashes(common::snapshot(out)));
+}
