@@ -34,17 +34,34 @@ fn fixture() -> Fixture {
     }
 }
 
+/// Replaces the first `from` in the project's file `rel` with `to`.
+fn edit(project: &std::path::Path, rel: &str, from: &str, to: &str) {
+    let path = project.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(text, changed, "the fixture row moved: {rel}");
+    std::fs::write(&path, changed).unwrap();
+}
+
 /// Changes one actual value of one KPI of contract C-2023-001.
 fn change_one_kpi_value(project: &std::path::Path) {
-    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
-    let text = std::fs::read_to_string(&kpis).unwrap();
-    let changed = text.replacen(
+    edit(
+        project,
+        "contracts/kpis/drug-and-alcohol.csv",
         "C-2023-001,DA-01,People in structured treatment,2024-05,1507,",
         "C-2023-001,DA-01,People in structured treatment,2024-05,1300,",
-        1,
     );
-    assert_ne!(text, changed, "the fixture row moved");
-    std::fs::write(&kpis, changed).unwrap();
+}
+
+/// A cache as `serve` keeps one (the search index and data tables deferred), after the
+/// fixture's first build and its index have been published.
+fn served(f: &Fixture) -> commission::cache::BuildCache {
+    let mut cache = commission::cache::BuildCache::default();
+    cache.defer_search = true;
+    commission::build::build_cached(&f.options, &commission::stages::Silent, Some(&mut cache))
+        .unwrap();
+    commission::build::finish_search(&f.out, &mut cache).unwrap();
+    cache
 }
 
 /// Each file's content hash, by path.
@@ -252,15 +269,11 @@ fn a_deferred_search_index_follows_the_pages() {
 /// build without a cache writes.
 #[test]
 fn a_deferred_search_index_stops_for_a_newer_change() {
-    use commission::build::{build_cached, finish_search, finish_search_unless, Finished};
-    use commission::cache::BuildCache;
+    use commission::build::{build_cached, finish_search_unless, Finished};
     use commission::stages::Silent;
     let f = fixture();
     let (project, out, options) = (&f.project, &f.out, &f.options);
-    let mut cache = BuildCache::default();
-    cache.defer_search = true;
-    build_cached(options, &Silent, Some(&mut cache)).unwrap();
-    finish_search(out, &mut cache).unwrap();
+    let mut cache = served(&f);
 
     change_one_kpi_value(project);
     build_cached(options, &Silent, Some(&mut cache)).unwrap();
@@ -280,11 +293,12 @@ fn a_deferred_search_index_stops_for_a_newer_change() {
     assert_eq!(common::snapshot(out), published, "nothing published");
 
     // The next save: the same value changed again.
-    let kpis = project.join("contracts/kpis/drug-and-alcohol.csv");
-    let text = std::fs::read_to_string(&kpis).unwrap();
-    let again = text.replacen("2024-05,1300,", "2024-05,1250,", 1);
-    assert_ne!(text, again, "the changed row moved");
-    std::fs::write(&kpis, again).unwrap();
+    edit(
+        project,
+        "contracts/kpis/drug-and-alcohol.csv",
+        "2024-05,1300,",
+        "2024-05,1250,",
+    );
     build_cached(options, &Silent, Some(&mut cache)).unwrap();
     assert_eq!(
         finish_search_unless(out, &mut cache, &|| false).unwrap(),
@@ -300,14 +314,10 @@ fn a_deferred_search_index_stops_for_a_newer_change() {
 #[test]
 fn needs_tables_are_linked_while_the_needs_side_is_unchanged() {
     use commission::build::{build_cached, finish_search};
-    use commission::cache::BuildCache;
     use commission::stages::Silent;
     let f = fixture();
     let (project, out, options) = (&f.project, &f.out, &f.options);
-    let mut cache = BuildCache::default();
-    cache.defer_search = true;
-    build_cached(options, &Silent, Some(&mut cache)).unwrap();
-    finish_search(out, &mut cache).unwrap();
+    let mut cache = served(&f);
     // A mark that only a table written again would lose.
     let mark = |rel: &str| {
         let path = out.join(rel);
@@ -325,15 +335,12 @@ fn needs_tables_are_linked_while_the_needs_side_is_unchanged() {
     assert!(marked("data/needs.csv"), "linked, not written again");
     assert!(!marked("data/kpis.csv"), "the KPI table is written again");
 
-    let values = project.join("needs/values.csv");
-    let text = std::fs::read_to_string(&values).unwrap();
-    let changed = text.replacen(
+    edit(
+        project,
+        "needs/values.csv",
         "E08000099,2019/20,,,,213,17850",
         "E08000099,2019/20,,,,230,17850",
-        1,
     );
-    assert_ne!(text, changed, "the fixture row moved");
-    std::fs::write(&values, changed).unwrap();
     build_cached(options, &Silent, Some(&mut cache)).unwrap();
     finish_search(out, &mut cache).unwrap();
     assert!(!marked("data/needs.csv"), "a needs change writes it again");
