@@ -742,6 +742,7 @@ mod tests {
             irrecoverable_vat: None,
             details: Default::default(),
             origin: Origin::default(),
+            memo: Default::default(),
         }
     }
 

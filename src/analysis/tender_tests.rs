@@ -79,6 +79,7 @@ fn contract(id: &str, tender: Option<&str>, supplier: &str) -> Contract {
         irrecoverable_vat: None,
         details: Default::default(),
         origin: Default::default(),
+        memo: Default::default(),
     }
 }
 

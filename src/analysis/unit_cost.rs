@@ -220,6 +220,7 @@ mod tests {
             irrecoverable_vat: None,
             details: Default::default(),
             origin: Default::default(),
+            memo: Default::default(),
         }
     }
 

@@ -450,6 +450,7 @@ fn award_contract(
             location: Some(Location::File),
             keys: Default::default(),
         },
+        memo: Default::default(),
     })
 }
 

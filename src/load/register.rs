@@ -535,6 +535,7 @@ fn read_row(f: &mut Fields, cols: &Columns, extra: Vec<Option<String>>) -> Optio
             ..Default::default()
         },
         origin: f.origin(),
+        memo: Default::default(),
     };
     complete.then_some(contract)
 }

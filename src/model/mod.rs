@@ -525,6 +525,18 @@ pub struct Contract {
     pub details: ContractDetails,
     #[serde(skip)]
     pub origin: Origin,
+    /// The fingerprint of the fields above, taken when a page first keys the contract
+    /// ([`Contract::fingerprint`]): each of its KPI pages keys it, so it is hashed once per build
+    /// rather than once per KPI. A contract is not changed once loaded; a clone takes its own.
+    #[serde(skip)]
+    pub memo: crate::fingerprint::Memo,
+}
+
+impl Contract {
+    /// A hash of the contract as loaded (`fingerprint::hash`), taken once.
+    pub fn fingerprint(&self) -> u64 {
+        self.memo.get_or(|| crate::fingerprint::hash(self))
+    }
 }
 
 /// One supplier of a contract as the source gives it: a framework awarded to several suppliers

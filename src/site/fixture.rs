@@ -213,6 +213,7 @@ pub(crate) fn project() -> Project {
         irrecoverable_vat: None,
         details: Default::default(),
         origin: Default::default(),
+        memo: Default::default(),
     };
     let kpi = Kpi {
         contract_id: "C1".into(),

@@ -15,6 +15,8 @@ use serde::Serialize;
 /// derived `Serialize` form, so a field added here is in the key without being listed anywhere.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct KpiInput<'a> {
+    /// In the key as its fingerprint, taken once for all the contract's KPIs.
+    #[serde(serialize_with = "contract_fingerprint")]
     pub contract: &'a Contract,
     /// In the key as its fingerprint, which `serve` keeps while it keeps the analysis.
     #[serde(serialize_with = "kpi_fingerprint")]
@@ -24,6 +26,10 @@ pub struct KpiInput<'a> {
     /// The theme's words (in the key as the hash of the whole table).
     #[serde(serialize_with = "words_fingerprint")]
     pub words: &'a Strings,
+}
+
+fn contract_fingerprint<S: serde::Serializer>(c: &&Contract, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(c.fingerprint())
 }
 
 fn kpi_fingerprint<S: serde::Serializer>(kpi: &&KpiAnalysis, s: S) -> Result<S::Ok, S::Error> {
@@ -263,6 +269,28 @@ fn row_view(
 mod tests {
     use super::*;
     use crate::site::fixture;
+
+    /// A KPI page's key holds its contract by the contract's fingerprint, taken once: a contract
+    /// changed after it was keyed is a clone, which takes its own.
+    #[test]
+    fn a_kpi_pages_key_follows_its_contract() {
+        let (project, analysis) = fixture::project_and_analysis();
+        let key = |contract: &Contract| {
+            crate::fingerprint::hash(&KpiInput {
+                contract,
+                kpi: &analysis.kpis[0],
+                screen_outliers: false,
+                words: Strings::base(),
+            })
+        };
+        let contract = &project.contracts["C1"];
+        let first = key(contract);
+        assert_eq!(key(contract), first);
+        assert_eq!(key(&contract.clone()), first, "an equal contract");
+        let mut renamed = contract.clone();
+        renamed.title.push_str(" (renamed)");
+        assert_ne!(key(&renamed), first, "a changed contract");
+    }
 
     #[test]
     fn a_kpi_judged_with_trial_limits() {

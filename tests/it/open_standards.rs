@@ -98,6 +98,7 @@ fn contract(
         irrecoverable_vat: None,
         details: Default::default(),
         origin: Default::default(),
+        memo: Default::default(),
     }
 }
 
