@@ -7,6 +7,7 @@ use crate::analysis::tender::TenderEvaluation;
 use crate::analysis::Analysis;
 use crate::load::theme::Strings;
 use crate::model::{Project, Specification};
+use crate::site::needs::ContractRef;
 use crate::site::{contract_path, indicator_path, link, spec_path, Link};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,6 +33,9 @@ pub struct Index<'a> {
     /// Each indicator's latest headline values in the areas of each type (the benchmark area
     /// aside), which every area page of that type compares with: made once, on first use.
     peers: std::sync::OnceLock<Peers<'a>>,
+    /// Each contract as the pages along the cycle cite it (its KPI counts and rating in words):
+    /// made once, on first use, however many indicators and priorities cite it.
+    contract_refs: std::sync::OnceLock<BTreeMap<&'a str, ContractRef>>,
 }
 
 impl<'a> Index<'a> {
@@ -87,6 +91,7 @@ impl<'a> Index<'a> {
             engagements_by_spec: BTreeMap::new(),
             options_by_spec: BTreeMap::new(),
             peers: std::sync::OnceLock::new(),
+            contract_refs: std::sync::OnceLock::new(),
         };
         for spec in project.specifications.values() {
             for ind in &spec.addresses {
@@ -138,6 +143,19 @@ impl<'a> Index<'a> {
             *ix.options_by_spec.entry(o.spec_id.as_str()).or_default() += 1;
         }
         ix
+    }
+
+    /// The contracts of `ids` (in that order; an id of no contract is skipped) as pages along the
+    /// cycle cite them, each made once per build ([`super::needs::contract_ref`]).
+    pub fn contract_refs(&self, ids: &[&str]) -> Vec<ContractRef> {
+        let refs = self.contract_refs.get_or_init(|| {
+            self.project
+                .contracts
+                .values()
+                .map(|c| (c.contract_id.as_str(), super::needs::contract_ref(self, c)))
+                .collect()
+        });
+        ids.iter().filter_map(|id| refs.get(id).cloned()).collect()
     }
 
     /// Contracts answering an indicator, through the specifications that address it.

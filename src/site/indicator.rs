@@ -7,7 +7,7 @@ use super::chart::{
 };
 use super::format::{fixed, number};
 use super::index::{Index, NeedsSide};
-use super::needs::{ci_text, comparison_cell, contract_refs, ordered_areas, unit, ContractRef};
+use super::needs::{ci_text, comparison_cell, ordered_areas, unit, ContractRef};
 use super::words;
 use super::{area_path, crumbs, deferred_view, grant_link, indicator_path, link, Link, Page};
 use crate::analysis::needs::{BreakdownRow, TrendDirection};
@@ -163,7 +163,7 @@ fn links(ix: &Index, ind: &Indicator) -> Links {
         .unwrap_or(&[]);
     Links {
         specifications: specs.iter().filter_map(|s| ix.spec_link(s)).collect(),
-        contracts: contract_refs(ix, &ix.contracts_for_indicator(&ind.id)),
+        contracts: ix.contract_refs(&ix.contracts_for_indicator(&ind.id)),
         grants: specs
             .iter()
             .flat_map(|s| ix.grants_by_spec.get(s).into_iter().flatten())

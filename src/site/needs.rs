@@ -11,7 +11,7 @@ use super::{
 };
 use crate::analysis::needs::{Comparison, NeedRow};
 use crate::load::theme::Strings;
-use crate::model::{Area, Indicator, Project};
+use crate::model::{Area, Contract, Indicator, Project};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -165,23 +165,18 @@ pub fn ordered_areas(project: &Project) -> Vec<&Area> {
     areas
 }
 
-/// Contracts with their KPI judgements and rating.
-pub fn contract_refs(ix: &Index, ids: &[&str]) -> Vec<ContractRef> {
-    ids.iter()
-        .filter_map(|id| ix.project.contracts.get(*id))
-        .map(|c| {
-            let status = ix.status.get(c.contract_id.as_str()).copied();
-            let (variation, assurance) = kpi_summary_counts(ix.words, ix.kpis(&c.contract_id));
-            ContractRef {
-                link: link(&contract_path(&c.contract_id), c.title.clone()),
-                supplier: c.supplier.clone(),
-                variation,
-                assurance,
-                rating: rating_words(ix, status),
-                rating_class: rating_class(status),
-            }
-        })
-        .collect()
+/// A contract with its KPI judgements and rating.
+pub(super) fn contract_ref(ix: &Index, c: &Contract) -> ContractRef {
+    let status = ix.status.get(c.contract_id.as_str()).copied();
+    let (variation, assurance) = kpi_summary_counts(ix.words, ix.kpis(&c.contract_id));
+    ContractRef {
+        link: link(&contract_path(&c.contract_id), c.title.clone()),
+        supplier: c.supplier.clone(),
+        variation,
+        assurance,
+        rating: rating_words(ix, status),
+        rating_class: rating_class(status),
+    }
 }
 
 /// The needs overview page: its view reads only the needs side, so it is built when the page

@@ -3,7 +3,7 @@
 
 use super::format::number;
 use super::index::Index;
-use super::needs::{contract_refs, ContractRef};
+use super::needs::ContractRef;
 use super::{crumbs, indicator_path, link, view, Link, Page};
 use crate::analysis::needs::TrendDirection;
 use crate::analysis::priorities::{NoShareReason, Priority, SizeBasis};
@@ -97,7 +97,7 @@ fn priority_row(ix: &Index, p: &Priority) -> PriorityRow {
             .iter()
             .filter_map(|s| ix.spec_link(s))
             .collect(),
-        contracts: contract_refs(ix, &ix.contracts_for_indicator(&p.indicator_id)),
+        contracts: ix.contract_refs(&ix.contracts_for_indicator(&p.indicator_id)),
     }
 }
 
