@@ -449,9 +449,8 @@ pub fn build_cached(
         Some(cache) => {
             cache.set_files(files);
             cache.set_copies(copies);
-            cache.set_streamed(streamed);
         }
-        None => drop((files, streamed)),
+        None => drop(files),
     }
     observer.finish(Stage::Write);
     observer.start(Stage::Search, Some(records.len() as u64));
@@ -491,6 +490,8 @@ pub fn build_cached(
     let (previous_site, warnings) = match cache {
         Some(cache) => {
             let commit = staging.commit_tracked(cache.take_site())?;
+            // Only once published: a later build links a table by the key recorded here.
+            cache.set_streamed(streamed);
             cache.published(commit)
         }
         None => (None, staging.commit()?),
