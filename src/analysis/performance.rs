@@ -599,13 +599,22 @@ pub fn analyse_contracts(
             } else {
                 ContractState::Ended
             };
-            let assessed = own
+            // A KPI's rows are in period order (`analyse_kpi` sorts them), so its latest assessed
+            // period is its last row with an actual: no walk over every row of every KPI.
+            let last_assessed = own
                 .iter()
-                .flat_map(|k| k.rows.iter().filter(|r| r.actual.is_some()));
-            let last_assessed = assessed.clone().map(|r| &r.period).max().cloned();
-            let recent = assessed
-                .clone()
-                .any(|r| r.period.start <= as_of && year_before.is_some_and(|y| r.period.end >= y));
+                .filter_map(|k| k.rows.iter().rev().find(|r| r.actual.is_some()))
+                .map(|r| &r.period)
+                .max()
+                .cloned();
+            // Walks the rows: asked only of a contract the overdue flag could apply to.
+            let recent = || {
+                own.iter()
+                    .flat_map(|k| k.rows.iter().filter(|r| r.actual.is_some()))
+                    .any(|r| {
+                        r.period.start <= as_of && year_before.is_some_and(|y| r.period.end >= y)
+                    })
+            };
             let over = c.total_value > perf.kpi_threshold_value && procurement_act_applies(c);
             let running = matches!(status, ContractState::Live | ContractState::InExtension);
             let year_in = year_before.is_some_and(|y| c.start_date <= y);
@@ -613,7 +622,7 @@ pub fn analyse_contracts(
             if over && own.len() < MIN_KPIS {
                 flags.push(Flag::TooFewKpis);
             }
-            if over && running && year_in && !recent {
+            if over && running && year_in && !recent() {
                 flags.push(Flag::AssessmentOverdue);
             }
             if end >= as_of && within_months_after(as_of, end, PIPELINE_MONTHS) {
