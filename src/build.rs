@@ -400,34 +400,34 @@ pub fn build_cached(
     // server publishes the previous build's tables first and streams these after the pages are
     // up (`finish_search`); a table the previous site lacks is streamed now.
     // A table the previous site holds as this build would write it (its key is unchanged: the
-    // needs tables while the needs side is) is linked, and is not left pending.
+    // needs tables while the needs side is) is linked, and is not left pending. `streamed` is
+    // each table's path with the key of the bytes the new site holds there: a linked table keeps
+    // the previous site's.
     observer.start(Stage::Write, Some((files.len() + tables.len()) as u64));
-    let (linked, now): (Vec<StreamedFile>, Vec<StreamedFile>) = match cache.as_deref() {
-        Some(cache) if staging.has_previous() => tables.into_iter().partition(|t| {
-            cache.holds(t)
-                || (cache.defer_search && cache.streamed().iter().any(|p| p.path == t.path))
-        }),
-        _ => (Vec::new(), tables),
-    };
-    let pending = cache
-        .as_deref()
-        .is_some_and(|cache| linked.iter().any(|t| !cache.holds(t)));
-    // Each table's path, with the key of the bytes the new site holds there: a linked table
-    // keeps the previous site's.
-    let streamed: Vec<PublishedTable> = now
-        .iter()
-        .map(|t| PublishedTable {
-            path: t.path.clone(),
-            key: t.key,
-        })
-        .chain(linked.iter().filter_map(|t| {
-            let cache = cache.as_deref()?;
-            cache.streamed().iter().find(|p| p.path == t.path).cloned()
-        }))
-        .collect();
+    let previous = cache.as_deref().filter(|_| staging.has_previous());
+    let mut streamed: Vec<PublishedTable> = Vec::with_capacity(tables.len());
+    let (mut linked, mut now, mut pending) = (Vec::new(), Vec::new(), false);
+    for table in tables {
+        let held = previous.and_then(|cache| {
+            let same = cache.holds(&table);
+            let held = cache.table_in_site(&table.path)?;
+            (same || cache.defer_search).then(|| (held.clone(), same))
+        });
+        match held {
+            Some((held, same)) => {
+                pending |= !same;
+                streamed.push(held);
+                linked.push(table.path);
+            }
+            None => {
+                streamed.push(PublishedTable::from(&table));
+                now.push(table);
+            }
+        }
+    }
     staging.write_streamed(&now, observer)?;
-    staging.link_previous(&linked.iter().map(|t| t.path.clone()).collect::<Vec<_>>())?;
-    drop((now, linked));
+    staging.link_previous(&linked)?;
+    drop(now);
     if let Some(cache) = cache.as_deref_mut() {
         cache.set_tables_pending(pending);
     }
@@ -585,20 +585,13 @@ pub fn finish_search_unless(
             let words = crate::load::theme::Strings::base();
             let tables =
                 crate::site::catalogue::pages_and_files(words, project, analysis)?.streamed;
+            let published: Vec<PublishedTable> = tables.iter().map(PublishedTable::from).collect();
             let (held, changed): (Vec<StreamedFile>, Vec<StreamedFile>) = tables
                 .into_iter()
                 .partition(|t| staging.has_previous() && cache.holds(t));
-            staging.link_previous(&held.iter().map(|t| t.path.clone()).collect::<Vec<_>>())?;
+            staging.link_previous(&held.into_iter().map(|t| t.path).collect::<Vec<_>>())?;
             staging.write_streamed(&changed, &Silent)?;
-            Some(
-                held.iter()
-                    .chain(&changed)
-                    .map(|t| PublishedTable {
-                        path: t.path.clone(),
-                        key: t.key,
-                    })
-                    .collect(),
-            )
+            Some(published)
         }
         // The data tables were streamed into the site being replaced, and are unchanged.
         None => {

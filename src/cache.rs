@@ -98,6 +98,16 @@ pub struct PublishedTable {
     pub key: Option<u64>,
 }
 
+impl From<&StreamedFile<'_>> for PublishedTable {
+    /// The table `file` becomes once written.
+    fn from(file: &StreamedFile<'_>) -> PublishedTable {
+        PublishedTable {
+            path: file.path.clone(),
+            key: file.key,
+        }
+    }
+}
+
 impl BuildCache {
     /// The analysis of `project` (`analysis::analyse`), keeping from the previous build's its
     /// needs statistics when the indicators, areas, maps, observations and settings are equal
@@ -242,24 +252,20 @@ impl BuildCache {
         self.files = files;
     }
 
-    /// The data tables of the published site (see [`BuildCache::set_streamed`]).
-    pub fn streamed(&self) -> &[PublishedTable] {
-        &self.streamed
-    }
-
-    /// The paths of [`BuildCache::streamed`].
+    /// The paths of the published site's data tables (see [`BuildCache::set_streamed`]).
     pub fn streamed_paths(&self) -> Vec<String> {
         self.streamed.iter().map(|t| t.path.clone()).collect()
+    }
+
+    /// The data table the published site holds at `path`, if any.
+    pub fn table_in_site(&self, path: &str) -> Option<&PublishedTable> {
+        self.streamed.iter().find(|t| t.path == path)
     }
 
     /// True when the published site holds `file` as it would be written now: its key is known
     /// and equal to the key of the bytes the site holds at its path.
     pub fn holds(&self, file: &StreamedFile<'_>) -> bool {
-        file.key.is_some()
-            && self
-                .streamed
-                .iter()
-                .any(|t| t.path == file.path && t.key == file.key)
+        file.key.is_some() && self.table_in_site(&file.path).map(|t| t.key) == Some(file.key)
     }
 
     /// Remembers the data tables of the site a build published, with the keys of the bytes each
