@@ -130,7 +130,7 @@ fn read_records_in(
     diags: &mut Diagnostics,
     parts: usize,
 ) -> Records {
-    let mut header = Part::new(text, 0, 0);
+    let mut header = Part::header(text);
     let header_end = header.read(delimiter, rel, None, true);
     let Some(head) = header.rows.pop() else {
         diags.extend(header.diags);
@@ -206,10 +206,21 @@ struct Part<'t> {
 impl<'t> Part<'t> {
     fn new(text: &'t str, newlines_before: usize, offset: usize) -> Self {
         Part {
-            text,
             newlines_before,
             offset,
             newlines: count_newlines(text),
+            ..Part::header(text)
+        }
+    }
+
+    /// The part that reads a file's header: the whole text, of which it reads up to the first
+    /// row that is not blank. Its line ends are not counted (nothing reserves room by them).
+    fn header(text: &'t str) -> Self {
+        Part {
+            text,
+            newlines_before: 0,
+            offset: 0,
+            newlines: 0,
             rows: Vec::new(),
             diags: Diagnostics::new(),
             failed: false,
