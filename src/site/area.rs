@@ -1,7 +1,7 @@
 //! Area pages: a spine-chart profile of one area, every indicator's latest value against the
 //! benchmark and the spread of the areas of its type, with its comparison, difference and trend.
 
-use super::format::{fixed, number};
+use super::format::{fixed, number, period_in};
 use super::index::{Index, NeedsSide};
 use super::needs::{comparison_counts, ordered_areas};
 use super::spine::{spine, Spine};
@@ -173,7 +173,7 @@ pub fn area_view(ix: &Index, a: &Area) -> AreaView {
             SpineRow {
                 indicator: link(&indicator_path(&ind.id), l.name.clone()),
                 domain: ind.domain.clone().unwrap_or_default(),
-                period: l.period.label.to_string(),
+                period: period_in(ix.words, &l.period.label),
                 value: fixed(l.value, decimals),
                 benchmark: fixed(l.benchmark, decimals),
                 comparison: comparison.as_str().into(),

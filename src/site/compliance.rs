@@ -1,7 +1,7 @@
 //! The Procurement Act 2023 compliance page: contracts over the KPI threshold with fewer than
 //! three KPIs (s.52) or no performance assessment in the last 12 months (s.71).
 
-use super::format::money;
+use super::format::{money, period_in};
 use super::index::Index;
 use super::performance::as_of;
 use super::{contract_path, crumbs, link, view, words, Link, Page};
@@ -69,7 +69,7 @@ pub fn compliance_view(ix: &Index) -> ComplianceView {
             last_assessed: s
                 .last_assessed
                 .as_ref()
-                .map(|p| p.label.to_string())
+                .map(|p| period_in(ix.words, &p.label))
                 .unwrap_or_else(|| ix.words.get("compliance.never_assessed").into()),
             flags: s
                 .flags

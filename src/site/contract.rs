@@ -1,7 +1,7 @@
 //! Contract pages: the contract's facts, status and rating with its flags, each KPI's latest
 //! judgement, the tender that awarded it, the needs it answers and its social value delivered.
 
-use super::format::{date, money, number, opt_value};
+use super::format::{date, money, number, opt_value, period_in};
 use super::index::Index;
 use super::performance::{flag_words, rating_class, rating_words, status_words};
 use super::{contract_path, crumbs, kpi_path, link, tender_path, view, words, Link, Page};
@@ -184,7 +184,11 @@ fn delivered(ix: &Index, kpis: &[&KpiAnalysis], kpi_id: Option<&str>) -> String 
         .and_then(|k| kpis.iter().find(|x| x.kpi_id == k))
         .map(|k| {
             let total: f64 = k.rows.iter().filter_map(|r| r.actual).sum();
-            let period = k.summary.latest_period.as_ref().map(|p| p.label.as_ref());
+            let period = k
+                .summary
+                .latest_period
+                .as_ref()
+                .map(|p| period_in(ix.words, &p.label));
             ix.words.fill(
                 "social_value.delivered_to",
                 &[
@@ -208,7 +212,7 @@ fn kpi_line(ix: &Index, k: &KpiAnalysis) -> KpiLine {
         latest_period: s
             .latest_period
             .as_ref()
-            .map(|p| p.label.to_string())
+            .map(|p| period_in(ix.words, &p.label))
             .unwrap_or_default(),
         latest_actual: opt_value(s.latest_actual),
         latest_target: opt_value(s.latest_target),
@@ -280,7 +284,7 @@ mod tests {
                 k.latest_actual.as_str(),
                 k.latest_target.as_str()
             ),
-            ("2024-07", "60", "40")
+            ("Jul 2024", "60", "40")
         );
         assert_eq!(
             (k.rag.as_str(), k.rag_label.as_str()),
