@@ -247,34 +247,30 @@ where
     View::Deferred(Box::new(Deferred { input, build }))
 }
 
-/// Each contract's page followed by its KPIs' pages. KPI pages are most of a large site: they
-/// are made in parallel (their views are deferred), in page order.
+/// Each contract's page followed by its KPIs' pages. Contract and KPI pages are most of a large
+/// site: each contract's group is made in parallel (KPI views are deferred), in page order.
 fn performance_pages<'a>(ix: &index::Index<'a>) -> Vec<Page<'a>> {
     use rayon::prelude::*;
     let contracts: Vec<&crate::model::Contract> = ix.project.contracts.values().collect();
     let screen_outliers = ix.project.config.performance.spc_screen_outliers;
-    let kpi_pages: Vec<Vec<Page>> = contracts
+    let groups: Vec<Vec<Page>> = contracts
         .par_iter()
         .map(|&contract| {
-            ix.kpis(&contract.contract_id)
-                .iter()
-                .map(|&kpi| {
-                    kpi::page(kpi::KpiInput {
-                        contract,
-                        kpi,
-                        screen_outliers,
-                        words: ix.words,
-                    })
+            let kpis = ix.kpis(&contract.contract_id);
+            let mut group = Vec::with_capacity(1 + kpis.len());
+            group.push(contract::page(ix, contract));
+            group.extend(kpis.iter().map(|&kpi| {
+                kpi::page(kpi::KpiInput {
+                    contract,
+                    kpi,
+                    screen_outliers,
+                    words: ix.words,
                 })
-                .collect()
+            }));
+            group
         })
         .collect();
-    let mut pages = Vec::new();
-    for (c, kpis) in contracts.into_iter().zip(kpi_pages) {
-        pages.push(contract::page(ix, c));
-        pages.extend(kpis);
-    }
-    pages
+    groups.into_iter().flatten().collect()
 }
 
 pub use crate::output::OutputFile;
