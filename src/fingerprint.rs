@@ -1,8 +1,9 @@
 //! Fingerprints of values for `serve`'s caches (a page's render key from its view or its view's
 //! input): the value's `Serialize` form written as tagged binary (numbers as their bits, strings
 //! with their length) and fed to a hasher in one write, so a key costs no number formatting and no
-//! JSON; [`Memo`], a fingerprint kept with the value it was taken from; and [`Identity`], a key
-//! that tells one made value from every other without hashing it.
+//! JSON; [`Memo`], a fingerprint kept with the value it was taken from; [`Found`], a yes-or-no
+//! fact about a value kept the same way; and [`Identity`], a key that tells one made value from
+//! every other without hashing it.
 //!
 //! The encoding is unambiguous: every value starts with a tag byte, strings, sequences and maps
 //! carry their length (or an end tag), and struct fields their names, so two values that serialise
@@ -62,6 +63,19 @@ impl Memo {
     }
 }
 
+/// A yes-or-no fact about the value beside it (whether every number a data table publishes from
+/// it is finite), found on first use and kept inside the value like a [`Memo`], so a value `serve`
+/// keeps from one build to the next is not examined again.
+#[derive(Default)]
+pub struct Found(std::sync::OnceLock<bool>);
+
+impl Found {
+    /// The fact, finding it with `find` the first time.
+    pub fn get_or(&self, find: impl FnOnce() -> bool) -> bool {
+        *self.0.get_or_init(find)
+    }
+}
+
 /// A key unique to the value that holds it among all values made by this process: taken from a
 /// counter when the value is made, so keying a page by it costs nothing however large the value.
 /// Only for values that are not changed once made, and kept by `serve`'s cache only while
@@ -82,7 +96,7 @@ impl Default for Identity {
     }
 }
 
-/// The traits of a key kept beside the value it describes ([`Memo`], [`Identity`]): a clone
+/// The traits of a key kept beside the value it describes ([`Memo`], [`Found`], [`Identity`]): a clone
 /// starts afresh (`Default`), since the clone may be changed; every key is equal to every other,
 /// since it says nothing the value beside it does not; and it prints as its type's name.
 macro_rules! kept_beside_its_value {
@@ -109,7 +123,7 @@ macro_rules! kept_beside_its_value {
     )*};
 }
 
-kept_beside_its_value!(Memo, Identity);
+kept_beside_its_value!(Memo, Found, Identity);
 
 /// The serializer: writes the tagged bytes into a buffer (one hasher write per key rather than
 /// one per field, which made SipHash's per-call cost most of a KPI page's key).

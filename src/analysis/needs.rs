@@ -208,9 +208,29 @@ pub struct NeedsAnalysis {
     /// only while the project's needs side (settings, indicators, areas, maps, observations) is
     /// equal, so pages made from the needs side alone are keyed by it ([`NeedsAnalysis::identity`]).
     identity: crate::fingerprint::Identity,
+    /// Whether every number of `rows`, and of `breakdowns`, as the needs tables publish them is
+    /// finite: found the first time the tables are made ([`NeedsAnalysis::tables_finite`]) and
+    /// kept with the analysis.
+    rows_finite: crate::fingerprint::Found,
+    breakdowns_finite: crate::fingerprint::Found,
 }
 
 impl NeedsAnalysis {
+    /// Whether every number of the headline rows, and of the breakdown rows, is finite as the
+    /// needs tables publish them: found by `rows` and `breakdowns` the first time it is asked,
+    /// then kept while `serve` keeps this analysis.
+    pub fn tables_finite(
+        &self,
+        rows: impl FnOnce(&[NeedRow]) -> bool,
+        breakdowns: impl FnOnce(&[BreakdownRow]) -> bool,
+    ) -> (bool, bool) {
+        (
+            self.rows_finite.get_or(|| rows(&self.rows)),
+            self.breakdowns_finite
+                .get_or(|| breakdowns(&self.breakdowns)),
+        )
+    }
+
     /// A key that changes whenever the needs side of the project or its analysis may have: see
     /// the `identity` field.
     pub fn identity(&self) -> u64 {
@@ -238,6 +258,8 @@ impl NeedsAnalysis {
             index,
             headline_sexes: BTreeMap::new(),
             identity: Default::default(),
+            rows_finite: Default::default(),
+            breakdowns_finite: Default::default(),
         }
     }
 

@@ -3,7 +3,7 @@
 //! pipeline of contracts ending soon.
 
 use super::spc::{self, Assurance, PointType, Rule, SpcOptions, SpcPoint, SpecialCause};
-use crate::fingerprint::Memo;
+use crate::fingerprint::{Found, Memo};
 use crate::model::config::PerformanceConfig;
 use crate::model::{Contract, Kpi, Period, Polarity, Project};
 use chrono::{Datelike, Months, NaiveDate};
@@ -182,12 +182,29 @@ pub struct KpiAnalysis {
     /// not changed once made; a changed copy is a clone, which takes its own.
     #[serde(skip)]
     memo: Memo,
+    /// Whether every number of the KPI's rows in the published KPI table is finite, found the
+    /// first time the table is made ([`KpiAnalysis::rows_finite`]) and kept with the analysis.
+    #[serde(skip)]
+    rows_finite: Found,
 }
 
 impl KpiAnalysis {
     /// A hash of everything computed for the KPI (`fingerprint::hash`), taken once.
     pub fn fingerprint(&self) -> u64 {
         self.memo.get_or(|| crate::fingerprint::hash(self))
+    }
+
+    /// The KPI's rows as the `kpis` open-data table publishes them, with its ids.
+    pub fn published_rows(&self) -> impl Iterator<Item = PublishedKpiRow<'_>> {
+        self.rows
+            .iter()
+            .map(move |row| PublishedKpiRow { kpi: self, row })
+    }
+
+    /// Whether every number of the KPI's published rows is finite: found by `find` the first
+    /// time it is asked, then kept while `serve` keeps this analysis.
+    pub fn rows_finite(&self, find: impl FnOnce(&KpiAnalysis) -> bool) -> bool {
+        self.rows_finite.get_or(|| find(self))
     }
 }
 
@@ -355,6 +372,7 @@ pub fn analyse_kpi(kpi: &Kpi, perf: &PerformanceConfig) -> KpiAnalysis {
         phases,
         special_causes,
         memo: Memo::default(),
+        rows_finite: Found::default(),
     }
 }
 
@@ -787,6 +805,24 @@ mod tests {
 
     fn add_contract(p: &mut Project, c: Contract) {
         p.contracts.insert(c.contract_id.clone(), c);
+    }
+
+    #[test]
+    fn whether_a_kpis_rows_are_finite_is_found_once_and_a_clone_finds_it_afresh() {
+        let k = kpi("C1", "K1", HI, &[(2024, 1, Some(10.0), Some(9.0), false)]);
+        let analysis = analyse_kpi(&k, &PerformanceConfig::default());
+        assert_eq!(analysis.published_rows().count(), 1);
+        let calls = std::cell::Cell::new(0);
+        let find = |a: &KpiAnalysis| {
+            calls.set(calls.get() + 1);
+            a.rows.len() == 1
+        };
+        assert!(analysis.rows_finite(find));
+        // Kept: the second question does not look again, whatever it would find.
+        assert!(analysis.rows_finite(|_| false));
+        assert_eq!(calls.get(), 1);
+        // A clone may be changed, so it finds the fact for itself.
+        assert!(!analysis.clone().rows_finite(|_| false));
     }
 
     #[test]

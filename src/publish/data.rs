@@ -34,6 +34,13 @@ pub const NOT_FINITE: &str = "not_finite";
 /// finite, with the row's field names for them.
 type Flags = std::collections::BTreeMap<usize, Vec<(usize, String)>>;
 
+/// Whether every number of `rows` is finite, as [`DataTable::new`] would find (a row it could not
+/// walk counts as not, so that [`DataTable::known`] walks it again and reports why).
+pub fn all_finite<T: Serialize>(rows: impl IntoIterator<Item = T>) -> bool {
+    rows.into_iter()
+        .all(|row| super::finite::not_finite_fields(&row).is_ok_and(|found| found.is_empty()))
+}
+
 /// Rows are serialised, neutralised and written this many at a time, so a data file of any size
 /// is written without being held whole.
 const CHUNK_ROWS: usize = 1024;
@@ -56,6 +63,21 @@ impl<T: Serialize> DataTable<T> {
     pub fn new(rows: Vec<T>, header: &[&str]) -> Result<Self> {
         let header = header.iter().map(|h| h.to_string()).collect();
         Self::flagged(rows, header, true)
+    }
+
+    /// [`DataTable::new`] for rows whose numbers the caller may already know to be finite: when
+    /// `finite` (found by [`all_finite`], perhaps in an earlier build of `serve`) the rows are not
+    /// walked again.
+    pub fn known(rows: Vec<T>, header: &[&str], finite: bool) -> Result<Self> {
+        if !finite {
+            return Self::new(rows, header);
+        }
+        Ok(DataTable {
+            rows,
+            header: header.iter().map(|h| h.to_string()).collect(),
+            named: true,
+            flags: Flags::new(),
+        })
     }
 
     /// Rows that serialise as sequences under a header known only at run time (a register's own
@@ -329,7 +351,7 @@ pub fn to_json<T: Serialize>(rows: &[T]) -> Result<Vec<u8>> {
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
+    #[derive(Serialize, Clone)]
     struct Row {
         name: String,
         value: Option<f64>,
@@ -423,6 +445,39 @@ mod tests {
             "option_id,npsv,bcr\nB,12.5,\n"
         );
         assert_eq!(json, to_json(finite).unwrap());
+    }
+
+    #[test]
+    fn rows_known_to_be_finite_are_not_walked_and_rows_not_known_are_checked() {
+        let rows = || {
+            vec![
+                Row {
+                    name: "a".into(),
+                    value: Some(1.5),
+                },
+                Row {
+                    name: "b".into(),
+                    value: Some(f64::NAN),
+                },
+            ]
+        };
+        assert!(!all_finite(rows()));
+        assert!(all_finite(&rows()[..1]));
+        // Not known: checked as `new` checks, so the NaN row is flagged.
+        let checked = DataTable::known(rows(), &["name", "value"], false).unwrap();
+        assert!(checked.not_finite());
+        let mut csv = Vec::new();
+        checked.write_csv(&mut csv).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "name,value,not_finite\na,1.5,\nb,,value\n"
+        );
+        // Known finite: taken at the caller's word, with no flag field.
+        let trusted = DataTable::known(rows()[..1].to_vec(), &["name", "value"], true).unwrap();
+        assert!(!trusted.not_finite());
+        let mut csv = Vec::new();
+        trusted.write_csv(&mut csv).unwrap();
+        assert_eq!(String::from_utf8(csv).unwrap(), "name,value\na,1.5\n");
     }
 
     #[test]

@@ -4,14 +4,15 @@
 
 use super::OutputFile;
 use super::{crumbs, view, Page};
-use crate::analysis::performance::PublishedKpiRow;
+use crate::analysis::performance::{KpiAnalysis, PublishedKpiRow};
 use crate::analysis::Analysis;
 use crate::load::theme::Strings;
 use crate::model::Project;
 use crate::output::StreamedFile;
-use crate::publish::data::{DataTable, NOT_FINITE};
+use crate::publish::data::{all_finite, DataTable, NOT_FINITE};
 use anyhow::Result;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -140,19 +141,21 @@ impl<'a> Tables<'_, 'a> {
         rows: Vec<T>,
         field_list: &[(&str, &str)],
     ) -> Result<()> {
-        self.add_keyed(name, rows, field_list, None)
+        self.add_known(name, rows, field_list, None, false)
     }
 
-    /// [`Tables::add`] for rows that `key` identifies (see [`StreamedFile::key`]).
-    fn add_keyed<T: Serialize + Send + Sync + 'a>(
+    /// [`Tables::add`] for rows that `key` identifies (see [`StreamedFile::key`]) and, when
+    /// `finite`, whose numbers are known to be finite ([`DataTable::known`]).
+    fn add_known<T: Serialize + Send + Sync + 'a>(
         &mut self,
         name: &str,
         rows: Vec<T>,
         field_list: &[(&str, &str)],
         key: Option<u64>,
+        finite: bool,
     ) -> Result<()> {
         let header: Vec<&str> = field_list.iter().map(|f| f.0).collect();
-        let table = std::sync::Arc::new(DataTable::new(rows, &header)?);
+        let table = std::sync::Arc::new(DataTable::known(rows, &header, finite)?);
         let (count, not_finite) = (table.len(), table.not_finite());
         let csv = table.clone();
         self.streamed.push(StreamedFile {
@@ -277,7 +280,12 @@ fn needs_tables<'a>(t: &mut Tables<'_, 'a>, analysis: &'a Analysis) -> Result<()
     // Made from the needs analysis alone: a server keeps that analysis (and its identity) while
     // the needs side is unchanged, and links these files rather than writing them again.
     let key = Some(analysis.needs.identity());
-    t.add_keyed(
+    // Whether their numbers are finite is found once per needs analysis, so a server does not
+    // walk every row again after each save.
+    let (rows_finite, breakdowns_finite) = analysis
+        .needs
+        .tables_finite(|rows| all_finite(rows), |rows| all_finite(rows));
+    t.add_known(
         "needs",
         analysis.needs.rows.iter().collect(),
         &[
@@ -301,8 +309,9 @@ fn needs_tables<'a>(t: &mut Tables<'_, 'a>, analysis: &'a Analysis) -> Result<()
             ("value_note", "text"),
         ],
         key,
+        rows_finite,
     )?;
-    t.add_keyed(
+    t.add_known(
         "needs_breakdowns",
         analysis.needs.breakdowns.iter().collect(),
         &[
@@ -326,6 +335,7 @@ fn needs_tables<'a>(t: &mut Tables<'_, 'a>, analysis: &'a Analysis) -> Result<()
             ("value_note", "text"),
         ],
         key,
+        breakdowns_finite,
     )?;
     let priorities: Vec<PriorityRow> = analysis
         .priorities
@@ -544,12 +554,18 @@ fn performance_tables<'a>(
         path: "data/contracts-register.csv".into(),
         bytes: crate::publish::register::transparency_register(project)?,
     });
+    // Whether a KPI's rows are finite is found once per KPI analysis, which a server keeps while
+    // the KPI is unchanged, so a save does not walk every KPI's rows again.
+    let kpis_finite = analysis
+        .kpis
+        .par_iter()
+        .all(|kpi| kpi.rows_finite(|kpi| all_finite(kpi.published_rows())));
     let kpi_rows: Vec<PublishedKpiRow> = analysis
         .kpis
         .iter()
-        .flat_map(|kpi| kpi.rows.iter().map(move |row| PublishedKpiRow { kpi, row }))
+        .flat_map(KpiAnalysis::published_rows)
         .collect();
-    t.add(
+    t.add_known(
         "kpis",
         kpi_rows,
         &[
@@ -565,6 +581,8 @@ fn performance_tables<'a>(
             ("special_cause", "text"),
             ("rule", "text"),
         ],
+        None,
+        kpis_finite,
     )?;
     let summaries: Vec<&crate::analysis::performance::KpiSummary> =
         analysis.kpis.iter().map(|k| &k.summary).collect();
