@@ -5,7 +5,7 @@
 use super::{crumbs, href, view, Link, Page};
 use crate::load::theme::Strings;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 #[derive(Serialize)]
 struct Entry {
@@ -23,21 +23,30 @@ struct FolderView {
 /// introduced by the string table (`folder.needs.indicators.title`, `.intro`); any other folder
 /// by its last segment.
 pub fn folder_pages<'a>(w: &Strings, pages: &[Page<'a>]) -> Vec<Page<'a>> {
-    let existing: BTreeSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-    let mut children: BTreeMap<String, Vec<&Page>> = BTreeMap::new();
+    // Only asked whether it holds a folder (never iterated), so a hash set: no sort of every path.
+    let existing: foldhash::HashSet<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    // Each folder (its path with the trailing `/`, borrowed from its first page's) and its pages.
+    let mut children: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
     for page in pages
         .iter()
         .filter(|p| !p.path.is_empty() && p.path.ends_with('/'))
     {
         let trimmed = page.path.trim_end_matches('/');
         if let Some((parent, _)) = trimmed.rsplit_once('/') {
-            children.entry(format!("{parent}/")).or_default().push(page);
+            let folder = &page.path[..=parent.len()];
+            match children.get_mut(folder) {
+                Some(kids) => kids.push(page),
+                None => {
+                    children.insert(folder, vec![page]);
+                }
+            }
         }
     }
     children
         .into_iter()
-        .filter(|(folder, _)| !existing.contains(folder.as_str()))
+        .filter(|(folder, _)| !existing.contains(folder))
         .map(|(folder, mut kids)| {
+            let folder = folder.to_string();
             kids.sort_by(|a, b| a.title.cmp(&b.title));
             let key = format!("folder.{}", folder.trim_end_matches('/').replace('/', "."));
             let (title, intro) = if w.has(&format!("{key}.title")) {
