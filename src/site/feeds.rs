@@ -1,9 +1,11 @@
 //! The site's machine-readable documents besides its data: the sitemap, the Atom feed and
 //! robots.txt, as views of the theme's `sitemap.xml`, `feed.xml` and `robots.txt` templates.
 
-use super::format::money;
+use super::format::{money, period_in};
 use super::index::Index;
 use super::{contract_path, spec_path, view, words, Page, View};
+use crate::analysis::performance::ContractStatus;
+use crate::model::{Contract, Period, Specification};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -89,13 +91,46 @@ pub fn documents<'a>(ix: &Index<'a>, pages: &[Page]) -> Vec<Document<'a>> {
     docs
 }
 
+/// The most entries the feed holds: the newest.
+const FEED_ENTRIES: usize = 50;
+
+/// An event of the cycle the feed can announce, before its words are written: a national
+/// register has thousands, of which only the newest are written.
+enum Event<'p> {
+    Award(&'p Contract),
+    Specification(&'p Specification),
+    Assessment(&'p Contract, &'p ContractStatus, &'p Period),
+}
+
 /// The Atom feed: contract awards, specifications and performance assessments, dated by the data.
 pub fn feed_view(ix: &Index, base: &str) -> FeedView {
     let (project, analysis, w) = (ix.project, ix.analysis, ix.words);
-    let mut entries: Vec<(NaiveDate, String, String, String)> = Vec::new();
+    let mut events: Vec<(NaiveDate, Event)> = Vec::new();
     for c in project.contracts.values() {
         if let Some(d) = c.award_date {
-            entries.push((
+            events.push((d, Event::Award(c)));
+        }
+    }
+    for s in project.specifications.values() {
+        if let Some(m) = s.milestones.first() {
+            events.push((m.date, Event::Specification(s)));
+        }
+    }
+    for st in &analysis.contracts {
+        if let (Some(p), Some(c)) = (&st.last_assessed, project.contracts.get(&st.contract_id)) {
+            events.push((p.end, Event::Assessment(c, st, p)));
+        }
+    }
+    // Entries are ordered newest first, then by title: only events as new as the last one that
+    // could be kept need their words.
+    events.sort_by_key(|(d, _)| std::cmp::Reverse(*d));
+    if let Some(&(oldest_kept, _)) = events.get(FEED_ENTRIES - 1) {
+        events.retain(|(d, _)| *d >= oldest_kept);
+    }
+    let mut entries: Vec<(NaiveDate, String, String, String)> = events
+        .into_iter()
+        .map(|(d, event)| match event {
+            Event::Award(c) => (
                 d,
                 w.fill(
                     "feed.award_title",
@@ -110,13 +145,9 @@ pub fn feed_view(ix: &Index, base: &str) -> FeedView {
                         ("annual_value", &money(c.annual_value)),
                     ],
                 ),
-            ));
-        }
-    }
-    for s in project.specifications.values() {
-        if let Some(m) = s.milestones.first() {
-            entries.push((
-                m.date,
+            ),
+            Event::Specification(s) => (
+                d,
                 w.fill("feed.specification_title", &[("specification", &s.title)]),
                 spec_path(&s.id),
                 w.fill(
@@ -126,27 +157,23 @@ pub fn feed_view(ix: &Index, base: &str) -> FeedView {
                         ("status", &words::of(w, s.status)),
                     ],
                 ),
-            ));
-        }
-    }
-    for st in &analysis.contracts {
-        if let (Some(p), Some(c)) = (&st.last_assessed, project.contracts.get(&st.contract_id)) {
-            entries.push((
-                p.end,
+            ),
+            Event::Assessment(c, st, p) => (
+                d,
                 w.fill(
                     "feed.assessment_title",
-                    &[("contract", &c.title), ("period", &p.label)],
+                    &[("contract", &c.title), ("period", &period_in(w, &p.label))],
                 ),
                 contract_path(&c.contract_id),
                 w.fill(
                     "feed.assessment_summary",
                     &[("contract", &c.title), ("rating", &words::of(w, st.rating))],
                 ),
-            ));
-        }
-    }
+            ),
+        })
+        .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    entries.truncate(50);
+    entries.truncate(FEED_ENTRIES);
     let updated = entries.first().map(|e| e.0).unwrap_or_default();
     FeedView {
         title: project.config.title.clone(),
@@ -186,7 +213,7 @@ mod tests {
         assert_eq!(
             titles,
             [
-                "Performance assessed: Falls service (2024-07)",
+                "Performance assessed: Falls service (Jul 2024)",
                 "Contract awarded: Falls service to Helping Hands",
                 "Specification: Falls prevention"
             ]
@@ -202,5 +229,35 @@ mod tests {
             award.summary,
             "Falls service awarded to Helping Hands for £90,000 a year."
         );
+    }
+
+    #[test]
+    fn the_feed_keeps_the_newest_fifty_and_breaks_a_tie_on_the_last_day_by_title() {
+        let (mut project, analysis) = fixture::project_and_analysis();
+        let template = project.contracts.values().next().unwrap().clone();
+        // 40 awards on the newest day and 15 the day before, given in no particular order.
+        for (n, (day, title)) in (0..40)
+            .map(|i| (2, format!("New {:02}", 39 - i)))
+            .chain((0..15).map(|i| (1, format!("Old {:02}", (i * 7) % 15))))
+            .enumerate()
+        {
+            let mut c = template.clone();
+            c.contract_id = format!("X{n:02}");
+            c.title = title;
+            c.award_date = NaiveDate::from_ymd_opt(2030, 1, day);
+            project.contracts.insert(c.contract_id.clone(), c);
+        }
+        let ix = Index::new(&project, &analysis);
+        let titles: Vec<String> = feed_view(&ix, "https://example.org/")
+            .entries
+            .into_iter()
+            .map(|e| e.title)
+            .collect();
+        let expected: Vec<String> = (0..40)
+            .map(|i| format!("New {i:02}"))
+            .chain((0..10).map(|i| format!("Old {i:02}")))
+            .map(|t| format!("Contract awarded: {t} to Helping Hands"))
+            .collect();
+        assert_eq!(titles, expected);
     }
 }
