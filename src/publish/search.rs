@@ -166,12 +166,15 @@ struct Lexicon {
 
 impl Lexicon {
     fn of(pages: &[PageWords], stems: &Stems) -> Lexicon {
-        let mut all: Vec<&str> = pages
+        // Distinct words first, then sorted: a site's pages repeat the same words, and sorting
+        // every page's words (millions at national scale) to drop the repeats was most of the
+        // index's time. The set is only gathered; the order comes from the sort.
+        let distinct: foldhash::HashSet<&str> = pages
             .iter()
             .flat_map(|p| p.words.iter().map(|(w, _, _)| &**w))
             .collect();
+        let mut all: Vec<&str> = distinct.into_iter().collect();
         all.par_sort_unstable();
-        all.dedup();
         let stemmed: Vec<Box<str>> = all.par_iter().map(|w| stems.stem(w).into()).collect();
         let mut stem_list: Vec<Box<str>> = stemmed.clone();
         stem_list.par_sort_unstable();
