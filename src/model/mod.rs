@@ -847,16 +847,19 @@ pub fn push_grouped(out: &mut String, digits: &str) {
 
 /// Turns an id into the path segment FORMATS.md section 3 gives: lowercase `a-z0-9-`, anything else `-`.
 pub fn slug(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            let c = c.to_ascii_lowercase();
+    // Sized once: a slug has at most as many bytes as its id (each character becomes one byte).
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        let c = c.to_ascii_lowercase();
+        out.push(
             if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' {
                 c
             } else {
                 '-'
-            }
-        })
-        .collect()
+            },
+        );
+    }
+    out
 }
 
 #[cfg(test)]
