@@ -273,16 +273,23 @@ pub fn analyse_kpis(project: &Project) -> Vec<KpiAnalysis> {
 
 /// [`analyse_kpis`], taking a KPI's analysis from `previous` when it has one: `previous` gives
 /// only an analysis this function made of an equal KPI under the same settings (a memo), so the
-/// result is the same.
+/// result is the same. The KPIs `previous` has no analysis for are analysed in parallel, each on
+/// its own (a pure function of the KPI and the settings), in KPI order.
 pub fn analyse_kpis_reusing(
     project: &Project,
     mut previous: impl FnMut(&Kpi) -> Option<KpiAnalysis>,
 ) -> Vec<KpiAnalysis> {
+    use rayon::prelude::*;
     let perf = &project.config.performance;
-    let mut out = Vec::with_capacity(project.kpis.len());
-    for kpi in project.kpis.values() {
-        out.push(previous(kpi).unwrap_or_else(|| analyse_kpi(kpi, perf)));
-    }
+    let kept: Vec<(&Kpi, Option<KpiAnalysis>)> = project
+        .kpis
+        .values()
+        .map(|kpi| (kpi, previous(kpi)))
+        .collect();
+    let mut out: Vec<KpiAnalysis> = kept
+        .into_par_iter()
+        .map(|(kpi, kept)| kept.unwrap_or_else(|| analyse_kpi(kpi, perf)))
+        .collect();
     out.sort_by(|a, b| (&a.contract_id, &a.kpi_id).cmp(&(&b.contract_id, &b.kpi_id)));
     out
 }
