@@ -23,6 +23,7 @@
 use crate::analysis::stats::{self, RateCiMethod, TrendPoint, Z95, Z99_8};
 use crate::model::config::ComparisonMethod;
 use crate::model::{Indicator, Observation, Period, Polarity, Project, ValueType};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -240,15 +241,22 @@ impl NeedsAnalysis {
     /// Builds the analysis from rows already sorted by indicator, area, period.
     pub fn from_rows(rows: Vec<NeedRow>, breakdowns: Vec<BreakdownRow>) -> NeedsAnalysis {
         let mut index: BTreeMap<String, BTreeMap<String, Range<usize>>> = BTreeMap::new();
-        for (i, r) in rows.iter().enumerate() {
+        // Sorted, so each series is one run of rows: looked up once per series, not per row.
+        let mut start = 0;
+        for series in
+            rows.chunk_by(|a, b| (&a.indicator_id, &a.area_code) == (&b.indicator_id, &b.area_code))
+        {
+            let r = &series[0];
             let areas = match index.get_mut(r.indicator_id.as_str()) {
                 Some(areas) => areas,
                 None => index.entry(r.indicator_id.clone()).or_default(),
             };
+            let range = start..start + series.len();
+            start = range.end;
             match areas.get_mut(r.area_code.as_str()) {
-                Some(range) => range.end = i + 1,
+                Some(known) => known.end = range.end,
                 None => {
-                    areas.insert(r.area_code.clone(), i..i + 1);
+                    areas.insert(r.area_code.clone(), range);
                 }
             }
         }
@@ -686,12 +694,12 @@ fn headlines(observations: &[Observation]) -> BTreeMap<&str, Headline> {
 /// Splits the uncategorised observations of one (indicator, area) into the headline series (one
 /// per period, sorted) and the rest (other sexes and ages, and a second row for a period).
 fn pick_headline<'o>(
-    obs: Vec<&'o Observation>,
+    obs: &[&'o Observation],
     headline: Option<&Headline>,
 ) -> (Vec<&'o Observation>, Vec<&'o Observation>) {
     let (mut head, mut rest) = (Vec::new(), Vec::new());
     let mut seen: BTreeMap<&Period, ()> = BTreeMap::new();
-    for o in obs {
+    for &o in obs {
         if headline.is_none_or(|h| h.matches(o)) && seen.insert(&o.period, ()).is_none() {
             head.push(o);
         } else {
@@ -738,46 +746,34 @@ fn bench_key(o: &Observation) -> BenchKey<'_> {
     (&o.indicator_id, &o.period, sex, o.age.as_deref())
 }
 
-/// Computes every needs statistic of the project (METHODS.md 1.1–1.4). Every row of every series
-/// is compared with the benchmark's value for the same period, sex and age (Fingertips compares
-/// each period); the benchmark's own uncategorised rows are not compared. The trend is on the
-/// latest row of each headline series.
-pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
-    let headline = headlines(&project.observations);
-    let bench_area = project.config.benchmark_area.as_str();
-    let mut bench: BTreeMap<BenchKey, f64> = BTreeMap::new();
-    for o in project.observations.iter() {
-        if o.area_code == bench_area && o.is_headline() {
-            let indicator = project.indicators.get(&o.indicator_id);
-            if let Some(v) = intervals(o, indicator).value {
-                bench.entry(bench_key(o)).or_insert(v);
-            }
-        }
-    }
-    let mut groups: BTreeMap<(&str, &str), Vec<&Observation>> = BTreeMap::new();
-    let mut others: Vec<&Observation> = Vec::new();
-    for o in project.observations.iter() {
-        if o.is_headline() {
-            groups
-                .entry((o.indicator_id.as_str(), o.area_code.as_str()))
-                .or_default()
-                .push(o);
-        } else {
-            others.push(o);
-        }
-    }
-    // Room for every headline observation, the most there can be: grown by doubling, the list
-    // would hold up to twice the memory its rows need for as long as the analysis is kept.
-    let mut rows = Vec::with_capacity(groups.values().map(Vec::len).sum());
-    for ((ind_id, area), obs) in groups {
+/// How many (indicator, area) series are analysed in parallel before their rows join the rest.
+const SERIES_PER_BATCH: usize = 1024;
+
+/// What each headline series is analysed against: shared, read-only, by every series.
+struct SeriesContext<'p, 'a> {
+    project: &'p Project,
+    headline: &'a BTreeMap<&'p str, Headline>,
+    bench: &'a BTreeMap<BenchKey<'p>, f64>,
+    bench_area: &'p str,
+}
+
+impl<'p> SeriesContext<'p, '_> {
+    /// The headline rows of one (indicator, area), in period order, each with its intervals and
+    /// benchmark comparison, and the series' trend on its latest row (METHODS.md 1.1–1.4); and the
+    /// observations of the pair that are not its headline series, for the breakdowns.
+    fn series(&self, obs: &[&'p Observation]) -> (Vec<NeedRow>, Vec<&'p Observation>) {
+        let project = self.project;
+        let Some(first) = obs.first() else {
+            return (Vec::new(), Vec::new());
+        };
+        let (ind_id, area) = (first.indicator_id.as_str(), first.area_code.as_str());
         let indicator = project.indicators.get(ind_id);
-        let (head, rest) = pick_headline(obs, headline.get(ind_id));
-        others.extend(rest);
-        let first = rows.len();
+        let (head, rest) = pick_headline(obs, self.headline.get(ind_id));
+        let mut rows = Vec::with_capacity(head.len());
         for o in head {
             let ci = intervals(o, indicator);
-            let benchmark_value = bench.get(&bench_key(o)).copied();
-            let comparison = if area == bench_area {
+            let benchmark_value = self.bench.get(&bench_key(o)).copied();
+            let comparison = if area == self.bench_area {
                 Comparison::NotCompared
             } else {
                 compare(project, indicator, ci.value, &ci, benchmark_value)
@@ -803,11 +799,11 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
                 value_note: o.value_note.clone(),
             });
         }
-        if rows.len() == first {
-            continue;
+        if rows.is_empty() {
+            return (rows, rest);
         }
         let t = recent_trend(
-            &rows[first..],
+            &rows,
             indicator.map(|i| i.value_type),
             project.config.needs.trend_points,
         );
@@ -819,9 +815,64 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
         row.trend_chi_square = t.chi_square;
         row.trend_direction = Some(trend_direction(t.trend, polarity));
         row.trend_reason = t.reason;
+        (rows, rest)
+    }
+}
+
+/// Computes every needs statistic of the project (METHODS.md 1.1–1.4). Every row of every series
+/// is compared with the benchmark's value for the same period, sex and age (Fingertips compares
+/// each period); the benchmark's own uncategorised rows are not compared. The trend is on the
+/// latest row of each headline series.
+pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
+    let headline = headlines(&project.observations);
+    let bench_area = project.config.benchmark_area.as_str();
+    let mut bench: BTreeMap<BenchKey, f64> = BTreeMap::new();
+    for o in project.observations.iter() {
+        if o.area_code == bench_area && o.is_headline() {
+            let indicator = project.indicators.get(&o.indicator_id);
+            if let Some(v) = intervals(o, indicator).value {
+                bench.entry(bench_key(o)).or_insert(v);
+            }
+        }
+    }
+    // The headline observations grouped by (indicator, area), in that order, each group in the
+    // order read: a stable sort, which is one pass over observations that come grouped (as
+    // Fingertips exports and most registers do), where a map took a search per observation.
+    let (mut headline_obs, mut others): (Vec<&Observation>, Vec<&Observation>) =
+        project.observations.iter().partition(|o| o.is_headline());
+    headline_obs.par_sort_by(|a, b| {
+        (a.indicator_id.as_str(), a.area_code.as_str())
+            .cmp(&(b.indicator_id.as_str(), b.area_code.as_str()))
+    });
+    // Room for every headline observation, the most there can be: grown by doubling, the list
+    // would hold up to twice the memory its rows need for as long as the analysis is kept.
+    let mut rows = Vec::with_capacity(headline_obs.len());
+    let context = SeriesContext {
+        project,
+        headline: &headline,
+        bench: &bench,
+        bench_area,
+    };
+    // Series are analysed in parallel a batch at a time, each batch's rows then moved into
+    // `rows` in series order: only one batch's rows are ever held twice.
+    let mut series = headline_obs
+        .chunk_by(|a, b| a.indicator_id == b.indicator_id && a.area_code == b.area_code);
+    loop {
+        let batch: Vec<&[&Observation]> = series.by_ref().take(SERIES_PER_BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        let made: Vec<(Vec<NeedRow>, Vec<&Observation>)> = batch
+            .into_par_iter()
+            .map(|obs| context.series(obs))
+            .collect();
+        for (series_rows, rest) in made {
+            rows.extend(series_rows);
+            others.extend(rest);
+        }
     }
     let mut breakdowns: Vec<BreakdownRow> = others
-        .into_iter()
+        .into_par_iter()
         .map(|o| {
             let indicator = project.indicators.get(&o.indicator_id);
             let ci = intervals(o, indicator);
@@ -860,7 +911,7 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
         .collect();
     // Natural order within a period: deprivation most to least deprived, age bands by age, then
     // the rest alphabetically (model::category).
-    breakdowns.sort_by(|a, b| {
+    breakdowns.par_sort_by(|a, b| {
         use crate::model::category::natural_cmp_opt as nat;
         (&a.indicator_id, &a.area_code, &a.period, &a.category_type)
             .cmp(&(&b.indicator_id, &b.area_code, &b.period, &b.category_type))
