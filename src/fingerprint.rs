@@ -1,9 +1,8 @@
 //! Fingerprints of values for `serve`'s caches (a page's render key from its view or its view's
 //! input): the value's `Serialize` form written as tagged binary (numbers as their bits, strings
 //! with their length) and fed to a hasher in one write, so a key costs no number formatting and no
-//! JSON; [`Memo`], a fingerprint kept with the value it was taken from; [`Found`], a yes-or-no
-//! fact about a value kept the same way; and [`Identity`], a key that tells one made value from
-//! every other without hashing it.
+//! JSON; [`Memo`], a fingerprint (or another fact) kept with the value it was taken from; and
+//! [`Identity`], a key that tells one made value from every other without hashing it.
 //!
 //! The encoding is unambiguous: every value starts with a tag byte, strings, sequences and maps
 //! carry their length (or an end tag), and struct fields their names, so two values that serialise
@@ -49,29 +48,23 @@ pub fn hash<T: Serialize + ?Sized>(value: &T) -> u64 {
     hasher.finish()
 }
 
-/// A value's fingerprint, taken on first use and kept inside the value, so a value kept from one
-/// build to the next (a KPI's analysis that `serve` did not redo) is not hashed again. Only for
-/// values that are not changed once made: a clone starts without one (it may be changed), and a
-/// memo is equal to every other memo, since it says nothing the value beside it does not.
-#[derive(Default)]
-pub struct Memo(std::sync::OnceLock<u64>);
+/// A fact about the value beside it, found on first use and kept inside the value, so a value
+/// kept from one build to the next (a KPI's analysis that `serve` did not redo) is not examined
+/// again: by default its fingerprint (`Memo`), or a yes-or-no fact such as whether every number a
+/// data table publishes from it is finite (`Memo<bool>`). Only for values that are not changed
+/// once made: a clone starts without one (it may be changed), and a memo is equal to every other
+/// memo, since it says nothing the value beside it does not.
+pub struct Memo<T = u64>(std::sync::OnceLock<T>);
 
-impl Memo {
-    /// The fingerprint, taking it with `take` the first time.
-    pub fn get_or(&self, take: impl FnOnce() -> u64) -> u64 {
-        *self.0.get_or_init(take)
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo(std::sync::OnceLock::new())
     }
 }
 
-/// A yes-or-no fact about the value beside it (whether every number a data table publishes from
-/// it is finite), found on first use and kept inside the value like a [`Memo`], so a value `serve`
-/// keeps from one build to the next is not examined again.
-#[derive(Default)]
-pub struct Found(std::sync::OnceLock<bool>);
-
-impl Found {
+impl<T: Copy> Memo<T> {
     /// The fact, finding it with `find` the first time.
-    pub fn get_or(&self, find: impl FnOnce() -> bool) -> bool {
+    pub fn get_or(&self, find: impl FnOnce() -> T) -> T {
         *self.0.get_or_init(find)
     }
 }
@@ -96,26 +89,26 @@ impl Default for Identity {
     }
 }
 
-/// The traits of a key kept beside the value it describes ([`Memo`], [`Found`], [`Identity`]): a clone
+/// The traits of a key kept beside the value it describes ([`Memo`], [`Identity`]): a clone
 /// starts afresh (`Default`), since the clone may be changed; every key is equal to every other,
 /// since it says nothing the value beside it does not; and it prints as its type's name.
 macro_rules! kept_beside_its_value {
-    ($($key:ident),*) => {$(
-        impl Clone for $key {
-            fn clone(&self) -> $key {
-                $key::default()
+    ($($key:ident $(<$t:ident>)?),*) => {$(
+        impl$(<$t>)? Clone for $key$(<$t>)? {
+            fn clone(&self) -> Self {
+                Self::default()
             }
         }
 
-        impl PartialEq for $key {
-            fn eq(&self, _: &$key) -> bool {
+        impl$(<$t>)? PartialEq for $key$(<$t>)? {
+            fn eq(&self, _: &Self) -> bool {
                 true
             }
         }
 
-        impl Eq for $key {}
+        impl$(<$t>)? Eq for $key$(<$t>)? {}
 
-        impl std::fmt::Debug for $key {
+        impl$(<$t>)? std::fmt::Debug for $key$(<$t>)? {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(stringify!($key))
             }
@@ -123,7 +116,7 @@ macro_rules! kept_beside_its_value {
     )*};
 }
 
-kept_beside_its_value!(Memo, Found, Identity);
+kept_beside_its_value!(Memo<T>, Identity);
 
 /// The serializer: writes the tagged bytes into a buffer (one hasher write per key rather than
 /// one per field, which made SipHash's per-call cost most of a KPI page's key).

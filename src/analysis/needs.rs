@@ -212,8 +212,8 @@ pub struct NeedsAnalysis {
     /// Whether every number of `rows`, and of `breakdowns`, as the needs tables publish them is
     /// finite: found the first time the tables are made ([`NeedsAnalysis::tables_finite`]) and
     /// kept with the analysis.
-    rows_finite: crate::fingerprint::Found,
-    breakdowns_finite: crate::fingerprint::Found,
+    rows_finite: crate::fingerprint::Memo<bool>,
+    breakdowns_finite: crate::fingerprint::Memo<bool>,
 }
 
 impl NeedsAnalysis {

@@ -3,7 +3,7 @@
 //! pipeline of contracts ending soon.
 
 use super::spc::{self, Assurance, PointType, Rule, SpcOptions, SpcPoint, SpecialCause};
-use crate::fingerprint::{Found, Memo};
+use crate::fingerprint::Memo;
 use crate::model::config::PerformanceConfig;
 use crate::model::{Contract, Kpi, Period, Polarity, Project};
 use chrono::{Datelike, Months, NaiveDate};
@@ -185,7 +185,7 @@ pub struct KpiAnalysis {
     /// Whether every number of the KPI's rows in the published KPI table is finite, found the
     /// first time the table is made ([`KpiAnalysis::rows_finite`]) and kept with the analysis.
     #[serde(skip)]
-    rows_finite: Found,
+    rows_finite: Memo<bool>,
 }
 
 impl KpiAnalysis {
@@ -379,7 +379,7 @@ pub fn analyse_kpi(kpi: &Kpi, perf: &PerformanceConfig) -> KpiAnalysis {
         phases,
         special_causes,
         memo: Memo::default(),
-        rows_finite: Found::default(),
+        rows_finite: Memo::default(),
     }
 }
 
