@@ -409,8 +409,8 @@ pub fn build_cached(
     let (mut linked, mut now, mut pending) = (Vec::new(), Vec::new(), false);
     for table in tables {
         let held = previous.and_then(|cache| {
-            let same = cache.holds(&table);
             let held = cache.table_in_site(&table.path)?;
+            let same = held.holds(&table);
             (same || cache.defer_search).then(|| (held.clone(), same))
         });
         match held {

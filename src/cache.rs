@@ -98,6 +98,14 @@ pub struct PublishedTable {
     pub key: Option<u64>,
 }
 
+impl PublishedTable {
+    /// True when these are the bytes `file` would be written as: same path, and a key that is
+    /// known and equal.
+    pub fn holds(&self, file: &StreamedFile<'_>) -> bool {
+        self.path == file.path && file.key.is_some() && self.key == file.key
+    }
+}
+
 impl From<&StreamedFile<'_>> for PublishedTable {
     /// The table `file` becomes once written.
     fn from(file: &StreamedFile<'_>) -> PublishedTable {
@@ -265,7 +273,8 @@ impl BuildCache {
     /// True when the published site holds `file` as it would be written now: its key is known
     /// and equal to the key of the bytes the site holds at its path.
     pub fn holds(&self, file: &StreamedFile<'_>) -> bool {
-        file.key.is_some() && self.table_in_site(&file.path).map(|t| t.key) == Some(file.key)
+        self.table_in_site(&file.path)
+            .is_some_and(|table| table.holds(file))
     }
 
     /// Remembers the data tables of the site a build published, with the keys of the bytes each
