@@ -33,13 +33,10 @@ pub fn folder_pages<'a>(w: &Strings, pages: &[Page<'a>]) -> Vec<Page<'a>> {
     {
         let trimmed = page.path.trim_end_matches('/');
         if let Some((parent, _)) = trimmed.rsplit_once('/') {
-            let folder = &page.path[..=parent.len()];
-            match children.get_mut(folder) {
-                Some(kids) => kids.push(page),
-                None => {
-                    children.insert(folder, vec![page]);
-                }
-            }
+            children
+                .entry(&page.path[..=parent.len()])
+                .or_default()
+                .push(page);
         }
     }
     children
