@@ -61,20 +61,20 @@ impl<T: Serialize> DataTable<T> {
     /// Rows of a serialisable struct; `header` (the struct's field order) is written only when
     /// there are no rows to take it from.
     pub fn new(rows: Vec<T>, header: &[&str]) -> Result<Self> {
-        let header = header.iter().map(|h| h.to_string()).collect();
-        Self::flagged(rows, header, true)
+        Self::known(rows, header, false)
     }
 
     /// [`DataTable::new`] for rows whose numbers the caller may already know to be finite: when
     /// `finite` (found by [`all_finite`], perhaps in an earlier build of `serve`) the rows are not
     /// walked again.
     pub fn known(rows: Vec<T>, header: &[&str], finite: bool) -> Result<Self> {
+        let header = header.iter().map(|h| h.to_string()).collect();
         if !finite {
-            return Self::new(rows, header);
+            return Self::flagged(rows, header, true);
         }
         Ok(DataTable {
             rows,
-            header: header.iter().map(|h| h.to_string()).collect(),
+            header,
             named: true,
             flags: Flags::new(),
         })
