@@ -995,6 +995,55 @@ mod tests {
     const HOME: &str = "E08000099";
 
     #[test]
+    fn series_in_several_batches_and_read_out_of_order_keep_their_rows_in_order() {
+        // More series than one parallel batch, each series' periods read newest first and
+        // interleaved with every other series'.
+        let areas: Vec<String> = (0..SERIES_PER_BATCH + 77)
+            .map(|i| format!("E{i:08}"))
+            .collect();
+        let mut observations = Vec::new();
+        for period in ["2023", "2021", "2022"] {
+            for (i, area) in areas.iter().enumerate().rev() {
+                let value = i as f64 + period.parse::<f64>().unwrap() / 10_000.0;
+                observations.push(obs(
+                    "P",
+                    area,
+                    period,
+                    [Some(value), None, None, None, None],
+                ));
+            }
+        }
+        let p = project(
+            vec![indicator(
+                "P",
+                ValueType::Proportion,
+                100.0,
+                Polarity::HigherIsBetter,
+            )],
+            observations,
+        );
+        let a = analyse_needs(&p);
+        assert_eq!(a.rows.len(), 3 * areas.len());
+        assert!(a.rows.windows(2).all(|w| {
+            (&w[0].indicator_id, &w[0].area_code, &w[0].period)
+                < (&w[1].indicator_id, &w[1].area_code, &w[1].period)
+        }));
+        // A series of the second batch: its own values, in period order, the trend on its latest.
+        let area = &areas[SERIES_PER_BATCH + 40];
+        let series = a.series("P", area);
+        let periods: Vec<&str> = series.iter().map(|r| &*r.period.label).collect();
+        assert_eq!(periods, ["2021", "2022", "2023"]);
+        assert_eq!(
+            series[0].value,
+            Some((SERIES_PER_BATCH + 40) as f64 + 0.2021)
+        );
+        assert_eq!(
+            series.iter().map(|r| r.trend.is_some()).collect::<Vec<_>>(),
+            [false, false, true]
+        );
+    }
+
+    #[test]
     fn intervals_are_computed_from_counts() {
         let p = project(
             vec![
