@@ -266,6 +266,43 @@ fn position_key(location: &Location) -> (u8, String, usize, usize) {
 mod tests {
     use super::*;
 
+    /// Problems gathered apart (as checks run side by side are) and added in order keep and hide
+    /// the very problems that pushing them one by one would, past a file's limit too.
+    #[test]
+    fn problems_added_from_apart_are_kept_as_if_pushed_one_by_one() {
+        let problem = |n: usize, error: bool| {
+            let message = format!("problem {n}");
+            if error {
+                Diagnostic::error("needs/values.csv", Location::Line(n), message)
+            } else {
+                Diagnostic::warning("needs/values.csv", Location::Line(n), message)
+            }
+        };
+        let (first, apart): (Vec<_>, Vec<_>) = (0..250).partition(|n| *n < 60);
+        let mut one_by_one = Diagnostics::new();
+        let mut added = Diagnostics::new();
+        for &n in &first {
+            one_by_one.push(problem(n, false));
+            added.push(problem(n, false));
+        }
+        let (mut settled, mut duplicates) = (Diagnostics::new(), Diagnostics::new());
+        for &n in &apart {
+            one_by_one.push(problem(n, n % 3 == 0));
+            let list = if n < 130 {
+                &mut settled
+            } else {
+                &mut duplicates
+            };
+            list.push(problem(n, n % 3 == 0));
+        }
+        added.extend(settled);
+        added.extend(duplicates);
+        assert_eq!(added.sorted(), one_by_one.sorted());
+        assert_eq!(added.error_count(), one_by_one.error_count());
+        assert_eq!(added.warning_count(), one_by_one.warning_count());
+        assert_eq!(added.len(), MAX_PER_FILE);
+    }
+
     #[test]
     fn displays_line_column_value_and_hint() {
         let d = Diagnostic::error("needs/values.csv", Location::Line(12), "not a number")

@@ -668,9 +668,23 @@ fn needs_model(read: &[(String, Arc<Vec<table::Table>>)], diags: &mut Diagnostic
             }
         }
     }
-    needs::settle_indicators(&mut indicators, &values, diags);
-    needs::check_duplicates(&values.observations, diags);
-    needs::sort_observations(&mut values.observations);
+    // The checks and the sort's order only read the observations: they run side by side, each
+    // with its own diagnostics, added in the order the checks would have made them one by one.
+    let (mut settled, mut duplicates) = (Diagnostics::new(), Diagnostics::new());
+    let ((), ((), order)) = rayon::join(
+        || needs::settle_indicators(&mut indicators, &values, &mut settled),
+        || {
+            rayon::join(
+                || needs::check_duplicates(&values.observations, &mut duplicates),
+                || needs::series_order(&values.observations),
+            )
+        },
+    );
+    diags.extend(settled);
+    diags.extend(duplicates);
+    if let Some(order) = order {
+        needs::put_in_order(&mut values.observations, order);
+    }
     (indicators, Arc::new(values.observations), values.areas)
 }
 

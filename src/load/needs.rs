@@ -641,6 +641,15 @@ fn keep_fingertips_extras(
 /// rows equal on all of these keep their file order). Already in that order (the usual export),
 /// they are left as they are without the sort's copy of every observation.
 pub fn sort_observations(observations: &mut [Observation]) {
+    if let Some(order) = series_order(observations) {
+        put_in_order(observations, order);
+    }
+}
+
+/// Where each observation of the series order is now (`None` when they are in it already): a
+/// stable sort of positions, not of the observations (hundreds of bytes each), on every core.
+/// It only reads the observations, so the load checks them while it runs.
+pub fn series_order(observations: &[Observation]) -> Option<Vec<usize>> {
     fn key(o: &Observation) -> (&str, &str, &Option<String>, &Option<String>, &Period) {
         (
             &o.indicator_id,
@@ -651,12 +660,17 @@ pub fn sort_observations(observations: &mut [Observation]) {
         )
     }
     if observations.is_sorted_by(|a, b| key(a) <= key(b)) {
-        return;
+        return None;
     }
-    // Sort positions, not the observations (hundreds of bytes each), then move each observation
-    // once, following the permutation's cycles.
+    use rayon::slice::ParallelSliceMut;
     let mut order: Vec<usize> = (0..observations.len()).collect();
-    order.sort_by(|&a, &b| key(&observations[a]).cmp(&key(&observations[b])));
+    order.par_sort_by(|&a, &b| key(&observations[a]).cmp(&key(&observations[b])));
+    Some(order)
+}
+
+/// Moves each observation once to its place in `order` (from [`series_order`]), following the
+/// permutation's cycles.
+pub fn put_in_order(observations: &mut [Observation], mut order: Vec<usize>) {
     for start in 0..order.len() {
         let mut at = start;
         // `order[at]` is where the observation that belongs at `at` is now; a placed one points
