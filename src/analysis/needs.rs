@@ -658,8 +658,16 @@ impl Headline {
 /// most frequent age among those rows (ties: the alphabetically first, `None` first).
 fn headlines(observations: &[Observation]) -> BTreeMap<&str, Headline> {
     let mut by_indicator: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
-    for o in observations.iter().filter(|o| o.is_headline()) {
-        by_indicator.entry(&o.indicator_id).or_default().push(o);
+    // An indicator's observations come together (the load sorts them): one map search per run.
+    let headline = observations.iter().filter(|o| o.is_headline());
+    for run in headline
+        .collect::<Vec<_>>()
+        .chunk_by(|a, b| a.indicator_id == b.indicator_id)
+    {
+        by_indicator
+            .entry(&run[0].indicator_id)
+            .or_default()
+            .extend_from_slice(run);
     }
     by_indicator
         .into_iter()
@@ -853,23 +861,34 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
         bench: &bench,
         bench_area,
     };
-    // Series are analysed in parallel a batch at a time, each batch's rows then moved into
-    // `rows` in series order: only one batch's rows are ever held twice.
+    // Series are analysed in parallel a batch at a time. Each batch's rows are moved into `rows`
+    // in series order while the next batch is analysed (the move is the first touch of `rows`'
+    // fresh memory, which the kernel zeroes): only two batches' rows are ever held twice.
     let mut series = headline_obs
         .chunk_by(|a, b| a.indicator_id == b.indicator_id && a.area_code == b.area_code);
+    let mut made: Vec<(Vec<NeedRow>, Vec<&Observation>)> = Vec::new();
     loop {
         let batch: Vec<&[&Observation]> = series.by_ref().take(SERIES_PER_BATCH).collect();
-        if batch.is_empty() {
+        let last = batch.is_empty();
+        let done = std::mem::take(&mut made);
+        let (next, ()) = rayon::join(
+            || -> Vec<(Vec<NeedRow>, Vec<&Observation>)> {
+                batch
+                    .into_par_iter()
+                    .map(|obs| context.series(obs))
+                    .collect()
+            },
+            || {
+                for (series_rows, rest) in done {
+                    rows.extend(series_rows);
+                    others.extend(rest);
+                }
+            },
+        );
+        if last {
             break;
         }
-        let made: Vec<(Vec<NeedRow>, Vec<&Observation>)> = batch
-            .into_par_iter()
-            .map(|obs| context.series(obs))
-            .collect();
-        for (series_rows, rest) in made {
-            rows.extend(series_rows);
-            others.extend(rest);
-        }
+        made = next;
     }
     let mut breakdowns: Vec<BreakdownRow> = others
         .into_par_iter()
