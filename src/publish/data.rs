@@ -45,6 +45,9 @@ pub fn all_finite<T: Serialize>(rows: impl IntoIterator<Item = T>) -> bool {
 /// is written without being held whole.
 const CHUNK_ROWS: usize = 1024;
 
+/// Chunks encoded side by side before they are written.
+const CHUNKS_PER_WINDOW: usize = 16;
+
 /// A data table ready to be written: its rows, its header, and which of its numbers are not
 /// finite (found before anything is written, so the [`NOT_FINITE`] field is in the header of a
 /// file that needs it). Writing streams: a national table is never in memory as text.
@@ -130,73 +133,125 @@ impl<T: Serialize> DataTable<T> {
 
     /// Writes the table as CSV: a number that is not finite empty, named in [`NOT_FINITE`], and
     /// every text cell neutralised ([`neutralise`]).
-    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()> {
-        // Each part is written as CSV into a buffer of its own, then to `out` whole.
-        let writer = || {
-            csv::WriterBuilder::new()
-                .flexible(!self.named)
-                .from_writer(Vec::new())
-        };
-        let finished = |w: csv::Writer<Vec<u8>>| w.into_inner().context("writing CSV");
+    pub fn write_csv(&self, out: &mut dyn Write) -> Result<()>
+    where
+        T: Sync,
+    {
         if !self.named || self.rows.is_empty() {
-            let mut head = writer();
+            let mut head = self.csv_writer(Vec::new(), true);
             if !self.named && !self.flags.is_empty() {
                 head.write_record(self.header.iter().map(String::as_str).chain([NOT_FINITE]))?;
             } else {
                 head.write_record(&self.header)?;
             }
-            out.write_all(&finished(head)?).context("writing CSV")?;
+            out.write_all(&head.into_inner().context("writing CSV")?)
+                .context("writing CSV")?;
         }
-        let mut buffer = Vec::new();
-        for (n, chunk) in self.rows.chunks(CHUNK_ROWS).enumerate() {
-            let header_first = self.named && n == 0;
-            let mut raw = csv::WriterBuilder::new()
-                .has_headers(header_first)
-                .from_writer(buffer);
-            for row in chunk {
-                raw.serialize(row).context("serialising a data row")?;
-            }
-            buffer = raw.into_inner().context("serialising a data row")?;
-            if self.flags.is_empty() && !may_need_neutralising(&buffer) {
-                // Nothing to neutralise or blank: copying would write these very bytes again.
-                out.write_all(&buffer).context("writing CSV")?;
-            } else {
-                let mut copy = writer();
-                copy_neutralised(
-                    &buffer,
-                    &self.flags,
-                    header_first,
-                    n * CHUNK_ROWS,
-                    &mut copy,
-                )?;
-                out.write_all(&finished(copy)?).context("writing CSV")?;
-            }
-            buffer.clear();
-        }
+        self.write_chunks(out, |n, chunk| self.csv_chunk(n, chunk))
+            .context("writing CSV")?;
         out.flush().context("writing CSV")?;
+        Ok(())
+    }
+
+    fn csv_writer(&self, buffer: Vec<u8>, has_headers: bool) -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .flexible(!self.named)
+            .has_headers(has_headers)
+            .from_writer(buffer)
+    }
+
+    /// The CSV of the `n`th chunk of rows, the first with the header of a table of structs.
+    fn csv_chunk(&self, n: usize, chunk: &[T]) -> Result<Vec<u8>> {
+        let header_first = self.named && n == 0;
+        let mut raw = csv::WriterBuilder::new()
+            .has_headers(header_first)
+            .from_writer(Vec::new());
+        for row in chunk {
+            raw.serialize(row).context("serialising a data row")?;
+        }
+        let raw = raw.into_inner().context("serialising a data row")?;
+        if self.flags.is_empty() && !may_need_neutralising(&raw) {
+            // Nothing to neutralise or blank: copying would write these very bytes again.
+            return Ok(raw);
+        }
+        let mut copy = self.csv_writer(Vec::with_capacity(raw.len()), true);
+        copy_neutralised(&raw, &self.flags, header_first, n * CHUNK_ROWS, &mut copy)?;
+        copy.into_inner().context("writing CSV")
+    }
+
+    /// Writes the rows [`CHUNK_ROWS`] at a time, each chunk's bytes made by `encode` (given the
+    /// chunk's number): a window of chunks is encoded on every core, then written in order, so a
+    /// large table is neither held whole nor written on one core while the others wait.
+    fn write_chunks(
+        &self,
+        out: &mut dyn Write,
+        encode: impl Fn(usize, &[T]) -> Result<Vec<u8>> + Sync,
+    ) -> Result<()>
+    where
+        T: Sync,
+    {
+        use rayon::prelude::*;
+        for (w, window) in self.rows.chunks(CHUNK_ROWS * CHUNKS_PER_WINDOW).enumerate() {
+            let encoded: Vec<Vec<u8>> = window
+                .par_chunks(CHUNK_ROWS)
+                .enumerate()
+                .map(|(i, chunk)| encode(w * CHUNKS_PER_WINDOW + i, chunk))
+                .collect::<Result<_>>()?;
+            for bytes in encoded {
+                out.write_all(&bytes)?;
+            }
+        }
         Ok(())
     }
 
     /// Writes the table as JSON: an array of objects, pretty-printed with a final newline, each
     /// object given the [`NOT_FINITE`] field, last, when some row is flagged.
-    pub fn write_json(&self, out: &mut dyn Write) -> Result<()> {
-        // The serialiser makes a write for every brace, name and indent: into a buffer of a
-        // known type, not each through `dyn Write`.
-        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
-        let mut json = serde_json::Serializer::pretty(&mut buffered);
-        if self.flags.is_empty() {
-            self.rows.serialize(&mut json)?;
-        } else {
-            FlaggedRows(self).serialize(&mut json)?;
+    pub fn write_json(&self, out: &mut dyn Write) -> Result<()>
+    where
+        T: Sync,
+    {
+        if self.rows.is_empty() {
+            out.write_all(b"[]\n").context("writing JSON")?;
+            return out.flush().context("writing JSON");
         }
-        buffered.write_all(b"\n").context("writing JSON")?;
-        buffered.flush().context("writing JSON")?;
-        Ok(())
+        // Each chunk is written as a pretty array of its own, its rows indented as the whole
+        // array's are; the chunks' rows are then joined as one array's.
+        out.write_all(b"[\n").context("writing JSON")?;
+        self.write_chunks(out, |n, chunk| {
+            let mut bytes = Vec::with_capacity(chunk.len() * 256);
+            let mut json = serde_json::Serializer::pretty(&mut bytes);
+            if self.flags.is_empty() {
+                chunk.serialize(&mut json)?;
+            } else {
+                FlaggedRows {
+                    table: self,
+                    first: n * CHUNK_ROWS,
+                    rows: chunk,
+                }
+                .serialize(&mut json)?;
+            }
+            // `[\n` … `\n]` around the rows; a chunk after the first follows the last one's row.
+            let rows = &bytes[2..bytes.len() - 2];
+            let mut joined = Vec::with_capacity(rows.len() + 2);
+            if n > 0 {
+                joined.extend_from_slice(b",\n");
+            }
+            joined.extend_from_slice(rows);
+            Ok(joined)
+        })
+        .context("writing JSON")?;
+        out.write_all(b"\n]\n").context("writing JSON")?;
+        out.flush().context("writing JSON")
     }
 }
 
-/// A table's rows as JSON objects each ending in its [`NOT_FINITE`] field.
-struct FlaggedRows<'t, T>(&'t DataTable<T>);
+/// Rows of a table as JSON objects each ending in its [`NOT_FINITE`] field; `first` is the
+/// table's number for the first of `rows`.
+struct FlaggedRows<'t, T> {
+    table: &'t DataTable<T>,
+    first: usize,
+    rows: &'t [T],
+}
 
 impl<T: Serialize> Serialize for FlaggedRows<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -206,13 +261,13 @@ impl<T: Serialize> Serialize for FlaggedRows<'_, T> {
             row: &'a T,
             not_finite: String,
         }
-        let table = self.0;
-        serializer.collect_seq(table.rows.iter().enumerate().map(|(i, row)| {
+        let table = self.table;
+        serializer.collect_seq(self.rows.iter().enumerate().map(|(i, row)| {
             Flagged {
                 row,
                 not_finite: table
                     .flags
-                    .get(&i)
+                    .get(&(self.first + i))
                     .map(|cells| {
                         cells
                             .iter()
@@ -227,7 +282,7 @@ impl<T: Serialize> Serialize for FlaggedRows<'_, T> {
 }
 
 /// CSV bytes for rows of a serialisable struct; the header is the struct's field order.
-pub fn to_csv<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
+pub fn to_csv<T: Serialize + Sync>(rows: &[T], header: &[&str]) -> Result<Vec<u8>> {
     Ok(to_csv_and_json(rows, header)?.csv)
 }
 
@@ -241,7 +296,7 @@ pub struct Encoded {
 
 /// CSV and JSON bytes for the same rows, with the same rule for a number that is not finite:
 /// empty in CSV, null in JSON, and the row's fields named in [`NOT_FINITE`] in both.
-pub fn to_csv_and_json<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Encoded> {
+pub fn to_csv_and_json<T: Serialize + Sync>(rows: &[T], header: &[&str]) -> Result<Encoded> {
     let table = DataTable::new(rows.iter().collect(), header)?;
     let (mut csv, mut json) = (Vec::new(), Vec::new());
     table.write_csv(&mut csv)?;
@@ -255,7 +310,7 @@ pub fn to_csv_and_json<T: Serialize>(rows: &[T], header: &[&str]) -> Result<Enco
 
 /// CSV bytes for rows that serialise as sequences (a header known only at run time, such as a
 /// register's own extra columns): `header` first, then each row, cells neutralised as in [`to_csv`].
-pub fn to_csv_rows<T: Serialize>(header: &[String], rows: &[T]) -> Result<Vec<u8>> {
+pub fn to_csv_rows<T: Serialize + Sync>(header: &[String], rows: &[T]) -> Result<Vec<u8>> {
     let mut csv = Vec::new();
     DataTable::sequences(rows.iter().collect(), header)?.write_csv(&mut csv)?;
     Ok(csv)
@@ -355,6 +410,87 @@ mod tests {
     struct Row {
         name: String,
         value: Option<f64>,
+    }
+
+    /// A table of more rows than one window of chunks is written as one table: the JSON is one
+    /// pretty array, byte for byte, and each flag and neutralised cell is on its own row however
+    /// far into the table it is.
+    #[test]
+    fn a_table_of_several_windows_is_written_as_one_with_each_rows_flags() {
+        #[derive(Serialize)]
+        struct Kpi {
+            n: usize,
+            value: f64,
+            note: String,
+        }
+        /// The same rows as a one-pass serialiser sees them once flagged.
+        #[derive(Serialize)]
+        struct Flagged {
+            n: usize,
+            value: Option<f64>,
+            note: String,
+            not_finite: &'static str,
+        }
+        let count = CHUNK_ROWS * CHUNKS_PER_WINDOW * 2 + 7;
+        let (nan_at, formula_at) = (CHUNK_ROWS * CHUNKS_PER_WINDOW + 3, count - 2);
+        let note = |n: usize| {
+            if n == formula_at {
+                "=1+1".to_string()
+            } else {
+                format!("row {n}")
+            }
+        };
+        let value = |n: usize| {
+            if n == nan_at {
+                f64::NAN
+            } else {
+                n as f64 / 4.0
+            }
+        };
+        let rows: Vec<Kpi> = (0..count)
+            .map(|n| Kpi {
+                n,
+                value: value(n),
+                note: note(n),
+            })
+            .collect();
+        let table = DataTable::new(rows, &["n", "value", "note"]).unwrap();
+        let expected: Vec<Flagged> = (0..count)
+            .map(|n| Flagged {
+                n,
+                value: Some(value(n)).filter(|v| v.is_finite()),
+                note: note(n),
+                not_finite: if n == nan_at { "value" } else { "" },
+            })
+            .collect();
+        let mut json = Vec::new();
+        table.write_json(&mut json).unwrap();
+        let one_pass = serde_json::to_string_pretty(&expected).unwrap() + "\n";
+        assert!(
+            json == one_pass.as_bytes(),
+            "the JSON differs from one pass's"
+        );
+        let mut csv = Vec::new();
+        table.write_csv(&mut csv).unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), count + 1);
+        assert_eq!(lines[0], "n,value,note,not_finite");
+        assert_eq!(lines[1], "0,0.0,row 0,");
+        assert_eq!(lines[nan_at + 1], format!("{nan_at},,row {nan_at},value"));
+        assert_eq!(
+            lines[formula_at + 1],
+            format!("{formula_at},{},'=1+1,", formula_at as f64 / 4.0)
+        );
+        assert_eq!(
+            lines[count],
+            format!(
+                "{},{},row {},",
+                count - 1,
+                (count - 1) as f64 / 4.0,
+                count - 1
+            )
+        );
     }
 
     #[test]
