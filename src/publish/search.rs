@@ -271,7 +271,6 @@ fn write_chunks(
     chunk_bytes: usize,
     out: &mut Vec<OutputFile>,
 ) -> Vec<(String, String)> {
-    use std::fmt::Write as _;
     let mut chunks = Vec::new();
     let (mut words, mut stems) = (String::new(), String::new());
     let mut first: Option<&str> = None;
@@ -289,30 +288,27 @@ fn write_chunks(
         words.clear();
         stems.clear();
     };
-    for (key, stem, posting) in lexicon.keys() {
+    // Each key's entries are written on whichever core is free; the chunks are cut in key order.
+    let keys: Vec<(&str, Option<&str>, Option<usize>)> = lexicon.keys().collect();
+    let entries: Vec<(&str, Option<String>, Option<String>)> = keys
+        .par_iter()
+        .map(|&(key, stem, posting)| {
+            (
+                key,
+                stem.map(|stem| word_entry(key, stem)),
+                posting.map(|p| stem_entry(key, &postings[p])),
+            )
+        })
+        .collect();
+    for (key, word, stem) in entries {
         first.get_or_insert(key);
-        if let Some(stem) = stem {
-            if !words.is_empty() {
-                words.push(',');
+        for (list, entry) in [(&mut words, word), (&mut stems, stem)] {
+            if let Some(entry) = entry {
+                if !list.is_empty() {
+                    list.push(',');
+                }
+                list.push_str(&entry);
             }
-            // A word that is its own stem says so with 1.
-            if stem == key {
-                let _ = write!(words, "{}:1", json_str(key));
-            } else {
-                let _ = write!(words, "{}:{}", json_str(key), json_str(stem));
-            }
-        }
-        if let Some(p) = posting {
-            if !stems.is_empty() {
-                stems.push(',');
-            }
-            let _ = write!(stems, "{}:[", json_str(key));
-            let pages = differences(postings[p].iter().map(|(page, _)| *page));
-            for (k, (step, (_, weight))) in pages.zip(&postings[p]).enumerate() {
-                let sep = if k == 0 { "" } else { "," };
-                let _ = write!(stems, "{sep}{step},{weight}");
-            }
-            stems.push(']');
         }
         if words.len() + stems.len() >= chunk_bytes {
             flush(&mut first, &mut words, &mut stems);
@@ -320,6 +316,29 @@ fn write_chunks(
     }
     flush(&mut first, &mut words, &mut stems);
     chunks
+}
+
+/// A word's entry in a chunk: the word and its stem, or 1 for a word that is its own stem.
+fn word_entry(key: &str, stem: &str) -> String {
+    if stem == key {
+        format!("{}:1", json_str(key))
+    } else {
+        format!("{}:{}", json_str(key), json_str(stem))
+    }
+}
+
+/// A stem's entry in a chunk: the stem and its postings, each page number given as its
+/// difference from the one before, followed by its weight.
+fn stem_entry(key: &str, postings: &[(u32, u32)]) -> String {
+    use std::fmt::Write as _;
+    let mut entry = format!("{}:[", json_str(key));
+    let pages = differences(postings.iter().map(|(page, _)| *page));
+    for (k, (step, (_, weight))) in pages.zip(postings).enumerate() {
+        let sep = if k == 0 { "" } else { "," };
+        let _ = write!(entry, "{sep}{step},{weight}");
+    }
+    entry.push(']');
+    entry
 }
 
 /// Writes the files of `pages/`, [`PAGES_PER_FILE`] pages' address, title, metadata and text in
