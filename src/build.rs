@@ -438,13 +438,23 @@ pub fn build_cached(
         .collect();
     // Only the search index is left to build: free the model and the analysis first, so
     // the index's memory is not added to theirs (a cache keeps them for the next build).
-    match cache.as_deref_mut() {
-        Some(cache) => cache.keep_model(project, analysis),
-        None => drop((project, analysis)),
-    }
+    // A build frees them while it writes the other files, on the other core.
+    let freed = match cache.as_deref_mut() {
+        Some(cache) => {
+            cache.keep_model(project, analysis);
+            None
+        }
+        None => Some((project, analysis)),
+    };
     drop((renderer, theme));
-    staging.write(&files, observer)?;
-    staging.copy(&copies)?;
+    let ((), written) = rayon::join(
+        || drop(freed),
+        || -> Result<()> {
+            staging.write(&files, observer)?;
+            staging.copy(&copies)
+        },
+    );
+    written?;
     match cache.as_deref_mut() {
         Some(cache) => {
             cache.set_files(files);
