@@ -28,7 +28,10 @@ pub struct KpiInput<'a> {
     pub words: &'a Strings,
 }
 
-fn contract_fingerprint<S: serde::Serializer>(c: &&Contract, s: S) -> Result<S::Ok, S::Error> {
+pub(super) fn contract_fingerprint<S: serde::Serializer>(
+    c: &&Contract,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     s.serialize_u64(c.fingerprint())
 }
 
@@ -36,7 +39,10 @@ fn kpi_fingerprint<S: serde::Serializer>(kpi: &&KpiAnalysis, s: S) -> Result<S::
     s.serialize_u64(kpi.fingerprint())
 }
 
-fn words_fingerprint<S: serde::Serializer>(words: &&Strings, s: S) -> Result<S::Ok, S::Error> {
+pub(super) fn words_fingerprint<S: serde::Serializer>(
+    words: &&Strings,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     s.serialize_u64(words.fingerprint())
 }
 

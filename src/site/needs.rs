@@ -174,7 +174,7 @@ pub(super) fn contract_ref(ix: &Index, c: &Contract) -> ContractRef {
         supplier: c.supplier.clone(),
         variation,
         assurance,
-        rating: rating_words(ix, status),
+        rating: rating_words(ix.words, status),
         rating_class: rating_class(status),
     }
 }

@@ -119,28 +119,24 @@ fn contract_line(ix: &Index, c: &Contract) -> ContractLine {
         annual_value: money(c.annual_value),
         annual_value_raw: c.annual_value,
         end_date: date(ix.words, c.final_end_date()),
-        status: status_words(ix, status),
-        rating: rating_words(ix, status),
+        status: status_words(ix.words, status),
+        rating: rating_words(ix.words, status),
         rating_class: rating_class(status),
         kpi_count: kpis.len(),
         concern: kpis.iter().filter(|k| shows_concern(&k.summary)).count(),
         improvement: count(PointType::SpecialCauseImprovement),
-        flags: flag_words(ix, status),
+        flags: flag_words(ix.words, status),
     }
 }
 
 /// A contract's status (not started, live, in extension, ended) in words.
-pub fn status_words(ix: &Index, status: Option<&ContractStatus>) -> String {
-    status
-        .map(|s| words::of(ix.words, s.status))
-        .unwrap_or_default()
+pub fn status_words(w: &Strings, status: Option<&ContractStatus>) -> String {
+    status.map(|s| words::of(w, s.status)).unwrap_or_default()
 }
 
 /// A contract's performance rating in words (empty when the contract has no status).
-pub fn rating_words(ix: &Index, status: Option<&ContractStatus>) -> String {
-    status
-        .map(|s| words::of(ix.words, s.rating))
-        .unwrap_or_default()
+pub fn rating_words(w: &Strings, status: Option<&ContractStatus>) -> String {
+    status.map(|s| words::of(w, s.rating)).unwrap_or_default()
 }
 
 /// A contract's performance rating as a CSS class suffix (`rating-…`), never page text.
@@ -151,9 +147,9 @@ pub fn rating_class(status: Option<&ContractStatus>) -> String {
 }
 
 /// A contract's flags in words.
-pub fn flag_words(ix: &Index, status: Option<&ContractStatus>) -> Vec<String> {
+pub fn flag_words(w: &Strings, status: Option<&ContractStatus>) -> Vec<String> {
     status
-        .map(|s| s.flags.iter().map(|f| words::of(ix.words, *f)).collect())
+        .map(|s| s.flags.iter().map(|f| words::of(w, *f)).collect())
         .unwrap_or_default()
 }
 
