@@ -656,22 +656,13 @@ impl Headline {
 /// The headline series of each indicator, over every area: Persons (or no sex given) where the
 /// indicator has such rows, else the alphabetically first sex; at the indicator's own age band, the
 /// most frequent age among those rows (ties: the alphabetically first, `None` first).
-fn headlines(observations: &[Observation]) -> BTreeMap<&str, Headline> {
-    let mut by_indicator: BTreeMap<&str, Vec<&Observation>> = BTreeMap::new();
-    // An indicator's observations come together (the load sorts them): one map search per run.
-    let headline = observations.iter().filter(|o| o.is_headline());
-    for run in headline
-        .collect::<Vec<_>>()
+/// `headline_obs` are the uncategorised observations sorted by indicator, so each indicator's are
+/// one run.
+fn headlines<'o>(headline_obs: &[&'o Observation]) -> BTreeMap<&'o str, Headline> {
+    headline_obs
         .chunk_by(|a, b| a.indicator_id == b.indicator_id)
-    {
-        by_indicator
-            .entry(&run[0].indicator_id)
-            .or_default()
-            .extend_from_slice(run);
-    }
-    by_indicator
-        .into_iter()
-        .map(|(id, obs)| {
+        .map(|obs| {
+            let id = obs[0].indicator_id.as_str();
             let persons = obs.iter().any(|o| is_persons(&o.sex));
             let sex = if persons {
                 None
@@ -832,7 +823,16 @@ impl<'p> SeriesContext<'p, '_> {
 /// each period); the benchmark's own uncategorised rows are not compared. The trend is on the
 /// latest row of each headline series.
 pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
-    let headline = headlines(&project.observations);
+    // The headline observations grouped by (indicator, area), in that order, each group in the
+    // order read: a stable sort, which is one pass over observations that come grouped (as
+    // Fingertips exports and most registers do), where a map took a search per observation.
+    let (mut headline_obs, mut others): (Vec<&Observation>, Vec<&Observation>) =
+        project.observations.iter().partition(|o| o.is_headline());
+    headline_obs.par_sort_by(|a, b| {
+        (a.indicator_id.as_str(), a.area_code.as_str())
+            .cmp(&(b.indicator_id.as_str(), b.area_code.as_str()))
+    });
+    let headline = headlines(&headline_obs);
     let bench_area = project.config.benchmark_area.as_str();
     let mut bench: BTreeMap<BenchKey, f64> = BTreeMap::new();
     for o in project.observations.iter() {
@@ -843,15 +843,6 @@ pub fn analyse_needs(project: &Project) -> NeedsAnalysis {
             }
         }
     }
-    // The headline observations grouped by (indicator, area), in that order, each group in the
-    // order read: a stable sort, which is one pass over observations that come grouped (as
-    // Fingertips exports and most registers do), where a map took a search per observation.
-    let (mut headline_obs, mut others): (Vec<&Observation>, Vec<&Observation>) =
-        project.observations.iter().partition(|o| o.is_headline());
-    headline_obs.par_sort_by(|a, b| {
-        (a.indicator_id.as_str(), a.area_code.as_str())
-            .cmp(&(b.indicator_id.as_str(), b.area_code.as_str()))
-    });
     // Room for every headline observation, the most there can be: grown by doubling, the list
     // would hold up to twice the memory its rows need for as long as the analysis is kept.
     let mut rows = Vec::with_capacity(headline_obs.len());
