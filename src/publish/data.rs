@@ -138,7 +138,7 @@ impl<T: Serialize> DataTable<T> {
         T: Sync,
     {
         if !self.named || self.rows.is_empty() {
-            let mut head = self.csv_writer(Vec::new(), true);
+            let mut head = self.csv_writer(Vec::new());
             if !self.named && !self.flags.is_empty() {
                 head.write_record(self.header.iter().map(String::as_str).chain([NOT_FINITE]))?;
             } else {
@@ -153,10 +153,10 @@ impl<T: Serialize> DataTable<T> {
         Ok(())
     }
 
-    fn csv_writer(&self, buffer: Vec<u8>, has_headers: bool) -> csv::Writer<Vec<u8>> {
+    /// A writer of whole records into `buffer` (the header row is written as a record).
+    fn csv_writer(&self, buffer: Vec<u8>) -> csv::Writer<Vec<u8>> {
         csv::WriterBuilder::new()
             .flexible(!self.named)
-            .has_headers(has_headers)
             .from_writer(buffer)
     }
 
@@ -174,7 +174,7 @@ impl<T: Serialize> DataTable<T> {
             // Nothing to neutralise or blank: copying would write these very bytes again.
             return Ok(raw);
         }
-        let mut copy = self.csv_writer(Vec::with_capacity(raw.len()), true);
+        let mut copy = self.csv_writer(Vec::with_capacity(raw.len()));
         copy_neutralised(&raw, &self.flags, header_first, n * CHUNK_ROWS, &mut copy)?;
         copy.into_inner().context("writing CSV")
     }
