@@ -637,18 +637,12 @@ fn keep_fingertips_extras(
     }
 }
 
-/// Puts observations in series order: indicator, area, breakdown, then period (a stable sort, so
-/// rows equal on all of these keep their file order). Already in that order (the usual export),
-/// they are left as they are without the sort's copy of every observation.
-pub fn sort_observations(observations: &mut [Observation]) {
-    if let Some(order) = series_order(observations) {
-        put_in_order(observations, order);
-    }
-}
-
-/// Where each observation of the series order is now (`None` when they are in it already): a
-/// stable sort of positions, not of the observations (hundreds of bytes each), on every core.
-/// It only reads the observations, so the load checks them while it runs.
+/// Series order is indicator, area, breakdown, then period (a stable sort, so rows equal on all of
+/// these keep their file order). This gives where each observation of that order is now, or `None`
+/// when they are in it already (the usual export), so they are left as they are without the
+/// sort's copy of every observation: a stable sort of positions, not of the observations (hundreds
+/// of bytes each), on every core. It only reads the observations, so the load checks them while
+/// it runs; [`put_in_order`] then moves them.
 pub fn series_order(observations: &[Observation]) -> Option<Vec<usize>> {
     fn key(o: &Observation) -> (&str, &str, &Option<String>, &Option<String>, &Period) {
         (
@@ -981,7 +975,7 @@ mod tests {
     /// The permutation sort gives exactly what a stable sort of the observations gives: rows
     /// equal on indicator, area, breakdown and period (here, two sexes) keep their file order.
     #[test]
-    fn observations_sort_as_a_stable_sort_would() {
+    fn observations_put_in_series_order_are_as_a_stable_sort_would_leave_them() {
         let mut csv =
             String::from("indicator_id,area_code,period,sex,category_type,category,value\n");
         let rows = [
@@ -1024,8 +1018,14 @@ mod tests {
                     &b.period,
                 ))
         });
-        sort_observations(&mut values.observations);
+        let order = series_order(&values.observations).expect("not in series order");
+        put_in_order(&mut values.observations, order);
         assert_eq!(values.observations, expected);
+        assert_eq!(
+            series_order(&values.observations),
+            None,
+            "now in series order"
+        );
         let order: Vec<f64> = values.observations.iter().filter_map(|o| o.value).collect();
         assert_eq!(
             order,
