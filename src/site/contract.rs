@@ -5,9 +5,11 @@
 
 use super::format::{date, money, number, opt_value, period_in};
 use super::index::Index;
-use super::kpi::{contract_fingerprint, words_fingerprint};
 use super::performance::{flag_words, rating_class, rating_words, status_words};
-use super::{contract_path, crumbs, deferred_view, kpi_path, link, tender_path, words, Link, Page};
+use super::{
+    contract_fingerprint, contract_path, crumbs, deferred_view, kpi_path, link, tender_path, words,
+    words_fingerprint, Link, Page,
+};
 use crate::analysis::disclosure::PublishedBid;
 use crate::analysis::performance::{ContractStatus, Flag, KpiAnalysis, Rag};
 use crate::analysis::spc::{Assurance, PointType};

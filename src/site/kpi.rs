@@ -4,7 +4,10 @@
 
 use super::chart::{kpi_axis, period_axis, spc_chart, Chart, Head, Mark, SpcSeries};
 use super::format::{decimals_for, fixed, opt_value, period_in};
-use super::{contract_path, crumbs, deferred_view, kpi_path, link, words, Link, Page};
+use super::{
+    contract_fingerprint, contract_path, crumbs, deferred_view, kpi_path, link, words,
+    words_fingerprint, Link, Page,
+};
 use crate::analysis::performance::KpiAnalysis;
 use crate::analysis::spc::SpecialCause;
 use crate::load::theme::Strings;
@@ -28,22 +31,8 @@ pub struct KpiInput<'a> {
     pub words: &'a Strings,
 }
 
-pub(super) fn contract_fingerprint<S: serde::Serializer>(
-    c: &&Contract,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(c.fingerprint())
-}
-
 fn kpi_fingerprint<S: serde::Serializer>(kpi: &&KpiAnalysis, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(kpi.fingerprint())
-}
-
-pub(super) fn words_fingerprint<S: serde::Serializer>(
-    words: &&Strings,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    s.serialize_u64(words.fingerprint())
 }
 
 /// The view of `kpi.html`.

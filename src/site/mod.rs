@@ -235,6 +235,24 @@ pub fn view<'a, T: Serialize + Send + Sync + 'a>(v: T) -> View<'a> {
     View::Ready(Box::new(v))
 }
 
+/// A deferred view's input field holding a contract, in the render key as the contract's
+/// fingerprint (taken once, kept with the contract).
+pub(crate) fn contract_fingerprint<S: serde::Serializer>(
+    c: &&crate::model::Contract,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(c.fingerprint())
+}
+
+/// A deferred view's input field holding the theme's words, in the render key as the hash of
+/// the whole table.
+pub(crate) fn words_fingerprint<S: serde::Serializer>(
+    words: &&crate::load::theme::Strings,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(words.fingerprint())
+}
+
 /// A page's view, built by `build` from `input` when the page is rendered. `build` is a plain
 /// function of `input` alone, and the render cache keys the page by `input`'s derived `Serialize`
 /// form (`fingerprint`): whatever the view reads is in its key, with no list of fields to keep up
