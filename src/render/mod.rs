@@ -4,7 +4,7 @@
 pub mod charts;
 pub mod map;
 pub mod pages;
-mod recursion;
+pub mod template_value;
 
 use crate::load::theme::{Strings, Theme};
 use crate::output::OutputFile;
@@ -26,10 +26,16 @@ pub fn push_escaped_html(out: &mut String, text: &str) {
 /// Writes `text` onto `out` with each of `special` (some of `& < > " '`) replaced by its entity,
 /// the runs between them copied whole.
 fn push_escaped(out: &mut String, text: &str, special: &[char]) {
+    escaped_runs(text, special, |run| out.push_str(run));
+}
+
+/// Hands `emit` the runs of `text` between characters of `special`, and each such character's
+/// entity, in order.
+fn escaped_runs(text: &str, special: &[char], mut emit: impl FnMut(&str)) {
     let mut rest = text;
     while let Some(at) = rest.find(special) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
+        emit(&rest[..at]);
+        emit(match rest.as_bytes()[at] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
@@ -38,17 +44,19 @@ fn push_escaped(out: &mut String, text: &str, special: &[char]) {
         });
         rest = &rest[at + 1..];
     }
-    out.push_str(rest);
+    emit(rest);
 }
 
-/// Escapes what templates print into HTML: `&`, `<`, `>`, `"` and `'`, to tera's own entities
-/// (`'` is `&#x27;`, so a theme's single-quoted attribute stays closed). Unlike tera's escaping it
-/// leaves `/` as it is, which no HTML context needs escaped: a page's links read `../../needs/`
-/// in its source rather than `..&#x2F;..&#x2F;needs&#x2F;`. The text between escapes is copied
-/// whole where tera pushes one character at a time: a KPI page prints hundreds of values.
+/// What templates escape in HTML.
+const TEMPLATE_HTML: &[char] = &['&', '<', '>', '"', '\''];
+
+/// Escapes what templates print into HTML: `&`, `<`, `>`, `"` and `'`, as tera does, but with `'`
+/// as `&#x27;` (tera 2 writes `&#39;`), the entity the site's pages have always had. A theme's
+/// single-quoted attribute stays closed either way. The text between escapes is copied whole: a
+/// KPI page prints hundreds of values.
 pub fn escape_template_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    push_escaped(&mut out, text, &['&', '<', '>', '"', '\'']);
+    push_escaped(&mut out, text, TEMPLATE_HTML);
     out
 }
 
@@ -100,35 +108,36 @@ impl TemplateError {
 }
 
 /// Takes from templates what would let them read the environment (CI secrets) or make two
-/// builds of the same project differ: `get_env` fails with a message.
+/// builds of the same project differ: tera 2 has no `get_env`, and a template calling it fails
+/// with a message saying why rather than as an unknown function.
 fn sandbox(tera: &mut Tera) {
     tera.register_function(
         "get_env",
-        |_: &std::collections::HashMap<String, tera::Value>| {
-            Err(tera::Error::msg(
+        |_: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            Err(tera::Error::message(
                 "get_env is not available: templates cannot read the environment",
             ))
         },
     );
 }
 
-/// The `key` and the other arguments of a `words` or `words_html` call, as text.
-fn words_arguments(
-    args: &std::collections::HashMap<String, tera::Value>,
-) -> tera::Result<(String, Vec<(String, String)>)> {
+/// The `key` and the other arguments of a `words` or `words_html` call, as text, the others in
+/// name order.
+fn words_arguments(args: &tera::Kwargs) -> tera::TeraResult<(String, Vec<(String, String)>)> {
     let key = args
-        .get("key")
-        .and_then(tera::Value::as_str)
-        .ok_or_else(|| tera::Error::msg("words needs key=\"section.name\""))?;
+        .get::<&str>("key")
+        .ok()
+        .flatten()
+        .ok_or_else(|| tera::Error::message("words needs key=\"section.name\""))?;
     let mut values: Vec<(String, String)> = args
         .iter()
-        .filter(|(name, _)| name.as_str() != "key")
+        .filter(|(name, _)| name.as_str() != Some("key"))
         .map(|(name, v)| {
-            let text = match v {
-                tera::Value::String(s) => s.clone(),
-                other => other.to_string(),
+            let text = match v.as_str() {
+                Some(s) => s.to_string(),
+                None => v.to_string(),
             };
-            (name.clone(), text)
+            (name.to_string(), text)
         })
         .collect();
     values.sort();
@@ -146,21 +155,47 @@ fn register_words(tera: &mut Tera, words: &Strings) {
         let words = words.clone();
         tera.register_function(
             if html { "words_html" } else { "words" },
-            move |args: &std::collections::HashMap<String, tera::Value>| {
-                let (key, values) = words_arguments(args)?;
+            move |args: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+                let (key, values) = words_arguments(&args)?;
                 let args: Vec<(&str, &dyn std::fmt::Display)> = values
                     .iter()
                     .map(|(name, text)| (name.as_str(), text as &dyn std::fmt::Display))
                     .collect();
-                let text = if html {
+                Ok(if html {
                     crate::load::theme::fill_in(&escape_html(words.get(&key)), &args)
                 } else {
                     words.fill(&key, &args)
-                };
-                Ok(tera::Value::String(text))
+                })
             },
         );
     }
+}
+
+/// The cycle at the end of a chain of templates that reaches one of them again (`a → b → c → b`
+/// is `b → c → b`), as the template that goes round is what its author has to change.
+fn the_cycle(chain: &[String]) -> &[String] {
+    let start = chain
+        .last()
+        .and_then(|again| chain.iter().position(|t| t == again))
+        .unwrap_or(0);
+    &chain[start..]
+}
+
+/// Tera's escape function for `.html` templates: [`escape_template_html`], written to the page
+/// run by run.
+fn write_template_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut written = Ok(());
+    escaped_runs(text, TEMPLATE_HTML, |run| {
+        if written.is_ok() {
+            written = out.write_all(run.as_bytes());
+        }
+    });
+    written
+}
+
+/// Tera's escape function for `.xml` templates: [`escape_xml`] written to the document.
+fn write_xml(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(escape_xml(text).as_bytes())
 }
 
 /// The compiled templates of a theme.
@@ -174,15 +209,38 @@ pub struct Renderer {
     fingerprint: u64,
 }
 
-/// Describes a tera error with its whole cause chain (tera hides the useful part in `source`).
+/// Describes a tera error on one line: tera's report of a template problem (the message, then
+/// `--> template:line:column` and the line itself, underlined) becomes `template:line:column:
+/// message`, and any cause is added after a colon.
 pub fn describe(err: &tera::Error) -> String {
-    let mut parts = vec![err.to_string()];
+    let mut parts = vec![one_line(&err.to_string())];
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
-        parts.push(s.to_string());
+        parts.push(one_line(&s.to_string()));
         source = s.source();
     }
     parts.join(": ")
+}
+
+/// A tera report (`error: message` / `--> where` / the source line underlined / notes) as
+/// `where: message`; a message that is not a report is kept as it is.
+fn one_line(report: &str) -> String {
+    let mut lines = report.lines();
+    let Some(message) = lines.next().and_then(|l| l.strip_prefix("error: ")) else {
+        return report.to_string();
+    };
+    let mut text = match lines
+        .next()
+        .map(str::trim_start)
+        .and_then(|l| l.strip_prefix("--> "))
+    {
+        Some(place) => format!("{place}: {message}"),
+        None => message.to_string(),
+    };
+    for note in lines.filter_map(|l| l.strip_prefix("note: ")) {
+        text.push_str(&format!(" ({note})"));
+    }
+    text
 }
 
 impl Renderer {
@@ -194,31 +252,28 @@ impl Renderer {
 
     /// [`Renderer::new`] with the string table of the site's language already made.
     pub fn with_words(theme: &Theme, words: &Strings) -> Result<Renderer> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_template_html);
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html"]);
+        tera.set_escape_fn(write_template_html);
         // `| escape` (a template escaping a value it builds HTML around) escapes the same way.
         tera.register_filter(
             "escape",
-            |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| match value {
-                tera::Value::String(text) => Ok(tera::Value::String(escape_template_html(text))),
-                other => Err(tera::Error::msg(format!(
-                    "Filter `escape_html` was called on an incorrect value: got `{other}` but expected a String"
-                ))),
-            },
+            |text: &str, _: tera::Kwargs, _: &tera::State| -> String { escape_template_html(text) },
         );
-        let mut documents = Tera::default();
-        documents.autoescape_on(vec![".xml"]);
-        documents.set_escape_fn(escape_xml);
+        let mut documents = Tera::new();
+        documents.autoescape_on([".xml"]);
+        documents.set_escape_fn(write_xml);
+        // Functions are registered first: tera checks every call of a template as it compiles.
+        for tera in [&mut tera, &mut documents] {
+            sandbox(tera);
+            register_words(tera, words);
+        }
         type Sources = Vec<(String, String)>;
         let (pages, others): (Sources, Sources) = theme
             .templates
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
             .partition(|(k, _)| k.ends_with(".html"));
-        let added = tera
-            .add_raw_templates(pages)
-            .and_then(|()| documents.add_raw_templates(others));
         let overridden = if theme.overridden.is_empty() {
             String::new()
         } else {
@@ -227,24 +282,25 @@ impl Renderer {
                 theme.overridden.join(", templates/")
             )
         };
-        added.map_err(|e| {
-            TemplateError::new(format!(
-                "a template does not compile{overridden}: {}",
-                describe(&e)
-            ))
-        })?;
-        sandbox(&mut tera);
-        sandbox(&mut documents);
-        register_words(&mut tera, words);
-        register_words(&mut documents, words);
-        if let Some(cycle) =
-            recursion::find_cycle(&tera).or_else(|| recursion::find_cycle(&documents))
-        {
-            return Err(TemplateError::new(format!(
-                "a template calls itself for ever{overridden}: {cycle}; an include or macro may not reach itself again"
-            ))
-            .into());
-        }
+        tera.add_raw_templates(pages)
+            .and_then(|()| documents.add_raw_templates(others))
+            .map_err(|e| {
+                let cycle = match e.kind() {
+                    tera::ErrorKind::CircularInclude { include_chain, .. } => Some(include_chain),
+                    tera::ErrorKind::CircularExtend {
+                        inheritance_chain, ..
+                    } => Some(inheritance_chain),
+                    _ => None,
+                };
+                if let Some(chain) = cycle {
+                    return TemplateError::new(format!(
+                        "a template calls itself for ever{overridden}: {}; an include or extends may not reach itself again",
+                        the_cycle(chain).join(" → ")
+                    ));
+                }
+                let what = describe(&e);
+                TemplateError::new(format!("a template does not compile{overridden}: {what}"))
+            })?;
         Ok(Renderer {
             tera,
             documents,
@@ -423,10 +479,12 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn template_escaping_is_tera_s_but_for_the_slash(text in "(\\PC|[&<>\"'/])*") {
+        fn template_escaping_is_tera_s_but_for_the_apostrophe_s_entity(text in "(\\PC|[&<>\"'/])*") {
+            let mut tera_s = Vec::new();
+            tera::escape_html(&text, &mut tera_s).unwrap();
             proptest::prop_assert_eq!(
                 escape_template_html(&text),
-                tera::escape_html(&text).replace("&#x2F;", "/")
+                String::from_utf8(tera_s).unwrap().replace("&#39;", "&#x27;")
             );
         }
     }
@@ -452,7 +510,7 @@ mod tests {
         );
         let wrong = renderer.render("n.html", &context).unwrap_err().to_string();
         assert!(
-            wrong.contains("Filter `escape_html` was called on an incorrect value: got `3` but expected a String"),
+            wrong.ends_with("rendering n.html: n.html:1:4: Invalid type for the value, expected `&str` but got `i64`"),
             "{wrong}"
         );
     }

@@ -7,6 +7,7 @@ use crate::load::theme::Strings;
 use crate::model::Project;
 use crate::output::OutputFile;
 use crate::publish::search_text::{search_record, SharedRecord};
+use crate::render::template_value::{to_template_data, to_template_value};
 use crate::render::Renderer;
 use crate::site::Page;
 use crate::stages::{Observer, Silent};
@@ -141,7 +142,7 @@ impl RenderedPage {
 /// What every page's template receives (the site, the navigation) and its hash, built once per
 /// build however many chunks the pages are rendered in.
 pub struct PageContext {
-    shared: serde_json::Map<String, serde_json::Value>,
+    shared: tera::Context,
     /// The templates, the base address and `shared`, hashed: part of every render key.
     shared_key: u64,
     base_url: String,
@@ -191,8 +192,12 @@ impl PageContext {
             serde_json::Value::Object(shared.clone()).to_string(),
         )
             .hash(&mut hasher);
+        let mut context = tera::Context::new();
+        for (name, value) in shared {
+            context.insert_value(name, to_template_value(&value)?);
+        }
         Ok(PageContext {
-            shared,
+            shared: context,
             shared_key: hasher.finish(),
             base_url: base_url.to_string(),
             base_path,
@@ -210,7 +215,6 @@ impl PageContext {
         observer: &dyn Observer,
         cache: Option<&BuildCache>,
     ) -> Result<Vec<RenderedPage>> {
-        use serde_json::Value;
         let (shared, shared_key) = (&self.shared, self.shared_key);
         let (base_url, base_path) = (self.base_url.as_str(), self.base_path.as_str());
         pages
@@ -237,23 +241,15 @@ impl PageContext {
                 let page_path = page.path;
                 // A deferred view is built here, so it lives only while its page renders.
                 let view = page.view.build();
-                let mut data = crate::site::chart::drawn_while_serialising(
-                    crate::render::charts::drawn_value,
-                    || view.to_value(),
-                );
+                let data = template_data(view.as_ref())?;
                 drop(view);
-                crate::render::map::draw_maps(&mut data);
-                ctx.insert("page".into(), data);
-                ctx.insert("title".into(), Value::String(page.title));
-                ctx.insert("description".into(), Value::String(page.description));
-                ctx.insert("section".into(), Value::String(page.section.into()));
-                ctx.insert(
-                    "breadcrumbs".into(),
-                    serde_json::to_value(&page.breadcrumbs)?,
-                );
-                ctx.insert("root".into(), Value::String(root));
-                ctx.insert("canonical".into(), Value::String(canonical));
-                let ctx = tera::Context::from_value(Value::Object(ctx))?;
+                ctx.insert_value("page", data);
+                ctx.insert_value("title", tera::Value::from(page.title));
+                ctx.insert_value("description", tera::Value::from(page.description));
+                ctx.insert_value("section", tera::Value::from(page.section));
+                ctx.insert_value("breadcrumbs", to_template_value(&page.breadcrumbs)?);
+                ctx.insert_value("root", tera::Value::from(root));
+                ctx.insert_value("canonical", tera::Value::from(canonical));
                 let html = renderer
                     .render(page.template, &ctx)
                     .with_context(|| format!("page /{page_path}"))?;
@@ -268,6 +264,22 @@ impl PageContext {
             })
             .collect()
     }
+}
+
+/// A view as its template's data, its charts drawn as it is serialised. A view with maps (a few
+/// hundred needs pages) goes through JSON, where each map is drawn once every outline on its page
+/// is known; the others (thousands of KPI pages) are serialised straight into tera's values.
+fn template_data(view: &dyn crate::site::PageView) -> Result<tera::Value> {
+    use crate::render::charts::drawn_value;
+    use crate::site::chart::drawn_while_serialising;
+    let data = drawn_while_serialising(drawn_value, || to_template_data(view.as_serialize()))?;
+    if !data.has_maps {
+        return Ok(data.value);
+    }
+    drop(data);
+    let mut json = drawn_while_serialising(drawn_value, || view.to_value());
+    crate::render::map::draw_maps(&mut json);
+    Ok(to_template_value(&json)?)
 }
 
 /// The render key: a hash of everything a page's template receives besides what all pages share

@@ -163,6 +163,8 @@ pub trait PageView: Send + Sync {
     fn to_value(&self) -> serde_json::Value;
     /// Feeds the view, serialised, to `hasher` (for the render cache; builds no JSON).
     fn hash_into(&self, hasher: &mut dyn std::hash::Hasher);
+    /// The view as something to serialise into any format (a template's data).
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize;
 }
 
 impl<T: Serialize + Send + Sync> PageView for T {
@@ -172,6 +174,10 @@ impl<T: Serialize + Send + Sync> PageView for T {
 
     fn hash_into(&self, hasher: &mut dyn std::hash::Hasher) {
         crate::fingerprint::fingerprint(self, hasher);
+    }
+
+    fn as_serialize(&self) -> &dyn erased_serde::Serialize {
+        self
     }
 }
 

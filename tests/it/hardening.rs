@@ -153,7 +153,7 @@ fn a_template_that_fails_on_a_page_fails_check_and_exits_1() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with("error: templates/404.html: page /404.html: rendering 404.html: ")
-            && errors[0].contains("Variable `no_such_variable` not found"),
+            && errors[0].contains("404.html:1:48: Variable `no_such_variable` is not defined. Available variables: breadcrumbs, canonical, description, nav, page, root, section, site, title"),
         "{}",
         errors[0]
     );
@@ -170,7 +170,7 @@ fn a_template_that_fails_on_a_page_fails_check_and_exits_1() {
 }
 
 #[test]
-fn recursive_includes_and_macros_are_named_not_a_stack_overflow() {
+fn recursive_includes_and_components_are_named_not_a_stack_overflow() {
     for (files, cycle) in [
         (
             vec![
@@ -180,11 +180,12 @@ fn recursive_includes_and_macros_are_named_not_a_stack_overflow() {
             "loop.html → loop.html",
         ),
         (
-            vec![(
-                "templates/macros.html",
-                "{% macro chart(c, caption) %}{{ self::chart(c=c, caption=caption) }}{% endmacro chart %}{% macro links(items, empty) %}{% endmacro links %}",
-            )],
-            "macros.html (macro chart) → macros.html (macro chart)",
+            vec![
+                ("templates/404.html", "{% extends \"base.html\" %}{% block content %}{% include \"a.html\" %}{% endblock content %}"),
+                ("templates/a.html", "<p>{% include \"b.html\" %}</p>"),
+                ("templates/b.html", "<p>{% include \"a.html\" %}</p>"),
+            ],
+            "a.html → b.html → a.html",
         ),
     ] {
         let project = project_with(&files);
@@ -192,7 +193,7 @@ fn recursive_includes_and_macros_are_named_not_a_stack_overflow() {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
             errors[0].starts_with("error: templates: a template calls itself for ever (project overrides: ")
-                && errors[0].ends_with(&format!("): {cycle}; an include or macro may not reach itself again")),
+                && errors[0].ends_with(&format!("): {cycle}; an include or extends may not reach itself again")),
             "{}",
             errors[0]
         );
@@ -200,6 +201,31 @@ fn recursive_includes_and_macros_are_named_not_a_stack_overflow() {
         let result = build_cli(project.path(), &out.path().join("site"));
         assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
     }
+    // A component that calls itself is stopped by tera 20 calls deep, on the first page whose
+    // template calls it.
+    let project = project_with(&[(
+        "templates/macros.html",
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("themes/default/templates/macros.html"),
+        )
+        .unwrap()
+        .replace(
+            "{% if c %}",
+            "{{<chart c={c} caption={caption}/>}}{% if c %}",
+        ),
+    )]);
+    let errors = listed(project.path());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            == "error: templates/options.html: page /procurement/options/spec-act/: rendering options.html: Maximum render recursion depth for components exceeded.",
+        "{}",
+        errors[0]
+    );
+    let out = tempfile::tempdir().unwrap();
+    let result = build_cli(project.path(), &out.path().join("site"));
+    assert_eq!(result.status.code(), Some(1), "{}", stderr(&result));
 }
 
 #[test]
