@@ -1,21 +1,8 @@
 //! A page's view serialised straight into tera's values, with no JSON in between: the template
 //! data of thousands of pages is built without a `serde_json::Value` tree for each.
 
-use serde::ser::{self, Serialize};
-use tera::value::Key;
-use tera::{Map, Value};
-
-/// Why a view could not become template data: views are plain structs, so only a map with keys
-/// that are not text or numbers can fail.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct Error(String);
-
-impl ser::Error for Error {
-    fn custom<T: std::fmt::Display>(msg: T) -> Error {
-        Error(msg.to_string())
-    }
-}
+use serde::ser::{self, Serialize, Serializer};
+use tera::Value;
 
 thread_local! {
     /// Whether the value being serialised on this thread holds a map specification (`$map`).
@@ -30,7 +17,7 @@ pub struct TemplateData {
 }
 
 /// [`to_template_value`], noting whether `value` holds maps.
-pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> Result<TemplateData, Error> {
+pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<TemplateData> {
     MAPS.set(false);
     let value = to_template_value(value)?;
     Ok(TemplateData {
@@ -39,328 +26,310 @@ pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> Result<TemplateData
     })
 }
 
-/// `value` as the data a template reads. Everything is as `serde_json` would make it (enums
-/// externally tagged, options as their value or none, maps keeping their keys' order), except
-/// that a number with no fractional part is an integer: a template prints `24`, not `24.0`, as
-/// the theme's templates have always printed it.
-pub fn to_template_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, Error> {
-    value.serialize(Serializer)
+/// `value` as the data a template reads: as tera serialises it (which is as `serde_json` would:
+/// enums externally tagged, options as their value or none, maps keeping their keys' order),
+/// except that a number with no fractional part is an integer, so a template prints `24`, not
+/// `24.0`, as the theme's templates have always printed it.
+pub fn to_template_value<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Value> {
+    Value::try_from_serializable(&Integral(value))
 }
 
-/// A float as template data: an integer when it is one (up to 2^53, where every integer is
-/// still exact), so that it prints without `.0`.
-fn float(f: f64) -> Value {
-    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
-        Value::from(f as i64)
-    } else {
-        Value::from(f)
+/// A value serialised with its integral floats as integers, at any depth.
+struct Integral<'a, T: ?Sized>(&'a T);
+
+impl<T: Serialize + ?Sized> Serialize for Integral<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(Integers(serializer))
     }
 }
 
-/// `{variant: value}`, as serde_json writes a variant with data.
-fn tagged(variant: &'static str, value: Value) -> Value {
-    let mut map = Map::with_capacity(1);
-    map.insert(Key::from(variant), value);
-    Value::from(map)
+/// A float that is an integer (up to 2^53, where every integer is still exact).
+fn as_integer(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then_some(f as i64)
 }
 
-struct Serializer;
+/// Tera's serializer, handed integral floats as integers and every nested value wrapped again.
+struct Integers<S>(S);
 
-impl ser::Serializer for Serializer {
-    type Ok = Value;
-    type Error = Error;
-    type SerializeSeq = Seq;
-    type SerializeTuple = Seq;
-    type SerializeTupleStruct = Seq;
-    type SerializeTupleVariant = Seq;
-    type SerializeMap = Fields;
-    type SerializeStruct = Fields;
-    type SerializeStructVariant = Fields;
+/// A compound serializer of tera's whose elements are wrapped in [`Integral`].
+struct Each<C>(C);
 
-    fn serialize_bool(self, v: bool) -> Result<Value, Error> {
-        Ok(Value::from(v))
+macro_rules! forward {
+    ($($method:ident($ty:ty)),* $(,)?) => {
+        $(fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
+            self.0.$method(v)
+        })*
+    };
+}
+
+impl<S: Serializer> Serializer for Integers<S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = Each<S::SerializeSeq>;
+    type SerializeTuple = Each<S::SerializeTuple>;
+    type SerializeTupleStruct = Each<S::SerializeTupleStruct>;
+    type SerializeTupleVariant = Each<S::SerializeTupleVariant>;
+    type SerializeMap = Each<S::SerializeMap>;
+    type SerializeStruct = Each<S::SerializeStruct>;
+    type SerializeStructVariant = Each<S::SerializeStructVariant>;
+
+    forward!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8]),
+        serialize_unit_struct(&'static str),
+    );
+
+    fn serialize_f32(self, v: f32) -> Result<S::Ok, S::Error> {
+        self.serialize_f64(f64::from(v))
     }
-    fn serialize_i8(self, v: i8) -> Result<Value, Error> {
-        Ok(Value::from(v))
+    fn serialize_f64(self, v: f64) -> Result<S::Ok, S::Error> {
+        match as_integer(v) {
+            Some(i) => self.0.serialize_i64(i),
+            None => self.0.serialize_f64(v),
+        }
     }
-    fn serialize_i16(self, v: i16) -> Result<Value, Error> {
-        Ok(Value::from(v))
+    fn serialize_none(self) -> Result<S::Ok, S::Error> {
+        self.0.serialize_none()
     }
-    fn serialize_i32(self, v: i32) -> Result<Value, Error> {
-        Ok(Value::from(v))
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
+        self.0.serialize_some(&Integral(value))
     }
-    fn serialize_i64(self, v: i64) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_i128(self, v: i128) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u8(self, v: u8) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u64(self, v: u64) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_u128(self, v: u128) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_f32(self, v: f32) -> Result<Value, Error> {
-        Ok(float(f64::from(v)))
-    }
-    fn serialize_f64(self, v: f64) -> Result<Value, Error> {
-        Ok(float(v))
-    }
-    fn serialize_char(self, v: char) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_str(self, v: &str) -> Result<Value, Error> {
-        Ok(Value::from(v))
-    }
-    fn serialize_bytes(self, v: &[u8]) -> Result<Value, Error> {
-        Ok(Value::from(
-            v.iter().map(|&b| Value::from(b)).collect::<Vec<_>>(),
-        ))
-    }
-    fn serialize_none(self) -> Result<Value, Error> {
-        Ok(Value::none())
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<Value, Error> {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<Value, Error> {
-        Ok(Value::none())
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Value, Error> {
-        Ok(Value::none())
+    fn serialize_unit(self) -> Result<S::Ok, S::Error> {
+        self.0.serialize_unit()
     }
     fn serialize_unit_variant(
         self,
-        _: &'static str,
-        _: u32,
+        name: &'static str,
+        index: u32,
         variant: &'static str,
-    ) -> Result<Value, Error> {
-        Ok(Value::from(variant))
+    ) -> Result<S::Ok, S::Error> {
+        self.0.serialize_unit_variant(name, index, variant)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         value: &T,
-    ) -> Result<Value, Error> {
-        value.serialize(self)
+    ) -> Result<S::Ok, S::Error> {
+        self.0.serialize_newtype_struct(name, &Integral(value))
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
-        _: u32,
+        name: &'static str,
+        index: u32,
         variant: &'static str,
         value: &T,
-    ) -> Result<Value, Error> {
-        Ok(tagged(variant, value.serialize(self)?))
+    ) -> Result<S::Ok, S::Error> {
+        self.0
+            .serialize_newtype_variant(name, index, variant, &Integral(value))
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Seq, Error> {
-        Ok(Seq {
-            items: Vec::with_capacity(len.unwrap_or(0)),
-            variant: None,
-        })
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
+        self.0.serialize_seq(len).map(Each)
     }
-    fn serialize_tuple(self, len: usize) -> Result<Seq, Error> {
-        self.serialize_seq(Some(len))
+    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
+        self.0.serialize_tuple(len).map(Each)
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq, Error> {
-        self.serialize_seq(Some(len))
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleStruct, S::Error> {
+        self.0.serialize_tuple_struct(name, len).map(Each)
     }
     fn serialize_tuple_variant(
         self,
-        _: &'static str,
-        _: u32,
+        name: &'static str,
+        index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Seq, Error> {
-        Ok(Seq {
-            items: Vec::with_capacity(len),
-            variant: Some(variant),
-        })
+    ) -> Result<Self::SerializeTupleVariant, S::Error> {
+        self.0
+            .serialize_tuple_variant(name, index, variant, len)
+            .map(Each)
     }
-    fn serialize_map(self, len: Option<usize>) -> Result<Fields, Error> {
-        Ok(Fields::new(len.unwrap_or(0), None))
+    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
+        self.0.serialize_map(len).map(Each)
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Fields, Error> {
-        Ok(Fields::new(len, None))
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, S::Error> {
+        self.0.serialize_struct(name, len).map(Each)
     }
     fn serialize_struct_variant(
         self,
-        _: &'static str,
-        _: u32,
+        name: &'static str,
+        index: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Fields, Error> {
-        Ok(Fields::new(len, Some(variant)))
+    ) -> Result<Self::SerializeStructVariant, S::Error> {
+        self.0
+            .serialize_struct_variant(name, index, variant, len)
+            .map(Each)
     }
 }
 
-/// The items of a sequence, a tuple, or a tuple variant's data.
-struct Seq {
-    items: Vec<Value>,
-    variant: Option<&'static str>,
-}
-
-impl Seq {
-    fn push<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.items.push(value.serialize(Serializer)?);
-        Ok(())
-    }
-
-    fn finish(self) -> Result<Value, Error> {
-        let items = Value::from(self.items);
-        Ok(match self.variant {
-            Some(variant) => tagged(variant, items),
-            None => items,
-        })
-    }
-}
-
-impl ser::SerializeSeq for Seq {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTuple for Seq {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.finish()
-    }
-}
-
-/// The fields of a struct, a map's entries, or a struct variant's fields.
-struct Fields {
-    map: Map,
-    /// A map's key, until its value comes.
-    key: Option<Key<'static>>,
-    variant: Option<&'static str>,
-}
-
-impl Fields {
-    fn new(len: usize, variant: Option<&'static str>) -> Fields {
-        Fields {
-            map: Map::with_capacity(len),
-            key: None,
-            variant,
-        }
-    }
-
-    fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
-        if name == "$map" {
-            MAPS.set(true);
-        }
-        self.map
-            .insert(Key::from(name), value.serialize(Serializer)?);
-        Ok(())
-    }
-
-    fn finish(self) -> Result<Value, Error> {
-        let fields = Value::from(self.map);
-        Ok(match self.variant {
-            Some(variant) => tagged(variant, fields),
-            None => fields,
-        })
-    }
-}
-
-impl ser::SerializeMap for Fields {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        // Map keys become text, as in JSON: a number key is its digits.
-        let key = match key.serialize(Serializer)? {
-            k if k.is_string() => k.as_str().unwrap_or_default().to_string(),
-            k if k.is_number() => k.to_string(),
-            other => {
-                return Err(Error(format!(
-                    "a map key must be text or a number, not {}",
-                    other.name()
-                )))
+/// Implements a compound serializer trait for [`Each`] with one element method.
+macro_rules! each {
+    ($trait:ident, $method:ident) => {
+        impl<C: ser::$trait> ser::$trait for Each<C> {
+            type Ok = C::Ok;
+            type Error = C::Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
+                self.0.$method(&Integral(value))
             }
+            fn end(self) -> Result<C::Ok, C::Error> {
+                self.0.end()
+            }
+        }
+    };
+}
+
+each!(SerializeSeq, serialize_element);
+each!(SerializeTuple, serialize_element);
+each!(SerializeTupleStruct, serialize_field);
+each!(SerializeTupleVariant, serialize_field);
+
+impl<C: ser::SerializeMap> ser::SerializeMap for Each<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), C::Error> {
+        self.0.serialize_key(key)
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
+        self.0.serialize_value(&Integral(value))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.0.end()
+    }
+}
+
+/// Implements a struct serializer trait for [`Each`], noting a map specification's field.
+macro_rules! fields {
+    ($trait:ident) => {
+        impl<C: ser::$trait> ser::$trait for Each<C> {
+            type Ok = C::Ok;
+            type Error = C::Error;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<(), C::Error> {
+                if name == "$map" {
+                    MAPS.set(true);
+                }
+                self.0.serialize_field(name, &Integral(value))
+            }
+            fn skip_field(&mut self, name: &'static str) -> Result<(), C::Error> {
+                self.0.skip_field(name)
+            }
+            fn end(self) -> Result<C::Ok, C::Error> {
+                self.0.end()
+            }
+        }
+    };
+}
+
+fields!(SerializeStruct);
+fields!(SerializeStructVariant);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    enum Shape {
+        Dot,
+        Bar(f64),
+        Pair(f64, f64),
+        Box { w: f64 },
+    }
+
+    #[derive(Serialize)]
+    struct View {
+        whole: f64,
+        part: f64,
+        minus_zero: f64,
+        big: f64,
+        none: Option<f64>,
+        some: Option<f64>,
+        list: Vec<f32>,
+        shapes: Vec<Shape>,
+        by_name: std::collections::BTreeMap<String, f64>,
+        tuple: (f64, &'static str),
+    }
+
+    #[test]
+    fn integral_floats_print_as_integers_at_any_depth_and_the_rest_as_json_has_them() {
+        let view = View {
+            whole: 24.0,
+            part: 32.6,
+            minus_zero: -0.0,
+            big: 1e17,
+            none: None,
+            some: Some(50.0),
+            list: vec![1.0, 2.5],
+            shapes: vec![
+                Shape::Dot,
+                Shape::Bar(3.0),
+                Shape::Pair(1.0, 0.5),
+                Shape::Box { w: 7.0 },
+            ],
+            by_name: [("b".to_string(), 2.0), ("a".to_string(), 1.5)].into(),
+            tuple: (4.0, "x"),
         };
-        self.key = Some(Key::from(key));
-        Ok(())
+        let mut tera = tera::Tera::new();
+        tera.add_raw_template(
+            "t",
+            "{{ page.whole }}|{{ page.part }}|{{ page.minus_zero }}|{{ page.big }}|\
+             {{ page.none is none }}|{{ page.some }}|{{ page.list }}|\
+             {% for s in page.shapes %}{{ s }};{% endfor %}|\
+             {% for k, v in page.by_name %}{{ k }}={{ v }},{% endfor %}|{{ page.tuple[0] }}",
+        )
+        .unwrap();
+        let mut context = tera::Context::new();
+        let data = to_template_data(&view).unwrap();
+        assert!(!data.has_maps);
+        context.insert_value("page", data.value);
+        assert_eq!(
+            tera.render("t", &context).unwrap(),
+            "24|32.6|0|1e17|true|50|[1, 2.5]|Dot;{\"Bar\": 3};{\"Pair\": [1, 0.5]};\
+             {\"Box\": {\"w\": 7}};|a=1.5,b=2,|4"
+        );
     }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        let key = self
-            .key
-            .take()
-            .ok_or_else(|| Error("a map value came before its key".into()))?;
-        self.map.insert(key, value.serialize(Serializer)?);
-        Ok(())
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.finish()
-    }
-}
 
-impl ser::SerializeStruct for Fields {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.field(name, value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.finish()
-    }
-}
-
-impl ser::SerializeStructVariant for Fields {
-    type Ok = Value;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        self.field(name, value)
-    }
-    fn end(self) -> Result<Value, Error> {
-        self.finish()
+    #[test]
+    fn a_map_specification_is_noticed_however_deep() {
+        #[derive(Serialize)]
+        struct Map {
+            #[serde(rename = "$map")]
+            drawing: u8,
+        }
+        #[derive(Serialize)]
+        struct Page {
+            maps: Vec<Option<Map>>,
+        }
+        let with = Page {
+            maps: vec![None, Some(Map { drawing: 1 })],
+        };
+        assert!(to_template_data(&with).unwrap().has_maps);
+        assert!(
+            !to_template_data(&Page { maps: vec![None] })
+                .unwrap()
+                .has_maps
+        );
     }
 }
