@@ -7,7 +7,7 @@ use crate::load::theme::Strings;
 use crate::model::Project;
 use crate::output::OutputFile;
 use crate::publish::search_text::{search_record, SharedRecord};
-use crate::render::template_value::{to_template_data, to_template_value};
+use crate::render::template_value::{to_template_data, to_template_value, TemplateData};
 use crate::render::Renderer;
 use crate::site::Page;
 use crate::stages::{Observer, Silent};
@@ -266,17 +266,17 @@ impl PageContext {
     }
 }
 
-/// A view as its template's data, its charts drawn as it is serialised. A view with maps (a few
-/// hundred needs pages) goes through JSON, where each map is drawn once every outline on its page
-/// is known; the others (thousands of KPI pages) are serialised straight into tera's values.
+/// A view as its template's data, its charts drawn as it is serialised. A view with maps (the
+/// needs page and each indicator's) goes through JSON, where each map is drawn once every outline
+/// on its page is known; the others (thousands of KPI pages) are serialised straight into tera's
+/// values.
 fn template_data(view: &dyn crate::site::PageView) -> Result<tera::Value> {
     use crate::render::charts::drawn_value;
     use crate::site::chart::drawn_while_serialising;
     let data = drawn_while_serialising(drawn_value, || to_template_data(view.as_serialize()))?;
-    if !data.has_maps {
-        return Ok(data.value);
+    if let TemplateData::Ready(value) = data {
+        return Ok(value);
     }
-    drop(data);
     let mut json = drawn_while_serialising(drawn_value, || view.to_value());
     crate::render::map::draw_maps(&mut json);
     Ok(to_template_value(&json)?)

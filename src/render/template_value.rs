@@ -5,25 +5,30 @@ use serde::ser::{self, Serialize, Serializer};
 use tera::Value;
 
 thread_local! {
-    /// Whether the value being serialised on this thread holds a map specification (`$map`).
+    /// Whether the value being serialised on this thread met a map specification (`$map`).
     static MAPS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// A view as template data, and whether it holds map specifications (fields named `$map`,
-/// which `render::map` draws from the view's JSON once every outline on the page is known).
-pub struct TemplateData {
-    pub value: Value,
-    pub has_maps: bool,
+/// A view as template data, or word that it holds map specifications (fields named `$map`, which
+/// `render::map` draws from the view's JSON once every outline on the page is known).
+pub enum TemplateData {
+    Ready(Value),
+    HasMaps,
 }
 
-/// [`to_template_value`], noting whether `value` holds maps.
+/// [`to_template_value`], stopping at the first map specification: a view with maps (the needs
+/// page's and each indicator's, whose maps come before their charts) is made from its JSON
+/// instead, and nothing drawn for it here is drawn twice.
 pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<TemplateData> {
     MAPS.set(false);
-    let value = to_template_value(value)?;
-    Ok(TemplateData {
+    let result = Value::try_from_serializable(&Integral {
         value,
-        has_maps: MAPS.replace(false),
-    })
+        stop_at_maps: true,
+    });
+    match (result, MAPS.replace(false)) {
+        (_, true) => Ok(TemplateData::HasMaps),
+        (result, false) => result.map(TemplateData::Ready),
+    }
 }
 
 /// `value` as the data a template reads: as tera serialises it (which is as `serde_json` would:
@@ -31,15 +36,23 @@ pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Te
 /// except that a number with no fractional part is an integer, so a template prints `24`, not
 /// `24.0`, as the theme's templates have always printed it.
 pub fn to_template_value<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Value> {
-    Value::try_from_serializable(&Integral(value))
+    Value::try_from_serializable(&Integral {
+        value,
+        stop_at_maps: false,
+    })
 }
 
-/// A value serialised with its integral floats as integers, at any depth.
-struct Integral<'a, T: ?Sized>(&'a T);
+/// A value serialised with its integral floats as integers, at any depth; stopped at a map
+/// specification when `stop_at_maps`.
+struct Integral<'a, T: ?Sized> {
+    value: &'a T,
+    stop_at_maps: bool,
+}
 
 impl<T: Serialize + ?Sized> Serialize for Integral<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(Integers(serializer))
+        self.value
+            .serialize(Integers(serializer, self.stop_at_maps))
     }
 }
 
@@ -48,11 +61,22 @@ fn as_integer(f: f64) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then_some(f as i64)
 }
 
-/// Tera's serializer, handed integral floats as integers and every nested value wrapped again.
-struct Integers<S>(S);
+/// Tera's serializer, handed integral floats as integers and every nested value wrapped again
+/// (with whether to stop at maps).
+struct Integers<S>(S, bool);
 
 /// A compound serializer of tera's whose elements are wrapped in [`Integral`].
-struct Each<C>(C);
+struct Each<C>(C, bool);
+
+impl<C> Each<C> {
+    /// `value`, wrapped as this compound's elements are.
+    fn wrap<'a, T: ?Sized>(&self, value: &'a T) -> Integral<'a, T> {
+        Integral {
+            value,
+            stop_at_maps: self.1,
+        }
+    }
+}
 
 macro_rules! forward {
     ($($method:ident($ty:ty)),* $(,)?) => {
@@ -104,7 +128,10 @@ impl<S: Serializer> Serializer for Integers<S> {
         self.0.serialize_none()
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
-        self.0.serialize_some(&Integral(value))
+        self.0.serialize_some(&Integral {
+            value,
+            stop_at_maps: self.1,
+        })
     }
     fn serialize_unit(self) -> Result<S::Ok, S::Error> {
         self.0.serialize_unit()
@@ -122,7 +149,13 @@ impl<S: Serializer> Serializer for Integers<S> {
         name: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        self.0.serialize_newtype_struct(name, &Integral(value))
+        self.0.serialize_newtype_struct(
+            name,
+            &Integral {
+                value,
+                stop_at_maps: self.1,
+            },
+        )
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -131,21 +164,30 @@ impl<S: Serializer> Serializer for Integers<S> {
         variant: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        self.0
-            .serialize_newtype_variant(name, index, variant, &Integral(value))
+        self.0.serialize_newtype_variant(
+            name,
+            index,
+            variant,
+            &Integral {
+                value,
+                stop_at_maps: self.1,
+            },
+        )
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
-        self.0.serialize_seq(len).map(Each)
+        self.0.serialize_seq(len).map(|c| Each(c, self.1))
     }
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
-        self.0.serialize_tuple(len).map(Each)
+        self.0.serialize_tuple(len).map(|c| Each(c, self.1))
     }
     fn serialize_tuple_struct(
         self,
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleStruct, S::Error> {
-        self.0.serialize_tuple_struct(name, len).map(Each)
+        self.0
+            .serialize_tuple_struct(name, len)
+            .map(|c| Each(c, self.1))
     }
     fn serialize_tuple_variant(
         self,
@@ -156,17 +198,17 @@ impl<S: Serializer> Serializer for Integers<S> {
     ) -> Result<Self::SerializeTupleVariant, S::Error> {
         self.0
             .serialize_tuple_variant(name, index, variant, len)
-            .map(Each)
+            .map(|c| Each(c, self.1))
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
-        self.0.serialize_map(len).map(Each)
+        self.0.serialize_map(len).map(|c| Each(c, self.1))
     }
     fn serialize_struct(
         self,
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStruct, S::Error> {
-        self.0.serialize_struct(name, len).map(Each)
+        self.0.serialize_struct(name, len).map(|c| Each(c, self.1))
     }
     fn serialize_struct_variant(
         self,
@@ -177,7 +219,7 @@ impl<S: Serializer> Serializer for Integers<S> {
     ) -> Result<Self::SerializeStructVariant, S::Error> {
         self.0
             .serialize_struct_variant(name, index, variant, len)
-            .map(Each)
+            .map(|c| Each(c, self.1))
     }
 }
 
@@ -188,7 +230,7 @@ macro_rules! each {
             type Ok = C::Ok;
             type Error = C::Error;
             fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
-                self.0.$method(&Integral(value))
+                self.0.$method(&self.wrap(value))
             }
             fn end(self) -> Result<C::Ok, C::Error> {
                 self.0.end()
@@ -209,7 +251,7 @@ impl<C: ser::SerializeMap> ser::SerializeMap for Each<C> {
         self.0.serialize_key(key)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
-        self.0.serialize_value(&Integral(value))
+        self.0.serialize_value(&self.wrap(value))
     }
     fn end(self) -> Result<C::Ok, C::Error> {
         self.0.end()
@@ -229,8 +271,11 @@ macro_rules! fields {
             ) -> Result<(), C::Error> {
                 if name == "$map" {
                     MAPS.set(true);
+                    if self.1 {
+                        return Err(ser::Error::custom("a map, drawn from the view's JSON"));
+                    }
                 }
-                self.0.serialize_field(name, &Integral(value))
+                self.0.serialize_field(name, &self.wrap(value))
             }
             fn skip_field(&mut self, name: &'static str) -> Result<(), C::Error> {
                 self.0.skip_field(name)
@@ -301,9 +346,10 @@ mod tests {
         )
         .unwrap();
         let mut context = tera::Context::new();
-        let data = to_template_data(&view).unwrap();
-        assert!(!data.has_maps);
-        context.insert_value("page", data.value);
+        let Ok(TemplateData::Ready(data)) = to_template_data(&view) else {
+            panic!("a view without maps is ready");
+        };
+        context.insert_value("page", data);
         assert_eq!(
             tera.render("t", &context).unwrap(),
             "24|32.6|0|1e17|true|50|[1, 2.5]|Dot;{\"Bar\": 3};{\"Pair\": [1, 0.5]};\
@@ -325,11 +371,12 @@ mod tests {
         let with = Page {
             maps: vec![None, Some(Map { drawing: 1 })],
         };
-        assert!(to_template_data(&with).unwrap().has_maps);
-        assert!(
-            !to_template_data(&Page { maps: vec![None] })
-                .unwrap()
-                .has_maps
-        );
+        assert!(matches!(to_template_data(&with), Ok(TemplateData::HasMaps)));
+        assert!(matches!(
+            to_template_data(&Page { maps: vec![None] }),
+            Ok(TemplateData::Ready(_))
+        ));
+        // Made whole, a view with maps has them as data.
+        assert!(to_template_value(&with).is_ok());
     }
 }
