@@ -9,6 +9,7 @@ pub mod template_value;
 use crate::load::theme::{Strings, Theme};
 use crate::output::OutputFile;
 use anyhow::Result;
+use template_value::to_template_value;
 use tera::Tera;
 
 /// Escapes text for HTML content and double-quoted attributes (inline SVG, the dev server's pages).
@@ -330,7 +331,8 @@ impl Renderer {
     /// Renders a document (the sitemap, feed, robots.txt) from its template; its view is `page`.
     pub fn render_document(&self, document: crate::site::feeds::Document) -> Result<OutputFile> {
         let mut context = tera::Context::new();
-        context.insert("page", &document.view.build().to_value());
+        let view = document.view.build();
+        context.insert_value("page", to_template_value(view.as_serialize())?);
         let text = self
             .documents
             .render(document.template, &context)

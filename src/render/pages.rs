@@ -277,7 +277,8 @@ fn template_data(view: &dyn crate::site::PageView) -> Result<tera::Value> {
     if let TemplateData::Ready(value) = data {
         return Ok(value);
     }
-    let mut json = drawn_while_serialising(drawn_value, || view.to_value());
+    let mut json =
+        drawn_while_serialising(drawn_value, || serde_json::to_value(view.as_serialize()))?;
     crate::render::map::draw_maps(&mut json);
     Ok(to_template_value(&json)?)
 }

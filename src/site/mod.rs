@@ -157,25 +157,15 @@ pub fn crumbs(w: &crate::load::theme::Strings, items: &[(&str, &str)]) -> Vec<Cr
 
 /// A page's typed view, turned into template data only when its page is rendered. Holding every
 /// page's view as JSON values until rendering was most of a large build's memory; typed views are
-/// several times smaller and each becomes JSON only for as long as its page takes to render.
+/// several times smaller and each becomes template data only for as long as its page takes to
+/// render.
 pub trait PageView: Send + Sync {
-    /// The view as template data; views are plain structs, so this cannot fail in practice.
-    fn to_value(&self) -> serde_json::Value;
-    /// Feeds the view, serialised, to `hasher` (for the render cache; builds no JSON).
-    fn hash_into(&self, hasher: &mut dyn std::hash::Hasher);
-    /// The view as something to serialise into any format (a template's data).
+    /// The view as something to serialise: into a template's data, as JSON (a view with maps),
+    /// or into a hasher (the render cache).
     fn as_serialize(&self) -> &dyn erased_serde::Serialize;
 }
 
 impl<T: Serialize + Send + Sync> PageView for T {
-    fn to_value(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-    }
-
-    fn hash_into(&self, hasher: &mut dyn std::hash::Hasher) {
-        crate::fingerprint::fingerprint(self, hasher);
-    }
-
     fn as_serialize(&self) -> &dyn erased_serde::Serialize {
         self
     }
@@ -230,7 +220,7 @@ impl<'a> View<'a> {
     /// Feeds the view, or what a deferred view is built from, to `hasher`.
     pub fn fingerprint(&self, hasher: &mut dyn std::hash::Hasher) {
         match self {
-            View::Ready(v) => v.hash_into(hasher),
+            View::Ready(v) => crate::fingerprint::fingerprint(v.as_serialize(), hasher),
             View::Deferred(d) => d.fingerprint(hasher),
         }
     }
