@@ -187,6 +187,14 @@ fn recursive_includes_and_components_are_named_not_a_stack_overflow() {
             ],
             "a.html → b.html → a.html",
         ),
+        (
+            vec![
+                ("templates/404.html", "{% extends \"a.html\" %}"),
+                ("templates/a.html", "{% extends \"b.html\" %}"),
+                ("templates/b.html", "{% extends \"a.html\" %}"),
+            ],
+            "a.html → b.html → a.html",
+        ),
     ] {
         let project = project_with(&files);
         let errors = listed(project.path());
