@@ -88,7 +88,7 @@ pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
                 let analysis = analyse(project);
                 let sink = &mut |_: Vec<RenderedPage>| Ok(());
                 let rendered =
-                    rendered_site(project, &analysis, &renderer, &theme, &Silent, None, sink);
+                    rendered_site(project, &analysis, &renderer, &theme, &Silent, None, sink, None);
                 if let Err(e) = rendered {
                     diags.push(template_diagnostic(&e));
                 }
@@ -152,6 +152,7 @@ pub fn site_files(
             files.extend(pages.into_iter().map(RenderedPage::into_file));
             Ok(())
         },
+        None,
     )?;
     let pages = site.pages;
     files.extend(search_index_of(
@@ -186,23 +187,88 @@ pub fn rendered_site<'a>(
     observer: &dyn Observer,
     cache: Option<&mut BuildCache>,
     sink: &mut dyn FnMut(Vec<RenderedPage>) -> Result<()>,
+    tables: Option<&WriteTables<'a>>,
 ) -> Result<RenderedSite<'a>> {
     observer.start(Stage::Pages, None);
     let words = theme.strings_for(&project.config.language);
-    let site = build_site(project, analysis, &words)?;
+    let mut site = build_site(project, analysis, &words)?;
     observer.finish(Stage::Pages);
+    let pages = std::mem::take(&mut site.pages);
+    let page_count = pages.len();
+    let render = |sink: &mut dyn FnMut(Vec<RenderedPage>) -> Result<()>| {
+        render_in_chunks(project, renderer, &words, observer, cache, sink, pages)
+    };
+    let (records, rendered) = match tables {
+        None => render(sink)?,
+        Some(write_tables) => {
+            // The tables are written on a thread of their own while the pages render: both share
+            // the two cores, and the tables take up what rendering leaves idle.
+            let streamed = &site.streamed;
+            let (rendered, written) = std::thread::scope(|scope| {
+                let writer = scope.spawn(move || write_tables(streamed));
+                (render(sink), writer.join())
+            });
+            let rendered = rendered?;
+            written.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            rendered
+        }
+    };
+    let data_files = site
+        .files
+        .iter()
+        .map(|f| &f.path)
+        .chain(site.streamed.iter().map(|f| &f.path))
+        .filter(|path| path.starts_with("data/"))
+        .count();
+    let mut files = site.files;
+    for document in site.documents {
+        files.push(renderer.render_document(document)?);
+    }
+    for (path, bytes) in &theme.static_files {
+        files.push(OutputFile {
+            path: format!("assets/{path}"),
+            bytes: bytes.clone(),
+        });
+    }
+    Ok(RenderedSite {
+        pages: page_count,
+        records,
+        files,
+        streamed: if tables.is_some() {
+            Vec::new()
+        } else {
+            site.streamed
+        },
+        data_files,
+        rendered,
+    })
+}
+
+/// Writes a site's data tables into the new site ([`Staging::write_streamed`]).
+pub type WriteTables<'a> = dyn Fn(&[StreamedFile<'a>]) -> Result<()> + Sync + 'a;
+
+/// Renders `pages` a chunk at a time ([`RENDER_CHUNK`]), handing each chunk to `sink`; returns
+/// each page's search record and the output paths of the pages rendered (not the cache's).
+fn render_in_chunks(
+    project: &Project,
+    renderer: &Renderer,
+    words: &crate::load::theme::Strings,
+    observer: &dyn Observer,
+    mut cache: Option<&mut BuildCache>,
+    sink: &mut dyn FnMut(Vec<RenderedPage>) -> Result<()>,
+    pages: Vec<Page>,
+) -> Result<(Vec<(String, SharedRecord)>, Vec<String>)> {
     let context = PageContext::new(
         project,
         renderer,
         &project.config.base_url_normalised(),
-        &words,
+        words,
     )?;
-    let page_count = site.pages.len();
-    observer.start(Stage::Render, Some(page_count as u64));
+    observer.start(Stage::Render, Some(pages.len() as u64));
     let mut records = Vec::new();
     let mut rerendered = Vec::new();
     let mut cached = std::collections::BTreeMap::new();
-    let mut pages = site.pages.into_iter();
+    let mut pages = pages.into_iter();
     loop {
         let chunk: Vec<Page> = pages.by_ref().take(RENDER_CHUNK).collect();
         if chunk.is_empty() {
@@ -231,35 +297,11 @@ pub fn rendered_site<'a>(
         }
         sink(rendered)?;
     }
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.as_deref_mut() {
         cache.set_pages(cached);
     }
     observer.finish(Stage::Render);
-    let data_files = site
-        .files
-        .iter()
-        .map(|f| &f.path)
-        .chain(site.streamed.iter().map(|f| &f.path))
-        .filter(|path| path.starts_with("data/"))
-        .count();
-    let mut files = site.files;
-    for document in site.documents {
-        files.push(renderer.render_document(document)?);
-    }
-    for (path, bytes) in &theme.static_files {
-        files.push(OutputFile {
-            path: format!("assets/{path}"),
-            bytes: bytes.clone(),
-        });
-    }
-    Ok(RenderedSite {
-        pages: page_count,
-        records,
-        files,
-        streamed: site.streamed,
-        data_files,
-        rendered: rerendered,
-    })
+    Ok((records, rerendered))
 }
 
 /// The theme's compiled templates: the cache's when it compiled the same templates and words for
@@ -359,6 +401,9 @@ pub fn build_cached(
         Some(cache) => Staging::begin_tracked(&output, cache.take_spare())?,
         None => Staging::begin(&output)?,
     };
+    // Without a cache every table is written as it is, so it is written while the pages render.
+    let write_tables = |tables: &[StreamedFile<'_>]| staging.write_streamed(tables, &Silent);
+    let alongside: Option<&WriteTables> = cache.is_none().then_some(&write_tables);
     let RenderedSite {
         pages,
         records,
@@ -388,6 +433,7 @@ pub fn build_cached(
             staging.write_pages(&same, true)?;
             staging.write_pages(&new, false)
         },
+        alongside,
     ) {
         Ok(site) => site,
         // A template that fails on a page is the project's error; the new site is dropped.

@@ -12,17 +12,18 @@ use chrono::{Datelike, NaiveDate};
 #[derive(Debug, Clone, Copy)]
 pub struct Dec(pub f64);
 
-impl std::fmt::Display for Dec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let v = self.0;
-        let Some(p) = f.precision().filter(|&p| p <= 9 && f.width().is_none()) else {
-            return std::fmt::Display::fmt(&v, f);
-        };
-        let scale = 10f64.powi(p as i32);
-        let scaled = v.abs() * scale;
+impl Dec {
+    /// `|v|` scaled by `10^p` and rounded half to even, when that integer is exactly what the
+    /// standard library's `{:.p$}` writes for it; `None` for every value [`Dec`] leaves to the
+    /// standard library.
+    fn rounded(v: f64, p: usize) -> Option<u64> {
+        if p > 9 {
+            return None;
+        }
+        let scaled = v.abs() * 10f64.powi(p as i32);
         // Below 2^52 every integer and half is exact; the product's error is at most half an ulp.
         if !v.is_finite() || scaled >= 4.0e15 {
-            return std::fmt::Display::fmt(&v, f);
+            return None;
         }
         let error = if p == 0 {
             0.0
@@ -30,9 +31,22 @@ impl std::fmt::Display for Dec {
             scaled * 2.3e-16 + 1e-300
         };
         if ((scaled - scaled.floor()) - 0.5).abs() <= error {
-            return std::fmt::Display::fmt(&v, f);
+            return None;
         }
-        let n = scaled.round_ties_even() as u64;
+        Some(scaled.round_ties_even() as u64)
+    }
+}
+
+impl std::fmt::Display for Dec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        let Some((p, n)) = f
+            .precision()
+            .filter(|_| f.width().is_none())
+            .and_then(|p| Some((p, Dec::rounded(v, p)?)))
+        else {
+            return std::fmt::Display::fmt(&v, f);
+        };
         let unit = 10u64.pow(p as u32);
         let sign = if v.is_sign_negative() { "-" } else { "" };
         if p == 0 {
@@ -43,10 +57,39 @@ impl std::fmt::Display for Dec {
     }
 }
 
+/// The decimal digits of `n`, the last `width` of them at least (zeros in front).
+fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while n > 0 || digits.len() - start < width.max(1) {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    // ASCII digits only.
+    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+}
+
 /// Groups thousands: 1234567.891 with 1 decimal → "1,234,567.9".
 pub fn number(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "–".into();
+    }
+    // Most numbers: their digits written straight from the rounded integer, as `Dec` would.
+    if let Some(n) = Dec::rounded(value, decimals) {
+        let unit = 10u64.pow(decimals as u32);
+        let mut int = String::with_capacity(20);
+        push_digits(&mut int, n / unit, 1);
+        let mut out = String::with_capacity(int.len() + int.len() / 3 + decimals + 2);
+        if value < 0.0 && n != 0 {
+            out.push('-');
+        }
+        crate::model::push_grouped(&mut out, &int);
+        if decimals > 0 {
+            out.push('.');
+            push_digits(&mut out, n % unit, decimals);
+        }
+        return out;
     }
     let s = format!("{:.*}", decimals, Dec(value.abs()));
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
@@ -229,6 +272,25 @@ pub fn date(w: &Strings, d: NaiveDate) -> String {
 mod tests {
     use super::*;
 
+    /// `number` as the standard library's exact formatting writes it, grouped.
+    fn grouped_by_std(v: f64, p: usize) -> String {
+        if !v.is_finite() {
+            return "–".into();
+        }
+        let s = format!("{:.p$}", v.abs());
+        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+        let mut out = String::new();
+        if v < 0.0 && s.bytes().any(|c| c.is_ascii_digit() && c != b'0') {
+            out.push('-');
+        }
+        crate::model::push_grouped(&mut out, int);
+        if !frac.is_empty() {
+            out.push('.');
+            out.push_str(frac);
+        }
+        out
+    }
+
     #[test]
     fn dec_writes_what_the_standard_library_writes() {
         let mut values = vec![
@@ -284,6 +346,9 @@ mod tests {
                 );
             }
             assert_eq!(format!("{}", Dec(v)), format!("{v}"));
+            for p in 0..=10 {
+                assert_eq!(number(v, p), grouped_by_std(v, p), "{v:e} at {p}");
+            }
         }
     }
 
