@@ -86,9 +86,10 @@ pub fn check(root: &Path) -> (Option<Project>, Diagnostics) {
                 .filter(|_| !diags.has_errors() && !theme.overridden.is_empty());
             if let Some(project) = renders {
                 let analysis = analyse(project);
-                let sink = &mut |_: Vec<RenderedPage>| Ok(());
+                let discard = &mut |_: Vec<RenderedPage>| Ok(());
+                let sink = SiteSink::pages(discard);
                 let rendered =
-                    rendered_site(project, &analysis, &renderer, &theme, &Silent, None, sink, None);
+                    rendered_site(project, &analysis, &renderer, &theme, &Silent, None, sink);
                 if let Err(e) = rendered {
                     diags.push(template_diagnostic(&e));
                 }
@@ -148,11 +149,10 @@ pub fn site_files(
         theme,
         &Silent,
         None,
-        &mut |pages| {
+        SiteSink::pages(&mut |pages| {
             files.extend(pages.into_iter().map(RenderedPage::into_file));
             Ok(())
-        },
-        None,
+        }),
     )?;
     let pages = site.pages;
     files.extend(search_index_of(
@@ -186,9 +186,12 @@ pub fn rendered_site<'a>(
     theme: &Theme,
     observer: &dyn Observer,
     cache: Option<&mut BuildCache>,
-    sink: &mut dyn FnMut(Vec<RenderedPage>) -> Result<()>,
-    tables: Option<&WriteTables<'a>>,
+    sink: SiteSink<'_, 'a>,
 ) -> Result<RenderedSite<'a>> {
+    let SiteSink {
+        pages: sink,
+        tables,
+    } = sink;
     observer.start(Stage::Pages, None);
     let words = theme.strings_for(&project.config.language);
     let mut site = build_site(project, analysis, &words)?;
@@ -198,7 +201,7 @@ pub fn rendered_site<'a>(
     let render = |sink: &mut dyn FnMut(Vec<RenderedPage>) -> Result<()>| {
         render_in_chunks(project, renderer, &words, observer, cache, sink, pages)
     };
-    let (records, rendered) = match tables {
+    let RenderedPages { records, rendered } = match tables {
         None => render(sink)?,
         Some(write_tables) => {
             // The tables are written on a thread of their own while the pages render: both share
@@ -247,6 +250,32 @@ pub fn rendered_site<'a>(
 /// Writes a site's data tables into the new site ([`Staging::write_streamed`]).
 pub type WriteTables<'a> = dyn Fn(&[StreamedFile<'a>]) -> Result<()> + Sync + 'a;
 
+/// Where [`rendered_site`] hands what it makes, as it makes it.
+pub struct SiteSink<'s, 'a> {
+    /// Each chunk of rendered pages, in order.
+    pub pages: &'s mut dyn FnMut(Vec<RenderedPage>) -> Result<()>,
+    /// When given, the data tables are written by it while the pages render (on a thread of
+    /// their own), and are not returned.
+    pub tables: Option<&'s WriteTables<'a>>,
+}
+
+impl<'s> SiteSink<'s, '_> {
+    /// Pages only: the tables are returned, to write later.
+    pub fn pages(pages: &'s mut dyn FnMut(Vec<RenderedPage>) -> Result<()>) -> Self {
+        SiteSink {
+            pages,
+            tables: None,
+        }
+    }
+}
+
+/// What rendering gives besides the pages: each page's search record (by its address), and the
+/// output paths of the pages rendered (not taken from the cache).
+struct RenderedPages {
+    records: Vec<(String, SharedRecord)>,
+    rendered: Vec<String>,
+}
+
 /// Renders `pages` a chunk at a time ([`RENDER_CHUNK`]), handing each chunk to `sink`; returns
 /// each page's search record and the output paths of the pages rendered (not the cache's).
 fn render_in_chunks(
@@ -254,10 +283,10 @@ fn render_in_chunks(
     renderer: &Renderer,
     words: &crate::load::theme::Strings,
     observer: &dyn Observer,
-    mut cache: Option<&mut BuildCache>,
+    cache: Option<&mut BuildCache>,
     sink: &mut dyn FnMut(Vec<RenderedPage>) -> Result<()>,
     pages: Vec<Page>,
-) -> Result<(Vec<(String, SharedRecord)>, Vec<String>)> {
+) -> Result<RenderedPages> {
     let context = PageContext::new(
         project,
         renderer,
@@ -297,11 +326,14 @@ fn render_in_chunks(
         }
         sink(rendered)?;
     }
-    if let Some(cache) = cache.as_deref_mut() {
+    if let Some(cache) = cache {
         cache.set_pages(cached);
     }
     observer.finish(Stage::Render);
-    Ok((records, rerendered))
+    Ok(RenderedPages {
+        records,
+        rendered: rerendered,
+    })
 }
 
 /// The theme's compiled templates: the cache's when it compiled the same templates and words for
@@ -418,22 +450,24 @@ pub fn build_cached(
         &theme,
         observer,
         cache.as_deref_mut(),
-        &mut |pages| {
-            // Pages from the cache have the bytes the previous build published.
-            let mut same = Vec::new();
-            let mut new = Vec::new();
-            for page in &pages {
-                let item = (page.path.as_str(), page.html.as_slice(), page.key);
-                if page.reused() {
-                    same.push(item);
-                } else {
-                    new.push(item);
+        SiteSink {
+            pages: &mut |pages| {
+                // Pages from the cache have the bytes the previous build published.
+                let mut same = Vec::new();
+                let mut new = Vec::new();
+                for page in &pages {
+                    let item = (page.path.as_str(), page.html.as_slice(), page.key);
+                    if page.reused() {
+                        same.push(item);
+                    } else {
+                        new.push(item);
+                    }
                 }
-            }
-            staging.write_pages(&same, true)?;
-            staging.write_pages(&new, false)
+                staging.write_pages(&same, true)?;
+                staging.write_pages(&new, false)
+            },
+            tables: alongside,
         },
-        alongside,
     ) {
         Ok(site) => site,
         // A template that fails on a page is the project's error; the new site is dropped.
