@@ -168,11 +168,18 @@ pub fn site_files(
     Ok((files, pages, site.data_files))
 }
 
-/// How many pages are rendered before they go to the sink: enough to keep both cores busy, few
-/// enough that a national site's HTML is never all in memory. A chunk of needs pages (300 KB
-/// each at scale 1.0, with their template data several times that) is the largest: 1,024 of them
-/// raised the build's peak by 200 MB.
+/// At most how many pages are rendered before they go to the sink: enough to keep both cores
+/// busy, few enough that a national site's HTML is never all in memory.
 const RENDER_CHUNK: usize = 256;
+
+/// About how many bytes of HTML a chunk holds before it goes to the sink: a chunk is as many
+/// pages as the last chunk's average page makes this (at least [`MIN_RENDER_CHUNK`]). A KPI page
+/// is about 30 KB, so its chunks are whole; a needs page at scale 1.0 is 300 KB, and 256 of them
+/// raised the build's peak by 50 MB.
+const RENDER_CHUNK_BYTES: usize = 16 << 20;
+
+/// The fewest pages in a chunk: enough to keep both cores busy.
+const MIN_RENDER_CHUNK: usize = 16;
 
 /// Builds the pages and renders them, reporting the pages and render stages to `observer`, and
 /// hands the rendered pages to `sink` a chunk at a time, each either rendered or the cache's
@@ -276,7 +283,7 @@ struct RenderedPages {
     rendered: Vec<String>,
 }
 
-/// Renders `pages` a chunk at a time ([`RENDER_CHUNK`]), handing each chunk to `sink`; returns
+/// Renders `pages` a chunk at a time ([`RENDER_CHUNK`], [`RENDER_CHUNK_BYTES`]), handing each chunk to `sink`; returns
 /// each page's search record and the output paths of the pages rendered (not the cache's).
 fn render_in_chunks(
     project: &Project,
@@ -298,12 +305,16 @@ fn render_in_chunks(
     let mut rerendered = Vec::new();
     let mut cached = std::collections::BTreeMap::new();
     let mut pages = pages.into_iter();
+    let mut chunk_pages = MIN_RENDER_CHUNK;
     loop {
-        let chunk: Vec<Page> = pages.by_ref().take(RENDER_CHUNK).collect();
+        let chunk: Vec<Page> = pages.by_ref().take(chunk_pages).collect();
         if chunk.is_empty() {
             break;
         }
         let mut rendered = context.render(renderer, chunk, observer, cache.as_deref())?;
+        let bytes: usize = rendered.iter().map(|p| p.html.as_slice().len()).sum();
+        let average = bytes / rendered.len();
+        chunk_pages = (RENDER_CHUNK_BYTES / average.max(1)).clamp(MIN_RENDER_CHUNK, RENDER_CHUNK);
         for page in &mut rendered {
             if !page.reused() {
                 rerendered.push(page.path.clone());
