@@ -54,10 +54,8 @@ pub(crate) fn draw_at(chart: &Chart, frame: Frame) -> Option<String> {
 
 /// A chart as its template receives it: drawn, or null when it cannot be drawn. Installed by
 /// `pages` while each view is serialised ([`crate::site::chart::drawn_while_serialising`]).
-pub fn drawn_value(chart: &Chart) -> serde_json::Value {
-    draw(chart)
-        .and_then(|d| serde_json::to_value(d).ok())
-        .unwrap_or(serde_json::Value::Null)
+pub fn drawn_value(chart: &Chart) -> Option<Box<dyn erased_serde::Serialize>> {
+    draw(chart).map(|d| Box::new(d) as Box<dyn erased_serde::Serialize>)
 }
 
 const BLUE: RGBColor = RGBColor(29, 112, 184);

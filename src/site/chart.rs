@@ -30,7 +30,8 @@ pub struct Chart {
 
 /// How a chart is turned into what a template receives: `render`'s drawing, given to `site` so
 /// that `site` never calls `render` (ARCHITECTURE.md, module graph).
-pub type Draw = fn(&Chart) -> serde_json::Value;
+/// `None` when the chart cannot be drawn: its template then receives null.
+pub type Draw = fn(&Chart) -> Option<Box<dyn erased_serde::Serialize>>;
 
 thread_local! {
     /// The drawing installed on this thread by [`drawn_while_serialising`], if any.
@@ -54,7 +55,10 @@ pub fn drawn_while_serialising<T>(draw: Draw, serialise: impl FnOnce() -> T) -> 
 impl Serialize for Chart {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match DRAW.get() {
-            Some(draw) => draw(self).serialize(serializer),
+            Some(draw) => match draw(self) {
+                Some(drawn) => drawn.serialize(serializer),
+                None => serializer.serialize_none(),
+            },
             None => Chart::serialize(self, serializer),
         }
     }
