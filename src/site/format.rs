@@ -91,11 +91,15 @@ pub fn number(value: f64, decimals: usize) -> String {
         }
         return out;
     }
-    let s = format!("{:.*}", decimals, Dec(value.abs()));
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let negative = value < 0.0 && s.bytes().any(|c| c.is_ascii_digit() && c != b'0');
-    let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
-    if negative {
+    grouped(&format!("{:.*}", decimals, Dec(value.abs())), value < 0.0)
+}
+
+/// `digits` (an unsigned decimal, `1234567.9`) with its thousands grouped, and a minus sign when
+/// `negative` unless every digit is 0.
+fn grouped(digits: &str, negative: bool) -> String {
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if negative && digits.bytes().any(|c| c.is_ascii_digit() && c != b'0') {
         out.push('-');
     }
     crate::model::push_grouped(&mut out, int);
@@ -277,18 +281,7 @@ mod tests {
         if !v.is_finite() {
             return "–".into();
         }
-        let s = format!("{:.p$}", v.abs());
-        let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-        let mut out = String::new();
-        if v < 0.0 && s.bytes().any(|c| c.is_ascii_digit() && c != b'0') {
-            out.push('-');
-        }
-        crate::model::push_grouped(&mut out, int);
-        if !frac.is_empty() {
-            out.push('.');
-            out.push_str(frac);
-        }
-        out
+        grouped(&format!("{:.p$}", v.abs()), v < 0.0)
     }
 
     #[test]
