@@ -115,12 +115,31 @@ pub(crate) fn colour_hex(colour: RGBColor) -> String {
 }
 
 /// A colour written as `#RRGGBB` where it is formatted, without a string of its own.
+#[derive(Clone, Copy)]
 pub(crate) struct Hex(pub RGBColor);
+
+impl Hex {
+    /// `#RRGGBB`'s bytes (`#{r:02X}{g:02X}{b:02X}`), made by hand so that a colour used for every
+    /// mark of a chart can be made once, as a constant.
+    pub(crate) const fn bytes(self) -> [u8; 7] {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        let RGBColor(r, g, b) = self.0;
+        [
+            b'#',
+            DIGITS[(r >> 4) as usize],
+            DIGITS[(r & 15) as usize],
+            DIGITS[(g >> 4) as usize],
+            DIGITS[(g & 15) as usize],
+            DIGITS[(b >> 4) as usize],
+            DIGITS[(b & 15) as usize],
+        ]
+    }
+}
 
 impl std::fmt::Display for Hex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let RGBColor(r, g, b) = self.0;
-        write!(f, "#{r:02X}{g:02X}{b:02X}")
+        let hex = self.bytes();
+        f.write_str(std::str::from_utf8(&hex).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -328,6 +347,17 @@ mod tests {
     use super::*;
     use crate::load::theme::Strings;
     use crate::site::chart::{self, Bar, BarKey, Head, Line, Mark, SpcSeries};
+
+    #[test]
+    fn a_colour_is_written_as_six_upper_case_hex_digits() {
+        assert_eq!(colour_hex(RGBColor(0, 94, 184)), "#005EB8");
+        assert_eq!(colour_hex(RGBColor(255, 191, 7)), "#FFBF07");
+        for v in [0u8, 9, 10, 15, 16, 127, 128, 200, 255] {
+            let c = RGBColor(v, 255 - v, v / 2);
+            let expected = format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2);
+            assert_eq!(colour_hex(c), expected);
+        }
+    }
 
     fn head(id: &str) -> Head {
         Head {

@@ -57,6 +57,14 @@ impl std::fmt::Display for Dec {
     }
 }
 
+/// An integer's decimal digits (and its minus sign), as `{v}` writes them, without `fmt`.
+pub fn push_integer(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_digits(out, v.unsigned_abs(), 1);
+}
+
 /// The decimal digits of `n`, the last `width` of them at least (zeros in front).
 fn push_digits(out: &mut String, mut n: u64, width: usize) {
     let mut digits = [b'0'; 20];
@@ -282,6 +290,26 @@ mod tests {
             return "–".into();
         }
         grouped(&format!("{:.p$}", v.abs()), v < 0.0)
+    }
+
+    #[test]
+    fn an_integer_is_written_as_the_standard_library_writes_it() {
+        for v in [
+            0,
+            7,
+            -7,
+            10,
+            -10,
+            999,
+            1000,
+            -123_456_789,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut out = String::from("x");
+            push_integer(&mut out, v);
+            assert_eq!(out, format!("x{v}"));
+        }
     }
 
     #[test]

@@ -80,7 +80,12 @@ pub(super) fn line_path(
     let Some(&(x0, y0)) = points.first() else {
         return;
     };
-    let _ = write!(out, "<path d=\"M{x0} {y0}");
+    // Coordinates written straight into `out`: a KPI chart's points are one long path.
+    let int = |out: &mut String, v: i32| crate::site::format::push_integer(out, i64::from(v));
+    out.push_str("<path d=\"M");
+    int(out, x0);
+    out.push(' ');
+    int(out, y0);
     for (i, &(x, y)) in points.iter().enumerate().skip(1) {
         let (_, before) = points[i - 1];
         let level_on = points.get(i + 1).is_some_and(|&(_, after)| after == y);
@@ -88,9 +93,13 @@ pub(super) fn line_path(
             continue;
         }
         if y == before {
-            let _ = write!(out, "H{x}");
+            out.push('H');
+            int(out, x);
         } else {
-            let _ = write!(out, "L{x} {y}");
+            out.push('L');
+            int(out, x);
+            out.push(' ');
+            int(out, y);
         }
     }
     let _ = write!(

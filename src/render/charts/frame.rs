@@ -320,52 +320,81 @@ pub(crate) fn mark_svg(out: &mut String, mark: Mark, (x, y): (f64, f64)) {
     }
 }
 
-/// A coordinate rounded to a whole pixel as it is written.
-struct Whole(f64);
+/// A coordinate as a marker writes it.
+trait Coordinate {
+    fn push_to(&self, out: &mut String);
+}
 
-impl std::fmt::Display for Whole {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{:.0}", Dec(self.0))
+impl Coordinate for i64 {
+    fn push_to(&self, out: &mut String) {
+        crate::site::format::push_integer(out, *self);
     }
 }
 
-/// A marker's markup, each point given as an offset from its centre by `at`.
-fn write_mark<P: std::fmt::Display>(out: &mut String, mark: Mark, at: impl Fn(i8, i8) -> (P, P)) {
-    let _ = match mark {
+/// A coordinate rounded to a whole pixel as it is written.
+struct Whole(f64);
+
+impl Coordinate for Whole {
+    fn push_to(&self, out: &mut String) {
+        let _ = write!(out, "{:.0}", Dec(self.0));
+    }
+}
+
+/// The markers' colours, made once.
+const COMMON: [u8; 7] = Hex(Palette::COMMON).bytes();
+const IMPROVEMENT: [u8; 7] = Hex(Palette::IMPROVEMENT).bytes();
+const CONCERN: [u8; 7] = Hex(Palette::CONCERN).bytes();
+const NEUTRAL: [u8; 7] = Hex(Palette::NEUTRAL).bytes();
+
+/// A marker's markup, each point given as an offset from its centre by `at`: text and
+/// coordinates in turn, written straight into `out` (a KPI chart has three dozen markers).
+fn write_mark<P: Coordinate>(out: &mut String, mark: Mark, at: impl Fn(i8, i8) -> (P, P)) {
+    let push = |out: &mut String, text: &str| out.push_str(text);
+    let point = |out: &mut String, (dx, dy): (i8, i8), between: &str| {
+        let (x, y) = at(dx, dy);
+        x.push_to(out);
+        out.push_str(between);
+        y.push_to(out);
+    };
+    let hex = |bytes: &'static [u8; 7]| std::str::from_utf8(bytes).unwrap_or_default();
+    match mark {
         Mark::Common => {
-            let (x, y) = at(0, 0);
-            let fill = Hex(Palette::COMMON);
-            write!(
-                out,
-                "<circle cx=\"{x}\" cy=\"{y}\" r=\"4\" fill=\"{fill}\"/>"
-            )
+            push(out, "<circle cx=\"");
+            point(out, (0, 0), "\" cy=\"");
+            push(out, "\" r=\"4\" fill=\"");
+            push(out, hex(&COMMON));
         }
         Mark::Improvement => {
-            let ((x0, y0), (x1, y1), (x2, y2)) = (at(0, -7), at(7, 5), at(-7, 5));
-            let fill = Hex(Palette::IMPROVEMENT);
-            write!(
-                out,
-                "<path d=\"M{x0} {y0}L{x1} {y1}L{x2} {y2}Z\" fill=\"{fill}\"/>"
-            )
+            push(out, "<path d=\"M");
+            point(out, (0, -7), " ");
+            push(out, "L");
+            point(out, (7, 5), " ");
+            push(out, "L");
+            point(out, (-7, 5), " ");
+            push(out, "Z\" fill=\"");
+            push(out, hex(&IMPROVEMENT));
         }
         Mark::Concern => {
-            let (x, y) = at(-6, -6);
-            let fill = Hex(Palette::CONCERN);
-            write!(
-                out,
-                "<rect x=\"{x}\" y=\"{y}\" width=\"12\" height=\"12\" fill=\"{fill}\"/>"
-            )
+            push(out, "<rect x=\"");
+            point(out, (-6, -6), "\" y=\"");
+            push(out, "\" width=\"12\" height=\"12\" fill=\"");
+            push(out, hex(&CONCERN));
         }
         Mark::Neutral => {
-            let ((x0, y0), (x1, y1)) = (at(-6, -6), at(6, 6));
-            let ((x2, y2), (x3, y3)) = (at(-6, 6), at(6, -6));
-            let stroke = Hex(Palette::NEUTRAL);
-            write!(
-                out,
-                "<path d=\"M{x0} {y0}L{x1} {y1}M{x2} {y2}L{x3} {y3}\" stroke=\"{stroke}\" stroke-width=\"3\"/>"
-            )
+            push(out, "<path d=\"M");
+            point(out, (-6, -6), " ");
+            push(out, "L");
+            point(out, (6, 6), " ");
+            push(out, "M");
+            point(out, (-6, 6), " ");
+            push(out, "L");
+            point(out, (6, -6), " ");
+            push(out, "\" stroke=\"");
+            push(out, hex(&NEUTRAL));
+            push(out, "\" stroke-width=\"3");
         }
-    };
+    }
+    out.push_str("\"/>");
 }
 
 /// The axis titles: the value or category axis title above the plot's top-left corner (`top`
