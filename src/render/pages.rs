@@ -205,6 +205,8 @@ impl PageContext {
     }
 
     /// Renders `pages`, ticking `observer` once per page and reading each page's search record.
+    /// When pages fail, the error is the first failing page's in `pages`' order, whichever thread
+    /// failed first, so a build reports the same page every time.
     /// Pages are consumed: each page's view becomes template data only while the page renders.
     /// With a `cache`, each page's render key (a hash of everything its template receives, with
     /// the templates) is computed, and a page whose key the cache holds is not rendered again.
@@ -262,6 +264,8 @@ impl PageContext {
                     key,
                 })
             })
+            .collect::<Vec<Result<RenderedPage>>>()
+            .into_iter()
             .collect()
     }
 }
