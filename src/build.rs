@@ -283,8 +283,9 @@ struct RenderedPages {
     rendered: Vec<String>,
 }
 
-/// Renders `pages` a chunk at a time ([`RENDER_CHUNK`], [`RENDER_CHUNK_BYTES`]), handing each chunk to `sink`; returns
-/// each page's search record and the output paths of the pages rendered (not the cache's).
+/// Renders `pages` a chunk at a time ([`RENDER_CHUNK`], [`RENDER_CHUNK_BYTES`]), handing each
+/// chunk to `sink`; returns each page's search record and the output paths of the pages rendered
+/// (not the cache's).
 fn render_in_chunks(
     project: &Project,
     renderer: &Renderer,

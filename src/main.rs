@@ -17,9 +17,10 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Keeps memory the process frees for `ms` milliseconds before returning it to the system
-/// (mimalloc's `purge_delay`; its default is one second; negative is never). A server rebuilding on each save then
-/// reuses the memory the last rebuild and search index freed, rather than having the kernel
-/// zero fresh pages for it: at scale 0.1 that fault-in was about 40% of a one-file rebuild.
+/// (mimalloc's `purge_delay`; its default is one second; negative is never). A server
+/// rebuilding on each save then reuses the memory the last rebuild and search index freed,
+/// rather than having the kernel zero fresh pages for it: at scale 0.1 that fault-in was about
+/// 40% of a one-file rebuild.
 /// Called before any other thread starts (mimalloc's options are not thread-safe).
 pub(crate) fn keep_freed_memory(ms: i64) {
     /// `mi_option_purge_delay` in mimalloc.h's `mi_option_e` (libmimalloc-sys names no constant).
