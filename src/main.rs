@@ -216,6 +216,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { project } => {
+            // As `build`: `check` loads the whole project, and renders every page when templates
+            // are overridden.
+            keep_freed_memory(-1);
             let (_, diags) = check(&project);
             print(&diags, false);
             eprintln!("{}", summary(&diags));
