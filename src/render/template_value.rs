@@ -5,7 +5,7 @@ use serde::ser::{self, Serialize, Serializer};
 use tera::Value;
 
 thread_local! {
-    /// Whether the value being serialised on this thread met a map specification (`$map`).
+    /// Whether [`to_template_data`], on this thread, stopped at a map specification (`$map`).
     static MAPS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
@@ -21,10 +21,7 @@ pub enum TemplateData {
 /// instead, and nothing drawn for it here is drawn twice.
 pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<TemplateData> {
     MAPS.set(false);
-    let result = Value::try_from_serializable(&Integral {
-        value,
-        stop_at_maps: true,
-    });
+    let result = Value::try_from_serializable(&Integral::new(value, true));
     match (result, MAPS.replace(false)) {
         (_, true) => Ok(TemplateData::HasMaps),
         (result, false) => result.map(TemplateData::Ready),
@@ -36,10 +33,7 @@ pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Te
 /// except that a number with no fractional part is an integer, so a template prints `24`, not
 /// `24.0`, as the theme's templates have always printed it.
 pub fn to_template_value<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Value> {
-    Value::try_from_serializable(&Integral {
-        value,
-        stop_at_maps: false,
-    })
+    Value::try_from_serializable(&Integral::new(value, false))
 }
 
 /// A value serialised with its integral floats as integers, at any depth; stopped at a map
@@ -53,6 +47,15 @@ impl<T: Serialize + ?Sized> Serialize for Integral<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value
             .serialize(Integers(serializer, self.stop_at_maps))
+    }
+}
+
+impl<'a, T: ?Sized> Integral<'a, T> {
+    fn new(value: &'a T, stop_at_maps: bool) -> Self {
+        Integral {
+            value,
+            stop_at_maps,
+        }
     }
 }
 
@@ -71,10 +74,7 @@ struct Each<C>(C, bool);
 impl<C> Each<C> {
     /// `value`, wrapped as this compound's elements are.
     fn wrap<'a, T: ?Sized>(&self, value: &'a T) -> Integral<'a, T> {
-        Integral {
-            value,
-            stop_at_maps: self.1,
-        }
+        Integral::new(value, self.1)
     }
 }
 
@@ -128,10 +128,7 @@ impl<S: Serializer> Serializer for Integers<S> {
         self.0.serialize_none()
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
-        self.0.serialize_some(&Integral {
-            value,
-            stop_at_maps: self.1,
-        })
+        self.0.serialize_some(&Integral::new(value, self.1))
     }
     fn serialize_unit(self) -> Result<S::Ok, S::Error> {
         self.0.serialize_unit()
@@ -149,13 +146,8 @@ impl<S: Serializer> Serializer for Integers<S> {
         name: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        self.0.serialize_newtype_struct(
-            name,
-            &Integral {
-                value,
-                stop_at_maps: self.1,
-            },
-        )
+        self.0
+            .serialize_newtype_struct(name, &Integral::new(value, self.1))
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
@@ -164,15 +156,9 @@ impl<S: Serializer> Serializer for Integers<S> {
         variant: &'static str,
         value: &T,
     ) -> Result<S::Ok, S::Error> {
-        self.0.serialize_newtype_variant(
-            name,
-            index,
-            variant,
-            &Integral {
-                value,
-                stop_at_maps: self.1,
-            },
-        )
+        let value = Integral::new(value, self.1);
+        self.0
+            .serialize_newtype_variant(name, index, variant, &value)
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
         self.0.serialize_seq(len).map(|c| Each(c, self.1))
@@ -269,11 +255,9 @@ macro_rules! fields {
                 name: &'static str,
                 value: &T,
             ) -> Result<(), C::Error> {
-                if name == "$map" {
+                if self.1 && name == "$map" {
                     MAPS.set(true);
-                    if self.1 {
-                        return Err(ser::Error::custom("a map, drawn from the view's JSON"));
-                    }
+                    return Err(ser::Error::custom("a map, drawn from the view's JSON"));
                 }
                 self.0.serialize_field(name, &self.wrap(value))
             }
