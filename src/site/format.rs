@@ -66,16 +66,33 @@ pub fn push_integer(out: &mut String, v: i64) {
 }
 
 /// The decimal digits of `n`, the last `width` of them at least (zeros in front).
-fn push_digits(out: &mut String, mut n: u64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut start = digits.len();
-    while n > 0 || digits.len() - start < width.max(1) {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
+fn push_digits(out: &mut String, n: u64, width: usize) {
+    out.push_str(Digits::of(n, width).as_str());
+}
+
+/// An unsigned integer's decimal digits, written into a buffer of its own rather than with `fmt`.
+struct Digits {
+    bytes: [u8; 20],
+    start: usize,
+}
+
+impl Digits {
+    /// `n`'s digits, at least `width` of them (zeros in front; at most 20).
+    fn of(mut n: u64, width: usize) -> Digits {
+        let mut bytes = [b'0'; 20];
+        let mut start = bytes.len();
+        while n > 0 || bytes.len() - start < width.clamp(1, 20) {
+            start -= 1;
+            bytes[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        Digits { bytes, start }
     }
-    // ASCII digits only.
-    out.push_str(std::str::from_utf8(&digits[start..]).unwrap_or_default());
+
+    fn as_str(&self) -> &str {
+        // ASCII digits only.
+        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or_default()
+    }
 }
 
 /// Groups thousands: 1234567.891 with 1 decimal → "1,234,567.9".
@@ -86,13 +103,13 @@ pub fn number(value: f64, decimals: usize) -> String {
     // Most numbers: their digits written straight from the rounded integer, as `Dec` would.
     if let Some(n) = Dec::rounded(value, decimals) {
         let unit = 10u64.pow(decimals as u32);
-        let mut int = String::with_capacity(20);
-        push_digits(&mut int, n / unit, 1);
+        let int = Digits::of(n / unit, 1);
+        let int = int.as_str();
         let mut out = String::with_capacity(int.len() + int.len() / 3 + decimals + 2);
         if value < 0.0 && n != 0 {
             out.push('-');
         }
-        crate::model::push_grouped(&mut out, &int);
+        crate::model::push_grouped(&mut out, int);
         if decimals > 0 {
             out.push('.');
             push_digits(&mut out, n % unit, decimals);

@@ -349,49 +349,48 @@ const NEUTRAL: [u8; 7] = Hex(Palette::NEUTRAL).bytes();
 /// A marker's markup, each point given as an offset from its centre by `at`: text and
 /// coordinates in turn, written straight into `out` (a KPI chart has three dozen markers).
 fn write_mark<P: Coordinate>(out: &mut String, mark: Mark, at: impl Fn(i8, i8) -> (P, P)) {
-    let push = |out: &mut String, text: &str| out.push_str(text);
+    let hex = |bytes: &'static [u8; 7]| std::str::from_utf8(bytes).unwrap_or_default();
     let point = |out: &mut String, (dx, dy): (i8, i8), between: &str| {
         let (x, y) = at(dx, dy);
         x.push_to(out);
         out.push_str(between);
         y.push_to(out);
     };
-    let hex = |bytes: &'static [u8; 7]| std::str::from_utf8(bytes).unwrap_or_default();
     match mark {
         Mark::Common => {
-            push(out, "<circle cx=\"");
+            out.push_str("<circle cx=\"");
             point(out, (0, 0), "\" cy=\"");
-            push(out, "\" r=\"4\" fill=\"");
-            push(out, hex(&COMMON));
+            out.push_str("\" r=\"4\" fill=\"");
+            out.push_str(hex(&COMMON));
         }
         Mark::Improvement => {
-            push(out, "<path d=\"M");
+            out.push_str("<path d=\"M");
             point(out, (0, -7), " ");
-            push(out, "L");
+            out.push('L');
             point(out, (7, 5), " ");
-            push(out, "L");
+            out.push('L');
             point(out, (-7, 5), " ");
-            push(out, "Z\" fill=\"");
-            push(out, hex(&IMPROVEMENT));
+            out.push_str("Z\" fill=\"");
+            out.push_str(hex(&IMPROVEMENT));
         }
         Mark::Concern => {
-            push(out, "<rect x=\"");
+            out.push_str("<rect x=\"");
             point(out, (-6, -6), "\" y=\"");
-            push(out, "\" width=\"12\" height=\"12\" fill=\"");
-            push(out, hex(&CONCERN));
+            out.push_str("\" width=\"12\" height=\"12\" fill=\"");
+            out.push_str(hex(&CONCERN));
         }
         Mark::Neutral => {
-            push(out, "<path d=\"M");
+            out.push_str("<path d=\"M");
             point(out, (-6, -6), " ");
-            push(out, "L");
+            out.push('L');
             point(out, (6, 6), " ");
-            push(out, "M");
+            out.push('M');
             point(out, (-6, 6), " ");
-            push(out, "L");
+            out.push('L');
             point(out, (6, -6), " ");
-            push(out, "\" stroke=\"");
-            push(out, hex(&NEUTRAL));
-            push(out, "\" stroke-width=\"3");
+            out.push_str("\" stroke=\"");
+            out.push_str(hex(&NEUTRAL));
+            out.push_str("\" stroke-width=\"3");
         }
     }
     out.push_str("\"/>");
