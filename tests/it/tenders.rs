@@ -529,6 +529,9 @@ fn the_tenders_list_groups_every_tender_by_status() {
     for status in ["open", "evaluation", "awarded", "cancelled"] {
         assert!(page.contains(&format!("href=\"#{status}\"")), "{status}");
     }
+    // Each group's caption counts its tenders in words that agree with the count.
+    assert!(page.contains(">Bids under evaluation: 1 tender</caption>"));
+    assert!(page.contains(">Open for bids: 2 tenders</caption>"));
     // A notice reads like one: procedure, value, dates and the notice reference in words.
     let open = site.text("procurement/tenders/t-open/index.html");
     for text in [
