@@ -239,7 +239,9 @@ fn one_line(report: &str) -> String {
         None => message.to_string(),
     };
     for note in lines.filter_map(|l| l.strip_prefix("note: ")) {
-        text.push_str(&format!(" ({note})"));
+        text.push_str(" (");
+        text.push_str(note);
+        text.push(')');
     }
     text
 }
