@@ -9,7 +9,7 @@ use crate::load::cache::FileReads;
 use crate::load::theme::{load_theme, Theme};
 use crate::load::{load_project, load_project_cached};
 use crate::model::Project;
-use crate::output::StreamedFile;
+use crate::output::{FileBytes, StreamedFile};
 use crate::publish::search::{record_url, search_index_of, search_index_unless};
 use crate::publish::search_text::SharedRecord;
 use crate::render::pages::{PageContext, RenderedPage};
@@ -150,7 +150,9 @@ pub fn site_files(
         &Silent,
         None,
         SiteSink::pages(&mut |pages| {
-            files.extend(pages.into_iter().map(RenderedPage::into_file));
+            for page in pages {
+                files.push(page.into_file()?);
+            }
             Ok(())
         }),
     )?;
@@ -313,7 +315,7 @@ fn render_in_chunks(
             break;
         }
         let mut rendered = context.render(renderer, chunk, observer, cache.as_deref())?;
-        let bytes: usize = rendered.iter().map(|p| p.html.as_slice().len()).sum();
+        let bytes: usize = rendered.iter().map(|p| p.html.len()).sum();
         let average = bytes / rendered.len();
         chunk_pages = (RENDER_CHUNK_BYTES / average.max(1)).clamp(MIN_RENDER_CHUNK, RENDER_CHUNK);
         for page in &mut rendered {
@@ -321,12 +323,13 @@ fn render_in_chunks(
                 rerendered.push(page.path.clone());
             }
             if let Some(cache) = cache.as_deref() {
-                // A page from the cache keeps its entry (and its shared HTML); a new one is copied.
+                // A page from the cache keeps its entry (and its shared HTML); a new one its
+                // packed HTML.
                 let entry = match cache.page(&page.path, page.key) {
                     Some(entry) if page.reused() => entry.clone(),
                     _ => CachedPage {
                         key: page.key,
-                        html: page.html.as_slice().into(),
+                        html: page.html.packed(),
                         record: page.record.clone(),
                     },
                 };
@@ -468,7 +471,7 @@ pub fn build_cached(
                 let mut same = Vec::new();
                 let mut new = Vec::new();
                 for page in &pages {
-                    let item = (page.path.as_str(), page.html.as_slice(), page.key);
+                    let item = (page.path.as_str(), page.html.file_bytes(), page.key);
                     if page.reused() {
                         same.push(item);
                     } else {
@@ -676,7 +679,7 @@ pub fn finish_search_unless(
         None => None,
     };
     let staging = Staging::begin_tracked(output, cache.take_spare())?;
-    let pages: Vec<(&str, &[u8], u64)> = cache.pages().collect();
+    let pages: Vec<(&str, FileBytes<'_>, u64)> = cache.pages().collect();
     staging.write_pages(&pages, true)?;
     staging.write_unchanged_files(cache.files())?;
     staging.copy(cache.copies())?;

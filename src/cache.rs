@@ -7,7 +7,7 @@ use crate::analysis::performance::{analyse_kpis_reusing, KpiAnalysis};
 use crate::analysis::{analyse, analyse_with, needs::analyse_needs, Analysis};
 use crate::load::LoadCache;
 use crate::model::Project;
-use crate::output::{OutputFile, StreamedFile};
+use crate::output::{FileBytes, OutputFile, PackedBytes, StreamedFile};
 use crate::publish::search_text::SharedRecord;
 use crate::render::Renderer;
 use crate::write::{Commit, Manifest, Spare};
@@ -82,11 +82,12 @@ pub struct PendingSearch {
     pub language: String,
 }
 
-/// One page as the previous build rendered it.
+/// One page as the previous build rendered it: its HTML packed, which holds a national site's
+/// pages in a fraction of their size.
 #[derive(Clone)]
 pub struct CachedPage {
     pub key: u64,
-    pub html: Arc<[u8]>,
+    pub html: Arc<PackedBytes>,
     pub record: Option<SharedRecord>,
 }
 
@@ -218,10 +219,10 @@ impl BuildCache {
     }
 
     /// Every cached page: its output path, HTML and render key.
-    pub fn pages(&self) -> impl Iterator<Item = (&str, &[u8], u64)> {
+    pub fn pages(&self) -> impl Iterator<Item = (&str, FileBytes<'_>, u64)> {
         self.pages
             .iter()
-            .map(|(path, p)| (path.as_str(), &*p.html, p.key))
+            .map(|(path, p)| (path.as_str(), FileBytes::Packed(&p.html), p.key))
     }
 
     /// The site before the one the last build published, for the next build to start from.

@@ -6,7 +6,7 @@ mod lock;
 mod recycle;
 mod swap;
 
-use crate::output::StreamedFile;
+use crate::output::{FileBytes, StreamedFile};
 use anyhow::{bail, Context, Result};
 use lock::OutputLock;
 pub use recycle::{spare_of_published, Manifest, Spare};
@@ -144,10 +144,12 @@ enum Compare {
 }
 
 /// True when `old` is a regular file holding `bytes` (as far as `compare` looks).
-fn same_file(old: &Path, bytes: &[u8], compare: Compare) -> bool {
+fn same_file(old: &Path, bytes: FileBytes<'_>, compare: Compare) -> bool {
     match std::fs::symlink_metadata(old) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => match compare {
-            Compare::Bytes => std::fs::read(old).is_ok_and(|old| old == bytes),
+            Compare::Bytes => {
+                std::fs::read(old).is_ok_and(|old| bytes.bytes().is_ok_and(|bytes| old == *bytes))
+            }
             Compare::Length => true,
         },
         _ => false,
@@ -162,7 +164,7 @@ fn write_file(
     tmp: &Path,
     previous: Option<&Path>,
     rel: &str,
-    bytes: &[u8],
+    bytes: FileBytes<'_>,
     compare: Compare,
 ) -> Result<()> {
     let path = tmp.join(rel);
@@ -174,15 +176,15 @@ fn write_file(
             return Ok(());
         }
     }
-    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, bytes.bytes()?).with_context(|| format!("writing {}", path.display()))?;
     keep_mtime(&path, old.as_deref())
 }
 
 /// Held files as the (path, bytes) pairs the writers take.
-fn items(files: &[OutputFile]) -> Vec<(&str, &[u8])> {
+fn items(files: &[OutputFile]) -> Vec<(&str, FileBytes<'_>)> {
     files
         .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .map(|f| (f.path.as_str(), FileBytes::Plain(&f.bytes)))
         .collect()
 }
 
@@ -356,7 +358,7 @@ impl Staging {
         files: &[OutputFile],
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
-        self.write_items(&items(files), observer)
+        self.write_compared(&items(files), None, observer, Compare::Bytes)
     }
 
     /// [`Staging::write`] for files whose bytes are held elsewhere: (path, bytes) pairs.
@@ -365,7 +367,11 @@ impl Staging {
         files: &[(&str, &[u8])],
         observer: &dyn crate::stages::Observer,
     ) -> Result<()> {
-        self.write_compared(files, None, observer, Compare::Bytes)
+        let files: Vec<(&str, FileBytes<'_>)> = files
+            .iter()
+            .map(|(path, bytes)| (*path, FileBytes::Plain(bytes)))
+            .collect();
+        self.write_compared(&files, None, observer, Compare::Bytes)
     }
 
     /// [`Staging::write`] for held files the caller knows hold the bytes it published last time
@@ -378,8 +384,8 @@ impl Staging {
     /// Writes rendered pages, each with its render key (its content key in a tracked staging):
     /// `unchanged` when they are the render cache's, published by the previous build, so each is
     /// linked to the previous file of the same length as [`Staging::write_unchanged_files`] does.
-    pub fn write_pages(&self, pages: &[(&str, &[u8], u64)], unchanged: bool) -> Result<()> {
-        let files: Vec<(&str, &[u8])> = pages.iter().map(|(p, b, _)| (*p, *b)).collect();
+    pub fn write_pages(&self, pages: &[(&str, FileBytes<'_>, u64)], unchanged: bool) -> Result<()> {
+        let files: Vec<(&str, FileBytes<'_>)> = pages.iter().map(|(p, b, _)| (*p, *b)).collect();
         let keys: Vec<u64> = pages.iter().map(|(_, _, k)| *k).collect();
         let compare = if unchanged {
             Compare::Length
@@ -392,7 +398,7 @@ impl Staging {
     /// Writes `files` (with their content keys: given, or else their bytes' hash) in parallel.
     fn write_compared(
         &self,
-        files: &[(&str, &[u8])],
+        files: &[(&str, FileBytes<'_>)],
         keys: Option<&[u64]>,
         observer: &dyn crate::stages::Observer,
         compare: Compare,
@@ -402,8 +408,12 @@ impl Staging {
             (Some(keys), _) => keys.iter().copied().map(Some).collect(),
             (None, Some(_)) => files
                 .par_iter()
-                .map(|(_, bytes)| Some(recycle::content_key(bytes)))
-                .collect(),
+                .map(|(_, bytes)| {
+                    bytes
+                        .bytes()
+                        .map(|bytes| Some(recycle::content_key(&bytes)))
+                })
+                .collect::<Result<_>>()?,
             (None, None) => vec![None; files.len()],
         };
         let items: Vec<(&str, Option<u64>)> =
@@ -415,7 +425,7 @@ impl Staging {
             .zip(claims)
             .try_for_each(|((path, bytes), claim)| -> Result<()> {
                 if claim != Claim::Held {
-                    write_file(&self.tmp, previous, path, bytes, compare)?;
+                    write_file(&self.tmp, previous, path, *bytes, compare)?;
                 }
                 observer.tick(1);
                 Ok(())
@@ -899,7 +909,7 @@ mod tests {
         let staging = Staging::begin_tracked(&out, None).unwrap();
         // Known unchanged: linked from the previous site, not rewritten.
         staging
-            .write_pages(&[("p/index.html", b"old".as_slice(), 1)], true)
+            .write_pages(&[("p/index.html", FileBytes::Plain(b"old"), 1)], true)
             .unwrap();
         staging
             .write(&[file("new.txt", b"new")], &crate::stages::Silent)

@@ -5,7 +5,7 @@
 use crate::cache::BuildCache;
 use crate::load::theme::Strings;
 use crate::model::Project;
-use crate::output::OutputFile;
+use crate::output::{FileBytes, OutputFile, PackedBytes};
 use crate::publish::search_text::{search_record, SharedRecord};
 use crate::render::template_value::{to_template_data, to_template_value, TemplateData};
 use crate::render::Renderer;
@@ -87,31 +87,54 @@ pub fn render_pages(
     base_url: &str,
     words: &Strings,
 ) -> Result<Vec<OutputFile>> {
-    Ok(PageContext::new(project, renderer, base_url, words)?
+    PageContext::new(project, renderer, base_url, words)?
         .render(renderer, pages, &Silent, None)?
         .into_iter()
         .map(RenderedPage::into_file)
-        .collect())
+        .collect()
 }
 
-/// A page's HTML: rendered by this build, or the cache's bytes, shared rather than copied.
+/// A page's HTML: rendered by this build (with its packed copy when a cache keeps it), or the
+/// cache's packed copy, shared rather than copied.
 pub enum PageBytes {
-    Rendered(Vec<u8>),
-    Cached(Arc<[u8]>),
+    Rendered(Vec<u8>, Option<Arc<PackedBytes>>),
+    Cached(Arc<PackedBytes>),
 }
 
 impl PageBytes {
-    pub fn as_slice(&self) -> &[u8] {
+    /// The length of the HTML.
+    pub fn len(&self) -> usize {
         match self {
-            PageBytes::Rendered(bytes) => bytes,
-            PageBytes::Cached(bytes) => bytes,
+            PageBytes::Rendered(bytes, _) => bytes.len(),
+            PageBytes::Cached(packed) => packed.len(),
         }
     }
 
-    pub fn into_vec(self) -> Vec<u8> {
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The HTML as `write` takes it.
+    pub fn file_bytes(&self) -> FileBytes<'_> {
         match self {
-            PageBytes::Rendered(bytes) => bytes,
-            PageBytes::Cached(bytes) => bytes.to_vec(),
+            PageBytes::Rendered(bytes, _) => FileBytes::Plain(bytes),
+            PageBytes::Cached(packed) => FileBytes::Packed(packed),
+        }
+    }
+
+    /// The packed HTML for a cache to keep: packed as the page rendered, when a cache was
+    /// given to the render.
+    pub fn packed(&self) -> Arc<PackedBytes> {
+        match self {
+            PageBytes::Rendered(_, Some(packed)) | PageBytes::Cached(packed) => Arc::clone(packed),
+            PageBytes::Rendered(bytes, None) => Arc::new(PackedBytes::pack(bytes)),
+        }
+    }
+
+    pub fn into_vec(self) -> Result<Vec<u8>> {
+        match self {
+            PageBytes::Rendered(bytes, _) => Ok(bytes),
+            PageBytes::Cached(packed) => packed.unpack(),
         }
     }
 }
@@ -131,11 +154,11 @@ impl RenderedPage {
         matches!(self.html, PageBytes::Cached(_))
     }
 
-    pub fn into_file(self) -> OutputFile {
-        OutputFile {
+    pub fn into_file(self) -> Result<OutputFile> {
+        Ok(OutputFile {
             path: self.path,
-            bytes: self.html.into_vec(),
-        }
+            bytes: self.html.into_vec()?,
+        })
     }
 }
 
@@ -256,10 +279,12 @@ impl PageContext {
                     .render(page.template, &ctx)
                     .with_context(|| format!("page /{page_path}"))?;
                 let record = search_record(&html).map(Arc::new);
+                // Packed here, on every core, for the cache to keep.
+                let packed = cache.map(|_| Arc::new(PackedBytes::pack(html.as_bytes())));
                 observer.tick(1);
                 Ok(RenderedPage {
                     path,
-                    html: PageBytes::Rendered(html.into_bytes()),
+                    html: PageBytes::Rendered(html.into_bytes(), packed),
                     record,
                     key,
                 })

@@ -213,6 +213,7 @@ pub(super) fn spare_of(aside: &Path, previous: Option<Manifest>) -> Option<Spare
 
 #[cfg(test)]
 mod tests {
+    use crate::output::FileBytes;
     use crate::stages::Silent;
     use crate::write::tests::file;
     use crate::write::{OutputFile, Staging};
@@ -249,7 +250,11 @@ mod tests {
         let out = dir.path().join("site");
         let publish = |files: &[OutputFile], pages: &[(&str, &[u8], u64)], site, spare| {
             let staging = Staging::begin_tracked(&out, spare).unwrap();
-            staging.write_pages(pages, false).unwrap();
+            let pages: Vec<_> = pages
+                .iter()
+                .map(|(path, bytes, key)| (*path, FileBytes::Plain(bytes), *key))
+                .collect();
+            staging.write_pages(&pages, false).unwrap();
             staging.write(files, &Silent).unwrap();
             staging.commit_tracked(site).unwrap()
         };
@@ -281,7 +286,7 @@ mod tests {
         let third = Staging::begin_tracked(&out, Some(spare)).unwrap();
         assert!(!spare_path.exists(), "taken as the new site's folder");
         third
-            .write_pages(&[("p/index.html", &two, 2)], false)
+            .write_pages(&[("p/index.html", FileBytes::Plain(&two), 2)], false)
             .unwrap();
         third.write(&[file("keep.txt", b"k")], &Silent).unwrap();
         // Site 2, still published, shares the page's inode with the spare: it is untouched.

@@ -371,3 +371,22 @@ fn errors_deleted_added_and_touched_files_are_rebuilt_as_a_fresh_build() {
     let again = r.build();
     assert_eq!(again.reads, Default::default());
 }
+
+/// The cache keeps each page's HTML packed, and links an unchanged page from the published site.
+/// A page that site has lost, or holds at another length (edited by hand), is written again from
+/// the cache's packed copy: the site is still byte for byte a fresh build's.
+#[test]
+fn a_page_the_published_site_lost_or_changed_is_written_from_the_cache() {
+    let mut r = Rebuilds::new();
+    let site = r.options.output.clone().unwrap();
+    let lost = site.join("performance/index.html");
+    let changed = site.join("needs/index.html");
+    std::fs::remove_file(&lost).unwrap();
+    let mut text = std::fs::read(&changed).unwrap();
+    text.extend_from_slice(b"<!-- edited by hand -->");
+    std::fs::write(&changed, text).unwrap();
+    let report = r.build();
+    assert!(report.reads.read.is_empty(), "{:?}", report.reads);
+    assert!(report.rendered.is_empty(), "{:?}", report.rendered);
+    r.same_as_fresh(&report);
+}
