@@ -29,6 +29,26 @@ pub(crate) fn keep_freed_memory(ms: i64) {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, ms as _) };
 }
 
+/// Has the process's memory faulted in 4 KiB pages rather than 2 MiB transparent huge pages
+/// (mimalloc's `allow_thp` off, and on Linux the process's THP flag cleared, for memory mapped
+/// before this call too). A build touches its memory once, as it fills it: with huge pages each
+/// first touch zeroed 2 MiB at a time, including the parts of a page never used, and in a virtual
+/// machine the host backed each of them too. At scale 0.3, in five builds each in turn, system
+/// time fell from 1.8-2.8 s to 0.7-0.8 s and wall time from 4.3-5.5 s to 3.8-4.4 s.
+/// Called first thing, before any other thread starts (mimalloc's options are not thread-safe).
+fn no_huge_pages() {
+    /// `mi_option_allow_thp` in mimalloc.h's `mi_option_e` (libmimalloc-sys names no constant).
+    const ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
+    // SAFETY: sets a plain integer option; no other thread is running yet.
+    unsafe { libmimalloc_sys::mi_option_set(ALLOW_THP, 0) };
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and changes only this process's flag; a
+    // kernel that refuses it leaves huge pages as they were, which is harmless.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// Publish a council's commissioning cycle — needs, planning, procurement and performance — as a
 /// static website with open data.
 ///
@@ -126,6 +146,7 @@ fn summary(diags: &Diagnostics) -> String {
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     match cli.command {
         Command::Build {
