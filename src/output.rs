@@ -75,6 +75,15 @@ impl PackedBytes {
         self.len == 0
     }
 
+    /// `bytes` packed, but claiming one byte more than they hold: a damaged block, for tests of
+    /// what its readers say.
+    #[cfg(test)]
+    pub(crate) fn damaged(bytes: &[u8]) -> PackedBytes {
+        let mut packed = PackedBytes::pack(bytes);
+        packed.len += 1;
+        packed
+    }
+
     /// The bytes as they were packed.
     pub fn unpack(&self) -> anyhow::Result<Vec<u8>> {
         use anyhow::Context;
@@ -146,8 +155,7 @@ mod tests {
     /// Damaged packed bytes are an error naming what failed, never a panic or wrong bytes.
     #[test]
     fn damaged_packed_bytes_are_an_error() {
-        let mut packed = PackedBytes::pack(b"<p>a page of the site</p><p>a page of the site</p>");
-        packed.len += 1;
+        let packed = PackedBytes::damaged(b"<p>a page of the site</p><p>a page of the site</p>");
         let err = packed.unpack().unwrap_err().to_string();
         assert!(
             err.starts_with("unpacking a page kept from the previous build"),

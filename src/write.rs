@@ -176,7 +176,10 @@ fn write_file(
             return Ok(());
         }
     }
-    std::fs::write(&path, bytes.bytes()?).with_context(|| format!("writing {}", path.display()))?;
+    let bytes = bytes
+        .bytes()
+        .with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
     keep_mtime(&path, old.as_deref())
 }
 
@@ -895,6 +898,32 @@ mod tests {
         assert!(!out.join("a/index.html").exists());
         assert_eq!(std::fs::read(out.join("b.txt")).unwrap(), b"two");
         assert!(!dir.path().join(".site.commission-tmp-4294967293").exists());
+    }
+
+    /// A kept page that must be written again but cannot be unpacked is an error naming the file,
+    /// and the published site is untouched.
+    #[test]
+    fn a_damaged_kept_page_is_an_error_naming_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        publish(&out, &[file("p/index.html", b"old")]).unwrap();
+        let staging = Staging::begin_tracked(&out, None).unwrap();
+        let damaged = crate::output::PackedBytes::damaged(b"<p>a page the site has lost</p>");
+        let err = staging
+            .write_pages(&[("q/index.html", FileBytes::Packed(&damaged), 1)], true)
+            .unwrap_err();
+        let text = format!("{err:#}");
+        let (writing, why) = text.split_once(": ").unwrap();
+        assert!(
+            writing.starts_with("writing ") && writing.ends_with("q/index.html"),
+            "{text}"
+        );
+        assert!(
+            why.starts_with("unpacking a page kept from the previous build"),
+            "{text}"
+        );
+        drop(staging);
+        assert_eq!(std::fs::read(out.join("p/index.html")).unwrap(), b"old");
     }
 
     #[test]
