@@ -7,6 +7,7 @@ pub mod build;
 pub mod cache;
 pub mod diagnostics;
 pub mod fingerprint;
+pub mod floats;
 pub mod init;
 pub mod load;
 pub mod model;

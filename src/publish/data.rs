@@ -1,6 +1,7 @@
 //! Open-data tables: every computed table as CSV and JSON with the same fields. CSV text cells that
 //! a spreadsheet would run as a formula are neutralised the OWASP way.
 
+use crate::floats::{CsvFloats, WithFloats};
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
@@ -167,7 +168,8 @@ impl<T: Serialize> DataTable<T> {
             .has_headers(header_first)
             .from_writer(Vec::new());
         for row in chunk {
-            raw.serialize(row).context("serialising a data row")?;
+            raw.serialize(WithFloats::new(row, CsvFloats))
+                .context("serialising a data row")?;
         }
         let raw = raw.into_inner().context("serialising a data row")?;
         if self.flags.is_empty() && !may_need_neutralising(&raw) {

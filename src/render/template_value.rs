@@ -1,6 +1,7 @@
 //! A page's view serialised straight into tera's values, with no JSON in between: the template
 //! data of thousands of pages is built without a `serde_json::Value` tree for each.
 
+use crate::floats::{FloatRule, WithFloats};
 use serde::ser::{self, Serialize, Serializer};
 use tera::Value;
 
@@ -21,7 +22,7 @@ pub enum TemplateData {
 /// instead, and nothing drawn for it here is drawn twice.
 pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<TemplateData> {
     MAPS.set(false);
-    let result = Value::try_from_serializable(&Integral::new(value, true));
+    let result = Value::try_from_serializable(&integral(value, true));
     match (result, MAPS.replace(false)) {
         (_, true) => Ok(TemplateData::HasMaps),
         (result, false) => result.map(TemplateData::Ready),
@@ -33,30 +34,13 @@ pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Te
 /// except that a number with no fractional part is an integer, so a template prints `24`, not
 /// `24.0`, as the theme's templates have always printed it.
 pub fn to_template_value<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Value> {
-    Value::try_from_serializable(&Integral::new(value, false))
+    Value::try_from_serializable(&integral(value, false))
 }
 
 /// A value serialised with its integral floats as integers, at any depth; stopped at a map
 /// specification when `stop_at_maps`.
-struct Integral<'a, T: ?Sized> {
-    value: &'a T,
-    stop_at_maps: bool,
-}
-
-impl<T: Serialize + ?Sized> Serialize for Integral<'_, T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value
-            .serialize(Integers(serializer, self.stop_at_maps))
-    }
-}
-
-impl<'a, T: ?Sized> Integral<'a, T> {
-    fn new(value: &'a T, stop_at_maps: bool) -> Self {
-        Integral {
-            value,
-            stop_at_maps,
-        }
-    }
+fn integral<T: ?Sized>(value: &T, stop_at_maps: bool) -> WithFloats<'_, T, Integers> {
+    WithFloats::new(value, Integers { stop_at_maps })
 }
 
 /// A float that is an integer (up to 2^53, where every integer is still exact).
@@ -64,215 +48,29 @@ fn as_integer(f: f64) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then_some(f as i64)
 }
 
-/// Tera's serializer, handed integral floats as integers and every nested value wrapped again
-/// (with whether to stop at maps).
-struct Integers<S>(S, bool);
-
-/// A compound serializer of tera's whose elements are wrapped in [`Integral`].
-struct Each<C>(C, bool);
-
-impl<C> Each<C> {
-    /// `value`, wrapped as this compound's elements are.
-    fn wrap<'a, T: ?Sized>(&self, value: &'a T) -> Integral<'a, T> {
-        Integral::new(value, self.1)
-    }
+/// The templates' rule for floats: integral floats as integers; with `stop_at_maps`, a field
+/// named `$map` stops serialisation and is noted in [`MAPS`].
+#[derive(Clone, Copy)]
+struct Integers {
+    stop_at_maps: bool,
 }
 
-macro_rules! forward {
-    ($($method:ident($ty:ty)),* $(,)?) => {
-        $(fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
-            self.0.$method(v)
-        })*
-    };
-}
-
-impl<S: Serializer> Serializer for Integers<S> {
-    type Ok = S::Ok;
-    type Error = S::Error;
-    type SerializeSeq = Each<S::SerializeSeq>;
-    type SerializeTuple = Each<S::SerializeTuple>;
-    type SerializeTupleStruct = Each<S::SerializeTupleStruct>;
-    type SerializeTupleVariant = Each<S::SerializeTupleVariant>;
-    type SerializeMap = Each<S::SerializeMap>;
-    type SerializeStruct = Each<S::SerializeStruct>;
-    type SerializeStructVariant = Each<S::SerializeStructVariant>;
-
-    forward!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
-        serialize_unit_struct(&'static str),
-    );
-
-    fn serialize_f32(self, v: f32) -> Result<S::Ok, S::Error> {
-        self.serialize_f64(f64::from(v))
-    }
-    fn serialize_f64(self, v: f64) -> Result<S::Ok, S::Error> {
+impl FloatRule for Integers {
+    fn float<S: Serializer>(self, v: f64, serializer: S) -> Result<S::Ok, S::Error> {
         match as_integer(v) {
-            Some(i) => self.0.serialize_i64(i),
-            None => self.0.serialize_f64(v),
+            Some(i) => serializer.serialize_i64(i),
+            None => serializer.serialize_f64(v),
         }
     }
-    fn serialize_none(self) -> Result<S::Ok, S::Error> {
-        self.0.serialize_none()
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<S::Ok, S::Error> {
-        self.0.serialize_some(&Integral::new(value, self.1))
-    }
-    fn serialize_unit(self) -> Result<S::Ok, S::Error> {
-        self.0.serialize_unit()
-    }
-    fn serialize_unit_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-    ) -> Result<S::Ok, S::Error> {
-        self.0.serialize_unit_variant(name, index, variant)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<S::Ok, S::Error> {
-        self.0
-            .serialize_newtype_struct(name, &Integral::new(value, self.1))
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        value: &T,
-    ) -> Result<S::Ok, S::Error> {
-        let value = Integral::new(value, self.1);
-        self.0
-            .serialize_newtype_variant(name, index, variant, &value)
-    }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
-        self.0.serialize_seq(len).map(|c| Each(c, self.1))
-    }
-    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
-        self.0.serialize_tuple(len).map(|c| Each(c, self.1))
-    }
-    fn serialize_tuple_struct(
-        self,
-        name: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeTupleStruct, S::Error> {
-        self.0
-            .serialize_tuple_struct(name, len)
-            .map(|c| Each(c, self.1))
-    }
-    fn serialize_tuple_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeTupleVariant, S::Error> {
-        self.0
-            .serialize_tuple_variant(name, index, variant, len)
-            .map(|c| Each(c, self.1))
-    }
-    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
-        self.0.serialize_map(len).map(|c| Each(c, self.1))
-    }
-    fn serialize_struct(
-        self,
-        name: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeStruct, S::Error> {
-        self.0.serialize_struct(name, len).map(|c| Each(c, self.1))
-    }
-    fn serialize_struct_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        len: usize,
-    ) -> Result<Self::SerializeStructVariant, S::Error> {
-        self.0
-            .serialize_struct_variant(name, index, variant, len)
-            .map(|c| Each(c, self.1))
-    }
-}
 
-/// Implements a compound serializer trait for [`Each`] with one element method.
-macro_rules! each {
-    ($trait:ident, $method:ident) => {
-        impl<C: ser::$trait> ser::$trait for Each<C> {
-            type Ok = C::Ok;
-            type Error = C::Error;
-            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
-                self.0.$method(&self.wrap(value))
-            }
-            fn end(self) -> Result<C::Ok, C::Error> {
-                self.0.end()
-            }
+    fn field<E: ser::Error>(self, name: &'static str) -> Result<(), E> {
+        if self.stop_at_maps && name == "$map" {
+            MAPS.set(true);
+            return Err(E::custom("a map, drawn from the view's JSON"));
         }
-    };
-}
-
-each!(SerializeSeq, serialize_element);
-each!(SerializeTuple, serialize_element);
-each!(SerializeTupleStruct, serialize_field);
-each!(SerializeTupleVariant, serialize_field);
-
-impl<C: ser::SerializeMap> ser::SerializeMap for Each<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), C::Error> {
-        self.0.serialize_key(key)
-    }
-    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), C::Error> {
-        self.0.serialize_value(&self.wrap(value))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.0.end()
+        Ok(())
     }
 }
-
-/// Implements a struct serializer trait for [`Each`], noting a map specification's field.
-macro_rules! fields {
-    ($trait:ident) => {
-        impl<C: ser::$trait> ser::$trait for Each<C> {
-            type Ok = C::Ok;
-            type Error = C::Error;
-            fn serialize_field<T: Serialize + ?Sized>(
-                &mut self,
-                name: &'static str,
-                value: &T,
-            ) -> Result<(), C::Error> {
-                if self.1 && name == "$map" {
-                    MAPS.set(true);
-                    return Err(ser::Error::custom("a map, drawn from the view's JSON"));
-                }
-                self.0.serialize_field(name, &self.wrap(value))
-            }
-            fn skip_field(&mut self, name: &'static str) -> Result<(), C::Error> {
-                self.0.skip_field(name)
-            }
-            fn end(self) -> Result<C::Ok, C::Error> {
-                self.0.end()
-            }
-        }
-    };
-}
-
-fields!(SerializeStruct);
-fields!(SerializeStructVariant);
 
 #[cfg(test)]
 mod tests {
