@@ -148,7 +148,7 @@ impl<T: Serialize> DataTable<T> {
             out.write_all(&head.into_inner().context("writing CSV")?)
                 .context("writing CSV")?;
         }
-        self.write_chunks(out, |n, chunk| self.csv_chunk(n, chunk))
+        self.write_chunks(out, |n, chunk, capacity| self.csv_chunk(n, chunk, capacity))
             .context("writing CSV")?;
         out.flush().context("writing CSV")?;
         Ok(())
@@ -162,11 +162,11 @@ impl<T: Serialize> DataTable<T> {
     }
 
     /// The CSV of the `n`th chunk of rows, the first with the header of a table of structs.
-    fn csv_chunk(&self, n: usize, chunk: &[T]) -> Result<Vec<u8>> {
+    fn csv_chunk(&self, n: usize, chunk: &[T], capacity: usize) -> Result<Vec<u8>> {
         let header_first = self.named && n == 0;
         let mut raw = csv::WriterBuilder::new()
             .has_headers(header_first)
-            .from_writer(Vec::new());
+            .from_writer(Vec::with_capacity(capacity));
         for row in chunk {
             raw.serialize(WithFloats::new(row, CsvFloats))
                 .context("serialising a data row")?;
@@ -182,23 +182,31 @@ impl<T: Serialize> DataTable<T> {
     }
 
     /// Writes the rows [`CHUNK_ROWS`] at a time, each chunk's bytes made by `encode` (given the
-    /// chunk's number): a window of chunks is encoded on every core, then written in order, so a
+    /// chunk's number and the capacity to give its buffer): a window of chunks is encoded on every core, then written in order, so a
     /// large table is neither held whole nor written on one core while the others wait.
     fn write_chunks(
         &self,
         out: &mut dyn Write,
-        encode: impl Fn(usize, &[T]) -> Result<Vec<u8>> + Sync,
+        encode: impl Fn(usize, &[T], usize) -> Result<Vec<u8>> + Sync,
     ) -> Result<()>
     where
         T: Sync,
     {
         use rayon::prelude::*;
+        // Bytes a row took in the last window: each chunk's buffer is made large enough at once
+        // (an eighth more), not grown, copying, from a guess.
+        let mut per_row = 256;
         for (w, window) in self.rows.chunks(CHUNK_ROWS * CHUNKS_PER_WINDOW).enumerate() {
             let encoded: Vec<Vec<u8>> = window
                 .par_chunks(CHUNK_ROWS)
                 .enumerate()
-                .map(|(i, chunk)| encode(w * CHUNKS_PER_WINDOW + i, chunk))
+                .map(|(i, chunk)| {
+                    let capacity = chunk.len() * (per_row + per_row / 8);
+                    encode(w * CHUNKS_PER_WINDOW + i, chunk, capacity)
+                })
                 .collect::<Result<_>>()?;
+            let bytes: usize = encoded.iter().map(Vec::len).sum();
+            per_row = bytes.div_ceil(window.len());
             for bytes in encoded {
                 out.write_all(&bytes)?;
             }
@@ -218,9 +226,8 @@ impl<T: Serialize> DataTable<T> {
         }
         // Each chunk is written as a pretty array of its own, its rows indented as the whole
         // array's are; the chunks' rows are then joined as one array's.
-        out.write_all(b"[\n").context("writing JSON")?;
-        self.write_chunks(out, |n, chunk| {
-            let mut bytes = Vec::with_capacity(chunk.len() * 256);
+        self.write_chunks(out, |n, chunk, capacity| {
+            let mut bytes = Vec::with_capacity(capacity);
             let mut json = serde_json::Serializer::pretty(&mut bytes);
             if self.flags.is_empty() {
                 chunk.serialize(&mut json)?;
@@ -232,14 +239,13 @@ impl<T: Serialize> DataTable<T> {
                 }
                 .serialize(&mut json)?;
             }
-            // `[\n` … `\n]` around the rows; a chunk after the first follows the last one's row.
-            let rows = &bytes[2..bytes.len() - 2];
-            let mut joined = Vec::with_capacity(rows.len() + 2);
+            // `[\n` … `\n]` around the rows: the first chunk's `[\n` opens the whole array, and
+            // a later chunk's becomes `,\n` after the last one's row, in place.
+            bytes.truncate(bytes.len() - 2);
             if n > 0 {
-                joined.extend_from_slice(b",\n");
+                bytes[..2].copy_from_slice(b",\n");
             }
-            joined.extend_from_slice(rows);
-            Ok(joined)
+            Ok(bytes)
         })
         .context("writing JSON")?;
         out.write_all(b"\n]\n").context("writing JSON")?;
