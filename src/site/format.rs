@@ -59,40 +59,17 @@ impl std::fmt::Display for Dec {
 
 /// An integer's decimal digits (and its minus sign), as `{v}` writes them, without `fmt`.
 pub fn push_integer(out: &mut String, v: i64) {
-    if v < 0 {
-        out.push('-');
-    }
-    push_digits(out, v.unsigned_abs(), 1);
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// The decimal digits of `n`, the last `width` of them at least (zeros in front).
 fn push_digits(out: &mut String, n: u64, width: usize) {
-    out.push_str(Digits::of(n, width).as_str());
-}
-
-/// An unsigned integer's decimal digits, written into a buffer of its own rather than with `fmt`.
-struct Digits {
-    bytes: [u8; 20],
-    start: usize,
-}
-
-impl Digits {
-    /// `n`'s digits, at least `width` of them (zeros in front; at most 20).
-    fn of(mut n: u64, width: usize) -> Digits {
-        let mut bytes = [b'0'; 20];
-        let mut start = bytes.len();
-        while n > 0 || bytes.len() - start < width.clamp(1, 20) {
-            start -= 1;
-            bytes[start] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        Digits { bytes, start }
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n);
+    for _ in digits.len()..width {
+        out.push('0');
     }
-
-    fn as_str(&self) -> &str {
-        // ASCII digits only.
-        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or_default()
-    }
+    out.push_str(digits);
 }
 
 /// Groups thousands: 1234567.891 with 1 decimal → "1,234,567.9".
@@ -103,8 +80,8 @@ pub fn number(value: f64, decimals: usize) -> String {
     // Most numbers: their digits written straight from the rounded integer, as `Dec` would.
     if let Some(n) = Dec::rounded(value, decimals) {
         let unit = 10u64.pow(decimals as u32);
-        let int = Digits::of(n / unit, 1);
-        let int = int.as_str();
+        let mut int = itoa::Buffer::new();
+        let int = int.format(n / unit);
         let mut out = String::with_capacity(int.len() + int.len() / 3 + decimals + 2);
         if value < 0.0 && n != 0 {
             out.push('-');
