@@ -57,6 +57,23 @@ impl std::fmt::Display for Dec {
     }
 }
 
+/// `v` rounded to a whole number, as `{:.0}` writes it (ties to even, `-0` for a small negative
+/// value), without `fmt` where [`Dec`] can round it exactly: chart coordinates, millions of them.
+pub fn push_whole(out: &mut String, v: f64) {
+    match Dec::rounded(v, 0) {
+        Some(n) => {
+            if v.is_sign_negative() {
+                out.push('-');
+            }
+            out.push_str(itoa::Buffer::new().format(n));
+        }
+        None => {
+            use std::fmt::Write;
+            let _ = write!(out, "{:.0}", Dec(v));
+        }
+    }
+}
+
 /// An integer's decimal digits (and its minus sign), as `{v}` writes them, without `fmt`.
 pub fn push_integer(out: &mut String, v: i64) {
     out.push_str(itoa::Buffer::new().format(v));
@@ -303,6 +320,33 @@ mod tests {
             let mut out = String::from("x");
             push_integer(&mut out, v);
             assert_eq!(out, format!("x{v}"));
+        }
+    }
+
+    #[test]
+    fn a_whole_number_is_written_as_the_standard_library_rounds_it() {
+        for v in [
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            -0.3,
+            0.49999999999999994,
+            12.5,
+            759.5,
+            1e15,
+            4.5e15,
+            1e300,
+            -1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            let mut out = String::from("x");
+            push_whole(&mut out, v);
+            assert_eq!(out, format!("x{v:.0}"), "{v:e}");
         }
     }
 

@@ -5,7 +5,7 @@
 use super::{colour_hex, line_colour, Hex, Palette};
 use crate::render::push_escaped_html;
 use crate::site::chart::{LegendEntry, Mark, Symbol};
-use crate::site::format::Dec;
+use crate::site::format::{push_integer, push_whole, Dec};
 use std::fmt::Write;
 
 /// The size a chart is drawn at: its width, and the text size of its labels.
@@ -160,20 +160,31 @@ pub(crate) fn text_block(out: &mut String, style: TextStyle, (x, y): (f64, f64),
         fill,
     } = style;
     let weight = if bold { " font-weight=\"bold\"" } else { "" };
-    let (x, y) = (Dec(x), Dec(y));
-    let _ = write!(
-        out,
-        "<text class=\"{class}\" x=\"{x:.0}\" y=\"{y:.0}\" text-anchor=\"{anchor}\" font-family=\"sans-serif\" font-size=\"{size}\"{weight} fill=\"{fill}\">"
-    );
+    // Written piece by piece, not with `write!`: a chart has dozens of labels.
+    out.push_str("<text class=\"");
+    out.push_str(class);
+    out.push_str("\" x=\"");
+    push_whole(out, x);
+    out.push_str("\" y=\"");
+    push_whole(out, y);
+    out.push_str("\" text-anchor=\"");
+    out.push_str(anchor);
+    out.push_str("\" font-family=\"sans-serif\" font-size=\"");
+    push_integer(out, i64::from(size));
+    out.push('"');
+    out.push_str(weight);
+    out.push_str(" fill=\"");
+    out.push_str(fill);
+    out.push_str("\">");
     for (i, line) in lines.iter().enumerate() {
         if i == 0 {
             push_escaped_html(out, line);
         } else {
-            let _ = write!(
-                out,
-                "<tspan x=\"{x:.0}\" dy=\"{}\">",
-                Frame::line_height(size)
-            );
+            out.push_str("<tspan x=\"");
+            push_whole(out, x);
+            out.push_str("\" dy=\"");
+            push_integer(out, i64::from(Frame::line_height(size)));
+            out.push_str("\">");
             push_escaped_html(out, line);
             out.push_str("</tspan>");
         }
