@@ -9,7 +9,7 @@ use super::{
     words_fingerprint, Link, Page,
 };
 use crate::analysis::performance::KpiAnalysis;
-use crate::analysis::spc::SpecialCause;
+use crate::analysis::spc::{Rule, SpecialCause};
 use crate::load::theme::Strings;
 use crate::model::Contract;
 use serde::Serialize;
@@ -128,6 +128,7 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
             // Each row with an actual has an SPC point, in order: its direction words the cell.
             let mut points = k.points.iter();
             let decimals = decimals_for(k.rows.iter().flat_map(|r| [r.actual, r.target]).flatten());
+            let mut repeated = Repeated::default();
             k.rows
                 .iter()
                 .map(|r| {
@@ -136,6 +137,7 @@ pub fn kpi_view(input: &KpiInput) -> KpiView {
                         r,
                         r.actual.and_then(|_| points.next()),
                         decimals,
+                        &mut repeated,
                     )
                 })
                 .collect()
@@ -232,25 +234,62 @@ fn chart(w: &Strings, k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
     )
 }
 
+/// What a KPI's rows repeat, worded once: the mean and limits hold for months at a time (until
+/// a rebase), and a run of special-cause points shares its words.
+#[derive(Default)]
+struct Repeated {
+    /// The mean's, lower limit's and upper limit's last value (its bits) and its text.
+    limits: [(Option<u64>, String); 3],
+    /// The last special cause worded, with its rule and direction, and its words.
+    special: Option<((SpecialCause, Rule, i8), String)>,
+}
+
+impl Repeated {
+    /// `v` to `decimals` places as [`fixed`] writes it, for the `column`th limit.
+    fn limit(&mut self, column: usize, v: Option<f64>, decimals: u32) -> String {
+        let bits = v.map(f64::to_bits);
+        let (last, text) = &mut self.limits[column];
+        if *last != bits || text.is_empty() {
+            *last = bits;
+            *text = fixed(v, decimals);
+        }
+        text.clone()
+    }
+
+    /// A special-cause point's words, as [`words::special_point`] gives them.
+    fn special(&mut self, words: &Strings, sc: SpecialCause, rule: Rule, direction: i8) -> String {
+        match &self.special {
+            Some((key, text)) if *key == (sc, rule, direction) => text.clone(),
+            _ => {
+                let text = words::special_point(words, sc, rule, direction);
+                self.special = Some(((sc, rule, direction), text.clone()));
+                text
+            }
+        }
+    }
+}
+
 fn row_view(
     words: &Strings,
     r: &crate::analysis::performance::KpiRow,
     point: Option<&crate::analysis::spc::SpcPoint>,
     decimals: usize,
+    repeated: &mut Repeated,
 ) -> KpiRowView {
     let (rag, rag_label) = words::rag(words, r.rag);
     let finite = |v: Option<f64>| v.filter(|v| v.is_finite());
+    let limits = decimals.max(1) as u32;
     KpiRowView {
         period: period_in(words, &r.period.label),
         actual: fixed(r.actual, decimals as u32),
         target: fixed(r.target, decimals as u32),
         rag,
         rag_label,
-        mean: fixed(finite(r.mean), decimals.max(1) as u32),
-        lower: fixed(finite(r.lower_limit), decimals.max(1) as u32),
-        upper: fixed(finite(r.upper_limit), decimals.max(1) as u32),
+        mean: repeated.limit(0, finite(r.mean), limits),
+        lower: repeated.limit(1, finite(r.lower_limit), limits),
+        upper: repeated.limit(2, finite(r.upper_limit), limits),
         special: match (r.special_cause, r.rule, point) {
-            (Some(sc), Some(rule), Some(p)) => words::special_point(words, sc, rule, p.direction),
+            (Some(sc), Some(rule), Some(p)) => repeated.special(words, sc, rule, p.direction),
             _ => String::new(),
         },
         special_class: r
@@ -285,6 +324,37 @@ mod tests {
         let mut renamed = contract.clone();
         renamed.title.push_str(" (renamed)");
         assert_ne!(key(&renamed), first, "a changed contract");
+    }
+
+    #[test]
+    fn repeated_limits_and_special_causes_are_worded_as_each_row_alone_would_be() {
+        let words = Strings::base();
+        let mut repeated = Repeated::default();
+        for v in [
+            None,
+            Some(388.64),
+            Some(388.64),
+            Some(-0.0),
+            Some(0.0),
+            Some(412.1),
+            None,
+        ] {
+            assert_eq!(repeated.limit(0, v, 1), fixed(v, 1), "{v:?}");
+        }
+        // The same value at other decimals in another column is its own.
+        assert_eq!(repeated.limit(1, Some(388.64), 2), "388.64");
+        for (sc, rule, direction) in [
+            (SpecialCause::Concern, Rule::Shift, 1),
+            (SpecialCause::Concern, Rule::Shift, 1),
+            (SpecialCause::Concern, Rule::Shift, -1),
+            (SpecialCause::Improvement, Rule::Shift, -1),
+            (SpecialCause::None, Rule::Shift, -1),
+        ] {
+            assert_eq!(
+                repeated.special(words, sc, rule, direction),
+                words::special_point(words, sc, rule, direction)
+            );
+        }
     }
 
     #[test]
