@@ -360,9 +360,13 @@ impl Renderer {
         self.tera
             .render_to(template, context, &mut html)
             .map_err(|e| TemplateError::rendering(template, &e))?;
-        if last != Some(html.len()) {
-            LAST_SIZE.with_borrow_mut(|sizes| sizes.insert(template.to_string(), html.len()));
-        }
+        // The template's name is copied once per thread, not each time a page's size changes.
+        LAST_SIZE.with_borrow_mut(|sizes| match sizes.get_mut(template) {
+            Some(size) => *size = html.len(),
+            None => {
+                sizes.insert(template.to_string(), html.len());
+            }
+        });
         String::from_utf8(html).map_err(|e| {
             TemplateError {
                 template: Some(template.to_string()),
