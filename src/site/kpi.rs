@@ -238,34 +238,48 @@ fn chart(w: &Strings, k: &KpiAnalysis, summary: &[String]) -> Option<Chart> {
 /// a rebase), and a run of special-cause points shares its words.
 #[derive(Default)]
 struct Repeated {
-    /// The mean's, lower limit's and upper limit's last value (its bits) and its text.
-    limits: [(Option<u64>, String); 3],
-    /// The last special cause worded, with its rule and direction, and its words.
-    special: Option<((SpecialCause, Rule, i8), String)>,
+    /// The mean's, lower limit's and upper limit's text, by value (its bits) and decimals.
+    limits: [Last<(Option<u64>, u32)>; 3],
+    /// A special-cause point's words, by its cause, rule and direction.
+    special: Last<(SpecialCause, Rule, i8)>,
+}
+
+/// The text last made, and what it was made from.
+struct Last<K> {
+    made: Option<(K, String)>,
+}
+
+impl<K> Default for Last<K> {
+    fn default() -> Self {
+        Last { made: None }
+    }
+}
+
+impl<K: PartialEq> Last<K> {
+    /// The text `make` gives for `key`: the last one's again when `key` is the last one's.
+    fn text(&mut self, key: K, make: impl FnOnce() -> String) -> String {
+        match &self.made {
+            Some((last, text)) if *last == key => text.clone(),
+            _ => {
+                let text = make();
+                self.made = Some((key, text.clone()));
+                text
+            }
+        }
+    }
 }
 
 impl Repeated {
     /// `v` to `decimals` places as [`fixed`] writes it, for the `column`th limit.
     fn limit(&mut self, column: usize, v: Option<f64>, decimals: u32) -> String {
-        let bits = v.map(f64::to_bits);
-        let (last, text) = &mut self.limits[column];
-        if *last != bits || text.is_empty() {
-            *last = bits;
-            *text = fixed(v, decimals);
-        }
-        text.clone()
+        self.limits[column].text((v.map(f64::to_bits), decimals), || fixed(v, decimals))
     }
 
     /// A special-cause point's words, as [`words::special_point`] gives them.
     fn special(&mut self, words: &Strings, sc: SpecialCause, rule: Rule, direction: i8) -> String {
-        match &self.special {
-            Some((key, text)) if *key == (sc, rule, direction) => text.clone(),
-            _ => {
-                let text = words::special_point(words, sc, rule, direction);
-                self.special = Some(((sc, rule, direction), text.clone()));
-                text
-            }
-        }
+        self.special.text((sc, rule, direction), || {
+            words::special_point(words, sc, rule, direction)
+        })
     }
 }
 
@@ -341,8 +355,10 @@ mod tests {
         ] {
             assert_eq!(repeated.limit(0, v, 1), fixed(v, 1), "{v:?}");
         }
-        // The same value at other decimals in another column is its own.
+        // The same value at other decimals, in another column or the same, is written at those.
         assert_eq!(repeated.limit(1, Some(388.64), 2), "388.64");
+        assert_eq!(repeated.limit(0, Some(412.1), 1), "412.1");
+        assert_eq!(repeated.limit(0, Some(412.1), 2), "412.10");
         for (sc, rule, direction) in [
             (SpecialCause::Concern, Rule::Shift, 1),
             (SpecialCause::Concern, Rule::Shift, 1),
