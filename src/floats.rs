@@ -59,6 +59,32 @@ impl<C, R: FloatRule> Each<C, R> {
     }
 }
 
+/// Calls the macro `$then` with serde's scalar serializer methods and their argument types (every
+/// method but the floats, `none`, `some`, `unit` and those of variants and compounds): the
+/// serializers here and in `publish::finite` treat them all alike.
+macro_rules! serde_scalars {
+    ($then:ident) => {
+        $then!(
+            serialize_bool(bool),
+            serialize_i8(i8),
+            serialize_i16(i16),
+            serialize_i32(i32),
+            serialize_i64(i64),
+            serialize_i128(i128),
+            serialize_u8(u8),
+            serialize_u16(u16),
+            serialize_u32(u32),
+            serialize_u64(u64),
+            serialize_u128(u128),
+            serialize_char(char),
+            serialize_str(&str),
+            serialize_bytes(&[u8]),
+            serialize_unit_struct(&'static str)
+        );
+    };
+}
+pub(crate) use serde_scalars;
+
 macro_rules! forward {
     ($($method:ident($ty:ty)),* $(,)?) => {
         $(fn $method(self, v: $ty) -> Result<S::Ok, S::Error> {
@@ -78,23 +104,7 @@ impl<S: Serializer, R: FloatRule> Serializer for Floats<S, R> {
     type SerializeStruct = Each<S::SerializeStruct, R>;
     type SerializeStructVariant = Each<S::SerializeStructVariant, R>;
 
-    forward!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
-        serialize_unit_struct(&'static str),
-    );
+    serde_scalars!(forward);
 
     fn serialize_f32(self, v: f32) -> Result<S::Ok, S::Error> {
         self.rule.float32(v, self.inner)

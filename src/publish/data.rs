@@ -182,8 +182,9 @@ impl<T: Serialize> DataTable<T> {
     }
 
     /// Writes the rows [`CHUNK_ROWS`] at a time, each chunk's bytes made by `encode` (given the
-    /// chunk's number and the capacity to give its buffer): a window of chunks is encoded on every core, then written in order, so a
-    /// large table is neither held whole nor written on one core while the others wait.
+    /// chunk's number and the capacity to give its buffer): a window of chunks is encoded on every
+    /// core, then written in order, so a large table is neither held whole nor written on one core
+    /// while the others wait.
     fn write_chunks(
         &self,
         out: &mut dyn Write,

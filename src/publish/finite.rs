@@ -1,6 +1,7 @@
 //! Which fields of a data row hold a number that is not finite: a serde serializer that walks one
 //! row without writing it, so a data file can be flagged before a byte of it is written.
 
+use crate::floats::serde_scalars;
 use serde::ser::{self, Impossible, Serialize};
 
 type Error = serde_json::Error;
@@ -66,23 +67,7 @@ impl ser::Serializer for FieldProbe {
     type SerializeStruct = Impossible<bool, Error>;
     type SerializeStructVariant = Impossible<bool, Error>;
 
-    finite_scalars!(
-        serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
-        serialize_unit_struct(&'static str)
-    );
+    serde_scalars!(finite_scalars);
 
     fn serialize_f32(self, v: f32) -> Result<bool, Error> {
         Ok(!v.is_finite())
