@@ -176,10 +176,9 @@ fn write_file(
             return Ok(());
         }
     }
-    let bytes = bytes
-        .bytes()
-        .with_context(|| format!("writing {}", path.display()))?;
-    std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    // Unpacking a kept page can fail as writing can: both errors name the file.
+    let writing = || format!("writing {}", path.display());
+    std::fs::write(&path, bytes.bytes().with_context(writing)?).with_context(writing)?;
     keep_mtime(&path, old.as_deref())
 }
 
