@@ -229,16 +229,25 @@ impl<T: Serialize> DataTable<T> {
         // array's are; the chunks' rows are then joined as one array's.
         self.write_chunks(out, |n, chunk, capacity| {
             let mut bytes = Vec::with_capacity(capacity);
-            let mut json = serde_json::Serializer::pretty(&mut bytes);
-            if self.flags.is_empty() {
-                chunk.serialize(&mut json)?;
+            let flagged = FlaggedRows {
+                table: self,
+                first: n * CHUNK_ROWS,
+                rows: chunk,
+            };
+            // Rows of scalars (every table's, so far) are written by `json_rows`; anything else
+            // by serde_json, as they would be in any case.
+            let written = if self.flags.is_empty() {
+                super::json_rows::write_rows(chunk, &mut bytes)
             } else {
-                FlaggedRows {
-                    table: self,
-                    first: n * CHUNK_ROWS,
-                    rows: chunk,
+                super::json_rows::write_rows(flagged.rows(), &mut bytes)
+            };
+            if !written {
+                let mut json = serde_json::Serializer::pretty(&mut bytes);
+                if self.flags.is_empty() {
+                    chunk.serialize(&mut json)?;
+                } else {
+                    flagged.serialize(&mut json)?;
                 }
-                .serialize(&mut json)?;
             }
             // `[\n` … `\n]` around the rows: the first chunk's `[\n` opens the whole array, and
             // a later chunk's becomes `,\n` after the last one's row, in place.
@@ -262,31 +271,39 @@ struct FlaggedRows<'t, T> {
     rows: &'t [T],
 }
 
+/// A row as a JSON object ending in its [`NOT_FINITE`] field.
+#[derive(Serialize)]
+struct Flagged<'a, T> {
+    #[serde(flatten)]
+    row: &'a T,
+    not_finite: String,
+}
+
+impl<'t, T> FlaggedRows<'t, T> {
+    /// Each row with its [`NOT_FINITE`] field: the names of its fields that are not finite,
+    /// `;`-separated, or empty.
+    fn rows(&self) -> impl Iterator<Item = Flagged<'t, T>> + '_ {
+        self.rows.iter().enumerate().map(|(i, row)| Flagged {
+            row,
+            not_finite: self
+                .table
+                .flags
+                .get(&(self.first + i))
+                .map(|cells| {
+                    cells
+                        .iter()
+                        .map(|(_, n)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(";")
+                })
+                .unwrap_or_default(),
+        })
+    }
+}
+
 impl<T: Serialize> Serialize for FlaggedRows<'_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct Flagged<'a, T> {
-            #[serde(flatten)]
-            row: &'a T,
-            not_finite: String,
-        }
-        let table = self.table;
-        serializer.collect_seq(self.rows.iter().enumerate().map(|(i, row)| {
-            Flagged {
-                row,
-                not_finite: table
-                    .flags
-                    .get(&(self.first + i))
-                    .map(|cells| {
-                        cells
-                            .iter()
-                            .map(|(_, n)| n.as_str())
-                            .collect::<Vec<_>>()
-                            .join(";")
-                    })
-                    .unwrap_or_default(),
-            }
-        }))
+        serializer.collect_seq(self.rows())
     }
 }
 

@@ -4,9 +4,11 @@
 pub mod data;
 mod finite;
 pub mod giving;
+mod json_rows;
 pub mod ocds;
 pub mod ocds_tender;
 pub mod register;
+mod row_text;
 pub mod search;
 pub mod search_text;
 pub mod search_words;
