@@ -290,12 +290,17 @@ impl CsvFloats {
         v: F,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
+        CsvFloats::with_text(v, |text| serializer.serialize_str(text))
+    }
+
+    /// `then` given `v`'s text as the csv crate writes it.
+    pub fn with_text<F: zmij::Float + ryu::Float, R>(v: F, then: impl FnOnce(&str) -> R) -> R {
         let mut buffer = zmij::Buffer::new();
         let text = buffer.format(v);
         if text.contains('e') {
-            serializer.serialize_str(ryu::Buffer::new().format(v))
+            then(ryu::Buffer::new().format(v))
         } else {
-            serializer.serialize_str(text)
+            then(text)
         }
     }
 }

@@ -9,12 +9,20 @@ use std::io::Write;
 /// Prefixes a cell that starts with `=`, `+`, `-`, `@`, tab or carriage return with `'`, unless it
 /// is a plain number (a negative value must stay a number).
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && !is_plain_number(cell) {
+    if risky(cell.as_bytes()) {
         std::borrow::Cow::Owned(format!("'{cell}"))
     } else {
         std::borrow::Cow::Borrowed(cell)
     }
+}
+
+/// Whether [`neutralise`] prefixes the cell `cell`: it starts as a formula would, and is not a
+/// plain number.
+pub(super) fn risky(cell: &[u8]) -> bool {
+    matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    ) && !std::str::from_utf8(cell).is_ok_and(is_plain_number)
 }
 
 /// A number written plainly (`-12.5`, `-1e3`), which [`neutralise`] leaves as it is.
@@ -164,15 +172,26 @@ impl<T: Serialize> DataTable<T> {
     /// The CSV of the `n`th chunk of rows, the first with the header of a table of structs.
     fn csv_chunk(&self, n: usize, chunk: &[T], capacity: usize) -> Result<Vec<u8>> {
         let header_first = self.named && n == 0;
-        let mut raw = csv::WriterBuilder::new()
-            .has_headers(header_first)
-            .from_writer(Vec::with_capacity(capacity));
-        for row in chunk {
-            raw.serialize(WithFloats::new(row, CsvFloats))
-                .context("serialising a data row")?;
-        }
-        let raw = raw.into_inner().context("serialising a data row")?;
-        if self.flags.is_empty() && !may_need_neutralising(&raw) {
+        let mut raw = Vec::with_capacity(capacity);
+        // Rows of scalars (every table's, so far) are written by `csv_rows`, which tells whether
+        // some cell needs neutralising; anything else by the csv crate, as they would be in any
+        // case, and then searched for such a cell.
+        let risky = match super::csv_rows::write_rows(chunk, header_first, &mut raw) {
+            Some(risky) => risky,
+            None => {
+                let mut writer = csv::WriterBuilder::new()
+                    .has_headers(header_first)
+                    .from_writer(raw);
+                for row in chunk {
+                    writer
+                        .serialize(WithFloats::new(row, CsvFloats))
+                        .context("serialising a data row")?;
+                }
+                raw = writer.into_inner().context("serialising a data row")?;
+                may_need_neutralising(&raw)
+            }
+        };
+        if self.flags.is_empty() && !risky {
             // Nothing to neutralise or blank: copying would write these very bytes again.
             return Ok(raw);
         }

@@ -1,6 +1,7 @@
 //! Open-data documents built from the model and analysis: pure functions returning bytes or JSON
 //! values; the write stage puts them on disk.
 
+mod csv_rows;
 pub mod data;
 mod finite;
 pub mod giving;
