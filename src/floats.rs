@@ -66,6 +66,19 @@ macro_rules! serde_scalars {
     ($then:ident) => {
         $then!(
             serialize_bool(bool),
+            serialize_char(char),
+            serialize_str(&str),
+            serialize_bytes(&[u8]),
+            serialize_unit_struct(&'static str)
+        );
+        $crate::floats::serde_integers!($then);
+    };
+}
+
+/// Calls the macro `$then` with serde's integer serializer methods and their argument types.
+macro_rules! serde_integers {
+    ($then:ident) => {
+        $then!(
             serialize_i8(i8),
             serialize_i16(i16),
             serialize_i32(i32),
@@ -75,14 +88,11 @@ macro_rules! serde_scalars {
             serialize_u16(u16),
             serialize_u32(u32),
             serialize_u64(u64),
-            serialize_u128(u128),
-            serialize_char(char),
-            serialize_str(&str),
-            serialize_bytes(&[u8]),
-            serialize_unit_struct(&'static str)
+            serialize_u128(u128)
         );
     };
 }
+pub(crate) use serde_integers;
 pub(crate) use serde_scalars;
 
 macro_rules! forward {

@@ -4,7 +4,9 @@
 //! crate's serializer and its resumable writer (written for output buffers of any size) cost more
 //! than the text; a row that is anything else is left to the crate.
 
-use super::row_text::{equal, no_compounds, plain_words, unsupported, Unsupported};
+use super::row_text::{
+    equal, no_compounds, no_row, one_scalar, plain_words, unsupported, Unsupported,
+};
 use crate::floats::CsvFloats;
 use serde::ser::{self, Impossible, Serialize, Serializer};
 use std::marker::PhantomData;
@@ -158,23 +160,7 @@ impl<'r, 'a, P: Part> Serializer for Row<'r, 'a, P> {
     crate::floats::serde_scalars!(unsupported);
     unsupported!(serialize_f32(f32), serialize_f64(f64));
 
-    fn serialize_none(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_unit(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
+    no_row!();
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
@@ -226,21 +212,9 @@ macro_rules! integers {
 impl Serializer for Cell<'_, '_> {
     type Ok = ();
     type Error = Unsupported;
-    type SerializeMap = Impossible<(), Unsupported>;
-    type SerializeStruct = Impossible<(), Unsupported>;
     no_compounds!();
-    integers!(
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-    );
+    one_scalar!();
+    crate::floats::serde_integers!(integers);
 
     fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
         self.0.field(if v { b"true" } else { b"false" });
@@ -286,23 +260,6 @@ impl Serializer for Cell<'_, '_> {
         variant: &'static str,
     ) -> Result<(), Unsupported> {
         self.serialize_str(variant)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        value.serialize(self)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(Unsupported)
     }
 }
 

@@ -4,7 +4,9 @@
 //! and comma) was most of the cost of writing one. A row that is anything else (a nested list, a
 //! row that is not an object) is left to serde_json.
 
-use super::row_text::{below, equal, no_compounds, plain_words, unsupported, Unsupported};
+use super::row_text::{
+    below, equal, no_compounds, no_row, one_scalar, plain_words, unsupported, Unsupported,
+};
 use serde::ser::{self, Impossible, Serialize, Serializer};
 
 /// Appends `rows` to `out` as `serde_json::to_writer_pretty` writes a sequence of them: `[`, each
@@ -49,23 +51,7 @@ impl<'a> Serializer for Row<'a> {
     crate::floats::serde_scalars!(unsupported);
     unsupported!(serialize_f32(f32), serialize_f64(f64));
 
-    fn serialize_none(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_unit(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
+    no_row!();
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
@@ -177,21 +163,11 @@ struct Key<'o, 'a>(&'o mut Object<'a>);
 impl Serializer for Key<'_, '_> {
     type Ok = ();
     type Error = Unsupported;
-    type SerializeMap = Impossible<(), Unsupported>;
-    type SerializeStruct = Impossible<(), Unsupported>;
     no_compounds!();
+    one_scalar!();
+    crate::floats::serde_integers!(unsupported);
     unsupported!(
         serialize_bool(bool),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
         serialize_char(char),
         serialize_bytes(&[u8]),
         serialize_unit_struct(&'static str),
@@ -203,40 +179,7 @@ impl Serializer for Key<'_, '_> {
         self.0.key(key);
         Ok(())
     }
-    fn serialize_none(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_unit(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(Unsupported)
-    }
+    no_row!();
 }
 
 /// A field's value: a scalar, written as serde_json writes it.
@@ -255,21 +198,9 @@ macro_rules! integers {
 impl Serializer for Scalar<'_> {
     type Ok = ();
     type Error = Unsupported;
-    type SerializeMap = Impossible<(), Unsupported>;
-    type SerializeStruct = Impossible<(), Unsupported>;
     no_compounds!();
-    integers!(
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-    );
+    one_scalar!();
+    crate::floats::serde_integers!(integers);
     unsupported!(serialize_bytes(&[u8]));
 
     fn serialize_bool(self, v: bool) -> Result<(), Unsupported> {
@@ -322,23 +253,6 @@ impl Serializer for Scalar<'_> {
         variant: &'static str,
     ) -> Result<(), Unsupported> {
         self.serialize_str(variant)
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        value.serialize(self)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(Unsupported)
     }
 }
 

@@ -35,6 +35,58 @@ macro_rules! unsupported {
 }
 pub(super) use unsupported;
 
+/// The serializer methods of what is no row: `none`, `some`, `unit` and a unit variant.
+macro_rules! no_row {
+    () => {
+        fn serialize_none(self) -> Result<(), Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<(), Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_unit(self) -> Result<(), Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_unit_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+        ) -> Result<(), Unsupported> {
+            Err(Unsupported)
+        }
+    };
+}
+pub(super) use no_row;
+
+/// The serializer items of a cell, which holds one scalar: no map or struct in it, and a newtype
+/// written as what it wraps.
+macro_rules! one_scalar {
+    () => {
+        type SerializeMap = Impossible<(), Unsupported>;
+        type SerializeStruct = Impossible<(), Unsupported>;
+
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _: &'static str,
+            value: &T,
+        ) -> Result<(), Unsupported> {
+            value.serialize(self)
+        }
+        fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_struct(
+            self,
+            _: &'static str,
+            _: usize,
+        ) -> Result<Self::SerializeStruct, Unsupported> {
+            Err(Unsupported)
+        }
+    };
+}
+pub(super) use one_scalar;
+
 /// The compound serializers of a value that is never written here.
 macro_rules! no_compounds {
     () => {
