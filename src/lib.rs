@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod build;
+pub(crate) mod bytes;
 pub mod cache;
 pub mod diagnostics;
 pub mod fingerprint;

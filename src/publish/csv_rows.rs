@@ -4,9 +4,8 @@
 //! crate's serializer and its resumable writer (written for output buffers of any size) cost more
 //! than the text; a row that is anything else is left to the crate.
 
-use super::row_text::{
-    equal, no_compounds, no_row, one_scalar, plain_words, unsupported, Unsupported,
-};
+use super::row_text::{no_compounds, no_row, one_scalar, unsupported, Unsupported};
+use crate::bytes::{equal, plain_words};
 use crate::floats::CsvFloats;
 use serde::ser::{self, Impossible, Serialize, Serializer};
 use std::marker::PhantomData;
@@ -265,42 +264,11 @@ impl Serializer for Cell<'_, '_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::row_text::fixture::{kpi, Kpi};
     use super::*;
     use crate::floats::WithFloats;
     use proptest::prelude::*;
     use serde::Serialize;
-
-    #[derive(Serialize, Debug, Clone, Copy)]
-    #[serde(rename_all = "snake_case")]
-    enum Rag {
-        Green,
-        NotStarted,
-    }
-
-    #[derive(Serialize, Debug, Clone)]
-    struct Wrapped(u32);
-
-    #[derive(Serialize, Debug, Clone)]
-    struct Marker;
-
-    #[derive(Serialize, Debug, Clone)]
-    struct Kpi {
-        contract_id: String,
-        #[serde(rename = "kpi, \"id\"")]
-        kpi_id: String,
-        actual: f64,
-        target: Option<f64>,
-        single: f32,
-        count: i64,
-        big: u128,
-        flag: bool,
-        initial: char,
-        rag: Rag,
-        rule: Option<Rag>,
-        wrapped: Wrapped,
-        marker: Marker,
-        nothing: (),
-    }
 
     /// The bytes `csv_rows` writes, checking that a row left to the csv crate leaves nothing.
     fn ours<T: Serialize>(rows: &[T], header: bool) -> Option<Vec<u8>> {
@@ -326,25 +294,6 @@ mod tests {
                 .map_err(|e| e.to_string())?;
         }
         writer.into_inner().map_err(|e| e.to_string())
-    }
-
-    fn kpi(text: String, actual: f64, single: f32, count: i64) -> Kpi {
-        Kpi {
-            contract_id: text.clone(),
-            kpi_id: format!("K{text}"),
-            actual,
-            target: (count % 3 != 0).then_some(actual / 3.0),
-            single,
-            count,
-            big: u128::MAX - count.unsigned_abs() as u128,
-            flag: count % 2 == 0,
-            initial: text.chars().next().unwrap_or('"'),
-            rag: Rag::NotStarted,
-            rule: (count % 2 == 1).then_some(Rag::Green),
-            wrapped: Wrapped(count as u32),
-            marker: Marker,
-            nothing: (),
-        }
     }
 
     #[test]

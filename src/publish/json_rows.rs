@@ -4,9 +4,8 @@
 //! and comma) was most of the cost of writing one. A row that is anything else (a nested list, a
 //! row that is not an object) is left to serde_json.
 
-use super::row_text::{
-    below, equal, no_compounds, no_row, one_scalar, plain_words, unsupported, Unsupported,
-};
+use super::row_text::{no_compounds, no_row, one_scalar, unsupported, Unsupported};
+use crate::bytes::{below, equal, plain_words};
 use serde::ser::{self, Impossible, Serialize, Serializer};
 
 /// Appends `rows` to `out` as `serde_json::to_writer_pretty` writes a sequence of them: `[`, each
@@ -208,21 +207,11 @@ impl Serializer for Scalar<'_> {
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
-        if v.is_finite() {
-            self.0
-                .extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
-        } else {
-            self.0.extend_from_slice(b"null");
-        }
+        float(self.0, v, v.is_finite());
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
-        if v.is_finite() {
-            self.0
-                .extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
-        } else {
-            self.0.extend_from_slice(b"null");
-        }
+        float(self.0, v, v.is_finite());
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), Unsupported> {
@@ -253,6 +242,15 @@ impl Serializer for Scalar<'_> {
         variant: &'static str,
     ) -> Result<(), Unsupported> {
         self.serialize_str(variant)
+    }
+}
+
+/// A float as serde_json writes it: a finite one by zmij, any other as `null`.
+fn float<F: zmij::Float>(out: &mut Vec<u8>, v: F, finite: bool) {
+    if finite {
+        out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
     }
 }
 
@@ -322,40 +320,10 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8]) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::row_text::fixture::{kpi, Kpi};
     use super::*;
     use proptest::prelude::*;
     use serde::Serialize;
-
-    #[derive(Serialize, Debug, Clone, Copy)]
-    #[serde(rename_all = "snake_case")]
-    enum Rag {
-        Green,
-        NotStarted,
-    }
-
-    #[derive(Serialize, Debug, Clone)]
-    struct Wrapped(u32);
-
-    #[derive(Serialize, Debug, Clone)]
-    struct Kpi {
-        contract_id: String,
-        #[serde(rename = "kpi \"id\"")]
-        kpi_id: String,
-        /// Skipped in some rows, so later fields move up a place.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
-        actual: f64,
-        target: Option<f64>,
-        single: f32,
-        count: i64,
-        big: u128,
-        flag: bool,
-        initial: char,
-        rag: Rag,
-        rule: Option<Rag>,
-        wrapped: Wrapped,
-        nothing: (),
-    }
 
     #[derive(Serialize)]
     struct Flagged<'a> {
@@ -381,25 +349,6 @@ mod tests {
         serde_json::to_vec_pretty(rows).unwrap()
     }
 
-    fn kpi(text: String, actual: f64, single: f32, count: i64) -> Kpi {
-        Kpi {
-            contract_id: text.clone(),
-            kpi_id: format!("K{text}"),
-            actual,
-            target: (count % 3 != 0).then_some(actual / 3.0),
-            single,
-            count,
-            big: u128::MAX - count.unsigned_abs() as u128,
-            flag: count % 2 == 0,
-            initial: text.chars().next().unwrap_or('\u{1}'),
-            rag: Rag::NotStarted,
-            rule: (count % 2 == 1).then_some(Rag::Green),
-            wrapped: Wrapped(count as u32),
-            nothing: (),
-            note: (count % 5 == 0).then(|| text.chars().rev().collect()),
-        }
-    }
-
     #[test]
     fn rows_are_written_as_serde_json_writes_them() {
         let rows = vec![
@@ -414,7 +363,7 @@ mod tests {
             kpi("x".into(), 1e16, f32::MIN_POSITIVE, i64::MIN),
         ];
         assert_eq!(ours(&rows).unwrap(), theirs(&rows));
-        let expected = "[\n  {\n    \"contract_id\": \"C-00000\",\n    \"kpi \\\"id\\\"\": \
+        let expected = "[\n  {\n    \"contract_id\": \"C-00000\",\n    \"kpi, \\\"id\\\"\": \
                         \"KC-00000\",\n    \"actual\": 1203.0,";
         assert!(String::from_utf8(ours(&rows).unwrap())
             .unwrap()
@@ -428,6 +377,37 @@ mod tests {
             .collect();
         assert_eq!(ours(&flagged).unwrap(), theirs(&flagged));
         assert_eq!(ours::<Kpi>(&[]).unwrap(), b"[]");
+    }
+
+    /// A field skipped in some rows moves the later ones up a place: their keys, kept by place,
+    /// are made again.
+    #[test]
+    fn keys_follow_a_field_skipped_in_some_rows() {
+        #[derive(Serialize)]
+        struct Sometimes {
+            first: u8,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            note: Option<&'static str>,
+            last: u8,
+        }
+        let rows = [
+            Sometimes {
+                first: 1,
+                note: None,
+                last: 2,
+            },
+            Sometimes {
+                first: 3,
+                note: Some("n"),
+                last: 4,
+            },
+            Sometimes {
+                first: 5,
+                note: None,
+                last: 6,
+            },
+        ];
+        assert_eq!(ours(&rows).unwrap(), theirs(&rows));
     }
 
     #[test]

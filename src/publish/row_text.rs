@@ -1,6 +1,5 @@
 //! What the open data's own row writers (`json_rows`, `csv_rows`) share: the word that a row is
-//! left to the general writer, the serializer methods that say it, and the test, eight bytes at a
-//! time, of whether a cell's text needs escaping or quoting.
+//! left to the general writer, and the serializer methods that say it.
 
 use serde::ser;
 use std::fmt;
@@ -140,36 +139,60 @@ macro_rules! no_compounds {
 }
 pub(super) use no_compounds;
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
+/// A row of every kind of scalar, for the writers' tests to hold each to its crate's bytes.
+#[cfg(test)]
+pub(super) mod fixture {
+    use serde::Serialize;
 
-/// The high bit of some byte of `word` is set if a byte is below `n` (exact for n <= 128: Sean
-/// Anderson's "Bit Twiddling Hacks", "Determine if a word has a byte less than n"): zero if none.
-pub(super) fn below(word: u64, n: u8) -> u64 {
-    word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH
-}
-
-/// Nonzero if some byte of `word` is `b`.
-pub(super) fn equal(word: u64, b: u8) -> u64 {
-    below(word ^ (ONES * u64::from(b)), 1)
-}
-
-/// Whether no byte of `bytes` is special: `special_in` is nonzero for a word (eight bytes, little
-/// end first) holding a special byte, `plain_byte` says it of one byte (for text shorter than a
-/// word). Cells are mostly codes and numbers of a few words, so a word at a time is the most
-/// of the cost of writing them that can be saved.
-pub(super) fn plain_words(
-    bytes: &[u8],
-    special_in: impl Fn(u64) -> u64,
-    plain_byte: impl Fn(u8) -> bool,
-) -> bool {
-    if bytes.len() < 8 {
-        return bytes.iter().all(|&b| plain_byte(b));
+    #[derive(Serialize, Debug, Clone, Copy)]
+    #[serde(rename_all = "snake_case")]
+    pub(crate) enum Rag {
+        Green,
+        NotStarted,
     }
-    let word = |eight: &[u8]| u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-    // Every whole word, then the last eight bytes (overlapping the last word read, if need be).
-    bytes
-        .chunks_exact(8)
-        .all(|eight| special_in(word(eight)) == 0)
-        && special_in(word(&bytes[bytes.len() - 8..])) == 0
+
+    #[derive(Serialize, Debug, Clone)]
+    pub(crate) struct Wrapped(pub(crate) u32);
+
+    #[derive(Serialize, Debug, Clone)]
+    pub(crate) struct Marker;
+
+    #[derive(Serialize, Debug, Clone)]
+    pub(crate) struct Kpi {
+        pub(crate) contract_id: String,
+        #[serde(rename = "kpi, \"id\"")]
+        pub(crate) kpi_id: String,
+        pub(crate) actual: f64,
+        pub(crate) target: Option<f64>,
+        pub(crate) single: f32,
+        pub(crate) count: i64,
+        pub(crate) big: u128,
+        pub(crate) flag: bool,
+        pub(crate) initial: char,
+        pub(crate) rag: Rag,
+        pub(crate) rule: Option<Rag>,
+        pub(crate) wrapped: Wrapped,
+        pub(crate) marker: Marker,
+        pub(crate) nothing: (),
+    }
+
+    /// A row made from `text` and three numbers, its other fields varied by `count`.
+    pub(crate) fn kpi(text: String, actual: f64, single: f32, count: i64) -> Kpi {
+        Kpi {
+            contract_id: text.clone(),
+            kpi_id: format!("K{text}"),
+            actual,
+            target: (count % 3 != 0).then_some(actual / 3.0),
+            single,
+            count,
+            big: u128::MAX - count.unsigned_abs() as u128,
+            flag: count % 2 == 0,
+            initial: text.chars().next().unwrap_or('"'),
+            rag: Rag::NotStarted,
+            rule: (count % 2 == 1).then_some(Rag::Green),
+            wrapped: Wrapped(count as u32),
+            marker: Marker,
+            nothing: (),
+        }
+    }
 }

@@ -21,35 +21,88 @@ pub fn escape_html(text: &str) -> String {
 
 /// [`escape_html`] written onto the end of `out`, in one pass over `text`.
 pub fn push_escaped_html(out: &mut String, text: &str) {
-    push_escaped(out, text, &['&', '<', '>', '"']);
+    push_escaped(out, text, &HTML);
 }
 
 /// Writes `text` onto `out` with each of `special` (some of `& < > " '`) replaced by its entity,
 /// the runs between them copied whole.
-fn push_escaped(out: &mut String, text: &str, special: &[char]) {
+fn push_escaped(out: &mut String, text: &str, special: &Specials) {
     escaped_runs(text, special, |run| out.push_str(run));
 }
 
 /// Hands `emit` the runs of `text` between characters of `special`, and each such character's
-/// entity, in order.
-fn escaped_runs(text: &str, special: &[char], mut emit: impl FnMut(&str)) {
-    let mut rest = text;
-    while let Some(at) = rest.find(special) {
-        emit(&rest[..at]);
-        emit(match rest.as_bytes()[at] {
+/// entity, in order. The characters are ASCII, so text is read byte by byte against a table,
+/// not decoded char by char: templates escape every value a page prints.
+fn escaped_runs(text: &str, special: &Specials, mut emit: impl FnMut(&str)) {
+    if special.none_in(text.as_bytes()) {
+        emit(text);
+        return;
+    }
+    let mut start = 0;
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        if !special.has(b) {
+            continue;
+        }
+        // `at` holds an ASCII byte, so both slices end on character boundaries.
+        emit(&text[start..at]);
+        emit(match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             _ => "&#x27;",
         });
-        rest = &rest[at + 1..];
+        start = at + 1;
     }
-    emit(rest);
+    emit(&text[start..]);
 }
 
+/// Which bytes are escaped: `& < > "`, and `'` too when `apostrophe`.
+struct Specials {
+    table: [bool; 256],
+    apostrophe: bool,
+}
+
+impl Specials {
+    const fn new(apostrophe: bool) -> Specials {
+        let mut table = [false; 256];
+        table[b'&' as usize] = true;
+        table[b'<' as usize] = true;
+        table[b'>' as usize] = true;
+        table[b'"' as usize] = true;
+        table[b'\'' as usize] = apostrophe;
+        Specials { table, apostrophe }
+    }
+
+    fn has(&self, b: u8) -> bool {
+        self.table[usize::from(b)]
+    }
+
+    /// Whether no byte of `bytes` is escaped: tested eight at a time (a value a template prints
+    /// is mostly a code or a number, with nothing to escape).
+    fn none_in(&self, bytes: &[u8]) -> bool {
+        use crate::bytes::{equal, plain_words};
+        let special_in = |word| {
+            let apostrophe = if self.apostrophe {
+                equal(word, b'\'')
+            } else {
+                0
+            };
+            equal(word, b'&')
+                | equal(word, b'<')
+                | equal(word, b'>')
+                | equal(word, b'"')
+                | apostrophe
+        };
+        plain_words(bytes, special_in, |b| !self.has(b))
+    }
+}
+
+/// What HTML content and double-quoted attributes escape.
+const HTML: Specials = Specials::new(false);
+
 /// What templates escape in HTML.
-const TEMPLATE_HTML: &[char] = &['&', '<', '>', '"', '\''];
+const TEMPLATE_HTML: Specials = Specials::new(true);
 
 /// Escapes what templates print into HTML: `&`, `<`, `>`, `"` and `'`, as tera does, but with `'`
 /// as `&#x27;` (tera 2 writes `&#39;`), the entity the site's pages have always had. A theme's
@@ -57,7 +110,7 @@ const TEMPLATE_HTML: &[char] = &['&', '<', '>', '"', '\''];
 /// KPI page prints hundreds of values.
 pub fn escape_template_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    push_escaped(&mut out, text, TEMPLATE_HTML);
+    push_escaped(&mut out, text, &TEMPLATE_HTML);
     out
 }
 
@@ -186,7 +239,7 @@ fn the_cycle(chain: &[String]) -> &[String] {
 /// run by run.
 fn write_template_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut written = Ok(());
-    escaped_runs(text, TEMPLATE_HTML, |run| {
+    escaped_runs(text, &TEMPLATE_HTML, |run| {
         if written.is_ok() {
             written = out.write_all(run.as_bytes());
         }
@@ -550,6 +603,47 @@ mod tests {
             "../a/b &amp; &#x27;c&#x27; &lt;d&gt; &quot;é&quot;"
         );
         assert_eq!(escape_template_html(""), "");
+    }
+
+    /// Every byte at every place of values up to two words and a bit long: a value is passed
+    /// whole exactly when none of its bytes is escaped.
+    #[test]
+    fn a_value_is_plain_exactly_when_no_byte_is_escaped() {
+        for special in [&HTML, &TEMPLATE_HTML] {
+            for len in 1..=17 {
+                for at in 0..len {
+                    for b in 0..=u8::MAX {
+                        let mut bytes = vec![b'a'; len];
+                        bytes[at] = b;
+                        let escaped = matches!(b, b'&' | b'<' | b'>' | b'"')
+                            || b == b'\'' && special.apostrophe;
+                        assert_eq!(special.none_in(&bytes), !escaped, "{b:#04x} at {at}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text, multi-byte characters and all, escapes as replacing each special character
+        /// in turn would.
+        #[test]
+        fn escaping_replaces_each_special_character_and_nothing_else(text in ".*[&<>\"'é€].*") {
+            let replaced = |quote: bool| -> String {
+                text.chars()
+                    .map(|c| match c {
+                        '&' => "&amp;".to_string(),
+                        '<' => "&lt;".to_string(),
+                        '>' => "&gt;".to_string(),
+                        '"' => "&quot;".to_string(),
+                        '\'' if quote => "&#x27;".to_string(),
+                        c => c.to_string(),
+                    })
+                    .collect()
+            };
+            proptest::prop_assert_eq!(escape_template_html(&text), replaced(true));
+            proptest::prop_assert_eq!(escape_html(&text), replaced(false));
+        }
     }
 
     #[test]
