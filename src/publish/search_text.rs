@@ -57,7 +57,7 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
         let tag = next_tag(html, pos)?;
         pos = tag.end;
         if let Tag::Open { name, attrs, .. } = tag.kind {
-            if has_attribute(attrs, "data-pagefind-body") {
+            if names_pagefind(attrs) && has_attribute(attrs, "data-pagefind-body") {
                 break (name, tag.end);
             }
         }
@@ -106,7 +106,7 @@ pub fn search_record(html: &str) -> Option<SearchRecord> {
                     continue;
                 }
                 let skipped = SKIPPED.iter().any(|n| n.eq_ignore_ascii_case(name))
-                    || has_attribute(attrs, "data-pagefind-ignore");
+                    || names_pagefind(attrs) && has_attribute(attrs, "data-pagefind-ignore");
                 if skipped {
                     if !self_closing && !VOID.iter().any(|n| n.eq_ignore_ascii_case(name)) {
                         pos = skip_element(html, tag.end, name).unwrap_or(html.len());
@@ -157,6 +157,9 @@ impl Markers {
     /// `from` (`end` finds where the element ends). True when the element is a marker hidden from
     /// readers (`hidden`), whose text is then left out of the page's content.
     fn read(&mut self, html: &str, attrs: &str, from: usize, end: &dyn Fn() -> usize) -> bool {
+        if !names_pagefind(attrs) {
+            return false;
+        }
         let meta = attribute(attrs, "data-pagefind-meta").flatten();
         let filter = attribute(attrs, "data-pagefind-filter").flatten();
         if meta.is_none() && filter.is_none() {
@@ -406,6 +409,18 @@ fn tag_end(rest: &str) -> Option<usize> {
     None
 }
 
+/// Whether an opening tag's attribute text may hold a `data-pagefind-*` attribute: it has
+/// `pagefind`, in any case, somewhere. Most tags have no such attribute, and this is cheaper than
+/// reading their attributes for each name.
+fn names_pagefind(attrs: &str) -> bool {
+    let bytes = attrs.as_bytes();
+    memchr::memchr2_iter(b'p', b'P', bytes).any(|at| {
+        bytes
+            .get(at..at + 8)
+            .is_some_and(|word| word.eq_ignore_ascii_case(b"pagefind"))
+    })
+}
+
 /// Whether an opening tag's attribute text has the attribute `wanted` (with or without a value).
 fn has_attribute(attrs: &str, wanted: &str) -> bool {
     attribute(attrs, wanted).is_some()
@@ -552,6 +567,34 @@ mod tests {
     fn record(html: &str) -> (String, String) {
         let r = search_record(html).expect("a record");
         (r.title, r.content)
+    }
+
+    /// Attribute names are read in any case: a tag is passed over only when no case of
+    /// `pagefind` is in it.
+    #[test]
+    fn pagefind_attributes_are_read_in_any_case() {
+        let page = |body: &str, ignore: &str, meta: &str| {
+            format!(
+                "<html><body><p>Menu</p><main {body}><h1>Title</h1><p {meta}=\"kind:KPI\">Kept</p>\
+                 <div class=\"pagefind-like x-y\" {ignore}>Hidden</div><p>After</p></main></body></html>"
+            )
+        };
+        let lower = search_record(&page(
+            "data-pagefind-body",
+            "data-pagefind-ignore",
+            "data-pagefind-meta",
+        ))
+        .unwrap();
+        assert_eq!(lower.content, "Title. Kept. After.");
+        assert_eq!(lower.meta.get("kind").map(String::as_str), Some("KPI"));
+        let mixed = search_record(&page(
+            "DATA-PAGEFIND-BODY",
+            "Data-PageFind-Ignore",
+            "data-PAGEfind-meta",
+        ))
+        .unwrap();
+        assert_eq!(mixed, lower);
+        assert!(search_record(&page("data-pagefinds", "", "")).is_none());
     }
 
     #[test]
