@@ -18,7 +18,8 @@ pub(crate) fn equal(word: u64, b: u8) -> u64 {
 
 /// Whether no byte of `bytes` is special: `special_in` is nonzero for a word (eight bytes, little
 /// end first) holding a special byte, `plain_byte` says it of one byte (for text shorter than a
-/// word). Cells are mostly codes and numbers of a few words, so a word at a time is the most
+/// word: filling a word from a few bytes, by a copy or by shifts, cost a scale-0.1 build 1-2% more
+/// instructions than testing them one by one). Cells are mostly codes and numbers of a few words, so a word at a time is the most
 /// of the cost of writing them that can be saved.
 pub(crate) fn plain_words(
     bytes: &[u8],

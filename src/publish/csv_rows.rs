@@ -8,7 +8,6 @@ use super::row_text::{no_compounds, no_row, one_scalar, unsupported, Unsupported
 use crate::bytes::{equal, plain_words};
 use crate::floats::CsvFloats;
 use serde::ser::{self, Impossible, Serialize, Serializer};
-use std::marker::PhantomData;
 
 /// Appends `rows` to `out` as a `csv::Writer` serialising each (with `has_headers(header)`) writes
 /// them: the first row's field names first when `header`, then a record a row; with whether some
@@ -24,7 +23,8 @@ pub(super) fn write_rows<T: Serialize>(
     let mut table = Table::default();
     for (i, row) in rows.iter().enumerate() {
         let names = i == 0 && header;
-        let written = (!names || table.record(row, Names, out)) && table.record(row, Cells, out);
+        let written =
+            (!names || table.record::<_, true>(row, out)) && table.record::<_, false>(row, out);
         if !written {
             out.truncate(start);
             return None;
@@ -43,43 +43,22 @@ struct Table {
 }
 
 impl Table {
-    /// Writes `row` as one record (its field names in `Names`, its values in `Cells`); false when
-    /// it cannot be, or when its length is not the first record's.
-    fn record<T: Serialize, P: Part>(&mut self, row: &T, _: P, out: &mut Vec<u8>) -> bool {
+    /// Writes `row` as one record (its field names when `NAMES`, else its values); false when it
+    /// cannot be, or when its length is not the first record's.
+    fn record<T: Serialize, const NAMES: bool>(&mut self, row: &T, out: &mut Vec<u8>) -> bool {
         let mut record = Record {
             start: out.len(),
             out,
             fields: 0,
             risky: false,
         };
-        if row.serialize(Row(&mut record, PhantomData::<P>)).is_err() {
+        if row.serialize(Row::<NAMES>(&mut record)).is_err() {
             return false;
         }
         self.risky |= record.risky;
         let fields = record.end();
         *self.length.get_or_insert(fields) == fields
     }
-}
-
-/// What of a row a record holds.
-trait Part: Copy {
-    const NAMES: bool;
-}
-
-/// The header: the fields' names.
-#[derive(Clone, Copy)]
-struct Names;
-
-impl Part for Names {
-    const NAMES: bool = true;
-}
-
-/// A row: the fields' values.
-#[derive(Clone, Copy)]
-struct Cells;
-
-impl Part for Cells {
-    const NAMES: bool = false;
 }
 
 /// A record being written.
@@ -94,24 +73,25 @@ struct Record<'a> {
 }
 
 impl Record<'_> {
-    /// A field: after a comma unless it is the first, quoted (its quotes doubled) if it holds a
-    /// comma, a quote or a line break.
+    /// A field of text, noting whether `data::neutralise` would change it.
     fn field(&mut self, text: &[u8]) {
         self.risky |= super::data::risky(text);
-        self.number(text);
+        self.write(text);
     }
 
     /// A float's field, as `CsvFloats` writes it: a finite one's text is digits, a sign, a point
-    /// and perhaps an exponent, a plain number.
-    fn float<F: zmij::Float + ryu::Float>(&mut self, v: F, finite: bool) {
+    /// and perhaps an exponent, a plain number that `data::neutralise` leaves as it is.
+    fn float<F: zmij::Float + ryu::Float + Into<f64>>(&mut self, v: F) {
+        let finite = v.into().is_finite();
         CsvFloats::with_text(v, |text| match finite {
-            true => self.number(text.as_bytes()),
+            true => self.write(text.as_bytes()),
             false => self.field(text.as_bytes()),
         });
     }
 
-    /// A field known to be a plain number, which `data::neutralise` leaves as it is.
-    fn number(&mut self, text: &[u8]) {
+    /// A field after a comma unless it is the first, quoted (its quotes doubled) if it holds a
+    /// comma, a quote or a line break; the caller has noted whether it needs neutralising.
+    fn write(&mut self, text: &[u8]) {
         if self.fields > 0 {
             self.out.push(b',');
         }
@@ -147,10 +127,11 @@ impl Record<'_> {
     }
 }
 
-/// A row as a record: a struct, perhaps wrapped in a newtype.
-struct Row<'r, 'a, P>(&'r mut Record<'a>, PhantomData<P>);
+/// A row as a record (its field names when `NAMES`, else its values): a struct, perhaps wrapped
+/// in a newtype.
+struct Row<'r, 'a, const NAMES: bool>(&'r mut Record<'a>);
 
-impl<'r, 'a, P: Part> Serializer for Row<'r, 'a, P> {
+impl<'r, 'a, const NAMES: bool> Serializer for Row<'r, 'a, NAMES> {
     type Ok = ();
     type Error = Unsupported;
     type SerializeMap = Impossible<(), Unsupported>;
@@ -175,7 +156,7 @@ impl<'r, 'a, P: Part> Serializer for Row<'r, 'a, P> {
     }
 }
 
-impl<P: Part> ser::SerializeStruct for Row<'_, '_, P> {
+impl<const NAMES: bool> ser::SerializeStruct for Row<'_, '_, NAMES> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -183,7 +164,7 @@ impl<P: Part> ser::SerializeStruct for Row<'_, '_, P> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Unsupported> {
-        if P::NAMES {
+        if NAMES {
             self.0.field(key.as_bytes());
             Ok(())
         } else {
@@ -202,7 +183,8 @@ struct Cell<'r, 'a>(&'r mut Record<'a>);
 macro_rules! integers {
     ($($method:ident($ty:ty)),* $(,)?) => {
         $(fn $method(self, v: $ty) -> Result<(), Unsupported> {
-            self.0.number(itoa::Buffer::new().format(v).as_bytes());
+            // Digits and perhaps a sign: a plain number.
+            self.0.write(itoa::Buffer::new().format(v).as_bytes());
             Ok(())
         })*
     };
@@ -220,11 +202,11 @@ impl Serializer for Cell<'_, '_> {
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
-        self.0.float(v, v.is_finite());
+        self.0.float(v);
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
-        self.0.float(v, v.is_finite());
+        self.0.float(v);
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), Unsupported> {

@@ -207,11 +207,11 @@ impl Serializer for Scalar<'_> {
         Ok(())
     }
     fn serialize_f32(self, v: f32) -> Result<(), Unsupported> {
-        float(self.0, v, v.is_finite());
+        float(self.0, v);
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
-        float(self.0, v, v.is_finite());
+        float(self.0, v);
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), Unsupported> {
@@ -246,8 +246,8 @@ impl Serializer for Scalar<'_> {
 }
 
 /// A float as serde_json writes it: a finite one by zmij, any other as `null`.
-fn float<F: zmij::Float>(out: &mut Vec<u8>, v: F, finite: bool) {
-    if finite {
+fn float<F: zmij::Float + Into<f64>>(out: &mut Vec<u8>, v: F) {
+    if v.into().is_finite() {
         out.extend_from_slice(zmij::Buffer::new().format_finite(v).as_bytes());
     } else {
         out.extend_from_slice(b"null");

@@ -31,7 +31,7 @@ fn push_escaped(out: &mut String, text: &str, special: &Specials) {
 }
 
 /// Hands `emit` the runs of `text` between characters of `special`, and each such character's
-/// entity, in order. The characters are ASCII, so text is read byte by byte against a table,
+/// entity, in order. The characters are ASCII, so text is read a word, then a byte, at a time,
 /// not decoded char by char: templates escape every value a page prints.
 fn escaped_runs(text: &str, special: &Specials, mut emit: impl FnMut(&str)) {
     if special.none_in(text.as_bytes()) {
@@ -59,23 +59,12 @@ fn escaped_runs(text: &str, special: &Specials, mut emit: impl FnMut(&str)) {
 
 /// Which bytes are escaped: `& < > "`, and `'` too when `apostrophe`.
 struct Specials {
-    table: [bool; 256],
     apostrophe: bool,
 }
 
 impl Specials {
-    const fn new(apostrophe: bool) -> Specials {
-        let mut table = [false; 256];
-        table[b'&' as usize] = true;
-        table[b'<' as usize] = true;
-        table[b'>' as usize] = true;
-        table[b'"' as usize] = true;
-        table[b'\'' as usize] = apostrophe;
-        Specials { table, apostrophe }
-    }
-
     fn has(&self, b: u8) -> bool {
-        self.table[usize::from(b)]
+        matches!(b, b'&' | b'<' | b'>' | b'"') || b == b'\'' && self.apostrophe
     }
 
     /// Whether no byte of `bytes` is escaped: tested eight at a time (a value a template prints
@@ -99,10 +88,10 @@ impl Specials {
 }
 
 /// What HTML content and double-quoted attributes escape.
-const HTML: Specials = Specials::new(false);
+const HTML: Specials = Specials { apostrophe: false };
 
 /// What templates escape in HTML.
-const TEMPLATE_HTML: Specials = Specials::new(true);
+const TEMPLATE_HTML: Specials = Specials { apostrophe: true };
 
 /// Escapes what templates print into HTML: `&`, `<`, `>`, `"` and `'`, as tera does, but with `'`
 /// as `&#x27;` (tera 2 writes `&#39;`), the entity the site's pages have always had. A theme's
