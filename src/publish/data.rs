@@ -411,13 +411,7 @@ fn copy_neutralised<W: Write>(
             let blank = flagged.iter().any(|(at, _)| *at == i);
             if blank {
                 out.write_field(b"")?;
-            } else if cell.starts_with(b"=")
-                || cell.starts_with(b"+")
-                || cell.starts_with(b"-")
-                || cell.starts_with(b"@")
-                || cell.starts_with(b"\t")
-                || cell.starts_with(b"\r")
-            {
+            } else if risky(cell) {
                 out.write_field(neutralise(&String::from_utf8_lossy(cell)).as_bytes())?;
             } else {
                 out.write_field(cell)?;
