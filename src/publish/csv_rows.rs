@@ -4,7 +4,9 @@
 //! crate's serializer and its resumable writer (written for output buffers of any size) cost more
 //! than the text; a row that is anything else is left to the crate.
 
-use super::row_text::{no_compounds, no_row, one_scalar, unsupported, Unsupported};
+use super::row_text::{
+    newtype_through, no_compounds, no_row, one_scalar, unsupported, Unsupported,
+};
 use crate::bytes::{equal, plain_words};
 use crate::floats::CsvFloats;
 use serde::ser::{self, Impossible, Serialize, Serializer};
@@ -141,13 +143,7 @@ impl<'r, 'a, const NAMES: bool> Serializer for Row<'r, 'a, NAMES> {
     unsupported!(serialize_f32(f32), serialize_f64(f64));
 
     no_row!();
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        value.serialize(self)
-    }
+    newtype_through!();
     fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
         Err(Unsupported)
     }

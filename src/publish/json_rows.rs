@@ -4,7 +4,9 @@
 //! and comma) was most of the cost of writing one. A row that is anything else (a nested list, a
 //! row that is not an object) is left to serde_json.
 
-use super::row_text::{no_compounds, no_row, one_scalar, unsupported, Unsupported};
+use super::row_text::{
+    newtype_through, no_compounds, no_row, one_scalar, unsupported, Unsupported,
+};
 use crate::bytes::{below, equal, plain_words};
 use serde::ser::{self, Impossible, Serialize, Serializer};
 
@@ -51,13 +53,7 @@ impl<'a> Serializer for Row<'a> {
     unsupported!(serialize_f32(f32), serialize_f64(f64));
 
     no_row!();
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<(), Unsupported> {
-        value.serialize(self)
-    }
+    newtype_through!();
     fn serialize_map(self, _: Option<usize>) -> Result<Object<'a>, Unsupported> {
         Ok(Object::open(self.0, self.1))
     }

@@ -58,13 +58,9 @@ macro_rules! no_row {
 }
 pub(super) use no_row;
 
-/// The serializer items of a cell, which holds one scalar: no map or struct in it, and a newtype
-/// written as what it wraps.
-macro_rules! one_scalar {
+/// A newtype serialized as what it wraps, as serde_json and the csv crate write it.
+macro_rules! newtype_through {
     () => {
-        type SerializeMap = Impossible<(), Unsupported>;
-        type SerializeStruct = Impossible<(), Unsupported>;
-
         fn serialize_newtype_struct<T: Serialize + ?Sized>(
             self,
             _: &'static str,
@@ -72,6 +68,18 @@ macro_rules! one_scalar {
         ) -> Result<(), Unsupported> {
             value.serialize(self)
         }
+    };
+}
+pub(super) use newtype_through;
+
+/// The serializer items of a cell, which holds one scalar: no map or struct in it, and a newtype
+/// written as what it wraps.
+macro_rules! one_scalar {
+    () => {
+        type SerializeMap = Impossible<(), Unsupported>;
+        type SerializeStruct = Impossible<(), Unsupported>;
+
+        newtype_through!();
         fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
             Err(Unsupported)
         }
