@@ -54,6 +54,13 @@ pub struct FileReads {
     pub hashed: Vec<String>,
 }
 
+/// The part of a [`LoadCache`] for one folder, loaded beside the rest (see
+/// [`LoadCache::split_off`]): the cache it uses, and where its reads go among the others'.
+pub(crate) struct CachePart {
+    pub(crate) cache: LoadCache,
+    at: (usize, usize),
+}
+
 /// The per-file memo of loading. `LoadCache::default()` remembers each file from one load to the
 /// next; `LoadCache::disabled()` remembers nothing (a `build` or `check` reads every file once).
 #[derive(Default)]
@@ -351,6 +358,41 @@ impl LoadCache {
         value
     }
 
+    /// The cache of the files under `folder/` and of the section `section`, taken out so that
+    /// one folder can be loaded alongside the others; [`LoadCache::rejoin`] puts it back.
+    pub(crate) fn split_off(&mut self, folder: &str, section: &'static str) -> CachePart {
+        let prefix = format!("{folder}/");
+        let mut files = self.files.split_off(prefix.as_str());
+        let mut after = files.split_off(format!("{folder}0").as_str());
+        self.files.append(&mut after);
+        let sections = self
+            .sections
+            .remove_entry(section)
+            .into_iter()
+            .collect::<BTreeMap<_, _>>();
+        CachePart {
+            cache: LoadCache {
+                disabled: self.disabled,
+                files: std::mem::take(&mut files),
+                sections,
+                ..LoadCache::default()
+            },
+            at: (self.reads.read.len(), self.reads.hashed.len()),
+        }
+    }
+
+    /// Puts back a part taken by [`LoadCache::split_off`] and used since: its files and
+    /// section, the files it met, and its reads, recorded where they would have been had the
+    /// folder been loaded at the moment it was split off.
+    pub(crate) fn rejoin(&mut self, part: CachePart) {
+        let CachePart { cache, at } = part;
+        self.files.extend(cache.files);
+        self.sections.extend(cache.sections);
+        self.seen.extend(cache.seen);
+        self.reads.read.splice(at.0..at.0, cache.reads.read);
+        self.reads.hashed.splice(at.1..at.1, cache.reads.hashed);
+    }
+
     /// The key of a section's files and parameters; `None` when a file is not kept.
     fn section_key(&self, rels: &[&str], params: u64) -> Option<u64> {
         let mut hasher = std::hash::DefaultHasher::new();
@@ -424,5 +466,76 @@ mod tests {
         assert_eq!(*read_all[2], "c.csv 2");
         assert_eq!(none.reads(), &FileReads::default());
         assert_eq!(warned(&d), ["a.csv", "b.csv", "c.csv"]);
+    }
+
+    #[test]
+    fn a_folder_split_off_and_rejoined_is_kept_and_recorded_as_if_loaded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("needs")).unwrap();
+        let file = |rel: &str| {
+            let path = dir.path().join(rel);
+            std::fs::write(&path, format!("{rel} 1")).unwrap();
+            (path, rel.to_string())
+        };
+        let (config, needs, needs_too, maps) = (
+            file("commission.toml"),
+            file("needs/values.csv"),
+            file("needs.csv"),
+            file("maps.json"),
+        );
+        let load = |cache: &mut LoadCache, d: &mut Diagnostics| {
+            cache.begin();
+            cache.file(&config.0, &config.1, 0, u64::MAX, d, |d| {
+                read(&config.0, &config.1, d)
+            });
+            let mut part = cache.split_off("needs", "needs");
+            let mut own = Diagnostics::new();
+            let from_needs = part
+                .cache
+                .file(&needs.0, &needs.1, 0, u64::MAX, &mut own, |d| {
+                    read(&needs.0, &needs.1, d)
+                });
+            let rels = [needs.1.as_str()];
+            let section = part.cache.section("needs", &rels, 0, &mut own, |_| {
+                format!("model of {from_needs}")
+            });
+            for (path, rel) in [&needs_too, &maps] {
+                cache.file(path, rel, 0, u64::MAX, d, |d| read(path, rel, d));
+            }
+            cache.rejoin(part);
+            cache.end();
+            section
+        };
+        let mut cache = LoadCache::default();
+        let mut d = Diagnostics::new();
+        assert_eq!(load(&mut cache, &mut d), "model of needs/values.csv 1");
+        assert_eq!(
+            cache.reads().read,
+            [
+                "commission.toml",
+                "needs/values.csv",
+                "needs.csv",
+                "maps.json"
+            ]
+        );
+        // `needs.csv` (beside the folder, not in it) stayed with the rest.
+        assert_eq!(warned(&d), ["commission.toml", "needs.csv", "maps.json"]);
+
+        // Nothing changed: every file, and the section, reused after the rejoin.
+        let mut d = Diagnostics::new();
+        assert_eq!(load(&mut cache, &mut d), "model of needs/values.csv 1");
+        assert!(cache.reads().read.is_empty());
+        assert_eq!(warned(&d), ["commission.toml", "needs.csv", "maps.json"]);
+
+        // A file in the folder and one outside it changed: each read again, in its place.
+        let later = SystemTime::now() + std::time::Duration::from_secs(60);
+        for (path, text) in [(&needs.0, "needs/values.csv 2"), (&maps.0, "maps.json 2")] {
+            std::fs::write(path, text).unwrap();
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(later).unwrap();
+        }
+        let mut d = Diagnostics::new();
+        assert_eq!(load(&mut cache, &mut d), "model of needs/values.csv 2");
+        assert_eq!(cache.reads().read, ["needs/values.csv", "maps.json"]);
     }
 }

@@ -314,19 +314,41 @@ fn load_with(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostic
         ..Project::default()
     };
     let mut inputs = vec!["commission.toml".to_string()];
-    let mut load = Load {
-        root,
-        project: &mut project,
-        inputs: &mut inputs,
-        diags: &mut diags,
-        cache,
-    };
-    load.needs();
-    load.maps();
-    load.documents();
-    load.procurement();
-    load.contracts();
-    load.grants();
+    // `needs/` (the largest folder, and the model's first part) is loaded on one side while the
+    // other folders are loaded on the other: each side has its own diagnostics and its own part
+    // of the cache, put together in the order of loading `needs/` first.
+    let mut needs_cache = cache.split_off("needs", NEEDS_SECTION);
+    let (mut needs_inputs, mut needs_diags) = (Vec::new(), Diagnostics::new());
+    let mut other_diags = Diagnostics::new();
+    let (needs, ()) = rayon::join(
+        || {
+            needs(
+                root,
+                &mut needs_cache.cache,
+                &mut needs_inputs,
+                &mut needs_diags,
+            )
+        },
+        || {
+            let mut load = Load {
+                root,
+                project: &mut project,
+                inputs: &mut inputs,
+                diags: &mut other_diags,
+                cache,
+            };
+            load.maps();
+            load.documents();
+            load.procurement();
+            load.contracts();
+            load.grants();
+        },
+    );
+    cache.rejoin(needs_cache);
+    (project.indicators, project.observations, project.areas) = needs;
+    diags.extend(needs_diags);
+    diags.extend(other_diags);
+    inputs.extend(needs_inputs);
     inputs.sort();
     project.inputs = inputs;
     crate::model::validate::validate(&project, &mut diags);
@@ -371,26 +393,29 @@ enum ContractsFile {
 /// What one table of `procurement/` gives: the ids it names and its rows.
 type ProcurementRows<T> = (Vec<String>, Vec<T>);
 
-impl Load<'_> {
-    /// `needs/`: every table file, recognised by its columns: indicator metadata, a Fingertips
-    /// export in any form, or values in the project's own layout. The model they give is kept as
-    /// long as none of them changes.
-    fn needs(&mut self) {
-        let mut read = Vec::new();
-        for (path, rel) in files_in(self.root, "needs", TABLE_EXTENSIONS, self.diags) {
-            self.inputs.push(rel.clone());
-            let tables = cached_tables(self.cache, &path, &rel, self.diags);
-            read.push((rel, tables));
-        }
-        let rels: Vec<&str> = read.iter().map(|(rel, _)| rel.as_str()).collect();
-        let (indicators, observations, areas) =
-            self.cache
-                .section("needs", &rels, 0, self.diags, |d| needs_model(&read, d));
-        self.project.indicators = indicators;
-        self.project.observations = observations;
-        self.project.areas = areas;
-    }
+/// The name under which the cache keeps the model made from `needs/`.
+const NEEDS_SECTION: &str = "needs";
 
+/// `needs/`: every table file, recognised by its columns: indicator metadata, a Fingertips
+/// export in any form, or values in the project's own layout. The model they give is kept as
+/// long as none of them changes.
+fn needs(
+    root: &Path,
+    cache: &mut LoadCache,
+    inputs: &mut Vec<String>,
+    diags: &mut Diagnostics,
+) -> NeedsModel {
+    let mut read = Vec::new();
+    for (path, rel) in files_in(root, "needs", TABLE_EXTENSIONS, diags) {
+        inputs.push(rel.clone());
+        let tables = cached_tables(cache, &path, &rel, diags);
+        read.push((rel, tables));
+    }
+    let rels: Vec<&str> = read.iter().map(|(rel, _)| rel.as_str()).collect();
+    cache.section(NEEDS_SECTION, &rels, 0, diags, |d| needs_model(&read, d))
+}
+
+impl Load<'_> {
     /// `maps/`: boundary files, one layer each.
     fn maps(&mut self) {
         let maps = &self.project.config.maps;
