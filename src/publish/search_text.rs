@@ -492,7 +492,7 @@ fn skip_element(html: &str, from: usize, name: &str) -> Option<usize> {
 }
 
 /// Elements whose content is not parsed for tags here.
-const RAW: &[&str] = &["script", "style", "svg", "template"];
+const RAW: [&str; 4] = ["script", "style", "svg", "template"];
 
 /// The start of the tag closing the element named `name` whose content starts at `from`. Only
 /// tags of that name are parsed; everything between is skipped by searching for `<` (our output
@@ -510,54 +510,67 @@ fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
                 .get(after)
                 .is_some_and(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
     };
+    // Most tags (a table's cells) can be neither `name` nor a raw-text element: the first two
+    // letters of their name say so, compared in lower case.
+    let prefix = |n: &[u8]| -> [u8; 2] {
+        [
+            n[0].to_ascii_lowercase(),
+            n.get(1).map_or(0, u8::to_ascii_lowercase),
+        ]
+    };
+    let wanted = prefix(name.as_bytes());
+    let raw: [[u8; 2]; RAW.len()] = RAW.map(|r| prefix(r.as_bytes()));
+    let could_be = |name_at: usize, closing: bool| {
+        let letters = [
+            bytes.get(name_at).map_or(0, u8::to_ascii_lowercase),
+            bytes.get(name_at + 1).map_or(0, u8::to_ascii_lowercase),
+        ];
+        let matches = |p: &[u8; 2]| letters[0] == p[0] && (p[1] == 0 || letters[1] == p[1]);
+        matches(&wanted) || (!closing && raw.iter().any(matches))
+    };
     let mut depth = 1usize;
     let mut pos = from;
-    while let Some(offset) = memchr::memchr(b'<', html.get(pos..)?.as_bytes()) {
-        let at = pos + offset;
-        let rest = &html[at + 1..];
-        if let Some(comment) = rest.strip_prefix("!--") {
-            pos = at + 4 + comment.find("-->")? + 3;
-            continue;
-        }
-        let closing = rest.starts_with('/');
-        let name_at = at + 1 + usize::from(closing);
-        // Most tags (a table's cells) can be neither: their first two letters say so.
-        let could_be = |n: &str| {
-            let prefix = &n.as_bytes()[..n.len().min(2)];
-            bytes
-                .get(name_at..name_at + prefix.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
-        };
-        if !could_be(name) && (closing || !RAW.iter().any(|raw| could_be(raw))) {
-            pos = at + 1;
-            continue;
-        }
-        if !is_named(name_at, name) {
-            match RAW.iter().find(|raw| !closing && is_named(name_at, raw)) {
-                Some(raw) => {
+    // Each `<` from `pos` in turn, found in one pass; a step past an element or comment starts
+    // the pass again from where it ends.
+    'pass: loop {
+        for offset in memchr::memchr_iter(b'<', html.get(pos..)?.as_bytes()) {
+            let at = pos + offset;
+            let closing = bytes.get(at + 1) == Some(&b'/');
+            let name_at = at + 1 + usize::from(closing);
+            if !could_be(name_at, closing) {
+                if bytes[at + 1..].starts_with(b"!--") {
+                    let comment = at + 4;
+                    pos = comment + memchr::memmem::find(&bytes[comment..], b"-->")? + 3;
+                    continue 'pass;
+                }
+                continue;
+            }
+            if !is_named(name_at, name) {
+                if let Some(raw) = RAW.iter().find(|raw| !closing && is_named(name_at, raw)) {
                     let open_end = at + tag_end(&html[at..])?;
                     pos = if html[..open_end].ends_with("/>") {
                         open_end
                     } else {
                         skip_element(html, open_end, raw).unwrap_or(open_end)
                     };
+                    continue 'pass;
                 }
-                None => pos = at + 1,
+                continue;
             }
-            continue;
-        }
-        let end = at + tag_end(&html[at..])?;
-        if closing {
-            depth -= 1;
-            if depth == 0 {
-                return Some(at);
+            let end = at + tag_end(&html[at..])?;
+            if closing {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at);
+                }
+            } else if !html[..end].ends_with("/>") {
+                depth += 1;
             }
-        } else if !html[..end].ends_with("/>") {
-            depth += 1;
+            pos = end;
+            continue 'pass;
         }
-        pos = end;
+        return None;
     }
-    None
 }
 
 #[cfg(test)]
@@ -696,6 +709,10 @@ mod tests {
         let html = "<main data-pagefind-body><div data-pagefind-ignore><div>a</div><divx>b</divx>\
             <!-- </div> --><DIV>c</DIV></div><p>kept</p><section>s<section>t</section></section></main>";
         assert_eq!(record(html).1, "kept. s. t.");
+        // A one-letter name: tags it begins (`<pre>`, `<P>`) are told from it by what follows.
+        let html = "<main data-pagefind-body><p data-pagefind-ignore>a<pre>b</pre><P>c</P>d</p>\
+            <p>kept</p></main>";
+        assert_eq!(record(html).1, "kept.");
     }
 
     #[test]
