@@ -531,9 +531,10 @@ pub fn build_cached(
         .into_iter()
         .map(|(path, source)| (format!("assets/{path}"), source))
         .collect();
-    // Only the search index is left to build: free the model and the analysis first, so
-    // the index's memory is not added to theirs (a cache keeps them for the next build).
-    // A build frees them while it writes the other files, on the other core.
+    // Only the other files and the search index are left to write: the model and the analysis
+    // are freed meanwhile, on a thread of their own, so the index's memory is not added to
+    // theirs for long, and the freeing fills the time the index's serial steps leave a core idle
+    // (a cache keeps them for the next build).
     let freed = match cache.as_deref_mut() {
         Some(cache) => {
             cache.keep_model(project, analysis);
@@ -542,14 +543,9 @@ pub fn build_cached(
         None => Some((project, analysis)),
     };
     drop((renderer, theme));
-    let ((), written) = rayon::join(
-        || drop(freed),
-        || -> Result<()> {
-            staging.write(&files, observer)?;
-            staging.copy(&copies)
-        },
-    );
-    written?;
+    let freeing = std::thread::spawn(move || drop(freed));
+    staging.write(&files, observer)?;
+    staging.copy(&copies)?;
     match cache.as_deref_mut() {
         Some(cache) => {
             cache.set_files(files);
@@ -590,6 +586,8 @@ pub fn build_cached(
         }
     };
     observer.finish(Stage::Search);
+    // Freed before the build reports: a server's next build starts with the memory back.
+    let _ = freeing.join();
     observer.start(Stage::Swap, None);
     // A server removes the previous site in the background; a build waits for it.
     let (previous_site, warnings) = match cache {

@@ -315,12 +315,14 @@ fn load_with(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostic
     };
     let mut inputs = vec!["commission.toml".to_string()];
     // `needs/` (the largest folder, and the model's first part) is loaded on one side while the
-    // other folders are loaded on the other: each side has its own diagnostics and its own part
-    // of the cache, put together in the order of loading `needs/` first.
+    // smaller folders are loaded on the other; `contracts/kpis/` (the second largest) after
+    // both, so that the two largest are never held in memory at once. Each part has its own
+    // diagnostics (and `needs/` its own part of the cache), put together in the order of loading
+    // one folder after another: needs, maps, documents, procurement, contracts, KPIs, grants.
     let mut needs_cache = cache.split_off("needs", NEEDS_SECTION);
     let (mut needs_inputs, mut needs_diags) = (Vec::new(), Diagnostics::new());
-    let mut other_diags = Diagnostics::new();
-    let (needs, ()) = rayon::join(
+    let (mut other_diags, mut grants_diags) = (Diagnostics::new(), Diagnostics::new());
+    let (needs, returns) = rayon::join(
         || {
             needs(
                 root,
@@ -340,14 +342,25 @@ fn load_with(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostic
             load.maps();
             load.documents();
             load.procurement();
-            load.contracts();
+            let returns = load.contracts();
+            load.diags = &mut grants_diags;
             load.grants();
+            returns
         },
     );
     cache.rejoin(needs_cache);
     (project.indicators, project.observations, project.areas) = needs;
+    let mut load = Load {
+        root,
+        project: &mut project,
+        inputs: &mut inputs,
+        diags: &mut other_diags,
+        cache,
+    };
+    load.kpi_returns(returns);
     diags.extend(needs_diags);
     diags.extend(other_diags);
+    diags.extend(grants_diags);
     inputs.extend(needs_inputs);
     inputs.sort();
     project.inputs = inputs;
@@ -580,10 +593,11 @@ impl Load<'_> {
         }
     }
 
-    /// `contracts/` and `contracts/kpis/`: every file recognised by its content — a contract
-    /// register in any accepted layout, KPI returns, or OCDS release and record packages. Each
-    /// file's reading is kept; the contracts and KPI series are put together again each load.
-    fn contracts(&mut self) {
+    /// `contracts/`: every file recognised by its content — a contract register in any accepted
+    /// layout, KPI returns, or OCDS release and record packages. Each file's reading is kept; the
+    /// contracts are put together again each load. Gives the KPI returns it found, for
+    /// [`Load::kpi_returns`].
+    fn contracts(&mut self) -> Vec<contracts::SharedRun> {
         let mut extensions = TABLE_EXTENSIONS.to_vec();
         extensions.push("json");
         let mut returns = Vec::new();
@@ -624,6 +638,12 @@ impl Load<'_> {
         for c in ocds::read_contracts(releases, self.diags) {
             add_contract(self.project, c, self.diags);
         }
+        returns
+    }
+
+    /// `contracts/kpis/`: KPI returns, put together with those `contracts/` itself held
+    /// (`returns`) into each KPI's series.
+    fn kpi_returns(&mut self, mut returns: Vec<contracts::SharedRun>) {
         // KPI returns come as many files (a month or a provider each): read in parallel.
         let kpi_files = files_in(self.root, "contracts/kpis", TABLE_EXTENSIONS, self.diags);
         self.inputs
