@@ -543,7 +543,7 @@ pub fn build_cached(
         None => Some((project, analysis)),
     };
     drop((renderer, theme));
-    let freeing = std::thread::spawn(move || drop(freed));
+    let freeing = freed.map(|freed| std::thread::spawn(move || drop(freed)));
     staging.write(&files, observer)?;
     staging.copy(&copies)?;
     match cache.as_deref_mut() {
@@ -587,7 +587,9 @@ pub fn build_cached(
     };
     observer.finish(Stage::Search);
     // Freed before the build reports: a server's next build starts with the memory back.
-    let _ = freeing.join();
+    if let Some(freeing) = freeing {
+        let _ = freeing.join();
+    }
     observer.start(Stage::Swap, None);
     // A server removes the previous site in the background; a build waits for it.
     let (previous_site, warnings) = match cache {
