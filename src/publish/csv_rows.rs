@@ -4,12 +4,19 @@
 //! crate's serializer and its resumable writer (written for output buffers of any size) cost more
 //! than the text; a row that is anything else is left to the crate.
 
+use super::float_text::{self, Memo};
 use super::row_text::{
     newtype_through, no_compounds, no_row, one_scalar, unsupported, Unsupported,
 };
 use crate::bytes::{equal, plain_words};
 use crate::floats::CsvFloats;
 use serde::ser::{self, Impossible, Serialize, Serializer};
+use std::cell::RefCell;
+
+thread_local! {
+    /// The CSV text of the doubles this thread wrote last.
+    static CSV_TEXT: RefCell<Memo> = const { RefCell::new(Memo::new()) };
+}
 
 /// Appends `rows` to `out` as a `csv::Writer` serialising each (with `has_headers(header)`) writes
 /// them: the first row's field names first when `header`, then a record a row; with whether some
@@ -89,6 +96,21 @@ impl Record<'_> {
             true => self.write(text.as_bytes()),
             false => self.field(text.as_bytes()),
         });
+    }
+
+    /// A double's field, as [`Record::float`] writes it, its text remembered for the rows that
+    /// follow ([`float_text`]).
+    fn float64(&mut self, v: f64) {
+        let finite = v.is_finite();
+        float_text::with_text(
+            &CSV_TEXT,
+            v,
+            |v, give| CsvFloats::with_text(v, give),
+            |text| match finite {
+                true => self.write(text),
+                false => self.field(text),
+            },
+        );
     }
 
     /// A field after a comma unless it is the first, quoted (its quotes doubled) if it holds a
@@ -202,7 +224,7 @@ impl Serializer for Cell<'_, '_> {
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
-        self.0.float(v);
+        self.0.float64(v);
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), Unsupported> {

@@ -4,11 +4,13 @@
 //! and comma) was most of the cost of writing one. A row that is anything else (a nested list, a
 //! row that is not an object) is left to serde_json.
 
+use super::float_text::{self, Memo};
 use super::row_text::{
     newtype_through, no_compounds, no_row, one_scalar, unsupported, Unsupported,
 };
 use crate::bytes::{below, equal, plain_words};
 use serde::ser::{self, Impossible, Serialize, Serializer};
+use std::cell::RefCell;
 
 /// Appends `rows` to `out` as `serde_json::to_writer_pretty` writes a sequence of them: `[`, each
 /// row an object indented by two spaces, `\n]` (`[]` when there are none). False, with `out` as it
@@ -207,7 +209,7 @@ impl Serializer for Scalar<'_> {
         Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Unsupported> {
-        float(self.0, v);
+        float64(self.0, v);
         Ok(())
     }
     fn serialize_char(self, v: char) -> Result<(), Unsupported> {
@@ -248,6 +250,25 @@ fn float<F: zmij::Float + Into<f64>>(out: &mut Vec<u8>, v: F) {
     } else {
         out.extend_from_slice(b"null");
     }
+}
+
+thread_local! {
+    /// The JSON text of the doubles this thread wrote last.
+    static JSON_TEXT: RefCell<Memo> = const { RefCell::new(Memo::new()) };
+}
+
+/// A double as [`float`] writes it, its text remembered for the rows that follow
+/// ([`float_text`]).
+fn float64(out: &mut Vec<u8>, v: f64) {
+    if !v.is_finite() {
+        return out.extend_from_slice(b"null");
+    }
+    float_text::with_text(
+        &JSON_TEXT,
+        v,
+        |v, give| give(zmij::Buffer::new().format_finite(v)),
+        |text| out.extend_from_slice(text),
+    );
 }
 
 /// What a byte of a string becomes in JSON, as serde_json escapes it: itself (0), a two-character

@@ -4,6 +4,7 @@
 mod csv_rows;
 pub mod data;
 mod finite;
+mod float_text;
 pub mod giving;
 mod json_rows;
 pub mod ocds;
