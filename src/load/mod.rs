@@ -314,14 +314,21 @@ fn load_with(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostic
         ..Project::default()
     };
     let mut inputs = vec!["commission.toml".to_string()];
-    // `needs/` (the largest folder, and the model's first part) is loaded on one side while the
-    // smaller folders are loaded on the other; `contracts/kpis/` (the second largest) after
-    // both, so that the two largest are never held in memory at once. Each part has its own
-    // diagnostics (and `needs/` its own part of the cache), put together in the order of loading
-    // one folder after another: needs, maps, documents, procurement, contracts, KPIs, grants.
+    // `needs/` (the largest folder, and the model's first part) is loaded on one side while
+    // `maps/`, the documents, `procurement/` and `contracts/` are loaded on the other;
+    // `contracts/kpis/` (the second largest) and `grants/` after both, so that the two largest
+    // are never held in memory at once. `needs/` has its own
+    // diagnostics and its own part of the cache, put together as if it had been loaded first.
     let mut needs_cache = cache.split_off("needs", NEEDS_SECTION);
     let (mut needs_inputs, mut needs_diags) = (Vec::new(), Diagnostics::new());
-    let (mut other_diags, mut grants_diags) = (Diagnostics::new(), Diagnostics::new());
+    let mut other_diags = Diagnostics::new();
+    let mut load = Load {
+        root,
+        project: &mut project,
+        inputs: &mut inputs,
+        diags: &mut other_diags,
+        cache,
+    };
     let (needs, returns) = rayon::join(
         || {
             needs(
@@ -332,35 +339,21 @@ fn load_with(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostic
             )
         },
         || {
-            let mut load = Load {
-                root,
-                project: &mut project,
-                inputs: &mut inputs,
-                diags: &mut other_diags,
-                cache,
-            };
             load.maps();
             load.documents();
             load.procurement();
-            let returns = load.contracts();
-            load.diags = &mut grants_diags;
-            load.grants();
-            returns
+            load.contracts()
         },
     );
-    cache.rejoin(needs_cache);
-    (project.indicators, project.observations, project.areas) = needs;
-    let mut load = Load {
-        root,
-        project: &mut project,
-        inputs: &mut inputs,
-        diags: &mut other_diags,
-        cache,
-    };
+    load.cache.rejoin(needs_cache);
+    let (indicators, observations, areas) = needs;
+    load.project.indicators = indicators;
+    load.project.observations = observations;
+    load.project.areas = areas;
     load.kpi_returns(returns);
+    load.grants();
     diags.extend(needs_diags);
     diags.extend(other_diags);
-    diags.extend(grants_diags);
     inputs.extend(needs_inputs);
     inputs.sort();
     project.inputs = inputs;

@@ -36,9 +36,9 @@ impl Memo {
     }
 }
 
-/// `then` given the text of `v` in the form `memo` remembers: the remembered one when `v`'s bits
-/// are the last float's in its slot, else the one `make` gives (remembered for next time). The
-/// text is the same either way: it depends on the bits alone.
+/// `then` given the text of `v` in the form `memo` remembers: the remembered one when the float
+/// last written in `v`'s slot had `v`'s bits, else the one `make` gives (then remembered in its
+/// place). The text is the same either way: it depends on the bits alone.
 pub(crate) fn with_text(
     memo: &'static LocalKey<RefCell<Memo>>,
     v: f64,
