@@ -586,7 +586,8 @@ pub fn build_cached(
         }
     };
     observer.finish(Stage::Search);
-    // Freed before the build reports: a server's next build starts with the memory back.
+    // Freed before the build reports (a `build`, which keeps nothing): its caller, a test
+    // building again or the command about to exit, is not left with a thread still freeing.
     if let Some(freeing) = freeing {
         let _ = freeing.join();
     }

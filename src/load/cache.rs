@@ -361,8 +361,8 @@ impl LoadCache {
     /// The cache of the files under `folder/` and of the section `section`, taken out so that
     /// one folder can be loaded alongside the others; [`LoadCache::rejoin`] puts it back.
     pub(crate) fn split_off(&mut self, folder: &str, section: &'static str) -> CachePart {
-        let prefix = format!("{folder}/");
-        let mut files = self.files.split_off(prefix.as_str());
+        // The keys from `folder/` up to `folder0` (`0` follows `/`) are the folder's files.
+        let mut files = self.files.split_off(format!("{folder}/").as_str());
         let mut after = files.split_off(format!("{folder}0").as_str());
         self.files.append(&mut after);
         let sections = self
@@ -373,7 +373,7 @@ impl LoadCache {
         CachePart {
             cache: LoadCache {
                 disabled: self.disabled,
-                files: std::mem::take(&mut files),
+                files,
                 sections,
                 ..LoadCache::default()
             },

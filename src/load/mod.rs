@@ -317,8 +317,8 @@ fn load_with(root: &Path, cache: &mut LoadCache) -> (Option<Project>, Diagnostic
     // `needs/` (the largest folder, and the model's first part) is loaded on one side while
     // `maps/`, the documents, `procurement/` and `contracts/` are loaded on the other;
     // `contracts/kpis/` (the second largest) and `grants/` after both, so that the two largest
-    // are never held in memory at once. `needs/` has its own
-    // diagnostics and its own part of the cache, put together as if it had been loaded first.
+    // are never held in memory at once. `needs/` has its own diagnostics and its own part of the
+    // cache, put together as if it had been loaded first.
     let mut needs_cache = cache.split_off("needs", NEEDS_SECTION);
     let (mut needs_inputs, mut needs_diags) = (Vec::new(), Diagnostics::new());
     let mut other_diags = Diagnostics::new();
