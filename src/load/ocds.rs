@@ -441,6 +441,8 @@ fn award_contract(
             annual_value_derived: true,
             total_value_derived: false,
             ocid: Some(ocid.to_string()),
+            award_id,
+            tender_ocds_id: tender.and_then(|t| text(t.get("id"))),
             buyer: buyer.and_then(|b| text(b.get("name"))),
             buyer_id,
             procurement_act_2023: None,

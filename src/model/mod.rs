@@ -571,6 +571,10 @@ pub struct ContractDetails {
     pub total_value_derived: bool,
     /// The contracting process id given by an OCDS source, kept (never re-minted).
     pub ocid: Option<String>,
+    /// The award's and the tender's ids as an OCDS source gave them, republished as given (the
+    /// contract's own id is the ocid, or `{ocid}-{award id}` when a process has several awards).
+    pub award_id: Option<String>,
+    pub tender_ocds_id: Option<String>,
     /// The buyer named by the source when it is not the council (Contracts Finder notices).
     pub buyer: Option<String>,
     pub buyer_id: Option<String>,

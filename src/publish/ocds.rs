@@ -245,10 +245,15 @@ fn listed_supplier_ref(s: &ContractSupplier) -> Value {
     Value::Object(o)
 }
 
+/// The id of contract `c`'s award: as an OCDS source gave it, else the contract's own.
+fn award_id(c: &Contract) -> &str {
+    c.details.award_id.as_deref().unwrap_or(&c.contract_id)
+}
+
 /// An award for contract `c`; `supplier` is the spelling of the supplier's name used in parties.
 fn award_json(c: &Contract, supplier: &str, config: &Config) -> Value {
     let mut a = Map::new();
-    a.insert("id".into(), json!(c.contract_id));
+    a.insert("id".into(), json!(award_id(c)));
     a.insert("title".into(), json!(c.title));
     a.insert("status".into(), json!("active"));
     if let Some(d) = c.award_date {
@@ -286,7 +291,7 @@ fn contract_json(c: &Contract, config: &Config, as_of: NaiveDate) -> Value {
     }
     let mut k = Map::new();
     k.insert("id".into(), json!(c.contract_id));
-    k.insert("awardID".into(), json!(c.contract_id));
+    k.insert("awardID".into(), json!(award_id(c)));
     k.insert("title".into(), json!(c.title));
     if let Some(d) = &c.description {
         k.insert("description".into(), json!(d));
@@ -571,7 +576,12 @@ fn contract_release(project: &Project, c: &Contract, published: &str, as_of: Nai
     }
     if c.procurement_route.is_some() || c.details.procurement_process.is_some() {
         let mut t = Map::new();
-        t.insert("id".into(), json!(c.contract_id));
+        let id = c
+            .details
+            .tender_ocds_id
+            .as_deref()
+            .unwrap_or(&c.contract_id);
+        t.insert("id".into(), json!(id));
         t.insert("title".into(), json!(c.title));
         t.insert("status".into(), json!("complete"));
         if let Some(m) = c.procurement_route.and_then(procurement_method) {

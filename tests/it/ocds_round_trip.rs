@@ -35,7 +35,8 @@ fn republished(ocds: &Path, dir: &Path) -> (Value, Vec<String>) {
 }
 
 /// Per ocid and award title (a process in lots has an award per lot): what a contract is read
-/// from. Award ids are not compared: a contract read from OCDS is identified by its ocid.
+/// from, the award's own id included (a contract read from OCDS is identified by its ocid, and
+/// keeps its award's id to republish it).
 fn awards(package: &Value) -> BTreeMap<(String, String), Value> {
     let mut out = BTreeMap::new();
     for r in package["releases"].as_array().unwrap() {
@@ -62,6 +63,7 @@ fn awards(package: &Value) -> BTreeMap<(String, String), Value> {
             out.insert(
                 key,
                 serde_json::json!({
+                    "id": award["id"],
                     "suppliers": suppliers,
                     "amount": amount,
                     "period": period,
@@ -92,7 +94,7 @@ fn the_sample_s_own_ocds_reads_back_with_every_award_and_names_what_it_does_not_
     );
     assert_eq!(
         got, given,
-        "each award's title, suppliers, value, period, date and buyer"
+        "each award's id, title, suppliers, value, period, date and buyer"
     );
     assert_eq!(
         warnings,

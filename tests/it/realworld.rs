@@ -402,6 +402,12 @@ fn contracts_finder_ocds_becomes_contracts_with_ocids_kept_and_reads_back_identi
         let r = &source["releases"][0];
         let p = releases[r["ocid"].as_str().unwrap()];
         let (a, pa) = (&r["awards"][0], &p["awards"][0]);
+        // The award's and the tender's ids as Contracts Finder gave them.
+        assert_eq!(pa["id"], a["id"], "award id of {}", f.display());
+        assert_eq!(p["contracts"][0]["awardID"], a["id"], "{}", f.display());
+        if p.get("tender").is_some() {
+            assert_eq!(p["tender"]["id"], r["tender"]["id"], "{}", f.display());
+        }
         let title = if text(&a["title"]).is_empty() {
             text(&r["tender"]["title"])
         } else {
