@@ -26,7 +26,7 @@ pub fn sample_files() -> Vec<(String, &'static [u8])> {
 }
 
 /// The input folders of a project (FORMATS.md section 1), written by `init --empty`.
-pub const PROJECT_FOLDERS: [&str; 8] = [
+pub const PROJECT_FOLDERS: [&str; 9] = [
     "needs",
     "specifications",
     "procurement",
@@ -34,6 +34,7 @@ pub const PROJECT_FOLDERS: [&str; 8] = [
     "contracts/kpis",
     "grants",
     "engagement",
+    "maps",
     "pages",
 ];
 

@@ -262,8 +262,9 @@ fn main() -> ExitCode {
                 let command = std::env::args()
                     .next()
                     .unwrap_or_else(|| "commission".into());
+                let files = if n == 1 { "file" } else { "files" };
                 eprintln!(
-                    "wrote {n} files to {}; build it with: {command} build {}",
+                    "wrote {n} {files} to {}; build it with: {command} build {}",
                     dir.display(),
                     dir.display()
                 );

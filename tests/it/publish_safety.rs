@@ -151,6 +151,52 @@ fn two_builds_of_the_sample_are_byte_identical() {
 }
 
 #[test]
+fn init_empty_writes_every_input_folder_and_says_it_wrote_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("own-council");
+    let result = commission(&["init".as_ref(), "--empty".as_ref(), project.as_os_str()]);
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert_eq!(
+        stderr(&result),
+        format!(
+            "wrote 1 file to {}; build it with: {} build {}\n",
+            project.display(),
+            env!("CARGO_BIN_EXE_commission"),
+            project.display()
+        )
+    );
+    // Every folder of FORMATS.md section 1, so a boundary file has its place too.
+    let mut folders: Vec<String> = walkdir::WalkDir::new(&project)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_dir())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&project)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    folders.sort();
+    assert_eq!(
+        folders,
+        [
+            "contracts",
+            "contracts/kpis",
+            "engagement",
+            "grants",
+            "maps",
+            "needs",
+            "pages",
+            "procurement",
+            "specifications"
+        ]
+    );
+}
+
+#[test]
 fn init_writes_a_project_that_builds_and_refuses_a_non_empty_folder() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("new-council");
