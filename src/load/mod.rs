@@ -50,17 +50,19 @@ fn files_in(
                 diags.push(
                     Diagnostic::warning(rel, Location::File, "file not used").hint(format!(
                         "commission reads {} files in {dir}/",
-                        extensions
-                            .iter()
-                            .map(|e| format!(".{e}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        dotted(extensions)
                     )),
                 );
             }
             ok
         })
         .collect()
+}
+
+/// Extensions as a reader is told them: `.csv, .xlsx, .ods`.
+fn dotted(extensions: &[&str]) -> String {
+    let dotted: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
+    dotted.join(", ")
 }
 
 /// A table file whose content `commission` does not recognise: named in a warning with what it
@@ -140,6 +142,29 @@ fn one_table(
         );
     }
     found.into_iter().next()
+}
+
+/// The table files of a folder read by name (`procurement/options.csv`,
+/// `engagement/you-said-we-did.csv`) whose name is none of `names`: each named in a warning, never
+/// skipped in silence.
+fn not_named(files: &[(PathBuf, String)], dir: &str, names: &[&str], diags: &mut Diagnostics) {
+    for (_, rel) in files {
+        let table = TABLE_EXTENSIONS.contains(&walk::extension(rel).as_str());
+        if table && !names.iter().any(|n| stem(rel).eq_ignore_ascii_case(n)) {
+            diags.push(
+                Diagnostic::warning(
+                    rel,
+                    Location::File,
+                    "file not used: not a name this folder reads",
+                )
+                .hint(format!(
+                    "{dir}/ reads {} (each {}); rename the file if it is one of them",
+                    names.join(", "),
+                    dotted(TABLE_EXTENSIONS)
+                )),
+            );
+        }
+    }
 }
 
 /// The largest Markdown file (specification, engagement event, page) read by default.
@@ -509,6 +534,7 @@ impl Load<'_> {
                 self.project.engagements.insert(e.id.clone(), e);
             }
         }
+        not_named(&engagement, "engagement", &["you-said-we-did"], self.diags);
         if let Some((path, rel)) = one_table(&engagement, "you-said-we-did", self.diags) {
             let responses = self.table_rows(&path, &rel, |t, d| {
                 (Vec::new(), grants::read_responses(t, d))
@@ -551,6 +577,12 @@ impl Load<'_> {
     /// `procurement/options`, `procurement/tenders` and `procurement/bids`.
     fn procurement(&mut self) {
         let files = files_in(self.root, "procurement", TABLE_EXTENSIONS, self.diags);
+        not_named(
+            &files,
+            "procurement",
+            &["options", "tenders", "bids"],
+            self.diags,
+        );
         if let Some((path, rel)) = one_table(&files, "options", self.diags) {
             let (_, options) = self.table_rows(&path, &rel, |t, d| {
                 (Vec::new(), procurement::read_options(t, d))

@@ -891,3 +891,27 @@ case!(
     bad_weights_do_not_hide_the_specification,
     "136-bad-weights-keeps-spec"
 );
+
+/// `procurement/` and `engagement/` read their tables by name: a table with another name (a grants
+/// file dropped into the wrong folder) is named in a warning, never skipped in silence.
+#[test]
+fn a_table_in_a_folder_read_by_name_that_has_none_of_its_names_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("project");
+    commission::init::init_empty(&project).unwrap();
+    std::fs::write(project.join("procurement/grants.csv"), "grant_id\nG1\n").unwrap();
+    std::fs::write(project.join("engagement/register.xlsx"), b"PK").unwrap();
+    let (_, diags) = commission::build::check(&project);
+    let text: Vec<String> = diags.sorted().iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        text,
+        [
+            "warning: engagement/register.xlsx: file not used: not a name this folder reads\n  \
+             = hint: engagement/ reads you-said-we-did (each .csv, .xlsx, .xlsm, .xls, .ods); \
+             rename the file if it is one of them",
+            "warning: procurement/grants.csv: file not used: not a name this folder reads\n  \
+             = hint: procurement/ reads options, tenders, bids (each .csv, .xlsx, .xlsm, .xls, .ods); \
+             rename the file if it is one of them",
+        ]
+    );
+}
