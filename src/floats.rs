@@ -18,6 +18,21 @@ pub trait FloatRule: Copy {
     fn field<E: ser::Error>(self, _name: &'static str) -> Result<(), E> {
         Ok(())
     }
+
+    /// The text struct field `name` is serialised as, made by the rule from `value`, in place of
+    /// `value` itself; `None` (the default) serialises `value` as usual.
+    fn replace_field<T: Serialize + ?Sized, E: ser::Error>(
+        self,
+        _name: &'static str,
+        _value: &T,
+    ) -> Option<Result<String, E>> {
+        None
+    }
+
+    /// The rule for the values a compound holds: by default this rule.
+    fn nested(self) -> Self {
+        self
+    }
 }
 
 /// `value`, serialised with its floats handed to `rule` at any depth.
@@ -55,7 +70,7 @@ struct Each<C, R> {
 
 impl<C, R: FloatRule> Each<C, R> {
     fn wrap<'a, T: ?Sized>(&self, value: &'a T) -> WithFloats<'a, T, R> {
-        WithFloats::new(value, self.rule)
+        WithFloats::new(value, self.rule.nested())
     }
 }
 
@@ -272,6 +287,9 @@ macro_rules! fields {
                 value: &T,
             ) -> Result<(), C::Error> {
                 self.rule.field(name)?;
+                if let Some(text) = self.rule.replace_field(name, value) {
+                    return self.inner.serialize_field(name, text?.as_str());
+                }
                 let value = self.wrap(value);
                 self.inner.serialize_field(name, &value)
             }

@@ -10,7 +10,7 @@ mod json_rows;
 pub mod ocds;
 pub mod ocds_tender;
 pub mod register;
-mod row_text;
+pub(crate) mod row_text;
 pub mod search;
 pub mod search_text;
 pub mod search_words;

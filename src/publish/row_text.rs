@@ -7,7 +7,7 @@ use std::fmt;
 /// Why a row was left to the general writer (serde_json, the csv crate): it holds something other
 /// than scalars, or its own serialisation failed.
 #[derive(Debug)]
-pub(super) struct Unsupported;
+pub(crate) struct Unsupported;
 
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -32,7 +32,7 @@ macro_rules! unsupported {
         })*
     };
 }
-pub(super) use unsupported;
+pub(crate) use unsupported;
 
 /// The serializer methods of what is no row: `none`, `some`, `unit` and a unit variant.
 macro_rules! no_row {
@@ -56,7 +56,7 @@ macro_rules! no_row {
         }
     };
 }
-pub(super) use no_row;
+pub(crate) use no_row;
 
 /// A newtype serialized as what it wraps, as serde_json and the csv crate write it.
 macro_rules! newtype_through {
@@ -70,7 +70,7 @@ macro_rules! newtype_through {
         }
     };
 }
-pub(super) use newtype_through;
+pub(crate) use newtype_through;
 
 /// The serializer items of a cell, which holds one scalar: no map or struct in it, and a newtype
 /// written as what it wraps.
@@ -92,7 +92,7 @@ macro_rules! one_scalar {
         }
     };
 }
-pub(super) use one_scalar;
+pub(crate) use one_scalar;
 
 /// The compound serializers of a value that is never written here.
 macro_rules! no_compounds {
@@ -145,7 +145,7 @@ macro_rules! no_compounds {
         }
     };
 }
-pub(super) use no_compounds;
+pub(crate) use no_compounds;
 
 /// A row of every kind of scalar, for the writers' tests to hold each to its crate's bytes.
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod map;
 pub mod pages;
+pub mod plain_loops;
 pub mod template_value;
 
 use crate::load::theme::{Strings, Theme};
@@ -241,12 +242,35 @@ fn write_xml(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     out.write_all(escape_xml(text).as_bytes())
 }
 
+/// A tera for page templates: autoescaped as HTML ([`write_template_html`]), sandboxed, with the
+/// theme's `words`. Functions are registered before templates are added: tera checks every call
+/// of a template as it compiles.
+fn page_tera(words: &Strings) -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html"]);
+    tera.set_escape_fn(write_template_html);
+    // `| escape` (a template escaping a value it builds HTML around) escapes the same way.
+    tera.register_filter(
+        "escape",
+        |text: &str, _: tera::Kwargs, _: &tera::State| -> String { escape_template_html(text) },
+    );
+    sandbox(&mut tera);
+    register_words(&mut tera, words);
+    tera
+}
+
 /// The compiled templates of a theme.
 pub struct Renderer {
     tera: Tera,
     /// The templates of documents that are not HTML (`sitemap.xml`, `feed.xml`, `robots.txt`):
     /// `.xml` templates are autoescaped with [`escape_xml`].
     documents: Tera,
+    /// The page templates with their plain loops ([`plain_loops`]) rewritten, and each such
+    /// template's loops.
+    plain: Option<(
+        Tera,
+        std::collections::BTreeMap<String, Vec<plain_loops::PlainLoop>>,
+    )>,
     /// A hash of every template's name and source, so a cache of rendered pages knows when the
     /// theme changed.
     fingerprint: u64,
@@ -297,22 +321,13 @@ impl Renderer {
 
     /// [`Renderer::new`] with the string table of the site's language already made.
     pub fn with_words(theme: &Theme, words: &Strings) -> Result<Renderer> {
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html"]);
-        tera.set_escape_fn(write_template_html);
-        // `| escape` (a template escaping a value it builds HTML around) escapes the same way.
-        tera.register_filter(
-            "escape",
-            |text: &str, _: tera::Kwargs, _: &tera::State| -> String { escape_template_html(text) },
-        );
+        let mut tera = page_tera(words);
         let mut documents = Tera::new();
         documents.autoescape_on([".xml"]);
         documents.set_escape_fn(write_xml);
         // Functions are registered first: tera checks every call of a template as it compiles.
-        for tera in [&mut tera, &mut documents] {
-            sandbox(tera);
-            register_words(tera, words);
-        }
+        sandbox(&mut documents);
+        register_words(&mut documents, words);
         type Sources = Vec<(String, String)>;
         let (pages, others): (Sources, Sources) = theme
             .templates
@@ -327,6 +342,7 @@ impl Renderer {
                 theme.overridden.join(", templates/")
             )
         };
+        let plain = plain_loops::find(&pages);
         tera.add_raw_templates(pages)
             .and_then(|()| documents.add_raw_templates(others))
             .map_err(|e| {
@@ -346,9 +362,19 @@ impl Renderer {
                 let what = describe(&e);
                 TemplateError::new(format!("a template does not compile{overridden}: {what}"))
             })?;
+        // The templates with their plain loops rewritten: they compile whenever the templates as
+        // written do, and if ever they did not, pages are rendered by tera as written.
+        let plain = (!plain.loops.is_empty())
+            .then(|| {
+                let mut fast = page_tera(words);
+                fast.add_raw_templates(plain.sources).ok()?;
+                Some((fast, plain.loops))
+            })
+            .flatten();
         Ok(Renderer {
             tera,
             documents,
+            plain,
             fingerprint: Renderer::key(theme, words),
         })
     }
@@ -391,6 +417,28 @@ impl Renderer {
     /// the same template this thread rendered: tera would size it from the template's own text,
     /// and grow it, copying, several times for a page that is mostly data (a 29 KB KPI page).
     pub fn render(&self, template: &str, context: &tera::Context) -> Result<String> {
+        self.render_with(&self.tera, template, context)
+    }
+
+    /// The plain loops of page template `template`, when it has some: its data is then made with
+    /// them written ([`template_value::to_template_data_with_loops`]), and rendered with
+    /// [`Renderer::render_plain`].
+    pub fn plain_loops(&self, template: &str) -> Option<&[plain_loops::PlainLoop]> {
+        let (_, loops) = self.plain.as_ref()?;
+        loops.get(template).map(Vec::as_slice)
+    }
+
+    /// Renders `template` as rewritten for its plain loops, with data whose loop fields hold the
+    /// loops' HTML. On an error, the caller renders the page again as written, so that the error
+    /// is tera's for the template the theme's author wrote.
+    pub fn render_plain(&self, template: &str, context: &tera::Context) -> Result<String> {
+        match &self.plain {
+            Some((fast, _)) => self.render_with(fast, template, context),
+            None => self.render(template, context),
+        }
+    }
+
+    fn render_with(&self, tera: &Tera, template: &str, context: &tera::Context) -> Result<String> {
         thread_local! {
             /// The size of the last page of each template rendered on this thread.
             static LAST_SIZE: std::cell::RefCell<foldhash::HashMap<String, usize>> =
@@ -399,8 +447,7 @@ impl Renderer {
         let last = LAST_SIZE.with_borrow(|sizes| sizes.get(template).copied());
         // An eighth more than the last page, for a page a little longer than the last.
         let mut html = Vec::with_capacity(last.map_or(8192, |n| n + n / 8));
-        self.tera
-            .render_to(template, context, &mut html)
+        tera.render_to(template, context, &mut html)
             .map_err(|e| TemplateError::rendering(template, &e))?;
         // The template's name is copied once per thread, not each time a page's size changes.
         LAST_SIZE.with_borrow_mut(|sizes| match sizes.get_mut(template) {

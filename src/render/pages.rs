@@ -263,21 +263,38 @@ impl PageContext {
                 } else {
                     format!("{base_url}{}", page.path)
                 };
-                let page_path = page.path;
-                // A deferred view is built here, so it lives only while its page renders.
-                let view = page.view.build();
-                let data = template_data(view.as_ref())?;
-                drop(view);
-                ctx.insert_value("page", data);
-                ctx.insert_value("title", tera::Value::from(page.title));
-                ctx.insert_value("description", tera::Value::from(page.description));
+                let page_path = &page.path;
+                ctx.insert_value("title", tera::Value::from(page.title.as_str()));
+                ctx.insert_value("description", tera::Value::from(page.description.as_str()));
                 ctx.insert_value("section", tera::Value::from(page.section));
                 ctx.insert_value("breadcrumbs", to_template_value(&page.breadcrumbs)?);
                 ctx.insert_value("root", tera::Value::from(root));
                 ctx.insert_value("canonical", tera::Value::from(canonical));
-                let html = renderer
-                    .render(page.template, &ctx)
-                    .with_context(|| format!("page /{page_path}"))?;
+                // A deferred view is built here, so it lives only while its page renders.
+                let view = page.view.build();
+                let plain = renderer
+                    .plain_loops(page.template)
+                    .and_then(|loops| plain_data(view.as_ref(), loops));
+                let html = match plain {
+                    Some(data) => {
+                        ctx.insert_value("page", data);
+                        renderer.render_plain(page.template, &ctx).ok()
+                    }
+                    None => None,
+                };
+                let html = match html {
+                    Some(html) => html,
+                    // As the template was written: it has no plain loops, its loops could not
+                    // be written from this view, or the page failed (and the error is tera's
+                    // for the template as written).
+                    None => {
+                        ctx.insert_value("page", template_data(view.as_ref())?);
+                        renderer
+                            .render(page.template, &ctx)
+                            .with_context(|| format!("page /{page_path}"))?
+                    }
+                };
+                drop(view);
                 let record = search_record(&html).map(Arc::new);
                 // Packed here, on every core, for the cache to keep.
                 let packed = cache.map(|_| Arc::new(PackedBytes::pack(html.as_bytes())));
@@ -310,6 +327,22 @@ fn template_data(view: &dyn crate::site::PageView) -> Result<tera::Value> {
         drawn_while_serialising(drawn_value, || serde_json::to_value(view.as_serialize()))?;
     crate::render::map::draw_maps(&mut json);
     Ok(to_template_value(&json)?)
+}
+
+/// A view as its template's data with the template's plain loops written (its charts drawn as
+/// it is serialised); `None` when the page is to be rendered as its template was written.
+fn plain_data(
+    view: &dyn crate::site::PageView,
+    loops: &[crate::render::plain_loops::PlainLoop],
+) -> Option<tera::Value> {
+    use crate::render::charts::drawn_value;
+    use crate::render::plain_loops::LoopRun;
+    use crate::render::template_value::to_template_data_with_loops;
+    use crate::site::chart::drawn_while_serialising;
+    let run = LoopRun::new(loops);
+    drawn_while_serialising(drawn_value, || {
+        to_template_data_with_loops(view.as_serialize(), &run)
+    })
 }
 
 /// The render key: a hash of everything a page's template receives besides what all pages share

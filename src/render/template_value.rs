@@ -2,6 +2,7 @@
 //! data of thousands of pages is built without a `serde_json::Value` tree for each.
 
 use crate::floats::{FloatRule, WithFloats};
+use crate::render::plain_loops::LoopRun;
 use serde::ser::{self, Serialize, Serializer};
 use tera::Value;
 
@@ -21,8 +22,34 @@ pub enum TemplateData {
 /// page's and each indicator's, whose maps come before their charts) is made from its JSON
 /// instead, and nothing drawn for it here is drawn twice.
 pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<TemplateData> {
+    data_with(value, None)
+}
+
+/// [`to_template_data`], with the page template's plain loops written as the view's fields they
+/// go over are serialised (each field then holds its loop's HTML, which the rewritten template
+/// prints). `None` unless every loop was written and the view is ready: its field missing, rows
+/// that are not text, a view with maps, or any error, and the page is rendered by tera from the
+/// template as it was, with data made the usual way (which reports any error in its words).
+pub fn to_template_data_with_loops<T: Serialize + ?Sized>(
+    value: &T,
+    loops: &LoopRun,
+) -> Option<Value> {
+    match data_with(value, Some(loops)) {
+        Ok(TemplateData::Ready(value)) if loops.complete() => Some(value),
+        _ => None,
+    }
+}
+
+fn data_with<T: Serialize + ?Sized>(
+    value: &T,
+    loops: Option<&LoopRun>,
+) -> tera::TeraResult<TemplateData> {
     MAPS.set(false);
-    let result = Value::try_from_serializable(&integral(value, true));
+    let rule = Integers {
+        stop_at_maps: true,
+        loops,
+    };
+    let result = Value::try_from_serializable(&WithFloats::new(value, rule));
     match (result, MAPS.replace(false)) {
         (_, true) => Ok(TemplateData::HasMaps),
         (result, false) => result.map(TemplateData::Ready),
@@ -34,28 +61,29 @@ pub fn to_template_data<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Te
 /// except that a number with no fractional part is an integer, so a template prints `24`, not
 /// `24.0`, as the theme's templates have always printed it.
 pub fn to_template_value<T: Serialize + ?Sized>(value: &T) -> tera::TeraResult<Value> {
-    Value::try_from_serializable(&integral(value, false))
-}
-
-/// A value serialised with its integral floats as integers, at any depth; stopped at a map
-/// specification when `stop_at_maps`.
-fn integral<T: ?Sized>(value: &T, stop_at_maps: bool) -> WithFloats<'_, T, Integers> {
-    WithFloats::new(value, Integers { stop_at_maps })
+    let rule = Integers {
+        stop_at_maps: false,
+        loops: None,
+    };
+    Value::try_from_serializable(&WithFloats::new(value, rule))
 }
 
 /// A float that is an integer (up to 2^53, where every integer is still exact).
-fn as_integer(f: f64) -> Option<i64> {
+pub(crate) fn as_integer(f: f64) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0).then_some(f as i64)
 }
 
 /// The templates' rule for floats: integral floats as integers; with `stop_at_maps`, a field
-/// named `$map` stops serialisation and is noted in [`MAPS`].
+/// named `$map` stops serialisation and is noted in [`MAPS`]; with `loops`, the view's own fields
+/// that plain loops go over are written as the loops' HTML.
 #[derive(Clone, Copy)]
-struct Integers {
+struct Integers<'a> {
     stop_at_maps: bool,
+    /// Only for the view's own fields: [`FloatRule::nested`] drops it.
+    loops: Option<&'a LoopRun<'a>>,
 }
 
-impl FloatRule for Integers {
+impl FloatRule for Integers<'_> {
     fn float<S: Serializer>(self, v: f64, serializer: S) -> Result<S::Ok, S::Error> {
         match as_integer(v) {
             Some(i) => serializer.serialize_i64(i),
@@ -69,6 +97,22 @@ impl FloatRule for Integers {
             return Err(E::custom("a map, drawn from the view's JSON"));
         }
         Ok(())
+    }
+
+    fn replace_field<T: Serialize + ?Sized, E: ser::Error>(
+        self,
+        name: &'static str,
+        value: &T,
+    ) -> Option<Result<String, E>> {
+        let written = self.loops?.write(name, value)?;
+        Some(written.map_err(|_| E::custom("a loop left to tera")))
+    }
+
+    fn nested(self) -> Self {
+        Integers {
+            loops: None,
+            ..self
+        }
     }
 }
 
