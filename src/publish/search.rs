@@ -123,7 +123,9 @@ pub fn search_index_unless(
 /// One page's words: each distinct word with how often its text has it and whether its title does,
 /// and the length of its text in words.
 struct PageWords {
-    /// (word, times in the text, whether it is in the title), sorted by word.
+    /// (word, times in the text, whether it is in the title), in no order: the lexicon gathers
+    /// them into a set and sorts that, and the postings sort each page's by stem, so sorting each
+    /// page's words (a hundred on a KPI page, compared as text) would be time spent for nothing.
     words: Vec<(Box<str>, u32, bool)>,
     length: u32,
 }
@@ -147,11 +149,10 @@ impl PageWords {
                 counts.insert(w.into(), (0, true));
             }
         });
-        let mut words: Vec<(Box<str>, u32, bool)> = counts
+        let words = counts
             .into_iter()
             .map(|(w, (tf, title))| (w, tf, title))
             .collect();
-        words.sort_unstable();
         PageWords { words, length }
     }
 }

@@ -533,7 +533,7 @@ fn matching_close(html: &str, from: usize, name: &str) -> Option<usize> {
     // Each `<` from `pos` in turn, found in one pass; a step past an element or comment starts
     // the pass again from where it ends.
     'pass: loop {
-        for offset in memchr::memchr_iter(b'<', html.get(pos..)?.as_bytes()) {
+        for offset in crate::bytes::places(html.get(pos..)?.as_bytes(), b'<') {
             let at = pos + offset;
             let closing = bytes.get(at + 1) == Some(&b'/');
             let name_at = at + 1 + usize::from(closing);

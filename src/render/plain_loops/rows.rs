@@ -56,6 +56,11 @@ struct RowText {
     text: String,
     fields: Vec<Option<std::ops::Range<usize>>>,
     whole: Option<std::ops::Range<usize>>,
+    /// How many fields of this row were serialised so far.
+    seen: usize,
+    /// By its place in a row, each field's name and slot as the last row had them: rows of one
+    /// list name the same fields in the same order, so each row's names are not searched for.
+    order: Vec<(&'static str, Option<usize>)>,
 }
 
 impl RowText {
@@ -64,6 +69,8 @@ impl RowText {
             text: String::new(),
             fields: vec![None; fields],
             whole: None,
+            seen: 0,
+            order: Vec::new(),
         }
     }
 
@@ -71,6 +78,23 @@ impl RowText {
         self.text.clear();
         self.fields.iter_mut().for_each(|f| *f = None);
         self.whole = None;
+        self.seen = 0;
+    }
+
+    /// The slot of the row's next field, `name`, among the loop's printed `names`: `None` when
+    /// the body does not print it.
+    fn slot(&mut self, name: &'static str, names: &[String]) -> Option<usize> {
+        let place = self.seen;
+        self.seen += 1;
+        match self.order.get(place) {
+            // The same name as the last row's: a struct's field names are one `&'static str`.
+            Some(&(known, slot)) if std::ptr::eq(known, name) => return slot,
+            _ => {}
+        }
+        let slot = names.iter().position(|n| n == name);
+        self.order.truncate(place);
+        self.order.push((name, slot));
+        slot
     }
 }
 
@@ -279,7 +303,7 @@ impl ser::SerializeStruct for Row<'_> {
         value: &T,
     ) -> Result<(), Unsupported> {
         // A field the body does not print is not serialised at all.
-        let Some(slot) = self.lp.names.iter().position(|n| n == name) else {
+        let Some(slot) = self.row.slot(name, &self.lp.names) else {
             return Ok(());
         };
         let start = self.row.text.len();
