@@ -312,8 +312,8 @@ fn fmt_tick(v: f64) -> String {
     }
 }
 
-/// The time axis of a line or SPC chart, written into `out`: a tick and the period's human label
-/// ("Apr 2024") at every `step`-th period, from the first, under the plot's `bottom` edge.
+/// The time axis of a line or SPC chart, written into `out`: a tick and the period's label, in
+/// the site's words ("Apr 2024", [`crate::site::chart`]), at every `step`-th period, from the first, under the plot's `bottom` edge.
 /// Plotters would write a tick, a grid line and a (mostly empty) label at every period: a KPI
 /// chart of 36 months had 30 empty labels and 60 lines more than it shows.
 fn period_axis(
@@ -333,7 +333,7 @@ fn period_axis(
             out,
             frame::TextStyle::new("tick-label", "middle", size),
             (x, bottom + 7.0 + f64::from(size)),
-            &[crate::site::format::period(&labels[i])],
+            std::slice::from_ref(&labels[i]),
         );
     }
     let _ = write!(

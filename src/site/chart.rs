@@ -176,6 +176,7 @@ pub enum Plot {
     },
     /// Lines over labelled periods.
     Lines {
+        /// The periods in the site's words (`Apr 2024`).
         x_labels: Vec<String>,
         lines: Vec<Line>,
         include_zero: bool,
@@ -183,6 +184,7 @@ pub enum Plot {
     /// A Making Data Count XmR chart: values, mean, process limits and target by period, each
     /// point marked by its special cause.
     Spc {
+        /// The periods in the site's words (`Apr 2024`).
         x_labels: Vec<String>,
         values: Vec<Option<f64>>,
         mean: Vec<Option<f64>>,
@@ -374,6 +376,7 @@ pub fn line_chart(
     if x_labels.is_empty() || lines.iter().all(|l| l.values.iter().all(Option::is_none)) {
         return None;
     }
+    let x_labels = in_words(w, x_labels);
     let mut legend: Vec<LegendEntry> = lines
         .iter()
         .enumerate()
@@ -392,6 +395,15 @@ pub fn line_chart(
             include_zero,
         },
     ))
+}
+
+/// Periods (`2024-04`, `2023/24`) as a chart's time axis shows them, in the site's words
+/// (`Apr 2024`): made once per chart, for both its drawings, and never in another language's.
+fn in_words(w: &Strings, periods: Vec<String>) -> Vec<String> {
+    periods
+        .iter()
+        .map(|p| super::format::period_in(w, p))
+        .collect()
 }
 
 /// The series of an SPC chart, one value per period.
@@ -447,7 +459,7 @@ pub fn spc_chart(w: &Strings, head: Head, s: SpcSeries) -> Option<Chart> {
         head,
         legend,
         Plot::Spc {
-            x_labels: s.x_labels,
+            x_labels: in_words(w, s.x_labels),
             values: s.values,
             mean: s.mean,
             lower: s.lower,

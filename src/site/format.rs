@@ -222,11 +222,6 @@ const MONTH_LONG: [&str; 12] = [
     "month.long.12",
 ];
 
-/// [`period_in`] in the base language's words (chart axes, until they are drawn with the site's).
-pub fn period(label: &str) -> String {
-    period_in(Strings::base(), label)
-}
-
 /// A month in full, in the theme's words: "May 2025" (`format.month_long`).
 pub fn month_in(w: &Strings, d: NaiveDate) -> String {
     w.fill(
@@ -421,6 +416,7 @@ mod tests {
     }
     #[test]
     fn months_read_as_words_on_the_axis() {
+        let period = |label| period_in(Strings::base(), label);
         assert_eq!(period("2024-04"), "Apr 2024");
         assert_eq!(period("2024-12"), "Dec 2024");
         assert_eq!(period("2024/25"), "2024/25");

@@ -444,11 +444,11 @@ fn trend(ix: &Index, ind: &Indicator) -> (Option<Chart>, Vec<TrendRow>) {
     }
     let first = labels
         .first()
-        .map(|l| super::format::period(l))
+        .map(|l| super::format::period_in(w, l))
         .unwrap_or_default();
     let last = labels
         .last()
-        .map(|l| super::format::period(l))
+        .map(|l| super::format::period_in(w, l))
         .unwrap_or_default();
     let alt_key = if sexes.is_empty() {
         "chart.alt.trend"

@@ -278,6 +278,7 @@ fn a_language_is_one_file_and_falls_back_to_the_base_key_by_key() {
         "[page.performance]\ntitle = \"Rheoli perfformiad\"\n\
          description = \"Pob contract, fel ar {as_of}.\"\n\
          [month.long]\n3 = \"Mawrth\"\n\
+         [month.short]\n4 = \"Ebr\"\n5 = \"Mai\"\n\
          [format]\ndate = \"{day} {month} {year}\"\n",
     )
     .expect("string table");
@@ -290,6 +291,30 @@ fn a_language_is_one_file_and_falls_back_to_the_base_key_by_key() {
     assert!(dashboard.contains("content=\"Pob contract, fel ar 31 Mawrth 2026.\""));
     // Keys the Welsh file lacks are the base language's.
     assert!(dashboard.contains(">Open data</a>"));
+    // A KPI's chart names its periods as its table does, in the site's words, at both widths.
+    let kpi = std::fs::read_to_string(site.join("performance/contracts/c-act-1/k1/index.html"))
+        .expect("KPI page");
+    let axis_labels = |class: &str| {
+        let svg = &kpi[kpi.find(class).expect("drawing")..];
+        let svg = &svg[..svg.find("</svg>").expect("end")];
+        svg.match_indices("class=\"tick-label\"")
+            .filter_map(|(at, _)| {
+                let label = &svg[at..];
+                let text = &label[label.find('>')? + 1..];
+                Some(text[..text.find('<')?].to_string())
+            })
+            .filter(|l| l.ends_with("2024"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        axis_labels("chart-svg chart-wide"),
+        ["Jan 2024", "Ebr 2024", "Jul 2024", "Oct 2024"]
+    );
+    assert_eq!(
+        axis_labels("chart-svg chart-narrow"),
+        ["Jan 2024", "Mai 2024", "Sep 2024"]
+    );
+    assert!(kpi.contains("<th scope=\"row\">Ebr 2024</th>"), "{kpi}");
 }
 
 /// `html` without the elements opened by `open` and closed by `close` (scripts, inline SVG).

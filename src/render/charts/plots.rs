@@ -263,11 +263,7 @@ pub(super) fn line_chart(
     );
     let n = x_labels.len();
     let y_area = if frame.narrow { 50 } else { 64 };
-    let human: Vec<String> = x_labels
-        .iter()
-        .map(|l| crate::site::format::period(l))
-        .collect();
-    let widest = human
+    let widest = x_labels
         .iter()
         .map(|l| frame::text_width(l, size))
         .fold(0.0, f64::max);

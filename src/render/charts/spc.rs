@@ -116,7 +116,7 @@ pub(super) fn spc_chart(chart: &Chart, frame: Frame) -> Option<String> {
     let margin_right = if frame.narrow { 16 } else { 8 };
     let widest = x_labels
         .iter()
-        .map(|l| super::frame::text_width(&crate::site::format::period(l), size))
+        .map(|l| super::frame::text_width(l, size))
         .fold(0.0, f64::max);
     let step = label_step(n, f64::from(frame.width - y_area - right - 30), widest);
     // The plot box: the legend and value axis title above, the period labels (30 px) and the
