@@ -362,12 +362,17 @@ impl Renderer {
                 let what = describe(&e);
                 TemplateError::new(format!("a template does not compile{overridden}: {what}"))
             })?;
-        // The templates with their plain loops rewritten: they compile whenever the templates as
-        // written do, and if ever they did not, pages are rendered by tera as written.
+        // The templates with their plain loops rewritten and their constant words folded in: they
+        // compile whenever the templates as written do, and if ever they did not, pages are
+        // rendered by tera as written.
         let plain = (!plain.loops.is_empty())
             .then(|| {
                 let mut fast = page_tera(words);
-                fast.add_raw_templates(plain.sources).ok()?;
+                let sources = plain.sources.into_iter().map(|(name, source)| {
+                    let folded = plain_loops::fold_words(&source, words);
+                    (name, folded)
+                });
+                fast.add_raw_templates(sources).ok()?;
                 Some((fast, plain.loops))
             })
             .flatten();

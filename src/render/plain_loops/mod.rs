@@ -103,6 +103,45 @@ pub fn find(templates: &[(String, String)]) -> Rewritten {
     out
 }
 
+/// `source` with each `{{ words(key="…") }}` that gives only its key replaced by the words it
+/// prints, escaped as tera escapes a value: text that is the same on every page, which the
+/// rewritten templates need not call a function for on every page (the layout has a dozen).
+/// Words holding a brace are left to the call, so nothing folded is read as template syntax.
+pub fn fold_words(source: &str, words: &crate::load::theme::Strings) -> String {
+    let Some(toks) = tokens(source) else {
+        return source.to_string();
+    };
+    let mut out = String::with_capacity(source.len());
+    let mut from = 0;
+    for token in toks.iter().filter(|t| t.kind == Kind::Expr && !t.trims()) {
+        let Some(text) = words_key(token.inner()).map(|key| words.get(key)) else {
+            continue;
+        };
+        if text.contains(['{', '}']) {
+            continue;
+        }
+        out.push_str(&source[from..token.at]);
+        crate::render::push_escaped(&mut out, text, &crate::render::TEMPLATE_HTML);
+        from = token.end();
+    }
+    out.push_str(&source[from..]);
+    out
+}
+
+/// The key of an expression that is exactly `words(key="KEY")` (any quotes, spaces around its
+/// parts).
+fn words_key(inner: &str) -> Option<&str> {
+    let call = inner.trim().strip_prefix("words")?.trim_start();
+    let arg = call.strip_prefix('(')?.trim_start().strip_prefix("key")?;
+    let value = arg.trim_start().strip_prefix('=')?.trim_start();
+    let quote = value
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let (key, after) = value[1..].split_once(quote)?;
+    (after.trim_start().strip_prefix(')')?.trim().is_empty()).then_some(key)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Text,

@@ -306,3 +306,46 @@ fn a_field_of_the_same_name_deeper_in_the_view_is_data_as_usual() {
     assert_eq!(written, "ab|3");
     assert_eq!(plain.as_deref(), Some("ab|3"));
 }
+
+#[test]
+fn words_that_give_only_their_key_are_folded_in_escaped_as_tera_escapes_them() {
+    let mut theme = Theme::default();
+    let table = [
+        ("a", "Plain words"),
+        ("b", "Fish & chips <b>'s\""),
+        ("c", "{count} rows"),
+        ("d", "a {{ b }}"),
+    ];
+    theme.strings.insert(
+        "en-GB".into(),
+        table
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    );
+    let words = theme.strings_for("en-GB");
+    let source = "{{ words(key=\"a\") }}|{{words( key = 'b' )}}|{{ words(key=\"c\", count=2) }}|\
+                  {{ words(key=\"d\") }}|{{- words(key=\"a\") }}|{{ words(key=\"a\") | upper }}|\
+                  {{ words(key=\"missing\") }}";
+    assert_eq!(
+        fold_words(source, &words),
+        "Plain words|Fish &amp; chips &lt;b&gt;&#x27;s&quot;|{{ words(key=\"c\", count=2) }}|\
+         {{ words(key=\"d\") }}|{{- words(key=\"a\") }}|{{ words(key=\"a\") | upper }}|missing"
+    );
+    // Folded or called, the page is the same.
+    theme.templates.insert(
+        "p.html".into(),
+        format!("{{% for r in page.rows %}}{{{{ r }}}}{{% endfor %}}|{source}"),
+    );
+    let renderer = Renderer::with_words(&theme, &words).unwrap();
+    #[derive(Serialize)]
+    struct V {
+        rows: Vec<&'static str>,
+    }
+    let (written, plain) = both(&renderer, &V { rows: vec!["x"] });
+    assert_eq!(plain.as_deref(), Some(written.as_str()));
+    assert!(
+        written.starts_with("x|Plain words|Fish &amp; chips"),
+        "{written}"
+    );
+}
