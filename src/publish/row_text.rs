@@ -79,7 +79,7 @@ macro_rules! one_scalar {
         type SerializeMap = Impossible<(), Unsupported>;
         type SerializeStruct = Impossible<(), Unsupported>;
 
-        newtype_through!();
+        $crate::publish::row_text::newtype_through!();
         fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
             Err(Unsupported)
         }
@@ -97,15 +97,32 @@ pub(crate) use one_scalar;
 /// The compound serializers of a value that is never written here.
 macro_rules! no_compounds {
     () => {
+        $crate::publish::row_text::no_seq!();
+        $crate::publish::row_text::no_compounds_but_seq!();
+    };
+}
+pub(crate) use no_compounds;
+
+/// No sequence: the one compound a plain loop's list is (`render::plain_loops`).
+macro_rules! no_seq {
+    () => {
         type SerializeSeq = Impossible<(), Unsupported>;
+
+        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
+            Err(Unsupported)
+        }
+    };
+}
+pub(crate) use no_seq;
+
+/// Every compound but a sequence (and a map or struct: [`one_scalar`]).
+macro_rules! no_compounds_but_seq {
+    () => {
         type SerializeTuple = Impossible<(), Unsupported>;
         type SerializeTupleStruct = Impossible<(), Unsupported>;
         type SerializeTupleVariant = Impossible<(), Unsupported>;
         type SerializeStructVariant = Impossible<(), Unsupported>;
 
-        fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Unsupported> {
-            Err(Unsupported)
-        }
         fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
             Err(Unsupported)
         }
@@ -145,7 +162,7 @@ macro_rules! no_compounds {
         }
     };
 }
-pub(crate) use no_compounds;
+pub(crate) use no_compounds_but_seq;
 
 /// A row of every kind of scalar, for the writers' tests to hold each to its crate's bytes.
 #[cfg(test)]

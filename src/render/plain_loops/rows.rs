@@ -3,7 +3,9 @@
 //! `none`, a field the row lacks) leaves the page to tera.
 
 use super::{Part, PlainLoop};
-use crate::publish::row_text::{newtype_through, no_compounds, unsupported, Unsupported};
+use crate::publish::row_text::{
+    no_compounds, no_compounds_but_seq, one_scalar, unsupported, Unsupported,
+};
 use crate::render::{push_escaped, TEMPLATE_HTML};
 use serde::ser::{self, Impossible, Serialize, Serializer};
 use std::cell::Cell;
@@ -105,28 +107,30 @@ struct Rows<'a> {
     row: &'a mut RowText,
 }
 
+/// A value that is `none` or `()` is left to tera; an `Option`'s value is what it holds.
+macro_rules! optional_through {
+    () => {
+        fn serialize_none(self) -> Result<(), Unsupported> {
+            Err(Unsupported)
+        }
+        fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
+            value.serialize(self)
+        }
+        fn serialize_unit(self) -> Result<(), Unsupported> {
+            Err(Unsupported)
+        }
+    };
+}
+
 impl<'a> Serializer for Rows<'a> {
     type Ok = ();
     type Error = Unsupported;
     type SerializeSeq = Self;
-    type SerializeTuple = Impossible<(), Unsupported>;
-    type SerializeTupleStruct = Impossible<(), Unsupported>;
-    type SerializeTupleVariant = Impossible<(), Unsupported>;
-    type SerializeMap = Impossible<(), Unsupported>;
-    type SerializeStruct = Impossible<(), Unsupported>;
-    type SerializeStructVariant = Impossible<(), Unsupported>;
+    no_compounds_but_seq!();
+    one_scalar!();
     crate::floats::serde_scalars!(unsupported);
     unsupported!(serialize_f32(f32), serialize_f64(f64));
-    newtype_through!();
-    fn serialize_none(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
+    optional_through!();
     fn serialize_unit_variant(
         self,
         _: &'static str,
@@ -135,55 +139,8 @@ impl<'a> Serializer for Rows<'a> {
     ) -> Result<(), Unsupported> {
         Err(Unsupported)
     }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self, Unsupported> {
         Ok(self)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Unsupported> {
-        Err(Unsupported)
     }
 }
 
@@ -249,35 +206,10 @@ impl<'a> Serializer for Row<'a> {
     type SerializeStruct = Self;
     type SerializeMap = Impossible<(), Unsupported>;
     no_compounds!();
-    whole_scalars!(
-        serialize_bool(bool),
-        serialize_char(char),
-        serialize_str(&str),
-        serialize_bytes(&[u8]),
-        serialize_unit_struct(&'static str),
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_f32(f32),
-        serialize_f64(f64),
-    );
-    newtype_through!();
-    fn serialize_none(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
+    crate::floats::serde_scalars!(whole_scalars);
+    whole_scalars!(serialize_f32(f32), serialize_f64(f64));
+    crate::publish::row_text::newtype_through!();
+    optional_through!();
     fn serialize_unit_variant(
         self,
         _: &'static str,
@@ -373,21 +305,11 @@ macro_rules! cell_scalars {
 impl Serializer for Printed<'_> {
     type Ok = ();
     type Error = Unsupported;
-    type SerializeMap = Impossible<(), Unsupported>;
-    type SerializeStruct = Impossible<(), Unsupported>;
     no_compounds!();
+    one_scalar!();
     crate::floats::serde_scalars!(cell_scalars);
     cell_scalars!(serialize_f32(f32), serialize_f64(f64));
-    newtype_through!();
-    fn serialize_none(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Unsupported> {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<(), Unsupported> {
-        Err(Unsupported)
-    }
+    optional_through!();
     fn serialize_unit_variant(
         self,
         _: &'static str,
@@ -395,15 +317,5 @@ impl Serializer for Printed<'_> {
         variant: &'static str,
     ) -> Result<(), Unsupported> {
         Printed::serialize_str(self.0, variant)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Unsupported> {
-        Err(Unsupported)
-    }
-    fn serialize_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, Unsupported> {
-        Err(Unsupported)
     }
 }
