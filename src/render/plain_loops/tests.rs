@@ -349,3 +349,22 @@ fn words_that_give_only_their_key_are_folded_in_escaped_as_tera_escapes_them() {
         "{written}"
     );
 }
+
+#[test]
+fn a_loop_over_lines_keeps_every_line_break_as_tera_does() {
+    let renderer = renderer(
+        "<ul>\n{% for w in page.words %}\n  <li>{{ w }}</li>\n{% endfor %}\n</ul>\n\
+         {% for r in page.rows %}{{ r.text }}\n{% endfor %}",
+    );
+    let view = View {
+        title: String::new(),
+        rows: vec![row("a", 1, 1.0), row("b", 2, 2.0)],
+        words: vec!["x".into(), "y".into()],
+    };
+    let (written, plain) = both(&renderer, &view);
+    assert_eq!(plain.as_deref(), Some(written.as_str()));
+    assert_eq!(
+        written,
+        "<ul>\n\n  <li>x</li>\n\n  <li>y</li>\n\n</ul>\na\nb\n"
+    );
+}
