@@ -435,12 +435,15 @@ impl Renderer {
 
     /// Renders `template` as rewritten for its plain loops, with data whose loop fields hold the
     /// loops' HTML. On an error, the caller renders the page again as written, so that the error
-    /// is tera's for the template the theme's author wrote.
+    /// is tera's for the template the theme's author wrote. Without rewritten templates (no
+    /// template has plain loops) it is an error: data whose loops were written is not data for
+    /// the templates as written.
     pub fn render_plain(&self, template: &str, context: &tera::Context) -> Result<String> {
-        match &self.plain {
-            Some((fast, _)) => self.render_with(fast, template, context),
-            None => self.render(template, context),
-        }
+        let (fast, _) = self
+            .plain
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("{template} has no plain loops"))?;
+        self.render_with(fast, template, context)
     }
 
     fn render_with(&self, tera: &Tera, template: &str, context: &tera::Context) -> Result<String> {

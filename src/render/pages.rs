@@ -274,15 +274,12 @@ impl PageContext {
                 let view = page.view.build();
                 let plain = renderer
                     .plain_loops(page.template)
-                    .and_then(|loops| plain_data(view.as_ref(), loops));
-                let html = match plain {
-                    Some(data) => {
+                    .and_then(|loops| plain_data(view.as_ref(), loops))
+                    .and_then(|data| {
                         ctx.insert_value("page", data);
                         renderer.render_plain(page.template, &ctx).ok()
-                    }
-                    None => None,
-                };
-                let html = match html {
+                    });
+                let html = match plain {
                     Some(html) => html,
                     // As the template was written: it has no plain loops, its loops could not
                     // be written from this view, or the page failed (and the error is tera's

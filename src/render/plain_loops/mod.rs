@@ -62,8 +62,8 @@ pub fn find(templates: &[(String, String)]) -> Rewritten {
             }
         }
     }
-    let shared: Vec<usize> = (0..templates.len())
-        .filter(|&i| {
+    let is_shared: Vec<bool> = (0..templates.len())
+        .map(|i| {
             named.contains(&templates[i].0)
                 || tokens[i].as_ref().is_none_or(|toks| {
                     toks.iter().any(|t| {
@@ -73,10 +73,11 @@ pub fn find(templates: &[(String, String)]) -> Rewritten {
                 })
         })
         .collect();
+    let shared: Vec<usize> = (0..templates.len()).filter(|&i| is_shared[i]).collect();
     let mut out = Rewritten::default();
     for (i, (name, source)) in templates.iter().enumerate() {
         let found = match &tokens[i] {
-            Some(toks) if !shared.contains(&i) => {
+            Some(toks) if !is_shared[i] => {
                 let reach = std::iter::once(i).chain(shared.iter().copied());
                 references(reach.map(|j| tokens[j].as_deref()))
                     .map(|counts| plain_loops(toks, &counts))
