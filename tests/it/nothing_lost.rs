@@ -40,7 +40,7 @@ fn snapshot(root: &Path) -> BTreeMap<String, (usize, u64)> {
 }
 
 /// The sample council with its ward-level needs rows copied to 10 more wards, so a build writes
-/// several hundred files and takes more than a second.
+/// several hundred files and takes long enough to be killed part-way through.
 fn large_project(root: &Path) {
     copy_dir(
         &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data"),
@@ -101,7 +101,10 @@ fn a_killed_build_leaves_the_published_site_untouched() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(full > Duration::from_secs(1), "build took only {full:?}");
+    // The first kill lands at 30% of a build's time: long after the process has started (a few
+    // ms) and long before it ends, on a machine of any speed. (A floor of a second here failed
+    // once the build became faster than that; the kill's landing is asserted below.)
+    assert!(full > Duration::from_millis(250), "build took only {full:?}");
     // Change an input so an unnoticed half-written site would differ from the published one.
     let spec = project.join("pages/about.md");
     let about = std::fs::read_to_string(&spec).unwrap();
@@ -127,7 +130,8 @@ fn a_killed_build_leaves_the_published_site_untouched() {
     let mut child = build(&project, &site).spawn().unwrap();
     std::thread::sleep(full.mul_f64(0.3));
     let _ = child.kill();
-    child.wait().unwrap();
+    let early = child.wait().unwrap();
+    assert!(!early.success(), "the build finished before the early kill");
     assert_eq!(
         snapshot(&site),
         before,
