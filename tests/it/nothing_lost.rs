@@ -104,7 +104,10 @@ fn a_killed_build_leaves_the_published_site_untouched() {
     // The first kill lands at 30% of a build's time: long after the process has started (a few
     // ms) and long before it ends, on a machine of any speed. (A floor of a second here failed
     // once the build became faster than that; the kill's landing is asserted below.)
-    assert!(full > Duration::from_millis(250), "build took only {full:?}");
+    assert!(
+        full > Duration::from_millis(250),
+        "build took only {full:?}"
+    );
     // Change an input so an unnoticed half-written site would differ from the published one.
     let spec = project.join("pages/about.md");
     let about = std::fs::read_to_string(&spec).unwrap();
