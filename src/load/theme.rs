@@ -4,7 +4,7 @@
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use include_dir::{include_dir, Dir};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -33,6 +33,11 @@ pub const BASE_LANGUAGE: &str = "en-GB";
 #[derive(Clone, Default)]
 pub struct Strings {
     words: BTreeMap<String, String>,
+    /// The same words by hash, for [`Strings::get`]: pages look words up hundreds of thousands
+    /// of times a build, and a search of the ordered table compares a dozen keys sharing their
+    /// first letters (`spc.`, `format.`) where a hash compares one. Only looked up, never
+    /// iterated (the ordered table gives [`Strings::keys`]).
+    index: HashMap<String, String, foldhash::fast::FixedState>,
     /// A hash of every key and text, standing for the table in render keys.
     fingerprint: u64,
 }
@@ -46,7 +51,7 @@ impl std::fmt::Debug for Strings {
 impl Strings {
     /// The text of `key`; the key itself when no table has it (so a missing string shows).
     pub fn get<'s>(&'s self, key: &'s str) -> &'s str {
-        self.words.get(key).map_or(key, String::as_str)
+        self.index.get(key).map_or(key, String::as_str)
     }
 
     /// The text of `key` with each `{name}` placeholder replaced by the value given for `name`
@@ -64,7 +69,7 @@ impl Strings {
 
     /// Whether the table has `key` (a key missing from every table shows as itself).
     pub fn has(&self, key: &str) -> bool {
-        self.words.contains_key(key)
+        self.index.contains_key(key)
     }
 
     /// Every key of the table, in order.
@@ -120,6 +125,7 @@ impl Theme {
         std::hash::Hash::hash(&words, &mut hasher);
         Strings {
             fingerprint: std::hash::Hasher::finish(&hasher),
+            index: words.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             words,
         }
     }
