@@ -16,59 +16,89 @@ pub const MAX_WORD_CHARS: usize = 40;
 /// The search page's query reader matches `/[\p{Alphabetic}\p{N}]+(?:['’][\p{Alphabetic}\p{N}]+)*/u`,
 /// drops the apostrophes and lower-cases: the same words.
 pub fn for_each_word(text: &str, mut word: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut buf = String::new();
-    let mut chars = text.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
-        if !c.is_alphanumeric() {
-            continue;
-        }
-        buf.clear();
-        push_lower(&mut buf, c);
-        let mut count = 1;
-        let mut last = c;
-        loop {
-            match chars.peek().copied() {
-                Some((_, next)) if next.is_alphanumeric() => {
-                    push_lower(&mut buf, next);
-                    count += 1;
-                    last = next;
-                    chars.next();
-                }
-                Some((i, '\'' | '\u{2019}')) => {
-                    let after = text[i..].chars().nth(1);
-                    if after.is_some_and(char::is_alphanumeric) {
-                        chars.next();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                at += 1;
+                continue;
+            }
+            // Most words are ASCII letters and digits ending at ASCII other than an apostrophe:
+            // such a word is its bytes, lower-cased (borrowed when it is lower case already).
+            let end = bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .map_or(bytes.len(), |n| at + n);
+            if bytes.get(end).is_none_or(|&a| a.is_ascii() && a != b'\'') {
+                if end - at <= MAX_WORD_CHARS {
+                    let w = &text[at..end];
+                    if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                        buf.clear();
+                        buf.push_str(w);
+                        buf.make_ascii_lowercase();
+                        word(&buf);
                     } else {
-                        break;
+                        word(w);
                     }
                 }
-                _ => break,
+                at = end;
+                continue;
             }
+        } else if !text[at..].chars().next().is_some_and(char::is_alphanumeric) {
+            at += text[at..].chars().next().map_or(1, char::len_utf8);
+            continue;
         }
-        if count <= MAX_WORD_CHARS {
-            if last == 'Σ' && count > 1 {
-                final_sigma(&mut buf);
-            }
-            word(&buf);
-        }
+        at = word_by_characters(text, at, &mut buf, &mut word);
     }
 }
 
-/// Lower-cases one character as `str::to_lowercase` would, outside the final-sigma rule
-/// ([`final_sigma`] applies it per word).
-fn push_lower(buf: &mut String, c: char) {
-    if c.is_ascii() {
-        buf.push(c.to_ascii_lowercase());
-    } else {
-        buf.extend(c.to_lowercase());
+/// Reads the word starting with the letter or digit at `from` character by character (an
+/// apostrophe inside it, letters outside ASCII), hands it to `word` unless it is too long, and
+/// returns where the text after it starts. The word is lower-cased whole, as the query reader's
+/// `toLowerCase` does: a capital sigma is `ς` where it ends the letters of a word ("ΟΔΟΣ2" is
+/// `οδος2`), `σ` elsewhere.
+fn word_by_characters(
+    text: &str,
+    from: usize,
+    buf: &mut String,
+    word: &mut impl FnMut(&str),
+) -> usize {
+    let mut chars = text[from..]
+        .char_indices()
+        .map(|(i, c)| (from + i, c))
+        .peekable();
+    buf.clear();
+    let mut count = 0;
+    let end = loop {
+        match chars.peek().copied() {
+            Some((_, next)) if next.is_alphanumeric() => {
+                buf.push(next);
+                count += 1;
+                chars.next();
+            }
+            Some((i, '\'' | '\u{2019}')) if count > 0 => {
+                let after = text[i..].chars().nth(1);
+                if after.is_some_and(char::is_alphanumeric) {
+                    chars.next();
+                } else {
+                    break i;
+                }
+            }
+            Some((i, _)) => break i,
+            None => break text.len(),
+        }
+    };
+    if count <= MAX_WORD_CHARS {
+        if buf.is_ascii() {
+            buf.make_ascii_lowercase();
+            word(buf);
+        } else {
+            word(&buf.to_lowercase());
+        }
     }
-}
-
-/// A word ending in a capital sigma after other letters ends in `ς`, as `str::to_lowercase` and
-/// JavaScript's `toLowerCase` lower-case it in a whole word (`σ` elsewhere).
-fn final_sigma(buf: &mut String) {
-    buf.truncate(buf.len() - 'σ'.len_utf8());
-    buf.push('ς');
+    end
 }
 
 /// Reduces words to their stems with the Snowball stemmer for the site's language, so a search
@@ -157,9 +187,77 @@ mod tests {
         assert_eq!(words(&"b".repeat(MAX_WORD_CHARS)).len(), 1);
     }
 
+    /// The words as the search page's query reader finds them, read one character at a time:
+    /// `[\p{Alphabetic}\p{N}]+(?:['’][\p{Alphabetic}\p{N}]+)*`, apostrophes dropped, lower-cased
+    /// as a whole word, too long ones skipped.
+    fn words_by_characters(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let mut word = String::new();
+            while i < chars.len() {
+                if chars[i].is_alphanumeric() {
+                    word.push(chars[i]);
+                    i += 1;
+                } else if matches!(chars[i], '\'' | '\u{2019}')
+                    && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+                {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            if word.chars().count() <= MAX_WORD_CHARS {
+                out.push(word.to_lowercase());
+            }
+        }
+        out
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// Words read as bytes (ASCII) and as characters (the rest) are the words the query
+        /// reader finds, for text mixing both, apostrophes of both kinds, capitals whose lower
+        /// case is longer, and words either side of the length limit.
+        #[test]
+        fn words_read_as_bytes_are_the_words_read_by_characters(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "a", "Z", "q", "7", "0", " ", "-", "'", "\u{2019}", ",", ".", "é", "É",
+                        "Σ", "σ", "İ", "ǅ", "٣", "—", "\n", "<", "&",
+                    ])
+                    .prop_map(str::to_string),
+                    (0usize..3, 38usize..43).prop_map(|(letter, n)| ["x", "Y", "ü"][letter].repeat(n)),
+                ],
+                0..40,
+            )
+        ) {
+            let text = parts.concat();
+            let mut found = Vec::new();
+            for_each_word(&text, |w| found.push(w.to_string()));
+            proptest::prop_assert_eq!(found, words_by_characters(&text), "{:?}", text);
+        }
+    }
+
     #[test]
     fn words_lower_case_as_the_whole_word_would() {
-        for text in ["ΟΔΟΣ", "Σ", "οδοσ", "ΣΑΣ", "İstanbul", "ǅemal", "STRASSE"] {
+        for text in [
+            "ΟΔΟΣ",
+            "Σ",
+            "οδοσ",
+            "ΣΑΣ",
+            "ΟΔΟΣ2",
+            "İstanbul",
+            "ǅemal",
+            "STRASSE",
+        ] {
             assert_eq!(words(text), [text.to_lowercase()], "{text}");
         }
     }
