@@ -9,6 +9,8 @@
 #   bench/run.sh [SCALES...]        default: 0.1 0.3 1.0  (1x, 3x, 10x a base of scale 0.1)
 #   BENCH_DIR=/tmp/commission-bench  where projects and sites go (never committed)
 #   BENCH_PROFILE=1                  also profile the largest build with perf (when installed)
+#   BENCH_CARGO_PROFILE=release      the Cargo profile built and measured: `release` (the README's
+#                                    build) or `release-lto` (whole-program optimised, Cargo.toml)
 #   BENCH_RUNS=3                     full builds of each size, commission's and Hugo's in turn;
 #                                    the fastest of each is reported (a shared machine's noise
 #                                    only ever adds time)
@@ -24,10 +26,11 @@ fi
 if ! command -v hugo >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get install -y hugo >/dev/null; else echo "install Hugo (apt-get install hugo)"; exit 2; fi
 fi
-cargo build --release --quiet --bin commission --example synth
+PROFILE=${BENCH_CARGO_PROFILE:-release}
+cargo build --profile "$PROFILE" --quiet --bin commission --example synth
 TARGET=${CARGO_TARGET_DIR:-target}
-BIN=$TARGET/release/commission
-SYNTH=$TARGET/release/examples/synth
+BIN=$TARGET/$PROFILE/commission
+SYNTH=$TARGET/$PROFILE/examples/synth
 
 # Seconds of wall clock, CPU seconds and peak RSS (MB) from a GNU time -v log.
 wall_of() { awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); t=0; for(i=1;i<=n;i++) t=t*60+a[i]; print t}' "$1"; }
@@ -59,6 +62,7 @@ hugo_site() {
   }'
 }
 
+echo "commission built with the $PROFILE profile"
 echo "machine: $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/Mem:/{print $2}') GB RAM"
 printf '%-6s %8s %9s %9s %8s %9s %12s %12s %14s\n' scale pages wall_s cpu_s ms/page rss_MB incr_wall_s serve_incr_s save_to_page_ms
 hugo_rows=(); walls=()
