@@ -1,6 +1,7 @@
-//! Tests of text eight bytes at a time: whether any byte of a cell or a template's value is one
-//! that must be escaped or quoted. Most such text is a code or a number of a few words, and
-//! reading it a byte at a time was most of the cost of writing it.
+//! Tests of text that spare reading it a character at a time: whether any byte of a cell or a
+//! template's value is one that must be escaped or quoted, and where a byte is (eight bytes at a
+//! time), and whether a cell needs trimming (by its end bytes). Most such text is a code or a
+//! number of a few words, and reading it a character at a time was most of the cost of writing it.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -94,9 +95,40 @@ impl Iterator for Places<'_> {
     }
 }
 
+/// `text.trim()`, without reading text that starts and ends with an ASCII byte other than white
+/// space (almost every cell of a table) character by character: `str::trim` steps through
+/// characters, and a cell's text is trimmed each time a field reads it.
+pub(crate) fn trim(text: &str) -> &str {
+    let plain = |b: &u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if plain(first) && plain(last) => text,
+        _ => text.trim(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::places;
+    use super::{places, trim};
+
+    #[test]
+    fn trim_is_str_trim() {
+        // Every ASCII byte and some characters beyond at either end, alone and around text.
+        let mut ends: Vec<String> = (0u8..128).map(|b| char::from(b).to_string()).collect();
+        ends.extend(
+            [
+                "\u{a0}", "\u{85}", "\u{2003}", "\u{3000}", "\u{feff}", "é", "£", "",
+            ]
+            .map(String::from),
+        );
+        for a in &ends {
+            for b in &ends {
+                for middle in ["", "x", " 12.5 ", "a b"] {
+                    let text = format!("{a}{middle}{b}");
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn places_are_every_match_in_order_whatever_lies_around_them() {

@@ -154,7 +154,7 @@ const MISPLACED_SEPARATOR: &str = "thousands separator out of place";
 /// file, where `12,5` is unambiguous; there `.` groups thousands, as in `1.234,5`). A number is
 /// read exactly or refused: a separator is accepted only between groups of three digits.
 pub fn parse_number_in(text: &str, decimal_comma: bool) -> Result<f64, &'static str> {
-    match plain_decimal(text.trim()) {
+    match plain_decimal(crate::bytes::trim(text)) {
         Some(n) => Ok(n),
         None => parse_number_by_rules(text, decimal_comma),
     }
@@ -163,7 +163,7 @@ pub fn parse_number_in(text: &str, decimal_comma: bool) -> Result<f64, &'static 
 /// [`parse_number_in`] by its general rules, for any shape.
 fn parse_number_by_rules(text: &str, decimal_comma: bool) -> Result<f64, &'static str> {
     const NOT: &str = "not a number";
-    let mut t = text.trim();
+    let mut t = crate::bytes::trim(text);
     let parens = t.len() >= 2 && t.starts_with('(') && t.ends_with(')');
     if parens {
         t = t[1..t.len() - 1].trim();
@@ -292,7 +292,7 @@ pub const MISSING_MARKERS: [&str; 7] = ["NA", "N/A", "NULL", "-", "..", "x", ":"
 
 /// True when `text` is one of [`MISSING_MARKERS`].
 pub fn is_missing_marker(text: &str) -> bool {
-    let t = text.trim();
+    let t = crate::bytes::trim(text);
     MISSING_MARKERS.iter().any(|m| m.eq_ignore_ascii_case(t))
 }
 
@@ -312,7 +312,7 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 /// Why text is not a date.
 pub fn date_problem(text: &str) -> Result<NaiveDate, &'static str> {
     use chrono::Datelike;
-    let t = text.trim();
+    let t = crate::bytes::trim(text);
     // A date with a time of day (spreadsheet exports): the time must be a time, not other text.
     let (day, time) = match t.char_indices().find(|(_, c)| *c == 'T' || *c == ' ') {
         Some((i, _)) if i == 10 && t.as_bytes()[4] == b'-' => (&t[..10], Some(&t[11..])),
@@ -384,7 +384,7 @@ pub fn date_hint(why: &str) -> &'static str {
 
 /// yes/no, y/n, true/false, 1/0, case-insensitive.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    let t = text.trim();
+    let t = crate::bytes::trim(text);
     let is = |words: [&str; 4]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
     if is(["yes", "y", "true", "1"]) {
         Some(true)
@@ -525,7 +525,7 @@ impl<'a> Fields<'a> {
                 None
             }
             Cell::Text(s) => {
-                let t = s.trim();
+                let t = crate::bytes::trim(s);
                 (!t.is_empty()).then_some(Cow::Borrowed(t))
             }
             other => {
@@ -586,7 +586,7 @@ impl<'a> Fields<'a> {
                 None
             }
             Cell::Text(ref s) => {
-                let t = s.trim();
+                let t = crate::bytes::trim(s);
                 if is_excel_error(t) {
                     self.error_cell(name, t);
                     return None;

@@ -115,7 +115,7 @@ impl Cell {
     pub fn is_empty(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(s) => s.trim().is_empty(),
+            Cell::Text(s) => crate::bytes::trim(s).is_empty(),
             _ => false,
         }
     }

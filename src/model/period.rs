@@ -36,7 +36,7 @@ impl Period {
     /// Parses `2024`, `2024/25`, `2024-Q1`, `2024 Q1`, `2024-04`, `Apr 2024`, `April 2024`,
     /// `2024-04-01`, `01/04/2024` and multi-year labels `2016 - 18` / `2016-18` / `2016 - 2018`.
     pub fn parse(text: &str) -> Result<Period, String> {
-        let t = text.trim();
+        let t = crate::bytes::trim(text);
         if t.is_empty() {
             return Err("empty period".into());
         }
