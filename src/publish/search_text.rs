@@ -264,10 +264,31 @@ impl Text {
         }
     }
 
-    /// Appends HTML text (entities still encoded).
+    /// Appends HTML text (entities still encoded). A run of ASCII characters other than white
+    /// space and `&` (most of a page's text) is appended at once: after its first character,
+    /// which settles any pending space or break, each would only be pushed.
     fn push_raw(&mut self, raw: &str) {
-        for c in decoded_chars(raw) {
+        let bytes = raw.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let run = bytes[at..]
+                .iter()
+                .position(|&b| !b.is_ascii() || b == b'&' || matches!(b, b' ' | b'\t'..=b'\r'))
+                .unwrap_or(bytes.len() - at);
+            if run > 0 {
+                self.push_char(char::from(bytes[at]));
+                self.out.push_str(&raw[at + 1..at + run]);
+                at += run;
+                continue;
+            }
+            let rest = &raw[at..];
+            let (c, len) = match rest.chars().next() {
+                Some('&') => decode_entity(rest).unwrap_or(('&', 1)),
+                Some(c) => (c, c.len_utf8()),
+                None => break,
+            };
             self.push_char(c);
+            at += len;
         }
     }
 
@@ -722,6 +743,41 @@ mod tests {
         assert_eq!(record(html).1, "shown.");
         assert!(search_record("<main title=\"data-pagefind-body\">x</main>").is_none());
         assert!(search_record("<html><body><h1>No body</h1></body></html>").is_none());
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        /// Text appended a run at a time is the text appended a decoded character at a time,
+        /// across white space of every kind, entities, text beyond ASCII, and a block's edge
+        /// between two pieces.
+        #[test]
+        fn text_appended_in_runs_is_text_appended_by_characters(
+            pieces in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "a", "Z", "7", "x y", "xy ", ".", "!", ";", " ", "  ", "\t", "\n", "\u{b}", "\u{c}",
+                        "\r", "&amp;", "&lt;", "&", "&#39;", "&nbsp;", "&bogus", "é", "\u{a0}",
+                        "\u{2003}", "€",
+                    ]),
+                    0..12,
+                )
+                .prop_map(|parts| parts.concat()),
+                1..4,
+            ),
+            edge in proptest::sample::select(vec!["p", "br", "span"]),
+        ) {
+            let (mut runs, mut characters) = (Text::default(), Text::default());
+            for piece in &pieces {
+                runs.push_raw(piece);
+                runs.boundary(edge);
+                for c in decoded_chars(piece) {
+                    characters.push_char(c);
+                }
+                characters.boundary(edge);
+            }
+            proptest::prop_assert_eq!(runs.finish(), characters.finish(), "{:?}", pieces);
+        }
     }
 
     #[test]
