@@ -40,29 +40,51 @@ impl PeriodAxes {
         let values = key_points((self.lo, self.hi), ticks);
         let (left, right, top, bottom) = (self.left, self.right, self.top, self.bottom);
         let axis_x = left - 1;
+        // Written piece by piece, not with `write!`: a KPI page draws this axis twice.
+        let int = |out: &mut String, v: i32| crate::site::format::push_integer(out, i64::from(v));
         out.push_str("<path class=\"grid\" d=\"");
         for v in &values {
-            let _ = write!(out, "M{left} {}H{right}", self.y(*v));
+            out.push('M');
+            int(out, left);
+            out.push(' ');
+            int(out, self.y(*v));
+            out.push('H');
+            int(out, right);
         }
         out.push_str("\" stroke=\"#E1E1E1\" stroke-width=\"1\" fill=\"none\"/>");
-        let _ = write!(out, "<path class=\"axis\" d=\"M{axis_x} {top}V{bottom}");
+        out.push_str("<path class=\"axis\" d=\"M");
+        int(out, axis_x);
+        out.push(' ');
+        int(out, top);
+        out.push('V');
+        int(out, bottom);
         for v in &values {
-            let _ = write!(out, "M{} {}H{axis_x}", axis_x - 5, self.y(*v));
+            out.push('M');
+            int(out, axis_x - 5);
+            out.push(' ');
+            int(out, self.y(*v));
+            out.push('H');
+            int(out, axis_x);
         }
-        let _ = write!(
-            out,
-            "M{left} {}H{right}\" stroke=\"#000000\" stroke-width=\"1\" fill=\"none\"/>",
-            bottom + 1
-        );
+        out.push('M');
+        int(out, left);
+        out.push(' ');
+        int(out, bottom + 1);
+        out.push('H');
+        int(out, right);
+        out.push_str("\" stroke=\"#000000\" stroke-width=\"1\" fill=\"none\"/>");
         for v in &values {
-            let _ = write!(
-                out,
-                "<text class=\"tick-label\" x=\"{}\" y=\"{}\" dy=\"0.5ex\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"{}\" fill=\"#0B0C0C\">{}</text>",
-                axis_x - 9,
-                self.y(*v),
-                frame.font,
-                fmt_tick(*v)
+            out.push_str("<text class=\"tick-label\" x=\"");
+            int(out, axis_x - 9);
+            out.push_str("\" y=\"");
+            int(out, self.y(*v));
+            out.push_str(
+                "\" dy=\"0.5ex\" text-anchor=\"end\" font-family=\"sans-serif\" font-size=\"",
             );
+            crate::site::format::push_integer(out, i64::from(frame.font));
+            out.push_str("\" fill=\"#0B0C0C\">");
+            out.push_str(&fmt_tick(*v));
+            out.push_str("</text>");
         }
     }
 }
