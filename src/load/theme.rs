@@ -32,12 +32,10 @@ pub const BASE_LANGUAGE: &str = "en-GB";
 /// table lacks comes from the base language's.
 #[derive(Clone, Default)]
 pub struct Strings {
-    words: BTreeMap<String, String>,
-    /// The same words by hash, for [`Strings::get`]: pages look words up hundreds of thousands
-    /// of times a build, and a search of the ordered table compares a dozen keys sharing their
-    /// first letters (`spc.`, `format.`) where a hash compares one. Only looked up, never
-    /// iterated (the ordered table gives [`Strings::keys`]).
-    index: HashMap<String, String, foldhash::fast::FixedState>,
+    /// By hash: pages look words up hundreds of thousands of times a build, and a search of an
+    /// ordered table compared a dozen keys sharing their first letters (`spc.`, `format.`) where
+    /// a hash compares one. Never iterated in the hash's order ([`Strings::keys`] sorts).
+    words: HashMap<String, String, foldhash::fast::FixedState>,
     /// A hash of every key and text, standing for the table in render keys.
     fingerprint: u64,
 }
@@ -51,7 +49,7 @@ impl std::fmt::Debug for Strings {
 impl Strings {
     /// The text of `key`; the key itself when no table has it (so a missing string shows).
     pub fn get<'s>(&'s self, key: &'s str) -> &'s str {
-        self.index.get(key).map_or(key, String::as_str)
+        self.words.get(key).map_or(key, String::as_str)
     }
 
     /// The text of `key` with each `{name}` placeholder replaced by the value given for `name`
@@ -69,12 +67,14 @@ impl Strings {
 
     /// Whether the table has `key` (a key missing from every table shows as itself).
     pub fn has(&self, key: &str) -> bool {
-        self.index.contains_key(key)
+        self.words.contains_key(key)
     }
 
-    /// Every key of the table, in order.
+    /// Every key of the table, in order (sorted here: the table is by hash).
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.words.keys().map(String::as_str)
+        let mut keys: Vec<&str> = self.words.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        keys.into_iter()
     }
 
     /// The embedded theme's base-language words.
@@ -125,8 +125,7 @@ impl Theme {
         std::hash::Hash::hash(&words, &mut hasher);
         Strings {
             fingerprint: std::hash::Hasher::finish(&hasher),
-            index: words.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            words,
+            words: words.into_iter().collect(),
         }
     }
 }
