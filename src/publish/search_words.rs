@@ -46,8 +46,8 @@ pub fn for_each_word(text: &str, mut word: impl FnMut(&str)) {
                 at = end;
                 continue;
             }
-        } else if !text[at..].chars().next().is_some_and(char::is_alphanumeric) {
-            at += text[at..].chars().next().map_or(1, char::len_utf8);
+        } else if let Some(c) = text[at..].chars().next().filter(|c| !c.is_alphanumeric()) {
+            at += c.len_utf8();
             continue;
         }
         at = word_by_characters(text, at, &mut buf, &mut word);
@@ -78,7 +78,7 @@ fn word_by_characters(
                 count += 1;
                 chars.next();
             }
-            Some((i, '\'' | '\u{2019}')) if count > 0 => {
+            Some((i, '\'' | '\u{2019}')) => {
                 let after = text[i..].chars().nth(1);
                 if after.is_some_and(char::is_alphanumeric) {
                     chars.next();
