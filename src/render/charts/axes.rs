@@ -41,7 +41,6 @@ impl PeriodAxes {
         let (left, right, top, bottom) = (self.left, self.right, self.top, self.bottom);
         let axis_x = left - 1;
         // Written piece by piece, not with `write!`: a KPI page draws this axis twice.
-        let int = |out: &mut String, v: i32| crate::site::format::push_integer(out, i64::from(v));
         out.push_str("<path class=\"grid\" d=\"");
         for v in &values {
             out.push('M');
@@ -89,6 +88,11 @@ impl PeriodAxes {
     }
 }
 
+/// A pixel coordinate written into `out`, as `{v}` writes it, without `fmt`.
+fn int(out: &mut String, v: i32) {
+    crate::site::format::push_integer(out, i64::from(v));
+}
+
 /// A line through `points` (pixels) as one `<path>` of `stroke`, `width` px wide and dashed as
 /// `dash` (SVG dash lengths) when given. Points along a level stretch are one horizontal segment,
 /// which draws the same line: a limit held over 36 months is `M72 109H638`, not 36 points.
@@ -103,7 +107,6 @@ pub(super) fn line_path(
         return;
     };
     // Coordinates written straight into `out`: a KPI chart's points are one long path.
-    let int = |out: &mut String, v: i32| crate::site::format::push_integer(out, i64::from(v));
     out.push_str("<path d=\"M");
     int(out, x0);
     out.push(' ');
