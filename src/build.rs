@@ -437,9 +437,16 @@ pub fn build_cached(
         .unwrap_or_else(|| options.project.join("public"));
     let output = check_output_dir(&output, &options.project)?;
     observer.start(Stage::Analyse, None);
+    let mut releasing = None;
     let analysis = match cache.as_deref_mut() {
         Some(cache) => cache.analyse(&project),
-        None => analyse_releasing(&mut project),
+        None => {
+            let (analysis, released) = analyse_releasing(&mut project);
+            // The raw series are freed on a thread of their own while the pages are made: the
+            // pages stage runs on one core, and freeing millions of rows would stop it.
+            releasing = Some(std::thread::spawn(move || drop(released)));
+            analysis
+        }
     };
     observer.finish(Stage::Analyse);
     // Pages are written into the new site as they are rendered, a chunk at a time, so their HTML
@@ -588,7 +595,7 @@ pub fn build_cached(
     observer.finish(Stage::Search);
     // Freed before the build reports (a `build`, which keeps nothing): its caller, a test
     // building again or the command about to exit, is not left with a thread still freeing.
-    if let Some(freeing) = freeing {
+    for freeing in [releasing, freeing].into_iter().flatten() {
         let _ = freeing.join();
     }
     observer.start(Stage::Swap, None);

@@ -12,8 +12,9 @@ pub mod stats;
 pub mod tender;
 pub mod unit_cost;
 
-use crate::model::Project;
+use crate::model::{KpiPoint, Project};
 use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// Every statistic computed for a project, in one place for the pages and data files.
 #[derive(Debug, Clone, Default)]
@@ -40,18 +41,25 @@ pub fn analyse(project: &Project) -> Analysis {
     finish(project, series, needs, kpis)
 }
 
-/// [`analyse`] for a build that keeps no model after it: the observations are freed once the
-/// needs statistics are made from them, and the KPI return values once the KPIs are analysed
-/// (`Project::release_observations`, `Project::release_kpi_returns`), so a series and its
-/// analysis are in memory together only while it is analysed. The same statistics as [`analyse`];
-/// nothing after the analysis reads the raw series (ARCHITECTURE.md, invariant 10).
-pub fn analyse_releasing(project: &mut Project) -> Analysis {
-    let series = SeriesFacts::of(project);
-    let needs = needs::analyse_needs(project);
-    project.release_observations();
-    let kpis = performance::analyse_kpis(project);
-    project.release_kpi_returns();
-    finish(project, series, needs, kpis)
+/// [`analyse`] for a build that keeps no model after it: the observations are taken out of the
+/// project once the needs statistics are made from them, and freed while the KPIs are analysed;
+/// the KPI return values are taken out once the KPIs are analysed (`Project::release_observations`,
+/// `Project::release_kpi_returns`) and returned, for the caller to free where it does not wait
+/// on it. So a series and its analysis are in memory together only while it is analysed, and no
+/// core stops to free them. The same statistics as [`analyse`]; nothing after the analysis reads
+/// the raw series (ARCHITECTURE.md, invariant 10).
+pub fn analyse_releasing(project: &mut Project) -> (Analysis, Vec<Arc<[KpiPoint]>>) {
+    let (series, needs) = rayon::join(
+        || SeriesFacts::of(project),
+        || needs::analyse_needs(project),
+    );
+    let observations = project.release_observations();
+    let (kpis, ()) = rayon::join(
+        || performance::analyse_kpis(project),
+        move || drop(observations),
+    );
+    let returns = project.release_kpi_returns();
+    (finish(project, series, needs, kpis), returns)
 }
 
 /// [`analyse`] given the project's needs statistics (`needs::analyse_needs`) and KPI analyses

@@ -816,19 +816,20 @@ pub struct Project {
 }
 
 impl Project {
-    /// Frees the observations: read only by the needs analysis (ARCHITECTURE.md, invariant 10),
-    /// and over a sixth of a national build's memory. `serve`'s cache keeps them, to compare the
-    /// next load with.
-    pub fn release_observations(&mut self) {
-        self.observations = Default::default();
+    /// Takes the observations out of the project: read only by the needs analysis (ARCHITECTURE.md,
+    /// invariant 10), and over a sixth of a national build's memory. `serve`'s cache keeps them,
+    /// to compare the next load with; a build frees what this returns where no core waits on it.
+    pub fn release_observations(&mut self) -> std::sync::Arc<Vec<Observation>> {
+        std::mem::take(&mut self.observations)
     }
 
-    /// Frees every KPI's return values, read only by the KPI analysis (invariant 10); the KPIs
-    /// themselves (ids, names, units, polarity) stay.
-    pub fn release_kpi_returns(&mut self) {
-        for kpi in self.kpis.values_mut() {
-            kpi.points = std::sync::Arc::from([]);
-        }
+    /// Takes every KPI's return values out of the project, read only by the KPI analysis
+    /// (invariant 10); the KPIs themselves (ids, names, units, polarity) stay.
+    pub fn release_kpi_returns(&mut self) -> Vec<std::sync::Arc<[KpiPoint]>> {
+        self.kpis
+            .values_mut()
+            .map(|kpi| std::mem::replace(&mut kpi.points, std::sync::Arc::from([])))
+            .collect()
     }
 }
 
