@@ -7,6 +7,7 @@
 use crate::output::OutputFile;
 use anyhow::Result;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 use super::search_text::{search_record, SharedRecord};
 use super::search_words::{for_each_word, Stems};
@@ -122,23 +123,26 @@ pub fn search_index_unless(
 
 /// One page's words: each distinct word with how often its text has it and whether its title does,
 /// and the length of its text in words.
-struct PageWords {
+struct PageWords<'r> {
     /// (word, times in the text, whether it is in the title), in no order: the lexicon gathers
     /// them into a set and sorts that, and the postings sort each page's by stem, so sorting each
     /// page's words (a hundred on a KPI page, compared as text) would be time spent for nothing.
-    words: Vec<(Box<str>, u32, bool)>,
+    /// A word the record's text or title has as it is (most are lower case already) is borrowed
+    /// from it: a site's pages hold a million distinct words between them, each otherwise
+    /// allocated and freed again.
+    words: Vec<(Cow<'r, str>, u32, bool)>,
     length: u32,
 }
 
-impl PageWords {
-    fn of(record: &super::search_text::SearchRecord) -> PageWords {
-        let mut counts: foldhash::HashMap<Box<str>, (u32, bool)> = Default::default();
+impl<'r> PageWords<'r> {
+    fn of(record: &'r super::search_text::SearchRecord) -> PageWords<'r> {
+        let mut counts: foldhash::HashMap<Cow<'r, str>, (u32, bool)> = Default::default();
         let mut length = 0u32;
         for_each_word(&record.content, |w| {
             match counts.get_mut(w) {
                 Some(c) => c.0 += 1,
                 None => {
-                    counts.insert(w.into(), (1, false));
+                    counts.insert(borrowed_from(&record.content, w), (1, false));
                 }
             }
             length += 1;
@@ -146,7 +150,7 @@ impl PageWords {
         for_each_word(&record.title, |w| match counts.get_mut(w) {
             Some(c) => c.1 = true,
             None => {
-                counts.insert(w.into(), (0, true));
+                counts.insert(borrowed_from(&record.title, w), (0, true));
             }
         });
         let words = counts
@@ -154,6 +158,17 @@ impl PageWords {
             .map(|(w, (tf, title))| (w, tf, title))
             .collect();
         PageWords { words, length }
+    }
+}
+
+/// `word` borrowed from `text` when it is a part of it (as `for_each_word` hands a word already
+/// lower case), else a copy (a word it lower-cased into a buffer of its own).
+fn borrowed_from<'r>(text: &'r str, word: &str) -> Cow<'r, str> {
+    // Where `word` starts in `text`, when it is in it: then the part there is `word` itself.
+    let start = (word.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    match text.get(start..start.wrapping_add(word.len())) {
+        Some(part) => Cow::Borrowed(part),
+        None => Cow::Owned(word.to_owned()),
     }
 }
 
@@ -166,7 +181,7 @@ struct Lexicon {
 }
 
 impl Lexicon {
-    fn of(pages: &[PageWords], stems: &Stems) -> Lexicon {
+    fn of(pages: &[PageWords<'_>], stems: &Stems) -> Lexicon {
         // Distinct words first, then sorted: a site's pages repeat the same words, and sorting
         // every page's words (millions at national scale) to drop the repeats was most of the
         // index's time. The set is only gathered; the order comes from the sort.
@@ -220,7 +235,7 @@ impl Lexicon {
     /// term-frequency part, plus [`TITLE_WEIGHT`] when the stem is in the page's title, times 100,
     /// rounded and at least 1; the search page multiplies it by the stem's inverse document
     /// frequency, which it computes from the postings' length.
-    fn postings(&self, pages: &[PageWords]) -> Vec<Vec<(u32, u32)>> {
+    fn postings(&self, pages: &[PageWords<'_>]) -> Vec<Vec<(u32, u32)>> {
         let total: u64 = pages.iter().map(|p| u64::from(p.length)).sum();
         let average = (total as f64 / pages.len().max(1) as f64).max(1.0);
         let stem_of: foldhash::HashMap<&str, u32> =
@@ -331,12 +346,18 @@ fn word_entry(key: &str, stem: &str) -> String {
 /// A stem's entry in a chunk: the stem and its postings, each page number given as its
 /// difference from the one before, followed by its weight.
 fn stem_entry(key: &str, postings: &[(u32, u32)]) -> String {
-    use std::fmt::Write as _;
-    let mut entry = format!("{}:[", json_str(key));
+    let mut entry = String::with_capacity(key.len() + 4 + 8 * postings.len());
+    entry.push_str(&json_str(key));
+    entry.push_str(":[");
+    let mut number = itoa::Buffer::new();
     let pages = differences(postings.iter().map(|(page, _)| *page));
     for (k, (step, (_, weight))) in pages.zip(postings).enumerate() {
-        let sep = if k == 0 { "" } else { "," };
-        let _ = write!(entry, "{sep}{step},{weight}");
+        if k > 0 {
+            entry.push(',');
+        }
+        entry.push_str(number.format(step));
+        entry.push(',');
+        entry.push_str(number.format(*weight));
     }
     entry.push(']');
     entry
@@ -556,6 +577,24 @@ mod tests {
             chunk(&files, 0)["s"]["brightwat"],
             serde_json::json!([0, 150])
         );
+    }
+
+    #[test]
+    fn a_word_of_the_text_is_borrowed_and_a_lower_cased_one_copied() {
+        let text = "Care at home";
+        let mut seen = Vec::new();
+        for_each_word(text, |w| seen.push(borrowed_from(text, w)));
+        assert_eq!(seen, ["care", "at", "home"]);
+        assert!(
+            matches!(seen[0], Cow::Owned(_)),
+            "lower-cased into a buffer"
+        );
+        assert!(matches!(seen[1], Cow::Borrowed(_)));
+        assert!(matches!(seen[2], Cow::Borrowed(_)));
+        // A word equal to a part of the text but held elsewhere is copied.
+        let elsewhere = String::from("home");
+        assert!(matches!(borrowed_from(text, &elsewhere), Cow::Owned(_)));
+        assert_eq!(borrowed_from("", "home"), "home");
     }
 
     #[test]
