@@ -186,9 +186,18 @@ impl Lexicon {
         // every page's words (millions at national scale) to drop the repeats was most of the
         // index's time. The set is only gathered; the order comes from the sort.
         let distinct: foldhash::HashSet<&str> = pages
-            .iter()
-            .flat_map(|p| p.words.iter().map(|(w, _, _)| &**w))
-            .collect();
+            .par_iter()
+            .fold(foldhash::HashSet::default, |mut set, page| {
+                set.extend(page.words.iter().map(|(w, _, _)| &**w));
+                set
+            })
+            .reduce(foldhash::HashSet::default, |mut a, mut b| {
+                if a.len() < b.len() {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                a.extend(b);
+                a
+            });
         let mut all: Vec<&str> = distinct.into_iter().collect();
         all.par_sort_unstable();
         let stemmed: Vec<Box<str>> = all.par_iter().map(|w| stems.stem(w).into()).collect();
