@@ -779,31 +779,43 @@ const CHUNKS_AT_ONCE: usize = 16;
 /// `join` as soon as the chunks before it have joined. Each chunk reports into its own
 /// diagnostics; the chunks' results and diagnostics come in row order, so what is reported (and
 /// which problems are kept within a file's limit) is what one pass over the rows reports.
+/// [`CHUNKS_AT_ONCE`] chunks are read at once, and joined while the next are read: joining moves
+/// rows into memory the kernel zeroes as it is first touched, which left a core idle when the
+/// reading waited for it.
 pub fn read_rows_in_parallel<T: Send>(
     table: &Table,
     diags: &mut Diagnostics,
     read: impl Fn(&[Row], &mut Diagnostics) -> T + Sync,
-    mut join: impl FnMut(T),
+    mut join: impl FnMut(T) + Send,
 ) {
     use rayon::prelude::*;
     if table.rows.len() <= ROWS_PER_CHUNK {
         join(read(&table.rows, diags));
         return;
     }
-    for rows in table.rows.chunks(ROWS_PER_CHUNK * CHUNKS_AT_ONCE) {
-        let parts: Vec<(T, Diagnostics)> = rows
-            .par_chunks(ROWS_PER_CHUNK)
-            .map(|rows| {
-                let mut chunk_diags = Diagnostics::new();
-                let t = read(rows, &mut chunk_diags);
-                (t, chunk_diags)
-            })
-            .collect();
+    let mut join_all = |parts: Vec<(T, Diagnostics)>| {
         for (t, chunk_diags) in parts {
             diags.extend(chunk_diags);
             join(t);
         }
+    };
+    let mut wave = Vec::new();
+    for rows in table.rows.chunks(ROWS_PER_CHUNK * CHUNKS_AT_ONCE) {
+        let done = std::mem::take(&mut wave);
+        (wave, ()) = rayon::join(
+            || {
+                rows.par_chunks(ROWS_PER_CHUNK)
+                    .map(|rows| {
+                        let mut chunk_diags = Diagnostics::new();
+                        let t = read(rows, &mut chunk_diags);
+                        (t, chunk_diags)
+                    })
+                    .collect()
+            },
+            || join_all(done),
+        );
     }
+    join_all(wave);
 }
 
 /// The trimmed, non-empty values of one column in every row, without reading them as a type.
@@ -870,6 +882,54 @@ fn id_by_characters(id: &str) -> Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_read_in_waves_join_and_report_in_row_order() {
+        // Two whole waves and part of a third: each wave joins while the next is read.
+        let wave = ROWS_PER_CHUNK * CHUNKS_AT_ONCE;
+        let rows: Vec<Row> = (0..2 * wave + 5)
+            .map(|number| Row {
+                number: number + 2,
+                cells: Vec::new(),
+            })
+            .collect();
+        let table = Table {
+            file: "needs/values.csv".into(),
+            sheet: None,
+            header: Vec::new(),
+            header_row: 1,
+            first_column: 0,
+            rows,
+            merged: Vec::new(),
+            decimal_comma: false,
+        };
+        let mut diags = Diagnostics::new();
+        let mut joined = Vec::new();
+        read_rows_in_parallel(
+            &table,
+            &mut diags,
+            |rows, d| {
+                for row in rows.iter().filter(|r| r.number % 10_000 == 0) {
+                    d.push(Diagnostic::warning(
+                        "needs/values.csv",
+                        crate::diagnostics::Location::Line(row.number),
+                        "row",
+                    ));
+                }
+                rows.iter().map(|r| r.number).collect::<Vec<usize>>()
+            },
+            |numbers| joined.extend(numbers),
+        );
+        assert!(
+            joined.iter().copied().eq(2..2 * wave + 7),
+            "every row once, in order"
+        );
+        let reported: Vec<String> = diags.iter().map(|d| format!("{:?}", d.location)).collect();
+        let expected: Vec<String> = (1..=(2 * wave + 6) / 10_000)
+            .map(|k| format!("{:?}", crate::diagnostics::Location::Line(k * 10_000)))
+            .collect();
+        assert_eq!(reported, expected);
+    }
 
     #[test]
     fn numbers_in_every_documented_form() {
