@@ -442,8 +442,8 @@ pub fn build_cached(
         Some(cache) => cache.analyse(&project),
         None => {
             let (analysis, released) = analyse_releasing(&mut project);
-            // The raw series are freed on a thread of their own while the pages are made: the
-            // pages stage runs on one core, and freeing millions of rows would stop it.
+            // The raw series are freed on a thread of their own while the pages are made, where
+            // the main thread stopped to free millions of rows before going on.
             releasing = Some(std::thread::spawn(move || drop(released)));
             analysis
         }
