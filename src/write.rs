@@ -553,7 +553,7 @@ impl Staging {
     /// could not be removed (the new site is published whole either way).
     pub fn commit(self) -> Result<Vec<String>> {
         let (aside, _, mut warnings) = self.swap_in()?;
-        if let Err(e) = remove_site(&aside) {
+        if let Err(e) = remove_site_on_every_core(&aside) {
             warnings.push(format!(
                 "{e:#}; the new site is published, and the next build tries again"
             ));
@@ -625,12 +625,24 @@ fn check_path(path: &str) -> Result<()> {
     Ok(())
 }
 
-/// Removes a previous site that a commit put aside (nothing when it is already gone). Its
-/// folders three levels down (a contract's KPI pages, an area's pages) and the files above them
-/// (the data tables) are removed on every core first, each by `remove_dir_all` (which never
-/// follows a link out of the tree): unlinking is the kernel's work, and an 11,000-page site took
-/// a core a tenth of a second. What is left, and any error, is then the last removal's.
+/// Removes a previous site that a commit put aside (nothing when it is already gone), on the
+/// calling thread: `serve` removes one in the background, where it must not take the cores a
+/// next save's rebuild needs.
 pub fn remove_site(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("removing the previous site at {}", path.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// [`remove_site`] on every core, for a build that waits for it ([`Staging::commit`]): the
+/// site's folders three levels down (a contract's KPI pages, an area's pages) and the files above
+/// them (the data tables) first, each by `remove_dir_all` (which never follows a link out of the
+/// tree), then the rest, and any error, by [`remove_site`]. Unlinking is the kernel's work, and an
+/// 11,000-page site took a core a tenth of a second.
+fn remove_site_on_every_core(path: &Path) -> Result<()> {
     use rayon::prelude::*;
     parts_of(path, 3).par_iter().for_each(|(part, is_dir)| {
         // An error here is met again, and reported, by the removal of the whole.
@@ -640,12 +652,7 @@ pub fn remove_site(path: &Path) -> Result<()> {
             std::fs::remove_file(part)
         };
     });
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("removing the previous site at {}", path.display()))
-        }
-        _ => Ok(()),
-    }
+    remove_site(path)
 }
 
 /// The folders `depth` levels below `dir` and every file above them, each with whether it is a
@@ -1015,7 +1022,7 @@ mod tests {
         }
         std::os::unix::fs::symlink(outside.join("kept/file.txt"), site.join("a/b/to-file"))
             .unwrap();
-        remove_site(&site).unwrap();
+        remove_site_on_every_core(&site).unwrap();
         assert!(!site.exists());
         assert_eq!(
             std::fs::read(outside.join("kept/file.txt")).unwrap(),
