@@ -2,6 +2,7 @@
 //! the output and swaps it in only when every file is written, so a failed or killed build leaves
 //! the previous site untouched; refuses output folders that could destroy a user's files.
 
+mod against;
 mod lock;
 mod recycle;
 mod swap;
@@ -190,19 +191,6 @@ fn items(files: &[OutputFile]) -> Vec<(&str, FileBytes<'_>)> {
         .collect()
 }
 
-/// Replaces the new file `path` with a hard link to the previous site's identical file `old` (by
-/// a link beside it renamed over it, so `path` is never missing); where the filesystem cannot
-/// link, the new file stays and takes `old`'s modification time.
-fn link_over(old: &Path, path: &Path) -> Result<()> {
-    let mut link = path.as_os_str().to_owned();
-    link.push(".link");
-    let link = PathBuf::from(link);
-    if std::fs::hard_link(old, &link).is_ok() {
-        return std::fs::rename(&link, path).with_context(|| format!("linking {}", path.display()));
-    }
-    keep_mtime(path, Some(old))
-}
-
 /// Gives `path` the modification time of the previous site's identical file `old`.
 fn keep_mtime(path: &Path, old: Option<&Path>) -> Result<()> {
     if let Some(mtime) = old.and_then(|old| old.metadata().and_then(|m| m.modified()).ok()) {
@@ -215,53 +203,16 @@ fn keep_mtime(path: &Path, old: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// True when `old` is a regular file with the same bytes as `source`, compared a chunk at a time.
-fn same_contents(old: &Path, source: &Path) -> bool {
-    use std::io::Read;
-    let (Ok(a), Ok(b)) = (std::fs::symlink_metadata(old), std::fs::metadata(source)) else {
-        return false;
-    };
-    if !a.is_file() || a.len() != b.len() {
-        return false;
-    }
-    let (Ok(mut a), Ok(mut b)) = (std::fs::File::open(old), std::fs::File::open(source)) else {
-        return false;
-    };
-    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
-    loop {
-        let n = match a.read(&mut x) {
-            Ok(n) => n,
-            Err(_) => return false,
-        };
-        if n == 0 {
-            return b.read(&mut y[..1]).is_ok_and(|m| m == 0);
-        }
-        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
-            return false;
-        }
-    }
-}
-
 /// Copies one file of the new site from `source`, streamed (never held in memory); like
 /// [`write_file`], a file the previous site holds unchanged is linked and keeps its mtime.
 fn copy_file(tmp: &Path, previous: Option<&Path>, rel: &str, source: &Path) -> Result<()> {
-    let path = tmp.join(rel);
-    let old = previous
-        .map(|p| p.join(rel))
-        .filter(|old| same_contents(old, source));
-    if let Some(old) = &old {
-        if std::fs::hard_link(old, &path).is_ok() {
-            return Ok(());
-        }
-    }
     let mut from =
         std::fs::File::open(source).with_context(|| format!("reading {}", source.display()))?;
-    let mut to =
-        std::fs::File::create(&path).with_context(|| format!("writing {}", path.display()))?;
-    std::io::copy(&mut from, &mut to)
-        .with_context(|| format!("copying {} to {}", source.display(), path.display()))?;
-    drop(to);
-    keep_mtime(&path, old.as_deref())
+    against::write_against(&tmp.join(rel), previous.map(|p| p.join(rel)), |to| {
+        std::io::copy(&mut from, to)
+            .with_context(|| format!("copying {}", source.display()))
+            .map(drop)
+    })
 }
 
 /// [`publish`], ticking `observer` once per file written.
@@ -479,7 +430,8 @@ impl Staging {
     }
 
     /// Writes the streamed files (large data tables) into the new site, each straight to disk
-    /// through a buffer, several at once. A file that comes out the same as the previous site's
+    /// through a buffer, several at once. Each is compared with the previous site's as it is made
+    /// and written only from its first difference (`against`): one that comes out the same
     /// becomes a hard link to it, so it keeps its inode and mtime as a held file does.
     pub fn write_streamed(
         &self,
@@ -490,20 +442,8 @@ impl Staging {
         self.prepare_unkeyed(files.iter().map(|f| f.path.as_str()))?;
         let previous = self.previous.as_deref();
         files.par_iter().try_for_each(|file| -> Result<()> {
-            let path = self.tmp.join(&file.path);
-            let out = std::fs::File::create(&path)
-                .with_context(|| format!("writing {}", path.display()))?;
-            let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
-            (file.write)(&mut out).with_context(|| format!("writing {}", path.display()))?;
-            out.into_inner()
-                .map_err(|e| e.into_error())
-                .with_context(|| format!("writing {}", path.display()))?;
-            if let Some(old) = previous
-                .map(|p| p.join(&file.path))
-                .filter(|old| same_contents(old, &path))
-            {
-                link_over(&old, &path)?;
-            }
+            let old = previous.map(|p| p.join(&file.path));
+            against::write_against(&self.tmp.join(&file.path), old, |out| (file.write)(out))?;
             observer.tick(1);
             Ok(())
         })
