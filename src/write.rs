@@ -148,13 +148,30 @@ enum Compare {
 fn same_file(old: &Path, bytes: FileBytes<'_>, compare: Compare) -> bool {
     match std::fs::symlink_metadata(old) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => match compare {
-            Compare::Bytes => {
-                std::fs::read(old).is_ok_and(|old| bytes.bytes().is_ok_and(|bytes| old == *bytes))
-            }
+            Compare::Bytes => bytes.bytes().is_ok_and(|bytes| holds(old, &bytes)),
             Compare::Length => true,
         },
         _ => false,
     }
+}
+
+/// True when the file `old` holds exactly `bytes`. It is read into a buffer each thread keeps: a
+/// site rebuilt over its last build compares every page with its old file, and reading each into
+/// a new allocation sized by another `stat` cost a call and an allocation per page.
+fn holds(old: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    thread_local! {
+        static READ: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let Ok(mut file) = std::fs::File::open(old) else {
+        return false;
+    };
+    READ.with_borrow_mut(|read| {
+        read.resize(bytes.len(), 0);
+        file.read_exact(read).is_ok()
+            && read[..] == *bytes
+            && file.read(&mut [0u8; 1]).is_ok_and(|n| n == 0)
+    })
 }
 
 /// Writes one file of the new site. When the previous site holds the same bytes at the same path,
