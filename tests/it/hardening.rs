@@ -358,7 +358,7 @@ fn an_output_inside_an_input_folder_is_refused() {
 }
 
 #[test]
-fn static_files_are_copied_and_an_unchanged_one_keeps_its_inode() {
+fn static_files_are_copied_and_an_unchanged_one_or_data_table_keeps_its_inode() {
     use std::os::unix::fs::MetadataExt;
     let big: String = "0123456789abcdef".repeat(64 * 1024 + 3);
     let project = project_with(&[("static/data/big.bin", &big)]);
@@ -370,6 +370,7 @@ fn static_files_are_copied_and_an_unchanged_one_keeps_its_inode() {
         std::fs::read_to_string(site.join("assets/data/big.bin")).unwrap(),
         big
     );
+    let table = std::fs::metadata(site.join("data/kpi_summary.json")).unwrap();
     crate::common::build_ok(project.path(), &site);
     let second = std::fs::metadata(site.join("assets/data/big.bin")).unwrap();
     assert_eq!(
@@ -377,6 +378,9 @@ fn static_files_are_copied_and_an_unchanged_one_keeps_its_inode() {
         second.ino(),
         "compared chunk by chunk and linked"
     );
+    // A streamed data table, compared as it is made, is linked too.
+    let again = std::fs::metadata(site.join("data/kpi_summary.json")).unwrap();
+    assert_eq!(table.ino(), again.ino());
     std::fs::write(
         project.path().join("static/data/big.bin"),
         format!("{big}!"),
