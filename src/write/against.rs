@@ -72,69 +72,74 @@ enum State {
 }
 
 impl Against {
-    /// The bytes part from the old file's after its first `matched`: the new file is made with
-    /// those bytes, copied from the old file, and written on from there.
-    fn diverge(&mut self) -> std::io::Result<&mut File> {
-        if let State::Matching { old, matched, .. } = &self.state {
-            let mut new = File::create(&self.path)?;
-            let copied = std::io::copy(&mut File::open(old)?.take(*matched), &mut new)?;
-            if copied != *matched {
-                return Err(std::io::Error::other(format!(
-                    "{} changed while it was compared",
-                    old.display()
-                )));
-            }
-            self.state = State::Writing(new);
-        }
-        match &mut self.state {
-            State::Writing(file) => Ok(file),
-            State::Matching { .. } => unreachable!("diverged above"),
-        }
-    }
-
     /// Ends the file: an old file with no bytes past those matched is linked in its place.
-    fn finish(mut self) -> Result<()> {
-        let path = self.path.clone();
-        let writing = || format!("writing {}", path.display());
-        let State::Matching { old, file, .. } = &mut self.state else {
+    fn finish(self) -> Result<()> {
+        let writing = || format!("writing {}", self.path.display());
+        let State::Matching {
+            old,
+            mut file,
+            matched,
+            ..
+        } = self.state
+        else {
             return Ok(());
         };
         let ended = file.read(&mut [0u8; 1]).is_ok_and(|n| n == 0);
-        let old = old.clone();
-        if !ended {
-            return self.diverge().with_context(writing).map(drop);
-        }
-        if std::fs::hard_link(&old, &path).is_ok() {
+        if ended && std::fs::hard_link(&old, &self.path).is_ok() {
             return Ok(());
         }
-        self.diverge().with_context(writing)?;
-        super::keep_mtime(&path, Some(&old))
+        made_from(&self.path, &old, matched).with_context(writing)?;
+        if ended {
+            // Where the filesystem cannot link, the copy keeps the old file's mtime.
+            super::keep_mtime(&self.path, Some(&old))?;
+        }
+        Ok(())
     }
+}
+
+/// The new file `path`, made when its bytes part from the old file's after the first `matched`:
+/// those bytes are copied from the old file (by the kernel), and the rest is written on from there.
+fn made_from(path: &Path, old: &Path, matched: u64) -> std::io::Result<File> {
+    let mut new = File::create(path)?;
+    let copied = std::io::copy(&mut File::open(old)?.take(matched), &mut new)?;
+    if copied != matched {
+        return Err(std::io::Error::other(format!(
+            "{} changed while it was compared",
+            old.display()
+        )));
+    }
+    Ok(new)
 }
 
 impl Write for Against {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let mut rest = buf;
-        while let State::Matching {
+        if let State::Matching {
+            old,
             file,
             matched,
             scratch,
-            ..
         } = &mut self.state
         {
+            while !rest.is_empty() {
+                let n = rest.len().min(CHUNK);
+                scratch.resize(n, 0);
+                // A short or failed read is a difference: the new file is written from here.
+                if file.read_exact(scratch).is_err() || scratch[..] != rest[..n] {
+                    break;
+                }
+                *matched += n as u64;
+                rest = &rest[n..];
+            }
             if rest.is_empty() {
                 return Ok(buf.len());
             }
-            let n = rest.len().min(CHUNK);
-            scratch.resize(n, 0);
-            // A short or failed read is a difference: the new file is written whole from here.
-            if file.read_exact(scratch).is_err() || scratch[..] != rest[..n] {
-                break;
-            }
-            *matched += n as u64;
-            rest = &rest[n..];
+            let new = made_from(&self.path, old, *matched)?;
+            self.state = State::Writing(new);
         }
-        self.diverge()?.write_all(rest)?;
+        if let State::Writing(file) = &mut self.state {
+            file.write_all(rest)?;
+        }
         Ok(buf.len())
     }
 
